@@ -1,0 +1,174 @@
+# stepbook - build, test, fuzz, bench.  `make help` lists the targets.
+
+# ---- settings --------------------------------------------------------------
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+CC       ?= cc
+SANITIZE ?=
+VERSION  := 0.1.0
+
+PKGS     := libcmark-gfm yaml-0.1 libcjson libgvc libcgraph
+CWARNS   := -Wall -Wextra -Werror -Wshadow -Wconversion -Wstrict-prototypes \
+            -Wmissing-prototypes -Wwrite-strings -Wno-sign-conversion
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(CWARNS) $(CFLAGS) -MMD -MP \
+             -Isrc $(shell pkg-config --cflags $(PKGS)) \
+             -DSTEPBOOK_VERSION='"$(VERSION)"' \
+             -DSTEPBOOK_DATADIR='"$(PREFIX)/share/stepbook"'
+LIBS      = $(shell pkg-config --libs $(PKGS)) -lcmark-gfm-extensions -lcrypto -lm
+CHECK_LIBS = $(shell pkg-config --libs check)
+
+ifeq ($(SANITIZE),1)
+BUILD    := build/san
+ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
+              -fno-sanitize-recover=undefined
+LDFLAGS  += -fsanitize=address,undefined
+else
+BUILD    := build/rel
+endif
+
+# ---- objects of libstepbook.a, one per line, by layer ----------------------
+# base: libc only
+LIB_OBJS += buf.o
+LIB_OBJS += diag.o
+LIB_OBJS += fileio.o
+LIB_OBJS += strmap.o
+LIB_OBJS += xalloc.o
+# base: escaping, time, randomness
+
+# load: bytes -> located values
+LIB_OBJS += doc.o
+LIB_OBJS += doc_json.o
+LIB_OBJS += doc_yaml.o
+# load: state machines from files
+
+# load: course and markdown
+
+# model: paths, intrinsics, payload templates
+
+# model: the ASL model
+
+# validate
+
+# run: the interpreter
+
+# check: the CI gate
+
+# render: diagrams
+
+# render: site and reports
+
+# cli
+CLI_OBJS += cmd_diagram.o
+CLI_OBJS += main.o
+
+LIB      := $(BUILD)/libstepbook.a
+LIB_O    := $(addprefix $(BUILD)/src/,$(LIB_OBJS))
+CLI_O    := $(addprefix $(BUILD)/src/,$(CLI_OBJS))
+TEST_SRC := $(sort $(wildcard tests/unit/check_*.c))
+TEST_O   := $(patsubst %.c,$(BUILD)/%.o,$(TEST_SRC)) $(BUILD)/tests/unit/main.o
+FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
+
+.PHONY: all deps check test fuzz fuzz-run bench layers install clean help
+all: stepbook
+
+help:
+	@echo 'make deps       install missing Debian packages (apt-get)'
+	@echo 'make            build ./stepbook'
+	@echo 'make check      build and run the whole test suite (SANITIZE=1: ASan+UBSan)'
+	@echo 'make fuzz       build the libFuzzer targets with clang (fuzz-run runs each)'
+	@echo 'make bench      benchmarks against the peers'
+	@echo 'make layers     check that headers respect the layer order'
+	@echo 'make course     build the bundled course into site/'
+	@echo 'make install    install binary, templates and man page (PREFIX, DESTDIR)'
+
+# ---- dependencies ----------------------------------------------------------
+DEB_PKGS := libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev \
+            libcjson-dev libgraphviz-dev libssl-dev check pkg-config
+deps:
+	@missing=$$(for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; \
+	done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+# ---- build -----------------------------------------------------------------
+stepbook: $(CLI_O) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_O) $(LIB) $(LIBS)
+
+$(LIB): $(LIB_O)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+-include $(LIB_O:.o=.d) $(CLI_O:.o=.d) $(TEST_O:.o=.d)
+
+# ---- tests -----------------------------------------------------------------
+# Every tests/unit/check_*.c defines 'Suite *NAME_suite(void)'; one runner
+# runs them all, so CI sees a single Check summary line.
+$(BUILD)/tests/unit/suites.h: $(TEST_SRC)
+	@mkdir -p $(dir $@)
+	@sed -n 's/^Suite \*\([a-z0-9_]*\)_suite(void).*/SUITE(\1)/p' $(TEST_SRC) > $@.tmp
+	@mv $@.tmp $@
+
+$(BUILD)/tests/unit/main.o: tests/unit/main.c $(BUILD)/tests/unit/suites.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -I$(BUILD)/tests/unit -c -o $@ $<
+
+$(BUILD)/check_stepbook: $(TEST_O) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(TEST_O) $(LIB) $(LIBS) $(CHECK_LIBS)
+
+test check: deps
+	@$(MAKE) --no-print-directory stepbook $(BUILD)/check_stepbook
+	STEPBOOK=$(CURDIR)/stepbook SHARED=$(CURDIR)/../shared \
+	  CK_DEFAULT_TIMEOUT=60 $(BUILD)/check_stepbook
+
+# ---- fuzzing (clang + libFuzzer) -------------------------------------------
+FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -g -O1 -Isrc \
+              $(shell pkg-config --cflags $(PKGS)) \
+              -fsanitize=fuzzer-no-link,address,undefined \
+              -DSTEPBOOK_VERSION='"fuzz"' -DSTEPBOOK_DATADIR='"."'
+FUZZ_LIB_O := $(addprefix build/fuzz/src/,$(LIB_OBJS))
+build/fuzz/src/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -c -o $@ $<
+build/fuzz/libstepbook.a: $(FUZZ_LIB_O)
+	@rm -f $@
+	ar rcs $@ $^
+build/fuzz/%: fuzz/%.c build/fuzz/libstepbook.a
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< build/fuzz/libstepbook.a $(LIBS)
+fuzz: $(patsubst fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
+FUZZ_SECONDS ?= 300
+fuzz-run: fuzz
+	@for f in $(patsubst fuzz/%.c,%,$(FUZZ_SRC)); do \
+	  mkdir -p build/fuzz/corpus-$$f; \
+	  echo "== $$f ($(FUZZ_SECONDS)s)"; \
+	  build/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) -timeout=5 -rss_limit_mb=2048 \
+	    build/fuzz/corpus-$$f fuzz/seeds/$$f || exit 1; \
+	done
+
+# ---- benchmarks, layers, install -------------------------------------------
+bench: stepbook
+	@sh bench/run.sh
+
+layers:
+	@sh tests/layers.sh
+
+course: stepbook
+	./stepbook build course -o site
+
+install: stepbook
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/stepbook/templates \
+	  $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 stepbook $(DESTDIR)$(PREFIX)/bin/stepbook
+	cp -R templates/. $(DESTDIR)$(PREFIX)/share/stepbook/templates/
+	install -m 644 doc/stepbook.1 $(DESTDIR)$(PREFIX)/share/man/man1/stepbook.1
+
+clean:
+	rm -rf build stepbook

@@ -1,0 +1,24 @@
+/* cmd.h - the commands of the stepbook program (cli layer).
+ * Each takes its own argv (argv[0] is the command name), parses its options,
+ * calls the library and returns the process exit status. */
+#ifndef STEPBOOK_CMD_H
+#define STEPBOOK_CMD_H
+
+#include <stdio.h>
+
+/* Exit statuses shared by every command. */
+enum {
+	EXIT_OK = 0,
+	EXIT_ERRORS = 1, /* the input has errors, or a check failed */
+	EXIT_USAGE = 2,  /* the command line is wrong */
+};
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+int cmd_diagram(int argc, char **argv);
+
+#endif

@@ -1,0 +1,109 @@
+/* fileio.c - bounded reads and atomic writes (see fileio.h). */
+#define _POSIX_C_SOURCE 200809L
+#include "fileio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "xalloc.h"
+#include "banned.h"
+
+int fileio_read(const char *path, struct buf *out, const char **why)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		*why = strerror(errno);
+		return -1;
+	}
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		*why = S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file";
+		close(fd);
+		return -1;
+	}
+	size_t start = out->len;
+	for (;;) {
+		buf_grow(out, 65536);
+		ssize_t n = read(fd, out->ptr + out->len, out->cap - out->len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			*why = strerror(errno);
+			break;
+		}
+		if (n == 0) {
+			close(fd);
+			out->ptr[out->len] = '\0';
+			return 0;
+		}
+		out->len += (size_t)n;
+		if (out->len - start > FILEIO_MAX_BYTES) {
+			*why = "file too large (over 16 MiB)";
+			break;
+		}
+	}
+	close(fd);
+	buf_truncate(out, start);
+	return -1;
+}
+
+static int write_all(int fd, const char *p, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int fileio_write_atomic(const char *path, const void *data, size_t len)
+{
+	size_t plen = strlen(path);
+	char *tmp = xmalloc(size_add(plen, 16));
+	memcpy(tmp, path, plen);
+	memcpy(tmp + plen, ".tmpXXXXXX", 11);
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		free(tmp);
+		return -1;
+	}
+	int ok = write_all(fd, data, len) == 0 && fchmod(fd, 0644) == 0;
+	ok = (close(fd) == 0) && ok;
+	if (!ok || rename(tmp, path) < 0) {
+		int saved = errno;
+		unlink(tmp);
+		free(tmp);
+		errno = saved;
+		return -1;
+	}
+	free(tmp);
+	return 0;
+}
+
+int fileio_mkdirs(const char *path)
+{
+	char *p = xstrdup(path);
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) < 0 && errno != EEXIST) {
+			free(p);
+			return -1;
+		}
+		*s = '/';
+	}
+	int r = mkdir(p, 0755) < 0 && errno != EEXIST ? -1 : 0;
+	free(p);
+	return r;
+}

@@ -1,0 +1,28 @@
+/* fileio.h - bounded whole-file reads and atomic writes.
+ * Every file stepbook reads goes through fileio_read, which refuses files over
+ * a size limit, and every file it writes is written to a temporary name and
+ * renamed, so a crash or an error never leaves half a file behind. */
+#ifndef STEPBOOK_FILEIO_H
+#define STEPBOOK_FILEIO_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+/* The largest input file we read: far above any real definition or page
+ * (AWS caps a definition at 1 MiB), small enough that every later size
+ * computed from it stays bounded. */
+#define FILEIO_MAX_BYTES (16u * 1024 * 1024)
+
+/* Reads all of 'path' into out (appended).  Returns 0, or -1 with a static
+ * reason in *why ("No such file or directory", "file too large", ...). */
+int fileio_read(const char *path, struct buf *out, const char **why);
+
+/* Writes data to 'path' via 'path.tmpXXXXXX' + rename.  Returns 0 or -1
+ * (errno set). */
+int fileio_write_atomic(const char *path, const void *data, size_t len);
+
+/* Creates a directory and its parents (mkdir -p).  Returns 0 or -1. */
+int fileio_mkdirs(const char *path);
+
+#endif

@@ -1,0 +1,45 @@
+/* main.c - the stepbook command: global options and the command table.
+ * Each command lives in cmd_*.c and returns an exit status; this is the only
+ * file that exits.  Exit statuses: 0 success, 1 the input has errors (or a
+ * check failed), 2 usage error. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "banned.h"
+
+static const struct command commands[] = {
+	{ "diagram", cmd_diagram, "draw state machine diagrams (SVG, DOT, PNG)" },
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: stepbook [--version] [--help] COMMAND [ARGS]\n\n"
+		     "commands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "\n'stepbook COMMAND --help' describes a command.\n"
+		     "Exit status: 0 success, 1 errors in the input, 2 usage.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("stepbook %s\n", STEPBOOK_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "stepbook: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}
