@@ -47,6 +47,8 @@ LIB_OBJS += doc_yaml.o
 # model: paths, intrinsics, payload templates
 
 # model: the ASL model
+LIB_OBJS += asl.o
+LIB_OBJS += asl_build.o
 
 # validate
 

@@ -1,0 +1,225 @@
+/* asl.h - the Amazon States Language model: a machine is a list of states,
+ * each a tagged record of the fields its Type uses, every one located in the
+ * author's file.  Built once from a located cJSON definition by asl_build();
+ * everything after (validator, interpreter, diagrams) reads it as const data.
+ *
+ * Strings borrow from the cJSON definition, which the document owns; a model
+ * must not outlive its document.  Not here: JSONPath and intrinsic
+ * evaluation (jsonpath.h, intrinsic.h), execution (exec.h). */
+#ifndef STEPBOOK_ASL_H
+#define STEPBOOK_ASL_H
+
+#include <stddef.h>
+
+#include <cJSON.h>
+
+#include "diag.h"
+#include "doc.h"
+#include "strmap.h"
+
+/* A Parallel or Map nested in a branch counts one level; deeper nesting
+ * than this is refused (AWS has no such limit, no real machine nears it,
+ * and it keeps every recursive walk of the model bounded). */
+#define ASL_MAX_NESTING 32
+/* States in one machine, counting nested ones: AWS's definition size cap
+ * (1 MiB) allows a few thousand; this bounds what input can make us build. */
+#define ASL_MAX_STATES 20000
+
+enum asl_type {
+	ASL_TASK,
+	ASL_PASS,
+	ASL_CHOICE,
+	ASL_WAIT,
+	ASL_SUCCEED,
+	ASL_FAIL,
+	ASL_PARALLEL,
+	ASL_MAP,
+	ASL_UNKNOWN, /* missing or misspelt Type: kept so later stages can report */
+};
+
+/* The query language of a machine or a state (QueryLanguage field).  Each
+ * data-flow stage dispatches on it; only JSONPath is evaluated today. */
+enum asl_query_language { ASL_QL_JSONPATH, ASL_QL_JSONATA };
+
+/* Choice comparison operators, in the order of asl_choice_ops[]. */
+enum asl_cmp {
+	ASL_CMP_NONE = -1,
+	ASL_CMP_STRING_EQUALS,
+	ASL_CMP_STRING_LESS_THAN,
+	ASL_CMP_STRING_GREATER_THAN,
+	ASL_CMP_STRING_LESS_THAN_EQUALS,
+	ASL_CMP_STRING_GREATER_THAN_EQUALS,
+	ASL_CMP_STRING_MATCHES,
+	ASL_CMP_NUMERIC_EQUALS,
+	ASL_CMP_NUMERIC_LESS_THAN,
+	ASL_CMP_NUMERIC_GREATER_THAN,
+	ASL_CMP_NUMERIC_LESS_THAN_EQUALS,
+	ASL_CMP_NUMERIC_GREATER_THAN_EQUALS,
+	ASL_CMP_BOOLEAN_EQUALS,
+	ASL_CMP_TIMESTAMP_EQUALS,
+	ASL_CMP_TIMESTAMP_LESS_THAN,
+	ASL_CMP_TIMESTAMP_GREATER_THAN,
+	ASL_CMP_TIMESTAMP_LESS_THAN_EQUALS,
+	ASL_CMP_TIMESTAMP_GREATER_THAN_EQUALS,
+	ASL_CMP_IS_NULL,
+	ASL_CMP_IS_PRESENT,
+	ASL_CMP_IS_NUMERIC,
+	ASL_CMP_IS_STRING,
+	ASL_CMP_IS_BOOLEAN,
+	ASL_CMP_IS_TIMESTAMP,
+	ASL_CMP_COUNT,
+};
+
+enum asl_operand { ASL_OPERAND_STRING, ASL_OPERAND_NUMBER,
+		   ASL_OPERAND_BOOLEAN, ASL_OPERAND_TIMESTAMP };
+
+/* The registry of comparison operators: the validator, the interpreter and
+ * the diagram labels read this one table. */
+struct asl_cmp_info {
+	const char *name;      /* "NumericGreaterThan" */
+	const char *path_name; /* "NumericGreaterThanPath", NULL for Is* */
+	const char *symbol;    /* ">" for labels; for Is* the predicate word */
+	enum asl_operand operand;
+};
+extern const struct asl_cmp_info asl_cmp_table[ASL_CMP_COUNT];
+
+enum asl_rule_kind { ASL_RULE_CMP, ASL_RULE_AND, ASL_RULE_OR, ASL_RULE_NOT,
+		     ASL_RULE_CONDITION /* JSONata: Condition */ };
+
+struct asl_rule {
+	enum asl_rule_kind kind;
+	struct pos pos;
+	const cJSON *json;
+	/* ASL_RULE_CMP */
+	const char *variable;    /* NULL when missing */
+	enum asl_cmp cmp;        /* ASL_CMP_NONE when no operator was found */
+	int cmp_is_path;         /* the ...Path variant: operand is a path */
+	const cJSON *operand;    /* the operator's value */
+	/* ASL_RULE_AND / OR / NOT: sub-rules (NOT has exactly one) */
+	struct asl_rule *children;
+	size_t nr_children;
+	/* top-level rules only */
+	const char *next;
+	int next_index; /* index of the target state in the machine, -1 if none */
+	const cJSON *assign, *output; /* per-rule Assign / Output, may be NULL */
+};
+
+struct asl_retrier {
+	struct pos pos;
+	const cJSON *json;
+	const char **errors; /* ErrorEquals */
+	size_t nr_errors;
+	double interval_seconds; /* default 1 */
+	double max_attempts;     /* default 3 */
+	double backoff_rate;     /* default 2.0 */
+	double max_delay_seconds; /* 0 = none */
+	int jitter_full;         /* JitterStrategy FULL */
+};
+
+struct asl_catcher {
+	struct pos pos;
+	const cJSON *json;
+	const char **errors;
+	size_t nr_errors;
+	const char *next;
+	int next_index;
+	const cJSON *result_path; /* NULL when absent, cJSON null for "discard" */
+	const cJSON *assign, *output;
+};
+
+/* The data-flow fields of a state, JSONPath or JSONata.  Each stage is a
+ * separate field so an evaluator per query language can plug in. */
+struct asl_dataflow {
+	enum asl_query_language lang;
+	const cJSON *input_path, *parameters, *result_selector, *result_path,
+		*output_path, *result, *assign;
+	const cJSON *arguments, *output; /* JSONata */
+};
+
+struct asl_machine;
+
+struct asl_state {
+	const char *name;
+	enum asl_type type;
+	struct pos pos;  /* where the state's name is written */
+	const cJSON *json;
+	const char *comment;
+	struct asl_dataflow flow;
+
+	const char *next; /* NULL for End or terminal types */
+	int next_index;   /* -1 when next is NULL or names no state */
+	int end;
+
+	/* Task */
+	const char *resource;
+	const cJSON *timeout_seconds, *timeout_seconds_path;
+	const cJSON *heartbeat_seconds, *heartbeat_seconds_path;
+	/* Wait: exactly one of these is set in a valid machine */
+	const cJSON *seconds, *timestamp, *seconds_path, *timestamp_path;
+	/* Fail */
+	const cJSON *error, *cause, *error_path, *cause_path;
+	/* Choice */
+	struct asl_rule *choices;
+	size_t nr_choices;
+	const char *default_next;
+	int default_index;
+	/* Task, Parallel, Map */
+	struct asl_retrier *retry;
+	size_t nr_retry;
+	struct asl_catcher *catchers;
+	size_t nr_catchers;
+	/* Parallel: branches; Map: one processor (branches[0]) */
+	struct asl_machine **branches;
+	size_t nr_branches;
+	/* Map */
+	const cJSON *items_path, *item_selector, *max_concurrency,
+		*max_concurrency_path, *item_reader, *item_batcher,
+		*result_writer, *tolerated_failure_count,
+		*tolerated_failure_percentage, *items;
+	int distributed;  /* ProcessorConfig.Mode DISTRIBUTED */
+	int legacy_iterator; /* written as Iterator rather than ItemProcessor */
+};
+
+struct asl_machine {
+	struct pos pos;
+	const cJSON *json;
+	const struct doc *doc; /* where positions come from (borrowed) */
+	const char *comment;
+	const char *start_at;
+	int start_index;      /* -1 when StartAt names no state */
+	enum asl_query_language lang;
+	const cJSON *timeout_seconds;
+	struct asl_state *states; /* in definition order */
+	size_t nr_states;
+	struct strmap by_name;    /* name -> struct asl_state * */
+	const struct asl_machine *parent; /* NULL for the top level */
+	const struct asl_state *owner;    /* the Parallel/Map state, or NULL */
+	int depth;                /* 0 top level, +1 per branch/processor */
+};
+
+/* Builds the model of 'definition' (an ASL object located in doc).  Never
+ * fails: what cannot be modelled (a missing StartAt, a state that is not an
+ * object...) becomes an error in diags and the model leaves it out or marks
+ * it (ASL_UNKNOWN, next_index -1).  Returns owned, free with asl_free. */
+struct asl_machine *asl_build(const cJSON *definition, const struct doc *doc,
+			      struct diag_list *diags);
+void asl_free(struct asl_machine *m);
+
+/* The state named 'name' in m's own scope (not nested ones), or NULL. */
+const struct asl_state *asl_state_get(const struct asl_machine *m,
+				      const char *name);
+int asl_state_index(const struct asl_machine *m, const char *name);
+
+/* "Task", "Pass", ... ; asl_type_from_name returns ASL_UNKNOWN if none. */
+const char *asl_type_name(enum asl_type t);
+enum asl_type asl_type_from_name(const char *name);
+
+/* A short readable form of a Choice rule for labels and messages, e.g.
+ * `$.n > 5`, `$.a == "x" and not $.b`.  Appends to out. */
+struct buf;
+void asl_rule_describe(const struct asl_rule *r, struct buf *out);
+
+/* Counts the states of m and of every nested branch and processor. */
+size_t asl_count_states(const struct asl_machine *m);
+
+#endif

@@ -1,0 +1,357 @@
+/* asl_build.c - cJSON definition -> ASL model (see asl.h).
+ * The builder records only what stops it from modelling a value (a state
+ * that is not an object, nesting past the limit); whether the machine is
+ * valid ASL is the validator's question, asked of the finished model. */
+#include "asl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+#include "banned.h"
+
+struct builder {
+	const struct doc *doc;
+	struct diag_list *diags;
+	size_t states; /* built so far, nested ones included */
+};
+
+static const cJSON *field(const cJSON *obj, const char *name)
+{
+	return cJSON_GetObjectItemCaseSensitive(obj, name);
+}
+
+static const char *str_field(const cJSON *obj, const char *name)
+{
+	const cJSON *v = field(obj, name);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static double num_field(const cJSON *obj, const char *name, double dflt)
+{
+	const cJSON *v = field(obj, name);
+	return cJSON_IsNumber(v) ? v->valuedouble : dflt;
+}
+
+static enum asl_query_language lang_of(const cJSON *obj,
+				       enum asl_query_language dflt)
+{
+	const char *ql = str_field(obj, "QueryLanguage");
+	if (!ql)
+		return dflt;
+	return strcmp(ql, "JSONata") ? ASL_QL_JSONPATH : ASL_QL_JSONATA;
+}
+
+/* ErrorEquals as an array of borrowed strings (non-strings skipped). */
+static const char **error_list(const cJSON *obj, size_t *nr)
+{
+	const cJSON *list = field(obj, "ErrorEquals");
+	size_t n = 0;
+	const char **out = xcalloc((size_t)cJSON_GetArraySize(list) + 1,
+				   sizeof(*out));
+	for (const cJSON *e = cJSON_IsArray(list) ? list->child : NULL; e; e = e->next)
+		if (cJSON_IsString(e))
+			out[n++] = e->valuestring;
+	*nr = n;
+	return out;
+}
+
+/* ---- Choice rules ------------------------------------------------------ */
+
+static void build_rule(struct builder *b, struct asl_rule *r, const cJSON *j,
+		       int top);
+
+static void build_rule_list(struct builder *b, struct asl_rule *r,
+			    const cJSON *list)
+{
+	size_t n = (size_t)cJSON_GetArraySize(list);
+	r->children = xcalloc(n ? n : 1, sizeof(*r->children));
+	for (const cJSON *c = list->child; c; c = c->next)
+		build_rule(b, &r->children[r->nr_children++], c, 0);
+}
+
+/* Finds the comparison operator of a rule: the first member whose name is
+ * in asl_cmp_table (plain or ...Path). */
+static void find_cmp(struct asl_rule *r, const cJSON *j)
+{
+	r->cmp = ASL_CMP_NONE;
+	for (const cJSON *m = j->child; m; m = m->next) {
+		for (int op = 0; op < ASL_CMP_COUNT; op++) {
+			const struct asl_cmp_info *info = &asl_cmp_table[op];
+			int is_path = info->path_name &&
+				      !strcmp(m->string, info->path_name);
+			if (is_path || !strcmp(m->string, info->name)) {
+				r->cmp = (enum asl_cmp)op;
+				r->cmp_is_path = is_path;
+				r->operand = m;
+				return;
+			}
+		}
+	}
+}
+
+/* Recursion is bounded by the document's nesting limit (DOC_MAX_DEPTH). */
+static void build_rule(struct builder *b, struct asl_rule *r, const cJSON *j,
+		       int top)
+{
+	r->json = j;
+	r->pos = doc_pos(b->doc, j);
+	r->next_index = -1;
+	if (!cJSON_IsObject(j)) {
+		r->kind = ASL_RULE_CMP;
+		r->cmp = ASL_CMP_NONE;
+		return;
+	}
+	if (top) {
+		r->next = str_field(j, "Next");
+		r->assign = field(j, "Assign");
+		r->output = field(j, "Output");
+	}
+	const cJSON *list;
+	if (cJSON_IsArray(list = field(j, "And"))) {
+		r->kind = ASL_RULE_AND;
+		build_rule_list(b, r, list);
+	} else if (cJSON_IsArray(list = field(j, "Or"))) {
+		r->kind = ASL_RULE_OR;
+		build_rule_list(b, r, list);
+	} else if ((list = field(j, "Not"))) {
+		r->kind = ASL_RULE_NOT;
+		r->children = xcalloc(1, sizeof(*r->children));
+		r->nr_children = 1;
+		build_rule(b, &r->children[0], list, 0);
+	} else if ((list = field(j, "Condition"))) {
+		r->kind = ASL_RULE_CONDITION;
+		r->operand = list;
+	} else {
+		r->kind = ASL_RULE_CMP;
+		r->variable = str_field(j, "Variable");
+		find_cmp(r, j);
+	}
+}
+
+/* ---- Retry and Catch --------------------------------------------------- */
+
+static void build_retry(struct builder *b, struct asl_state *s, const cJSON *list)
+{
+	size_t n = (size_t)cJSON_GetArraySize(list);
+	s->retry = xcalloc(n ? n : 1, sizeof(*s->retry));
+	for (const cJSON *j = list->child; j; j = j->next) {
+		struct asl_retrier *r = &s->retry[s->nr_retry++];
+		r->json = j;
+		r->pos = doc_pos(b->doc, j);
+		r->errors = error_list(j, &r->nr_errors);
+		r->interval_seconds = num_field(j, "IntervalSeconds", 1);
+		r->max_attempts = num_field(j, "MaxAttempts", 3);
+		r->backoff_rate = num_field(j, "BackoffRate", 2.0);
+		r->max_delay_seconds = num_field(j, "MaxDelaySeconds", 0);
+		const char *jitter = str_field(j, "JitterStrategy");
+		r->jitter_full = jitter && !strcmp(jitter, "FULL");
+	}
+}
+
+static void build_catch(struct builder *b, struct asl_state *s, const cJSON *list)
+{
+	size_t n = (size_t)cJSON_GetArraySize(list);
+	s->catchers = xcalloc(n ? n : 1, sizeof(*s->catchers));
+	for (const cJSON *j = list->child; j; j = j->next) {
+		struct asl_catcher *c = &s->catchers[s->nr_catchers++];
+		c->json = j;
+		c->pos = doc_pos(b->doc, j);
+		c->errors = error_list(j, &c->nr_errors);
+		c->next = str_field(j, "Next");
+		c->next_index = -1;
+		c->result_path = field(j, "ResultPath");
+		c->assign = field(j, "Assign");
+		c->output = field(j, "Output");
+	}
+}
+
+/* ---- states ------------------------------------------------------------ */
+
+static struct asl_machine *build_machine(struct builder *b, const cJSON *def,
+					 const struct asl_machine *parent,
+					 const struct asl_state *owner,
+					 enum asl_query_language lang);
+
+static void build_dataflow(struct asl_dataflow *f, const cJSON *j)
+{
+	f->input_path = field(j, "InputPath");
+	f->parameters = field(j, "Parameters");
+	f->result_selector = field(j, "ResultSelector");
+	f->result_path = field(j, "ResultPath");
+	f->output_path = field(j, "OutputPath");
+	f->result = field(j, "Result");
+	f->assign = field(j, "Assign");
+	f->arguments = field(j, "Arguments");
+	f->output = field(j, "Output");
+}
+
+static void build_branches(struct builder *b, const struct asl_machine *m,
+			   struct asl_state *s, const cJSON *j)
+{
+	const cJSON *list = field(j, "Branches");
+	if (s->type == ASL_MAP) {
+		const cJSON *proc = field(j, "ItemProcessor");
+		s->legacy_iterator = !proc && field(j, "Iterator");
+		if (!proc)
+			proc = field(j, "Iterator");
+		if (!proc)
+			return;
+		const char *mode = str_field(field(proc, "ProcessorConfig"), "Mode");
+		s->distributed = mode && !strcmp(mode, "DISTRIBUTED");
+		s->branches = xcalloc(1, sizeof(*s->branches));
+		s->branches[s->nr_branches++] =
+			build_machine(b, proc, m, s, s->flow.lang);
+		return;
+	}
+	if (!cJSON_IsArray(list))
+		return;
+	size_t n = (size_t)cJSON_GetArraySize(list);
+	s->branches = xcalloc(n ? n : 1, sizeof(*s->branches));
+	for (const cJSON *br = list->child; br; br = br->next)
+		s->branches[s->nr_branches++] = build_machine(b, br, m, s, s->flow.lang);
+}
+
+static void build_type_fields(struct builder *b, const struct asl_machine *m,
+			      struct asl_state *s, const cJSON *j)
+{
+	const cJSON *list;
+	s->resource = str_field(j, "Resource");
+	s->timeout_seconds = field(j, "TimeoutSeconds");
+	s->timeout_seconds_path = field(j, "TimeoutSecondsPath");
+	s->heartbeat_seconds = field(j, "HeartbeatSeconds");
+	s->heartbeat_seconds_path = field(j, "HeartbeatSecondsPath");
+	s->seconds = field(j, "Seconds");
+	s->timestamp = field(j, "Timestamp");
+	s->seconds_path = field(j, "SecondsPath");
+	s->timestamp_path = field(j, "TimestampPath");
+	s->error = field(j, "Error");
+	s->cause = field(j, "Cause");
+	s->error_path = field(j, "ErrorPath");
+	s->cause_path = field(j, "CausePath");
+	s->items_path = field(j, "ItemsPath");
+	s->items = field(j, "Items");
+	s->item_selector = field(j, "ItemSelector");
+	s->max_concurrency = field(j, "MaxConcurrency");
+	s->max_concurrency_path = field(j, "MaxConcurrencyPath");
+	s->item_reader = field(j, "ItemReader");
+	s->item_batcher = field(j, "ItemBatcher");
+	s->result_writer = field(j, "ResultWriter");
+	s->tolerated_failure_count = field(j, "ToleratedFailureCount");
+	s->tolerated_failure_percentage = field(j, "ToleratedFailurePercentage");
+	s->default_next = str_field(j, "Default");
+	if (cJSON_IsArray(list = field(j, "Choices"))) {
+		size_t n = (size_t)cJSON_GetArraySize(list);
+		s->choices = xcalloc(n ? n : 1, sizeof(*s->choices));
+		for (const cJSON *r = list->child; r; r = r->next)
+			build_rule(b, &s->choices[s->nr_choices++], r, 1);
+	}
+	if (cJSON_IsArray(list = field(j, "Retry")))
+		build_retry(b, s, list);
+	if (cJSON_IsArray(list = field(j, "Catch")))
+		build_catch(b, s, list);
+	if (s->type == ASL_PARALLEL || s->type == ASL_MAP)
+		build_branches(b, m, s, j);
+}
+
+static void build_state(struct builder *b, const struct asl_machine *m,
+			struct asl_state *s, const cJSON *j)
+{
+	memset(s, 0, sizeof(*s));
+	s->name = j->string;
+	s->json = j;
+	s->pos = doc_key_pos(b->doc, j);
+	s->next_index = s->default_index = -1;
+	if (!cJSON_IsObject(j)) {
+		s->type = ASL_UNKNOWN;
+		diag_error(b->diags, doc_pos(b->doc, j), "asl/state-not-object",
+			   "state '%s' must be an object", j->string);
+		return;
+	}
+	s->type = asl_type_from_name(str_field(j, "Type"));
+	s->comment = str_field(j, "Comment");
+	s->next = str_field(j, "Next");
+	s->end = cJSON_IsTrue(field(j, "End"));
+	s->flow.lang = lang_of(j, m->lang);
+	build_dataflow(&s->flow, j);
+	build_type_fields(b, m, s, j);
+}
+
+/* ---- machines ---------------------------------------------------------- */
+
+static void resolve_targets(struct asl_machine *m)
+{
+	m->start_index = asl_state_index(m, m->start_at);
+	for (size_t i = 0; i < m->nr_states; i++) {
+		struct asl_state *s = &m->states[i];
+		s->next_index = asl_state_index(m, s->next);
+		s->default_index = asl_state_index(m, s->default_next);
+		for (size_t k = 0; k < s->nr_choices; k++)
+			s->choices[k].next_index = asl_state_index(m, s->choices[k].next);
+		for (size_t k = 0; k < s->nr_catchers; k++)
+			s->catchers[k].next_index =
+				asl_state_index(m, s->catchers[k].next);
+	}
+}
+
+static int check_limits(struct builder *b, struct asl_machine *m,
+			const cJSON *states)
+{
+	if (m->depth > ASL_MAX_NESTING)
+		return diag_error(b->diags, m->pos, "asl/too-deep",
+				  "Parallel and Map states nest deeper than %d levels",
+				  ASL_MAX_NESTING);
+	size_t n = (size_t)cJSON_GetArraySize(states);
+	if (b->states + n > ASL_MAX_STATES)
+		return diag_error(b->diags, m->pos, "asl/too-many-states",
+				  "more than %d states in one machine", ASL_MAX_STATES);
+	b->states += n;
+	return 0;
+}
+
+/* Recursion is bounded by ASL_MAX_NESTING. */
+static struct asl_machine *build_machine(struct builder *b, const cJSON *def,
+					 const struct asl_machine *parent,
+					 const struct asl_state *owner,
+					 enum asl_query_language lang)
+{
+	struct asl_machine *m = xcalloc(1, sizeof(*m));
+	m->json = def;
+	m->doc = b->doc;
+	m->pos = doc_pos(b->doc, def);
+	m->parent = parent;
+	m->owner = owner;
+	m->depth = parent ? parent->depth + 1 : 0;
+	m->start_index = -1;
+	strmap_init(&m->by_name);
+	if (!cJSON_IsObject(def)) {
+		diag_error(b->diags, m->pos, "asl/not-object",
+			   "a state machine definition must be an object");
+		return m;
+	}
+	m->comment = str_field(def, "Comment");
+	m->start_at = str_field(def, "StartAt");
+	m->lang = lang_of(def, lang);
+	m->timeout_seconds = field(def, "TimeoutSeconds");
+	const cJSON *states = field(def, "States");
+	if (!cJSON_IsObject(states) || check_limits(b, m, states))
+		return m;
+	m->states = xcalloc((size_t)cJSON_GetArraySize(states) + 1,
+			    sizeof(*m->states));
+	for (const cJSON *j = states->child; j; j = j->next) {
+		struct asl_state *s = &m->states[m->nr_states];
+		build_state(b, m, s, j);
+		/* names are unique: the document refuses duplicate keys */
+		strmap_put(&m->by_name, s->name, strlen(s->name), s);
+		m->nr_states++;
+	}
+	resolve_targets(m);
+	return m;
+}
+
+struct asl_machine *asl_build(const cJSON *definition, const struct doc *doc,
+			      struct diag_list *diags)
+{
+	struct builder b = { doc, diags, 0 };
+	return build_machine(&b, definition, NULL, NULL, ASL_QL_JSONPATH);
+}
