@@ -92,29 +92,42 @@ static void prescan(const char *s, size_t len, size_t *nodes, size_t *depth,
 	}
 }
 
+/* Index of the last non-blank byte before i, or -1. */
+static long prev_token(const char *s, size_t i)
+{
+	while (i > 0 && strchr(" \t\r\n", s[i - 1]))
+		i--;
+	return (long)i - 1;
+}
+
+/* cJSON tells where it stopped, not why, and it may stop one token past the
+ * culprit: name the likely culprit from the bytes around that place. */
 static int syntax_error(struct doc *d, size_t at, struct diag_list *diags)
 {
 	const char *s = d->text.ptr;
-	struct pos p = doc_offset_pos(d, at);
 	size_t i = skip_ws(s, at, d->text.len);
 	if (i >= d->text.len)
-		return diag_error(diags, p, "load/json",
+		return diag_error(diags, doc_offset_pos(d, at), "load/json",
 				  "unexpected end of file in JSON");
 	char c = s[i];
-	size_t prev = at;
-	while (prev > 0 && strchr(" \t\r\n", s[prev - 1]))
-		prev--;
-	if ((c == '}' || c == ']') && prev > 0 && s[prev - 1] == ',')
-		return diag_error(diags, doc_offset_pos(d, prev - 1), "load/json",
+	long prev = prev_token(s, i);
+	long before = prev >= 0 ? prev_token(s, (size_t)prev) : -1;
+	if (prev >= 0 && s[prev] == ',' && (c == '}' || c == ']'))
+		return diag_error(diags, doc_offset_pos(d, (size_t)prev), "load/json",
 				  "trailing comma is not allowed in JSON");
+	if (prev >= 0 && s[prev] == ',' && before >= 0 && strchr(",[{:", s[before]))
+		return diag_error(diags, doc_offset_pos(d, (size_t)prev), "load/json",
+				  "unexpected ',' in JSON");
+	if (c != '\'' && prev >= 0 && s[prev] == '\'')
+		i = (size_t)prev, c = '\'';
+	struct pos p = doc_offset_pos(d, i);
 	if (c == '\'')
 		return diag_error(diags, p, "load/json",
 				  "JSON strings take double quotes, not single");
 	if ((unsigned char)c < 0x20 || (unsigned char)c >= 0x7F)
 		return diag_error(diags, p, "load/json",
 				  "unexpected character in JSON");
-	return diag_error(diags, p, "load/json",
-			  "unexpected '%c' in JSON", c);
+	return diag_error(diags, p, "load/json", "unexpected '%c' in JSON", c);
 }
 
 struct frame {

@@ -1,0 +1,87 @@
+/* loader.h - the state machines a file declares, wherever they are written.
+ * One front door for bare ASL (JSON or YAML), Serverless Framework files
+ * (stepFunctions.stateMachines) and CloudFormation/SAM templates
+ * (AWS::StepFunctions::StateMachine, AWS::Serverless::StateMachine).  Every
+ * definition comes back as located JSON: errors later point at the line the
+ * author wrote, even inside a DefinitionString.
+ * Not here: what a definition means (asl.h), whether it is valid (validate.h). */
+#ifndef STEPBOOK_LOADER_H
+#define STEPBOOK_LOADER_H
+
+#include <stddef.h>
+
+#include <cJSON.h>
+
+#include "diag.h"
+#include "doc.h"
+
+enum loader_kind { LOADER_ASL, LOADER_SERVERLESS, LOADER_CLOUDFORMATION };
+
+/* Values stepbook substitutes where a file leaves them to the deployment. */
+struct loader_options {
+	const char *stage;   /* --stage; NULL: the file's provider.stage, else "dev" */
+	const char *region;  /* NULL: the file's provider.region, else "us-east-1" */
+	const char *account; /* NULL: "123456789012" */
+};
+
+/* A serverless `http` event that reaches a state machine. */
+struct loader_route {
+	const char *method;  /* as written: GET, POST ... */
+	const char *path;    /* as written, without a leading slash */
+	const char *action;  /* StartExecution (default), DescribeExecution, StopExecution */
+	int api_key_required; /* private: true */
+	struct pos pos;
+};
+
+struct loaded_machine {
+	const char *name;      /* serverless key, CloudFormation logical id, or file stem */
+	const char *deployed_name; /* serverless `name` / StateMachineName, or NULL */
+	const char *type;      /* "STANDARD" or "EXPRESS" */
+	const cJSON *definition;
+	const struct doc *doc; /* where the definition's positions come from */
+	struct pos pos;        /* where the machine is declared */
+	struct loader_route *routes;
+	size_t nr_routes;
+	const cJSON *notifications; /* serverless `notifications`, or NULL */
+};
+
+struct loaded_file {
+	enum loader_kind kind;
+	struct doc *doc;       /* the file itself */
+	struct doc **extra;    /* documents parsed from strings or DefinitionUri */
+	size_t nr_extra, alloc_extra;
+	struct loaded_machine *machines;
+	size_t nr_machines, alloc_machines;
+	char **owned;          /* strings the loader made (names, ARNs) */
+	size_t nr_owned, alloc_owned;
+	/* Serverless only (NULL otherwise) */
+	const char *service, *stage, *region, *account;
+	const cJSON *functions, *api_keys, *usage_plan;
+};
+
+/* Loads every state machine declared in 'path'.  Returns 0, or -1 when the
+ * file cannot be read or parsed, or declares no state machine (errors
+ * appended to diags).  Problems in one machine (an unreadable
+ * DefinitionString) are reported and that machine left out; the others load.
+ * Free with loader_release whatever it returned. */
+int loader_load(struct loaded_file *lf, const char *path,
+		const struct loader_options *opt, struct diag_list *diags);
+void loader_release(struct loaded_file *lf);
+
+/* The machine whose name or deployed name is 'name', or NULL. */
+const struct loaded_machine *loader_find(const struct loaded_file *lf,
+					 const char *name);
+
+const char *loader_kind_name(enum loader_kind kind);
+
+/* Internal to loader*.c. */
+struct loaded_machine *loader_add_machine_(struct loaded_file *lf);
+const char *loader_own_(struct loaded_file *lf, char *s);
+struct doc *loader_add_doc_(struct loaded_file *lf, struct doc *d);
+int loader_serverless_(struct loaded_file *lf, const struct loader_options *opt,
+		       struct diag_list *diags);
+int loader_cloudformation_(struct loaded_file *lf,
+			   const struct loader_options *opt,
+			   struct diag_list *diags);
+
+#endif

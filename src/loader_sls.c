@@ -1,0 +1,345 @@
+/* loader_sls.c - Serverless Framework files: stepFunctions.stateMachines.
+ * Resolves the variables a course's files use (${opt:stage, self:...},
+ * ${self:...}, ${sls:stage}, ${aws:region}) where the file itself gives the
+ * value, and turns Fn::GetAtt [function, Arn] into the Lambda ARN that the
+ * serverless-step-functions plugin would deploy.  ${env:...} is never read
+ * from the environment: the same file must load the same way everywhere;
+ * its fallback, when the reference gives one, is used instead. */
+#include "loader.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "xalloc.h"
+#include "banned.h"
+
+/* References inside references (${self:custom.${opt:stage}}), and
+ * references whose value holds a reference: deeper is refused. */
+#define SLS_MAX_DEPTH 16
+/* Expansions in one file: bounds work against self-referencing values. */
+#define SLS_MAX_EXPANSIONS 100000
+
+struct sls {
+	struct loaded_file *lf;
+	const cJSON *root;
+	const struct loader_options *opt;
+	const char *stage, *region;
+	size_t expansions;
+};
+
+static const cJSON *get(const cJSON *obj, const char *name)
+{
+	return cJSON_GetObjectItemCaseSensitive(obj, name);
+}
+
+static const char *get_str(const cJSON *obj, const char *name)
+{
+	const cJSON *v = get(obj, name);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static void resolve_text(struct sls *s, const char *text, struct buf *out,
+			 int depth);
+
+/* self:a.b.c -> the value at that path, as text (scalars only). */
+static int self_value(struct sls *s, const char *path, struct buf *out,
+		      int depth)
+{
+	const cJSON *v = s->root;
+	struct buf part = BUF_INIT;
+	for (const char *p = path; v && *p;) {
+		size_t n = strcspn(p, ".");
+		buf_reset(&part);
+		buf_add(&part, p, n);
+		v = cJSON_IsObject(v) ? get(v, part.ptr) : NULL;
+		p += n + (p[n] == '.');
+	}
+	buf_release(&part);
+	if (cJSON_IsString(v)) {
+		resolve_text(s, v->valuestring, out, depth + 1);
+		return 1;
+	}
+	if (cJSON_IsNumber(v)) {
+		buf_addf(out, "%g", v->valuedouble);
+		return 1;
+	}
+	if (cJSON_IsBool(v)) {
+		buf_adds(out, cJSON_IsTrue(v) ? "true" : "false");
+		return 1;
+	}
+	return 0;
+}
+
+/* One source of a reference ("opt:stage", "self:x.y", "'dev'"). */
+static int resolve_source(struct sls *s, const char *src, struct buf *out,
+			  int depth)
+{
+	size_t len = strlen(src);
+	if (len >= 2 && (src[0] == '\'' || src[0] == '"') && src[len - 1] == src[0]) {
+		buf_add(out, src + 1, len - 2);
+		return 1;
+	}
+	if (len && strspn(src, "0123456789.-") == len) {
+		buf_adds(out, src);
+		return 1;
+	}
+	const char *v = NULL;
+	if (!strcmp(src, "opt:stage"))
+		v = s->opt ? s->opt->stage : NULL;
+	else if (!strcmp(src, "opt:region"))
+		v = s->opt ? s->opt->region : NULL;
+	else if (!strcmp(src, "sls:stage"))
+		v = s->stage;
+	else if (!strcmp(src, "aws:region"))
+		v = s->region;
+	else if (!strcmp(src, "aws:accountId"))
+		v = s->lf->account;
+	else if (!strncmp(src, "self:", 5))
+		return self_value(s, src + 5, out, depth);
+	if (v)
+		buf_adds(out, v);
+	return v != NULL;
+}
+
+/* The text between ${ and }: comma-separated sources, first one wins. */
+static int resolve_ref(struct sls *s, const char *expr, struct buf *out,
+		       int depth)
+{
+	if (depth > SLS_MAX_DEPTH || ++s->expansions > SLS_MAX_EXPANSIONS)
+		return 0;
+	char *copy = xstrdup(expr);
+	int found = 0;
+	for (char *p = copy; *p && !found;) {
+		size_t n = strcspn(p, ",");
+		char *end = p + n;
+		int last = !*end;
+		*end = '\0';
+		while (isspace((unsigned char)*p))
+			p++;
+		for (char *t = end; t > p && isspace((unsigned char)t[-1]);)
+			*--t = '\0';
+		size_t before = out->len;
+		found = resolve_source(s, p, out, depth);
+		if (!found)
+			buf_truncate(out, before);
+		p = last ? end : end + 1;
+	}
+	free(copy);
+	return found;
+}
+
+/* Copies text to out with every ${...} it can resolve replaced; nested
+ * references resolve innermost first. */
+static size_t resolve_from(struct sls *s, const char *t, size_t i,
+			   struct buf *out, int depth, int in_ref)
+{
+	while (t[i]) {
+		if (in_ref && t[i] == '}')
+			return i;
+		if (t[i] == '$' && t[i + 1] == '{' && depth < SLS_MAX_DEPTH) {
+			struct buf inner = BUF_INIT;
+			size_t end = resolve_from(s, t, i + 2, &inner, depth + 1, 1);
+			if (!t[end]) { /* unterminated: keep as written */
+				buf_add(out, t + i, end - i);
+				buf_release(&inner);
+				return end;
+			}
+			if (!resolve_ref(s, inner.ptr, out, depth))
+				buf_addf(out, "${%s}", inner.ptr);
+			buf_release(&inner);
+			i = end + 1;
+			continue;
+		}
+		buf_addc(out, t[i++]);
+	}
+	return i;
+}
+
+static void resolve_text(struct sls *s, const char *text, struct buf *out,
+			 int depth)
+{
+	resolve_from(s, text, 0, out, depth, 0);
+}
+
+/* Rewrites every string value in the tree.  Depth is bounded by
+ * DOC_MAX_DEPTH, so the recursion is too. */
+static void resolve_tree(struct sls *s, cJSON *node)
+{
+	for (cJSON *c = node->child; c; c = c->next)
+		resolve_tree(s, c);
+	if (!cJSON_IsString(node) || !strstr(node->valuestring, "${"))
+		return;
+	struct buf out = BUF_INIT;
+	resolve_text(s, node->valuestring, &out, 0);
+	cJSON_SetValuestring(node, out.ptr);
+	buf_release(&out);
+}
+
+/* ---- Lambda ARNs -------------------------------------------------------- */
+
+/* serverless names a function's CloudFormation resource "<Name>LambdaFunction",
+ * with '-' spelt Dash and '_' Underscore and the first letter upper-cased. */
+static char *function_logical_id(const char *key)
+{
+	struct buf b = BUF_INIT;
+	for (const char *p = key; *p; p++) {
+		if (*p == '-')
+			buf_adds(&b, "Dash");
+		else if (*p == '_')
+			buf_adds(&b, "Underscore");
+		else
+			buf_addc(&b, p == key ? (char)toupper((unsigned char)*p) : *p);
+	}
+	buf_adds(&b, "LambdaFunction");
+	return buf_detach(&b, NULL);
+}
+
+static const cJSON *find_function(struct sls *s, const char *ref)
+{
+	const cJSON *fns = s->lf->functions;
+	for (const cJSON *f = fns ? fns->child : NULL; f; f = f->next) {
+		char *id = function_logical_id(f->string);
+		int match = !strcmp(f->string, ref) || !strcmp(id, ref);
+		free(id);
+		if (match)
+			return f;
+	}
+	return NULL;
+}
+
+static char *function_arn(struct sls *s, const cJSON *fn)
+{
+	struct buf b = BUF_INIT;
+	const char *name = get_str(fn, "name");
+	buf_addf(&b, "arn:aws:lambda:%s:%s:function:", s->region, s->lf->account);
+	if (name)
+		buf_adds(&b, name);
+	else
+		buf_addf(&b, "%s-%s-%s", s->lf->service ? s->lf->service : "service",
+			 s->stage, fn->string);
+	return buf_detach(&b, NULL);
+}
+
+/* {"Fn::GetAtt": [fn, "Arn"]} -> the function's ARN, anywhere in a
+ * definition.  Recursion bounded by DOC_MAX_DEPTH. */
+static void resolve_getatt(struct sls *s, struct doc *d, cJSON *node)
+{
+	for (cJSON *c = node->child; c; c = c->next) {
+		const cJSON *ga = cJSON_IsObject(c) ? get(c, "Fn::GetAtt") : NULL;
+		const cJSON *res = cJSON_IsArray(ga) ? ga->child : NULL;
+		const cJSON *fn = cJSON_IsString(res) ? find_function(s, res->valuestring) : NULL;
+		if (!fn || !res->next || !cJSON_IsString(res->next) ||
+		    strcmp(res->next->valuestring, "Arn")) {
+			resolve_getatt(s, d, c);
+			continue;
+		}
+		char *arn = function_arn(s, fn);
+		cJSON *repl = cJSON_CreateString(arn);
+		free(arn);
+		doc_set_pos(d, repl, doc_pos(d, c), doc_key_pos(d, c));
+		if (c->string) /* ReplaceItemViaPointer keeps no member name */
+			repl->string = xstrdup(c->string);
+		cJSON_ReplaceItemViaPointer(node, c, repl);
+		c = repl;
+	}
+}
+
+/* ---- machines ------------------------------------------------------------ */
+
+static void add_route(struct loaded_file *lf, struct loaded_machine *m,
+		      const cJSON *http)
+{
+	struct loader_route r = { 0 };
+	r.pos = doc_pos(lf->doc, http);
+	r.action = "StartExecution";
+	if (cJSON_IsString(http)) { /* "POST action/start" */
+		char *text = xstrdup(http->valuestring);
+		char *sp = strchr(text, ' ');
+		if (sp)
+			*sp++ = '\0';
+		r.method = loader_own_(lf, text);
+		r.path = sp ? sp : "";
+	} else {
+		r.method = get_str(http, "method");
+		r.path = get_str(http, "path");
+		if (get_str(http, "action"))
+			r.action = get_str(http, "action");
+		r.api_key_required = cJSON_IsTrue(get(http, "private"));
+	}
+	if (!r.method || !r.path)
+		return;
+	while (*r.path == '/')
+		r.path++;
+	m->routes = xrealloc(m->routes, size_mul(m->nr_routes + 1, sizeof(r)));
+	m->routes[m->nr_routes++] = r;
+}
+
+static void add_machine(struct sls *s, const cJSON *decl,
+			struct diag_list *diags)
+{
+	struct loaded_file *lf = s->lf;
+	const cJSON *def = get(decl, "definition");
+	if (!cJSON_IsObject(def)) {
+		diag_error(diags, doc_key_pos(lf->doc, decl), "load/no-definition",
+			   "state machine '%s' has no definition object",
+			   decl->string);
+		return;
+	}
+	struct loaded_machine *m = loader_add_machine_(lf);
+	m->name = decl->string;
+	m->deployed_name = get_str(decl, "name");
+	if (get_str(decl, "type"))
+		m->type = get_str(decl, "type");
+	m->definition = def;
+	m->pos = doc_key_pos(lf->doc, decl);
+	m->notifications = get(decl, "notifications");
+	const cJSON *events = get(decl, "events");
+	for (const cJSON *e = cJSON_IsArray(events) ? events->child : NULL; e; e = e->next)
+		if (get(e, "http"))
+			add_route(lf, m, get(e, "http"));
+	resolve_getatt(s, lf->doc, (cJSON *)def);
+}
+
+static const char *provider_value(struct sls *s, const char *name,
+				  const char *dflt)
+{
+	const char *v = get_str(get(s->root, "provider"), name);
+	if (!v)
+		return dflt;
+	struct buf out = BUF_INIT;
+	resolve_text(s, v, &out, 0);
+	if (strstr(out.ptr, "${")) { /* e.g. ${env:STAGE} with no fallback */
+		buf_release(&out);
+		return dflt;
+	}
+	return loader_own_(s->lf, buf_detach(&out, NULL));
+}
+
+int loader_serverless_(struct loaded_file *lf, const struct loader_options *opt,
+		       struct diag_list *diags)
+{
+	struct sls s = { lf, lf->doc->root, opt, NULL, NULL, 0 };
+	lf->kind = LOADER_SERVERLESS;
+	s.stage = opt && opt->stage ? opt->stage : provider_value(&s, "stage", "dev");
+	s.region = opt && opt->region ? opt->region :
+					provider_value(&s, "region", "us-east-1");
+	resolve_tree(&s, lf->doc->root);
+	const cJSON *provider = get(s.root, "provider");
+	lf->service = get_str(s.root, "service");
+	lf->stage = s.stage;
+	lf->region = s.region;
+	lf->functions = get(s.root, "functions");
+	lf->api_keys = get(provider, "apiKeys");
+	lf->usage_plan = get(provider, "usagePlan");
+	const cJSON *machines = get(get(s.root, "stepFunctions"), "stateMachines");
+	for (const cJSON *m = cJSON_IsObject(machines) ? machines->child : NULL; m;
+	     m = m->next)
+		add_machine(&s, m, diags);
+	if (!lf->nr_machines)
+		return diag_error(diags, doc_pos(lf->doc, s.root), "load/no-machine",
+				  "no state machine here: this serverless file "
+				  "has no stepFunctions.stateMachines");
+	return 0;
+}

@@ -1,0 +1,474 @@
+/* check_loader.c - located documents and the state-machine loader:
+ * positions, hostile input, Serverless variables, CloudFormation templates,
+ * and every file of the reference course. */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <check.h>
+
+#include "asl.h"
+#include "doc.h"
+#include "helpers.h"
+#include "loader.h"
+#include "banned.h"
+
+/* Parses text as 'format' and returns the diagnostics as text (owned). */
+static char *parse_errors(const char *name, const char *text, size_t len,
+			  enum doc_format format)
+{
+	struct diag_list l = DIAG_LIST_INIT;
+	struct doc *d = doc_new(name);
+	doc_parse(d, text, len, format, &l);
+	char *out = diags_text(&l);
+	doc_free(d);
+	diag_list_release(&l);
+	return out;
+}
+
+#define ck_errors(name, text, format, expected)                                \
+	do {                                                                   \
+		char *got_ = parse_errors(name, text, strlen(text), format);   \
+		ck_assert_str_eq(got_, expected);                              \
+		free(got_);                                                    \
+	} while (0)
+
+START_TEST(yaml_positions)
+{
+	const char *text = "a: 1\nb:\n  c: [x, \"y\"]\n  d:\n    - e: true\n";
+	struct diag_list l = DIAG_LIST_INIT;
+	struct doc *d = doc_new("f.yml");
+	ck_assert_int_eq(doc_parse(d, text, strlen(text), DOC_YAML, &l), 0);
+	const cJSON *b = cJSON_GetObjectItem(d->root, "b");
+	const cJSON *c = cJSON_GetObjectItem(b, "c");
+	struct pos p = doc_pos(d, c->child->next);
+	ck_assert_uint_eq(p.line, 3);
+	ck_assert_uint_eq(p.col, 10);
+	p = doc_key_pos(d, c);
+	ck_assert_uint_eq(p.line, 3);
+	ck_assert_uint_eq(p.col, 3);
+	const cJSON *e = cJSON_GetObjectItem(cJSON_GetObjectItem(b, "d")->child, "e");
+	ck_assert(cJSON_IsTrue(e));
+	p = doc_pos(d, e);
+	ck_assert_uint_eq(p.line, 5);
+	ck_assert_uint_eq(p.col, 10);
+	doc_free(d);
+	diag_list_release(&l);
+}
+END_TEST
+
+START_TEST(json_positions)
+{
+	const char *text = "{\n  \"a\": [1, {\"b\": \"x\"}],\n  \"c\": null\n}";
+	struct diag_list l = DIAG_LIST_INIT;
+	struct doc *d = doc_new("f.json");
+	ck_assert_int_eq(doc_parse(d, text, strlen(text), DOC_JSON, &l), 0);
+	const cJSON *a = cJSON_GetObjectItem(d->root, "a");
+	const cJSON *b = cJSON_GetObjectItem(a->child->next, "b");
+	struct pos p = doc_pos(d, b);
+	ck_assert_uint_eq(p.line, 2);
+	ck_assert_uint_eq(p.col, 18);
+	p = doc_key_pos(d, b);
+	ck_assert_uint_eq(p.col, 13);
+	p = doc_key_pos(d, cJSON_GetObjectItem(d->root, "c"));
+	ck_assert_uint_eq(p.line, 3);
+	ck_assert_uint_eq(p.col, 3);
+	doc_free(d);
+	diag_list_release(&l);
+}
+END_TEST
+
+START_TEST(yaml_scalars_follow_core_schema)
+{
+	const char *text = "a: yes\nb: 0x1F\nc: 1e3\nd: ~\ne: '5'\nf: .inf\ng: 01\n";
+	struct diag_list l = DIAG_LIST_INIT;
+	struct doc *d = doc_new("f.yml");
+	ck_assert_int_eq(doc_parse(d, text, strlen(text), DOC_YAML, &l), 0);
+	char *s = cJSON_PrintUnformatted(d->root);
+	ck_assert_str_eq(s, "{\"a\":\"yes\",\"b\":31,\"c\":1000,\"d\":null,"
+			    "\"e\":\"5\",\"f\":null,\"g\":1}");
+	cJSON_free(s);
+	doc_free(d);
+	diag_list_release(&l);
+}
+END_TEST
+
+START_TEST(yaml_short_form_tags)
+{
+	const char *text = "a: !GetAtt Fn.Arn\nb: !Sub 'x-${AWS::Region}'\n"
+			   "c: !If [Cond, !Ref A, !Ref B]\nd: !Join\n  - ''\n  - [a, b]\n";
+	struct diag_list l = DIAG_LIST_INIT;
+	struct doc *d = doc_new("f.yml");
+	ck_assert_int_eq(doc_parse(d, text, strlen(text), DOC_YAML, &l), 0);
+	char *s = cJSON_PrintUnformatted(d->root);
+	ck_assert_str_eq(s, "{\"a\":{\"Fn::GetAtt\":[\"Fn\",\"Arn\"]},"
+			    "\"b\":{\"Fn::Sub\":\"x-${AWS::Region}\"},"
+			    "\"c\":{\"Fn::If\":[\"Cond\",{\"Ref\":\"A\"},{\"Ref\":\"B\"}]},"
+			    "\"d\":{\"Fn::Join\":[\"\",[\"a\",\"b\"]]}}");
+	cJSON_free(s);
+	doc_free(d);
+	diag_list_release(&l);
+}
+END_TEST
+
+START_TEST(yaml_merge_keys_and_aliases)
+{
+	const char *text = "base: &b {x: 1, y: 2}\nuse:\n  <<: *b\n  y: 3\nlist: [*b]\n";
+	struct diag_list l = DIAG_LIST_INIT;
+	struct doc *d = doc_new("f.yml");
+	ck_assert_int_eq(doc_parse(d, text, strlen(text), DOC_YAML, &l), 0);
+	char *s = cJSON_PrintUnformatted(cJSON_GetObjectItem(d->root, "use"));
+	ck_assert_str_eq(s, "{\"y\":3,\"x\":1}");
+	cJSON_free(s);
+	doc_free(d);
+	diag_list_release(&l);
+}
+END_TEST
+
+START_TEST(bad_input_is_located)
+{
+	ck_errors("f.yml", "a: 1\nb:\n  c: 2\n  c: 3\n", DOC_YAML,
+		  "f.yml:4:3: error: duplicate key 'c' [load/duplicate-key]\n");
+	ck_errors("f.json", "{\"a\": 1,\n \"a\": 2}", DOC_JSON,
+		  "f.json:2:2: error: duplicate key 'a' [load/duplicate-key]\n");
+	ck_errors("f.json", "{\"a\": 1,\n \"b\": [1,2,],\n}", DOC_JSON,
+		  "f.json:2:11: error: trailing comma is not allowed in JSON [load/json]\n");
+	ck_errors("f.json", "{'a': 1}", DOC_JSON,
+		  "f.json:1:2: error: JSON strings take double quotes, not single [load/json]\n");
+	ck_errors("f.json", "{\"a\": ", DOC_JSON,
+		  "f.json:1:7: error: unexpected end of file in JSON [load/json]\n");
+	ck_errors("f.yml", "a: !Foo x\n", DOC_YAML,
+		  "f.yml:1:4: error: unknown YAML tag '!Foo' [load/yaml-tag]\n");
+	ck_errors("f.yml", "a: *nope\n", DOC_YAML,
+		  "f.yml:1:4: error: unknown alias 'nope' [load/yaml-alias]\n");
+	ck_errors("f.yml", "a: b: c\n", DOC_YAML,
+		  "f.yml:1:5: error: mapping values are not allowed in this context [load/yaml]\n");
+	ck_errors("f.yml", "a:\n  - 1\n - 2\n", DOC_YAML,
+		  "f.yml:3:2: error: did not find expected key while parsing a block mapping [load/yaml]\n");
+	ck_errors("f.yml", "a: 1\n---\nb: 2\n", DOC_YAML,
+		  "f.yml:2:1: error: more than one YAML document in the file [load/yaml]\n");
+	ck_errors("f.yml", "a: \xff\n", DOC_YAML,
+		  "f.yml:1:4: error: invalid UTF-8: the file must be UTF-8 text [load/encoding]\n");
+	ck_errors("f.yml", " \n\n", DOC_YAML,
+		  "f.yml:1:1: error: the file is empty [load/empty]\n");
+}
+END_TEST
+
+START_TEST(binary_file)
+{
+	char *got = parse_errors("f.yml", "ab\0cd", 5, DOC_YAML);
+	ck_assert_str_eq(got, "f.yml:1:3: error: binary data (NUL byte): the file "
+			      "must be UTF-8 text [load/encoding]\n");
+	free(got);
+}
+END_TEST
+
+static char *repeat(const char *unit, size_t n)
+{
+	size_t len = strlen(unit);
+	char *s = malloc(len * n + 1);
+	for (size_t i = 0; i < n; i++)
+		memcpy(s + i * len, unit, len);
+	s[len * n] = '\0';
+	return s;
+}
+
+START_TEST(deep_nesting_is_refused)
+{
+	char *deep = repeat("[", 200000);
+	ck_errors("f.json", deep, DOC_JSON,
+		  "f.json:1:257: error: nesting deeper than 256 levels [load/depth]\n");
+	ck_errors("f.yml", deep, DOC_YAML,
+		  "f.yml:1:257: error: nesting deeper than 256 levels [load/depth]\n");
+	free(deep);
+	deep = repeat("- ", 20000);
+	char *got = parse_errors("f.yml", deep, strlen(deep), DOC_YAML);
+	ck_assert_msg(strstr(got, "nesting deeper than 256 levels"), "%s", got);
+	free(got);
+	free(deep);
+}
+END_TEST
+
+START_TEST(alias_bomb_is_refused)
+{
+	const char *bomb =
+		"a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+		"c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
+		"e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n"
+		"g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\nh: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]\n"
+		"i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]\n";
+	ck_errors("f.yml", bomb, DOC_YAML,
+		  "f.yml:6:26: error: too many values (aliases expand past the "
+		  "limit of 500000) [load/too-large]\n");
+}
+END_TEST
+
+/* ---- the loader -------------------------------------------------------- */
+
+static const char *sls_text =
+	"service: demo\n"
+	"provider:\n"
+	"  name: aws\n"
+	"  stage: ${opt:stage, 'dev'}\n"
+	"  region: eu-west-1\n"
+	"  apiKeys:\n"
+	"    - ${opt:stage, self:provider.stage}-myFirstKey\n"
+	"functions:\n"
+	"  hello:\n"
+	"    handler: bin/hello\n"
+	"stepFunctions:\n"
+	"  stateMachines:\n"
+	"    helloMachine:\n"
+	"      name: hello-${sls:stage}\n"
+	"      events:\n"
+	"        - http:\n"
+	"            path: /action/start\n"
+	"            method: POST\n"
+	"            private: true\n"
+	"        - http:\n"
+	"            path: action/status\n"
+	"            method: POST\n"
+	"            action: DescribeExecution\n"
+	"      definition:\n"
+	"        StartAt: Hello\n"
+	"        States:\n"
+	"          Hello:\n"
+	"            Type: Task\n"
+	"            Resource:\n"
+	"              Fn::GetAtt: [hello, Arn]\n"
+	"            Parameters:\n"
+	"              env: ${env:HOME, 'none'}\n"
+	"              other: ${cf:stack.output}\n"
+	"            End: true\n";
+
+START_TEST(serverless_file)
+{
+	struct loaded_file lf;
+	struct diag_list l = DIAG_LIST_INIT;
+	const char *path = tmp_file("serverless.yml", sls_text);
+	ck_assert_int_eq(loader_load(&lf, path, NULL, &l), 0);
+	ck_assert_int_eq(lf.kind, LOADER_SERVERLESS);
+	ck_assert_str_eq(lf.stage, "dev");
+	ck_assert_str_eq(lf.api_keys->child->valuestring, "dev-myFirstKey");
+	ck_assert_uint_eq(lf.nr_machines, 1);
+	const struct loaded_machine *m = &lf.machines[0];
+	ck_assert_str_eq(m->name, "helloMachine");
+	ck_assert_str_eq(m->deployed_name, "hello-dev");
+	ck_assert_ptr_eq(loader_find(&lf, "hello-dev"), m);
+	ck_assert_uint_eq(m->nr_routes, 2);
+	ck_assert_str_eq(m->routes[0].path, "action/start");
+	ck_assert_int_eq(m->routes[0].api_key_required, 1);
+	ck_assert_str_eq(m->routes[1].action, "DescribeExecution");
+	const cJSON *hello = cJSON_GetObjectItem(cJSON_GetObjectItem(m->definition, "States"), "Hello");
+	ck_assert_str_eq(cJSON_GetObjectItem(hello, "Resource")->valuestring,
+			 "arn:aws:lambda:eu-west-1:123456789012:function:demo-dev-hello");
+	struct pos p = doc_pos(m->doc, cJSON_GetObjectItem(hello, "Resource"));
+	ck_assert_uint_eq(p.line, 30);
+	const cJSON *params = cJSON_GetObjectItem(hello, "Parameters");
+	ck_assert_str_eq(cJSON_GetObjectItem(params, "env")->valuestring, "none");
+	ck_assert_str_eq(cJSON_GetObjectItem(params, "other")->valuestring,
+			 "${cf:stack.output}");
+	loader_release(&lf);
+	ck_assert_uint_eq(l.nr, 0);
+
+	struct loader_options opt = { "prod", NULL, NULL };
+	ck_assert_int_eq(loader_load(&lf, path, &opt, &l), 0);
+	ck_assert_str_eq(lf.machines[0].deployed_name, "hello-prod");
+	ck_assert_str_eq(lf.api_keys->child->valuestring, "prod-myFirstKey");
+	loader_release(&lf);
+	diag_list_release(&l);
+}
+END_TEST
+
+static const char *cfn_text =
+	"AWSTemplateFormatVersion: '2010-09-09'\n"
+	"Resources:\n"
+	"  HelloMachine:\n"
+	"    Type: AWS::StepFunctions::StateMachine\n"
+	"    Properties:\n"
+	"      StateMachineType: EXPRESS\n"
+	"      DefinitionString: !Sub |\n"
+	"        {\n"
+	"          \"StartAt\": \"Hello\",\n"
+	"          \"States\": {\n"
+	"            \"Hello\": {\"Type\": \"Pass\", \"Result\": \"${AWS::Region}\",\n"
+	"                      \"Next\": \"${Target}\"}\n"
+	"          }\n"
+	"        }\n"
+	"      DefinitionSubstitutions:\n"
+	"        Target: Done\n";
+
+START_TEST(cloudformation_definition_string)
+{
+	struct loaded_file lf;
+	struct diag_list l = DIAG_LIST_INIT;
+	const char *path = tmp_file("template.yml", cfn_text);
+	ck_assert_int_eq(loader_load(&lf, path, NULL, &l), 0);
+	ck_assert_int_eq(lf.kind, LOADER_CLOUDFORMATION);
+	const struct loaded_machine *m = &lf.machines[0];
+	ck_assert_str_eq(m->name, "HelloMachine");
+	ck_assert_str_eq(m->type, "EXPRESS");
+	const cJSON *hello = cJSON_GetObjectItem(cJSON_GetObjectItem(m->definition, "States"), "Hello");
+	ck_assert_str_eq(cJSON_GetObjectItem(hello, "Result")->valuestring, "us-east-1");
+	ck_assert_str_eq(cJSON_GetObjectItem(hello, "Next")->valuestring, "Done");
+	/* positions inside the JSON text point into the template's lines */
+	struct pos p = doc_pos(m->doc, cJSON_GetObjectItem(hello, "Next"));
+	ck_assert_uint_eq(p.line, 12);
+	ck_assert_uint_eq(p.col, 31);
+	p = doc_key_pos(m->doc, hello);
+	ck_assert_uint_eq(p.line, 11);
+	ck_assert_uint_eq(p.col, 13);
+	loader_release(&lf);
+	diag_list_release(&l);
+}
+END_TEST
+
+START_TEST(cloudformation_error_in_definition_string)
+{
+	struct loaded_file lf;
+	struct diag_list l = DIAG_LIST_INIT;
+	const char *path = tmp_file("bad.yml",
+		"Resources:\n"
+		"  M:\n"
+		"    Type: AWS::StepFunctions::StateMachine\n"
+		"    Properties:\n"
+		"      DefinitionString:\n"
+		"        Fn::Sub: |\n"
+		"          {\"StartAt\": \"A\",\n"
+		"           \"States\": {\"A\": {\"Type\": \"Pass\",, \"End\": true}}}\n");
+	ck_assert_int_eq(loader_load(&lf, path, NULL, &l), -1);
+	char *got = diags_text(&l);
+	ck_assert_str_eq(got, "bad.yml:8:44: error: in the definition text: "
+			      "unexpected ',' in JSON [load/json]\n");
+	free(got);
+	loader_release(&lf);
+	diag_list_release(&l);
+}
+END_TEST
+
+START_TEST(sam_definition_uri_stays_in_folder)
+{
+	struct loaded_file lf;
+	struct diag_list l = DIAG_LIST_INIT;
+	tmp_file("machine.asl.json", "{\"StartAt\": \"A\", \"States\": {\"A\": "
+				     "{\"Type\": \"Succeed\"}}}");
+	const char *path = tmp_file("sam.yml",
+		"Transform: AWS::Serverless-2016-10-31\n"
+		"Resources:\n"
+		"  Good:\n"
+		"    Type: AWS::Serverless::StateMachine\n"
+		"    Properties:\n"
+		"      DefinitionUri: machine.asl.json\n"
+		"  Bad:\n"
+		"    Type: AWS::Serverless::StateMachine\n"
+		"    Properties:\n"
+		"      DefinitionUri: ../../etc/passwd\n");
+	ck_assert_int_eq(loader_load(&lf, path, NULL, &l), 0);
+	ck_assert_uint_eq(lf.nr_machines, 1);
+	ck_assert_str_eq(lf.machines[0].name, "Good");
+	char *got = diags_text(&l);
+	ck_assert_str_eq(got, "sam.yml:10:22: error: DefinitionUri '../../etc/passwd' "
+			      "must be a relative path inside the template's folder "
+			      "[load/definition-uri]\n");
+	free(got);
+	loader_release(&lf);
+	diag_list_release(&l);
+}
+END_TEST
+
+START_TEST(no_machine)
+{
+	struct loaded_file lf;
+	struct diag_list l = DIAG_LIST_INIT;
+	const char *path = tmp_file("plain.yml", "service: x\nprovider: {name: aws}\n");
+	ck_assert_int_eq(loader_load(&lf, path, NULL, &l), -1);
+	char *got = diags_text(&l);
+	ck_assert_str_eq(got, "plain.yml:1:1: error: no state machine here: this "
+			      "serverless file has no stepFunctions.stateMachines "
+			      "[load/no-machine]\n");
+	free(got);
+	loader_release(&lf);
+	diag_list_release(&l);
+}
+END_TEST
+
+/* Every saved step of the reference course loads; those that declare state
+ * machines build models without errors. */
+START_TEST(upstream_course_loads)
+{
+	const char *root = shared_dir();
+	if (!root) {
+		fprintf(stderr, "upstream_course_loads: ../shared/upstream-course "
+				"not found, skipped\n");
+		return;
+	}
+	static const char *const dirs[] = { "101", "101/saved-steps", "102",
+					    "102/saved-steps" };
+	size_t files = 0, machines = 0;
+	for (size_t i = 0; i < 4; i++) {
+		char dir[1024];
+		snprintf(dir, sizeof(dir), "%s/%s", root, dirs[i]);
+		DIR *dp = opendir(dir);
+		ck_assert_ptr_nonnull(dp);
+		struct dirent *e;
+		while ((e = readdir(dp))) {
+			if (strncmp(e->d_name, "serverless", 10) ||
+			    !strstr(e->d_name, ".yml"))
+				continue;
+			char path[2048];
+			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+			struct loaded_file lf;
+			struct diag_list l = DIAG_LIST_INIT;
+			int r = loader_load(&lf, path, NULL, &l);
+			char *text = diags_text(&l);
+			if (r) /* the generated example and the cut-down file */
+				ck_assert_msg(strstr(text, "[load/no-machine]"), "%s", text);
+			for (size_t k = 0; k < lf.nr_machines; k++) {
+				struct asl_machine *m = asl_build(lf.machines[k].definition,
+								  lf.machines[k].doc, &l);
+				ck_assert_msg(l.errors == 0, "%s: %s", path, text);
+				ck_assert_int_ge(m->start_index, 0);
+				asl_free(m);
+				machines++;
+			}
+			files++;
+			free(text);
+			loader_release(&lf);
+			diag_list_release(&l);
+		}
+		closedir(dp);
+	}
+	ck_assert_uint_eq(files, 16);
+	ck_assert_uint_eq(machines, 12);
+}
+END_TEST
+
+Suite *loader_suite(void)
+{
+	Suite *s = suite_create("loader");
+	TCase *tc = tcase_create("doc");
+	tcase_add_test(tc, yaml_positions);
+	tcase_add_test(tc, json_positions);
+	tcase_add_test(tc, yaml_scalars_follow_core_schema);
+	tcase_add_test(tc, yaml_short_form_tags);
+	tcase_add_test(tc, yaml_merge_keys_and_aliases);
+	tcase_add_test(tc, bad_input_is_located);
+	tcase_add_test(tc, binary_file);
+	suite_add_tcase(s, tc);
+	/* Hostile input: each must be refused well under a second. */
+	tc = tcase_create("hostile");
+	tcase_set_timeout(tc, 2);
+	tcase_add_test(tc, deep_nesting_is_refused);
+	tcase_add_test(tc, alias_bomb_is_refused);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("loader");
+	tcase_add_test(tc, serverless_file);
+	tcase_add_test(tc, cloudformation_definition_string);
+	tcase_add_test(tc, cloudformation_error_in_definition_string);
+	tcase_add_test(tc, sam_definition_uri_stays_in_folder);
+	tcase_add_test(tc, no_machine);
+	tcase_add_test(tc, upstream_course_loads);
+	suite_add_tcase(s, tc);
+	return s;
+}
