@@ -76,7 +76,7 @@ TEST_O   := $(patsubst %.c,$(BUILD)/%.o,$(TEST_SRC)) $(BUILD)/tests/unit/main.o 
             $(BUILD)/tests/unit/helpers.o
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 
-.PHONY: all deps check test fuzz fuzz-run bench layers install clean help
+.PHONY: all deps check test fuzz fuzz-run bench layers install clean help course stepbook
 all: stepbook
 
 help:
@@ -103,7 +103,11 @@ deps:
 	fi
 
 # ---- build -----------------------------------------------------------------
-stepbook: $(CLI_O) $(LIB)
+# ./stepbook is the release build; a sanitized build stays in build/san.
+stepbook: $(BUILD)/stepbook
+	@if [ "$(SANITIZE)" != 1 ]; then cp $< $@; fi
+
+$(BUILD)/stepbook: $(CLI_O) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(CLI_O) $(LIB) $(LIBS)
 
 $(LIB): $(LIB_O)
@@ -139,7 +143,7 @@ $(BUILD)/check_stepbook: $(TEST_O) $(LIB)
 test check: deps
 	@$(MAKE) --no-print-directory stepbook $(BUILD)/check_stepbook
 	@sh tests/layers.sh
-	STEPBOOK=$(CURDIR)/stepbook SHARED=$(CURDIR)/../shared \
+	STEPBOOK=$(CURDIR)/$(BUILD)/stepbook SHARED=$(CURDIR)/../shared \
 	  CK_DEFAULT_TIMEOUT=60 $(BUILD)/check_stepbook
 
 # ---- fuzzing (clang + libFuzzer) -------------------------------------------
