@@ -29,8 +29,9 @@
 #define LABEL_ERRORS_MAX 32
 /* Retriers listed in a label; more are summed up as "+N more". */
 #define LABEL_RETRIERS_MAX 2
-/* Lines of a Choice condition label, LABEL_LINE_MAX bytes each. */
+/* Lines of a Choice condition label, RULE_LINE_MAX bytes each. */
 #define RULE_LINES_MAX 3
+#define RULE_LINE_MAX 30
 
 /* How a state type looks; the legend documents this table. */
 struct look {
@@ -108,12 +109,12 @@ static void add_text(struct buf *out, const char *s, size_t max)
 {
 	size_t len = strlen(s);
 	if (len <= max) {
-		escape_html(out, s, len);
+		escape_gv_label(out, s, len);
 		return;
 	}
 	while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
 		max--;
-	escape_html(out, s, max);
+	escape_gv_label(out, s, max);
 	buf_adds(out, "\xE2\x80\xA6"); /* U+2026 */
 }
 
@@ -156,9 +157,12 @@ static const char *unique_id(struct draw *d, const char *name,
 }
 
 /* A node name Graphviz writes back safely in DOT: no backslash (agwrite
- * does not escape it) and no control character. */
+ * does not escape it), no control character, no leading '%' (cgraph's
+ * prefix for anonymous objects). */
 static int dot_safe(const char *s)
 {
+	if (*s == '%')
+		return 0;
 	for (; *s; s++)
 		if (*s == '\\' || (unsigned char)*s < 0x20)
 			return 0;
@@ -237,16 +241,12 @@ static void add_resource(struct buf *out, const char *res)
 		add_text(out, res, LABEL_LINE_MAX);
 }
 
+/* "States.Timeout", or "States.Timeout +2" for three error names. */
 static void add_errors(struct buf *out, const char **errors, size_t n)
 {
-	struct buf all = BUF_INIT;
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			buf_adds(&all, ", ");
-		buf_adds(&all, errors[i] ? errors[i] : "?");
-	}
-	add_text(out, all.ptr, LABEL_ERRORS_MAX);
-	buf_release(&all);
+	add_text(out, n && errors[0] ? errors[0] : "?", LABEL_ERRORS_MAX);
+	if (n > 1)
+		buf_addf(out, " +%zu", n - 1);
 }
 
 /* The second line: the type and what it does in a few words. */
@@ -305,8 +305,12 @@ static void add_marks(struct buf *out, const struct asl_state *s)
 	for (size_t i = 0; i < s->nr_retry && i < LABEL_RETRIERS_MAX; i++) {
 		const struct asl_retrier *r = &s->retry[i];
 		add_small(out, "#9a3412");
-		buf_addf(out, "\xE2\x86\xBB retry %g\xC3\x97 (%gs, \xC3\x97%g) ",
-			 r->max_attempts, r->interval_seconds, r->backoff_rate);
+		if (r->max_attempts <= 0)
+			buf_adds(out, "no retry: ");
+		else
+			buf_addf(out, "\xE2\x86\xBB retry %g\xC3\x97 (%gs, \xC3\x97%g) ",
+				 r->max_attempts, r->interval_seconds,
+				 r->backoff_rate);
 		add_errors(out, r->errors, r->nr_errors);
 		buf_adds(out, "</FONT>");
 	}
@@ -368,6 +372,26 @@ static void style_state(struct draw *d, Agnode_t *n, const struct asl_state *s,
 	set_html(d, n, "label", d->label.ptr);
 }
 
+/* A Map processor says what it runs for; Parallel branches need no words. */
+static void branch_label(struct draw *d, Agraph_t *bg,
+			 const struct asl_state *s)
+{
+	if (s->type != ASL_MAP) {
+		set(bg, "label", "");
+		return;
+	}
+	buf_reset(&d->label);
+	buf_adds(&d->label, "<FONT POINT-SIZE=\"9\">for each item");
+	if (cJSON_IsString(s->items_path)) {
+		buf_adds(&d->label, " of ");
+		add_text(&d->label, s->items_path->valuestring, LABEL_LINE_MAX);
+	}
+	buf_adds(&d->label, "</FONT>");
+	set_html(d, bg, "label", d->label.ptr);
+	set(bg, "fontcolor", looks[ASL_MAP].line);
+	set(bg, "labeljust", "l");
+}
+
 /* A Parallel or Map: a cluster holding the header node (the state itself,
  * where edges arrive), one sub-cluster per branch, and a join bar at the
  * bottom where edges leave. */
@@ -411,7 +435,7 @@ static void draw_box(struct draw *d, struct scope *sc, size_t i)
 		set(bg, "style", "rounded");
 		set(bg, "color", lk->line);
 		set(bg, "class", "branch");
-		set(bg, "label", "");
+		branch_label(d, bg, s);
 		draw_scope(d, s->branches[b], bg, head, join, (int)b);
 	}
 }
@@ -537,7 +561,7 @@ static Agnode_t *target(struct draw *d, struct scope *sc, const char *name,
 }
 
 /* Appends text escaped and wrapped at spaces into lines of about
- * LABEL_LINE_MAX bytes, at most RULE_LINES_MAX of them. */
+ * RULE_LINE_MAX bytes, at most RULE_LINES_MAX of them. */
 static void add_wrapped(struct buf *out, const char *text)
 {
 	size_t len = strlen(text), at = 0;
@@ -545,12 +569,14 @@ static void add_wrapped(struct buf *out, const char *text)
 		if (line)
 			buf_adds(out, "<BR/>");
 		size_t rest = len - at, cut = rest;
-		if (rest > LABEL_LINE_MAX) {
-			cut = LABEL_LINE_MAX;
-			while (cut > LABEL_LINE_MAX / 2 && text[at + cut] != ' ')
+		if (rest > RULE_LINE_MAX) {
+			cut = RULE_LINE_MAX;
+			while (cut > RULE_LINE_MAX / 2 && text[at + cut] != ' ')
 				cut--;
 			if (text[at + cut] != ' ')
-				cut = LABEL_LINE_MAX;
+				cut = RULE_LINE_MAX;
+			while (cut > 1 && ((unsigned char)text[at + cut] & 0xC0) == 0x80)
+				cut--;
 		}
 		if (line == RULE_LINES_MAX - 1 && cut < rest) {
 			add_text(out, text + at, cut - 1);
@@ -559,7 +585,7 @@ static void add_wrapped(struct buf *out, const char *text)
 		/* add_text with max = cut never cuts: copy the slice */
 		struct buf slice = BUF_INIT;
 		buf_add(&slice, text + at, cut);
-		add_text(out, slice.ptr, LABEL_LINE_MAX);
+		add_text(out, slice.ptr, RULE_LINE_MAX);
 		buf_release(&slice);
 		at += cut;
 		while (at < len && text[at] == ' ')

@@ -9,6 +9,7 @@
  * writes for '-' is written as '-'.  PNG uses a normal context (pango and
  * cairo) since it is for looking at, not for comparing.
  * Not here: what is drawn (diagram.c). */
+#include <stdlib.h>
 #include <string.h>
 
 #include <gvc.h>
@@ -16,6 +17,8 @@
 #include <gvplugin_textlayout.h>
 
 #include "diagram_impl.h"
+#include "strmap.h"
+#include "xalloc.h"
 #include "banned.h"
 
 /* ---- fixed text metrics --------------------------------------------- */
@@ -156,6 +159,91 @@ static int flush_none(void *chan)
 
 static Agiodisc_t buf_io = { NULL, put_buf, flush_none };
 
+/* ---- object ids in creation order ---------------------------------- */
+
+/* cgraph's default id discipline uses the address of a name's string as
+ * the id of a named object, and keeps subgraphs ordered by id: clusters
+ * would then be laid out and written in an order that changes from run to
+ * run.  This one numbers names in the order they are first seen. */
+struct seq_ids {
+	struct strmap names; /* name -> nothing; index = id / 2 - 1 */
+	IDTYPE anon;         /* next odd id for anonymous objects */
+};
+
+static void *ids_open(Agraph_t *g, Agdisc_t *disc)
+{
+	(void)g;
+	(void)disc;
+	struct seq_ids *s = xcalloc(1, sizeof(*s));
+	strmap_init(&s->names);
+	s->anon = 1;
+	return s;
+}
+
+static long ids_map(void *state, int objtype, char *str, IDTYPE *id,
+		    int createflag)
+{
+	struct seq_ids *s = state;
+	(void)objtype;
+	if (!str) {
+		if (!createflag)
+			return 0;
+		*id = s->anon;
+		s->anon += 2;
+		return 1;
+	}
+	size_t len = strlen(str);
+	long at = strmap_index(&s->names, str, len);
+	if (at < 0 && !createflag)
+		return 0;
+	if (at < 0) {
+		strmap_put(&s->names, str, len, s);
+		at = (long)s->names.nr - 1;
+	}
+	*id = 2 * ((IDTYPE)at + 1);
+	return 1;
+}
+
+static long ids_alloc(void *state, int objtype, IDTYPE id)
+{
+	(void)state;
+	(void)objtype;
+	return (id & 1) == 0;
+}
+
+static void ids_free(void *state, int objtype, IDTYPE id)
+{
+	(void)state;
+	(void)objtype;
+	(void)id;
+}
+
+static char *ids_print(void *state, int objtype, IDTYPE id)
+{
+	struct seq_ids *s = state;
+	(void)objtype;
+	if (id & 1 || id == 0 || id / 2 > s->names.nr)
+		return NULL;
+	return s->names.entries[id / 2 - 1].key;
+}
+
+static void ids_close(void *state)
+{
+	struct seq_ids *s = state;
+	strmap_release(&s->names);
+	free(s);
+}
+
+static void ids_register(void *state, int objtype, void *obj)
+{
+	(void)state;
+	(void)objtype;
+	(void)obj;
+}
+
+static Agiddisc_t seq_ids = { ids_open, ids_map, ids_alloc, ids_free,
+			      ids_print, ids_close, ids_register };
+
 /* ---- SVG clean-up --------------------------------------------------- */
 
 /* Copies svg to out without comments (a comment alone on its line goes
@@ -209,7 +297,7 @@ int diagram_render(const struct asl_machine *m,
 		   struct diag_list *diags)
 {
 	static const struct diagram_options defaults = DIAGRAM_OPTIONS_INIT;
-	Agdisc_t disc = { &AgMemDisc, &AgIdDisc, &buf_io };
+	Agdisc_t disc = { &AgMemDisc, &seq_ids, &buf_io };
 	if (!opt)
 		opt = &defaults;
 	GVC_t *gvc = opt->format == DIAGRAM_PNG ? gvContext()

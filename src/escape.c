@@ -56,12 +56,16 @@ static const char *entity(unsigned char c, int attr)
 	}
 }
 
-static void escape(struct buf *out, const char *s, size_t len, int attr)
+enum mode { TEXT, ATTR, GV_LABEL };
+
+static void escape(struct buf *out, const char *s, size_t len, enum mode mode)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
 	while (i < len) {
-		const char *ent = entity(p[i], attr);
+		const char *ent = entity(p[i], mode == ATTR);
+		if (mode == GV_LABEL && p[i] == '\\')
+			ent = "\\\\";
 		size_t n = utf8_seq(p + i, len - i);
 		if (ent) {
 			buf_adds(out, ent);
@@ -78,12 +82,17 @@ static void escape(struct buf *out, const char *s, size_t len, int attr)
 
 void escape_html(struct buf *out, const char *s, size_t len)
 {
-	escape(out, s, len, 0);
+	escape(out, s, len, TEXT);
 }
 
 void escape_attr(struct buf *out, const char *s, size_t len)
 {
-	escape(out, s, len, 1);
+	escape(out, s, len, ATTR);
+}
+
+void escape_gv_label(struct buf *out, const char *s, size_t len)
+{
+	escape(out, s, len, GV_LABEL);
 }
 
 static int is_alnum(unsigned char c)
