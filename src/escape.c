@@ -125,15 +125,18 @@ static void add_slug(struct buf *out, const char *s, size_t len)
 {
 	size_t start = out->len;
 	int dash = 0;
-	for (size_t i = 0; i < len && out->len - start < ID_SLUG_MAX; i++) {
-		if (is_alnum((unsigned char)s[i])) {
-			if (dash && out->len > start)
-				buf_addc(out, '-');
-			buf_addc(out, s[i]);
-			dash = 0;
-		} else {
+	for (size_t i = 0; i < len; i++) {
+		if (!is_alnum((unsigned char)s[i])) {
 			dash = 1;
+			continue;
 		}
+		int sep = dash && out->len > start;
+		if (out->len - start + (size_t)sep + 1 > ID_SLUG_MAX)
+			break;
+		if (sep)
+			buf_addc(out, '-');
+		buf_addc(out, s[i]);
+		dash = 0;
 	}
 }
 
