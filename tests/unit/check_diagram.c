@@ -21,6 +21,22 @@
 #include "banned.h"
 
 #define CASES_DIR "tests/cases/diagram"
+
+/* Under SANITIZE=1, LeakSanitizer reads Graphviz's known leaks from
+ * tests/lsan.supp (make check runs from the repository root).  Full stack
+ * unwinding lets those suppressions see the Graphviz frames above glib and
+ * fontconfig, which are built without frame pointers. */
+extern const char *__lsan_default_options(void);
+const char *__lsan_default_options(void)
+{
+	return "suppressions=tests/lsan.supp:print_suppressions=0";
+}
+
+extern const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+	return "fast_unwind_on_malloc=0";
+}
 #define MAX_CASES 64
 
 static char *case_names[MAX_CASES]; /* "callback.asl.yaml"... sorted */
