@@ -240,8 +240,9 @@ static int fn_json_merge(struct intrinsic_run *run, cJSON **argv, size_t argc,
 	cJSON *v;
 	while ((v = argv[1]->child) != NULL) {
 		cJSON_DetachItemViaPointer(argv[1], v);
-		if (cJSON_GetObjectItemCaseSensitive(merged, v->string))
-			cJSON_ReplaceItemInObjectCaseSensitive(merged, v->string, v);
+		cJSON *old = cJSON_GetObjectItemCaseSensitive(merged, v->string);
+		if (old)
+			cJSON_ReplaceItemViaPointer(merged, old, v);
 		else
 			cJSON_AddItemToObject(merged, v->string, v);
 	}
