@@ -16,6 +16,7 @@
 #include "buf.h"
 #include "diagram.h"
 #include "doc.h"
+#include "loader.h"
 #include "escape.h"
 #include "fileio.h"
 #include "banned.h"
@@ -54,24 +55,28 @@ static void find_cases(void)
 	if (!dir)
 		return;
 	while ((e = readdir(dir)) && nr_cases < MAX_CASES)
-		if (strstr(e->d_name, ".asl.json") || strstr(e->d_name, ".asl.yaml"))
+		if (strstr(e->d_name, ".asl.json") || strstr(e->d_name, ".asl.yaml") ||
+		    strstr(e->d_name, ".template.yml"))
 			case_names[nr_cases++] = strdup(e->d_name);
 	closedir(dir);
 	qsort(case_names, (size_t)nr_cases, sizeof(char *), by_name);
 }
 
-/* Loads and renders CASES_DIR/file; diags collects the warnings. */
+/* Loads CASES_DIR/file through the loader (ASL, or the first machine of a
+ * CloudFormation template) and renders it; diags collects the warnings. */
 static void render_case(const char *file, const struct diagram_options *opt,
 			struct buf *out, struct diag_list *diags)
 {
 	struct buf path = BUF_INIT;
 	buf_addf(&path, "%s/%s", CASES_DIR, file);
-	struct doc *d = doc_new(path.ptr);
-	ck_assert_msg(doc_load(d, diags) == 0, "cannot load %s", path.ptr);
-	struct asl_machine *m = asl_build(d->root, d, diags);
+	struct loaded_file lf;
+	ck_assert_msg(loader_load(&lf, path.ptr, NULL, diags) == 0,
+		      "cannot load %s", path.ptr);
+	struct asl_machine *m = asl_build(lf.machines[0].definition,
+					  lf.machines[0].doc, diags);
 	ck_assert_int_eq(diagram_render(m, opt, out, diags), 0);
 	asl_free(m);
-	doc_free(d);
+	loader_release(&lf);
 	buf_release(&path);
 }
 
@@ -106,7 +111,7 @@ static const char *line_at(const char *s, unsigned line, struct buf *out)
 START_TEST(golden_svg)
 {
 	const char *file = case_names[_i];
-	size_t stem = strlen(file) - strlen(".asl.json");
+	size_t stem = strcspn(file, ".");
 	struct buf svg = BUF_INIT, want = BUF_INIT, path = BUF_INIT, la = BUF_INIT, lb = BUF_INIT;
 	const char *why = NULL;
 	render_svg(file, &svg);
