@@ -20,6 +20,8 @@ CHECK_LIBS = $(shell pkg-config --libs check)
 
 ifeq ($(SANITIZE),1)
 BUILD    := build/san
+# Sanitized code runs several times slower: stretch the tests' time bounds.
+TEST_ENV := CK_TIMEOUT_MULTIPLIER=5
 ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
               -fno-sanitize-recover=undefined
 LDFLAGS  += -fsanitize=address,undefined
@@ -152,7 +154,7 @@ $(BUILD)/check_stepbook: $(TEST_O) $(LIB)
 test check: deps
 	@$(MAKE) --no-print-directory stepbook $(BUILD)/check_stepbook
 	@sh tests/layers.sh
-	STEPBOOK=$(CURDIR)/$(BUILD)/stepbook SHARED=$(CURDIR)/../shared \
+	$(TEST_ENV) STEPBOOK=$(CURDIR)/$(BUILD)/stepbook SHARED=$(CURDIR)/../shared \
 	  CK_DEFAULT_TIMEOUT=60 $(BUILD)/check_stepbook
 
 # ---- fuzzing (clang + libFuzzer) -------------------------------------------
