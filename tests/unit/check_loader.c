@@ -9,6 +9,8 @@
 #include <check.h>
 
 #include "asl.h"
+#include "buf.h"
+#include "diagram.h"
 #include "doc.h"
 #include "helpers.h"
 #include "loader.h"
@@ -394,7 +396,7 @@ START_TEST(no_machine)
 END_TEST
 
 /* Every saved step of the reference course loads; those that declare state
- * machines build models without errors. */
+ * machines build models and render without a warning. */
 START_TEST(upstream_course_loads)
 {
 	const char *root = shared_dir();
@@ -429,6 +431,12 @@ START_TEST(upstream_course_loads)
 								  lf.machines[k].doc, &l);
 				ck_assert_msg(l.errors == 0, "%s: %s", path, text);
 				ck_assert_int_ge(m->start_index, 0);
+				struct diagram_options opt = DIAGRAM_OPTIONS_INIT;
+				struct buf svg = BUF_INIT;
+				ck_assert_int_eq(diagram_render(m, &opt, &svg, &l), 0);
+				ck_assert_msg(l.nr == 0 && strstr(svg.ptr, "</svg>"),
+					      "%s", path);
+				buf_release(&svg);
 				asl_free(m);
 				machines++;
 			}
