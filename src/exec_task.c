@@ -266,7 +266,17 @@ static int mocked(struct exec *x, struct step *st, const struct task_call *c,
 	const cJSON *v;
 	if ((v = cJSON_GetObjectItemCaseSensitive(entry, "Throw")))
 		return throw_entry(st, v);
-	if ((v = cJSON_GetObjectItemCaseSensitive(entry, "Template")))
+	if ((v = cJSON_GetObjectItemCaseSensitive(entry, "Template")) &&
+	    cJSON_IsString(v)) {
+		int bad;
+		*out = exec_path_(x, st, v->valuestring, c->params, &bad);
+		if (!*out && !st->err.error)
+			exec_err_state_(&st->err, st, "States.Runtime",
+					"The mock template '%s' selected nothing.",
+					v->valuestring);
+		return *out ? 0 : -1;
+	}
+	if (v)
 		return exec_template_(x, st, v, c->params, out);
 	if ((v = cJSON_GetObjectItemCaseSensitive(entry, "Exec")))
 		return run_handler(x, st, v, c->params, out);
