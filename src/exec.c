@@ -321,6 +321,8 @@ static int visit(struct exec *x, struct step *st)
 		event_exited(x, st);
 		return 0;
 	}
+	cJSON_Delete(st->output);
+	st->output = NULL;
 	if (x->stop != EXEC_RUNNING || !st->err.error)
 		return -1;
 	if (catch_error(x, st) == 0) {
