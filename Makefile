@@ -58,7 +58,7 @@ LIB_OBJS += intrinsic_fns.o
 LIB_OBJS += intrinsic_parse.o
 LIB_OBJS += jsonpath_eval.o
 LIB_OBJS += jsonpath_parse.o
-LIB_OBJS += $(if $(wildcard src/payload.c),payload.o)
+LIB_OBJS += payload.o
 
 # model: the ASL model
 LIB_OBJS += asl.o
