@@ -90,8 +90,8 @@ case("pass-intrinsic-string-split", one({"Type": "Pass", "Parameters": {"p.$": "
 case("pass-intrinsic-partition", one({"Type": "Pass", "Parameters": {"p.$": "States.ArrayPartition($.l, 2)"}}), {"l": [1, 2, 3, 4, 5]}, ok({"p": [[1, 2], [3, 4], [5]]}))
 case("pass-intrinsic-unique", one({"Type": "Pass", "Parameters": {"u.$": "States.ArrayUnique($.l)"}}), {"l": [1, 2, 2, 3, 1]}, ok({"u": [1, 2, 3]}))
 case("pass-intrinsic-array-get-item", one({"Type": "Pass", "Parameters": {"v.$": "States.ArrayGetItem($.l, 1)"}}), {"l": ["a", "b"]}, ok({"v": "b"}))
-# States.JsonMerge shallow merge (right wins): pending a fix in intrinsic_fns.c
-if 0: case("pass-intrinsic-json-merge", one({"Type": "Pass", "Parameters": {"m.$": "States.JsonMerge($.a, $.b, false)"}}), {"a": {"x": 1, "y": 1}, "b": {"y": 2}}, ok({"m": {"x": 1, "y": 2}}))
+# States.JsonMerge is a shallow merge in which the right-hand object wins
+case("pass-intrinsic-json-merge", one({"Type": "Pass", "Parameters": {"m.$": "States.JsonMerge($.a, $.b, false)"}}), {"a": {"x": 1, "y": 1}, "b": {"y": 2}}, ok({"m": {"x": 1, "y": 2}}))
 case("pass-intrinsic-hash", one({"Type": "Pass", "Parameters": {"h.$": "States.Hash($.s, 'SHA-1')"}}), {"s": "input data"}, ok({"h": "aaff4a450a104cd177d28d18d74485e8cae074b7"}))
 case("pass-result-path-on-scalar-input", one({"Type": "Pass", "Result": 1, "ResultPath": "$.r"}), "text",
      failed("States.ResultPathMatchFailure", False))
