@@ -10,6 +10,7 @@
 
 static const struct command commands[] = {
 	{ "diagram", cmd_diagram, "draw state machine diagrams (SVG, DOT, PNG)" },
+	{ "validate", cmd_validate, "check state machines against the States Language" },
 };
 
 static void usage(FILE *out)
