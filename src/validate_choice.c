@@ -187,6 +187,13 @@ static void check_condition(struct vctx *v, const struct asl_state *s,
 		return v_report(v, R_CHOICE_CONDITION, v_field(r->json, "Condition"),
 				AT_KEY, "Condition is for JSONata Choice rules; state "
 				"'%s' uses JSONPath", s->name);
+	for (const cJSON *m = r->json->child; m; m = m->next) {
+		int is_path;
+		if (operator_of(m->string, &is_path) != ASL_CMP_NONE ||
+		    !strcmp(m->string, "Variable"))
+			v_report(v, R_CHOICE_CONDITION, m, AT_KEY,
+				 "JSONata Choice rules use Condition, not %s", m->string);
+	}
 	if (!cJSON_IsString(r->operand) && !cJSON_IsBool(r->operand))
 		return v_report(v, R_FIELD_TYPE, r->operand, AT_VALUE,
 				"Condition must be a JSONata string or a boolean");

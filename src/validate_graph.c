@@ -43,9 +43,11 @@ static void check_target(struct vctx *v, const struct asl_machine *m,
 			 "%s of state '%s' names no state: '%s'", what, from, name);
 }
 
-static void check_targets(struct vctx *v, const struct asl_machine *m,
-			  const struct asl_state *s)
+/* Reports the broken transitions of s; returns how many there are. */
+static int check_targets(struct vctx *v, const struct asl_machine *m,
+			 const struct asl_state *s)
 {
+	size_t before = v->count;
 	check_target(v, m, v_field(s->json, "Next"), s->next, s->next_index,
 		     "Next", s->name);
 	if (s->type == ASL_CHOICE) {
@@ -60,6 +62,7 @@ static void check_targets(struct vctx *v, const struct asl_machine *m,
 		check_target(v, m, v_field(s->catchers[i].json, "Next"),
 			     s->catchers[i].next, s->catchers[i].next_index,
 			     "a Catch", s->name);
+	return v->count != before;
 }
 
 /* ---- reachability ------------------------------------------------------ */
@@ -176,7 +179,10 @@ static void terminal_reach(const struct asl_machine *m, char *can_end)
 	free(p.pred);
 }
 
-static void check_reachability(struct vctx *v, const struct asl_machine *m)
+/* 'broken': some transition of m names no state; states it would have
+ * reached are then not reported as unreachable (one error, not a cascade). */
+static void check_reachability(struct vctx *v, const struct asl_machine *m,
+			       int broken)
 {
 	if (m->start_index < 0 || !m->nr_states)
 		return;
@@ -187,7 +193,7 @@ static void check_reachability(struct vctx *v, const struct asl_machine *m)
 	terminal_reach(m, can_end);
 	for (size_t i = 0; i < m->nr_states; i++) {
 		const struct asl_state *s = &m->states[i];
-		if (!w.seen[i])
+		if (!w.seen[i] && !broken)
 			v_report(v, R_UNREACHABLE, s->json, AT_KEY,
 				 "state '%s' is unreachable from StartAt '%s'",
 				 s->name, m->start_at);
@@ -203,8 +209,9 @@ static void check_reachability(struct vctx *v, const struct asl_machine *m)
 
 void v_graph(struct vctx *v, const struct asl_machine *m)
 {
+	int broken = 0;
 	for (size_t i = 0; i < m->nr_states; i++)
-		if (cJSON_IsObject(m->states[i].json))
-			check_targets(v, m, &m->states[i]);
-	check_reachability(v, m);
+		if (cJSON_IsObject(m->states[i].json) && check_targets(v, m, &m->states[i]))
+			broken = 1;
+	check_reachability(v, m, broken);
 }

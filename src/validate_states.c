@@ -106,10 +106,11 @@ static void check_number(struct vctx *v, const cJSON *entry, const char *name,
 	const cJSON *n = v_field(entry, name);
 	if (!n)
 		return;
-	if (!cJSON_IsNumber(n) || (integer && !v_is_integer(n)) ||
-	    n->valuedouble < min || n->valuedouble > max)
-		v_report(v, rule, n, AT_VALUE, "%s must be %s from %g to %g", name,
-			 integer ? "an integer" : "a number", min, max);
+	if (!cJSON_IsNumber(n) || (integer && !v_is_integer(n)) || n->valuedouble < min)
+		v_report(v, rule, n, AT_VALUE, "%s must be %s >= %g", name,
+			 integer ? "an integer" : "a number", min);
+	else if (n->valuedouble > max)
+		v_report(v, rule, n, AT_VALUE, "%s must be at most %.0f", name, max);
 }
 
 void v_retry(struct vctx *v, const struct asl_state *s)
