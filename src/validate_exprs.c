@@ -124,14 +124,27 @@ static void template_member(struct vctx *v, const cJSON *m)
 	buf_release(&why);
 }
 
+/* 'x.$' next to 'x': both would produce the field x. */
+static void template_duplicate(struct vctx *v, const cJSON *tmpl, const cJSON *m)
+{
+	size_t n = strlen(m->string) - 2;
+	for (const cJSON *o = tmpl->child; o; o = o->next)
+		if (strlen(o->string) == n && !strncmp(o->string, m->string, n))
+			v_report(v, R_TEMPLATE_DUPLICATE, m, AT_KEY,
+				 "'%s' and '%s' would both produce the field '%s'",
+				 o->string, m->string, o->string);
+}
+
 /* Recursion is bounded by the document's nesting limit (DOC_MAX_DEPTH). */
 void v_template(struct vctx *v, const cJSON *tmpl)
 {
 	for (const cJSON *m = tmpl ? tmpl->child : NULL; m; m = m->next) {
-		if (cJSON_IsObject(tmpl) && ends_with_dollar(m->string))
+		if (cJSON_IsObject(tmpl) && ends_with_dollar(m->string)) {
 			template_member(v, m);
-		else
+			template_duplicate(v, tmpl, m);
+		} else {
 			v_template(v, m);
+		}
 	}
 }
 

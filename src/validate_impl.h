@@ -54,6 +54,7 @@
 	X(R_TIMESTAMP, "asl/timestamp", SEV_ERROR, "timestamps are RFC 3339 (uppercase T and Z)") \
 	X(R_PATH, "asl/path", SEV_ERROR, "InputPath, OutputPath are paths; ResultPath, ItemsPath and *Path fields are reference paths") \
 	X(R_TEMPLATE_PATH, "asl/template-path", SEV_ERROR, "a key ending in .$ holds a path, a context path or an intrinsic call") \
+	X(R_TEMPLATE_DUPLICATE, "asl/template-duplicate", SEV_ERROR, "a payload template does not have both 'x' and 'x.$'") \
 	X(R_TEMPLATE_NOT_STRING, "asl/template-not-string", SEV_ERROR, "a key ending in .$ holds a string") \
 	X(R_INTRINSIC, "asl/intrinsic", SEV_ERROR, "intrinsic calls name a known function with the right number of arguments and well-formed quoting") \
 	X(R_JSONATA, "asl/jsonata-expression", SEV_ERROR, "a JSONata string that opens with {% closes with %}") \
