@@ -107,6 +107,15 @@ static int looks_like_serverless(const cJSON *root)
 		cJSON_GetObjectItemCaseSensitive(root, "provider"));
 }
 
+static int has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && !strcmp(s + n - m, suffix);
+}
+
+static int load_parsed(struct loaded_file *lf, const struct loader_options *opt,
+		       struct diag_list *diags);
+
 int loader_load(struct loaded_file *lf, const char *path,
 		const struct loader_options *opt, struct diag_list *diags)
 {
@@ -114,6 +123,24 @@ int loader_load(struct loaded_file *lf, const char *path,
 	lf->doc = doc_new(path);
 	if (doc_load(lf->doc, diags))
 		return -1;
+	return load_parsed(lf, opt, diags);
+}
+
+int loader_load_buffer(struct loaded_file *lf, const char *path,
+		       const char *text, size_t len,
+		       const struct loader_options *opt, struct diag_list *diags)
+{
+	memset(lf, 0, sizeof(*lf));
+	lf->doc = doc_new(path);
+	enum doc_format f = has_suffix(path, ".json") ? DOC_JSON : DOC_YAML;
+	if (doc_parse(lf->doc, text, len, f, diags))
+		return -1;
+	return load_parsed(lf, opt, diags);
+}
+
+static int load_parsed(struct loaded_file *lf, const struct loader_options *opt,
+		       struct diag_list *diags)
+{
 	const cJSON *root = lf->doc->root;
 	lf->account = opt && opt->account ? opt->account : DEFAULT_ACCOUNT;
 	if (cJSON_IsObject(root) && cJSON_GetObjectItemCaseSensitive(root, "States"))

@@ -66,6 +66,11 @@ struct loaded_file {
  * Free with loader_release whatever it returned. */
 int loader_load(struct loaded_file *lf, const char *path,
 		const struct loader_options *opt, struct diag_list *diags);
+/* As loader_load, from bytes already in memory that came from 'path'
+ * (format chosen by its name, relative DefinitionUri resolved beside it). */
+int loader_load_buffer(struct loaded_file *lf, const char *path,
+		       const char *text, size_t len,
+		       const struct loader_options *opt, struct diag_list *diags);
 void loader_release(struct loaded_file *lf);
 
 /* The machine whose name or deployed name is 'name', or NULL. */
