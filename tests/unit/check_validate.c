@@ -223,6 +223,55 @@ START_TEST(json_pointers)
 }
 END_TEST
 
+/* Every saved step of the bundled course validates without errors. */
+START_TEST(course_is_valid)
+{
+	static const char *const dirs[] = { "course/101/saved-steps",
+		"course/102/saved-steps", "course/103/saved-steps" };
+	size_t machines = 0;
+	for (size_t i = 0; i < 3; i++) {
+		DIR *dp = opendir(dirs[i]);
+		if (!dp)
+			continue;
+		struct dirent *e;
+		while ((e = readdir(dp))) {
+			if (e->d_name[0] == '.')
+				continue;
+			char path[1024];
+			snprintf(path, sizeof(path), "%s/%s", dirs[i], e->d_name);
+			struct diag_list l = DIAG_LIST_INIT;
+			struct loaded_file lf;
+			loader_load(&lf, path, NULL, &l);
+			for (size_t k = 0; k < lf.nr_machines; k++, machines++)
+				validate_definition(lf.machines[k].definition, lf.machines[k].doc, &l);
+			char *text = diags_text(&l);
+			ck_assert_msg(l.errors == 0, "%s:\n%s", path, text);
+			free(text);
+			loader_release(&lf);
+			diag_list_release(&l);
+		}
+		closedir(dp);
+	}
+	ck_assert_uint_gt(machines, 0);
+}
+END_TEST
+
+/* The README's rule table lists every rule of the registry. */
+START_TEST(readme_lists_rules)
+{
+	struct buf readme = BUF_INIT;
+	const char *why;
+	ck_assert_int_eq(fileio_read("README.md", &readme, &why), 0);
+	for (size_t i = 0; i < validate_nr_rules; i++) {
+		char row[128];
+		snprintf(row, sizeof(row), "| `%s` | %s |", validate_rules[i].id,
+			 severity_name(validate_rules[i].severity));
+		ck_assert_msg(strstr(readme.ptr, row), "README.md lacks %s", row);
+	}
+	buf_release(&readme);
+}
+END_TEST
+
 START_TEST(rule_table)
 {
 	for (size_t i = 0; i < validate_nr_rules; i++) {
@@ -272,6 +321,8 @@ Suite *validate_suite(void)
 	TCase *tc = tcase_create("corpus");
 	tcase_add_test(tc, corpus);
 	tcase_add_test(tc, upstream_course_is_valid);
+	tcase_add_test(tc, course_is_valid);
+	tcase_add_test(tc, readme_lists_rules);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("api");
 	tcase_add_test(tc, fragments);
