@@ -65,6 +65,13 @@ LIB_OBJS += asl.o
 LIB_OBJS += asl_build.o
 
 # validate
+LIB_OBJS += suggest.o
+LIB_OBJS += validate.o
+LIB_OBJS += validate_choice.o
+LIB_OBJS += validate_exprs.o
+LIB_OBJS += validate_fields.o
+LIB_OBJS += validate_graph.o
+LIB_OBJS += validate_states.o
 
 # run: the interpreter
 LIB_OBJS += mock.o
@@ -87,6 +94,7 @@ LIB_OBJS += report.o
 # cli
 CLI_OBJS += cmd_diagram.o
 CLI_OBJS += cmd_run.o
+CLI_OBJS += cmd_validate.o
 CLI_OBJS += main.o
 
 LIB      := $(BUILD)/libstepbook.a

@@ -11,6 +11,7 @@
 static const struct command commands[] = {
 	{ "diagram", cmd_diagram, "draw state machine diagrams (SVG, DOT, PNG)" },
 	{ "run", cmd_run, "execute a state machine offline, with mocks" },
+	{ "validate", cmd_validate, "check state machines against the States Language" },
 };
 
 static void usage(FILE *out)
