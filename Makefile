@@ -46,6 +46,8 @@ LIB_OBJS += loader_cfn.o
 LIB_OBJS += loader_sls.o
 
 # load: course and markdown
+LIB_OBJS += course.o
+LIB_OBJS += markdown.o
 
 # model: paths, intrinsics, payload templates
 
@@ -62,9 +64,19 @@ LIB_OBJS += asl_build.o
 # render: diagrams
 
 # render: site and reports
+LIB_OBJS += highlight.o
+LIB_OBJS += html.o
+LIB_OBJS += search.o
+LIB_OBJS += site.o
+LIB_OBJS += site_page.o
+LIB_OBJS += site_step.o
+LIB_OBJS += site_svg.o
+LIB_OBJS += stepdiff.o
+LIB_OBJS += tmpl.o
 LIB_OBJS += report.o
 
 # cli
+CLI_OBJS += cmd_build.o
 CLI_OBJS += cmd_diagram.o
 CLI_OBJS += main.o
 
