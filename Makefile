@@ -35,6 +35,7 @@ LIB_OBJS += fileio.o
 LIB_OBJS += strmap.o
 LIB_OBJS += xalloc.o
 # base: escaping, time, randomness
+LIB_OBJS += escape.o
 
 # load: bytes -> located values
 LIB_OBJS += doc.o
@@ -62,6 +63,8 @@ LIB_OBJS += asl_build.o
 # check: the CI gate
 
 # render: diagrams
+LIB_OBJS += diagram.o
+LIB_OBJS += diagram_gv.o
 
 # render: site and reports
 LIB_OBJS += highlight.o
