@@ -36,6 +36,7 @@ LIB_OBJS += strmap.o
 LIB_OBJS += xalloc.o
 # base: escaping, time, randomness
 LIB_OBJS += escape.o
+LIB_OBJS += rng.o
 
 # load: bytes -> located values
 LIB_OBJS += doc.o
@@ -51,12 +52,24 @@ LIB_OBJS += course.o
 LIB_OBJS += markdown.o
 
 # model: paths, intrinsics, payload templates
+LIB_OBJS += intrinsic_fns.o
+LIB_OBJS += intrinsic_parse.o
+LIB_OBJS += jsonpath_eval.o
+LIB_OBJS += jsonpath_parse.o
+LIB_OBJS += payload.o
 
 # model: the ASL model
 LIB_OBJS += asl.o
 LIB_OBJS += asl_build.o
 
 # validate
+LIB_OBJS += suggest.o
+LIB_OBJS += validate.o
+LIB_OBJS += validate_choice.o
+LIB_OBJS += validate_exprs.o
+LIB_OBJS += validate_fields.o
+LIB_OBJS += validate_graph.o
+LIB_OBJS += validate_states.o
 
 # run: the interpreter
 
@@ -81,6 +94,7 @@ LIB_OBJS += report.o
 # cli
 CLI_OBJS += cmd_build.o
 CLI_OBJS += cmd_diagram.o
+CLI_OBJS += cmd_validate.o
 CLI_OBJS += main.o
 
 LIB      := $(BUILD)/libstepbook.a

@@ -21,5 +21,6 @@ struct command {
 
 int cmd_build(int argc, char **argv);
 int cmd_diagram(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
 
 #endif

@@ -5,7 +5,7 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "tmpl.h"
+#include "escape.h"
 #include "banned.h"
 
 struct lang {
@@ -68,11 +68,11 @@ static void span(struct buf *out, const char *kind, const char *s, size_t n)
 	if (!n)
 		return;
 	if (!kind) {
-		tmpl_escape_html(out, s, n);
+		escape_html(out, s, n);
 		return;
 	}
 	buf_addf(out, "<span class=\"tok-%s\">", kind);
-	tmpl_escape_html(out, s, n);
+	escape_html(out, s, n);
 	buf_adds(out, "</span>");
 }
 
@@ -360,7 +360,7 @@ void highlight_code(const char *lang, const char *code, size_t len,
 {
 	const char *end = code + len;
 	if (!lang) {
-		tmpl_escape_html(out, code, len);
+		escape_html(out, code, len);
 		return;
 	}
 	if (!strcmp(lang, "yaml")) {
@@ -376,5 +376,5 @@ void highlight_code(const char *lang, const char *code, size_t len,
 			highlight_generic(&langs[i], code, end, out);
 			return;
 		}
-	tmpl_escape_html(out, code, len);
+	escape_html(out, code, len);
 }

@@ -9,7 +9,7 @@
 
 #include "highlight.h"
 #include "strmap.h"
-#include "tmpl.h"
+#include "escape.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -46,7 +46,7 @@ void html_code_block(const char *info, const char *code, size_t len,
 	buf_adds(out, "<div class=\"code\">");
 	if (n) {
 		buf_adds(out, "<span class=\"code-lang\">");
-		tmpl_escape_html(out, info, n);
+		escape_html(out, info, n);
 		buf_adds(out, "</span>");
 	}
 	buf_adds(out, "<button class=\"copy\" type=\"button\" hidden>Copy</button>"

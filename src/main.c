@@ -11,6 +11,7 @@
 static const struct command commands[] = {
 	{ "build", cmd_build, "build the course website (static HTML)" },
 	{ "diagram", cmd_diagram, "draw state machine diagrams (SVG, DOT, PNG)" },
+	{ "validate", cmd_validate, "check state machines against the States Language" },
 };
 
 static void usage(FILE *out)

@@ -38,6 +38,7 @@ struct site {
 	struct search_index *search;
 	struct diag_list *diags;
 	size_t cur;             /* the page being rendered */
+	unsigned figures;       /* diagrams on the page so far: id prefixes */
 	int status;
 };
 
@@ -65,9 +66,10 @@ int site_step_diagram_(void *ctx, const char *rel, const char *machine,
 int site_build_steps_(struct site *s);
 void site_step_free_(struct site_step *st);
 
-/* site_svg.c: a machine as an inline SVG figure, states in words as its
- * text alternative.  Stands in until diagram.h (Graphviz) lands. */
-void site_svg_figure_(const struct asl_machine *m, const char *name,
-		      struct buf *out);
+/* site_svg.c: a machine as an inline SVG figure (diagram.h), its states
+ * in words as the text alternative.  Returns 0, or -1 with an error in
+ * s->diags when Graphviz failed. */
+int site_svg_figure_(struct site *s, const struct asl_machine *m,
+		     const char *name, struct buf *out);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "fileio.h"
 #include "html.h"
 #include "markdown.h"
@@ -155,6 +156,7 @@ static int build_page(struct site *s, size_t i)
 		return r;
 	}
 	s->cur = i;
+	s->figures = 0;
 	struct md_doc *md = markdown_parse(path.ptr, text.ptr, text.len,
 					   s->course.allow_html);
 	struct html_links links = { s, site_step_page_, site_step_diagram_,
@@ -211,20 +213,20 @@ static void write_sitemap(struct site *s)
 	size_t bl = strlen(base);
 	for (size_t i = 0; i < s->course.nr_pages; i++) {
 		buf_adds(&x, "  <url><loc>");
-		tmpl_escape_html(&x, base, bl);
+		escape_html(&x, base, bl);
 		if (bl && base[bl - 1] != '/')
 			buf_addc(&x, '/');
-		tmpl_escape_html(&x, s->course.pages[i].out,
+		escape_html(&x, s->course.pages[i].out,
 				 strlen(s->course.pages[i].out));
 		buf_adds(&x, "</loc></url>\n");
 	}
 	for (size_t i = 0; i < s->steps.nr; i++) {
 		const struct site_step *st = s->steps.entries[i].value;
 		buf_adds(&x, "  <url><loc>");
-		tmpl_escape_html(&x, base, bl);
+		escape_html(&x, base, bl);
 		if (bl && base[bl - 1] != '/')
 			buf_addc(&x, '/');
-		tmpl_escape_html(&x, st->out, strlen(st->out));
+		escape_html(&x, st->out, strlen(st->out));
 		buf_adds(&x, "</loc></url>\n");
 	}
 	buf_adds(&x, "</urlset>\n");

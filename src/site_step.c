@@ -6,10 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "fileio.h"
 #include "html.h"
 #include "site_impl.h"
 #include "stepdiff.h"
+#include "validate.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -28,7 +30,7 @@ static const char *ext_lang(const char *rel)
 
 static void esc(struct buf *out, const char *s)
 {
-	tmpl_escape_html(out, s, strlen(s));
+	escape_html(out, s, strlen(s));
 }
 
 void site_step_free_(struct site_step *st)
@@ -61,9 +63,12 @@ static struct site_step *load_step(struct site *s, const char *rel)
 		st->loaded = loader_load_buffer(&st->lf, path.ptr, st->text.ptr,
 						st->text.len, &lo, &st->diags) == 0;
 	st->models = xcalloc(st->lf.nr_machines + 1, sizeof(*st->models));
-	for (size_t i = 0; i < st->lf.nr_machines; i++)
+	for (size_t i = 0; i < st->lf.nr_machines; i++) {
 		st->models[i] = asl_build(st->lf.machines[i].definition,
 					  st->lf.machines[i].doc, &st->diags);
+		validate_machine(st->models[i], &st->diags);
+	}
+	diag_sort(&st->diags);
 	buf_release(&path);
 	if (st->loaded || strstr(rel, "saved-steps/")) {
 		struct buf out = BUF_INIT;
@@ -102,7 +107,8 @@ int site_step_diagram_(void *ctx, const char *rel, const char *machine,
 		if (machine && strcmp(m->name, machine) &&
 		    (!m->deployed_name || strcmp(m->deployed_name, machine)))
 			continue;
-		site_svg_figure_(st->models[i], m->name, out);
+		if (site_svg_figure_(s, st->models[i], m->name, out))
+			return -1;
 		drawn++;
 	}
 	if (drawn)
@@ -143,7 +149,8 @@ static const struct site_step *previous_step(const struct site *s, size_t k)
 	return prev;
 }
 
-static void section_diagrams(const struct site_step *st, struct buf *out)
+static void section_diagrams(struct site *s, const struct site_step *st,
+			     struct buf *out)
 {
 	buf_adds(out, "<h2 id=\"diagrams\">State machines</h2>\n");
 	if (!st->lf.nr_machines)
@@ -155,7 +162,8 @@ static void section_diagrams(const struct site_step *st, struct buf *out)
 		buf_adds(out, "\">");
 		esc(out, m->name);
 		buf_addf(out, " <small>%s</small></h3>\n", m->type ? m->type : "STANDARD");
-		site_svg_figure_(st->models[i], m->name, out);
+		if (site_svg_figure_(s, st->models[i], m->name, out))
+			s->status = -1;
 	}
 }
 
@@ -287,7 +295,7 @@ static void add_toc_entry(cJSON *toc, const char *id, const char *text)
 	cJSON_AddItemToArray(toc, e);
 }
 
-static void step_content(const struct site *s, size_t k, struct buf *out)
+static void step_content(struct site *s, size_t k, struct buf *out)
 {
 	const struct site_step *st = s->steps.entries[k].value;
 	const struct course_page *ch = &s->course.pages[st->page];
@@ -301,7 +309,7 @@ static void step_content(const struct site *s, size_t k, struct buf *out)
 	buf_adds(out, "\">");
 	esc(out, ch->title);
 	buf_adds(out, "</a>.</p>\n");
-	section_diagrams(st, out);
+	section_diagrams(s, st, out);
 	section_changes(st, previous_step(s, k), out);
 	section_validation(st, out);
 	section_endpoints(st, out);
@@ -316,6 +324,7 @@ static void build_step(struct site *s, size_t k)
 	const struct site_step *st = s->steps.entries[k].value;
 	const char *base = strrchr(st->rel, '/');
 	struct buf content = BUF_INIT, desc = BUF_INIT;
+	s->figures = 0;
 	step_content(s, k, &content);
 	buf_addf(&desc, "Saved step %s: %zu state machine%s, diagrams, changes "
 			"and validation.", base ? base + 1 : st->rel,

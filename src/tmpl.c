@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -23,26 +24,6 @@ struct tmpl {
 	struct op *ops;
 	size_t nr, alloc;
 };
-
-void tmpl_escape_html(struct buf *out, const char *s, size_t len)
-{
-	size_t start = 0;
-	for (size_t i = 0; i < len; i++) {
-		const char *rep = NULL;
-		switch (s[i]) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default: continue;
-		}
-		buf_add(out, s + start, i - start);
-		buf_adds(out, rep);
-		start = i + 1;
-	}
-	buf_add(out, s + start, len - start);
-}
 
 /* ---- parsing ------------------------------------------------------------ */
 
@@ -258,7 +239,7 @@ static void put_value(struct buf *out, const cJSON *v, int raw)
 	if (raw)
 		buf_adds(out, s);
 	else
-		tmpl_escape_html(out, s, strlen(s));
+		escape_attr(out, s, strlen(s));
 }
 
 static void render_range(const struct tmpl *t, size_t from, size_t to,

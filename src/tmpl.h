@@ -1,5 +1,6 @@
 /* tmpl.h - the theme's templates: a small mustache-like language over cJSON.
- *   {{name}}            the value, HTML-escaped (strings, numbers, booleans)
+ *   {{name}}            the value, escaped for HTML text and attributes
+ *                        (escape_attr: strings, numbers, booleans)
  *   {{{name}}}          the value as is: only for HTML stepbook made itself
  *   {{#name}}..{{/name}} a section: once per item of a list, once with an
  *                        object (its members come into scope), once if true;
@@ -34,9 +35,5 @@ void tmpl_free(struct tmpl *t);
 
 /* Renders t with 'data' as the outermost scope (borrowed); appends to out. */
 void tmpl_render(const struct tmpl *t, const cJSON *data, struct buf *out);
-
-/* Appends s[0..len) with & < > " ' escaped: the site's one HTML escaper
- * until escape.h lands. */
-void tmpl_escape_html(struct buf *out, const char *s, size_t len);
 
 #endif
