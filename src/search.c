@@ -75,7 +75,14 @@ void search_write_js(const struct search_index *s, struct buf *out)
 	const cJSON *e;
 	cJSON_ArrayForEach(e, s->entries) {
 		char *j = cJSON_PrintUnformatted(e);
-		buf_adds(out, j);
+		/* '<' only occurs inside strings: \u003c keeps the file inert
+		 * even if someone pastes it into a <script> element. */
+		for (const char *p = j; *p; p++) {
+			if (*p == '<')
+				buf_adds(out, "\\u003c");
+			else
+				buf_addc(out, *p);
+		}
 		buf_adds(out, e->next ? ",\n" : "\n");
 		cJSON_free(j);
 	}

@@ -133,7 +133,7 @@ static void emit_line(const struct edit *ed, const char *lang, struct buf *out)
 		buf_adds(out, "</del>");
 	else if (ed->op == OP_ADD)
 		buf_adds(out, "</ins>");
-	buf_adds(out, "</span>\n");
+	buf_adds(out, "\n</span>");
 }
 
 static void emit(const struct edits *e, const char *lang, struct buf *out)
@@ -146,13 +146,13 @@ static void emit(const struct edits *e, const char *lang, struct buf *out)
 			continue;
 		}
 		if (skipped)
-			buf_addf(out, "<span class=\"d-fold\">\xe2\x8b\xaf %zu unchanged line%s</span>\n",
+			buf_addf(out, "<span class=\"d-fold\">\xe2\x8b\xaf %zu unchanged line%s\n</span>",
 				 skipped, skipped == 1 ? "" : "s");
 		skipped = 0;
 		emit_line(&e->v[k], lang, out);
 	}
 	if (skipped)
-		buf_addf(out, "<span class=\"d-fold\">\xe2\x8b\xaf %zu unchanged line%s</span>\n",
+		buf_addf(out, "<span class=\"d-fold\">\xe2\x8b\xaf %zu unchanged line%s\n</span>",
 			 skipped, skipped == 1 ? "" : "s");
 	buf_adds(out, "</code></pre>\n");
 }
