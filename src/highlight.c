@@ -89,12 +89,13 @@ static int is_word(char c)
 	return isalnum((unsigned char)c) || c == '_' || (unsigned char)c >= 0x80;
 }
 
-/* Length of a quoted string at s (up to end), honouring backslashes. */
-static size_t string_len(const char *s, const char *end)
+/* Length of a quoted string at s (up to end), honouring backslashes
+ * (except in shell and YAML single quotes, which have none). */
+static size_t string_len(const char *s, const char *end, int raw_single)
 {
 	const char *p = s + 1;
 	while (p < end && *p != *s) {
-		if (*p == '\\' && p + 1 < end && *s != '\'')
+		if (*p == '\\' && p + 1 < end && !(raw_single && *s == '\''))
 			p++;
 		else if (*p == '\n' && *s != '`')
 			break;
@@ -185,7 +186,7 @@ static size_t generic_token(const struct lang *l, const char *s,
 		return n;
 	}
 	if (strchr(l->quotes, *s)) {
-		n = string_len(s, end);
+		n = string_len(s, end, l->shell);
 		*kind = l->json_keys && is_key(s + n, end) ? "key" : "str";
 		return n;
 	}
@@ -247,7 +248,7 @@ static const char *yaml_scalar_kind(const char *s, size_t n)
 static const char *yaml_value_end(const char *s, const char *end)
 {
 	if (*s == '"' || *s == '\'')
-		return s + string_len(s, end);
+		return s + string_len(s, end, 1);
 	const char *p = s;
 	while (p < end && !(*p == ' ' && p + 1 < end && p[1] == '#') &&
 	       *p != ',' && *p != ']' && *p != '}' && *p != '[' && *p != '{')
@@ -307,7 +308,7 @@ static void yaml_line(const char *s, const char *end, struct buf *out)
 	}
 	/* a quoted key: "a": ... */
 	if (p < end && (*p == '"' || *p == '\'')) {
-		size_t n = string_len(p, end);
+		size_t n = string_len(p, end, 1);
 		if (p + n < end && p[n] == ':') {
 			span(out, "key", p, n);
 			p += n;

@@ -17,6 +17,7 @@ struct op {
 	const char *s;  /* text or name, into t->text */
 	size_t len;
 	size_t end;     /* sections: index of the op after the body */
+	const char *at; /* where the tag starts, for messages */
 };
 
 struct tmpl {
@@ -36,6 +37,7 @@ static struct op *add_op(struct tmpl *t, enum op_kind kind, const char *s,
 	op->s = s;
 	op->len = len;
 	op->end = 0;
+	op->at = s;
 	return op;
 }
 
@@ -109,7 +111,7 @@ static int parse_tag(struct tmpl *t, struct parse_state *ps, const char *tag,
 					  "tmpl/too-deep", "sections nest deeper than %d",
 					  TMPL_MAX_DEPTH);
 		ps->stack[ps->depth++] = t->nr;
-		add_op(t, sigil == '#' ? OP_SECTION : OP_INVERTED, s, len);
+		add_op(t, sigil == '#' ? OP_SECTION : OP_INVERTED, s, len)->at = tag;
 		return 0;
 	}
 	add_op(t, triple ? OP_RAW : OP_VAR, s, len);
@@ -139,7 +141,7 @@ static int parse_all(struct tmpl *t, struct parse_state *ps)
 	}
 	if (ps->depth) {
 		const struct op *o = &t->ops[ps->stack[ps->depth - 1]];
-		return diag_error(ps->diags, pos_at(ps->path, t->text, o->s),
+		return diag_error(ps->diags, pos_at(ps->path, t->text, o->at),
 				  "tmpl/unclosed-section", "{{#%.*s}} is never closed",
 				  (int)o->len, o->s);
 	}
