@@ -24,6 +24,8 @@ struct site_step {
 	struct loaded_file lf;
 	int loaded;             /* loader_load succeeded */
 	struct asl_machine **models; /* one per lf.machines */
+	struct buf *figures;    /* one per machine, drawn on first use */
+	size_t index;           /* order of registration: diagram id prefix */
 	struct diag_list diags; /* loading and modelling problems */
 };
 
@@ -38,7 +40,6 @@ struct site {
 	struct search_index *search;
 	struct diag_list *diags;
 	size_t cur;             /* the page being rendered */
-	unsigned figures;       /* diagrams on the page so far: id prefixes */
 	int status;
 };
 
@@ -70,6 +71,6 @@ void site_step_free_(struct site_step *st);
  * in words as the text alternative.  Returns 0, or -1 with an error in
  * s->diags when Graphviz failed. */
 int site_svg_figure_(struct site *s, const struct asl_machine *m,
-		     const char *name, struct buf *out);
+		     const char *name, const char *id_prefix, struct buf *out);
 
 #endif

@@ -156,7 +156,6 @@ static int build_page(struct site *s, size_t i)
 		return r;
 	}
 	s->cur = i;
-	s->figures = 0;
 	struct md_doc *md = markdown_parse(path.ptr, text.ptr, text.len,
 					   s->course.allow_html);
 	struct html_links links = { s, site_step_page_, site_step_diagram_,

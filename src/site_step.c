@@ -40,6 +40,9 @@ void site_step_free_(struct site_step *st)
 	for (size_t i = 0; st->models && i < st->lf.nr_machines; i++)
 		asl_free(st->models[i]);
 	free(st->models);
+	for (size_t i = 0; st->figures && i < st->lf.nr_machines; i++)
+		buf_release(&st->figures[i]);
+	free(st->figures);
 	if (st->loaded >= 0)
 		loader_release(&st->lf);
 	diag_list_release(&st->diags);
@@ -63,6 +66,8 @@ static struct site_step *load_step(struct site *s, const char *rel)
 		st->loaded = loader_load_buffer(&st->lf, path.ptr, st->text.ptr,
 						st->text.len, &lo, &st->diags) == 0;
 	st->models = xcalloc(st->lf.nr_machines + 1, sizeof(*st->models));
+	st->figures = xcalloc(st->lf.nr_machines + 1, sizeof(*st->figures));
+	st->index = s->steps.nr;
 	for (size_t i = 0; i < st->lf.nr_machines; i++) {
 		st->models[i] = asl_build(st->lf.machines[i].definition,
 					  st->lf.machines[i].doc, &st->diags);
@@ -76,6 +81,22 @@ static struct site_step *load_step(struct site *s, const char *rel)
 		st->out = buf_detach(&out, NULL);
 	}
 	return st;
+}
+
+/* Appends the figure of machine i, drawing it once: the chapter page and
+ * the step page show the same bytes (ids are unique per step and machine). */
+static int figure(struct site *s, struct site_step *st, size_t i,
+		  struct buf *out)
+{
+	if (!st->figures[i].len) {
+		char prefix[48];
+		snprintf(prefix, sizeof(prefix), "s%zu-m%zu-", st->index, i);
+		if (site_svg_figure_(s, st->models[i], st->lf.machines[i].name,
+				     prefix, &st->figures[i]))
+			return -1;
+	}
+	buf_add(out, st->figures[i].ptr, st->figures[i].len);
+	return 0;
 }
 
 static struct site_step *get_step(struct site *s, const char *rel)
@@ -107,7 +128,7 @@ int site_step_diagram_(void *ctx, const char *rel, const char *machine,
 		if (machine && strcmp(m->name, machine) &&
 		    (!m->deployed_name || strcmp(m->deployed_name, machine)))
 			continue;
-		if (site_svg_figure_(s, st->models[i], m->name, out))
+		if (figure(s, st, i, out))
 			return -1;
 		drawn++;
 	}
@@ -149,7 +170,7 @@ static const struct site_step *previous_step(const struct site *s, size_t k)
 	return prev;
 }
 
-static void section_diagrams(struct site *s, const struct site_step *st,
+static void section_diagrams(struct site *s, struct site_step *st,
 			     struct buf *out)
 {
 	buf_adds(out, "<h2 id=\"diagrams\">State machines</h2>\n");
@@ -162,7 +183,7 @@ static void section_diagrams(struct site *s, const struct site_step *st,
 		buf_adds(out, "\">");
 		esc(out, m->name);
 		buf_addf(out, " <small>%s</small></h3>\n", m->type ? m->type : "STANDARD");
-		if (site_svg_figure_(s, st->models[i], m->name, out))
+		if (figure(s, st, i, out))
 			s->status = -1;
 	}
 }
@@ -297,7 +318,7 @@ static void add_toc_entry(cJSON *toc, const char *id, const char *text)
 
 static void step_content(struct site *s, size_t k, struct buf *out)
 {
-	const struct site_step *st = s->steps.entries[k].value;
+	struct site_step *st = s->steps.entries[k].value;
 	const struct course_page *ch = &s->course.pages[st->page];
 	const char *base = strrchr(st->rel, '/');
 	struct buf back = BUF_INIT;
@@ -324,7 +345,6 @@ static void build_step(struct site *s, size_t k)
 	const struct site_step *st = s->steps.entries[k].value;
 	const char *base = strrchr(st->rel, '/');
 	struct buf content = BUF_INIT, desc = BUF_INIT;
-	s->figures = 0;
 	step_content(s, k, &content);
 	buf_addf(&desc, "Saved step %s: %zu state machine%s, diagrams, changes "
 			"and validation.", base ? base + 1 : st->rel,

@@ -73,13 +73,12 @@ static void inline_svg(const struct buf *svg, const struct buf *alt,
 }
 
 int site_svg_figure_(struct site *s, const struct asl_machine *m,
-		     const char *name, struct buf *out)
+		     const char *name, const char *id_prefix, struct buf *out)
 {
-	struct buf svg = BUF_INIT, alt = BUF_INIT, prefix = BUF_INIT;
+	struct buf svg = BUF_INIT, alt = BUF_INIT;
 	struct diagram_options opt = DIAGRAM_OPTIONS_INIT;
 	struct diag_list ignored = DIAG_LIST_INIT; /* shown on the step page */
-	buf_addf(&prefix, "d%u-", ++s->figures);
-	opt.id_prefix = prefix.ptr;
+	opt.id_prefix = id_prefix;
 	int status = diagram_render(m, &opt, &svg, &ignored);
 	if (!status) {
 		describe(m, name, &alt);
@@ -98,6 +97,5 @@ int site_svg_figure_(struct site *s, const struct asl_machine *m,
 	diag_list_release(&ignored);
 	buf_release(&svg);
 	buf_release(&alt);
-	buf_release(&prefix);
 	return status;
 }
