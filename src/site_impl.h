@@ -66,6 +66,8 @@ int site_step_diagram_(void *ctx, const char *rel, const char *machine,
 		       struct pos pos, struct buf *out);
 int site_build_steps_(struct site *s);
 void site_step_free_(struct site_step *st);
+/* Draws every registered step's figures ahead, on all cores. */
+void site_draw_ahead_(struct site *s);
 
 /* site_svg.c: a machine as an inline SVG figure (diagram.h), its states
  * in words as the text alternative.  Returns 0, or -1 with an error in

@@ -178,9 +178,42 @@ static int build_page(struct site *s, size_t i)
 	return status;
 }
 
+/* Registers, in reading order, the saved steps page i links to (what
+ * html.c will ask for), so their figures can be drawn ahead. */
+static void discover(struct site *s, size_t i)
+{
+	const struct course_page *p = &s->course.pages[i];
+	struct buf path = BUF_INIT, text = BUF_INIT;
+	buf_addf(&path, "%s/%s", s->course.root, p->src);
+	const char *why;
+	s->cur = i;
+	if (!fileio_read(path.ptr, &text, &why)) {
+		struct md_doc *md = markdown_parse(path.ptr, text.ptr, text.len, 0);
+		size_t n;
+		const struct md_item *items = markdown_items(md, &n);
+		for (size_t k = 0; k < n; k++) {
+			const char *url = items[k].url;
+			if ((items[k].kind != MD_LINK && items[k].kind != MD_IMAGE) ||
+			    strchr(url, ':') || url[0] == '#')
+				continue;
+			char *file = xstrndup(url, strcspn(url, "#?")), *rel;
+			if (course_resolve(&s->course, p->src, file, &rel) == 0)
+				site_step_page_(s, rel);
+			free(rel);
+			free(file);
+		}
+		markdown_free(md);
+	}
+	buf_release(&path);
+	buf_release(&text);
+}
+
 int site_build_pages_(struct site *s)
 {
 	int status = 0;
+	for (size_t i = 0; i < s->course.nr_pages; i++)
+		discover(s, i);
+	site_draw_ahead_(s);
 	size_t n = s->course.nr_pages;
 	for (size_t i = 0; i < n; i++) {
 		progress(s, i + 1, n, s->course.pages[i].src);
