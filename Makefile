@@ -52,6 +52,8 @@ LIB_OBJS += loader_cfn.o
 LIB_OBJS += loader_sls.o
 
 # load: course and markdown
+LIB_OBJS += course.o
+LIB_OBJS += markdown.o
 
 # model: paths, intrinsics, payload templates
 LIB_OBJS += intrinsic_fns.o
@@ -89,9 +91,19 @@ LIB_OBJS += diagram.o
 LIB_OBJS += diagram_gv.o
 
 # render: site and reports
+LIB_OBJS += highlight.o
+LIB_OBJS += html.o
+LIB_OBJS += search.o
+LIB_OBJS += site.o
+LIB_OBJS += site_page.o
+LIB_OBJS += site_step.o
+LIB_OBJS += site_svg.o
+LIB_OBJS += stepdiff.o
+LIB_OBJS += tmpl.o
 LIB_OBJS += report.o
 
 # cli
+CLI_OBJS += cmd_build.o
 CLI_OBJS += cmd_diagram.o
 CLI_OBJS += cmd_run.o
 CLI_OBJS += cmd_validate.o
@@ -105,13 +117,14 @@ TEST_O   := $(patsubst %.c,$(BUILD)/%.o,$(TEST_SRC)) $(BUILD)/tests/unit/main.o 
             $(BUILD)/tests/unit/helpers.o
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 
-.PHONY: all deps check test fuzz fuzz-run bench layers install clean help course stepbook
+.PHONY: all deps check test check-browser fuzz fuzz-run bench layers install clean help course stepbook
 all: stepbook
 
 help:
 	@echo 'make deps       install missing Debian packages (apt-get)'
 	@echo 'make            build ./stepbook'
-	@echo 'make check      build and run the whole test suite (SANITIZE=1: ASan+UBSan)'
+	@echo 'make check      build and run the whole test suite (SANITIZE=1: ASan+UBSan; BROWSER=0: no browser test)'
+	@echo 'make check-browser  build the course and open every page in headless Chromium'
 	@echo 'make fuzz       build the libFuzzer targets with clang (fuzz-run runs each)'
 	@echo 'make bench      benchmarks against the peers'
 	@echo 'make layers     check that headers respect the layer order'
@@ -174,6 +187,22 @@ test check: deps
 	@sh tests/layers.sh
 	$(TEST_ENV) STEPBOOK=$(CURDIR)/$(BUILD)/stepbook SHARED=$(CURDIR)/../shared \
 	  CK_DEFAULT_TIMEOUT=60 $(BUILD)/check_stepbook
+	@if [ "$(BROWSER)" = 1 ] && [ "$(SANITIZE)" != 1 ]; then \
+	  $(MAKE) --no-print-directory check-browser; fi
+
+# The browser test (about 15 s): Debian's chromium driven by playwright-core
+# over file://; both are installed here when missing.  Screenshots land in
+# tests/browser/screenshots.
+BROWSER ?= 1
+check-browser: stepbook
+	@command -v chromium >/dev/null && command -v npm >/dev/null || { \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium nodejs npm; }
+	@[ -d tests/browser/node_modules/playwright-core ] || \
+	  (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+	@rm -rf build/browser-site
+	./stepbook build course -o build/browser-site --quiet
+	node tests/browser/site.test.mjs build/browser-site tests/browser/screenshots
 
 # ---- fuzzing (clang + libFuzzer) -------------------------------------------
 FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -g -O1 -Isrc \
@@ -206,11 +235,10 @@ bench: stepbook
 layers:
 	@sh tests/layers.sh
 
-# The main job: until `stepbook build` lands, draw every diagram of the
-# bundled course into site/diagrams.
+# The main job: the bundled course as a website in site/.
 course: deps
 	@$(MAKE) --no-print-directory stepbook
-	./stepbook diagram --out-dir site/diagrams $(wildcard course/*/saved-steps/*.yml)
+	./stepbook build course -o site
 
 install: stepbook
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/stepbook/templates \
