@@ -182,13 +182,14 @@ $(BUILD)/tests/unit/main.o: tests/unit/main.c $(BUILD)/tests/unit/suites.h
 $(BUILD)/check_stepbook: $(TEST_O) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(TEST_O) $(LIB) $(LIBS) $(CHECK_LIBS)
 
+# The browser test runs first so that Check's summary is the closing line.
 test check: deps
 	@$(MAKE) --no-print-directory stepbook $(BUILD)/check_stepbook
 	@sh tests/layers.sh
-	$(TEST_ENV) STEPBOOK=$(CURDIR)/$(BUILD)/stepbook SHARED=$(CURDIR)/../shared \
-	  CK_DEFAULT_TIMEOUT=60 $(BUILD)/check_stepbook
 	@if [ "$(BROWSER)" = 1 ] && [ "$(SANITIZE)" != 1 ]; then \
 	  $(MAKE) --no-print-directory check-browser; fi
+	$(TEST_ENV) STEPBOOK=$(CURDIR)/$(BUILD)/stepbook SHARED=$(CURDIR)/../shared \
+	  CK_DEFAULT_TIMEOUT=60 $(BUILD)/check_stepbook
 
 # The browser test (about 15 s): Debian's chromium driven by playwright-core
 # over file://; both are installed here when missing.  Screenshots land in
