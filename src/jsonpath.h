@@ -20,6 +20,10 @@
 /* Nodes one evaluation may select: a 256 KiB payload (the AWS limit) holds
  * fewer values than this, so only runaway '..' chains reach it. */
 #define JSONPATH_MAX_NODES 200000
+/* Nodes one evaluation may select in all, counting every sub-path a filter
+ * runs per element: nested filters over `..` would otherwise cost the
+ * product of their selections.  Past it the evaluation fails as above. */
+#define JSONPATH_MAX_WORK 1000000
 /* Workflow variable names: AWS caps them at 80 characters. */
 #define JSONPATH_MAX_VARNAME 80
 

@@ -24,11 +24,20 @@ struct value {
 	cJSON *owned;
 };
 
+/* One evaluation: its environment and the work spent so far.  Filters run
+ * sub-paths for every element they test, so nested filters over recursive
+ * descent cost the product of their selections: the budget, shared by every
+ * sub-path of one evaluation, keeps that bounded. */
+struct eval {
+	const struct jsonpath_env *env;
+	size_t work;
+};
+
 static int select_steps(const struct jsonpath *p, size_t nsteps,
-			const cJSON *start, const struct jsonpath_env *env,
+			const cJSON *start, struct eval *ev,
 			struct nodes *out);
 static int test(const struct jp_expr *e, const cJSON *item,
-		const struct jsonpath_env *env);
+		struct eval *ev);
 
 static void push(struct nodes *l, const cJSON *node)
 {
@@ -162,14 +171,14 @@ static void apply_wildcard(const cJSON *node, struct nodes *out)
 /* Jayway applies a filter to each element of an array, but to an object
  * itself: $[?(@.a)] on {"a":1} selects the object. */
 static void apply_filter(const struct jp_step *st, const cJSON *node,
-			 const struct jsonpath_env *env, struct nodes *out)
+			 struct eval *ev, struct nodes *out)
 {
 	if (cJSON_IsObject(node)) {
-		if (test(st->filter, node, env))
+		if (test(st->filter, node, ev))
 			push(out, node);
 	} else if (cJSON_IsArray(node)) {
 		for (const cJSON *c = node->child; c && !out->overflow; c = c->next)
-			if (test(st->filter, c, env))
+			if (test(st->filter, c, ev))
 				push(out, c);
 	}
 }
@@ -202,7 +211,7 @@ static void apply_descent(const cJSON *node, struct nodes *out)
 }
 
 static void apply_step(const struct jp_step *st, const cJSON *node,
-		       const struct jsonpath_env *env, struct nodes *out)
+		       struct eval *ev, struct nodes *out)
 {
 	switch (st->kind) {
 	case JP_NAME:
@@ -220,7 +229,7 @@ static void apply_step(const struct jp_step *st, const cJSON *node,
 		apply_wildcard(node, out);
 		break;
 	case JP_FILTER:
-		apply_filter(st, node, env, out);
+		apply_filter(st, node, ev, out);
 		break;
 	case JP_DESCENT:
 		apply_descent(node, out);
@@ -229,19 +238,23 @@ static void apply_step(const struct jp_step *st, const cJSON *node,
 }
 
 /* Runs the first nsteps steps from 'start'.  Returns 0, or -1 when the
- * selection outgrew JSONPATH_MAX_NODES (out is then released). */
+ * selection outgrew JSONPATH_MAX_NODES or the evaluation spent
+ * JSONPATH_MAX_WORK (out is then released). */
 static int select_steps(const struct jsonpath *p, size_t nsteps,
-			const cJSON *start, const struct jsonpath_env *env,
+			const cJSON *start, struct eval *ev,
 			struct nodes *out)
 {
 	struct nodes cur = { NULL, 0, 0, 0 };
 	push(&cur, start);
+	cur.overflow = ev->work > JSONPATH_MAX_WORK;
 	for (size_t i = 0; i < nsteps && !cur.overflow; i++) {
 		struct nodes next = { NULL, 0, 0, 0 };
 		for (size_t j = 0; j < cur.n && !next.overflow; j++)
-			apply_step(&p->steps[i], cur.v[j], env, &next);
+			apply_step(&p->steps[i], cur.v[j], ev, &next);
 		nodes_release(&cur);
 		cur = next;
+		ev->work += cur.n + 1;
+		cur.overflow |= ev->work > JSONPATH_MAX_WORK;
 	}
 	*out = cur;
 	if (!cur.overflow)
@@ -253,15 +266,15 @@ static int select_steps(const struct jsonpath *p, size_t nsteps,
 /* ---- filters ----------------------------------------------------------- */
 
 static void operand_eval(const struct jp_operand *o, const cJSON *item,
-			 const struct jsonpath_env *env, struct value *out)
+			 struct eval *ev, struct value *out)
 {
 	out->v = o->literal;
 	out->owned = NULL;
 	if (!o->path)
 		return;
-	const cJSON *start = o->path->relative ? item : jsonpath_root_doc(o->path, env);
+	const cJSON *start = o->path->relative ? item : jsonpath_root_doc(o->path, ev->env);
 	struct nodes l;
-	if (!start || select_steps(o->path, o->path->nsteps, start, env, &l) < 0)
+	if (!start || select_steps(o->path, o->path->nsteps, start, ev, &l) < 0)
 		return;
 	if (jsonpath_is_definite(o->path)) {
 		out->v = l.n ? l.v[0] : NULL;
@@ -332,15 +345,15 @@ static int compare(enum jp_cmp op, const cJSON *a, const cJSON *b)
 }
 
 static int test_operands(const struct jp_expr *e, const cJSON *item,
-			 const struct jsonpath_env *env)
+			 struct eval *ev)
 {
 	struct value a, b = { NULL, NULL };
 	int r;
-	operand_eval(&e->a, item, env, &a);
+	operand_eval(&e->a, item, ev, &a);
 	if (e->kind == JPX_EXISTS) {
 		r = a.v && !(a.owned && cJSON_GetArraySize(a.owned) == 0);
 	} else {
-		operand_eval(&e->b, item, env, &b);
+		operand_eval(&e->b, item, ev, &b);
 		r = compare(e->cmp, a.v, b.v);
 	}
 	cJSON_Delete(a.owned);
@@ -350,14 +363,14 @@ static int test_operands(const struct jp_expr *e, const cJSON *item,
 
 /* Recursion depth is bounded by JSONPATH_MAX_DEPTH through the parser. */
 static int test(const struct jp_expr *e, const cJSON *item,
-		const struct jsonpath_env *env)
+		struct eval *ev)
 {
 	switch (e->kind) {
-	case JPX_OR: return test(e->left, item, env) || test(e->right, item, env);
-	case JPX_AND: return test(e->left, item, env) && test(e->right, item, env);
-	case JPX_NOT: return !test(e->left, item, env);
+	case JPX_OR: return test(e->left, item, ev) || test(e->right, item, ev);
+	case JPX_AND: return test(e->left, item, ev) && test(e->right, item, ev);
+	case JPX_NOT: return !test(e->left, item, ev);
 	case JPX_EXISTS:
-	case JPX_CMP: return test_operands(e, item, env);
+	case JPX_CMP: return test_operands(e, item, ev);
 	}
 	return 0;
 }
@@ -399,7 +412,8 @@ cJSON *jsonpath_eval(const struct jsonpath *p, const struct jsonpath_env *env)
 	const struct jp_step *merge =
 		n && p->steps[n - 1].kind == JP_NAMES ? &p->steps[n - 1] : NULL;
 	struct nodes l;
-	if (select_steps(p, merge ? n - 1 : n, start, env, &l) < 0)
+	struct eval ev = { env, 0 };
+	if (select_steps(p, merge ? n - 1 : n, start, &ev, &l) < 0)
 		return NULL;
 	cJSON *out;
 	if (definite)
