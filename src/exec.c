@@ -60,13 +60,73 @@ void exec_visit_(struct exec *x, const struct asl_state *s, enum exec_outcome o)
 	r->visits[r->nr_visits++] = (struct exec_visit){ s, o };
 }
 
+/* Adds n to *size; 1 once the total passes limit (the walk stops). */
+static int count_add(size_t *size, size_t n, size_t limit)
+{
+	*size += n;
+	return *size > limit;
+}
+
+/* Bytes of a string as cJSON prints it, quotes and escapes included. */
+static size_t string_size(const char *s)
+{
+	size_t n = 2;
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		if (*p == '"' || *p == '\\' || *p == '\b' || *p == '\f' ||
+		    *p == '\n' || *p == '\r' || *p == '\t')
+			n += 2;
+		else if (*p < 32)
+			n += 6;
+		else
+			n++;
+	}
+	return n;
+}
+
+/* Length of cJSON_PrintUnformatted(v) without printing it: 1 as soon as
+ * it passes limit.  Recursion is bounded by the nesting of values, which
+ * the parser and PAYLOAD_MAX_DEPTH bound. */
+static int json_size(const cJSON *v, size_t *size, size_t limit)
+{
+	char num[64];
+	switch (v->type & 0xFF) {
+	case cJSON_False:
+		return count_add(size, 5, limit);
+	case cJSON_True:
+		return count_add(size, 4, limit);
+	case cJSON_NULL:
+		return count_add(size, 4, limit);
+	case cJSON_Number:
+		if (!cJSON_PrintPreallocated((cJSON *)v, num, sizeof(num), 0))
+			return count_add(size, 24, limit);
+		return count_add(size, strlen(num), limit);
+	case cJSON_String:
+		return count_add(size, string_size(v->valuestring), limit);
+	case cJSON_Raw:
+		return count_add(size, v->valuestring ? strlen(v->valuestring) : 0,
+				limit);
+	case cJSON_Array:
+	case cJSON_Object:
+		break;
+	default:
+		return 0;
+	}
+	int obj = (v->type & 0xFF) == cJSON_Object;
+	if (count_add(size, 2, limit))
+		return 1;
+	for (const cJSON *c = v->child; c; c = c->next) {
+		size_t sep = (c != v->child) + (obj ? string_size(c->string) + 1 : 0);
+		if (count_add(size, sep, limit) || json_size(c, size, limit))
+			return 1;
+	}
+	return 0;
+}
+
 int exec_check_size_(struct exec *x, const struct step *st, const cJSON *v,
 		     const char *what)
 {
-	char *s = cJSON_PrintUnformatted(v);
-	size_t n = s ? strlen(s) : 0;
-	cJSON_free(s);
-	if (n <= x->max_payload)
+	size_t n = 0;
+	if (!v || !json_size(v, &n, x->max_payload))
 		return 0;
 	struct exec_err *e = (struct exec_err *)&st->err;
 	exec_err_setf_(e, "States.DataLimitExceeded",
@@ -156,7 +216,7 @@ static int run_pass(struct exec *x, struct step *st)
 	if (exec_input_path_(x, st, st->input, &eff))
 		return -1;
 	if (f->parameters) {
-		int rc = exec_template_(x, st, f->parameters, eff, &res);
+		int rc = exec_payload_(x, st, f->parameters, eff, &res);
 		cJSON_Delete(eff);
 		if (rc)
 			return -1;
@@ -236,6 +296,10 @@ static int run_fail(struct exec *x, struct step *st)
 static void event_entered(struct exec *x, struct step *st)
 {
 	const struct asl_state *s = st->state;
+	if (!x->res->history) {
+		st->entered_event = exec_event_(x, NULL, NULL, NULL);
+		return;
+	}
 	struct buf type = BUF_INIT;
 	buf_addf(&type, "%sStateEntered", exec_event_prefix_(s->type));
 	st->entered_event = exec_event_(x, type.ptr, "stateEnteredEventDetails",
@@ -248,6 +312,10 @@ static void event_exited(struct exec *x, const struct step *st)
 	const struct asl_state *s = st->state;
 	if (s->type == ASL_FAIL)
 		return;
+	if (!x->res->history) {
+		exec_event_(x, NULL, NULL, NULL);
+		return;
+	}
 	struct buf type = BUF_INIT;
 	buf_addf(&type, "%sStateExited", exec_event_prefix_(s->type));
 	exec_event_(x, type.ptr, "stateExitedEventDetails",
@@ -349,6 +417,7 @@ int exec_machine_(struct exec *x, const struct asl_machine *m, cJSON *input,
 		struct step st = { .state = &m->states[i], .input = input,
 				   .next = -1, .scope = scope,
 				   .map_item = map_item,
+				   .visit_id = ++x->nr_visit_ids,
 				   .entered_ms = x->clock.now };
 		int rc = machine_timed_out(x) ? -1 : visit(x, &st);
 		cJSON_Delete(st.input);
@@ -426,6 +495,7 @@ static void init(struct exec *x, const struct asl_machine *m,
 	clock_init(&x->clock, opt->start_ms);
 	strmap_init(&x->invocations);
 	strmap_init(&x->cache);
+	strmap_init(&x->payloads);
 	r->start_ms = opt->start_ms;
 	r->input = cJSON_Duplicate(input, 1);
 	if (opt->keep_history)
@@ -435,8 +505,6 @@ static void init(struct exec *x, const struct asl_machine *m,
 	make_names(x);
 	x->context = make_context(x, input);
 }
-
-void exec_cache_free_(struct strmap *cache);
 
 static void finish(struct exec *x, int rc, cJSON *out, struct exec_err *err)
 {
@@ -514,7 +582,7 @@ int exec_run(const struct asl_machine *m, const cJSON *input,
 	free(x.scenario_used);
 	clock_release(&x.clock);
 	strmap_release(&x.invocations);
-	exec_cache_free_(&x.cache);
+	exec_caches_free_(&x);
 	return r->status == EXEC_SUCCEEDED ? 0 : -1;
 }
 

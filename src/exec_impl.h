@@ -35,6 +35,13 @@ struct exec {
 	size_t max_events, max_payload;
 	struct strmap invocations; /* state name -> count of task calls */
 	struct strmap cache;       /* text pointer -> compiled path/call */
+	struct strmap payloads;    /* template pointer -> compiled payload */
+	unsigned long nr_visit_ids; /* last step.visit_id handed out */
+	/* What x->context shows now (exec_context_): */
+	unsigned long ctx_visit;
+	int ctx_retry;
+	const char *ctx_token;
+	const cJSON *ctx_item;
 	enum exec_status stop;     /* != RUNNING: the whole execution ends */
 	struct exec_err stop_err;
 	unsigned char *scenario_used; /* per scenario entry */
@@ -59,6 +66,7 @@ struct step {
 	const char *task_token; /* during a .waitForTaskToken call */
 	const struct task_call *call; /* during a Task attempt */
 	const cJSON *map_item; /* {"Index","Value"} inside a Map iteration */
+	unsigned long visit_id; /* unique per visit, > 0 */
 };
 
 /* exec.c */
@@ -82,8 +90,10 @@ int exec_check_size_(struct exec *x, const struct step *st, const cJSON *v,
 /* exec_flow.c: the JSONPath data-flow stages.  Each returns 0, or -1 with
  * st->err set.  'in' is borrowed; *out is new and owned. */
 int exec_input_path_(struct exec *x, struct step *st, const cJSON *in, cJSON **out);
-int exec_template_(struct exec *x, struct step *st, const cJSON *tmpl,
-		   const cJSON *in, cJSON **out);
+/* Instantiates a payload template (Parameters, ResultSelector,
+ * ItemSelector, Assign, mock Template), compiled once per execution. */
+int exec_payload_(struct exec *x, struct step *st, const cJSON *tmpl,
+		  const cJSON *in, cJSON **out);
 int exec_result_path_(struct exec *x, struct step *st, const cJSON *path,
 		      const cJSON *in, cJSON *result, cJSON **out); /* consumes result */
 int exec_output_path_(struct exec *x, struct step *st, cJSON *in, cJSON **out); /* consumes in */
@@ -94,8 +104,13 @@ int exec_assign_(struct exec *x, struct step *st, const cJSON *assign,
  * *bad when the text is not a path). */
 cJSON *exec_path_(struct exec *x, struct step *st, const char *text,
 		  const cJSON *in, int *bad);
-/* The context object for the step ($$), with State, Task, Map filled. */
+/* The context object for the step ($$), with State, Task, Map filled;
+ * rebuilt only when the step shows something new. */
 const cJSON *exec_context_(struct exec *x, struct step *st);
+/* Drops $$.Map.Item before the item it refers to is freed. */
+void exec_context_forget_(struct exec *x);
+/* Frees the compiled paths, calls and payloads. */
+void exec_caches_free_(struct exec *x);
 /* Appends the reference path text in AWS's bracket form: $['a'][0]. */
 void exec_path_normal_(const char *text, struct buf *out);
 /* Compiles (once, cached) and returns the path, or NULL if invalid. */

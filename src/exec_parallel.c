@@ -27,7 +27,7 @@ static int effective_input(struct exec *x, struct step *st, const cJSON *tmpl,
 		*out = eff;
 		return 0;
 	}
-	int rc = exec_template_(x, st, tmpl, eff, out);
+	int rc = exec_payload_(x, st, tmpl, eff, out);
 	cJSON_Delete(eff);
 	return rc;
 }
@@ -38,7 +38,7 @@ static int finish_result(struct exec *x, struct step *st, cJSON *result)
 	const struct asl_dataflow *f = &st->state->flow;
 	cJSON *sel = result, *out = NULL;
 	if (f->result_selector) {
-		int rc = exec_template_(x, st, f->result_selector, result, &sel);
+		int rc = exec_payload_(x, st, f->result_selector, result, &sel);
 		cJSON_Delete(result);
 		if (rc)
 			return -1;
@@ -183,8 +183,9 @@ static int item_input(struct exec *x, struct step *st, struct map_run *mr,
 	cJSON_AddItemToObject(item, "Value", cJSON_Duplicate(value, 1));
 	const cJSON *saved = st->map_item;
 	st->map_item = item;
-	int rc = exec_template_(x, st, tmpl, mr->eff, out);
+	int rc = exec_payload_(x, st, tmpl, mr->eff, out);
 	st->map_item = saved;
+	exec_context_forget_(x);
 	cJSON_Delete(item);
 	return rc;
 }
@@ -264,7 +265,7 @@ static cJSON *batch_inputs(struct exec *x, struct step *st, struct map_run *mr,
 			cJSON *bobj = cJSON_CreateObject();
 			cur = cJSON_AddArrayToObject(bobj, "Items");
 			cJSON *bin = NULL;
-			if (bi && exec_template_(x, st, bi, mr->eff, &bin) == 0)
+			if (bi && exec_payload_(x, st, bi, mr->eff, &bin) == 0)
 				cJSON_AddItemToObject(bobj, "BatchInput", bin);
 			cJSON_AddItemToArray(batches, bobj);
 			n = 0;
