@@ -3,6 +3,7 @@
  * Not here: data flow (exec_flow.c), Choice (exec_choice.c), Task and Wait
  * (exec_task.c), Parallel and Map (exec_parallel.c), events
  * (exec_history.c). */
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +84,25 @@ static size_t string_size(const char *s)
 	return n;
 }
 
+/* Bytes of a number as cJSON prints it ("%1.15g", or "%1.17g" when that
+ * does not read back).  Integers below 1e15 print as their digits: counted
+ * here, since printing floats is the costliest part of the measure. */
+static size_t number_size(const cJSON *v, char *num, size_t len)
+{
+	double d = v->valuedouble;
+	if (d == 0)
+		return signbit(d) ? 2 : 1;
+	if (d == floor(d) && fabs(d) < 1e15) {
+		size_t n = d < 0;
+		for (double a = fabs(d); a >= 1; a = floor(a / 10))
+			n++;
+		return n;
+	}
+	if (!cJSON_PrintPreallocated((cJSON *)v, num, (int)len, 0))
+		return 24;
+	return strlen(num);
+}
+
 /* Length of cJSON_PrintUnformatted(v) without printing it: 1 as soon as
  * it passes limit.  Recursion is bounded by the nesting of values, which
  * the parser and PAYLOAD_MAX_DEPTH bound. */
@@ -97,9 +117,7 @@ static int json_size(const cJSON *v, size_t *size, size_t limit)
 	case cJSON_NULL:
 		return count_add(size, 4, limit);
 	case cJSON_Number:
-		if (!cJSON_PrintPreallocated((cJSON *)v, num, sizeof(num), 0))
-			return count_add(size, 24, limit);
-		return count_add(size, strlen(num), limit);
+		return count_add(size, number_size(v, num, sizeof(num)), limit);
 	case cJSON_String:
 		return count_add(size, string_size(v->valuestring), limit);
 	case cJSON_Raw:
@@ -212,16 +230,17 @@ static int catch_error(struct exec *x, struct step *st)
 static int run_pass(struct exec *x, struct step *st)
 {
 	const struct asl_dataflow *f = &st->state->flow;
-	cJSON *eff = NULL, *res = NULL, *out = NULL;
-	if (exec_input_path_(x, st, st->input, &eff))
+	const cJSON *eff = NULL;
+	cJSON *owned = NULL, *res = NULL, *out = NULL;
+	if (exec_input_ref_(x, st, &eff, &owned))
 		return -1;
 	if (f->parameters) {
 		int rc = exec_payload_(x, st, f->parameters, eff, &res);
-		cJSON_Delete(eff);
+		cJSON_Delete(owned);
 		if (rc)
 			return -1;
 	} else
-		res = eff;
+		res = owned ? owned : cJSON_Duplicate(eff, 1);
 	if (f->result) {
 		cJSON_Delete(res);
 		res = cJSON_Duplicate(f->result, 1);
@@ -351,9 +370,20 @@ static int dispatch(struct exec *x, struct step *st)
 }
 
 /* After a successful visit: the payload limit, then where to go. */
+/* Choice, Wait and Succeed without InputPath and OutputPath pass their
+ * input on unchanged: when it was measured already, so is the output. */
+static int output_unchanged(const struct step *st)
+{
+	const struct asl_state *s = st->state;
+	return st->input_checked && !s->flow.input_path && !s->flow.output_path &&
+	       (s->type == ASL_CHOICE || s->type == ASL_WAIT ||
+		s->type == ASL_SUCCEED);
+}
+
 static int finish_step(struct exec *x, struct step *st)
 {
-	if (exec_check_size_(x, st, st->output, "returned"))
+	if (!output_unchanged(st) &&
+	    exec_check_size_(x, st, st->output, "returned"))
 		return -1;
 	const struct asl_state *s = st->state;
 	if (s->type == ASL_CHOICE)
@@ -406,6 +436,7 @@ int exec_machine_(struct exec *x, const struct asl_machine *m, cJSON *input,
 		  struct exec_err *err)
 {
 	int i = m->start_index;
+	int checked = x->depth == 0; /* exec_run measured the input */
 	*out = NULL;
 	for (;;) {
 		if (i < 0 || (size_t)i >= m->nr_states) {
@@ -418,6 +449,7 @@ int exec_machine_(struct exec *x, const struct asl_machine *m, cJSON *input,
 				   .next = -1, .scope = scope,
 				   .map_item = map_item,
 				   .visit_id = ++x->nr_visit_ids,
+				   .input_checked = checked,
 				   .entered_ms = x->clock.now };
 		int rc = machine_timed_out(x) ? -1 : visit(x, &st);
 		cJSON_Delete(st.input);
@@ -432,6 +464,7 @@ int exec_machine_(struct exec *x, const struct asl_machine *m, cJSON *input,
 			return 0;
 		}
 		input = st.output;
+		checked = 1; /* finish_step measured it */
 		i = st.next;
 	}
 }

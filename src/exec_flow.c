@@ -167,6 +167,34 @@ cJSON *exec_path_(struct exec *x, struct step *st, const char *text,
 	return out;
 }
 
+const cJSON *exec_path_ref_(struct exec *x, struct step *st, const char *text,
+			    const cJSON *in, cJSON **owned)
+{
+	struct compiled *c = compiled_get(x, text);
+	int bad;
+	*owned = NULL;
+	if (c->path && jsonpath_is_definite(c->path)) {
+		struct jsonpath_env env;
+		make_env(x, st, in, jsonpath_root(c->path) == JSONPATH_ROOT_CONTEXT,
+			 &env);
+		return jsonpath_get(c->path, &env);
+	}
+	return *owned = exec_path_(x, st, text, in, &bad);
+}
+
+int exec_input_ref_(struct exec *x, struct step *st, const cJSON **eff,
+		    cJSON **owned)
+{
+	*owned = NULL;
+	if (!st->state->flow.input_path) {
+		*eff = st->input;
+		return 0;
+	}
+	int rc = exec_input_path_(x, st, st->input, owned);
+	*eff = *owned;
+	return rc;
+}
+
 /* ---- reference paths in AWS's bracket notation ------------------------ */
 
 /* Splits a reference path ($.a.b[0]['c']) into segments: names and

@@ -67,6 +67,7 @@ struct step {
 	const struct task_call *call; /* during a Task attempt */
 	const cJSON *map_item; /* {"Index","Value"} inside a Map iteration */
 	unsigned long visit_id; /* unique per visit, > 0 */
+	int input_checked; /* the input passed the payload limit already */
 };
 
 /* exec.c */
@@ -104,6 +105,15 @@ int exec_assign_(struct exec *x, struct step *st, const cJSON *assign,
  * *bad when the text is not a path). */
 cJSON *exec_path_(struct exec *x, struct step *st, const char *text,
 		  const cJSON *in, int *bad);
+/* Like exec_path_ but borrows a definite path's node from 'in' (or the
+ * context, a variable) instead of copying it; anything else is evaluated
+ * into *owned, which the caller frees.  NULL when nothing matched. */
+const cJSON *exec_path_ref_(struct exec *x, struct step *st, const char *text,
+			    const cJSON *in, cJSON **owned);
+/* The effective input after InputPath: st->input itself (borrowed) when
+ * there is none, else a new value in *owned, which the caller frees. */
+int exec_input_ref_(struct exec *x, struct step *st, const cJSON **eff,
+		    cJSON **owned);
 /* The context object for the step ($$), with State, Task, Map filled;
  * rebuilt only when the step shows something new. */
 const cJSON *exec_context_(struct exec *x, struct step *st);
