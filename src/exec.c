@@ -249,7 +249,7 @@ static int run_pass(struct exec *x, struct step *st)
 		cJSON_Delete(res);
 		return -1;
 	}
-	if (exec_result_path_(x, st, f->result_path, st->input, res, &out))
+	if (exec_result_path_take_(x, st, f->result_path, res, &out))
 		return -1;
 	return exec_output_path_(x, st, out, &st->output);
 }
@@ -439,8 +439,10 @@ int exec_machine_(struct exec *x, const struct asl_machine *m, cJSON *input,
 	int checked = x->depth == 0; /* exec_run measured the input */
 	*out = NULL;
 	for (;;) {
+		int borrowed = input == x->borrowed_input;
 		if (i < 0 || (size_t)i >= m->nr_states) {
-			cJSON_Delete(input);
+			if (!borrowed)
+				cJSON_Delete(input);
 			exec_err_set_(err, "States.Runtime",
 				      "The state machine has no state to go to.");
 			return -1;
@@ -450,9 +452,11 @@ int exec_machine_(struct exec *x, const struct asl_machine *m, cJSON *input,
 				   .map_item = map_item,
 				   .visit_id = ++x->nr_visit_ids,
 				   .input_checked = checked,
+				   .input_borrowed = borrowed,
 				   .entered_ms = x->clock.now };
 		int rc = machine_timed_out(x) ? -1 : visit(x, &st);
-		cJSON_Delete(st.input);
+		if (!st.input_borrowed)
+			cJSON_Delete(st.input);
 		if (rc) {
 			*err = st.err;
 			if (!err->error)
@@ -479,7 +483,8 @@ static cJSON *make_context(struct exec *x, const cJSON *input)
 	cJSON *c = cJSON_CreateObject();
 	cJSON *e = cJSON_AddObjectToObject(c, "Execution");
 	cJSON_AddStringToObject(e, "Id", r->execution_arn);
-	cJSON_AddItemToObject(e, "Input", cJSON_Duplicate(input, 1));
+	(void)input; /* the result keeps the one copy */
+	cJSON_AddItemReferenceToObject(e, "Input", (cJSON *)r->input);
 	cJSON_AddStringToObject(e, "Name", r->name);
 	struct buf role = BUF_INIT;
 	buf_addf(&role, "arn:aws:iam::%s:role/StepFunctions-%s-role",
@@ -530,7 +535,7 @@ static void init(struct exec *x, const struct asl_machine *m,
 	strmap_init(&x->cache);
 	strmap_init(&x->payloads);
 	r->start_ms = opt->start_ms;
-	r->input = cJSON_Duplicate(input, 1);
+	r->input = input;
 	if (opt->keep_history)
 		r->history = cJSON_CreateArray();
 	size_t n = (size_t)cJSON_GetArraySize(opt->scenario);
@@ -563,6 +568,10 @@ static void final_event(struct exec *x)
 {
 	struct exec_result *r = x->res;
 	struct exec_err e = { r->error, r->cause };
+	if (!r->history) {
+		exec_event_(x, NULL, NULL, NULL);
+		return;
+	}
 	switch (r->status) {
 	case EXEC_SUCCEEDED:
 		exec_event_(x, "ExecutionSucceeded", "executionSucceededEventDetails",
@@ -584,6 +593,10 @@ static void final_event(struct exec *x)
 
 static void started_event(struct exec *x, const cJSON *input)
 {
+	if (!x->res->history) {
+		exec_event_(x, NULL, NULL, NULL);
+		return;
+	}
 	cJSON *d = exec_details_io_(NULL, "input", input);
 	cJSON *role = cJSON_GetObjectItem(cJSON_GetObjectItem(x->context, "Execution"),
 					  "RoleArn");
@@ -605,9 +618,11 @@ int exec_run(const struct asl_machine *m, const cJSON *input,
 	if (m->nr_states && exec_check_size_(&x, &st0, input, "received")) {
 		err = st0.err;
 		rc = -1;
-	} else
-		rc = exec_machine_(&x, m, cJSON_Duplicate(input, 1), &scope,
-				   NULL, &out, &err);
+	} else {
+		x.borrowed_input = input; /* the first state reads it in place */
+		rc = exec_machine_(&x, m, (cJSON *)input, &scope, NULL, &out,
+				   &err);
+	}
 	finish(&x, rc, out, &err);
 	final_event(&x);
 	cJSON_Delete(scope.vars);
@@ -623,7 +638,6 @@ void exec_result_release(struct exec_result *r)
 {
 	cJSON_Delete(r->output);
 	cJSON_Delete(r->history);
-	cJSON_Delete(r->input);
 	free(r->error);
 	free(r->cause);
 	free(r->execution_arn);

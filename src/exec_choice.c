@@ -232,7 +232,9 @@ int exec_choice_(struct exec *x, struct step *st)
 		return -1;
 	}
 	st->next = next;
-	if (!owned) { /* no InputPath: the input moves on as it is */
+	if (!owned && st->input_borrowed) {
+		owned = cJSON_Duplicate(st->input, 1);
+	} else if (!owned) { /* no InputPath: the input moves on as it is */
 		owned = st->input;
 		st->input = NULL;
 	}

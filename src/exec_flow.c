@@ -82,14 +82,27 @@ static void set_item(cJSON *o, const char *key, cJSON *v)
  * the step's item, dropped again by exec_context_forget_. */
 static int context_current(const struct exec *x, const struct step *st)
 {
-	return x->ctx_visit == st->visit_id && x->ctx_retry == st->retry_count &&
-	       x->ctx_token == st->task_token && x->ctx_item == st->map_item;
+	return st->visit_id && x->ctx_visit == st->visit_id &&
+	       x->ctx_retry == st->retry_count && x->ctx_token == st->task_token;
+}
+
+static void context_map(struct exec *x, struct step *st)
+{
+	cJSON_DeleteItemFromObjectCaseSensitive(x->context, "Map");
+	if (st->map_item) {
+		cJSON *map = cJSON_AddObjectToObject(x->context, "Map");
+		cJSON_AddItemReferenceToObject(map, "Item", (cJSON *)st->map_item);
+	}
+	x->ctx_item = st->map_item;
 }
 
 const cJSON *exec_context_(struct exec *x, struct step *st)
 {
-	if (st->visit_id && context_current(x, st))
+	if (context_current(x, st)) {
+		if (x->ctx_item != st->map_item)
+			context_map(x, st);
 		return x->context;
+	}
 	cJSON *state = cJSON_CreateObject();
 	struct buf t = BUF_INIT;
 	timestamp_format(st->entered_ms, &t);
@@ -103,22 +116,16 @@ const cJSON *exec_context_(struct exec *x, struct step *st)
 		cJSON *task = cJSON_AddObjectToObject(x->context, "Task");
 		cJSON_AddStringToObject(task, "Token", st->task_token);
 	}
-	cJSON_DeleteItemFromObjectCaseSensitive(x->context, "Map");
-	if (st->map_item) {
-		cJSON *map = cJSON_AddObjectToObject(x->context, "Map");
-		cJSON_AddItemReferenceToObject(map, "Item", (cJSON *)st->map_item);
-	}
+	context_map(x, st);
 	x->ctx_visit = st->visit_id;
 	x->ctx_retry = st->retry_count;
 	x->ctx_token = st->task_token;
-	x->ctx_item = st->map_item;
 	return x->context;
 }
 
 void exec_context_forget_(struct exec *x)
 {
 	cJSON_DeleteItemFromObjectCaseSensitive(x->context, "Map");
-	x->ctx_visit = 0;
 	x->ctx_item = NULL;
 }
 
@@ -454,6 +461,53 @@ static int put_at(cJSON *root, const char *text, cJSON *v)
 		if (!cur || next_seg(&p, &s))
 			return -1;
 	}
+}
+
+/* Whether put_at(root, text, v) would succeed, without changing root. */
+static int put_ok(const cJSON *root, const char *text)
+{
+	const char *p = text + 1;
+	struct seg s;
+	const cJSON *cur = root;
+	int fresh = 0; /* cur is an object put_at would create */
+	if (text[0] != '$' || next_seg(&p, &s))
+		return 0;
+	for (;;) {
+		if (!*p) {
+			if (s.name)
+				return fresh || cJSON_IsObject(cur);
+			return !fresh && cJSON_IsArray(cur) &&
+			       s.index < cJSON_GetArraySize(cur);
+		}
+		if (fresh || (s.name && !cJSON_IsObject(cur)) ||
+		    (!s.name && !cJSON_IsArray(cur))) {
+			if (!fresh || !s.name)
+				return 0;
+		} else {
+			const cJSON *c = child_for((cJSON *)cur, &s, 0);
+			if (!c && !s.name)
+				return 0;
+			fresh = !c;
+			cur = c;
+		}
+		if (next_seg(&p, &s))
+			return 0;
+	}
+}
+
+int exec_result_path_take_(struct exec *x, struct step *st, const cJSON *path,
+			   cJSON *result, cJSON **out)
+{
+	if (st->input_borrowed || st->state->nr_catchers || !st->input ||
+	    !cJSON_IsString(path) || !put_ok(st->input, path->valuestring) ||
+	    !strcmp(path->valuestring, "$"))
+		return exec_result_path_(x, st, path, st->input, result, out);
+	cJSON *root = st->input;
+	st->input = NULL;
+	if (put_at(root, path->valuestring, result))
+		abort(); /* put_ok said it would work */
+	*out = root;
+	return 0;
 }
 
 int exec_result_path_(struct exec *x, struct step *st, const cJSON *path,

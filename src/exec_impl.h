@@ -47,6 +47,7 @@ struct exec {
 	unsigned char *scenario_used; /* per scenario entry */
 	int depth;
 	int timers_loaded;
+	const cJSON *borrowed_input; /* exec_run's input, never freed here */
 };
 
 struct task_call; /* exec_task.c */
@@ -68,6 +69,7 @@ struct step {
 	const cJSON *map_item; /* {"Index","Value"} inside a Map iteration */
 	unsigned long visit_id; /* unique per visit, > 0 */
 	int input_checked; /* the input passed the payload limit already */
+	int input_borrowed; /* input is the caller's execution input: not ours */
 };
 
 /* exec.c */
@@ -97,6 +99,11 @@ int exec_payload_(struct exec *x, struct step *st, const cJSON *tmpl,
 		  const cJSON *in, cJSON **out);
 int exec_result_path_(struct exec *x, struct step *st, const cJSON *path,
 		      const cJSON *in, cJSON *result, cJSON **out); /* consumes result */
+/* ResultPath against the step's own input, which it takes over instead of
+ * copying when nothing can need it again (the step owns it and has no
+ * Catch).  Consumes result. */
+int exec_result_path_take_(struct exec *x, struct step *st, const cJSON *path,
+			   cJSON *result, cJSON **out);
 int exec_output_path_(struct exec *x, struct step *st, cJSON *in, cJSON **out); /* consumes in */
 int exec_assign_(struct exec *x, struct step *st, const cJSON *assign,
 		 const cJSON *in);

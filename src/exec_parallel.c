@@ -47,7 +47,7 @@ static int finish_result(struct exec *x, struct step *st, cJSON *result)
 		cJSON_Delete(sel);
 		return -1;
 	}
-	if (exec_result_path_(x, st, f->result_path, st->input, sel, &out))
+	if (exec_result_path_take_(x, st, f->result_path, sel, &out))
 		return -1;
 	return exec_output_path_(x, st, out, &st->output);
 }
@@ -115,8 +115,10 @@ int exec_parallel_(struct exec *x, struct step *st)
 /* ---- Map -------------------------------------------------------------- */
 
 struct map_run {
-	cJSON *eff;      /* the Map's effective input */
-	cJSON *items;    /* the array iterated */
+	const cJSON *eff;   /* the Map's effective input */
+	cJSON *eff_owned;   /* eff when InputPath made a new value */
+	const cJSON *items; /* the array iterated (inside eff, or owned) */
+	cJSON *items_owned;
 	long max_conc;   /* 0 = unlimited */
 	int64_t *slots;  /* free time per slot */
 	size_t nslots;
@@ -127,8 +129,8 @@ static int items_of(struct exec *x, struct step *st, struct map_run *mr)
 {
 	const cJSON *ip = st->state->items_path;
 	if (cJSON_IsString(ip)) {
-		int bad;
-		mr->items = exec_path_(x, st, ip->valuestring, mr->eff, &bad);
+		mr->items = exec_path_ref_(x, st, ip->valuestring, mr->eff,
+					   &mr->items_owned);
 		if (!mr->items && !st->err.error) {
 			struct buf n = BUF_INIT;
 			exec_path_normal_(ip->valuestring, &n);
@@ -140,7 +142,7 @@ static int items_of(struct exec *x, struct step *st, struct map_run *mr)
 		if (!mr->items)
 			return -1;
 	} else
-		mr->items = cJSON_Duplicate(mr->eff, 1);
+		mr->items = mr->eff;
 	if (!cJSON_IsArray(mr->items) || cJSON_GetArraySize(mr->items) > MAP_MAX_ITEMS) {
 		exec_err_state_(&st->err, st, "States.Runtime",
 				"Invalid path '%s': The ItemsPath field must "
@@ -180,7 +182,7 @@ static int item_input(struct exec *x, struct step *st, struct map_run *mr,
 	}
 	cJSON *item = cJSON_CreateObject();
 	cJSON_AddNumberToObject(item, "Index", (double)i);
-	cJSON_AddItemToObject(item, "Value", cJSON_Duplicate(value, 1));
+	cJSON_AddItemReferenceToObject(item, "Value", (cJSON *)value);
 	const cJSON *saved = st->map_item;
 	st->map_item = item;
 	int rc = exec_payload_(x, st, tmpl, mr->eff, out);
@@ -190,9 +192,16 @@ static int item_input(struct exec *x, struct step *st, struct map_run *mr,
 	return rc;
 }
 
-/* Picks the slot free first and moves the clock to its time. */
-static size_t take_slot(struct exec *x, struct map_run *mr, int64_t start)
+/* Picks the slot free first and moves the clock to its time.  With a slot
+ * per item (no MaxConcurrency) item i simply takes slot i: every slot not
+ * yet used is free at 'start', the earliest time there is. */
+static size_t take_slot(struct exec *x, struct map_run *mr, int64_t start,
+			long i)
 {
+	if ((size_t)i < mr->nslots && mr->nslots == (size_t)mr->total) {
+		x->clock.now = start;
+		return (size_t)i;
+	}
 	size_t best = 0;
 	for (size_t k = 1; k < mr->nslots; k++)
 		if (mr->slots[k] < mr->slots[best])
@@ -201,22 +210,31 @@ static size_t take_slot(struct exec *x, struct map_run *mr, int64_t start)
 	return best;
 }
 
+/* {"name", "index"} of a MapIteration event, when the history is kept. */
+static cJSON *iteration_details(struct exec *x, const struct asl_state *s,
+				long i)
+{
+	if (!x->res->history)
+		return NULL;
+	cJSON *d = cJSON_CreateObject();
+	cJSON_AddStringToObject(d, "name", s->name);
+	cJSON_AddNumberToObject(d, "index", (double)i);
+	return d;
+}
+
 static int iteration(struct exec *x, struct step *st, struct map_run *mr,
 		     long i, cJSON *input, cJSON *results)
 {
 	const struct asl_state *s = st->state;
-	cJSON *d = cJSON_CreateObject(), *o = NULL;
+	cJSON *o = NULL;
 	struct exec_err err = { NULL, NULL };
-	cJSON_AddStringToObject(d, "name", s->name);
-	cJSON_AddNumberToObject(d, "index", (double)i);
-	exec_event_(x, "MapIterationStarted", "mapIterationStartedEventDetails", d);
+	exec_event_(x, "MapIterationStarted", "mapIterationStartedEventDetails",
+		    iteration_details(x, s, i));
 	int rc = run_child(x, st, s->branches[0], input, NULL, &o, &err);
-	d = cJSON_CreateObject();
-	cJSON_AddStringToObject(d, "name", s->name);
-	cJSON_AddNumberToObject(d, "index", (double)i);
 	exec_event_(x, rc ? "MapIterationFailed" : "MapIterationSucceeded",
 		    rc ? "mapIterationFailedEventDetails"
-		       : "mapIterationSucceededEventDetails", d);
+		       : "mapIterationSucceededEventDetails",
+		    iteration_details(x, s, i));
 	if (rc == 0) {
 		cJSON_AddItemToArray(results, o);
 		return 0;
@@ -308,7 +326,7 @@ static int run_items(struct exec *x, struct step *st, struct map_run *mr,
 		mr->slots[k] = start;
 	while (inputs->child) {
 		cJSON *in = cJSON_DetachItemViaPointer(inputs, inputs->child);
-		size_t slot = take_slot(x, mr, start);
+		size_t slot = take_slot(x, mr, start, i);
 		if (iteration(x, st, mr, i++, in, results))
 			return -1;
 		mr->slots[slot] = x->clock.now;
@@ -330,7 +348,7 @@ static int map_attempt(struct exec *x, struct step *st, cJSON **result)
 	struct map_run mr = { 0 };
 	cJSON *inputs = NULL, *results = NULL;
 	int rc = -1;
-	if (exec_input_path_(x, st, st->input, &mr.eff) || items_of(x, st, &mr))
+	if (exec_input_ref_(x, st, &mr.eff, &mr.eff_owned) || items_of(x, st, &mr))
 		goto out;
 	mr.max_conc = max_concurrency(x, st, mr.eff);
 	if (map_inputs(x, st, &mr, &inputs))
@@ -347,8 +365,8 @@ out:
 	else
 		cJSON_Delete(results);
 	cJSON_Delete(inputs);
-	cJSON_Delete(mr.eff);
-	cJSON_Delete(mr.items);
+	cJSON_Delete(mr.eff_owned);
+	cJSON_Delete(mr.items_owned);
 	free(mr.slots);
 	return rc;
 }

@@ -525,7 +525,7 @@ int exec_task_(struct exec *x, struct step *st)
 		cJSON_Delete(result);
 		return -1;
 	}
-	if (exec_result_path_(x, st, s->flow.result_path, st->input, result, &out))
+	if (exec_result_path_take_(x, st, s->flow.result_path, result, &out))
 		return -1;
 	return exec_output_path_(x, st, out, &st->output);
 }
