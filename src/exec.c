@@ -54,11 +54,12 @@ void exec_err_state_(struct exec_err *e, const struct step *st,
 	buf_release(&b);
 }
 
-void exec_visit_(struct exec *x, const struct asl_state *s, enum exec_outcome o)
+void exec_visit_(struct exec *x, const struct asl_state *s, enum exec_outcome o,
+		 int branch)
 {
 	struct exec_result *r = x->res;
 	ARRAY_GROW(r->visits, r->nr_visits + 1, r->alloc_visits);
-	r->visits[r->nr_visits++] = (struct exec_visit){ s, o };
+	r->visits[r->nr_visits++] = (struct exec_visit){ s, o, branch };
 }
 
 /* Adds n to *size; 1 once the total passes limit (the walk stops). */
@@ -219,7 +220,7 @@ static int catch_error(struct exec *x, struct step *st)
 		st->output = out;
 		st->next = c->next_index;
 		st->end = 0;
-		exec_visit_(x, s, EXEC_VISIT_CAUGHT);
+		exec_visit_(x, s, EXEC_VISIT_CAUGHT, (int)i);
 		return 0;
 	}
 	return -1;
@@ -415,7 +416,7 @@ static int visit(struct exec *x, struct step *st)
 	if (exec_over_limit_(x))
 		return -1;
 	if (dispatch(x, st) == 0 && finish_step(x, st) == 0) {
-		exec_visit_(x, st->state, EXEC_VISIT_SUCCEEDED);
+		exec_visit_(x, st->state, EXEC_VISIT_SUCCEEDED, st->rule);
 		event_exited(x, st);
 		return 0;
 	}
@@ -427,7 +428,7 @@ static int visit(struct exec *x, struct step *st)
 		event_exited(x, st);
 		return 0;
 	}
-	exec_visit_(x, st->state, EXEC_VISIT_FAILED);
+	exec_visit_(x, st->state, EXEC_VISIT_FAILED, -1);
 	return -1;
 }
 
@@ -453,6 +454,7 @@ int exec_machine_(struct exec *x, const struct asl_machine *m, cJSON *input,
 				   .visit_id = ++x->nr_visit_ids,
 				   .input_checked = checked,
 				   .input_borrowed = borrowed,
+				   .rule = -1,
 				   .entered_ms = x->clock.now };
 		int rc = machine_timed_out(x) ? -1 : visit(x, &st);
 		if (!st.input_borrowed)

@@ -47,6 +47,8 @@ enum exec_outcome { EXEC_VISIT_SUCCEEDED, EXEC_VISIT_FAILED,
 struct exec_visit {
 	const struct asl_state *state; /* borrowed from the model */
 	enum exec_outcome outcome;
+	int branch; /* CAUGHT: the catcher's index; a Choice that SUCCEEDED:
+		       the rule taken, -1 for Default; otherwise -1 */
 };
 
 struct exec_result {

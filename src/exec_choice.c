@@ -216,8 +216,10 @@ int exec_choice_(struct exec *x, struct step *st)
 			cJSON_Delete(owned);
 			return -1;
 		}
-		if (v)
+		if (v) {
 			next = r->next_index;
+			st->rule = (int)i;
+		}
 	}
 	if (next == -2 && s->default_next) {
 		next = s->default_index;

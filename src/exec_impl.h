@@ -70,6 +70,7 @@ struct step {
 	unsigned long visit_id; /* unique per visit, > 0 */
 	int input_checked; /* the input passed the payload limit already */
 	int input_borrowed; /* input is the caller's execution input: not ours */
+	int rule;       /* Choice: the rule taken, -1 for Default */
 };
 
 /* exec.c */
@@ -85,7 +86,9 @@ void exec_err_state_(struct exec_err *e, const struct step *st,
 		     const char *error, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 void exec_err_release_(struct exec_err *e);
-void exec_visit_(struct exec *x, const struct asl_state *s, enum exec_outcome o);
+/* Records what became of a visit; branch as in struct exec_visit. */
+void exec_visit_(struct exec *x, const struct asl_state *s, enum exec_outcome o,
+		 int branch);
 /* Checks the payload limit on v; sets States.DataLimitExceeded. */
 int exec_check_size_(struct exec *x, const struct step *st, const cJSON *v,
 		     const char *what);

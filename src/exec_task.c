@@ -192,7 +192,7 @@ int exec_with_retry_(struct exec *x, struct step *st,
 		    counts[i] >= s->retry[i].max_attempts)
 			return -1;
 		int64_t delay = retry_delay_ms(x, &s->retry[i], counts[i]++);
-		exec_visit_(x, s, EXEC_VISIT_RETRIED);
+		exec_visit_(x, s, EXEC_VISIT_RETRIED, -1);
 		if (advance(x, x->clock.now + delay) || exec_over_limit_(x))
 			return -1;
 		exec_err_release_(&st->err);
