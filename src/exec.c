@@ -627,6 +627,8 @@ int exec_run(const struct asl_machine *m, const cJSON *input,
 	}
 	finish(&x, rc, out, &err);
 	final_event(&x);
+	if (r->history)
+		exec_history_order_(&x);
 	cJSON_Delete(scope.vars);
 	cJSON_Delete(x.context);
 	free(x.scenario_used);

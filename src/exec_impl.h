@@ -164,5 +164,8 @@ cJSON *exec_details_io_(const char *name, const char *key, const cJSON *v);
 cJSON *exec_details_err_(const struct exec_err *e);
 cJSON *exec_details_task_(const char *resource);
 int exec_over_limit_(struct exec *x);
+/* Puts the kept history in virtual-time order (stable), renumbering ids
+ * and previousEventId.  Called once, after the final event. */
+void exec_history_order_(struct exec *x);
 
 #endif

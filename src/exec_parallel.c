@@ -78,13 +78,15 @@ static int parallel_attempt(struct exec *x, struct step *st, cJSON **result)
 	cJSON *in = NULL;
 	if (effective_input(x, st, s->flow.parameters, &in))
 		return -1;
-	exec_event_(x, "ParallelStateStarted", NULL, NULL);
+	long started = exec_event_(x, "ParallelStateStarted", NULL, NULL);
 	int64_t start = x->clock.now, end = start;
 	cJSON *arr = cJSON_CreateArray();
 	for (size_t i = 0; i < s->nr_branches; i++) {
 		cJSON *o = NULL;
 		struct exec_err err = { NULL, NULL };
 		x->clock.now = start;
+		if (x->res->history)
+			x->prev_event = started; /* each branch follows the start */
 		if (run_child(x, st, s->branches[i], cJSON_Duplicate(in, 1), NULL,
 			      &o, &err)) {
 			st->err = err;
@@ -123,6 +125,7 @@ struct map_run {
 	int64_t *slots;  /* free time per slot */
 	size_t nslots;
 	long failed, total;
+	long started; /* the MapStateStarted event */
 };
 
 static int items_of(struct exec *x, struct step *st, struct map_run *mr)
@@ -228,6 +231,8 @@ static int iteration(struct exec *x, struct step *st, struct map_run *mr,
 	const struct asl_state *s = st->state;
 	cJSON *o = NULL;
 	struct exec_err err = { NULL, NULL };
+	if (x->res->history)
+		x->prev_event = mr->started; /* each iteration follows the start */
 	exec_event_(x, "MapIterationStarted", "mapIterationStartedEventDetails",
 		    iteration_details(x, s, i));
 	int rc = run_child(x, st, s->branches[0], input, NULL, &o, &err);
@@ -355,7 +360,7 @@ static int map_attempt(struct exec *x, struct step *st, cJSON **result)
 		goto out;
 	cJSON *d = cJSON_CreateObject();
 	cJSON_AddNumberToObject(d, "length", cJSON_GetArraySize(inputs));
-	exec_event_(x, "MapStateStarted", "mapStateStartedEventDetails", d);
+	mr.started = exec_event_(x, "MapStateStarted", "mapStateStartedEventDetails", d);
 	results = cJSON_CreateArray();
 	rc = run_items(x, st, &mr, inputs, results);
 	exec_event_(x, rc ? "MapStateFailed" : "MapStateSucceeded", NULL, NULL);
