@@ -290,6 +290,8 @@ static cJSON *batch_inputs(struct exec *x, struct step *st, struct map_run *mr,
 			cJSON *bin = NULL;
 			if (bi && exec_payload_(x, st, bi, mr->eff, &bin) == 0)
 				cJSON_AddItemToObject(bobj, "BatchInput", bin);
+			else /* a BatchInput that fails is left out */
+				exec_err_release_(&st->err);
 			cJSON_AddItemToArray(batches, bobj);
 			n = 0;
 		}
@@ -353,6 +355,11 @@ static int map_attempt(struct exec *x, struct step *st, cJSON **result)
 	struct map_run mr = { 0 };
 	cJSON *inputs = NULL, *results = NULL;
 	int rc = -1;
+	if (!st->state->nr_branches) {
+		exec_err_state_(&st->err, st, "States.Runtime",
+				"The Map state has no ItemProcessor.");
+		return -1;
+	}
 	if (exec_input_ref_(x, st, &mr.eff, &mr.eff_owned) || items_of(x, st, &mr))
 		goto out;
 	mr.max_conc = max_concurrency(x, st, mr.eff);
