@@ -402,7 +402,8 @@ static int machine_timed_out(struct exec *x)
 	const cJSON *t = x->top->timeout_seconds;
 	if (!cJSON_IsNumber(t) || x->stop != EXEC_RUNNING)
 		return x->stop != EXEC_RUNNING;
-	if (x->clock.now - x->res->start_ms <= (int64_t)(t->valuedouble * 1000))
+	/* compared as doubles: a huge TimeoutSeconds overflows int64 */
+	if ((double)(x->clock.now - x->res->start_ms) <= t->valuedouble * 1000)
 		return 0;
 	x->stop = EXEC_TIMED_OUT;
 	exec_err_set_(&x->stop_err, "States.Timeout", NULL);
