@@ -3,6 +3,7 @@
  * Not here: data flow (exec_flow.c), Choice (exec_choice.c), Task and Wait
  * (exec_task.c), Parallel and Map (exec_parallel.c), events
  * (exec_history.c). */
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,20 +54,98 @@ void exec_err_state_(struct exec_err *e, const struct step *st,
 	buf_release(&b);
 }
 
-void exec_visit_(struct exec *x, const struct asl_state *s, enum exec_outcome o)
+void exec_visit_(struct exec *x, const struct asl_state *s, enum exec_outcome o,
+		 int branch)
 {
 	struct exec_result *r = x->res;
 	ARRAY_GROW(r->visits, r->nr_visits + 1, r->alloc_visits);
-	r->visits[r->nr_visits++] = (struct exec_visit){ s, o };
+	r->visits[r->nr_visits++] = (struct exec_visit){ s, o, branch };
+}
+
+/* Adds n to *size; 1 once the total passes limit (the walk stops). */
+static int count_add(size_t *size, size_t n, size_t limit)
+{
+	*size += n;
+	return *size > limit;
+}
+
+/* Bytes of a string as cJSON prints it, quotes and escapes included. */
+static size_t string_size(const char *s)
+{
+	size_t n = 2;
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		if (*p == '"' || *p == '\\' || *p == '\b' || *p == '\f' ||
+		    *p == '\n' || *p == '\r' || *p == '\t')
+			n += 2;
+		else if (*p < 32)
+			n += 6;
+		else
+			n++;
+	}
+	return n;
+}
+
+/* Bytes of a number as cJSON prints it ("%1.15g", or "%1.17g" when that
+ * does not read back).  Integers below 1e15 print as their digits: counted
+ * here, since printing floats is the costliest part of the measure. */
+static size_t number_size(const cJSON *v, char *num, size_t len)
+{
+	double d = v->valuedouble;
+	if (d == 0)
+		return signbit(d) ? 2 : 1;
+	if (d == floor(d) && fabs(d) < 1e15) {
+		size_t n = d < 0;
+		for (double a = fabs(d); a >= 1; a = floor(a / 10))
+			n++;
+		return n;
+	}
+	if (!cJSON_PrintPreallocated((cJSON *)v, num, (int)len, 0))
+		return 24;
+	return strlen(num);
+}
+
+/* Length of cJSON_PrintUnformatted(v) without printing it: 1 as soon as
+ * it passes limit.  Recursion is bounded by the nesting of values, which
+ * the parser and PAYLOAD_MAX_DEPTH bound. */
+static int json_size(const cJSON *v, size_t *size, size_t limit)
+{
+	char num[64];
+	switch (v->type & 0xFF) {
+	case cJSON_False:
+		return count_add(size, 5, limit);
+	case cJSON_True:
+		return count_add(size, 4, limit);
+	case cJSON_NULL:
+		return count_add(size, 4, limit);
+	case cJSON_Number:
+		return count_add(size, number_size(v, num, sizeof(num)), limit);
+	case cJSON_String:
+		return count_add(size, string_size(v->valuestring), limit);
+	case cJSON_Raw:
+		return count_add(size, v->valuestring ? strlen(v->valuestring) : 0,
+				limit);
+	case cJSON_Array:
+	case cJSON_Object:
+		break;
+	default:
+		return 0;
+	}
+	int obj = (v->type & 0xFF) == cJSON_Object;
+	if (count_add(size, 2, limit))
+		return 1;
+	for (const cJSON *c = v->child; c; c = c->next) {
+		size_t sep = (c != v->child) + (obj ? string_size(c->string) + 1 : 0);
+		if (count_add(size, sep, limit) || json_size(c, size, limit))
+			return 1;
+	}
+	return 0;
 }
 
 int exec_check_size_(struct exec *x, const struct step *st, const cJSON *v,
 		     const char *what)
 {
-	char *s = cJSON_PrintUnformatted(v);
-	size_t n = s ? strlen(s) : 0;
-	cJSON_free(s);
-	if (n <= x->max_payload)
+	size_t n = 0;
+	if (!v || !json_size(v, &n, x->max_payload))
 		return 0;
 	struct exec_err *e = (struct exec_err *)&st->err;
 	exec_err_setf_(e, "States.DataLimitExceeded",
@@ -141,7 +220,7 @@ static int catch_error(struct exec *x, struct step *st)
 		st->output = out;
 		st->next = c->next_index;
 		st->end = 0;
-		exec_visit_(x, s, EXEC_VISIT_CAUGHT);
+		exec_visit_(x, s, EXEC_VISIT_CAUGHT, (int)i);
 		return 0;
 	}
 	return -1;
@@ -152,16 +231,17 @@ static int catch_error(struct exec *x, struct step *st)
 static int run_pass(struct exec *x, struct step *st)
 {
 	const struct asl_dataflow *f = &st->state->flow;
-	cJSON *eff = NULL, *res = NULL, *out = NULL;
-	if (exec_input_path_(x, st, st->input, &eff))
+	const cJSON *eff = NULL;
+	cJSON *owned = NULL, *res = NULL, *out = NULL;
+	if (exec_input_ref_(x, st, &eff, &owned))
 		return -1;
 	if (f->parameters) {
-		int rc = exec_template_(x, st, f->parameters, eff, &res);
-		cJSON_Delete(eff);
+		int rc = exec_payload_(x, st, f->parameters, eff, &res);
+		cJSON_Delete(owned);
 		if (rc)
 			return -1;
 	} else
-		res = eff;
+		res = owned ? owned : cJSON_Duplicate(eff, 1);
 	if (f->result) {
 		cJSON_Delete(res);
 		res = cJSON_Duplicate(f->result, 1);
@@ -170,7 +250,7 @@ static int run_pass(struct exec *x, struct step *st)
 		cJSON_Delete(res);
 		return -1;
 	}
-	if (exec_result_path_(x, st, f->result_path, st->input, res, &out))
+	if (exec_result_path_take_(x, st, f->result_path, res, &out))
 		return -1;
 	return exec_output_path_(x, st, out, &st->output);
 }
@@ -236,6 +316,10 @@ static int run_fail(struct exec *x, struct step *st)
 static void event_entered(struct exec *x, struct step *st)
 {
 	const struct asl_state *s = st->state;
+	if (!x->res->history) {
+		st->entered_event = exec_event_(x, NULL, NULL, NULL);
+		return;
+	}
 	struct buf type = BUF_INIT;
 	buf_addf(&type, "%sStateEntered", exec_event_prefix_(s->type));
 	st->entered_event = exec_event_(x, type.ptr, "stateEnteredEventDetails",
@@ -248,6 +332,10 @@ static void event_exited(struct exec *x, const struct step *st)
 	const struct asl_state *s = st->state;
 	if (s->type == ASL_FAIL)
 		return;
+	if (!x->res->history) {
+		exec_event_(x, NULL, NULL, NULL);
+		return;
+	}
 	struct buf type = BUF_INIT;
 	buf_addf(&type, "%sStateExited", exec_event_prefix_(s->type));
 	exec_event_(x, type.ptr, "stateExitedEventDetails",
@@ -283,9 +371,20 @@ static int dispatch(struct exec *x, struct step *st)
 }
 
 /* After a successful visit: the payload limit, then where to go. */
+/* Choice, Wait and Succeed without InputPath and OutputPath pass their
+ * input on unchanged: when it was measured already, so is the output. */
+static int output_unchanged(const struct step *st)
+{
+	const struct asl_state *s = st->state;
+	return st->input_checked && !s->flow.input_path && !s->flow.output_path &&
+	       (s->type == ASL_CHOICE || s->type == ASL_WAIT ||
+		s->type == ASL_SUCCEED);
+}
+
 static int finish_step(struct exec *x, struct step *st)
 {
-	if (exec_check_size_(x, st, st->output, "returned"))
+	if (!output_unchanged(st) &&
+	    exec_check_size_(x, st, st->output, "returned"))
 		return -1;
 	const struct asl_state *s = st->state;
 	if (s->type == ASL_CHOICE)
@@ -303,7 +402,8 @@ static int machine_timed_out(struct exec *x)
 	const cJSON *t = x->top->timeout_seconds;
 	if (!cJSON_IsNumber(t) || x->stop != EXEC_RUNNING)
 		return x->stop != EXEC_RUNNING;
-	if (x->clock.now - x->res->start_ms <= (int64_t)(t->valuedouble * 1000))
+	/* compared as doubles: a huge TimeoutSeconds overflows int64 */
+	if ((double)(x->clock.now - x->res->start_ms) <= t->valuedouble * 1000)
 		return 0;
 	x->stop = EXEC_TIMED_OUT;
 	exec_err_set_(&x->stop_err, "States.Timeout", NULL);
@@ -317,7 +417,7 @@ static int visit(struct exec *x, struct step *st)
 	if (exec_over_limit_(x))
 		return -1;
 	if (dispatch(x, st) == 0 && finish_step(x, st) == 0) {
-		exec_visit_(x, st->state, EXEC_VISIT_SUCCEEDED);
+		exec_visit_(x, st->state, EXEC_VISIT_SUCCEEDED, st->rule);
 		event_exited(x, st);
 		return 0;
 	}
@@ -329,7 +429,7 @@ static int visit(struct exec *x, struct step *st)
 		event_exited(x, st);
 		return 0;
 	}
-	exec_visit_(x, st->state, EXEC_VISIT_FAILED);
+	exec_visit_(x, st->state, EXEC_VISIT_FAILED, -1);
 	return -1;
 }
 
@@ -338,10 +438,13 @@ int exec_machine_(struct exec *x, const struct asl_machine *m, cJSON *input,
 		  struct exec_err *err)
 {
 	int i = m->start_index;
+	int checked = x->depth == 0; /* exec_run measured the input */
 	*out = NULL;
 	for (;;) {
+		int borrowed = input == x->borrowed_input;
 		if (i < 0 || (size_t)i >= m->nr_states) {
-			cJSON_Delete(input);
+			if (!borrowed)
+				cJSON_Delete(input);
 			exec_err_set_(err, "States.Runtime",
 				      "The state machine has no state to go to.");
 			return -1;
@@ -349,9 +452,14 @@ int exec_machine_(struct exec *x, const struct asl_machine *m, cJSON *input,
 		struct step st = { .state = &m->states[i], .input = input,
 				   .next = -1, .scope = scope,
 				   .map_item = map_item,
+				   .visit_id = ++x->nr_visit_ids,
+				   .input_checked = checked,
+				   .input_borrowed = borrowed,
+				   .rule = -1,
 				   .entered_ms = x->clock.now };
 		int rc = machine_timed_out(x) ? -1 : visit(x, &st);
-		cJSON_Delete(st.input);
+		if (!st.input_borrowed)
+			cJSON_Delete(st.input);
 		if (rc) {
 			*err = st.err;
 			if (!err->error)
@@ -363,6 +471,7 @@ int exec_machine_(struct exec *x, const struct asl_machine *m, cJSON *input,
 			return 0;
 		}
 		input = st.output;
+		checked = 1; /* finish_step measured it */
 		i = st.next;
 	}
 }
@@ -377,7 +486,8 @@ static cJSON *make_context(struct exec *x, const cJSON *input)
 	cJSON *c = cJSON_CreateObject();
 	cJSON *e = cJSON_AddObjectToObject(c, "Execution");
 	cJSON_AddStringToObject(e, "Id", r->execution_arn);
-	cJSON_AddItemToObject(e, "Input", cJSON_Duplicate(input, 1));
+	(void)input; /* the result keeps the one copy */
+	cJSON_AddItemReferenceToObject(e, "Input", (cJSON *)r->input);
 	cJSON_AddStringToObject(e, "Name", r->name);
 	struct buf role = BUF_INIT;
 	buf_addf(&role, "arn:aws:iam::%s:role/StepFunctions-%s-role",
@@ -426,8 +536,9 @@ static void init(struct exec *x, const struct asl_machine *m,
 	clock_init(&x->clock, opt->start_ms);
 	strmap_init(&x->invocations);
 	strmap_init(&x->cache);
+	strmap_init(&x->payloads);
 	r->start_ms = opt->start_ms;
-	r->input = cJSON_Duplicate(input, 1);
+	r->input = input;
 	if (opt->keep_history)
 		r->history = cJSON_CreateArray();
 	size_t n = (size_t)cJSON_GetArraySize(opt->scenario);
@@ -435,8 +546,6 @@ static void init(struct exec *x, const struct asl_machine *m,
 	make_names(x);
 	x->context = make_context(x, input);
 }
-
-void exec_cache_free_(struct strmap *cache);
 
 static void finish(struct exec *x, int rc, cJSON *out, struct exec_err *err)
 {
@@ -462,6 +571,10 @@ static void final_event(struct exec *x)
 {
 	struct exec_result *r = x->res;
 	struct exec_err e = { r->error, r->cause };
+	if (!r->history) {
+		exec_event_(x, NULL, NULL, NULL);
+		return;
+	}
 	switch (r->status) {
 	case EXEC_SUCCEEDED:
 		exec_event_(x, "ExecutionSucceeded", "executionSucceededEventDetails",
@@ -483,6 +596,10 @@ static void final_event(struct exec *x)
 
 static void started_event(struct exec *x, const cJSON *input)
 {
+	if (!x->res->history) {
+		exec_event_(x, NULL, NULL, NULL);
+		return;
+	}
 	cJSON *d = exec_details_io_(NULL, "input", input);
 	cJSON *role = cJSON_GetObjectItem(cJSON_GetObjectItem(x->context, "Execution"),
 					  "RoleArn");
@@ -504,17 +621,21 @@ int exec_run(const struct asl_machine *m, const cJSON *input,
 	if (m->nr_states && exec_check_size_(&x, &st0, input, "received")) {
 		err = st0.err;
 		rc = -1;
-	} else
-		rc = exec_machine_(&x, m, cJSON_Duplicate(input, 1), &scope,
-				   NULL, &out, &err);
+	} else {
+		x.borrowed_input = input; /* the first state reads it in place */
+		rc = exec_machine_(&x, m, (cJSON *)input, &scope, NULL, &out,
+				   &err);
+	}
 	finish(&x, rc, out, &err);
 	final_event(&x);
+	if (r->history)
+		exec_history_order_(&x);
 	cJSON_Delete(scope.vars);
 	cJSON_Delete(x.context);
 	free(x.scenario_used);
 	clock_release(&x.clock);
 	strmap_release(&x.invocations);
-	exec_cache_free_(&x.cache);
+	exec_caches_free_(&x);
 	return r->status == EXEC_SUCCEEDED ? 0 : -1;
 }
 
@@ -522,7 +643,6 @@ void exec_result_release(struct exec_result *r)
 {
 	cJSON_Delete(r->output);
 	cJSON_Delete(r->history);
-	cJSON_Delete(r->input);
 	free(r->error);
 	free(r->cause);
 	free(r->execution_arn);

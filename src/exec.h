@@ -47,6 +47,8 @@ enum exec_outcome { EXEC_VISIT_SUCCEEDED, EXEC_VISIT_FAILED,
 struct exec_visit {
 	const struct asl_state *state; /* borrowed from the model */
 	enum exec_outcome outcome;
+	int branch; /* CAUGHT: the catcher's index; a Choice that SUCCEEDED:
+		       the rule taken, -1 for Default; otherwise -1 */
 };
 
 struct exec_result {
@@ -56,13 +58,15 @@ struct exec_result {
 	cJSON *history;      /* owned array of events (keep_history), or NULL */
 	char *execution_arn, *machine_arn, *name; /* owned */
 	int64_t start_ms, stop_ms;
-	cJSON *input;        /* owned copy of the execution input */
+	const cJSON *input;  /* the execution input, borrowed from exec_run's
+				caller: keep it while the result is used */
 	struct exec_visit *visits; /* in execution order */
 	size_t nr_visits, alloc_visits;
 	size_t transitions;  /* states entered */
 };
 
-/* Runs m on input (borrowed).  Fills *r (release with exec_result_release).
+/* Runs m on input (borrowed, also by *r).  Fills *r (release with
+ * exec_result_release).
  * Returns 0 when the execution SUCCEEDED, -1 otherwise. */
 int exec_run(const struct asl_machine *m, const cJSON *input,
 	     const struct exec_options *opt, struct exec_result *r);

@@ -104,16 +104,26 @@ static int apply(enum asl_cmp op, const cJSON *v, const cJSON *operand)
 	int c = compare(asl_cmp_table[op].operand, v, operand);
 	if (c == -2)
 		return 0;
-	const char *name = asl_cmp_table[op].name;
-	if (strstr(name, "GreaterThanEquals"))
-		return c >= 0;
-	if (strstr(name, "LessThanEquals"))
-		return c <= 0;
-	if (strstr(name, "GreaterThan"))
-		return c > 0;
-	if (strstr(name, "LessThan"))
+	switch (op) {
+	case ASL_CMP_STRING_LESS_THAN:
+	case ASL_CMP_NUMERIC_LESS_THAN:
+	case ASL_CMP_TIMESTAMP_LESS_THAN:
 		return c < 0;
-	return c == 0;
+	case ASL_CMP_STRING_GREATER_THAN:
+	case ASL_CMP_NUMERIC_GREATER_THAN:
+	case ASL_CMP_TIMESTAMP_GREATER_THAN:
+		return c > 0;
+	case ASL_CMP_STRING_LESS_THAN_EQUALS:
+	case ASL_CMP_NUMERIC_LESS_THAN_EQUALS:
+	case ASL_CMP_TIMESTAMP_LESS_THAN_EQUALS:
+		return c <= 0;
+	case ASL_CMP_STRING_GREATER_THAN_EQUALS:
+	case ASL_CMP_NUMERIC_GREATER_THAN_EQUALS:
+	case ASL_CMP_TIMESTAMP_GREATER_THAN_EQUALS:
+		return c >= 0;
+	default:
+		return c == 0;
+	}
 }
 
 static int invalid_path(struct step *st, const char *path)
@@ -129,34 +139,34 @@ static int invalid_path(struct step *st, const char *path)
 static int eval_cmp(struct exec *x, struct step *st, const struct asl_rule *r,
 		    const cJSON *in)
 {
-	int bad;
 	if (!r->variable || r->cmp == ASL_CMP_NONE) {
 		exec_err_state_(&st->err, st, "States.Runtime",
 				"The choice rule has no comparison.");
 		return -1;
 	}
-	cJSON *v = exec_path_(x, st, r->variable, in, &bad);
+	cJSON *v_owned = NULL, *op_owned = NULL;
+	const cJSON *v = exec_path_ref_(x, st, r->variable, in, &v_owned);
 	if (r->cmp == ASL_CMP_IS_PRESENT) {
 		int present = v != NULL;
-		cJSON_Delete(v);
+		cJSON_Delete(v_owned);
 		if (st->err.error)
 			return -1;
 		return present == cJSON_IsTrue(r->operand);
 	}
 	if (!v)
 		return invalid_path(st, r->variable);
-	cJSON *operand = NULL;
+	const cJSON *operand = r->operand;
 	if (r->cmp_is_path) {
 		const char *p = cJSON_IsString(r->operand) ? r->operand->valuestring : "";
-		operand = exec_path_(x, st, p, in, &bad);
+		operand = exec_path_ref_(x, st, p, in, &op_owned);
 		if (!operand) {
-			cJSON_Delete(v);
+			cJSON_Delete(v_owned);
 			return invalid_path(st, p);
 		}
 	}
-	int ok = apply(r->cmp, v, operand ? operand : r->operand);
-	cJSON_Delete(v);
-	cJSON_Delete(operand);
+	int ok = apply(r->cmp, v, operand);
+	cJSON_Delete(v_owned);
+	cJSON_Delete(op_owned);
 	return ok;
 }
 
@@ -194,32 +204,41 @@ static int eval_rule(struct exec *x, struct step *st, const struct asl_rule *r,
 int exec_choice_(struct exec *x, struct step *st)
 {
 	const struct asl_state *s = st->state;
-	cJSON *eff = NULL;
-	if (exec_input_path_(x, st, st->input, &eff))
+	const cJSON *eff = NULL;
+	cJSON *owned = NULL;
+	if (exec_input_ref_(x, st, &eff, &owned))
 		return -1;
 	int next = -2;
 	for (size_t i = 0; i < s->nr_choices && next == -2; i++) {
 		const struct asl_rule *r = &s->choices[i];
 		int v = eval_rule(x, st, r, eff);
 		if (v < 0 || (v && r->assign && exec_assign_(x, st, r->assign, eff))) {
-			cJSON_Delete(eff);
+			cJSON_Delete(owned);
 			return -1;
 		}
-		if (v)
+		if (v) {
 			next = r->next_index;
+			st->rule = (int)i;
+		}
 	}
 	if (next == -2 && s->default_next) {
 		next = s->default_index;
 		if (s->flow.assign && exec_assign_(x, st, s->flow.assign, eff)) {
-			cJSON_Delete(eff);
+			cJSON_Delete(owned);
 			return -1;
 		}
 	}
 	if (next == -2) {
-		cJSON_Delete(eff);
+		cJSON_Delete(owned);
 		exec_err_set_(&st->err, "States.NoChoiceMatched", "No Matches!");
 		return -1;
 	}
 	st->next = next;
-	return exec_output_path_(x, st, eff, &st->output);
+	if (!owned && st->input_borrowed) {
+		owned = cJSON_Duplicate(st->input, 1);
+	} else if (!owned) { /* no InputPath: the input moves on as it is */
+		owned = st->input;
+		st->input = NULL;
+	}
+	return exec_output_path_(x, st, owned, &st->output);
 }

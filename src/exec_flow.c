@@ -10,6 +10,7 @@
 
 #include "exec_impl.h"
 #include "intrinsic.h"
+#include "payload.h"
 #include "timestamp.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -19,6 +20,7 @@
 struct compiled {
 	struct jsonpath *path;     /* or */
 	struct intrinsic *call;    /* or neither: the text is invalid */
+	int needs_context;         /* the call may read $$ */
 };
 
 static struct compiled *compiled_get(struct exec *x, const char *text)
@@ -30,6 +32,7 @@ static struct compiled *compiled_get(struct exec *x, const char *text)
 	if (intrinsic_is_call(text)) {
 		struct intrinsic_error ie;
 		c->call = intrinsic_compile(text, &ie);
+		c->needs_context = strstr(text, "$$") != NULL;
 	} else {
 		struct jsonpath_error je;
 		c->path = jsonpath_compile(text, &je);
@@ -38,8 +41,7 @@ static struct compiled *compiled_get(struct exec *x, const char *text)
 	return c;
 }
 
-void exec_cache_free_(struct strmap *cache);
-void exec_cache_free_(struct strmap *cache)
+static void exec_cache_free_(struct strmap *cache)
 {
 	for (size_t i = 0; i < cache->nr; i++) {
 		struct compiled *c = cache->entries[i].value;
@@ -75,8 +77,32 @@ static void set_item(cJSON *o, const char *key, cJSON *v)
 		cJSON_AddItemToObject(o, key, v);
 }
 
+/* The context object is rebuilt only when what it shows changes: a new
+ * visit, a retry, a task token, a Map item.  Map.Item is a reference to
+ * the step's item, dropped again by exec_context_forget_. */
+static int context_current(const struct exec *x, const struct step *st)
+{
+	return st->visit_id && x->ctx_visit == st->visit_id &&
+	       x->ctx_retry == st->retry_count && x->ctx_token == st->task_token;
+}
+
+static void context_map(struct exec *x, struct step *st)
+{
+	cJSON_DeleteItemFromObjectCaseSensitive(x->context, "Map");
+	if (st->map_item) {
+		cJSON *map = cJSON_AddObjectToObject(x->context, "Map");
+		cJSON_AddItemReferenceToObject(map, "Item", (cJSON *)st->map_item);
+	}
+	x->ctx_item = st->map_item;
+}
+
 const cJSON *exec_context_(struct exec *x, struct step *st)
 {
+	if (context_current(x, st)) {
+		if (x->ctx_item != st->map_item)
+			context_map(x, st);
+		return x->context;
+	}
 	cJSON *state = cJSON_CreateObject();
 	struct buf t = BUF_INIT;
 	timestamp_format(st->entered_ms, &t);
@@ -90,12 +116,17 @@ const cJSON *exec_context_(struct exec *x, struct step *st)
 		cJSON *task = cJSON_AddObjectToObject(x->context, "Task");
 		cJSON_AddStringToObject(task, "Token", st->task_token);
 	}
-	cJSON_DeleteItemFromObjectCaseSensitive(x->context, "Map");
-	if (st->map_item) {
-		cJSON *map = cJSON_AddObjectToObject(x->context, "Map");
-		cJSON_AddItemToObject(map, "Item", cJSON_Duplicate(st->map_item, 1));
-	}
+	context_map(x, st);
+	x->ctx_visit = st->visit_id;
+	x->ctx_retry = st->retry_count;
+	x->ctx_token = st->task_token;
 	return x->context;
+}
+
+void exec_context_forget_(struct exec *x)
+{
+	cJSON_DeleteItemFromObjectCaseSensitive(x->context, "Map");
+	x->ctx_item = NULL;
 }
 
 static void make_env(struct exec *x, struct step *st, const cJSON *in,
@@ -131,7 +162,7 @@ cJSON *exec_path_(struct exec *x, struct step *st, const char *text,
 				"intrinsic function call.", text);
 		return NULL;
 	}
-	make_env(x, st, in, 1, &env);
+	make_env(x, st, in, c->needs_context, &env);
 	cJSON *out = NULL;
 	const char *ename;
 	char *cause = NULL;
@@ -141,6 +172,34 @@ cJSON *exec_path_(struct exec *x, struct step *st, const char *text,
 		return NULL;
 	}
 	return out;
+}
+
+const cJSON *exec_path_ref_(struct exec *x, struct step *st, const char *text,
+			    const cJSON *in, cJSON **owned)
+{
+	struct compiled *c = compiled_get(x, text);
+	int bad;
+	*owned = NULL;
+	if (c->path && jsonpath_is_definite(c->path)) {
+		struct jsonpath_env env;
+		make_env(x, st, in, jsonpath_root(c->path) == JSONPATH_ROOT_CONTEXT,
+			 &env);
+		return jsonpath_get(c->path, &env);
+	}
+	return *owned = exec_path_(x, st, text, in, &bad);
+}
+
+int exec_input_ref_(struct exec *x, struct step *st, const cJSON **eff,
+		    cJSON **owned)
+{
+	*owned = NULL;
+	if (!st->state->flow.input_path) {
+		*eff = st->input;
+		return 0;
+	}
+	int rc = exec_input_path_(x, st, st->input, owned);
+	*eff = *owned;
+	return rc;
 }
 
 /* ---- reference paths in AWS's bracket notation ------------------------ */
@@ -255,72 +314,104 @@ int exec_output_path_(struct exec *x, struct step *st, cJSON *in, cJSON **out)
 
 /* ---- payload templates ------------------------------------------------ */
 
-static int tmpl_value(struct exec *x, struct step *st, const cJSON *t,
-		      const cJSON *in, cJSON **out);
+/* A template compiled once per execution (payload.h), cached by the
+ * address of its JSON in the definition. */
+struct compiled_payload {
+	struct payload *p;          /* NULL: the template does not compile */
+	struct payload_error err;
+	int needs_context;
+};
 
-static int tmpl_field(struct exec *x, struct step *st, const cJSON *f,
-		      const cJSON *in, cJSON *obj)
+static int expr_needs_context(const char *text)
 {
-	size_t klen = strlen(f->string);
-	cJSON *v = NULL;
-	if (klen < 2 || strcmp(f->string + klen - 2, ".$")) {
-		if (tmpl_value(x, st, f, in, &v))
-			return -1;
-		cJSON_AddItemToObject(obj, f->string, v);
-		return 0;
+	return strstr(text, "$$") != NULL;
+}
+
+/* Whether any ".$" expression of t may read $$: compiled once. */
+static int tmpl_needs_context(const cJSON *t, int depth)
+{
+	if (depth > PAYLOAD_MAX_DEPTH)
+		return 1;
+	for (const cJSON *m = t ? t->child : NULL; m; m = m->next) {
+		if (cJSON_IsString(m) && expr_needs_context(m->valuestring))
+			return 1;
+		if ((cJSON_IsObject(m) || cJSON_IsArray(m)) &&
+		    tmpl_needs_context(m, depth + 1))
+			return 1;
 	}
-	int bad = 0;
-	if (cJSON_IsString(f))
-		v = exec_path_(x, st, f->valuestring, in, &bad);
-	if (!v) {
-		if (!st->err.error) {
-			struct buf b = BUF_INIT;
-			exec_json_(in, &b);
-			exec_err_state_(&st->err, st, "States.Runtime",
-					"The JSONPath '%s' specified for the field "
-					"'%s' could not be found in the input '%s'",
-					cJSON_IsString(f) ? f->valuestring : "",
-					f->string, b.ptr);
-			buf_release(&b);
-		}
-		return -1;
-	}
-	char *key = xstrndup(f->string, klen - 2);
-	cJSON_AddItemToObject(obj, key, v);
-	free(key);
 	return 0;
 }
 
-static int tmpl_value(struct exec *x, struct step *st, const cJSON *t,
-		      const cJSON *in, cJSON **out)
+static struct compiled_payload *payload_get(struct exec *x, const cJSON *tmpl)
 {
-	if (!cJSON_IsObject(t) && !cJSON_IsArray(t)) {
-		*out = cJSON_Duplicate(t, 0);
-		return 0;
+	struct compiled_payload *c =
+		strmap_get(&x->payloads, (const char *)&tmpl, sizeof(tmpl));
+	if (c)
+		return c;
+	c = xcalloc(1, sizeof(*c));
+	c->p = payload_compile(tmpl, &c->err);
+	c->needs_context = tmpl_needs_context(tmpl, 0);
+	strmap_put(&x->payloads, (const char *)&tmpl, sizeof(tmpl), c);
+	return c;
+}
+
+static void payloads_free(struct strmap *m)
+{
+	for (size_t i = 0; i < m->nr; i++) {
+		struct compiled_payload *c = m->entries[i].value;
+		payload_free(c->p);
+		free(c);
 	}
-	cJSON *o = cJSON_IsObject(t) ? cJSON_CreateObject() : cJSON_CreateArray();
-	for (const cJSON *f = t->child; f; f = f->next) {
-		cJSON *v = NULL;
-		if (cJSON_IsObject(t)) {
-			if (tmpl_field(x, st, f, in, o))
-				goto fail;
-			continue;
-		}
-		if (tmpl_value(x, st, f, in, &v))
-			goto fail;
-		cJSON_AddItemToArray(o, v);
-	}
-	*out = o;
-	return 0;
-fail:
-	cJSON_Delete(o);
+	strmap_release(m);
+}
+
+/* A template that does not compile fails at run time the way AWS fails a
+ * field it cannot evaluate. */
+static int payload_invalid(struct step *st, const struct compiled_payload *c,
+			   const cJSON *in)
+{
+	const cJSON *m = c->err.node;
+	if (m && m->string && !cJSON_IsString(m)) {
+		struct buf b = BUF_INIT;
+		exec_json_(in, &b);
+		exec_err_state_(&st->err, st, "States.Runtime",
+				"The JSONPath '' specified for the field '%s' "
+				"could not be found in the input '%s'",
+				m->string, b.ptr);
+		buf_release(&b);
+	} else if (m && cJSON_IsString(m))
+		exec_err_state_(&st->err, st, "States.Runtime",
+				"The value '%s' is not a valid JSONPath or "
+				"intrinsic function call.", m->valuestring);
+	else
+		exec_err_state_(&st->err, st, "States.Runtime",
+				"Invalid payload template: %s", c->err.message);
 	return -1;
 }
 
-int exec_template_(struct exec *x, struct step *st, const cJSON *tmpl,
-		   const cJSON *in, cJSON **out)
+int exec_payload_(struct exec *x, struct step *st, const cJSON *tmpl,
+		  const cJSON *in, cJSON **out)
 {
-	return tmpl_value(x, st, tmpl, in, out);
+	const struct compiled_payload *c = payload_get(x, tmpl);
+	struct jsonpath_env env;
+	const char *ename = NULL;
+	char *cause = NULL;
+	*out = NULL;
+	if (!c->p)
+		return payload_invalid(st, c, in);
+	make_env(x, st, in, c->needs_context, &env);
+	if (payload_eval(c->p, &env, &x->rng, out, &ename, &cause) == 0)
+		return 0;
+	exec_err_state_(&st->err, st, ename ? ename : "States.Runtime", "%s",
+			cause ? cause : "");
+	free(cause);
+	return -1;
+}
+
+void exec_caches_free_(struct exec *x)
+{
+	exec_cache_free_(&x->cache);
+	payloads_free(&x->payloads);
 }
 
 /* ---- ResultPath ------------------------------------------------------- */
@@ -372,6 +463,53 @@ static int put_at(cJSON *root, const char *text, cJSON *v)
 	}
 }
 
+/* Whether put_at(root, text, v) would succeed, without changing root. */
+static int put_ok(const cJSON *root, const char *text)
+{
+	const char *p = text + 1;
+	struct seg s;
+	const cJSON *cur = root;
+	int fresh = 0; /* cur is an object put_at would create */
+	if (text[0] != '$' || next_seg(&p, &s))
+		return 0;
+	for (;;) {
+		if (!*p) {
+			if (s.name)
+				return fresh || cJSON_IsObject(cur);
+			return !fresh && cJSON_IsArray(cur) &&
+			       s.index < cJSON_GetArraySize(cur);
+		}
+		if (fresh || (s.name && !cJSON_IsObject(cur)) ||
+		    (!s.name && !cJSON_IsArray(cur))) {
+			if (!fresh || !s.name)
+				return 0;
+		} else {
+			const cJSON *c = child_for((cJSON *)cur, &s, 0);
+			if (!c && !s.name)
+				return 0;
+			fresh = !c;
+			cur = c;
+		}
+		if (next_seg(&p, &s))
+			return 0;
+	}
+}
+
+int exec_result_path_take_(struct exec *x, struct step *st, const cJSON *path,
+			   cJSON *result, cJSON **out)
+{
+	if (st->input_borrowed || st->state->nr_catchers || !st->input ||
+	    !cJSON_IsString(path) || !put_ok(st->input, path->valuestring) ||
+	    !strcmp(path->valuestring, "$"))
+		return exec_result_path_(x, st, path, st->input, result, out);
+	cJSON *root = st->input;
+	st->input = NULL;
+	if (put_at(root, path->valuestring, result))
+		abort(); /* put_ok said it would work */
+	*out = root;
+	return 0;
+}
+
 int exec_result_path_(struct exec *x, struct step *st, const cJSON *path,
 		      const cJSON *in, cJSON *result, cJSON **out)
 {
@@ -409,7 +547,7 @@ int exec_assign_(struct exec *x, struct step *st, const cJSON *assign,
 	cJSON *vals = NULL;
 	if (!cJSON_IsObject(assign))
 		return 0;
-	if (exec_template_(x, st, assign, in, &vals))
+	if (exec_payload_(x, st, assign, in, &vals))
 		return -1;
 	while (vals->child) {
 		cJSON *v = cJSON_DetachItemViaPointer(vals, vals->child);

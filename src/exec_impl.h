@@ -35,11 +35,19 @@ struct exec {
 	size_t max_events, max_payload;
 	struct strmap invocations; /* state name -> count of task calls */
 	struct strmap cache;       /* text pointer -> compiled path/call */
+	struct strmap payloads;    /* template pointer -> compiled payload */
+	unsigned long nr_visit_ids; /* last step.visit_id handed out */
+	/* What x->context shows now (exec_context_): */
+	unsigned long ctx_visit;
+	int ctx_retry;
+	const char *ctx_token;
+	const cJSON *ctx_item;
 	enum exec_status stop;     /* != RUNNING: the whole execution ends */
 	struct exec_err stop_err;
 	unsigned char *scenario_used; /* per scenario entry */
 	int depth;
 	int timers_loaded;
+	const cJSON *borrowed_input; /* exec_run's input, never freed here */
 };
 
 struct task_call; /* exec_task.c */
@@ -59,6 +67,10 @@ struct step {
 	const char *task_token; /* during a .waitForTaskToken call */
 	const struct task_call *call; /* during a Task attempt */
 	const cJSON *map_item; /* {"Index","Value"} inside a Map iteration */
+	unsigned long visit_id; /* unique per visit, > 0 */
+	int input_checked; /* the input passed the payload limit already */
+	int input_borrowed; /* input is the caller's execution input: not ours */
+	int rule;       /* Choice: the rule taken, -1 for Default */
 };
 
 /* exec.c */
@@ -74,7 +86,9 @@ void exec_err_state_(struct exec_err *e, const struct step *st,
 		     const char *error, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 void exec_err_release_(struct exec_err *e);
-void exec_visit_(struct exec *x, const struct asl_state *s, enum exec_outcome o);
+/* Records what became of a visit; branch as in struct exec_visit. */
+void exec_visit_(struct exec *x, const struct asl_state *s, enum exec_outcome o,
+		 int branch);
 /* Checks the payload limit on v; sets States.DataLimitExceeded. */
 int exec_check_size_(struct exec *x, const struct step *st, const cJSON *v,
 		     const char *what);
@@ -82,10 +96,17 @@ int exec_check_size_(struct exec *x, const struct step *st, const cJSON *v,
 /* exec_flow.c: the JSONPath data-flow stages.  Each returns 0, or -1 with
  * st->err set.  'in' is borrowed; *out is new and owned. */
 int exec_input_path_(struct exec *x, struct step *st, const cJSON *in, cJSON **out);
-int exec_template_(struct exec *x, struct step *st, const cJSON *tmpl,
-		   const cJSON *in, cJSON **out);
+/* Instantiates a payload template (Parameters, ResultSelector,
+ * ItemSelector, Assign, mock Template), compiled once per execution. */
+int exec_payload_(struct exec *x, struct step *st, const cJSON *tmpl,
+		  const cJSON *in, cJSON **out);
 int exec_result_path_(struct exec *x, struct step *st, const cJSON *path,
 		      const cJSON *in, cJSON *result, cJSON **out); /* consumes result */
+/* ResultPath against the step's own input, which it takes over instead of
+ * copying when nothing can need it again (the step owns it and has no
+ * Catch).  Consumes result. */
+int exec_result_path_take_(struct exec *x, struct step *st, const cJSON *path,
+			   cJSON *result, cJSON **out);
 int exec_output_path_(struct exec *x, struct step *st, cJSON *in, cJSON **out); /* consumes in */
 int exec_assign_(struct exec *x, struct step *st, const cJSON *assign,
 		 const cJSON *in);
@@ -94,8 +115,22 @@ int exec_assign_(struct exec *x, struct step *st, const cJSON *assign,
  * *bad when the text is not a path). */
 cJSON *exec_path_(struct exec *x, struct step *st, const char *text,
 		  const cJSON *in, int *bad);
-/* The context object for the step ($$), with State, Task, Map filled. */
+/* Like exec_path_ but borrows a definite path's node from 'in' (or the
+ * context, a variable) instead of copying it; anything else is evaluated
+ * into *owned, which the caller frees.  NULL when nothing matched. */
+const cJSON *exec_path_ref_(struct exec *x, struct step *st, const char *text,
+			    const cJSON *in, cJSON **owned);
+/* The effective input after InputPath: st->input itself (borrowed) when
+ * there is none, else a new value in *owned, which the caller frees. */
+int exec_input_ref_(struct exec *x, struct step *st, const cJSON **eff,
+		    cJSON **owned);
+/* The context object for the step ($$), with State, Task, Map filled;
+ * rebuilt only when the step shows something new. */
 const cJSON *exec_context_(struct exec *x, struct step *st);
+/* Drops $$.Map.Item before the item it refers to is freed. */
+void exec_context_forget_(struct exec *x);
+/* Frees the compiled paths, calls and payloads. */
+void exec_caches_free_(struct exec *x);
 /* Appends the reference path text in AWS's bracket form: $['a'][0]. */
 void exec_path_normal_(const char *text, struct buf *out);
 /* Compiles (once, cached) and returns the path, or NULL if invalid. */
@@ -129,5 +164,8 @@ cJSON *exec_details_io_(const char *name, const char *key, const cJSON *v);
 cJSON *exec_details_err_(const struct exec_err *e);
 cJSON *exec_details_task_(const char *resource);
 int exec_over_limit_(struct exec *x);
+/* Puts the kept history in virtual-time order (stable), renumbering ids
+ * and previousEventId.  Called once, after the final event. */
+void exec_history_order_(struct exec *x);
 
 #endif

@@ -27,7 +27,7 @@ static int effective_input(struct exec *x, struct step *st, const cJSON *tmpl,
 		*out = eff;
 		return 0;
 	}
-	int rc = exec_template_(x, st, tmpl, eff, out);
+	int rc = exec_payload_(x, st, tmpl, eff, out);
 	cJSON_Delete(eff);
 	return rc;
 }
@@ -38,7 +38,7 @@ static int finish_result(struct exec *x, struct step *st, cJSON *result)
 	const struct asl_dataflow *f = &st->state->flow;
 	cJSON *sel = result, *out = NULL;
 	if (f->result_selector) {
-		int rc = exec_template_(x, st, f->result_selector, result, &sel);
+		int rc = exec_payload_(x, st, f->result_selector, result, &sel);
 		cJSON_Delete(result);
 		if (rc)
 			return -1;
@@ -47,7 +47,7 @@ static int finish_result(struct exec *x, struct step *st, cJSON *result)
 		cJSON_Delete(sel);
 		return -1;
 	}
-	if (exec_result_path_(x, st, f->result_path, st->input, sel, &out))
+	if (exec_result_path_take_(x, st, f->result_path, sel, &out))
 		return -1;
 	return exec_output_path_(x, st, out, &st->output);
 }
@@ -78,13 +78,15 @@ static int parallel_attempt(struct exec *x, struct step *st, cJSON **result)
 	cJSON *in = NULL;
 	if (effective_input(x, st, s->flow.parameters, &in))
 		return -1;
-	exec_event_(x, "ParallelStateStarted", NULL, NULL);
+	long started = exec_event_(x, "ParallelStateStarted", NULL, NULL);
 	int64_t start = x->clock.now, end = start;
 	cJSON *arr = cJSON_CreateArray();
 	for (size_t i = 0; i < s->nr_branches; i++) {
 		cJSON *o = NULL;
 		struct exec_err err = { NULL, NULL };
 		x->clock.now = start;
+		if (x->res->history)
+			x->prev_event = started; /* each branch follows the start */
 		if (run_child(x, st, s->branches[i], cJSON_Duplicate(in, 1), NULL,
 			      &o, &err)) {
 			st->err = err;
@@ -115,20 +117,23 @@ int exec_parallel_(struct exec *x, struct step *st)
 /* ---- Map -------------------------------------------------------------- */
 
 struct map_run {
-	cJSON *eff;      /* the Map's effective input */
-	cJSON *items;    /* the array iterated */
+	const cJSON *eff;   /* the Map's effective input */
+	cJSON *eff_owned;   /* eff when InputPath made a new value */
+	const cJSON *items; /* the array iterated (inside eff, or owned) */
+	cJSON *items_owned;
 	long max_conc;   /* 0 = unlimited */
 	int64_t *slots;  /* free time per slot */
 	size_t nslots;
 	long failed, total;
+	long started; /* the MapStateStarted event */
 };
 
 static int items_of(struct exec *x, struct step *st, struct map_run *mr)
 {
 	const cJSON *ip = st->state->items_path;
 	if (cJSON_IsString(ip)) {
-		int bad;
-		mr->items = exec_path_(x, st, ip->valuestring, mr->eff, &bad);
+		mr->items = exec_path_ref_(x, st, ip->valuestring, mr->eff,
+					   &mr->items_owned);
 		if (!mr->items && !st->err.error) {
 			struct buf n = BUF_INIT;
 			exec_path_normal_(ip->valuestring, &n);
@@ -140,7 +145,7 @@ static int items_of(struct exec *x, struct step *st, struct map_run *mr)
 		if (!mr->items)
 			return -1;
 	} else
-		mr->items = cJSON_Duplicate(mr->eff, 1);
+		mr->items = mr->eff;
 	if (!cJSON_IsArray(mr->items) || cJSON_GetArraySize(mr->items) > MAP_MAX_ITEMS) {
 		exec_err_state_(&st->err, st, "States.Runtime",
 				"Invalid path '%s': The ItemsPath field must "
@@ -180,18 +185,26 @@ static int item_input(struct exec *x, struct step *st, struct map_run *mr,
 	}
 	cJSON *item = cJSON_CreateObject();
 	cJSON_AddNumberToObject(item, "Index", (double)i);
-	cJSON_AddItemToObject(item, "Value", cJSON_Duplicate(value, 1));
+	cJSON_AddItemReferenceToObject(item, "Value", (cJSON *)value);
 	const cJSON *saved = st->map_item;
 	st->map_item = item;
-	int rc = exec_template_(x, st, tmpl, mr->eff, out);
+	int rc = exec_payload_(x, st, tmpl, mr->eff, out);
 	st->map_item = saved;
+	exec_context_forget_(x);
 	cJSON_Delete(item);
 	return rc;
 }
 
-/* Picks the slot free first and moves the clock to its time. */
-static size_t take_slot(struct exec *x, struct map_run *mr, int64_t start)
+/* Picks the slot free first and moves the clock to its time.  With a slot
+ * per item (no MaxConcurrency) item i simply takes slot i: every slot not
+ * yet used is free at 'start', the earliest time there is. */
+static size_t take_slot(struct exec *x, struct map_run *mr, int64_t start,
+			long i)
 {
+	if ((size_t)i < mr->nslots && mr->nslots == (size_t)mr->total) {
+		x->clock.now = start;
+		return (size_t)i;
+	}
 	size_t best = 0;
 	for (size_t k = 1; k < mr->nslots; k++)
 		if (mr->slots[k] < mr->slots[best])
@@ -200,22 +213,33 @@ static size_t take_slot(struct exec *x, struct map_run *mr, int64_t start)
 	return best;
 }
 
+/* {"name", "index"} of a MapIteration event, when the history is kept. */
+static cJSON *iteration_details(struct exec *x, const struct asl_state *s,
+				long i)
+{
+	if (!x->res->history)
+		return NULL;
+	cJSON *d = cJSON_CreateObject();
+	cJSON_AddStringToObject(d, "name", s->name);
+	cJSON_AddNumberToObject(d, "index", (double)i);
+	return d;
+}
+
 static int iteration(struct exec *x, struct step *st, struct map_run *mr,
 		     long i, cJSON *input, cJSON *results)
 {
 	const struct asl_state *s = st->state;
-	cJSON *d = cJSON_CreateObject(), *o = NULL;
+	cJSON *o = NULL;
 	struct exec_err err = { NULL, NULL };
-	cJSON_AddStringToObject(d, "name", s->name);
-	cJSON_AddNumberToObject(d, "index", (double)i);
-	exec_event_(x, "MapIterationStarted", "mapIterationStartedEventDetails", d);
+	if (x->res->history)
+		x->prev_event = mr->started; /* each iteration follows the start */
+	exec_event_(x, "MapIterationStarted", "mapIterationStartedEventDetails",
+		    iteration_details(x, s, i));
 	int rc = run_child(x, st, s->branches[0], input, NULL, &o, &err);
-	d = cJSON_CreateObject();
-	cJSON_AddStringToObject(d, "name", s->name);
-	cJSON_AddNumberToObject(d, "index", (double)i);
 	exec_event_(x, rc ? "MapIterationFailed" : "MapIterationSucceeded",
 		    rc ? "mapIterationFailedEventDetails"
-		       : "mapIterationSucceededEventDetails", d);
+		       : "mapIterationSucceededEventDetails",
+		    iteration_details(x, s, i));
 	if (rc == 0) {
 		cJSON_AddItemToArray(results, o);
 		return 0;
@@ -264,8 +288,10 @@ static cJSON *batch_inputs(struct exec *x, struct step *st, struct map_run *mr,
 			cJSON *bobj = cJSON_CreateObject();
 			cur = cJSON_AddArrayToObject(bobj, "Items");
 			cJSON *bin = NULL;
-			if (bi && exec_template_(x, st, bi, mr->eff, &bin) == 0)
+			if (bi && exec_payload_(x, st, bi, mr->eff, &bin) == 0)
 				cJSON_AddItemToObject(bobj, "BatchInput", bin);
+			else /* a BatchInput that fails is left out */
+				exec_err_release_(&st->err);
 			cJSON_AddItemToArray(batches, bobj);
 			n = 0;
 		}
@@ -307,7 +333,7 @@ static int run_items(struct exec *x, struct step *st, struct map_run *mr,
 		mr->slots[k] = start;
 	while (inputs->child) {
 		cJSON *in = cJSON_DetachItemViaPointer(inputs, inputs->child);
-		size_t slot = take_slot(x, mr, start);
+		size_t slot = take_slot(x, mr, start, i);
 		if (iteration(x, st, mr, i++, in, results))
 			return -1;
 		mr->slots[slot] = x->clock.now;
@@ -329,14 +355,19 @@ static int map_attempt(struct exec *x, struct step *st, cJSON **result)
 	struct map_run mr = { 0 };
 	cJSON *inputs = NULL, *results = NULL;
 	int rc = -1;
-	if (exec_input_path_(x, st, st->input, &mr.eff) || items_of(x, st, &mr))
+	if (!st->state->nr_branches) {
+		exec_err_state_(&st->err, st, "States.Runtime",
+				"The Map state has no ItemProcessor.");
+		return -1;
+	}
+	if (exec_input_ref_(x, st, &mr.eff, &mr.eff_owned) || items_of(x, st, &mr))
 		goto out;
 	mr.max_conc = max_concurrency(x, st, mr.eff);
 	if (map_inputs(x, st, &mr, &inputs))
 		goto out;
 	cJSON *d = cJSON_CreateObject();
 	cJSON_AddNumberToObject(d, "length", cJSON_GetArraySize(inputs));
-	exec_event_(x, "MapStateStarted", "mapStateStartedEventDetails", d);
+	mr.started = exec_event_(x, "MapStateStarted", "mapStateStartedEventDetails", d);
 	results = cJSON_CreateArray();
 	rc = run_items(x, st, &mr, inputs, results);
 	exec_event_(x, rc ? "MapStateFailed" : "MapStateSucceeded", NULL, NULL);
@@ -346,8 +377,8 @@ out:
 	else
 		cJSON_Delete(results);
 	cJSON_Delete(inputs);
-	cJSON_Delete(mr.eff);
-	cJSON_Delete(mr.items);
+	cJSON_Delete(mr.eff_owned);
+	cJSON_Delete(mr.items_owned);
 	free(mr.slots);
 	return rc;
 }

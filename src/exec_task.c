@@ -192,7 +192,7 @@ int exec_with_retry_(struct exec *x, struct step *st,
 		    counts[i] >= s->retry[i].max_attempts)
 			return -1;
 		int64_t delay = retry_delay_ms(x, &s->retry[i], counts[i]++);
-		exec_visit_(x, s, EXEC_VISIT_RETRIED);
+		exec_visit_(x, s, EXEC_VISIT_RETRIED, -1);
 		if (advance(x, x->clock.now + delay) || exec_over_limit_(x))
 			return -1;
 		exec_err_release_(&st->err);
@@ -230,6 +230,11 @@ static char *function_name(const char *s)
 static void task_event(struct exec *x, const struct task_call *c,
 		       const char *type, const char *key, cJSON *extra)
 {
+	if (!x->res->history) {
+		cJSON_Delete(extra);
+		exec_event_(x, type, key, NULL);
+		return;
+	}
 	cJSON *d = exec_details_task_(c->resource);
 	if (extra) {
 		while (extra->child) {
@@ -277,7 +282,7 @@ static int mocked(struct exec *x, struct step *st, const struct task_call *c,
 		return *out ? 0 : -1;
 	}
 	if (v)
-		return exec_template_(x, st, v, c->params, out);
+		return exec_payload_(x, st, v, c->params, out);
 	if ((v = cJSON_GetObjectItemCaseSensitive(entry, "Exec")))
 		return run_handler(x, st, v, c->params, out);
 	v = cJSON_GetObjectItemCaseSensitive(entry, "Return");
@@ -386,12 +391,15 @@ static int attempt(struct exec *x, struct step *st, cJSON **result)
 	cw->params = NULL;
 	if (!tmpl)
 		cw->params = cJSON_Duplicate(c->eff, 1);
-	else if (exec_template_(x, st, tmpl, c->eff, &cw->params))
+	else if (exec_payload_(x, st, tmpl, c->eff, &cw->params))
 		return -1;
-	cJSON *sched = cJSON_CreateObject();
-	char *ps = cJSON_PrintUnformatted(c->params);
-	cJSON_AddStringToObject(sched, "parameters", ps);
-	cJSON_free(ps);
+	cJSON *sched = NULL;
+	if (x->res->history) {
+		char *ps = cJSON_PrintUnformatted(c->params);
+		sched = cJSON_CreateObject();
+		cJSON_AddStringToObject(sched, "parameters", ps);
+		cJSON_free(ps);
+	}
 	task_event(x, c, "TaskScheduled", "taskScheduledEventDetails", sched);
 	task_event(x, c, "TaskStarted", "taskStartedEventDetails", NULL);
 	if (c->callback)
@@ -405,10 +413,13 @@ static int attempt(struct exec *x, struct step *st, cJSON **result)
 			   err_details(&st->err));
 		return -1;
 	}
-	cJSON *ok = cJSON_CreateObject();
-	char *os = cJSON_PrintUnformatted(raw);
-	cJSON_AddStringToObject(ok, "output", os);
-	cJSON_free(os);
+	cJSON *ok = NULL;
+	if (x->res->history) {
+		char *os = cJSON_PrintUnformatted(raw);
+		ok = cJSON_CreateObject();
+		cJSON_AddStringToObject(ok, "output", os);
+		cJSON_free(os);
+	}
 	task_event(x, c, "TaskSucceeded", "taskSucceededEventDetails", ok);
 	if (exec_check_size_(x, st, raw, "returned")) {
 		cJSON_Delete(raw);
@@ -418,7 +429,7 @@ static int attempt(struct exec *x, struct step *st, cJSON **result)
 		*result = raw;
 		return 0;
 	}
-	int rc = exec_template_(x, st, rs, raw, result);
+	int rc = exec_payload_(x, st, rs, raw, result);
 	cJSON_Delete(raw);
 	return rc;
 }
@@ -472,7 +483,7 @@ static int prepare(struct exec *x, struct step *st, struct task_call *c,
 	c->eff = *eff;
 	if (!s->flow.parameters)
 		c->params = cJSON_Duplicate(*eff, 1);
-	else if (exec_template_(x, st, s->flow.parameters, *eff, &c->params))
+	else if (exec_payload_(x, st, s->flow.parameters, *eff, &c->params))
 		return -1;
 	if (seconds_field(x, st, s->timeout_seconds, s->timeout_seconds_path,
 			  "TimeoutSecondsPath", *eff, TASK_DEFAULT_TIMEOUT_S,
@@ -514,7 +525,7 @@ int exec_task_(struct exec *x, struct step *st)
 		cJSON_Delete(result);
 		return -1;
 	}
-	if (exec_result_path_(x, st, s->flow.result_path, st->input, result, &out))
+	if (exec_result_path_take_(x, st, s->flow.result_path, result, &out))
 		return -1;
 	return exec_output_path_(x, st, out, &st->output);
 }

@@ -46,6 +46,9 @@ struct intrinsic_def {
 	unsigned min_args, max_args;
 	intrinsic_fn *fn;
 	const char *summary;
+	/* 1: fn only reads argv, so a path argument may be the selected node
+	 * itself (borrowed, const in spirit) rather than a copy. */
+	int reads_only;
 };
 extern const struct intrinsic_def intrinsic_table[];
 extern const size_t intrinsic_table_size;

@@ -109,6 +109,14 @@ static cJSON *take(cJSON **argv, size_t i)
 
 static void add_json(struct buf *b, const cJSON *v)
 {
+	/* cJSON prints an integer below 1e15 as its digits ("%1.15g"): say so
+	 * directly, printing floats is the slow part of a Format. */
+	if (cJSON_IsNumber(v) && v->valuedouble == floor(v->valuedouble) &&
+	    fabs(v->valuedouble) < 1e15 && !(v->valuedouble == 0 &&
+					     signbit(v->valuedouble))) {
+		buf_addf(b, "%lld", (long long)v->valuedouble);
+		return;
+	}
 	char *text = cJSON_PrintUnformatted(v);
 	buf_adds(b, text ? text : "null");
 	free(text);
@@ -571,41 +579,41 @@ static int fn_uuid(struct intrinsic_run *run, cJSON **argv, size_t argc,
 
 const struct intrinsic_def intrinsic_table[] = {
 	{ "States.Format", 1, INTRINSIC_VARIADIC, fn_format,
-	  "a string with each {} replaced by the next argument" },
+	  "a string with each {} replaced by the next argument", 1 },
 	{ "States.StringToJson", 1, 1, fn_string_to_json,
-	  "parses a JSON text into a value" },
+	  "parses a JSON text into a value", 1 },
 	{ "States.JsonToString", 1, 1, fn_json_to_string,
-	  "a value as compact JSON text" },
+	  "a value as compact JSON text", 1 },
 	{ "States.Array", 0, INTRINSIC_VARIADIC, fn_array,
-	  "an array of the arguments" },
+	  "an array of the arguments", 0 },
 	{ "States.ArrayPartition", 2, 2, fn_array_partition,
-	  "an array cut into chunks of the given size" },
+	  "an array cut into chunks of the given size", 0 },
 	{ "States.ArrayContains", 2, 2, fn_array_contains,
-	  "whether an array holds a value" },
+	  "whether an array holds a value", 1 },
 	{ "States.ArrayRange", 3, 3, fn_array_range,
-	  "integers from start to end by step (at most 1000)" },
+	  "integers from start to end by step (at most 1000)", 1 },
 	{ "States.ArrayGetItem", 2, 2, fn_array_get_item,
-	  "the array element at an index" },
+	  "the array element at an index", 0 },
 	{ "States.ArrayLength", 1, 1, fn_array_length,
-	  "the number of elements of an array" },
+	  "the number of elements of an array", 1 },
 	{ "States.ArrayUnique", 1, 1, fn_array_unique,
-	  "an array without its duplicate values" },
+	  "an array without its duplicate values", 0 },
 	{ "States.Base64Encode", 1, 1, fn_base64_encode,
-	  "a string encoded as Base64" },
+	  "a string encoded as Base64", 1 },
 	{ "States.Base64Decode", 1, 1, fn_base64_decode,
-	  "a Base64 text decoded into a string" },
+	  "a Base64 text decoded into a string", 1 },
 	{ "States.Hash", 2, 2, fn_hash,
-	  "the hex digest of a string (MD5, SHA-1, SHA-256, SHA-384, SHA-512)" },
+	  "the hex digest of a string (MD5, SHA-1, SHA-256, SHA-384, SHA-512)", 1 },
 	{ "States.JsonMerge", 3, 3, fn_json_merge,
-	  "two objects merged shallowly" },
+	  "two objects merged shallowly", 0 },
 	{ "States.MathRandom", 2, 3, fn_math_random,
-	  "a random integer between start and end, optionally seeded" },
+	  "a random integer between start and end, optionally seeded", 1 },
 	{ "States.MathAdd", 2, 2, fn_math_add,
-	  "the sum of two integers" },
+	  "the sum of two integers", 1 },
 	{ "States.StringSplit", 2, 2, fn_string_split,
-	  "a string split at any of the delimiter characters" },
+	  "a string split at any of the delimiter characters", 1 },
 	{ "States.UUID", 0, 0, fn_uuid,
-	  "a random version-4 UUID" },
+	  "a random version-4 UUID", 0 },
 };
 const size_t intrinsic_table_size =
 	sizeof(intrinsic_table) / sizeof(intrinsic_table[0]);

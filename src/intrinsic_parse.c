@@ -289,8 +289,14 @@ static int eval_call(const struct intrinsic *c, struct intrinsic_run *run,
 		     cJSON **out);
 
 static int eval_arg(const struct intrinsic_arg *a, struct intrinsic_run *run,
-		    cJSON **out)
+		    cJSON **out, int reads_only, int *borrowed)
 {
+	*borrowed = 0;
+	if (reads_only && a->path && jsonpath_is_definite(a->path)) {
+		*out = (cJSON *)jsonpath_get(a->path, run->env);
+		*borrowed = 1;
+		return *out ? 0 : path_missing(run, a->path);
+	}
 	if (a->literal) {
 		*out = cJSON_Duplicate(a->literal, 1);
 		return 0;
@@ -313,16 +319,22 @@ static int eval_call(const struct intrinsic *c, struct intrinsic_run *run,
 		     cJSON **out)
 {
 	cJSON *argv[INTRINSIC_MAX_ARGS];
+	int borrowed[INTRINSIC_MAX_ARGS];
 	size_t n = 0;
 	int r = 0;
-	while (n < c->nargs && (r = eval_arg(&c->args[n], run, &argv[n])) == 0)
+	while (n < c->nargs &&
+	       (r = eval_arg(&c->args[n], run, &argv[n], c->def->reads_only,
+			     &borrowed[n])) == 0)
 		n++;
 	if (r == 0) {
 		run->call = c;
 		r = c->def->fn(run, argv, n, out);
 	}
-	while (n > 0)
-		cJSON_Delete(argv[--n]);
+	while (n > 0) {
+		n--;
+		if (!borrowed[n])
+			cJSON_Delete(argv[n]);
+	}
 	return r;
 }
 

@@ -80,6 +80,12 @@ int jsonpath_is_reference(const struct jsonpath *p);
 const cJSON *jsonpath_root_doc(const struct jsonpath *p,
 			       const struct jsonpath_env *env);
 
+/* The node a definite path selects, borrowed from env's documents (valid
+ * while they are unchanged); NULL when it selects nothing or p is not
+ * definite.  The allocation-free way to read a value. */
+const cJSON *jsonpath_get(const struct jsonpath *p,
+			  const struct jsonpath_env *env);
+
 /* Evaluates p.  Returns a NEW owned value (free with cJSON_Delete): the node
  * itself for a definite path, an array of the matches (maybe empty) for an
  * indefinite one.  Returns NULL when a definite path selects nothing, and

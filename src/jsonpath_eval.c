@@ -402,12 +402,36 @@ static cJSON *collect(const struct jp_step *merge, const struct nodes *l)
 	return arr;
 }
 
+const cJSON *jsonpath_get(const struct jsonpath *p,
+			  const struct jsonpath_env *env)
+{
+	if (!jsonpath_is_definite(p))
+		return NULL;
+	const cJSON *node = jsonpath_root_doc(p, env);
+	for (size_t i = 0; node && i < p->nsteps; i++) {
+		const struct jp_step *st = &p->steps[i];
+		if (st->kind == JP_NAME) {
+			node = cJSON_IsObject(node)
+				? cJSON_GetObjectItemCaseSensitive(node, st->names[0])
+				: NULL;
+			continue;
+		}
+		long long n = cJSON_IsArray(node) ? cJSON_GetArraySize(node) : 0;
+		long long at = st->indexes[0] < 0 ? st->indexes[0] + n : st->indexes[0];
+		node = at >= 0 && at < n ? cJSON_GetArrayItem(node, (int)at) : NULL;
+	}
+	return node;
+}
+
 cJSON *jsonpath_eval(const struct jsonpath *p, const struct jsonpath_env *env)
 {
-	int definite = jsonpath_is_definite(p);
+	if (jsonpath_is_definite(p)) {
+		const cJSON *node = jsonpath_get(p, env);
+		return node ? cJSON_Duplicate(node, 1) : NULL;
+	}
 	const cJSON *start = jsonpath_root_doc(p, env);
 	if (!start)
-		return definite ? NULL : cJSON_CreateArray();
+		return cJSON_CreateArray();
 	size_t n = p->nsteps;
 	const struct jp_step *merge =
 		n && p->steps[n - 1].kind == JP_NAMES ? &p->steps[n - 1] : NULL;
@@ -415,11 +439,7 @@ cJSON *jsonpath_eval(const struct jsonpath *p, const struct jsonpath_env *env)
 	struct eval ev = { env, 0 };
 	if (select_steps(p, merge ? n - 1 : n, start, &ev, &l) < 0)
 		return NULL;
-	cJSON *out;
-	if (definite)
-		out = l.n ? cJSON_Duplicate(l.v[0], 1) : NULL;
-	else
-		out = collect(merge, &l);
+	cJSON *out = collect(merge, &l);
 	nodes_release(&l);
 	return out;
 }

@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""Writes the interpreter benchmark's machines and inputs into DIR:
+loop.asl.json - a Choice + Pass loop, 2 transitions per iteration, the Pass
+                counting with States.MathAdd; run with {"i": 0, "n": N};
+map.asl.json  - an inline Map over object items (ItemSelector reading
+                $$.Map.Item, a Pass with an intrinsic inside);
+loop-N.json, map-N.json - the inputs.
+usage: gen_interp.py DIR LOOP_N... --map MAP_N"""
+import json, os, sys
+
+LOOP = {
+    "Comment": "counts $.i up to $.n",
+    "StartAt": "Check",
+    "States": {
+        "Check": {"Type": "Choice",
+                  "Choices": [{"Variable": "$.i", "NumericLessThanPath": "$.n",
+                               "Next": "Inc"}],
+                  "Default": "Done"},
+        "Inc": {"Type": "Pass",
+                "Parameters": {"i.$": "States.MathAdd($.i, 1)", "n.$": "$.n"},
+                "Next": "Check"},
+        "Done": {"Type": "Succeed"},
+    },
+}
+
+MAP = {
+    "Comment": "one Pass per item",
+    "StartAt": "Each",
+    "States": {
+        "Each": {"Type": "Map", "ItemsPath": "$.items",
+                 "ItemSelector": {"id.$": "$$.Map.Item.Value.id",
+                                  "name.$": "$$.Map.Item.Value.name",
+                                  "index.$": "$$.Map.Item.Index"},
+                 "ItemProcessor": {
+                     "ProcessorConfig": {"Mode": "INLINE"},
+                     "StartAt": "Work",
+                     "States": {"Work": {"Type": "Pass",
+                                         "Parameters": {
+                                             "id.$": "$.id",
+                                             "twice.$": "States.MathAdd($.id, $.id)",
+                                             "label.$": "States.Format('{}-{}', $.name, $.index)"},
+                                         "End": True}}},
+                 "ResultPath": "$.results",
+                 "Next": "Count"},
+        "Count": {"Type": "Pass",
+                  "Parameters": {"count.$": "States.ArrayLength($.results)"},
+                  "End": True},
+    },
+}
+
+
+def write(path, value):
+    with open(path, "w") as f:
+        json.dump(value, f, separators=(",", ":"))
+
+
+def main(argv):
+    out, rest = argv[1], argv[2:]
+    map_ns = []
+    if "--map" in rest:
+        k = rest.index("--map")
+        map_ns, rest = rest[k + 1:], rest[:k]
+    os.makedirs(out, exist_ok=True)
+    write(os.path.join(out, "loop.asl.json"), LOOP)
+    write(os.path.join(out, "map.asl.json"), MAP)
+    for n in rest:
+        write(os.path.join(out, f"loop-{n}.json"), {"i": 0, "n": int(n)})
+    for n in map_ns:
+        items = [{"id": i, "name": f"item-{i}", "tags": ["a", "b"]}
+                 for i in range(int(n))]
+        write(os.path.join(out, f"map-{n}.json"), {"items": items})
+
+
+if __name__ == "__main__":
+    main(sys.argv)

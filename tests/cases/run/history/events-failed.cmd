@@ -1,0 +1,2 @@
+1
+run small.asl.json --input '{"n":0}' --format events --seed 7

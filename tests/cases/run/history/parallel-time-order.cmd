@@ -1,0 +1,2 @@
+0
+run parallel.asl.json --format history --seed 7

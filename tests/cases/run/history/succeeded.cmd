@@ -1,0 +1,2 @@
+0
+run small.asl.json --input '{"n":2}' --format history --seed 7

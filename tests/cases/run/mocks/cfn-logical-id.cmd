@@ -1,0 +1,2 @@
+0
+run template.yml --mock-config mocks.json --test-case T --format json

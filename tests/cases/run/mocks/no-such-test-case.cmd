@@ -1,0 +1,2 @@
+1
+run price.asl.json --mock-config mocks.json --test-case Missing --format json
