@@ -82,6 +82,7 @@ LIB_OBJS += exec_choice.o
 LIB_OBJS += exec_flow.o
 LIB_OBJS += exec_history.o
 LIB_OBJS += exec_parallel.o
+LIB_OBJS += exec_support.o
 LIB_OBJS += exec_task.o
 
 # check: the CI gate

@@ -4,10 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "asl.h"
 #include "cmd.h"
 #include "diagram.h"
+#include "report.h"
 #include "exec.h"
 #include "fileio.h"
 #include "loader.h"
@@ -129,13 +131,11 @@ static cJSON *read_json(const char *path, const char *what)
 	return v;
 }
 
-static void print_diags(const struct diag_list *d)
+static void print_diags(struct diag_list *d)
 {
-	for (size_t i = 0; i < d->nr; i++) {
-		const struct diag *g = &d->items[i];
-		fprintf(stderr, "%s:%u:%u: %s: %s\n", g->pos.file, g->pos.line,
-			g->pos.col, severity_name(g->severity), g->message);
-	}
+	struct report_options ro = { REPORT_TEXT, isatty(2) };
+	diag_sort(d);
+	report_print(stderr, d, &ro);
 }
 
 static const struct loaded_machine *pick_machine(const struct loaded_file *lf,
@@ -368,6 +368,8 @@ static int run_loaded(struct run_args *a, const struct loaded_file *lf)
 	struct diag_list diags = DIAG_LIST_INIT;
 	struct asl_machine *m = asl_build(lm->definition, lm->doc, &diags);
 	int status = EXIT_ERRORS;
+	if (!diags.errors)
+		exec_check_supported(m, &diags);
 	cJSON *input = a->input_file ? read_json(a->input_file, "input")
 		     : cJSON_Parse(a->input ? a->input : "{}");
 	if (!input)

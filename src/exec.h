@@ -72,6 +72,11 @@ int exec_run(const struct asl_machine *m, const cJSON *input,
 	     const struct exec_options *opt, struct exec_result *r);
 void exec_result_release(struct exec_result *r);
 
+/* Reports, as located errors in diags, every feature of m that the
+ * interpreter does not execute yet (JSONata, ItemReader, ResultWriter,
+ * MaxInputBytesPerBatch).  Returns 0, or -1 when m must not be run. */
+int exec_check_supported(const struct asl_machine *m, struct diag_list *diags);
+
 const char *exec_status_name(enum exec_status s);
 
 /* Appends EventBridge "Step Functions Execution Status Change" events

@@ -1,0 +1,51 @@
+/* exec_support.c - what `stepbook run` cannot execute yet, said up front.
+ * A machine that uses such a feature is refused with a located error rather
+ * than run with the feature silently ignored: a course must never record an
+ * output that Step Functions would not produce. */
+#include "exec.h"
+
+#include "banned.h"
+
+static const cJSON *member(const cJSON *obj, const char *name)
+{
+	return cJSON_GetObjectItemCaseSensitive(obj, name);
+}
+
+static void refuse(const struct asl_machine *m, const cJSON *node,
+		   struct diag_list *diags, const char *what)
+{
+	diag_error(diags, doc_key_pos(m->doc, node), "run/unsupported",
+		   "%s is not supported by stepbook run yet", what);
+}
+
+static void check_state(const struct asl_machine *m, const struct asl_state *s,
+			struct diag_list *diags)
+{
+	const cJSON *v;
+	if (s->flow.lang == ASL_QL_JSONATA && (v = member(s->json, "QueryLanguage")))
+		refuse(m, v, diags, "the JSONata query language");
+	if (s->item_reader)
+		refuse(m, s->item_reader, diags,
+		       "ItemReader (give the items in the input, with ItemsPath)");
+	if (s->result_writer)
+		refuse(m, s->result_writer, diags, "ResultWriter");
+	if ((v = member(s->item_batcher, "MaxInputBytesPerBatch")) ||
+	    (v = member(s->item_batcher, "MaxInputBytesPerBatchPath")))
+		refuse(m, v, diags, v->string);
+}
+
+/* Recursion is bounded by ASL_MAX_NESTING. */
+int exec_check_supported(const struct asl_machine *m, struct diag_list *diags)
+{
+	size_t before = diags->errors;
+	const cJSON *ql = member(m->json, "QueryLanguage");
+	if (m->lang == ASL_QL_JSONATA && ql)
+		refuse(m, ql, diags, "the JSONata query language");
+	for (size_t i = 0; i < m->nr_states; i++) {
+		const struct asl_state *s = &m->states[i];
+		check_state(m, s, diags);
+		for (size_t b = 0; b < s->nr_branches; b++)
+			exec_check_supported(s->branches[b], diags);
+	}
+	return diags->errors > before ? -1 : 0;
+}

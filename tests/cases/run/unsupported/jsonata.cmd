@@ -1,0 +1,2 @@
+1
+run jsonata.asl.json --input {}
