@@ -269,10 +269,11 @@ static int fail_field(struct exec *x, struct step *st, const cJSON *lit,
 		      const cJSON *path, const char *field, char **out)
 {
 	*out = NULL;
-	if (cJSON_IsString(lit))
-		*out = xstrdup(lit->valuestring);
-	if (!cJSON_IsString(path))
+	if (!cJSON_IsString(path)) { /* the validator refuses both at once */
+		if (cJSON_IsString(lit))
+			*out = xstrdup(lit->valuestring);
 		return 0;
+	}
 	int bad = 0;
 	cJSON *v = exec_path_(x, st, path->valuestring, st->input, &bad);
 	if (!v) {
