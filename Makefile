@@ -227,6 +227,7 @@ fuzz-run: fuzz
 	  mkdir -p build/fuzz/corpus-$$f; \
 	  echo "== $$f ($(FUZZ_SECONDS)s)"; \
 	  build/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) -timeout=5 -rss_limit_mb=2048 \
+	    -artifact_prefix=build/fuzz/findings- \
 	    build/fuzz/corpus-$$f fuzz/seeds/$$f || exit 1; \
 	done
 
