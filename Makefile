@@ -35,6 +35,7 @@ LIB_OBJS += fileio.o
 LIB_OBJS += strmap.o
 LIB_OBJS += xalloc.o
 # base: escaping, time, randomness
+LIB_OBJS += rng.o
 
 # load: bytes -> located values
 LIB_OBJS += doc.o
@@ -48,6 +49,11 @@ LIB_OBJS += loader_sls.o
 # load: course and markdown
 
 # model: paths, intrinsics, payload templates
+LIB_OBJS += intrinsic_fns.o
+LIB_OBJS += intrinsic_parse.o
+LIB_OBJS += jsonpath_eval.o
+LIB_OBJS += jsonpath_parse.o
+LIB_OBJS += payload.o
 
 # model: the ASL model
 LIB_OBJS += asl.o
