@@ -35,7 +35,9 @@ LIB_OBJS += fileio.o
 LIB_OBJS += strmap.o
 LIB_OBJS += xalloc.o
 # base: escaping, time, randomness
+LIB_OBJS += clock.o
 LIB_OBJS += rng.o
+LIB_OBJS += timestamp.o
 
 # load: bytes -> located values
 LIB_OBJS += doc.o
@@ -47,13 +49,15 @@ LIB_OBJS += loader_cfn.o
 LIB_OBJS += loader_sls.o
 
 # load: course and markdown
+LIB_OBJS += jsobject.o
+LIB_OBJS += snippet.o
+LIB_OBJS += steps.o
 
 # model: paths, intrinsics, payload templates
 LIB_OBJS += intrinsic_fns.o
 LIB_OBJS += intrinsic_parse.o
 LIB_OBJS += jsonpath_eval.o
 LIB_OBJS += jsonpath_parse.o
-LIB_OBJS += payload.o
 
 # model: the ASL model
 LIB_OBJS += asl.o
