@@ -35,8 +35,8 @@ LIB_OBJS += fileio.o
 LIB_OBJS += strmap.o
 LIB_OBJS += xalloc.o
 # base: escaping, time, randomness
-LIB_OBJS += clock.o
 LIB_OBJS += rng.o
+LIB_OBJS += clock.o
 LIB_OBJS += timestamp.o
 
 # load: bytes -> located values
@@ -58,6 +58,7 @@ LIB_OBJS += intrinsic_fns.o
 LIB_OBJS += intrinsic_parse.o
 LIB_OBJS += jsonpath_eval.o
 LIB_OBJS += jsonpath_parse.o
+LIB_OBJS += $(if $(wildcard src/payload.c),payload.o)
 
 # model: the ASL model
 LIB_OBJS += asl.o
@@ -66,6 +67,13 @@ LIB_OBJS += asl_build.o
 # validate
 
 # run: the interpreter
+LIB_OBJS += mock.o
+LIB_OBJS += exec.o
+LIB_OBJS += exec_choice.o
+LIB_OBJS += exec_flow.o
+LIB_OBJS += exec_history.o
+LIB_OBJS += exec_parallel.o
+LIB_OBJS += exec_task.o
 
 # check: the CI gate
 
@@ -76,6 +84,7 @@ LIB_OBJS += report.o
 
 # cli
 CLI_OBJS += cmd_diagram.o
+CLI_OBJS += cmd_run.o
 CLI_OBJS += main.o
 
 LIB      := $(BUILD)/libstepbook.a

@@ -20,5 +20,6 @@ struct command {
 };
 
 int cmd_diagram(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 
 #endif

@@ -10,6 +10,7 @@
 
 static const struct command commands[] = {
 	{ "diagram", cmd_diagram, "draw state machine diagrams (SVG, DOT, PNG)" },
+	{ "run", cmd_run, "execute a state machine offline, with mocks" },
 };
 
 static void usage(FILE *out)

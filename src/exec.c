@@ -1,0 +1,534 @@
+/* exec.c - the run loop: one flat switch on the state type per visit,
+ * Catch handling, Pass/Succeed/Fail, and the execution's life cycle.
+ * Not here: data flow (exec_flow.c), Choice (exec_choice.c), Task and Wait
+ * (exec_task.c), Parallel and Map (exec_parallel.c), events
+ * (exec_history.c). */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec_impl.h"
+#include "intrinsic.h"
+#include "timestamp.h"
+#include "xalloc.h"
+#include "banned.h"
+
+void exec_err_release_(struct exec_err *e)
+{
+	free(e->error);
+	free(e->cause);
+	e->error = e->cause = NULL;
+}
+
+void exec_err_set_(struct exec_err *e, const char *error, const char *cause)
+{
+	exec_err_release_(e);
+	e->error = xstrdup(error ? error : "");
+	e->cause = cause ? xstrdup(cause) : NULL;
+}
+
+void exec_err_setf_(struct exec_err *e, const char *error, const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	exec_err_set_(e, error, b.ptr);
+	buf_release(&b);
+}
+
+void exec_err_state_(struct exec_err *e, const struct step *st,
+		     const char *error, const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+	buf_addf(&b, "An error occurred while executing the state '%s' "
+		     "(entered at the event id #%ld). ",
+		 st->state->name, st->entered_event);
+	va_start(ap, fmt);
+	buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	exec_err_set_(e, error, b.ptr);
+	buf_release(&b);
+}
+
+void exec_visit_(struct exec *x, const struct asl_state *s, enum exec_outcome o)
+{
+	struct exec_result *r = x->res;
+	ARRAY_GROW(r->visits, r->nr_visits + 1, r->alloc_visits);
+	r->visits[r->nr_visits++] = (struct exec_visit){ s, o };
+}
+
+int exec_check_size_(struct exec *x, const struct step *st, const cJSON *v,
+		     const char *what)
+{
+	char *s = cJSON_PrintUnformatted(v);
+	size_t n = s ? strlen(s) : 0;
+	cJSON_free(s);
+	if (n <= x->max_payload)
+		return 0;
+	struct exec_err *e = (struct exec_err *)&st->err;
+	exec_err_setf_(e, "States.DataLimitExceeded",
+		       "The state/task '%s' %s a result with a size exceeding "
+		       "the maximum number of bytes service limit.",
+		       st->state->name, what);
+	return -1;
+}
+
+/* ---- error matching (Retry and Catch) --------------------------------- */
+
+/* States.Runtime is never retried nor caught; States.ALL and
+ * States.TaskFailed match every other error except States.DataLimitExceeded
+ * (terminal), and States.TaskFailed not States.Timeout either. */
+static int error_matches(const char *err, const char **names, size_t n)
+{
+	if (!strcmp(err, "States.Runtime"))
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(names[i], err))
+			return 1;
+		if (!strcmp(err, "States.DataLimitExceeded"))
+			continue;
+		if (!strcmp(names[i], "States.ALL"))
+			return 1;
+		if (!strcmp(names[i], "States.TaskFailed") &&
+		    strcmp(err, "States.Timeout"))
+			return 1;
+	}
+	return 0;
+}
+
+int exec_error_matches_(const char *err, const char **names, size_t n);
+int exec_error_matches_(const char *err, const char **names, size_t n)
+{
+	return error_matches(err, names, n);
+}
+
+/* ---- Catch ------------------------------------------------------------ */
+
+static cJSON *error_output(const struct exec_err *e)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "Error", e->error);
+	if (e->cause)
+		cJSON_AddStringToObject(o, "Cause", e->cause);
+	return o;
+}
+
+/* Routes st's error to the first matching catcher.  0 when caught. */
+static int catch_error(struct exec *x, struct step *st)
+{
+	const struct asl_state *s = st->state;
+	for (size_t i = 0; i < s->nr_catchers; i++) {
+		const struct asl_catcher *c = &s->catchers[i];
+		if (!error_matches(st->err.error, c->errors, c->nr_errors))
+			continue;
+		cJSON *eo = error_output(&st->err), *out = NULL;
+		if (c->assign && exec_assign_(x, st, c->assign, eo)) {
+			cJSON_Delete(eo);
+			return -1;
+		}
+		if (exec_result_path_(x, st, c->result_path ? c->result_path
+							    : NULL,
+				      st->input, eo, &out))
+			return -1;
+		exec_err_release_(&st->err);
+		st->output = out;
+		st->next = c->next_index;
+		st->end = 0;
+		exec_visit_(x, s, EXEC_VISIT_CAUGHT);
+		return 0;
+	}
+	return -1;
+}
+
+/* ---- Pass, Succeed, Fail ---------------------------------------------- */
+
+static int run_pass(struct exec *x, struct step *st)
+{
+	const struct asl_dataflow *f = &st->state->flow;
+	cJSON *eff = NULL, *res = NULL, *out = NULL;
+	if (exec_input_path_(x, st, st->input, &eff))
+		return -1;
+	if (f->parameters) {
+		int rc = exec_template_(x, st, f->parameters, eff, &res);
+		cJSON_Delete(eff);
+		if (rc)
+			return -1;
+	} else
+		res = eff;
+	if (f->result) {
+		cJSON_Delete(res);
+		res = cJSON_Duplicate(f->result, 1);
+	}
+	if (f->assign && exec_assign_(x, st, f->assign, res)) {
+		cJSON_Delete(res);
+		return -1;
+	}
+	if (exec_result_path_(x, st, f->result_path, st->input, res, &out))
+		return -1;
+	return exec_output_path_(x, st, out, &st->output);
+}
+
+static int run_succeed(struct exec *x, struct step *st)
+{
+	cJSON *eff = NULL;
+	if (exec_input_path_(x, st, st->input, &eff))
+		return -1;
+	st->end = 1;
+	return exec_output_path_(x, st, eff, &st->output);
+}
+
+/* A Fail field: literal, or a path / intrinsic in ErrorPath/CausePath. */
+static int fail_field(struct exec *x, struct step *st, const cJSON *lit,
+		      const cJSON *path, const char *field, char **out)
+{
+	*out = NULL;
+	if (cJSON_IsString(lit))
+		*out = xstrdup(lit->valuestring);
+	if (!cJSON_IsString(path))
+		return 0;
+	int bad = 0;
+	cJSON *v = exec_path_(x, st, path->valuestring, st->input, &bad);
+	if (!v) {
+		if (!st->err.error) {
+			struct buf in = BUF_INIT;
+			exec_json_(st->input, &in);
+			exec_err_state_(&st->err, st, "States.Runtime",
+					"The JSONPath '%s' specified for the field "
+					"'%s' could not be found in the input '%s'",
+					path->valuestring, field, in.ptr);
+			buf_release(&in);
+		}
+		return -1;
+	}
+	if (cJSON_IsString(v))
+		*out = xstrdup(v->valuestring);
+	else
+		*out = cJSON_PrintUnformatted(v);
+	cJSON_Delete(v);
+	return 0;
+}
+
+static int run_fail(struct exec *x, struct step *st)
+{
+	const struct asl_state *s = st->state;
+	char *error, *cause;
+	if (fail_field(x, st, s->error, s->error_path, "ErrorPath", &error))
+		return -1;
+	if (fail_field(x, st, s->cause, s->cause_path, "CausePath", &cause)) {
+		free(error);
+		return -1;
+	}
+	exec_err_release_(&st->err);
+	st->err.error = error ? error : xstrdup("");
+	st->err.cause = cause;
+	return -1;
+}
+
+/* ---- the run loop ----------------------------------------------------- */
+
+static void event_entered(struct exec *x, struct step *st)
+{
+	const struct asl_state *s = st->state;
+	struct buf type = BUF_INIT;
+	buf_addf(&type, "%sStateEntered", exec_event_prefix_(s->type));
+	st->entered_event = exec_event_(x, type.ptr, "stateEnteredEventDetails",
+					exec_details_io_(s->name, "input", st->input));
+	buf_release(&type);
+}
+
+static void event_exited(struct exec *x, const struct step *st)
+{
+	const struct asl_state *s = st->state;
+	if (s->type == ASL_FAIL)
+		return;
+	struct buf type = BUF_INIT;
+	buf_addf(&type, "%sStateExited", exec_event_prefix_(s->type));
+	exec_event_(x, type.ptr, "stateExitedEventDetails",
+		    exec_details_io_(s->name, "output", st->output));
+	buf_release(&type);
+}
+
+static int dispatch(struct exec *x, struct step *st)
+{
+	switch (st->state->type) {
+	case ASL_PASS:
+		return run_pass(x, st);
+	case ASL_TASK:
+		return exec_task_(x, st);
+	case ASL_CHOICE:
+		return exec_choice_(x, st);
+	case ASL_WAIT:
+		return exec_wait_(x, st);
+	case ASL_SUCCEED:
+		return run_succeed(x, st);
+	case ASL_FAIL:
+		return run_fail(x, st);
+	case ASL_PARALLEL:
+		return exec_parallel_(x, st);
+	case ASL_MAP:
+		return exec_map_(x, st);
+	case ASL_UNKNOWN:
+		break;
+	}
+	exec_err_state_(&st->err, st, "States.Runtime",
+			"The state has no valid Type.");
+	return -1;
+}
+
+/* After a successful visit: the payload limit, then where to go. */
+static int finish_step(struct exec *x, struct step *st)
+{
+	if (exec_check_size_(x, st, st->output, "returned"))
+		return -1;
+	const struct asl_state *s = st->state;
+	if (s->type == ASL_CHOICE)
+		return 0; /* exec_choice_ chose st->next */
+	if (s->type == ASL_SUCCEED || s->end || !s->next) {
+		st->end = 1;
+		return 0;
+	}
+	st->next = s->next_index;
+	return 0;
+}
+
+static int machine_timed_out(struct exec *x)
+{
+	const cJSON *t = x->top->timeout_seconds;
+	if (!cJSON_IsNumber(t) || x->stop != EXEC_RUNNING)
+		return x->stop != EXEC_RUNNING;
+	if (x->clock.now - x->res->start_ms <= (int64_t)(t->valuedouble * 1000))
+		return 0;
+	x->stop = EXEC_TIMED_OUT;
+	exec_err_set_(&x->stop_err, "States.Timeout", NULL);
+	return 1;
+}
+
+static int visit(struct exec *x, struct step *st)
+{
+	x->res->transitions++;
+	event_entered(x, st);
+	if (exec_over_limit_(x))
+		return -1;
+	if (dispatch(x, st) == 0 && finish_step(x, st) == 0) {
+		exec_visit_(x, st->state, EXEC_VISIT_SUCCEEDED);
+		event_exited(x, st);
+		return 0;
+	}
+	if (x->stop != EXEC_RUNNING || !st->err.error)
+		return -1;
+	if (catch_error(x, st) == 0) {
+		event_exited(x, st);
+		return 0;
+	}
+	exec_visit_(x, st->state, EXEC_VISIT_FAILED);
+	return -1;
+}
+
+int exec_machine_(struct exec *x, const struct asl_machine *m, cJSON *input,
+		  struct vscope *scope, const cJSON *map_item, cJSON **out,
+		  struct exec_err *err)
+{
+	int i = m->start_index;
+	*out = NULL;
+	for (;;) {
+		if (i < 0 || (size_t)i >= m->nr_states) {
+			cJSON_Delete(input);
+			exec_err_set_(err, "States.Runtime",
+				      "The state machine has no state to go to.");
+			return -1;
+		}
+		struct step st = { .state = &m->states[i], .input = input,
+				   .next = -1, .scope = scope,
+				   .map_item = map_item,
+				   .entered_ms = x->clock.now };
+		int rc = machine_timed_out(x) ? -1 : visit(x, &st);
+		cJSON_Delete(st.input);
+		if (rc) {
+			*err = st.err;
+			if (!err->error)
+				exec_err_set_(err, "States.Runtime", NULL);
+			return -1;
+		}
+		if (st.end) {
+			*out = st.output;
+			return 0;
+		}
+		input = st.output;
+		i = st.next;
+	}
+}
+
+/* ---- the execution ---------------------------------------------------- */
+
+static cJSON *make_context(struct exec *x, const cJSON *input)
+{
+	struct exec_result *r = x->res;
+	struct buf t = BUF_INIT;
+	timestamp_format(r->start_ms, &t);
+	cJSON *c = cJSON_CreateObject();
+	cJSON *e = cJSON_AddObjectToObject(c, "Execution");
+	cJSON_AddStringToObject(e, "Id", r->execution_arn);
+	cJSON_AddItemToObject(e, "Input", cJSON_Duplicate(input, 1));
+	cJSON_AddStringToObject(e, "Name", r->name);
+	struct buf role = BUF_INIT;
+	buf_addf(&role, "arn:aws:iam::%s:role/StepFunctions-%s-role",
+		 x->opt->account ? x->opt->account : "123456789012",
+		 x->opt->name ? x->opt->name : "StateMachine");
+	cJSON_AddStringToObject(e, "RoleArn", role.ptr);
+	cJSON_AddStringToObject(e, "StartTime", t.ptr);
+	cJSON_AddNumberToObject(e, "RedriveCount", 0);
+	cJSON *sm = cJSON_AddObjectToObject(c, "StateMachine");
+	cJSON_AddStringToObject(sm, "Id", r->machine_arn);
+	cJSON_AddStringToObject(sm, "Name", x->opt->name ? x->opt->name : "StateMachine");
+	buf_release(&t);
+	buf_release(&role);
+	return c;
+}
+
+static void make_names(struct exec *x)
+{
+	struct exec_result *r = x->res;
+	const char *region = x->opt->region ? x->opt->region : "us-east-1";
+	const char *account = x->opt->account ? x->opt->account : "123456789012";
+	const char *name = x->opt->name ? x->opt->name : "StateMachine";
+	char uuid[37];
+	struct buf b = BUF_INIT;
+	rng_uuid(&x->rng, uuid);
+	r->name = xstrdup(uuid);
+	buf_addf(&b, "arn:aws:states:%s:%s:stateMachine:%s", region, account, name);
+	r->machine_arn = buf_detach(&b, NULL);
+	buf_addf(&b, "arn:aws:states:%s:%s:execution:%s:%s", region, account,
+		 name, uuid);
+	r->execution_arn = buf_detach(&b, NULL);
+}
+
+static void init(struct exec *x, const struct asl_machine *m,
+		 const cJSON *input, const struct exec_options *opt,
+		 struct exec_result *r)
+{
+	memset(x, 0, sizeof(*x));
+	memset(r, 0, sizeof(*r));
+	x->opt = opt;
+	x->res = r;
+	x->top = m;
+	x->max_events = opt->max_events ? opt->max_events : EXEC_DEFAULT_MAX_EVENTS;
+	x->max_payload = opt->max_payload ? opt->max_payload : EXEC_DEFAULT_MAX_PAYLOAD;
+	rng_init(&x->rng, opt->seed);
+	clock_init(&x->clock, opt->start_ms);
+	strmap_init(&x->invocations);
+	strmap_init(&x->cache);
+	r->start_ms = opt->start_ms;
+	r->input = cJSON_Duplicate(input, 1);
+	if (opt->keep_history)
+		r->history = cJSON_CreateArray();
+	size_t n = (size_t)cJSON_GetArraySize(opt->scenario);
+	x->scenario_used = xcalloc(n + 1, 1);
+	make_names(x);
+	x->context = make_context(x, input);
+}
+
+void exec_cache_free_(struct strmap *cache);
+
+static void finish(struct exec *x, int rc, cJSON *out, struct exec_err *err)
+{
+	struct exec_result *r = x->res;
+	if (x->stop != EXEC_RUNNING) {
+		r->status = x->stop;
+		r->error = x->stop_err.error;
+		r->cause = x->stop_err.cause;
+		exec_err_release_(err);
+		cJSON_Delete(out);
+	} else if (rc == 0) {
+		r->status = EXEC_SUCCEEDED;
+		r->output = out;
+	} else {
+		r->status = EXEC_FAILED;
+		r->error = err->error;
+		r->cause = err->cause;
+	}
+	r->stop_ms = x->clock.now;
+}
+
+static void final_event(struct exec *x)
+{
+	struct exec_result *r = x->res;
+	struct exec_err e = { r->error, r->cause };
+	switch (r->status) {
+	case EXEC_SUCCEEDED:
+		exec_event_(x, "ExecutionSucceeded", "executionSucceededEventDetails",
+			    exec_details_io_(NULL, "output", r->output));
+		break;
+	case EXEC_TIMED_OUT:
+		exec_event_(x, "ExecutionTimedOut", "executionTimedOutEventDetails",
+			    exec_details_err_(&e));
+		break;
+	case EXEC_ABORTED:
+		exec_event_(x, "ExecutionAborted", "executionAbortedEventDetails",
+			    exec_details_err_(&e));
+		break;
+	default:
+		exec_event_(x, "ExecutionFailed", "executionFailedEventDetails",
+			    exec_details_err_(&e));
+	}
+}
+
+static void started_event(struct exec *x, const cJSON *input)
+{
+	cJSON *d = exec_details_io_(NULL, "input", input);
+	cJSON *role = cJSON_GetObjectItem(cJSON_GetObjectItem(x->context, "Execution"),
+					  "RoleArn");
+	cJSON_AddStringToObject(d, "roleArn", role->valuestring);
+	exec_event_(x, "ExecutionStarted", "executionStartedEventDetails", d);
+}
+
+int exec_run(const struct asl_machine *m, const cJSON *input,
+	     const struct exec_options *opt, struct exec_result *r)
+{
+	struct exec x;
+	struct exec_err err = { NULL, NULL };
+	cJSON *out = NULL;
+	init(&x, m, input, opt, r);
+	started_event(&x, input);
+	struct vscope scope = { cJSON_CreateObject(), NULL };
+	int rc;
+	struct step st0 = { .state = m->nr_states ? &m->states[0] : NULL };
+	if (m->nr_states && exec_check_size_(&x, &st0, input, "received")) {
+		err = st0.err;
+		rc = -1;
+	} else
+		rc = exec_machine_(&x, m, cJSON_Duplicate(input, 1), &scope,
+				   NULL, &out, &err);
+	finish(&x, rc, out, &err);
+	final_event(&x);
+	cJSON_Delete(scope.vars);
+	cJSON_Delete(x.context);
+	free(x.scenario_used);
+	clock_release(&x.clock);
+	strmap_release(&x.invocations);
+	exec_cache_free_(&x.cache);
+	return r->status == EXEC_SUCCEEDED ? 0 : -1;
+}
+
+void exec_result_release(struct exec_result *r)
+{
+	cJSON_Delete(r->output);
+	cJSON_Delete(r->history);
+	cJSON_Delete(r->input);
+	free(r->error);
+	free(r->cause);
+	free(r->execution_arn);
+	free(r->machine_arn);
+	free(r->name);
+	free(r->visits);
+	memset(r, 0, sizeof(*r));
+}
+
+const char *exec_status_name(enum exec_status s)
+{
+	static const char *const names[] = { "RUNNING", "SUCCEEDED", "FAILED",
+					     "TIMED_OUT", "ABORTED" };
+	return names[s];
+}

@@ -1,0 +1,78 @@
+/* exec.h - the ASL interpreter: runs a state machine offline the way AWS
+ * Step Functions would (same outputs, error names and causes), on a virtual
+ * clock, with a seeded RNG and mocked tasks.  Deterministic: the same
+ * machine, input and options give the same bytes.
+ * Not here: the model (asl.h), mocks file format (mock.h), the command
+ * line (cmd_run.c). */
+#ifndef STEPBOOK_EXEC_H
+#define STEPBOOK_EXEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cJSON.h>
+
+#include "asl.h"
+#include "mock.h"
+
+/* AWS's quotas, the defaults of --max-events and --max-payload. */
+#define EXEC_DEFAULT_MAX_EVENTS 25000
+#define EXEC_DEFAULT_MAX_PAYLOAD 262144
+/* 2024-01-01T00:00:00Z, the default --start-time. */
+#define EXEC_DEFAULT_START_MS 1704067200000LL
+/* Nested Parallel/Map executions on the C stack: the model already caps
+ * nesting at ASL_MAX_NESTING, so this is that bound plus the top level. */
+#define EXEC_MAX_DEPTH (ASL_MAX_NESTING + 1)
+
+enum exec_status { EXEC_RUNNING, EXEC_SUCCEEDED, EXEC_FAILED, EXEC_TIMED_OUT,
+		   EXEC_ABORTED };
+
+struct exec_options {
+	const char *name;        /* state machine name, for ARNs and mocks */
+	const char *region, *account;
+	int64_t start_ms;
+	uint64_t seed;
+	size_t max_events;       /* 0: EXEC_DEFAULT_MAX_EVENTS */
+	size_t max_payload;      /* 0: EXEC_DEFAULT_MAX_PAYLOAD */
+	const struct mock_config *mocks; /* NULL: no mocks */
+	const cJSON *scenario;   /* array of callback actions, or NULL */
+	int allow_exec;          /* run "Exec" mock handlers */
+	int keep_history;        /* record GetExecutionHistory events */
+};
+
+/* What became of a state, for the diagram of the executed path. */
+enum exec_outcome { EXEC_VISIT_SUCCEEDED, EXEC_VISIT_FAILED,
+		    EXEC_VISIT_CAUGHT, EXEC_VISIT_RETRIED };
+
+struct exec_visit {
+	const struct asl_state *state; /* borrowed from the model */
+	enum exec_outcome outcome;
+};
+
+struct exec_result {
+	enum exec_status status;
+	cJSON *output;       /* owned; NULL unless SUCCEEDED */
+	char *error, *cause; /* owned; NULL when none */
+	cJSON *history;      /* owned array of events (keep_history), or NULL */
+	char *execution_arn, *machine_arn, *name; /* owned */
+	int64_t start_ms, stop_ms;
+	cJSON *input;        /* owned copy of the execution input */
+	struct exec_visit *visits; /* in execution order */
+	size_t nr_visits, alloc_visits;
+	size_t transitions;  /* states entered */
+};
+
+/* Runs m on input (borrowed).  Fills *r (release with exec_result_release).
+ * Returns 0 when the execution SUCCEEDED, -1 otherwise. */
+int exec_run(const struct asl_machine *m, const cJSON *input,
+	     const struct exec_options *opt, struct exec_result *r);
+void exec_result_release(struct exec_result *r);
+
+const char *exec_status_name(enum exec_status s);
+
+/* Appends EventBridge "Step Functions Execution Status Change" events
+ * (RUNNING, then the final status) to arr. */
+void exec_status_events(const struct exec_result *r,
+			const struct exec_options *opt, cJSON *arr);
+
+#endif

@@ -1,0 +1,225 @@
+/* exec_choice.c - Choice rules: every comparison operator and its ...Path
+ * variant, the Is* tests, And/Or/Not, Default, States.NoChoiceMatched.
+ * The operator registry is asl_cmp_table (asl.h); this file only says what
+ * each operator means.  A comparison whose value has the wrong type is
+ * false, as in AWS; a Variable that selects nothing is an error except for
+ * IsPresent. */
+#include <math.h>
+#include <string.h>
+
+#include "exec_impl.h"
+#include "timestamp.h"
+#include "banned.h"
+
+/* StringMatches: '*' matches any run of characters; '\*' a literal star and
+ * '\\' a literal backslash.  Iterative with one backtrack point, so hostile
+ * patterns stay linear-ish. */
+static int glob(const char *p, const char *s)
+{
+	const char *star_p = NULL, *star_s = NULL;
+	for (;;) {
+		if (*p == '*') {
+			star_p = ++p;
+			star_s = s;
+			continue;
+		}
+		if (!*p && !*s)
+			return 1;
+		char pc = *p;
+		int adv = 1;
+		if (pc == '\\' && (p[1] == '*' || p[1] == '\\')) {
+			pc = p[1];
+			adv = 2;
+		}
+		if (*p && *s && pc == *s) {
+			p += adv;
+			s++;
+			continue;
+		}
+		if (!star_p || !*star_s)
+			return 0;
+		p = star_p;
+		s = ++star_s;
+	}
+}
+
+static int cmp3(double d)
+{
+	return d < 0 ? -1 : d > 0;
+}
+
+/* -2 when a and b cannot be compared for this operand kind. */
+static int compare(enum asl_operand kind, const cJSON *a, const cJSON *b)
+{
+	int64_t ta, tb;
+	switch (kind) {
+	case ASL_OPERAND_STRING:
+		if (!cJSON_IsString(a) || !cJSON_IsString(b))
+			return -2;
+		return cmp3(strcmp(a->valuestring, b->valuestring));
+	case ASL_OPERAND_NUMBER:
+		if (!cJSON_IsNumber(a) || !cJSON_IsNumber(b))
+			return -2;
+		return cmp3(a->valuedouble - b->valuedouble);
+	case ASL_OPERAND_BOOLEAN:
+		if (!cJSON_IsBool(a) || !cJSON_IsBool(b))
+			return -2;
+		return cJSON_IsTrue(a) == cJSON_IsTrue(b) ? 0 : 1;
+	case ASL_OPERAND_TIMESTAMP:
+		if (!cJSON_IsString(a) || !cJSON_IsString(b) ||
+		    timestamp_parse(a->valuestring, &ta) ||
+		    timestamp_parse(b->valuestring, &tb))
+			return -2;
+		return ta < tb ? -1 : ta > tb;
+	}
+	return -2;
+}
+
+static int test_is(enum asl_cmp op, const cJSON *v)
+{
+	int64_t t;
+	switch (op) {
+	case ASL_CMP_IS_NULL:
+		return cJSON_IsNull(v);
+	case ASL_CMP_IS_NUMERIC:
+		return cJSON_IsNumber(v);
+	case ASL_CMP_IS_STRING:
+		return cJSON_IsString(v);
+	case ASL_CMP_IS_BOOLEAN:
+		return cJSON_IsBool(v);
+	case ASL_CMP_IS_TIMESTAMP:
+		return cJSON_IsString(v) && !timestamp_parse(v->valuestring, &t);
+	default:
+		return 0;
+	}
+}
+
+static int apply(enum asl_cmp op, const cJSON *v, const cJSON *operand)
+{
+	if (op >= ASL_CMP_IS_NULL)
+		return test_is(op, v) == cJSON_IsTrue(operand);
+	if (op == ASL_CMP_STRING_MATCHES)
+		return cJSON_IsString(v) && cJSON_IsString(operand) &&
+		       glob(operand->valuestring, v->valuestring);
+	int c = compare(asl_cmp_table[op].operand, v, operand);
+	if (c == -2)
+		return 0;
+	const char *name = asl_cmp_table[op].name;
+	if (strstr(name, "GreaterThanEquals"))
+		return c >= 0;
+	if (strstr(name, "LessThanEquals"))
+		return c <= 0;
+	if (strstr(name, "GreaterThan"))
+		return c > 0;
+	if (strstr(name, "LessThan"))
+		return c < 0;
+	return c == 0;
+}
+
+static int invalid_path(struct step *st, const char *path)
+{
+	if (!st->err.error)
+		exec_err_state_(&st->err, st, "States.Runtime",
+				"Invalid path '%s': The choice state's condition "
+				"path references an invalid value.", path);
+	return -1;
+}
+
+/* 1 true, 0 false, -1 error (st->err). */
+static int eval_cmp(struct exec *x, struct step *st, const struct asl_rule *r,
+		    const cJSON *in)
+{
+	int bad;
+	if (!r->variable || r->cmp == ASL_CMP_NONE) {
+		exec_err_state_(&st->err, st, "States.Runtime",
+				"The choice rule has no comparison.");
+		return -1;
+	}
+	cJSON *v = exec_path_(x, st, r->variable, in, &bad);
+	if (r->cmp == ASL_CMP_IS_PRESENT) {
+		int present = v != NULL;
+		cJSON_Delete(v);
+		if (st->err.error)
+			return -1;
+		return present == cJSON_IsTrue(r->operand);
+	}
+	if (!v)
+		return invalid_path(st, r->variable);
+	cJSON *operand = NULL;
+	if (r->cmp_is_path) {
+		const char *p = cJSON_IsString(r->operand) ? r->operand->valuestring : "";
+		operand = exec_path_(x, st, p, in, &bad);
+		if (!operand) {
+			cJSON_Delete(v);
+			return invalid_path(st, p);
+		}
+	}
+	int ok = apply(r->cmp, v, operand ? operand : r->operand);
+	cJSON_Delete(v);
+	cJSON_Delete(operand);
+	return ok;
+}
+
+/* Bounded by the rule nesting the model accepted (cJSON depth limit). */
+static int eval_rule(struct exec *x, struct step *st, const struct asl_rule *r,
+		     const cJSON *in)
+{
+	switch (r->kind) {
+	case ASL_RULE_CMP:
+		return eval_cmp(x, st, r, in);
+	case ASL_RULE_NOT: {
+		if (!r->nr_children)
+			return 0;
+		int v = eval_rule(x, st, &r->children[0], in);
+		return v < 0 ? v : !v;
+	}
+	case ASL_RULE_AND:
+	case ASL_RULE_OR:
+		for (size_t i = 0; i < r->nr_children; i++) {
+			int v = eval_rule(x, st, &r->children[i], in);
+			if (v < 0)
+				return v;
+			if (v == (r->kind == ASL_RULE_OR))
+				return v;
+		}
+		return r->kind == ASL_RULE_AND;
+	case ASL_RULE_CONDITION:
+		break;
+	}
+	exec_err_state_(&st->err, st, "States.Runtime",
+			"JSONata conditions are not supported yet.");
+	return -1;
+}
+
+int exec_choice_(struct exec *x, struct step *st)
+{
+	const struct asl_state *s = st->state;
+	cJSON *eff = NULL;
+	if (exec_input_path_(x, st, st->input, &eff))
+		return -1;
+	int next = -2;
+	for (size_t i = 0; i < s->nr_choices && next == -2; i++) {
+		const struct asl_rule *r = &s->choices[i];
+		int v = eval_rule(x, st, r, eff);
+		if (v < 0 || (v && r->assign && exec_assign_(x, st, r->assign, eff))) {
+			cJSON_Delete(eff);
+			return -1;
+		}
+		if (v)
+			next = r->next_index;
+	}
+	if (next == -2 && s->default_next) {
+		next = s->default_index;
+		if (s->flow.assign && exec_assign_(x, st, s->flow.assign, eff)) {
+			cJSON_Delete(eff);
+			return -1;
+		}
+	}
+	if (next == -2) {
+		cJSON_Delete(eff);
+		exec_err_set_(&st->err, "States.NoChoiceMatched", "No Matches!");
+		return -1;
+	}
+	st->next = next;
+	return exec_output_path_(x, st, eff, &st->output);
+}

@@ -1,0 +1,133 @@
+/* exec_impl.h - the interpreter's private state, shared by exec*.c only.
+ * One struct exec per execution; one struct step per state visit. */
+#ifndef STEPBOOK_EXEC_IMPL_H
+#define STEPBOOK_EXEC_IMPL_H
+
+#include "asl.h"
+#include "buf.h"
+#include "clock.h"
+#include "exec.h"
+#include "jsonpath.h"
+#include "rng.h"
+#include "strmap.h"
+
+/* An ASL runtime error: a value Retry and Catch consume.  Both owned. */
+struct exec_err {
+	char *error;
+	char *cause; /* NULL when the error has none */
+};
+
+/* Workflow variables (Assign): a scope per execution, branch and
+ * iteration; inner scopes read outer ones, writes stay inner. */
+struct vscope {
+	cJSON *vars; /* owned object */
+	const struct vscope *parent;
+};
+
+struct exec {
+	const struct exec_options *opt;
+	struct exec_result *res;
+	const struct asl_machine *top;
+	struct rng rng;
+	struct clock clock;
+	cJSON *context;       /* owned: the $$ object */
+	long nr_events, prev_event;
+	size_t max_events, max_payload;
+	struct strmap invocations; /* state name -> count of task calls */
+	struct strmap cache;       /* text pointer -> compiled path/call */
+	enum exec_status stop;     /* != RUNNING: the whole execution ends */
+	struct exec_err stop_err;
+	unsigned char *scenario_used; /* per scenario entry */
+	int depth;
+	int timers_loaded;
+};
+
+struct task_call; /* exec_task.c */
+
+/* One visit of one state. */
+struct step {
+	const struct asl_state *state;
+	cJSON *input;   /* owned: the raw state input */
+	cJSON *output;  /* owned: set on success */
+	int next;       /* index of the next state; -1 with end */
+	int end;
+	struct exec_err err;
+	struct vscope *scope;
+	long entered_event;
+	int64_t entered_ms;
+	int retry_count;
+	const char *task_token; /* during a .waitForTaskToken call */
+	const struct task_call *call; /* during a Task attempt */
+	const cJSON *map_item; /* {"Index","Value"} inside a Map iteration */
+};
+
+/* exec.c */
+int exec_machine_(struct exec *x, const struct asl_machine *m, cJSON *input,
+		  struct vscope *scope, const cJSON *map_item, cJSON **out,
+		  struct exec_err *err);
+void exec_err_set_(struct exec_err *e, const char *error, const char *cause);
+void exec_err_setf_(struct exec_err *e, const char *error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* "An error occurred while executing the state 'S' (entered at the event
+ * id #N). " then fmt: the shape of AWS's States.Runtime causes. */
+void exec_err_state_(struct exec_err *e, const struct step *st,
+		     const char *error, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void exec_err_release_(struct exec_err *e);
+void exec_visit_(struct exec *x, const struct asl_state *s, enum exec_outcome o);
+/* Checks the payload limit on v; sets States.DataLimitExceeded. */
+int exec_check_size_(struct exec *x, const struct step *st, const cJSON *v,
+		     const char *what);
+
+/* exec_flow.c: the JSONPath data-flow stages.  Each returns 0, or -1 with
+ * st->err set.  'in' is borrowed; *out is new and owned. */
+int exec_input_path_(struct exec *x, struct step *st, const cJSON *in, cJSON **out);
+int exec_template_(struct exec *x, struct step *st, const cJSON *tmpl,
+		   const cJSON *in, cJSON **out);
+int exec_result_path_(struct exec *x, struct step *st, const cJSON *path,
+		      const cJSON *in, cJSON *result, cJSON **out); /* consumes result */
+int exec_output_path_(struct exec *x, struct step *st, cJSON *in, cJSON **out); /* consumes in */
+int exec_assign_(struct exec *x, struct step *st, const cJSON *assign,
+		 const cJSON *in);
+/* Evaluates a path text against the step's input ($), context and
+ * variables.  Returns new owned value, or NULL when nothing matched (or
+ * *bad when the text is not a path). */
+cJSON *exec_path_(struct exec *x, struct step *st, const char *text,
+		  const cJSON *in, int *bad);
+/* The context object for the step ($$), with State, Task, Map filled. */
+const cJSON *exec_context_(struct exec *x, struct step *st);
+/* Appends the reference path text in AWS's bracket form: $['a'][0]. */
+void exec_path_normal_(const char *text, struct buf *out);
+/* Compiles (once, cached) and returns the path, or NULL if invalid. */
+const struct jsonpath *exec_compiled_path_(struct exec *x, const char *text);
+/* Prints v compactly into out (as AWS quotes inputs in causes). */
+void exec_json_(const cJSON *v, struct buf *out);
+
+/* exec_choice.c */
+int exec_choice_(struct exec *x, struct step *st);
+
+/* exec_task.c */
+int exec_task_(struct exec *x, struct step *st);
+int exec_wait_(struct exec *x, struct step *st);
+/* Runs attempt() under the state's Retry rules. */
+int exec_with_retry_(struct exec *x, struct step *st,
+		     int (*attempt)(struct exec *, struct step *, cJSON **),
+		     cJSON **result);
+
+/* exec_parallel.c */
+int exec_parallel_(struct exec *x, struct step *st);
+int exec_map_(struct exec *x, struct step *st);
+
+/* exec_history.c */
+/* Adds an event of 'type' with details under 'key' (consumed, may be NULL);
+ * returns its id.  Counts even when history is not kept. */
+long exec_event_(struct exec *x, const char *type, const char *key, cJSON *details);
+/* Event-type prefix of a state type: "Task", "Map", "Pass"... */
+const char *exec_event_prefix_(enum asl_type t);
+/* Details helpers: new owned objects. */
+cJSON *exec_details_io_(const char *name, const char *key, const cJSON *v);
+cJSON *exec_details_err_(const struct exec_err *e);
+cJSON *exec_details_task_(const char *resource);
+int exec_over_limit_(struct exec *x);
+
+#endif

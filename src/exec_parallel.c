@@ -1,0 +1,361 @@
+/* exec_parallel.c - Parallel branches and Map iterations (INLINE, and
+ * DISTRIBUTED over the input's items with ItemBatcher and tolerated
+ * failures).  Branches and iterations run one after another in C but side
+ * by side in virtual time: each starts at its slot's time (MaxConcurrency
+ * slots, unlimited when 0) and the state ends when the last one does.
+ * Results are always in branch / item order. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec_impl.h"
+#include "xalloc.h"
+#include "banned.h"
+
+/* Items of one Map: the payload limit already bounds them; this caps what
+ * a --max-payload raised by hand can make us schedule. */
+#define MAP_MAX_ITEMS 1000000
+
+/* Effective input after InputPath and (if any) Parameters/template. */
+static int effective_input(struct exec *x, struct step *st, const cJSON *tmpl,
+			   cJSON **out)
+{
+	cJSON *eff = NULL;
+	if (exec_input_path_(x, st, st->input, &eff))
+		return -1;
+	if (!tmpl) {
+		*out = eff;
+		return 0;
+	}
+	int rc = exec_template_(x, st, tmpl, eff, out);
+	cJSON_Delete(eff);
+	return rc;
+}
+
+/* ResultSelector, Assign, ResultPath, OutputPath on a result (consumed). */
+static int finish_result(struct exec *x, struct step *st, cJSON *result)
+{
+	const struct asl_dataflow *f = &st->state->flow;
+	cJSON *sel = result, *out = NULL;
+	if (f->result_selector) {
+		int rc = exec_template_(x, st, f->result_selector, result, &sel);
+		cJSON_Delete(result);
+		if (rc)
+			return -1;
+	}
+	if (f->assign && exec_assign_(x, st, f->assign, sel)) {
+		cJSON_Delete(sel);
+		return -1;
+	}
+	if (exec_result_path_(x, st, f->result_path, st->input, sel, &out))
+		return -1;
+	return exec_output_path_(x, st, out, &st->output);
+}
+
+/* Runs sub-machine m on input (consumed) in a fresh variable scope. */
+static int run_child(struct exec *x, struct step *st, const struct asl_machine *m,
+		     cJSON *input, const cJSON *item, cJSON **out,
+		     struct exec_err *err)
+{
+	if (x->depth >= EXEC_MAX_DEPTH) {
+		cJSON_Delete(input);
+		exec_err_set_(err, "States.Runtime", "Nesting too deep.");
+		return -1;
+	}
+	struct vscope scope = { cJSON_CreateObject(), st->scope };
+	x->depth++;
+	int rc = exec_machine_(x, m, input, &scope, item, out, err);
+	x->depth--;
+	cJSON_Delete(scope.vars);
+	return rc;
+}
+
+/* ---- Parallel --------------------------------------------------------- */
+
+static int parallel_attempt(struct exec *x, struct step *st, cJSON **result)
+{
+	const struct asl_state *s = st->state;
+	cJSON *in = NULL;
+	if (effective_input(x, st, s->flow.parameters, &in))
+		return -1;
+	exec_event_(x, "ParallelStateStarted", NULL, NULL);
+	int64_t start = x->clock.now, end = start;
+	cJSON *arr = cJSON_CreateArray();
+	for (size_t i = 0; i < s->nr_branches; i++) {
+		cJSON *o = NULL;
+		struct exec_err err = { NULL, NULL };
+		x->clock.now = start;
+		if (run_child(x, st, s->branches[i], cJSON_Duplicate(in, 1), NULL,
+			      &o, &err)) {
+			st->err = err;
+			cJSON_Delete(arr);
+			cJSON_Delete(in);
+			exec_event_(x, "ParallelStateFailed", NULL, NULL);
+			return -1;
+		}
+		cJSON_AddItemToArray(arr, o);
+		if (x->clock.now > end)
+			end = x->clock.now;
+	}
+	x->clock.now = end;
+	cJSON_Delete(in);
+	exec_event_(x, "ParallelStateSucceeded", NULL, NULL);
+	*result = arr;
+	return 0;
+}
+
+int exec_parallel_(struct exec *x, struct step *st)
+{
+	cJSON *result = NULL;
+	if (exec_with_retry_(x, st, parallel_attempt, &result))
+		return -1;
+	return finish_result(x, st, result);
+}
+
+/* ---- Map -------------------------------------------------------------- */
+
+struct map_run {
+	cJSON *eff;      /* the Map's effective input */
+	cJSON *items;    /* the array iterated */
+	long max_conc;   /* 0 = unlimited */
+	int64_t *slots;  /* free time per slot */
+	size_t nslots;
+	long failed, total;
+};
+
+static int items_of(struct exec *x, struct step *st, struct map_run *mr)
+{
+	const cJSON *ip = st->state->items_path;
+	if (cJSON_IsString(ip)) {
+		int bad;
+		mr->items = exec_path_(x, st, ip->valuestring, mr->eff, &bad);
+		if (!mr->items && !st->err.error) {
+			struct buf n = BUF_INIT;
+			exec_path_normal_(ip->valuestring, &n);
+			exec_err_state_(&st->err, st, "States.Runtime",
+					"Invalid path '%s' : No results for path: %s",
+					ip->valuestring, n.ptr);
+			buf_release(&n);
+		}
+		if (!mr->items)
+			return -1;
+	} else
+		mr->items = cJSON_Duplicate(mr->eff, 1);
+	if (!cJSON_IsArray(mr->items) || cJSON_GetArraySize(mr->items) > MAP_MAX_ITEMS) {
+		exec_err_state_(&st->err, st, "States.Runtime",
+				"Invalid path '%s': The ItemsPath field must "
+				"select an array.",
+				cJSON_IsString(ip) ? ip->valuestring : "$");
+		return -1;
+	}
+	return 0;
+}
+
+static long max_concurrency(struct exec *x, struct step *st, const cJSON *eff)
+{
+	const struct asl_state *s = st->state;
+	if (cJSON_IsNumber(s->max_concurrency))
+		return (long)s->max_concurrency->valuedouble;
+	if (cJSON_IsString(s->max_concurrency_path)) {
+		int bad;
+		cJSON *v = exec_path_(x, st, s->max_concurrency_path->valuestring,
+				      eff, &bad);
+		long n = cJSON_IsNumber(v) ? (long)v->valuedouble : 0;
+		cJSON_Delete(v);
+		return n;
+	}
+	return 0;
+}
+
+/* The input of iteration i: ItemSelector (or legacy Parameters) evaluated
+ * against the Map's input with $$.Map.Item set, else the item itself. */
+static int item_input(struct exec *x, struct step *st, struct map_run *mr,
+		      long i, const cJSON *value, cJSON **out)
+{
+	const struct asl_state *s = st->state;
+	const cJSON *tmpl = s->item_selector ? s->item_selector : s->flow.parameters;
+	if (!tmpl) {
+		*out = cJSON_Duplicate(value, 1);
+		return 0;
+	}
+	cJSON *item = cJSON_CreateObject();
+	cJSON_AddNumberToObject(item, "Index", (double)i);
+	cJSON_AddItemToObject(item, "Value", cJSON_Duplicate(value, 1));
+	const cJSON *saved = st->map_item;
+	st->map_item = item;
+	int rc = exec_template_(x, st, tmpl, mr->eff, out);
+	st->map_item = saved;
+	cJSON_Delete(item);
+	return rc;
+}
+
+/* Picks the slot free first and moves the clock to its time. */
+static size_t take_slot(struct exec *x, struct map_run *mr, int64_t start)
+{
+	size_t best = 0;
+	for (size_t k = 1; k < mr->nslots; k++)
+		if (mr->slots[k] < mr->slots[best])
+			best = k;
+	x->clock.now = mr->slots[best] > start ? mr->slots[best] : start;
+	return best;
+}
+
+static int iteration(struct exec *x, struct step *st, struct map_run *mr,
+		     long i, cJSON *input, cJSON *results)
+{
+	const struct asl_state *s = st->state;
+	cJSON *d = cJSON_CreateObject(), *o = NULL;
+	struct exec_err err = { NULL, NULL };
+	cJSON_AddStringToObject(d, "name", s->name);
+	cJSON_AddNumberToObject(d, "index", (double)i);
+	exec_event_(x, "MapIterationStarted", "mapIterationStartedEventDetails", d);
+	int rc = run_child(x, st, s->branches[0], input, NULL, &o, &err);
+	d = cJSON_CreateObject();
+	cJSON_AddStringToObject(d, "name", s->name);
+	cJSON_AddNumberToObject(d, "index", (double)i);
+	exec_event_(x, rc ? "MapIterationFailed" : "MapIterationSucceeded",
+		    rc ? "mapIterationFailedEventDetails"
+		       : "mapIterationSucceededEventDetails", d);
+	if (rc == 0) {
+		cJSON_AddItemToArray(results, o);
+		return 0;
+	}
+	mr->failed++;
+	if (!s->distributed || x->stop != EXEC_RUNNING) {
+		st->err = err;
+		return -1;
+	}
+	cJSON *eo = cJSON_CreateObject();
+	cJSON_AddStringToObject(eo, "Error", err.error);
+	if (err.cause)
+		cJSON_AddStringToObject(eo, "Cause", err.cause);
+	cJSON_AddItemToArray(results, eo);
+	exec_err_release_(&err);
+	return 0;
+}
+
+/* Distributed Map: over the tolerated failures? */
+static int over_tolerance(const struct asl_state *s, const struct map_run *mr)
+{
+	const cJSON *c = s->tolerated_failure_count;
+	const cJSON *p = s->tolerated_failure_percentage;
+	if (!mr->failed)
+		return 0;
+	int count_ok = cJSON_IsNumber(c) && mr->failed <= (long)c->valuedouble;
+	int pct_ok = cJSON_IsNumber(p) && mr->total &&
+		     100.0 * (double)mr->failed / (double)mr->total <= p->valuedouble;
+	return !count_ok && !pct_ok;
+}
+
+/* Groups the selected inputs into ItemBatcher batches. */
+static cJSON *batch_inputs(struct exec *x, struct step *st, struct map_run *mr,
+			   cJSON *inputs)
+{
+	const cJSON *b = st->state->item_batcher;
+	const cJSON *mx = cJSON_GetObjectItemCaseSensitive(b, "MaxItemsPerBatch");
+	const cJSON *bi = cJSON_GetObjectItemCaseSensitive(b, "BatchInput");
+	long per = cJSON_IsNumber(mx) && mx->valuedouble >= 1 ? (long)mx->valuedouble
+							     : MAP_MAX_ITEMS;
+	cJSON *batches = cJSON_CreateArray(), *cur = NULL;
+	long n = 0;
+	while (inputs->child) {
+		cJSON *it = cJSON_DetachItemViaPointer(inputs, inputs->child);
+		if (!cur || n == per) {
+			cJSON *bobj = cJSON_CreateObject();
+			cur = cJSON_AddArrayToObject(bobj, "Items");
+			cJSON *bin = NULL;
+			if (bi && exec_template_(x, st, bi, mr->eff, &bin) == 0)
+				cJSON_AddItemToObject(bobj, "BatchInput", bin);
+			cJSON_AddItemToArray(batches, bobj);
+			n = 0;
+		}
+		cJSON_AddItemToArray(cur, it);
+		n++;
+	}
+	cJSON_Delete(inputs);
+	return batches;
+}
+
+static int map_inputs(struct exec *x, struct step *st, struct map_run *mr,
+		      cJSON **inputs)
+{
+	cJSON *arr = cJSON_CreateArray();
+	long i = 0;
+	for (const cJSON *v = mr->items->child; v; v = v->next, i++) {
+		cJSON *in = NULL;
+		if (item_input(x, st, mr, i, v, &in)) {
+			cJSON_Delete(arr);
+			return -1;
+		}
+		cJSON_AddItemToArray(arr, in);
+	}
+	if (st->state->item_batcher)
+		arr = batch_inputs(x, st, mr, arr);
+	*inputs = arr;
+	return 0;
+}
+
+static int run_items(struct exec *x, struct step *st, struct map_run *mr,
+		     cJSON *inputs, cJSON *results)
+{
+	int64_t start = x->clock.now, end = start;
+	long n = cJSON_GetArraySize(inputs), i = 0;
+	mr->total = n;
+	mr->nslots = (size_t)(mr->max_conc > 0 && mr->max_conc < n ? mr->max_conc : n);
+	mr->slots = xcalloc(mr->nslots + 1, sizeof(*mr->slots));
+	for (size_t k = 0; k < mr->nslots; k++)
+		mr->slots[k] = start;
+	while (inputs->child) {
+		cJSON *in = cJSON_DetachItemViaPointer(inputs, inputs->child);
+		size_t slot = take_slot(x, mr, start);
+		if (iteration(x, st, mr, i++, in, results))
+			return -1;
+		mr->slots[slot] = x->clock.now;
+		if (x->clock.now > end)
+			end = x->clock.now;
+	}
+	x->clock.now = end;
+	if (st->state->distributed && over_tolerance(st->state, mr)) {
+		exec_err_set_(&st->err, "States.ExceedToleratedFailureThreshold",
+			      "The specified tolerated failure threshold was "
+			      "exceeded");
+		return -1;
+	}
+	return 0;
+}
+
+static int map_attempt(struct exec *x, struct step *st, cJSON **result)
+{
+	struct map_run mr = { 0 };
+	cJSON *inputs = NULL, *results = NULL;
+	int rc = -1;
+	if (exec_input_path_(x, st, st->input, &mr.eff) || items_of(x, st, &mr))
+		goto out;
+	mr.max_conc = max_concurrency(x, st, mr.eff);
+	if (map_inputs(x, st, &mr, &inputs))
+		goto out;
+	cJSON *d = cJSON_CreateObject();
+	cJSON_AddNumberToObject(d, "length", cJSON_GetArraySize(inputs));
+	exec_event_(x, "MapStateStarted", "mapStateStartedEventDetails", d);
+	results = cJSON_CreateArray();
+	rc = run_items(x, st, &mr, inputs, results);
+	exec_event_(x, rc ? "MapStateFailed" : "MapStateSucceeded", NULL, NULL);
+out:
+	if (rc == 0)
+		*result = results;
+	else
+		cJSON_Delete(results);
+	cJSON_Delete(inputs);
+	cJSON_Delete(mr.eff);
+	cJSON_Delete(mr.items);
+	free(mr.slots);
+	return rc;
+}
+
+int exec_map_(struct exec *x, struct step *st)
+{
+	cJSON *result = NULL;
+	if (exec_with_retry_(x, st, map_attempt, &result))
+		return -1;
+	return finish_result(x, st, result);
+}

@@ -1,0 +1,596 @@
+/* exec_task.c - Task and Wait states on the virtual clock: mocked
+ * invocations, Retry with backoff and FULL jitter, .waitForTaskToken
+ * callbacks driven by the scenario's timers, heartbeat and task timeouts.
+ * Not here: the mocks file (mock.c), the child-process handler
+ * (exec_handler in this file is the only place that forks). */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "exec_impl.h"
+#include "timestamp.h"
+#include "xalloc.h"
+#include "banned.h"
+
+/* AWS's default task timeout when TimeoutSeconds is absent (99999999 s). */
+#define TASK_DEFAULT_TIMEOUT_S 99999999.0
+/* An Exec handler's output and run time are bounded. */
+#define HANDLER_MAX_OUTPUT (EXEC_DEFAULT_MAX_PAYLOAD * 4)
+#define HANDLER_DEFAULT_TIMEOUT_MS 10000
+#define TIMER_SCENARIO 1
+
+int exec_error_matches_(const char *err, const char **names, size_t n);
+
+/* ---- time passing ----------------------------------------------------- */
+
+static int64_t scenario_at(struct exec *x, const cJSON *e)
+{
+	const cJSON *at = cJSON_GetObjectItemCaseSensitive(e, "at");
+	int64_t ms;
+	if (cJSON_IsNumber(at))
+		return x->res->start_ms + (int64_t)llround(at->valuedouble * 1000);
+	if (cJSON_IsString(at) && !timestamp_parse(at->valuestring, &ms))
+		return ms;
+	return x->res->start_ms;
+}
+
+static const char *scenario_action(const cJSON *e)
+{
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(e, "action");
+	return cJSON_IsString(a) ? a->valuestring : "";
+}
+
+static void load_timers(struct exec *x)
+{
+	if (x->timers_loaded || !x->opt->scenario)
+		return;
+	x->timers_loaded = 1;
+	long i = 0;
+	for (const cJSON *e = x->opt->scenario->child; e; e = e->next, i++)
+		clock_add_timer(&x->clock, scenario_at(x, e), TIMER_SCENARIO, i);
+}
+
+static const cJSON *scenario_entry(struct exec *x, long i)
+{
+	return cJSON_GetArrayItem(x->opt->scenario, (int)i);
+}
+
+static void abort_with(struct exec *x, const cJSON *e)
+{
+	const cJSON *err = cJSON_GetObjectItemCaseSensitive(e, "error");
+	const cJSON *cause = cJSON_GetObjectItemCaseSensitive(e, "cause");
+	x->stop = EXEC_ABORTED;
+	exec_err_set_(&x->stop_err, cJSON_IsString(err) ? err->valuestring : NULL,
+		      cJSON_IsString(cause) ? cause->valuestring : NULL);
+	if (!cJSON_IsString(err)) {
+		free(x->stop_err.error);
+		x->stop_err.error = NULL;
+	}
+}
+
+/* Moves the clock to 'target' unless the machine's TimeoutSeconds or a
+ * StopExecution comes first; then the clock stops there and the whole
+ * execution ends (returns -1). */
+static int advance(struct exec *x, int64_t target)
+{
+	load_timers(x);
+	const cJSON *t = x->top->timeout_seconds;
+	if (cJSON_IsNumber(t)) {
+		int64_t deadline = x->res->start_ms + (int64_t)(t->valuedouble * 1000);
+		if (target > deadline) {
+			clock_advance_to(&x->clock, deadline);
+			x->stop = EXEC_TIMED_OUT;
+			exec_err_set_(&x->stop_err, "States.Timeout", NULL);
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < x->clock.nr; i++) {
+		const struct clock_timer *tm = &x->clock.timers[i];
+		if (tm->at > target)
+			break;
+		const cJSON *e = scenario_entry(x, tm->ref);
+		if (!strcmp(scenario_action(e), "StopExecution")) {
+			clock_advance_to(&x->clock, tm->at);
+			abort_with(x, e);
+			return -1;
+		}
+	}
+	clock_advance_to(&x->clock, target);
+	return 0;
+}
+
+/* ---- Wait ------------------------------------------------------------- */
+
+static int wait_target(struct exec *x, struct step *st, const cJSON *in,
+		       int64_t *target)
+{
+	const struct asl_state *s = st->state;
+	const cJSON *v = s->seconds ? s->seconds : s->timestamp;
+	cJSON *owned = NULL;
+	const char *field = s->seconds_path ? "SecondsPath" : "TimestampPath";
+	const cJSON *path = s->seconds_path ? s->seconds_path : s->timestamp_path;
+	if (!v && cJSON_IsString(path)) {
+		int bad;
+		v = owned = exec_path_(x, st, path->valuestring, in, &bad);
+		if (!v) {
+			if (!st->err.error)
+				exec_err_state_(&st->err, st, "States.Runtime",
+						"Invalid path '%s' : No results for "
+						"path: %s", path->valuestring, field);
+			return -1;
+		}
+	}
+	int seconds = s->seconds || s->seconds_path;
+	int rc = 0;
+	if (seconds && cJSON_IsNumber(v) && v->valuedouble >= 0 &&
+	    v->valuedouble == floor(v->valuedouble))
+		*target = x->clock.now + (int64_t)v->valuedouble * 1000;
+	else if (seconds || !cJSON_IsString(v) ||
+		 timestamp_parse(v->valuestring, target)) {
+		exec_err_state_(&st->err, st, "States.Runtime",
+				"The %s field does not hold a valid %s.",
+				seconds ? "SecondsPath" : "TimestampPath",
+				seconds ? "non-negative integer" : "timestamp");
+		rc = -1;
+	}
+	cJSON_Delete(owned);
+	return rc;
+}
+
+int exec_wait_(struct exec *x, struct step *st)
+{
+	cJSON *eff = NULL;
+	int64_t target = x->clock.now;
+	if (exec_input_path_(x, st, st->input, &eff))
+		return -1;
+	if (wait_target(x, st, eff, &target) || advance(x, target)) {
+		cJSON_Delete(eff);
+		return -1;
+	}
+	return exec_output_path_(x, st, eff, &st->output);
+}
+
+/* ---- Retry ------------------------------------------------------------ */
+
+static int64_t retry_delay_ms(struct exec *x, const struct asl_retrier *r,
+			      unsigned count)
+{
+	double d = r->interval_seconds * pow(r->backoff_rate, count);
+	if (r->max_delay_seconds > 0 && d > r->max_delay_seconds)
+		d = r->max_delay_seconds;
+	if (d > 1e9)
+		d = 1e9; /* beyond any execution's one-year lifetime */
+	if (r->jitter_full)
+		d *= rng_double(&x->rng);
+	return (int64_t)llround(d * 1000);
+}
+
+int exec_with_retry_(struct exec *x, struct step *st,
+		     int (*attempt)(struct exec *, struct step *, cJSON **),
+		     cJSON **result)
+{
+	const struct asl_state *s = st->state;
+	unsigned counts[64] = { 0 };
+	for (;;) {
+		if (attempt(x, st, result) == 0)
+			return 0;
+		if (x->stop != EXEC_RUNNING)
+			return -1;
+		size_t i;
+		for (i = 0; i < s->nr_retry && i < 64; i++)
+			if (exec_error_matches_(st->err.error, s->retry[i].errors,
+						s->retry[i].nr_errors))
+				break;
+		if (i == s->nr_retry || i == 64 ||
+		    counts[i] >= s->retry[i].max_attempts)
+			return -1;
+		int64_t delay = retry_delay_ms(x, &s->retry[i], counts[i]++);
+		exec_visit_(x, s, EXEC_VISIT_RETRIED);
+		if (advance(x, x->clock.now + delay) || exec_over_limit_(x))
+			return -1;
+		exec_err_release_(&st->err);
+		st->retry_count++;
+	}
+}
+
+/* ---- Task invocation ---------------------------------------------------- */
+
+struct task_call {
+	const char *resource;
+	const char *function;  /* lambda function name, or NULL */
+	cJSON *params;         /* effective parameters (owned) */
+	int callback;          /* .waitForTaskToken */
+	double timeout_s, heartbeat_s; /* heartbeat 0: none */
+};
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+	return a >= b && !strcmp(s + a - b, suffix);
+}
+
+/* The function name inside a Lambda ARN or name; owned. */
+static char *function_name(const char *s)
+{
+	const char *f = strstr(s, ":function:");
+	if (f)
+		s = f + 10;
+	const char *colon = strchr(s, ':');
+	return colon ? xstrndup(s, (size_t)(colon - s)) : xstrdup(s);
+}
+
+static void task_event(struct exec *x, const struct task_call *c,
+		       const char *type, const char *key, cJSON *extra)
+{
+	cJSON *d = exec_details_task_(c->resource);
+	if (extra) {
+		while (extra->child) {
+			cJSON *it = cJSON_DetachItemViaPointer(extra, extra->child);
+			cJSON_AddItemToObject(d, it->string, it);
+		}
+		cJSON_Delete(extra);
+	}
+	exec_event_(x, type, key, d);
+}
+
+static cJSON *err_details(const struct exec_err *e)
+{
+	return exec_details_err_(e);
+}
+
+/* Runs an Exec handler: the command gets the input on stdin and prints the
+ * result as JSON.  Returns 0 with *out, or -1 with st->err. */
+static int run_handler(struct exec *x, struct step *st, const cJSON *spec,
+		       const cJSON *in, cJSON **out);
+
+static int throw_entry(struct step *st, const cJSON *t)
+{
+	const cJSON *e = cJSON_GetObjectItemCaseSensitive(t, "Error");
+	const cJSON *c = cJSON_GetObjectItemCaseSensitive(t, "Cause");
+	exec_err_set_(&st->err, cJSON_IsString(e) ? e->valuestring : "",
+		      cJSON_IsString(c) ? c->valuestring : NULL);
+	return -1;
+}
+
+static int mocked(struct exec *x, struct step *st, const struct task_call *c,
+		  const cJSON *entry, cJSON **out)
+{
+	const cJSON *v;
+	if ((v = cJSON_GetObjectItemCaseSensitive(entry, "Throw")))
+		return throw_entry(st, v);
+	if ((v = cJSON_GetObjectItemCaseSensitive(entry, "Template")))
+		return exec_template_(x, st, v, c->params, out);
+	if ((v = cJSON_GetObjectItemCaseSensitive(entry, "Exec")))
+		return run_handler(x, st, v, c->params, out);
+	v = cJSON_GetObjectItemCaseSensitive(entry, "Return");
+	*out = v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull();
+	return 0;
+}
+
+static void no_mock(struct exec *x, struct step *st, const struct task_call *c)
+{
+	const struct mock_config *mc = x->opt->mocks;
+	x->stop = EXEC_FAILED;
+	exec_err_setf_(&x->stop_err, "States.Runtime",
+		       "No mock for state '%s' (resource '%s') in %s%s%s",
+		       st->state->name, c->resource,
+		       mc && mc->path ? "mock file '" : "",
+		       mc && mc->path ? mc->path : "no mock file (use --mock-config)",
+		       mc && mc->path ? "'" : "");
+	exec_err_set_(&st->err, x->stop_err.error, x->stop_err.cause);
+}
+
+/* Waits on the scenario's timers for the callback of task c. */
+static int await_callback(struct exec *x, struct step *st,
+			  const struct task_call *c, cJSON **out)
+{
+	load_timers(x);
+	int64_t deadline = x->clock.now + (int64_t)(c->timeout_s * 1000);
+	int64_t beat = c->heartbeat_s > 0
+		? x->clock.now + (int64_t)(c->heartbeat_s * 1000) : INT64_MAX;
+	for (;;) {
+		const struct clock_timer *t = clock_peek(&x->clock);
+		int64_t limit = beat < deadline ? beat : deadline;
+		if (!t || t->at > limit) {
+			if (advance(x, limit))
+				return -1;
+			exec_err_set_(&st->err, beat < deadline ? "States.HeartbeatTimeout"
+								 : "States.Timeout", NULL);
+			return -1;
+		}
+		struct clock_timer tm;
+		clock_pop(&x->clock, &tm);
+		const cJSON *e = scenario_entry(x, tm.ref);
+		const char *a = scenario_action(e);
+		if (!strcmp(a, "StopExecution")) {
+			clock_advance_to(&x->clock, tm.at);
+			abort_with(x, e);
+			return -1;
+		}
+		if (advance(x, tm.at))
+			return -1;
+		if (!strcmp(a, "SendTaskHeartbeat")) {
+			if (c->heartbeat_s > 0)
+				beat = x->clock.now + (int64_t)(c->heartbeat_s * 1000);
+			continue;
+		}
+		if (!strcmp(a, "SendTaskSuccess")) {
+			const cJSON *o = cJSON_GetObjectItemCaseSensitive(e, "output");
+			*out = o ? cJSON_Duplicate(o, 1) : cJSON_CreateObject();
+			return 0;
+		}
+		if (!strcmp(a, "SendTaskFailure")) {
+			const cJSON *er = cJSON_GetObjectItemCaseSensitive(e, "error");
+			const cJSON *ca = cJSON_GetObjectItemCaseSensitive(e, "cause");
+			exec_err_set_(&st->err, cJSON_IsString(er) ? er->valuestring : "",
+				      cJSON_IsString(ca) ? ca->valuestring : NULL);
+			return -1;
+		}
+	}
+}
+
+static int invoke(struct exec *x, struct step *st, const struct task_call *c,
+		  cJSON **out)
+{
+	char key[32];
+	int klen = snprintf(key, sizeof(key), "%p", (const void *)st->state);
+	size_t n = (size_t)(uintptr_t)strmap_get(&x->invocations, key, (size_t)klen);
+	strmap_put(&x->invocations, key, (size_t)klen, (void *)(uintptr_t)(n + 1));
+	const cJSON *entry = mock_response(x->opt->mocks, st->state->name,
+					   c->resource, c->function, (unsigned)n);
+	if (entry) {
+		const cJSON *delay = cJSON_GetObjectItemCaseSensitive(entry, "DelaySeconds");
+		double d = cJSON_IsNumber(delay) ? delay->valuedouble : 0;
+		if (d > c->timeout_s) {
+			if (advance(x, x->clock.now + (int64_t)(c->timeout_s * 1000)))
+				return -1;
+			exec_err_set_(&st->err, "States.Timeout", NULL);
+			return -1;
+		}
+		if (d > 0 && advance(x, x->clock.now + (int64_t)(d * 1000)))
+			return -1;
+		return mocked(x, st, c, entry, out);
+	}
+	if (c->callback)
+		return await_callback(x, st, c, out);
+	no_mock(x, st, c);
+	return -1;
+}
+
+static int attempt(struct exec *x, struct step *st, cJSON **result)
+{
+	const struct task_call *c = st->call;
+	const cJSON *rs = st->state->flow.result_selector;
+	cJSON *raw = NULL;
+	cJSON *sched = cJSON_CreateObject();
+	char *ps = cJSON_PrintUnformatted(c->params);
+	cJSON_AddStringToObject(sched, "parameters", ps);
+	cJSON_free(ps);
+	task_event(x, c, "TaskScheduled", "taskScheduledEventDetails", sched);
+	task_event(x, c, "TaskStarted", "taskStartedEventDetails", NULL);
+	if (c->callback)
+		task_event(x, c, "TaskSubmitted", "taskSubmittedEventDetails", NULL);
+	if (invoke(x, st, c, &raw)) {
+		if (x->stop != EXEC_RUNNING && !st->err.error)
+			exec_err_set_(&st->err, x->stop_err.error, x->stop_err.cause);
+		int timeout = st->err.error && ends_with(st->err.error, "Timeout");
+		task_event(x, c, timeout ? "TaskTimedOut" : "TaskFailed",
+			   timeout ? "taskTimedOutEventDetails" : "taskFailedEventDetails",
+			   err_details(&st->err));
+		return -1;
+	}
+	cJSON *ok = cJSON_CreateObject();
+	char *os = cJSON_PrintUnformatted(raw);
+	cJSON_AddStringToObject(ok, "output", os);
+	cJSON_free(os);
+	task_event(x, c, "TaskSucceeded", "taskSucceededEventDetails", ok);
+	if (exec_check_size_(x, st, raw, "returned")) {
+		cJSON_Delete(raw);
+		return -1;
+	}
+	if (!rs) {
+		*result = raw;
+		return 0;
+	}
+	int rc = exec_template_(x, st, rs, raw, result);
+	cJSON_Delete(raw);
+	return rc;
+}
+
+/* TimeoutSeconds(Path) / HeartbeatSeconds(Path) in seconds; -1 error. */
+static int seconds_field(struct exec *x, struct step *st, const cJSON *lit,
+			 const cJSON *path, const char *field, const cJSON *in,
+			 double dflt, double *out)
+{
+	*out = dflt;
+	if (cJSON_IsNumber(lit)) {
+		*out = lit->valuedouble;
+		return 0;
+	}
+	if (!cJSON_IsString(path))
+		return 0;
+	int bad;
+	cJSON *v = exec_path_(x, st, path->valuestring, in, &bad);
+	if (cJSON_IsNumber(v) && v->valuedouble > 0) {
+		*out = v->valuedouble;
+		cJSON_Delete(v);
+		return 0;
+	}
+	cJSON_Delete(v);
+	if (!st->err.error)
+		exec_err_state_(&st->err, st, "States.Runtime",
+				"The value of the field '%s' must be a positive "
+				"integer, found at path '%s'.", field,
+				path->valuestring);
+	return -1;
+}
+
+static void make_token(struct exec *x, char *out, size_t n)
+{
+	static const char b64[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	for (size_t i = 0; i + 1 < n; i++)
+		out[i] = b64[rng_next(&x->rng) & 63];
+	out[n - 1] = '\0';
+}
+
+static int prepare(struct exec *x, struct step *st, struct task_call *c,
+		   cJSON **eff)
+{
+	const struct asl_state *s = st->state;
+	memset(c, 0, sizeof(*c));
+	c->resource = s->resource ? s->resource : "";
+	c->callback = ends_with(c->resource, ".waitForTaskToken");
+	if (exec_input_path_(x, st, st->input, eff))
+		return -1;
+	if (!s->flow.parameters)
+		c->params = cJSON_Duplicate(*eff, 1);
+	else if (exec_template_(x, st, s->flow.parameters, *eff, &c->params))
+		return -1;
+	if (seconds_field(x, st, s->timeout_seconds, s->timeout_seconds_path,
+			  "TimeoutSecondsPath", *eff, TASK_DEFAULT_TIMEOUT_S,
+			  &c->timeout_s) ||
+	    seconds_field(x, st, s->heartbeat_seconds, s->heartbeat_seconds_path,
+			  "HeartbeatSecondsPath", *eff, 0, &c->heartbeat_s))
+		return -1;
+	const cJSON *fn = cJSON_GetObjectItemCaseSensitive(c->params, "FunctionName");
+	if (strstr(c->resource, ":function:"))
+		c->function = function_name(c->resource);
+	else if (cJSON_IsString(fn))
+		c->function = function_name(fn->valuestring);
+	return 0;
+}
+
+int exec_task_(struct exec *x, struct step *st)
+{
+	const struct asl_state *s = st->state;
+	struct task_call c;
+	cJSON *eff = NULL, *result = NULL, *out = NULL;
+	char token[161];
+	if (ends_with(s->resource ? s->resource : "", ".waitForTaskToken")) {
+		make_token(x, token, sizeof(token));
+		st->task_token = token;
+	}
+	int rc = prepare(x, st, &c, &eff);
+	cJSON_Delete(eff);
+	if (rc == 0) {
+		st->call = &c;
+		rc = exec_with_retry_(x, st, attempt, &result);
+		st->call = NULL;
+	}
+	cJSON_Delete(c.params);
+	free((char *)c.function);
+	st->task_token = NULL;
+	if (rc)
+		return -1;
+	if (s->flow.assign && exec_assign_(x, st, s->flow.assign, result)) {
+		cJSON_Delete(result);
+		return -1;
+	}
+	if (exec_result_path_(x, st, s->flow.result_path, st->input, result, &out))
+		return -1;
+	return exec_output_path_(x, st, out, &st->output);
+}
+
+/* ---- the Exec handler (opt-in) ------------------------------------------ */
+
+static int handler_fail(struct step *st, const char *why)
+{
+	exec_err_setf_(&st->err, "States.TaskFailed", "Exec handler: %s", why);
+	return -1;
+}
+
+static int read_child(int fd, struct buf *out, int timeout_ms)
+{
+	struct pollfd p = { fd, POLLIN, 0 };
+	char chunk[4096];
+	for (;;) {
+		int r = poll(&p, 1, timeout_ms);
+		if (r <= 0)
+			return -1;
+		ssize_t n = read(fd, chunk, sizeof(chunk));
+		if (n == 0)
+			return 0;
+		if (n < 0 && errno != EINTR)
+			return -1;
+		if (n > 0)
+			buf_add(out, chunk, (size_t)n);
+		if (out->len > HANDLER_MAX_OUTPUT)
+			return -1;
+	}
+}
+
+static int run_handler(struct exec *x, struct step *st, const cJSON *spec,
+		       const cJSON *in, cJSON **out)
+{
+	const cJSON *cmd = cJSON_GetObjectItemCaseSensitive(spec, "Command");
+	const cJSON *to = cJSON_GetObjectItemCaseSensitive(spec, "TimeoutSeconds");
+	int n = cJSON_GetArraySize(cmd);
+	if (!x->opt->allow_exec)
+		return handler_fail(st, "not allowed (run with --allow-exec)");
+	if (!cJSON_IsArray(cmd) || n < 1 || n > 64)
+		return handler_fail(st, "Command must be a non-empty array of strings");
+	char *argv[65];
+	for (int i = 0; i < n; i++) {
+		const cJSON *a = cJSON_GetArrayItem(cmd, i);
+		if (!cJSON_IsString(a))
+			return handler_fail(st, "Command must be an array of strings");
+		argv[i] = a->valuestring;
+	}
+	argv[n] = NULL;
+	int pin[2], pout[2];
+	if (pipe(pin))
+		return handler_fail(st, "pipe failed");
+	if (pipe(pout)) {
+		close(pin[0]);
+		close(pin[1]);
+		return handler_fail(st, "pipe failed");
+	}
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(pin[0], 0);
+		dup2(pout[1], 1);
+		close(pin[1]);
+		close(pout[0]);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	close(pin[0]);
+	close(pout[1]);
+	char *text = cJSON_PrintUnformatted(in);
+	signal(SIGPIPE, SIG_IGN);
+	if (pid > 0 && text && write(pin[1], text, strlen(text)) < 0)
+		text[0] = '\0'; /* the child stopped reading: its output decides */
+	cJSON_free(text);
+	close(pin[1]);
+	struct buf b = BUF_INIT;
+	int ms = cJSON_IsNumber(to) ? (int)(to->valuedouble * 1000) : HANDLER_DEFAULT_TIMEOUT_MS;
+	int rr = pid > 0 ? read_child(pout[0], &b, ms) : -1;
+	close(pout[0]);
+	int status = 0;
+	if (pid > 0) {
+		if (rr)
+			kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+	}
+	*out = rr ? NULL : cJSON_ParseWithLength(b.ptr, b.len);
+	buf_release(&b);
+	if (!*out)
+		return handler_fail(st, rr ? "timed out or too much output"
+					   : "output is not JSON");
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		const cJSON *e = cJSON_GetObjectItemCaseSensitive(*out, "Error");
+		int rc = e ? throw_entry(st, *out) : handler_fail(st, "exited with an error");
+		cJSON_Delete(*out);
+		*out = NULL;
+		return rc;
+	}
+	return 0;
+}

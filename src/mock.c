@@ -1,0 +1,115 @@
+/* mock.c - the MockConfigFile reader and response lookup (see mock.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "fileio.h"
+#include "mock.h"
+#include "xalloc.h"
+#include "banned.h"
+
+static char *why_f(const char *fmt, const char *a, const char *b)
+{
+	struct buf m = BUF_INIT;
+	buf_addf(&m, fmt, a, b ? b : "");
+	return buf_detach(&m, NULL);
+}
+
+int mock_load(struct mock_config *mc, const char *path, char **why)
+{
+	struct buf text = BUF_INIT;
+	const char *reason;
+	memset(mc, 0, sizeof(*mc));
+	mc->path = path;
+	if (fileio_read(path, &text, &reason)) {
+		*why = why_f("cannot read mock file '%s': %s", path, reason);
+		return -1;
+	}
+	mc->root = cJSON_ParseWithLength(text.ptr, text.len);
+	buf_release(&text);
+	if (!cJSON_IsObject(mc->root)) {
+		*why = why_f("mock file '%s' is not a JSON object%s", path, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+void mock_release(struct mock_config *mc)
+{
+	cJSON_Delete(mc->root);
+	memset(mc, 0, sizeof(*mc));
+}
+
+static const cJSON *only_child(const cJSON *o)
+{
+	return o && o->child && !o->child->next ? o->child : NULL;
+}
+
+int mock_select(struct mock_config *mc, const char *machine, const char *name,
+		char **why)
+{
+	const cJSON *sms = cJSON_GetObjectItemCaseSensitive(mc->root, "StateMachines");
+	const cJSON *m = machine ? cJSON_GetObjectItemCaseSensitive(sms, machine) : NULL;
+	if (!m)
+		m = only_child(sms);
+	if (!m) {
+		*why = why_f("mock file '%s' has no state machine named '%s'",
+			     mc->path, machine ? machine : "(unnamed)");
+		return -1;
+	}
+	const cJSON *tcs = cJSON_GetObjectItemCaseSensitive(m, "TestCases");
+	mc->test_case = cJSON_GetObjectItemCaseSensitive(tcs, name);
+	if (!cJSON_IsObject(mc->test_case)) {
+		*why = why_f("mock file '%s' has no test case '%s'", mc->path, name);
+		mc->test_case = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* The entry of response 'r' for invocation n: "n", or a range "a-b". */
+static const cJSON *pick(const cJSON *r, unsigned n)
+{
+	const cJSON *last = NULL;
+	unsigned long last_hi = 0;
+	for (const cJSON *e = r ? r->child : NULL; e; e = e->next) {
+		char *end;
+		unsigned long lo = strtoul(e->string, &end, 10), hi = lo;
+		if (*end == '-')
+			hi = strtoul(end + 1, &end, 10);
+		if (*end || !cJSON_IsObject(e))
+			continue;
+		if (n >= lo && n <= hi)
+			return e;
+		if (!last || hi >= last_hi) {
+			last = e;
+			last_hi = hi;
+		}
+	}
+	return last && n > last_hi ? last : NULL;
+}
+
+static const cJSON *response_named(const struct mock_config *mc,
+				   const cJSON *name)
+{
+	if (!cJSON_IsString(name))
+		return NULL;
+	const cJSON *all = cJSON_GetObjectItemCaseSensitive(mc->root, "MockedResponses");
+	return cJSON_GetObjectItemCaseSensitive(all, name->valuestring);
+}
+
+const cJSON *mock_response(const struct mock_config *mc, const char *state,
+			   const char *resource, const char *function,
+			   unsigned n)
+{
+	if (!mc || !mc->root)
+		return NULL;
+	const cJSON *name = cJSON_GetObjectItemCaseSensitive(mc->test_case, state);
+	const cJSON *defaults = cJSON_GetObjectItemCaseSensitive(mc->root, "Defaults");
+	if (!name && resource)
+		name = cJSON_GetObjectItemCaseSensitive(defaults, resource);
+	if (!name && function)
+		name = cJSON_GetObjectItemCaseSensitive(defaults, function);
+	return pick(response_named(mc, name), n);
+}
