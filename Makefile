@@ -76,6 +76,7 @@ LIB_OBJS += exec_parallel.o
 LIB_OBJS += exec_task.o
 
 # check: the CI gate
+LIB_OBJS += jsoncmp.o
 
 # render: diagrams
 
