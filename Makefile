@@ -75,7 +75,12 @@ LIB_OBJS += exec_history.o
 LIB_OBJS += exec_parallel.o
 LIB_OBJS += exec_task.o
 
-# check: the CI gate
+# check: the CI gate (account.o is in the run layer; check is its only user)
+LIB_OBJS += account.o
+LIB_OBJS += check.o
+LIB_OBJS += check_exec.o
+# (report_check.o is check's printer; it sits in the render layer)
+LIB_OBJS += report_check.o
 LIB_OBJS += jsoncmp.o
 
 # render: diagrams
@@ -84,6 +89,7 @@ LIB_OBJS += jsoncmp.o
 LIB_OBJS += report.o
 
 # cli
+CLI_OBJS += cmd_check.o
 CLI_OBJS += cmd_diagram.o
 CLI_OBJS += cmd_run.o
 CLI_OBJS += main.o

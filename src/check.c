@@ -1,0 +1,577 @@
+/* check.c - the course walk, snippets, links and saved steps (see check.h);
+ * running the commands is check_exec.c. */
+#include "check.h"
+
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "asl.h"
+#include "check_impl.h"
+#include "fileio.h"
+#include "xalloc.h"
+#include "banned.h"
+
+/* ---- cases -------------------------------------------------------------- */
+
+struct check_case *check_add_(struct check_run *run, enum check_kind kind,
+			      enum check_status status, const char *name,
+			      struct pos pos, const char *fmt, ...)
+{
+	ARRAY_GROW(run->cases, run->nr + 1, run->alloc);
+	struct check_case *k = &run->cases[run->nr++];
+	memset(k, 0, sizeof(*k));
+	k->kind = kind;
+	k->status = status;
+	k->name = xstrdup(name);
+	k->file = xstrdup(pos.file ? pos.file : "-");
+	k->pos = pos;
+	k->pos.file = k->file;
+	if (fmt) {
+		struct buf m = BUF_INIT;
+		va_list ap;
+		va_start(ap, fmt);
+		buf_vaddf(&m, fmt, ap);
+		va_end(ap);
+		k->message = buf_detach(&m, NULL);
+	}
+	return k;
+}
+
+void check_run_release(struct check_run *run)
+{
+	for (size_t i = 0; i < run->nr; i++) {
+		struct check_case *k = &run->cases[i];
+		free(k->name);
+		free(k->file);
+		free(k->message);
+		free(k->diff);
+		diag_list_release(&k->diags);
+	}
+	free(run->cases);
+	diag_list_release(&run->notes);
+	memset(run, 0, sizeof(*run));
+}
+
+const char *check_status_name(enum check_status s)
+{
+	static const char *const names[] = { "passed", "failed", "skipped" };
+	return names[s];
+}
+
+const char *check_kind_name(enum check_kind k)
+{
+	static const char *const names[] = { "snippet", "link", "saved-step", "step" };
+	return names[k];
+}
+
+/* ---- paths -------------------------------------------------------------- */
+
+int check_resolve_(const char *dir, const char *url, struct buf *out)
+{
+	struct buf in = BUF_INIT;
+	size_t n = strcspn(url, "#?");
+	if (url[0] != '/' && dir[0])
+		buf_addf(&in, "%s/", dir);
+	buf_add(&in, url, n);
+	buf_reset(out);
+	int rc = 0;
+	for (const char *p = in.ptr; *p;) {
+		p += strspn(p, "/");
+		size_t k = strcspn(p, "/");
+		if (!k)
+			break;
+		if (k == 1 && p[0] == '.') {
+			/* nothing */
+		} else if (k == 2 && p[0] == '.' && p[1] == '.') {
+			char *slash = strrchr(out->ptr, '/');
+			if (!out->len) {
+				rc = -1;
+				break;
+			}
+			buf_truncate(out, slash ? (size_t)(slash - out->ptr) : 0);
+		} else {
+			if (out->len)
+				buf_addc(out, '/');
+			buf_add(out, p, k);
+		}
+		p += k;
+	}
+	buf_release(&in);
+	return rc;
+}
+
+void check_path_(const struct check_ctx *c, const char *rel, struct buf *out)
+{
+	buf_reset(out);
+	buf_addf(out, "%s%s%s", c->opt->root, rel[0] ? "/" : "", rel);
+}
+
+static int is_file(const char *path)
+{
+	struct stat st;
+	return !stat(path, &st) && S_ISREG(st.st_mode);
+}
+
+static int has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+	return n >= k && !strcmp(s + n - k, suffix);
+}
+
+static int is_step_file(const char *rel)
+{
+	return has_suffix(rel, ".yml") || has_suffix(rel, ".yaml") ||
+	       has_suffix(rel, ".json");
+}
+
+/* ---- saved steps -------------------------------------------------------- */
+
+struct loaded_file *check_saved_step_(struct check_ctx *c, const char *rel,
+				      struct pos pos)
+{
+	long at = strmap_index(&c->loaded, rel, strlen(rel));
+	if (at >= 0)
+		return c->loaded.entries[at].value;
+	struct loaded_file *lf = xcalloc(1, sizeof(*lf));
+	struct buf path = BUF_INIT;
+	check_path_(c, rel, &path);
+	struct diag_list diags = DIAG_LIST_INIT;
+	struct loader_options lo = { NULL, NULL, NULL };
+	const cJSON *cfg = c->config ? c->config->root : NULL;
+	const cJSON *stage = cJSON_GetObjectItemCaseSensitive(cfg, "stage");
+	if (cJSON_IsString(stage))
+		lo.stage = stage->valuestring;
+	int rc = loader_load(lf, path.ptr, &lo, &diags);
+	struct check_case *k = check_add_(c->run, CHECK_SAVED_STEP,
+					  rc ? CHECK_FAIL : CHECK_PASS, rel,
+					  (struct pos){ path.ptr, 0, 0 },
+					  rc ? "the saved step does not load" : NULL);
+	(void)pos;
+	k->diags = diags;
+	ARRAY_GROW(c->files, c->nr_files + 1, c->alloc_files);
+	c->files[c->nr_files++] = lf;
+	if (rc) {
+		loader_release(lf);
+		memset(lf, 0, sizeof(*lf));
+	}
+	strmap_put(&c->loaded, rel, strlen(rel), rc ? NULL : lf);
+	buf_release(&path);
+	return rc ? NULL : lf;
+}
+
+/* ---- snippets ----------------------------------------------------------- */
+
+static int is_data_lang(const char *lang, enum doc_format *f)
+{
+	if (!strcmp(lang, "json") || !strcmp(lang, "jsonc") || !strcmp(lang, "json5")) {
+		*f = DOC_JSON;
+		return 1;
+	}
+	if (!strcmp(lang, "yaml") || !strcmp(lang, "yml")) {
+		*f = DOC_YAML;
+		return 1;
+	}
+	return 0;
+}
+
+/* Parses s as 'format' with errors moved into the page; returns the doc
+ * (owned) or NULL. */
+static struct doc *parse_snippet(const struct snippet *s, enum doc_format f,
+				 struct diag_list *out)
+{
+	struct diag_list errs = DIAG_LIST_INIT;
+	struct doc *d = doc_new(s->pos.file);
+	int rc = doc_parse(d, s->text, s->len, f, &errs);
+	for (size_t i = 0; i < errs.nr; i++) {
+		const struct diag *g = &errs.items[i];
+		diag_add(out, snippet_pos(s, g->pos.line, g->pos.col), g->severity,
+			 g->rule, "%s", g->message);
+	}
+	diag_list_release(&errs);
+	if (rc) {
+		doc_free(d);
+		return NULL;
+	}
+	return d;
+}
+
+static int is_asl(const cJSON *v)
+{
+	return cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(v, "States")) &&
+	       cJSON_GetObjectItemCaseSensitive(v, "StartAt");
+}
+
+/* A json/yaml block: it parses; a whole ASL definition also models. */
+static void check_data_block(struct check_ctx *c, const struct snippet *s,
+			     enum doc_format f)
+{
+	struct diag_list errs = DIAG_LIST_INIT;
+	struct doc *d = parse_snippet(s, f, &errs);
+	if (d && is_asl(d->root) && !(s->flags & SNIPPET_FRAGMENT)) {
+		struct diag_list model = DIAG_LIST_INIT;
+		struct asl_machine *m = asl_build(d->root, d, &model);
+		asl_free(m);
+		for (size_t i = 0; i < model.nr; i++) /* positions: doc -> page */
+			diag_add(&errs, snippet_pos(s, model.items[i].pos.line,
+						    model.items[i].pos.col),
+				 model.items[i].severity, model.items[i].rule, "%s",
+				 model.items[i].message);
+		diag_list_release(&model);
+	}
+	struct buf name = BUF_INIT;
+	buf_addf(&name, "%s block%s", s->lang, s->flags & SNIPPET_FRAGMENT ? " (fragment)" : "");
+	int failed = errs.errors > 0;
+	enum check_status st = failed ? CHECK_FAIL : CHECK_PASS;
+	const char *msg = failed ? "the block does not parse or model" : NULL;
+	if (s->flags & SNIPPET_FAIL) {
+		st = failed ? CHECK_PASS : CHECK_SKIP;
+		msg = failed ? NULL : "expected to fail, but only the validator can "
+				     "confirm it (pending: validate)";
+	}
+	struct check_case *k = check_add_(c->run, CHECK_SNIPPET, st, name.ptr,
+					  s->fence, msg ? "%s" : NULL, msg);
+	if (st == CHECK_FAIL)
+		k->diags = errs;
+	else
+		diag_list_release(&errs);
+	buf_release(&name);
+	doc_free(d);
+}
+
+static int is_shell_or_http(const char *lang)
+{
+	static const char *const langs[] = { "bash", "sh", "shell", "console", "zsh",
+					     "shell-session", "http", "" };
+	for (size_t i = 0; i < sizeof(langs) / sizeof(*langs); i++)
+		if (!strcmp(lang, langs[i]))
+			return 1;
+	return 0;
+}
+
+static void check_snippets(struct check_ctx *c, struct check_page *p)
+{
+	for (size_t i = 0; i < p->page.nr; i++) {
+		const struct snippet *s = &p->page.snippets[i];
+		enum doc_format f;
+		if (s->flags & SNIPPET_SKIP)
+			check_add_(c->run, CHECK_SNIPPET, CHECK_SKIP, s->lang[0] ? s->lang : "block",
+				   s->fence, "marked skip");
+		else if (s->flags & SNIPPET_OUTPUT)
+			continue; /* checked with the step before it */
+		else if (is_data_lang(s->lang, &f))
+			check_data_block(c, s, f);
+		else if (!is_shell_or_http(s->lang))
+			check_add_(c->run, CHECK_SNIPPET, CHECK_SKIP, s->lang, s->fence,
+				   "no checker for '%s' blocks", s->lang);
+	}
+}
+
+/* ---- links -------------------------------------------------------------- */
+
+static int is_external(const char *url)
+{
+	size_t n = strspn(url, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-");
+	return (n && url[n] == ':') || !strncmp(url, "//", 2);
+}
+
+/* Does 'fragment' name a heading of page 'rel', or a machine of step 'rel'? */
+static int anchor_exists(struct check_ctx *c, struct check_page *p,
+			 const char *rel, const char *fragment, struct pos pos)
+{
+	if (has_suffix(rel, ".md") && !strcmp(rel, p->rel))
+		return snippet_find_heading(&p->page, fragment) != NULL;
+	if (has_suffix(rel, ".md")) {
+		struct buf path = BUF_INIT;
+		check_path_(c, rel, &path);
+		struct snippet_page other;
+		struct diag_list ignore = DIAG_LIST_INIT;
+		snippet_page_load(&other, path.ptr, &ignore);
+		int ok = snippet_find_heading(&other, fragment) != NULL;
+		snippet_page_release(&other);
+		diag_list_release(&ignore);
+		buf_release(&path);
+		return ok;
+	}
+	if (is_step_file(rel)) {
+		struct loaded_file *lf = check_saved_step_(c, rel, pos);
+		return !lf || loader_find(lf, fragment) != NULL;
+	}
+	return 1; /* other files have no anchors we can check */
+}
+
+static void check_link(struct check_ctx *c, struct check_page *p,
+		       const struct snippet_link *l)
+{
+	const char *kind = l->image ? "image" : "link";
+	struct buf name = BUF_INIT, rel = BUF_INIT, path = BUF_INIT;
+	buf_addf(&name, "%s %s", kind, l->url);
+	const char *hash = strchr(l->url, '#');
+	if (check_resolve_(p->dir, l->url[0] == '#' ? p->rel : l->url, &rel) ||
+	    (l->url[0] == '#' && check_resolve_("", p->rel, &rel))) {
+		check_add_(c->run, CHECK_LINK, CHECK_FAIL, name.ptr, l->pos,
+			   "%s '%s' leaves the course folder", kind, l->url);
+		goto out;
+	}
+	check_path_(c, rel.ptr, &path);
+	if (!is_file(path.ptr)) {
+		check_add_(c->run, CHECK_LINK, CHECK_FAIL, name.ptr, l->pos,
+			   "%s target '%s' does not exist", kind, rel.ptr);
+		goto out;
+	}
+	if (is_step_file(rel.ptr))
+		check_saved_step_(c, rel.ptr, l->pos);
+	if (hash && hash[1] && !anchor_exists(c, p, rel.ptr, hash + 1, l->pos)) {
+		check_add_(c->run, CHECK_LINK, CHECK_FAIL, name.ptr, l->pos,
+			   "no %s '%s' in '%s'", is_step_file(rel.ptr) ? "state machine" : "anchor",
+			   hash + 1, rel.ptr);
+		goto out;
+	}
+	check_add_(c->run, CHECK_LINK, CHECK_PASS, name.ptr, l->pos, NULL);
+out:
+	buf_release(&name);
+	buf_release(&rel);
+	buf_release(&path);
+}
+
+static void check_links(struct check_ctx *c, struct check_page *p)
+{
+	for (size_t i = 0; i < p->page.nr_links; i++)
+		if (!is_external(p->page.links[i].url) && p->page.links[i].url[0])
+			check_link(c, p, &p->page.links[i]);
+}
+
+/* ---- --update ----------------------------------------------------------- */
+
+static int edit_cmp(const void *a, const void *b)
+{
+	const struct check_edit *x = a, *y = b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Writes the page with its edits applied; the rest stays byte for byte. */
+static void apply_edits(struct check_ctx *c, struct check_page *p)
+{
+	if (!p->nr_edits)
+		return;
+	qsort(p->edits, p->nr_edits, sizeof(*p->edits), edit_cmp);
+	struct buf out = BUF_INIT;
+	size_t at = 0;
+	for (size_t i = 0; i < p->nr_edits; i++) {
+		buf_add(&out, p->page.text.ptr + at, p->edits[i].start - at);
+		buf_adds(&out, p->edits[i].text);
+		at = p->edits[i].end;
+	}
+	buf_add(&out, p->page.text.ptr + at, p->page.text.len - at);
+	if (fileio_write_atomic(p->page.path, out.ptr, out.len))
+		check_add_(c->run, CHECK_SNIPPET, CHECK_FAIL, "--update",
+			   (struct pos){ p->page.path, 0, 0 }, "cannot write the page");
+	else
+		c->run->updated += p->nr_edits;
+	buf_release(&out);
+}
+
+/* ---- pages -------------------------------------------------------------- */
+
+static void check_page(struct check_ctx *c, const char *rel)
+{
+	struct check_page p;
+	memset(&p, 0, sizeof(p));
+	p.rel = rel;
+	const char *slash = strrchr(rel, '/');
+	p.dir = xstrndup(rel, slash ? (size_t)(slash - rel) : 0);
+	struct buf path = BUF_INIT;
+	check_path_(c, rel, &path);
+	struct diag_list errs = DIAG_LIST_INIT;
+	if (snippet_page_load(&p.page, path.ptr, &errs)) {
+		struct check_case *k = check_add_(c->run, CHECK_SNIPPET, CHECK_FAIL, "page",
+						  (struct pos){ path.ptr, 0, 0 },
+						  "%s", errs.items[0].message);
+		(void)k;
+	}
+	for (size_t i = 0; i < errs.nr; i++)
+		if (errs.items[i].severity != SEV_ERROR)
+			diag_add(&c->run->notes, errs.items[i].pos, errs.items[i].severity,
+				 errs.items[i].rule, "%s", errs.items[i].message);
+	diag_list_release(&errs);
+	check_snippets(c, &p);
+	check_links(c, &p);
+	check_exec_page_(c, &p);
+	if (c->opt->update)
+		apply_edits(c, &p);
+	for (size_t i = 0; i < p.nr_edits; i++)
+		free(p.edits[i].text);
+	free(p.edits);
+	steps_release(&p.steps);
+	snippet_page_release(&p.page);
+	free(p.dir);
+	buf_release(&path);
+}
+
+static void add_page(struct strmap *pages, const char *rel)
+{
+	if (pages->nr < CHECK_MAX_PAGES && !strmap_get(pages, rel, strlen(rel)))
+		strmap_put(pages, rel, strlen(rel), (void *)1);
+}
+
+/* Pages in SUMMARY.md order (README.md first when it lists it). */
+static int summary_pages(struct check_ctx *c, struct strmap *pages)
+{
+	struct buf path = BUF_INIT, rel = BUF_INIT, full = BUF_INIT;
+	check_path_(c, "SUMMARY.md", &path);
+	if (!is_file(path.ptr)) {
+		buf_release(&path);
+		return -1;
+	}
+	struct snippet_page sp;
+	struct diag_list ignore = DIAG_LIST_INIT;
+	snippet_page_load(&sp, path.ptr, &ignore);
+	for (size_t i = 0; i < sp.nr_links; i++) {
+		const char *url = sp.links[i].url;
+		if (is_external(url) || check_resolve_("", url, &rel) ||
+		    !has_suffix(rel.ptr, ".md"))
+			continue;
+		check_path_(c, rel.ptr, &full);
+		if (is_file(full.ptr))
+			add_page(pages, rel.ptr);
+		else
+			check_add_(c->run, CHECK_LINK, CHECK_FAIL, url, sp.links[i].pos,
+				   "SUMMARY.md lists '%s', which does not exist", rel.ptr);
+	}
+	snippet_page_release(&sp);
+	diag_list_release(&ignore);
+	buf_release(&path);
+	buf_release(&rel);
+	buf_release(&full);
+	return 0;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every *.md under dir (course-relative), sorted, README.md first. */
+static void walk_pages(struct check_ctx *c, const char *dir, struct strmap *pages,
+		       int depth)
+{
+	struct buf path = BUF_INIT;
+	check_path_(c, dir, &path);
+	DIR *d = depth < 16 ? opendir(path.ptr) : NULL;
+	char **names = NULL;
+	size_t n = 0, alloc = 0;
+	for (struct dirent *e; d && (e = readdir(d)) && n < CHECK_MAX_PAGES;) {
+		if (e->d_name[0] == '.' || !strcmp(e->d_name, "node_modules"))
+			continue;
+		ARRAY_GROW(names, n + 1, alloc);
+		names[n++] = xstrdup(e->d_name);
+	}
+	if (d)
+		closedir(d);
+	qsort(names, n, sizeof(*names), name_cmp);
+	for (int pass = 0; pass < 3; pass++)
+		for (size_t i = 0; i < n; i++) {
+			struct buf rel = BUF_INIT, full = BUF_INIT;
+			buf_addf(&rel, "%s%s%s", dir, dir[0] ? "/" : "", names[i]);
+			check_path_(c, rel.ptr, &full);
+			int readme = !strcmp(names[i], "README.md");
+			if (pass == 0 && readme)
+				add_page(pages, rel.ptr);
+			else if (pass == 1 && !readme && has_suffix(names[i], ".md") && is_file(full.ptr))
+				add_page(pages, rel.ptr);
+			else if (pass == 2 && !is_file(full.ptr))
+				walk_pages(c, rel.ptr, pages, depth + 1);
+			buf_release(&rel);
+			buf_release(&full);
+		}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	buf_release(&path);
+}
+
+static void load_config(struct check_ctx *c)
+{
+	struct buf path = BUF_INIT;
+	if (c->opt->config)
+		buf_adds(&path, c->opt->config);
+	else
+		check_path_(c, "stepbook.yml", &path);
+	if (!is_file(path.ptr) && !c->opt->config) {
+		buf_release(&path);
+		return;
+	}
+	struct diag_list errs = DIAG_LIST_INIT;
+	c->config = doc_new(path.ptr);
+	if (doc_load(c->config, &errs)) {
+		struct check_case *k = check_add_(c->run, CHECK_SNIPPET, CHECK_FAIL, "configuration",
+						  (struct pos){ path.ptr, 0, 0 },
+						  "the configuration does not load");
+		k->diags = errs;
+	} else {
+		diag_list_release(&errs);
+	}
+	buf_release(&path);
+}
+
+static const char *config_str(const struct check_ctx *c, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(c->config ? c->config->root : NULL, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static void ctx_release(struct check_ctx *c)
+{
+	account_free(c->account);
+	for (size_t i = 0; i < c->nr_files; i++) {
+		loader_release(c->files[i]);
+		free(c->files[i]);
+	}
+	free(c->files);
+	for (size_t i = 0; i < c->env.nr; i++)
+		free(c->env.entries[i].value);
+	for (size_t i = 0; i < c->aliases.nr; i++)
+		free(c->aliases.entries[i].value);
+	strmap_release(&c->loaded);
+	strmap_release(&c->env);
+	strmap_release(&c->aliases);
+	doc_free(c->config);
+}
+
+int check_course(struct check_run *run, const struct check_options *opt)
+{
+	struct check_ctx c;
+	memset(&c, 0, sizeof(c));
+	c.opt = opt;
+	c.run = run;
+	strmap_init(&c.loaded);
+	strmap_init(&c.env);
+	strmap_init(&c.aliases);
+	load_config(&c);
+	const cJSON *cfg = c.config ? c.config->root : NULL;
+	struct account_options ao = {
+		config_str(&c, "region"), config_str(&c, "account"),
+		1704067200000LL, 42,
+		cJSON_GetObjectItemCaseSensitive(cfg, "mocks"),
+		cJSON_GetObjectItemCaseSensitive(cfg, "api_keys"),
+	};
+	c.account = account_new(&ao);
+	struct strmap pages = STRMAP_INIT;
+	strmap_init(&pages);
+	if (summary_pages(&c, &pages))
+		walk_pages(&c, "", &pages, 0);
+	for (size_t i = 0; i < pages.nr; i++)
+		check_page(&c, pages.entries[i].key);
+	strmap_release(&pages);
+	ctx_release(&c);
+	for (size_t i = 0; i < run->nr; i++) {
+		enum check_status s = run->cases[i].status;
+		run->passed += s == CHECK_PASS;
+		run->failed += s == CHECK_FAIL;
+		run->skipped += s == CHECK_SKIP;
+	}
+	return run->failed ? 1 : 0;
+}
