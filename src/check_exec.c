@@ -55,9 +55,12 @@ static const struct snippet *output_after(const struct snippet_page *p, size_t i
 static void collect_steps(struct check_ctx *c, struct check_page *p)
 {
 	int annotated = page_is_annotated(&p->page);
+	const struct snippet *consumed = NULL;
 	for (size_t i = 0; i < p->page.nr; i++) {
 		const struct snippet *s = &p->page.snippets[i];
 		size_t first = p->steps.nr;
+		if (s == consumed)
+			continue; /* the recorded output of the block before */
 		struct diag_list errs = DIAG_LIST_INIT;
 		steps_parse(&p->steps, s, i, &errs);
 		if (errs.errors && p->steps.nr == first) {
@@ -82,6 +85,7 @@ static void collect_steps(struct check_ctx *c, struct check_page *p)
 		for (size_t k = p->steps.nr; out && k-- > first;)
 			if (has_result(p->steps.items[k].kind)) {
 				p->steps.items[k].output = out;
+				consumed = out;
 				break;
 			}
 		if (out && out->flags & SNIPPET_OUTPUT && p->steps.nr == first)
@@ -508,6 +512,27 @@ static void run_request(struct run_step *r)
 	account_response_release(&rs);
 }
 
+/* One skipped case for a run of lines of one block that are not steps
+ * (a tool's output, setup commands): named by their first words. */
+static void skip_non_steps(struct check_ctx *c, struct check_page *p, size_t i)
+{
+	const struct step *st = &p->steps.items[i];
+	if (i && p->steps.items[i - 1].kind == STEP_NONE &&
+	    p->steps.items[i - 1].snippet == st->snippet)
+		return; /* counted with the first of the run */
+	struct buf why = BUF_INIT;
+	size_t n = 0;
+	for (size_t j = i; j < p->steps.nr && p->steps.items[j].kind == STEP_NONE &&
+			   p->steps.items[j].snippet == st->snippet; j++, n++)
+		if (n < 3)
+			buf_addf(&why, "%s%s", n ? "; " : "", p->steps.items[j].reason);
+	if (n > 3)
+		buf_addf(&why, "; and %zu more line%s", n - 3, n - 3 == 1 ? "" : "s");
+	check_add_(c->run, CHECK_STEP, CHECK_SKIP, n == 1 ? "command" : "commands",
+		   st->pos, "not a step: %s", why.ptr);
+	buf_release(&why);
+}
+
 static void run_step(struct check_ctx *c, struct check_page *p, size_t i)
 {
 	struct step *st = &p->steps.items[i];
@@ -520,8 +545,15 @@ static void run_step(struct check_ctx *c, struct check_page *p, size_t i)
 		buf_addf(&name, " %s %s", st->arg[ARG_METHOD] ? st->arg[ARG_METHOD] : "",
 			 st->arg[ARG_TARGET] ? st->arg[ARG_TARGET] : "");
 	if (st->kind == STEP_NONE) {
-		check_add_(c->run, CHECK_STEP, CHECK_SKIP, name.ptr, st->pos, "not a step: %s",
-			   st->reason);
+		skip_non_steps(c, p, i);
+		buf_release(&name);
+		return;
+	}
+	const char *host = header(st, "host");
+	if (st->kind == STEP_HTTP && host && !strstr(host, "execute-api") &&
+	    strncmp(host, "localhost", 9)) {
+		check_add_(c->run, CHECK_STEP, CHECK_SKIP, name.ptr, st->pos,
+			   "not a request to the course's API (host '%s')", host);
 		buf_release(&name);
 		return;
 	}

@@ -434,6 +434,13 @@ static void parse_curl(struct step *st, const struct snippet *s,
 		} else if (o[0] != '-') {
 			set_arg(st, s, ARG_TARGET, url_path(o), &w[i],
 				(size_t)(url_path(o) - o));
+			const char *host = strstr(o, "://");
+			if (host) { /* curl sends the URL's host as Host */
+				struct buf h = BUF_INIT;
+				buf_addf(&h, "Host: %.*s", (int)(url_path(o) - host - 3), host + 3);
+				add_header(st, h.ptr, h.len);
+				buf_release(&h);
+			}
 		}
 	}
 	if (!st->arg[ARG_METHOD])

@@ -149,9 +149,9 @@ START_TEST(export_and_curl)
 	ck_steps("```bash\ncurl -X POST -H 'X-API-Key: k1' -d '{\"a\":2}' "
 		 "https://h.example.com/dev/action/start\n```\n",
 		 "2:1 http input={\"a\":2} method=POST target=/dev/action/start "
-		 "[X-API-Key: k1] json={\"a\":2}\n");
+		 "[X-API-Key: k1] [Host: h.example.com] json={\"a\":2}\n");
 	ck_steps("```bash\ncurl https://h/dev/hello\n```\n",
-		 "2:1 http method=GET target=/dev/hello\n");
+		 "2:1 http method=GET target=/dev/hello [Host: h]\n");
 }
 END_TEST
 
