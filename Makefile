@@ -77,8 +77,8 @@ LIB_OBJS += exec_task.o
 
 # check: the CI gate (account.o is in the run layer; check is its only user)
 LIB_OBJS += account.o
-LIB_OBJS += check.o
-LIB_OBJS += check_exec.o
+LIB_OBJS += gate.o
+LIB_OBJS += gate_exec.o
 # (report_check.o is check's printer; it sits in the render layer)
 LIB_OBJS += report_check.o
 LIB_OBJS += jsoncmp.o

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "check.h"
+#include "gate.h"
 #include "cmd.h"
 #include "report.h"
 #include "banned.h"
@@ -30,7 +30,7 @@ static int usage(const char *why, const char *arg)
 
 int cmd_check(int argc, char **argv)
 {
-	struct check_options opt = { ".", NULL, 0 };
+	struct gate_options opt = { ".", NULL, 0 };
 	struct report_options ro = { REPORT_TEXT, 0, 0 };
 	int have_root = 0;
 	for (int i = 1; i < argc; i++) {
@@ -64,9 +64,9 @@ int cmd_check(int argc, char **argv)
 	while (n > 1 && root[n - 1] == '/')
 		root[--n] = '\0';
 	opt.root = root;
-	struct check_run run = CHECK_RUN_INIT;
-	int failed = check_course(&run, &opt);
+	struct gate_run run = GATE_RUN_INIT;
+	int failed = gate_course(&run, &opt);
 	report_check(stdout, &run, &ro);
-	check_run_release(&run);
+	gate_run_release(&run);
 	return failed ? EXIT_ERRORS : EXIT_OK;
 }

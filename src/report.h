@@ -13,7 +13,7 @@
 
 #include <stdio.h>
 
-#include "check.h"
+#include "gate.h"
 #include "diag.h"
 
 enum report_format { REPORT_TEXT, REPORT_JSON, REPORT_GITHUB, REPORT_JUNIT };
@@ -32,7 +32,7 @@ void report_print(FILE *out, const struct diag_list *l,
 
 /* Prints the cases of a check run; text ends with
  * "N passed, M failed, K skipped". */
-void report_check(FILE *out, const struct check_run *run,
+void report_check(FILE *out, const struct gate_run *run,
 		  const struct report_options *opt);
 
 #endif

@@ -23,14 +23,14 @@ static void print_diag_lines(FILE *out, const struct diag_list *l, const char *i
 	}
 }
 
-static void text_case(FILE *out, const struct check_case *k, int verbose)
+static void text_case(FILE *out, const struct gate_case *k, int verbose)
 {
-	if (k->status == CHECK_PASS && !verbose)
+	if (k->status == GATE_PASS && !verbose)
 		return;
-	if (k->status == CHECK_SKIP && !verbose)
+	if (k->status == GATE_SKIP && !verbose)
 		return;
-	const char *what = k->status == CHECK_FAIL ? "error" :
-			   k->status == CHECK_SKIP ? "skipped" : "ok";
+	const char *what = k->status == GATE_FAIL ? "error" :
+			   k->status == GATE_SKIP ? "skipped" : "ok";
 	fputs(k->file, out);
 	if (k->pos.line)
 		fprintf(out, ":%u:%u", k->pos.line, k->pos.col);
@@ -38,14 +38,14 @@ static void text_case(FILE *out, const struct check_case *k, int verbose)
 	if (k->message)
 		fprintf(out, ": %s", k->message);
 	fputc('\n', out);
-	if (k->status == CHECK_FAIL) {
+	if (k->status == GATE_FAIL) {
 		print_diag_lines(out, &k->diags, "  ");
 		if (k->diff)
 			fputs(k->diff, out);
 	}
 }
 
-static void print_text(FILE *out, const struct check_run *run, int verbose)
+static void print_text(FILE *out, const struct gate_run *run, int verbose)
 {
 	print_diag_lines(out, &run->notes, "");
 	for (size_t i = 0; i < run->nr; i++)
@@ -75,16 +75,16 @@ static cJSON *diags_json(const struct diag_list *l)
 	return arr;
 }
 
-static void print_json(FILE *out, const struct check_run *run)
+static void print_json(FILE *out, const struct gate_run *run)
 {
 	cJSON *root = cJSON_CreateObject();
 	cJSON *cases = cJSON_AddArrayToObject(root, "cases");
 	for (size_t i = 0; i < run->nr; i++) {
-		const struct check_case *k = &run->cases[i];
+		const struct gate_case *k = &run->cases[i];
 		cJSON *o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "kind", check_kind_name(k->kind));
+		cJSON_AddStringToObject(o, "kind", gate_kind_name(k->kind));
 		cJSON_AddStringToObject(o, "name", k->name);
-		cJSON_AddStringToObject(o, "status", check_status_name(k->status));
+		cJSON_AddStringToObject(o, "status", gate_status_name(k->status));
 		cJSON_AddStringToObject(o, "file", k->file);
 		cJSON_AddNumberToObject(o, "line", k->pos.line);
 		cJSON_AddNumberToObject(o, "column", k->pos.col);
@@ -124,11 +124,11 @@ static void gh_escape(FILE *out, const char *s, int property)
 	}
 }
 
-static void print_github(FILE *out, const struct check_run *run)
+static void print_github(FILE *out, const struct gate_run *run)
 {
 	for (size_t i = 0; i < run->nr; i++) {
-		const struct check_case *k = &run->cases[i];
-		if (k->status != CHECK_FAIL)
+		const struct gate_case *k = &run->cases[i];
+		if (k->status != GATE_FAIL)
 			continue;
 		fputs("::error file=", out);
 		gh_escape(out, k->file, 1);
@@ -174,7 +174,7 @@ static void xml_escape(FILE *out, const char *s)
 	}
 }
 
-static void junit_case(FILE *out, const struct check_case *k)
+static void junit_case(FILE *out, const struct gate_case *k)
 {
 	fputs("    <testcase classname=\"", out);
 	xml_escape(out, k->file);
@@ -183,14 +183,14 @@ static void junit_case(FILE *out, const struct check_case *k)
 	fputs("\" file=\"", out);
 	xml_escape(out, k->file);
 	fprintf(out, "\" line=\"%u\"", k->pos.line);
-	if (k->status == CHECK_PASS) {
+	if (k->status == GATE_PASS) {
 		fputs("/>\n", out);
 		return;
 	}
 	fputs(">\n", out);
-	fputs(k->status == CHECK_SKIP ? "      <skipped message=\"" : "      <failure message=\"", out);
+	fputs(k->status == GATE_SKIP ? "      <skipped message=\"" : "      <failure message=\"", out);
 	xml_escape(out, k->message ? k->message : "");
-	if (k->status == CHECK_SKIP) {
+	if (k->status == GATE_SKIP) {
 		fputs("\"/>\n    </testcase>\n", out);
 		return;
 	}
@@ -206,7 +206,7 @@ static void junit_case(FILE *out, const struct check_case *k)
 	fputs("</failure>\n    </testcase>\n", out);
 }
 
-static void print_junit(FILE *out, const struct check_run *run)
+static void print_junit(FILE *out, const struct gate_run *run)
 {
 	struct strmap files = STRMAP_INIT;
 	strmap_init(&files);
@@ -221,8 +221,8 @@ static void print_junit(FILE *out, const struct check_run *run)
 		for (size_t i = 0; i < run->nr; i++)
 			if (!strcmp(run->cases[i].file, file)) {
 				n++;
-				failed += run->cases[i].status == CHECK_FAIL;
-				skipped += run->cases[i].status == CHECK_SKIP;
+				failed += run->cases[i].status == GATE_FAIL;
+				skipped += run->cases[i].status == GATE_SKIP;
 			}
 		fputs("  <testsuite name=\"", out);
 		xml_escape(out, file);
@@ -237,7 +237,7 @@ static void print_junit(FILE *out, const struct check_run *run)
 	strmap_release(&files);
 }
 
-void report_check(FILE *out, const struct check_run *run,
+void report_check(FILE *out, const struct gate_run *run,
 		  const struct report_options *opt)
 {
 	switch (opt->format) {

@@ -14,7 +14,7 @@ layer_of() { # module stem -> "rank name"
 	asl|jsonpath|intrinsic|payload|choice) echo "2 model" ;;
 	validate|suggest) echo "3 validate" ;;
 	exec|dataflow|retry|history|mock|handler|account|scenario) echo "3 run" ;;
-	check|links|jsoncmp) echo "4 check" ;;
+	check|gate|links|jsoncmp) echo "4 check" ;;
 	diagram|html|tmpl|highlight|stepdiff|search|site|report|serve) echo "5 render" ;;
 	cmd|main) echo "6 cli" ;;
 	*) echo "" ;;

@@ -1,5 +1,5 @@
-/* check_exec.c - runs a page's commands in the simulated account and holds
- * each result against the recorded output after it (see check.h).
+/* gate_exec.c - runs a page's commands in the simulated account and holds
+ * each result against the recorded output after it (see gate.h).
  * Literal values in a page are illustrative: an ARN or token that a
  * recorded output showed earlier stands for the one the simulation made
  * (the aliases map), `export token=...` binds the task token issued last. */
@@ -8,7 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "check_impl.h"
+#include "gate_impl.h"
 #include "fileio.h"
 #include "jsoncmp.h"
 #include "xalloc.h"
@@ -52,7 +52,7 @@ static const struct snippet *output_after(const struct snippet_page *p, size_t i
 	return n;
 }
 
-static void collect_steps(struct check_ctx *c, struct check_page *p)
+static void collect_steps(struct gate_ctx *c, struct gate_page *p)
 {
 	int annotated = page_is_annotated(&p->page);
 	const struct snippet *consumed = NULL;
@@ -64,7 +64,7 @@ static void collect_steps(struct check_ctx *c, struct check_page *p)
 		struct diag_list errs = DIAG_LIST_INIT;
 		steps_parse(&p->steps, s, i, &errs);
 		if (errs.errors && p->steps.nr == first) {
-			struct check_case *k = check_add_(c->run, CHECK_STEP, CHECK_FAIL,
+			struct gate_case *k = gate_add_(c->run, GATE_STEP, GATE_FAIL,
 							  "command", errs.items[0].pos, "%s",
 							  errs.items[0].message);
 			k->diags = errs;
@@ -89,7 +89,7 @@ static void collect_steps(struct check_ctx *c, struct check_page *p)
 				break;
 			}
 		if (out && out->flags & SNIPPET_OUTPUT && p->steps.nr == first)
-			check_add_(c->run, CHECK_STEP, CHECK_FAIL, "recorded output", out->fence,
+			gate_add_(c->run, GATE_STEP, GATE_FAIL, "recorded output", out->fence,
 				   "a recorded output must follow the block of a command");
 	}
 }
@@ -98,7 +98,7 @@ static void collect_steps(struct check_ctx *c, struct check_page *p)
 
 /* $VAR and ${VAR} replaced from the exported variables.  Returns owned, or
  * NULL with the unknown name in *missing (static storage). */
-static char *expand(struct check_ctx *c, const char *s, const char **missing)
+static char *expand(struct gate_ctx *c, const char *s, const char **missing)
 {
 	static char name[128];
 	struct buf b = BUF_INIT;
@@ -128,14 +128,14 @@ static char *expand(struct check_ctx *c, const char *s, const char **missing)
 	return buf_detach(&b, NULL);
 }
 
-static const char *alias(struct check_ctx *c, const char *v)
+static const char *alias(struct gate_ctx *c, const char *v)
 {
 	const char *a = v ? strmap_get(&c->aliases, v, strlen(v)) : NULL;
 	return a ? a : v;
 }
 
 /* Replaces aliased strings inside a JSON value (an HTTP body). */
-static void alias_json(struct check_ctx *c, cJSON *v)
+static void alias_json(struct gate_ctx *c, cJSON *v)
 {
 	for (cJSON *k = v ? v->child : NULL; k; k = k->next) {
 		if (cJSON_IsString(k) && alias(c, k->valuestring) != k->valuestring)
@@ -145,7 +145,7 @@ static void alias_json(struct check_ctx *c, cJSON *v)
 }
 
 /* Remembers which recorded volatile value stands for which actual one. */
-static void learn(struct check_ctx *c, const cJSON *e, const cJSON *a)
+static void learn(struct gate_ctx *c, const cJSON *e, const cJSON *a)
 {
 	if (cJSON_IsString(e) && cJSON_IsString(a)) {
 		if (strcmp(e->valuestring, a->valuestring) &&
@@ -168,18 +168,18 @@ static void learn(struct check_ctx *c, const cJSON *e, const cJSON *a)
 /* ---- one step ----------------------------------------------------------- */
 
 struct run_step {
-	struct check_ctx *c;
-	struct check_page *p;
+	struct gate_ctx *c;
+	struct gate_page *p;
 	struct step *st;
 	size_t index;
-	struct check_case *k;
+	struct gate_case *k;
 	char *args[ARG_COUNT]; /* expanded */
 	cJSON *input;          /* owned, aliased */
 };
 
 static void case_fail(struct run_step *r, struct pos pos, const char *fmt, const char *a)
 {
-	r->k->status = CHECK_FAIL;
+	r->k->status = GATE_FAIL;
 	free(r->k->message);
 	struct buf m = BUF_INIT;
 	buf_addf(&m, fmt, a ? a : "");
@@ -227,10 +227,10 @@ static int read_input_file(struct run_step *r)
 	struct buf rel = BUF_INIT, path = BUF_INIT, text = BUF_INIT;
 	const char *why = NULL;
 	int rc = -1;
-	if (check_resolve_(r->p->dir, r->args[ARG_PATH], &rel))
+	if (gate_resolve_(r->p->dir, r->args[ARG_PATH], &rel))
 		why = "leaves the course folder";
 	else {
-		check_path_(r->c, rel.ptr, &path);
+		gate_path_(r->c, rel.ptr, &path);
 		if (!fileio_read(path.ptr, &text, &why)) {
 			r->input = cJSON_ParseWithLength(text.ptr, text.len);
 			why = r->input ? NULL : "is not JSON";
@@ -269,10 +269,10 @@ static int deploy(struct run_step *r)
 	}
 	struct buf rel = BUF_INIT;
 	int rc = -1;
-	if (check_resolve_(r->p->dir, url, &rel))
+	if (gate_resolve_(r->p->dir, url, &rel))
 		case_fail(r, (struct pos){ 0 }, "the saved step '%s' leaves the course folder", url);
 	else {
-		struct loaded_file *lf = check_saved_step_(r->c, rel.ptr, r->st->pos);
+		struct loaded_file *lf = gate_saved_step_(r->c, rel.ptr, r->st->pos);
 		if (!lf)
 			case_fail(r, (struct pos){ 0 }, "the saved step '%s' does not load", rel.ptr);
 		else if (account_deploy(r->c->account, lf, &r->k->diags))
@@ -315,7 +315,7 @@ static const char *action_name(enum step_kind k)
 
 /* The callbacks the page sends after step i, before the next start or
  * deploy, as the interpreter's scenario (one second per request). */
-static cJSON *scenario_after(const struct check_page *p, size_t i)
+static cJSON *scenario_after(const struct gate_page *p, size_t i)
 {
 	cJSON *sc = cJSON_CreateArray();
 	unsigned at = 0;
@@ -404,10 +404,10 @@ static void call(struct run_step *r, struct account_response *rs)
 
 /* ---- recorded outputs --------------------------------------------------- */
 
-static void add_edit(struct check_page *p, const struct snippet *s, const char *text)
+static void add_edit(struct gate_page *p, const struct snippet *s, const char *text)
 {
 	ARRAY_GROW(p->edits, p->nr_edits + 1, p->alloc_edits);
-	struct check_edit *e = &p->edits[p->nr_edits++];
+	struct gate_edit *e = &p->edits[p->nr_edits++];
 	struct buf b = BUF_INIT;
 	for (const char *l = text; *l;) {
 		size_t n = strcspn(l, "\n");
@@ -514,7 +514,7 @@ static void run_request(struct run_step *r)
 
 /* One skipped case for a run of lines of one block that are not steps
  * (a tool's output, setup commands): named by their first words. */
-static void skip_non_steps(struct check_ctx *c, struct check_page *p, size_t i)
+static void skip_non_steps(struct gate_ctx *c, struct gate_page *p, size_t i)
 {
 	const struct step *st = &p->steps.items[i];
 	if (i && p->steps.items[i - 1].kind == STEP_NONE &&
@@ -528,12 +528,12 @@ static void skip_non_steps(struct check_ctx *c, struct check_page *p, size_t i)
 			buf_addf(&why, "%s%s", n ? "; " : "", p->steps.items[j].reason);
 	if (n > 3)
 		buf_addf(&why, "; and %zu more line%s", n - 3, n - 3 == 1 ? "" : "s");
-	check_add_(c->run, CHECK_STEP, CHECK_SKIP, n == 1 ? "command" : "commands",
+	gate_add_(c->run, GATE_STEP, GATE_SKIP, n == 1 ? "command" : "commands",
 		   st->pos, "not a step: %s", why.ptr);
 	buf_release(&why);
 }
 
-static void run_step(struct check_ctx *c, struct check_page *p, size_t i)
+static void run_step(struct gate_ctx *c, struct gate_page *p, size_t i)
 {
 	struct step *st = &p->steps.items[i];
 	struct run_step r = { c, p, st, i, NULL, { NULL }, NULL };
@@ -552,12 +552,12 @@ static void run_step(struct check_ctx *c, struct check_page *p, size_t i)
 	const char *host = header(st, "host");
 	if (st->kind == STEP_HTTP && host && !strstr(host, "execute-api") &&
 	    strncmp(host, "localhost", 9)) {
-		check_add_(c->run, CHECK_STEP, CHECK_SKIP, name.ptr, st->pos,
+		gate_add_(c->run, GATE_STEP, GATE_SKIP, name.ptr, st->pos,
 			   "not a request to the course's API (host '%s')", host);
 		buf_release(&name);
 		return;
 	}
-	r.k = check_add_(c->run, CHECK_STEP, CHECK_PASS, name.ptr, st->pos, NULL);
+	r.k = gate_add_(c->run, GATE_STEP, GATE_PASS, name.ptr, st->pos, NULL);
 	buf_release(&name);
 	if (st->reason) /* a bad argument found while parsing */
 		case_fail(&r, (struct pos){ 0 }, "%s", st->reason);
@@ -574,7 +574,7 @@ static void run_step(struct check_ctx *c, struct check_page *p, size_t i)
 	cJSON_Delete(r.input);
 }
 
-void check_exec_page_(struct check_ctx *c, struct check_page *p)
+void gate_exec_page_(struct gate_ctx *c, struct gate_page *p)
 {
 	collect_steps(c, p);
 	for (size_t i = 0; i < p->steps.nr; i++)

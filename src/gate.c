@@ -1,6 +1,6 @@
-/* check.c - the course walk, snippets, links and saved steps (see check.h);
- * running the commands is check_exec.c. */
-#include "check.h"
+/* gate.c - the course walk, snippets, links and saved steps (see gate.h);
+ * running the commands is gate_exec.c. */
+#include "gate.h"
 
 #include <dirent.h>
 #include <stdarg.h>
@@ -10,19 +10,19 @@
 #include <sys/stat.h>
 
 #include "asl.h"
-#include "check_impl.h"
+#include "gate_impl.h"
 #include "fileio.h"
 #include "xalloc.h"
 #include "banned.h"
 
 /* ---- cases -------------------------------------------------------------- */
 
-struct check_case *check_add_(struct check_run *run, enum check_kind kind,
-			      enum check_status status, const char *name,
+struct gate_case *gate_add_(struct gate_run *run, enum gate_kind kind,
+			      enum gate_status status, const char *name,
 			      struct pos pos, const char *fmt, ...)
 {
 	ARRAY_GROW(run->cases, run->nr + 1, run->alloc);
-	struct check_case *k = &run->cases[run->nr++];
+	struct gate_case *k = &run->cases[run->nr++];
 	memset(k, 0, sizeof(*k));
 	k->kind = kind;
 	k->status = status;
@@ -41,10 +41,10 @@ struct check_case *check_add_(struct check_run *run, enum check_kind kind,
 	return k;
 }
 
-void check_run_release(struct check_run *run)
+void gate_run_release(struct gate_run *run)
 {
 	for (size_t i = 0; i < run->nr; i++) {
-		struct check_case *k = &run->cases[i];
+		struct gate_case *k = &run->cases[i];
 		free(k->name);
 		free(k->file);
 		free(k->message);
@@ -56,13 +56,13 @@ void check_run_release(struct check_run *run)
 	memset(run, 0, sizeof(*run));
 }
 
-const char *check_status_name(enum check_status s)
+const char *gate_status_name(enum gate_status s)
 {
 	static const char *const names[] = { "passed", "failed", "skipped" };
 	return names[s];
 }
 
-const char *check_kind_name(enum check_kind k)
+const char *gate_kind_name(enum gate_kind k)
 {
 	static const char *const names[] = { "snippet", "link", "saved-step", "step" };
 	return names[k];
@@ -70,7 +70,7 @@ const char *check_kind_name(enum check_kind k)
 
 /* ---- paths -------------------------------------------------------------- */
 
-int check_resolve_(const char *dir, const char *url, struct buf *out)
+int gate_resolve_(const char *dir, const char *url, struct buf *out)
 {
 	struct buf in = BUF_INIT;
 	size_t n = strcspn(url, "#?");
@@ -104,7 +104,7 @@ int check_resolve_(const char *dir, const char *url, struct buf *out)
 	return rc;
 }
 
-void check_path_(const struct check_ctx *c, const char *rel, struct buf *out)
+void gate_path_(const struct gate_ctx *c, const char *rel, struct buf *out)
 {
 	buf_reset(out);
 	buf_addf(out, "%s%s%s", c->opt->root, rel[0] ? "/" : "", rel);
@@ -130,7 +130,7 @@ static int is_step_file(const char *rel)
 
 /* ---- saved steps -------------------------------------------------------- */
 
-struct loaded_file *check_saved_step_(struct check_ctx *c, const char *rel,
+struct loaded_file *gate_saved_step_(struct gate_ctx *c, const char *rel,
 				      struct pos pos)
 {
 	long at = strmap_index(&c->loaded, rel, strlen(rel));
@@ -138,7 +138,7 @@ struct loaded_file *check_saved_step_(struct check_ctx *c, const char *rel,
 		return c->loaded.entries[at].value;
 	struct loaded_file *lf = xcalloc(1, sizeof(*lf));
 	struct buf path = BUF_INIT;
-	check_path_(c, rel, &path);
+	gate_path_(c, rel, &path);
 	struct diag_list diags = DIAG_LIST_INIT;
 	struct loader_options lo = { NULL, NULL, NULL };
 	const cJSON *cfg = c->config ? c->config->root : NULL;
@@ -152,8 +152,8 @@ struct loaded_file *check_saved_step_(struct check_ctx *c, const char *rel,
 		diag_list_release(&diags);
 		rc = 0;
 	}
-	struct check_case *k = check_add_(c->run, CHECK_SAVED_STEP,
-					  rc ? CHECK_FAIL : CHECK_PASS, rel,
+	struct gate_case *k = gate_add_(c->run, GATE_SAVED_STEP,
+					  rc ? GATE_FAIL : GATE_PASS, rel,
 					  (struct pos){ path.ptr, 0, 0 },
 					  rc ? "the saved step does not load" : NULL);
 	(void)pos;
@@ -212,7 +212,7 @@ static int is_asl(const cJSON *v)
 }
 
 /* A json/yaml block: it parses; a whole ASL definition also models. */
-static void check_data_block(struct check_ctx *c, const struct snippet *s,
+static void check_data_block(struct gate_ctx *c, const struct snippet *s,
 			     enum doc_format f)
 {
 	struct diag_list errs = DIAG_LIST_INIT;
@@ -231,16 +231,16 @@ static void check_data_block(struct check_ctx *c, const struct snippet *s,
 	struct buf name = BUF_INIT;
 	buf_addf(&name, "%s block%s", s->lang, s->flags & SNIPPET_FRAGMENT ? " (fragment)" : "");
 	int failed = errs.errors > 0;
-	enum check_status st = failed ? CHECK_FAIL : CHECK_PASS;
+	enum gate_status st = failed ? GATE_FAIL : GATE_PASS;
 	const char *msg = failed ? "the block does not parse or model" : NULL;
 	if (s->flags & SNIPPET_FAIL) {
-		st = failed ? CHECK_PASS : CHECK_SKIP;
+		st = failed ? GATE_PASS : GATE_SKIP;
 		msg = failed ? NULL : "expected to fail, but only the validator can "
 				     "confirm it (pending: validate)";
 	}
-	struct check_case *k = check_add_(c->run, CHECK_SNIPPET, st, name.ptr,
+	struct gate_case *k = gate_add_(c->run, GATE_SNIPPET, st, name.ptr,
 					  s->fence, msg ? "%s" : NULL, msg);
-	if (st == CHECK_FAIL)
+	if (st == GATE_FAIL)
 		k->diags = errs;
 	else
 		diag_list_release(&errs);
@@ -258,20 +258,20 @@ static int is_shell_or_http(const char *lang)
 	return 0;
 }
 
-static void check_snippets(struct check_ctx *c, struct check_page *p)
+static void check_snippets(struct gate_ctx *c, struct gate_page *p)
 {
 	for (size_t i = 0; i < p->page.nr; i++) {
 		const struct snippet *s = &p->page.snippets[i];
 		enum doc_format f;
 		if (s->flags & SNIPPET_SKIP)
-			check_add_(c->run, CHECK_SNIPPET, CHECK_SKIP, s->lang[0] ? s->lang : "block",
+			gate_add_(c->run, GATE_SNIPPET, GATE_SKIP, s->lang[0] ? s->lang : "block",
 				   s->fence, "marked skip");
 		else if (s->flags & SNIPPET_OUTPUT)
 			continue; /* checked with the step before it */
 		else if (is_data_lang(s->lang, &f))
 			check_data_block(c, s, f);
 		else if (!is_shell_or_http(s->lang))
-			check_add_(c->run, CHECK_SNIPPET, CHECK_SKIP, s->lang, s->fence,
+			gate_add_(c->run, GATE_SNIPPET, GATE_SKIP, s->lang, s->fence,
 				   "no checker for '%s' blocks", s->lang);
 	}
 }
@@ -285,14 +285,14 @@ static int is_external(const char *url)
 }
 
 /* Does 'fragment' name a heading of page 'rel', or a machine of step 'rel'? */
-static int anchor_exists(struct check_ctx *c, struct check_page *p,
+static int anchor_exists(struct gate_ctx *c, struct gate_page *p,
 			 const char *rel, const char *fragment, struct pos pos)
 {
 	if (has_suffix(rel, ".md") && !strcmp(rel, p->rel))
 		return snippet_find_heading(&p->page, fragment) != NULL;
 	if (has_suffix(rel, ".md")) {
 		struct buf path = BUF_INIT;
-		check_path_(c, rel, &path);
+		gate_path_(c, rel, &path);
 		struct snippet_page other;
 		struct diag_list ignore = DIAG_LIST_INIT;
 		snippet_page_load(&other, path.ptr, &ignore);
@@ -303,47 +303,47 @@ static int anchor_exists(struct check_ctx *c, struct check_page *p,
 		return ok;
 	}
 	if (is_step_file(rel)) {
-		struct loaded_file *lf = check_saved_step_(c, rel, pos);
+		struct loaded_file *lf = gate_saved_step_(c, rel, pos);
 		return !lf || loader_find(lf, fragment) != NULL;
 	}
 	return 1; /* other files have no anchors we can check */
 }
 
-static void check_link(struct check_ctx *c, struct check_page *p,
+static void check_link(struct gate_ctx *c, struct gate_page *p,
 		       const struct snippet_link *l)
 {
 	const char *kind = l->image ? "image" : "link";
 	struct buf name = BUF_INIT, rel = BUF_INIT, path = BUF_INIT;
 	buf_addf(&name, "%s %s", kind, l->url);
 	const char *hash = strchr(l->url, '#');
-	if (check_resolve_(p->dir, l->url[0] == '#' ? p->rel : l->url, &rel) ||
-	    (l->url[0] == '#' && check_resolve_("", p->rel, &rel))) {
-		check_add_(c->run, CHECK_LINK, CHECK_FAIL, name.ptr, l->pos,
+	if (gate_resolve_(p->dir, l->url[0] == '#' ? p->rel : l->url, &rel) ||
+	    (l->url[0] == '#' && gate_resolve_("", p->rel, &rel))) {
+		gate_add_(c->run, GATE_LINK, GATE_FAIL, name.ptr, l->pos,
 			   "%s '%s' leaves the course folder", kind, l->url);
 		goto out;
 	}
-	check_path_(c, rel.ptr, &path);
+	gate_path_(c, rel.ptr, &path);
 	if (!is_file(path.ptr)) {
-		check_add_(c->run, CHECK_LINK, CHECK_FAIL, name.ptr, l->pos,
+		gate_add_(c->run, GATE_LINK, GATE_FAIL, name.ptr, l->pos,
 			   "%s target '%s' does not exist", kind, rel.ptr);
 		goto out;
 	}
 	if (is_step_file(rel.ptr))
-		check_saved_step_(c, rel.ptr, l->pos);
+		gate_saved_step_(c, rel.ptr, l->pos);
 	if (hash && hash[1] && !anchor_exists(c, p, rel.ptr, hash + 1, l->pos)) {
-		check_add_(c->run, CHECK_LINK, CHECK_FAIL, name.ptr, l->pos,
+		gate_add_(c->run, GATE_LINK, GATE_FAIL, name.ptr, l->pos,
 			   "no %s '%s' in '%s'", is_step_file(rel.ptr) ? "state machine" : "anchor",
 			   hash + 1, rel.ptr);
 		goto out;
 	}
-	check_add_(c->run, CHECK_LINK, CHECK_PASS, name.ptr, l->pos, NULL);
+	gate_add_(c->run, GATE_LINK, GATE_PASS, name.ptr, l->pos, NULL);
 out:
 	buf_release(&name);
 	buf_release(&rel);
 	buf_release(&path);
 }
 
-static void check_links(struct check_ctx *c, struct check_page *p)
+static void check_links(struct gate_ctx *c, struct gate_page *p)
 {
 	for (size_t i = 0; i < p->page.nr_links; i++)
 		if (!is_external(p->page.links[i].url) && p->page.links[i].url[0])
@@ -354,12 +354,12 @@ static void check_links(struct check_ctx *c, struct check_page *p)
 
 static int edit_cmp(const void *a, const void *b)
 {
-	const struct check_edit *x = a, *y = b;
+	const struct gate_edit *x = a, *y = b;
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
 /* Writes the page with its edits applied; the rest stays byte for byte. */
-static void apply_edits(struct check_ctx *c, struct check_page *p)
+static void apply_edits(struct gate_ctx *c, struct gate_page *p)
 {
 	if (!p->nr_edits)
 		return;
@@ -373,7 +373,7 @@ static void apply_edits(struct check_ctx *c, struct check_page *p)
 	}
 	buf_add(&out, p->page.text.ptr + at, p->page.text.len - at);
 	if (fileio_write_atomic(p->page.path, out.ptr, out.len))
-		check_add_(c->run, CHECK_SNIPPET, CHECK_FAIL, "--update",
+		gate_add_(c->run, GATE_SNIPPET, GATE_FAIL, "--update",
 			   (struct pos){ p->page.path, 0, 0 }, "cannot write the page");
 	else
 		c->run->updated += p->nr_edits;
@@ -382,18 +382,18 @@ static void apply_edits(struct check_ctx *c, struct check_page *p)
 
 /* ---- pages -------------------------------------------------------------- */
 
-static void check_page(struct check_ctx *c, const char *rel)
+static void gate_page(struct gate_ctx *c, const char *rel)
 {
-	struct check_page p;
+	struct gate_page p;
 	memset(&p, 0, sizeof(p));
 	p.rel = rel;
 	const char *slash = strrchr(rel, '/');
 	p.dir = xstrndup(rel, slash ? (size_t)(slash - rel) : 0);
 	struct buf path = BUF_INIT;
-	check_path_(c, rel, &path);
+	gate_path_(c, rel, &path);
 	struct diag_list errs = DIAG_LIST_INIT;
 	if (snippet_page_load(&p.page, path.ptr, &errs)) {
-		struct check_case *k = check_add_(c->run, CHECK_SNIPPET, CHECK_FAIL, "page",
+		struct gate_case *k = gate_add_(c->run, GATE_SNIPPET, GATE_FAIL, "page",
 						  (struct pos){ path.ptr, 0, 0 },
 						  "%s", errs.items[0].message);
 		(void)k;
@@ -405,7 +405,7 @@ static void check_page(struct check_ctx *c, const char *rel)
 	diag_list_release(&errs);
 	check_snippets(c, &p);
 	check_links(c, &p);
-	check_exec_page_(c, &p);
+	gate_exec_page_(c, &p);
 	if (c->opt->update)
 		apply_edits(c, &p);
 	for (size_t i = 0; i < p.nr_edits; i++)
@@ -419,15 +419,15 @@ static void check_page(struct check_ctx *c, const char *rel)
 
 static void add_page(struct strmap *pages, const char *rel)
 {
-	if (pages->nr < CHECK_MAX_PAGES && !strmap_get(pages, rel, strlen(rel)))
+	if (pages->nr < GATE_MAX_PAGES && !strmap_get(pages, rel, strlen(rel)))
 		strmap_put(pages, rel, strlen(rel), (void *)1);
 }
 
 /* Pages in SUMMARY.md order (README.md first when it lists it). */
-static int summary_pages(struct check_ctx *c, struct strmap *pages)
+static int summary_pages(struct gate_ctx *c, struct strmap *pages)
 {
 	struct buf path = BUF_INIT, rel = BUF_INIT, full = BUF_INIT;
-	check_path_(c, "SUMMARY.md", &path);
+	gate_path_(c, "SUMMARY.md", &path);
 	if (!is_file(path.ptr)) {
 		buf_release(&path);
 		return -1;
@@ -437,14 +437,14 @@ static int summary_pages(struct check_ctx *c, struct strmap *pages)
 	snippet_page_load(&sp, path.ptr, &ignore);
 	for (size_t i = 0; i < sp.nr_links; i++) {
 		const char *url = sp.links[i].url;
-		if (is_external(url) || check_resolve_("", url, &rel) ||
+		if (is_external(url) || gate_resolve_("", url, &rel) ||
 		    !has_suffix(rel.ptr, ".md"))
 			continue;
-		check_path_(c, rel.ptr, &full);
+		gate_path_(c, rel.ptr, &full);
 		if (is_file(full.ptr))
 			add_page(pages, rel.ptr);
 		else
-			check_add_(c->run, CHECK_LINK, CHECK_FAIL, url, sp.links[i].pos,
+			gate_add_(c->run, GATE_LINK, GATE_FAIL, url, sp.links[i].pos,
 				   "SUMMARY.md lists '%s', which does not exist", rel.ptr);
 	}
 	snippet_page_release(&sp);
@@ -461,15 +461,15 @@ static int name_cmp(const void *a, const void *b)
 }
 
 /* Every *.md under dir (course-relative), sorted, README.md first. */
-static void walk_pages(struct check_ctx *c, const char *dir, struct strmap *pages,
+static void walk_pages(struct gate_ctx *c, const char *dir, struct strmap *pages,
 		       int depth)
 {
 	struct buf path = BUF_INIT;
-	check_path_(c, dir, &path);
+	gate_path_(c, dir, &path);
 	DIR *d = depth < 16 ? opendir(path.ptr) : NULL;
 	char **names = NULL;
 	size_t n = 0, alloc = 0;
-	for (struct dirent *e; d && (e = readdir(d)) && n < CHECK_MAX_PAGES;) {
+	for (struct dirent *e; d && (e = readdir(d)) && n < GATE_MAX_PAGES;) {
 		if (e->d_name[0] == '.' || !strcmp(e->d_name, "node_modules"))
 			continue;
 		ARRAY_GROW(names, n + 1, alloc);
@@ -482,7 +482,7 @@ static void walk_pages(struct check_ctx *c, const char *dir, struct strmap *page
 		for (size_t i = 0; i < n; i++) {
 			struct buf rel = BUF_INIT, full = BUF_INIT;
 			buf_addf(&rel, "%s%s%s", dir, dir[0] ? "/" : "", names[i]);
-			check_path_(c, rel.ptr, &full);
+			gate_path_(c, rel.ptr, &full);
 			int readme = !strcmp(names[i], "README.md");
 			if (pass == 0 && readme)
 				add_page(pages, rel.ptr);
@@ -499,13 +499,13 @@ static void walk_pages(struct check_ctx *c, const char *dir, struct strmap *page
 	buf_release(&path);
 }
 
-static void load_config(struct check_ctx *c)
+static void load_config(struct gate_ctx *c)
 {
 	struct buf path = BUF_INIT;
 	if (c->opt->config)
 		buf_adds(&path, c->opt->config);
 	else
-		check_path_(c, "stepbook.yml", &path);
+		gate_path_(c, "stepbook.yml", &path);
 	if (!is_file(path.ptr) && !c->opt->config) {
 		buf_release(&path);
 		return;
@@ -513,7 +513,7 @@ static void load_config(struct check_ctx *c)
 	struct diag_list errs = DIAG_LIST_INIT;
 	c->config = doc_new(path.ptr);
 	if (doc_load(c->config, &errs)) {
-		struct check_case *k = check_add_(c->run, CHECK_SNIPPET, CHECK_FAIL, "configuration",
+		struct gate_case *k = gate_add_(c->run, GATE_SNIPPET, GATE_FAIL, "configuration",
 						  (struct pos){ path.ptr, 0, 0 },
 						  "the configuration does not load");
 		k->diags = errs;
@@ -523,13 +523,13 @@ static void load_config(struct check_ctx *c)
 	buf_release(&path);
 }
 
-static const char *config_str(const struct check_ctx *c, const char *key)
+static const char *config_str(const struct gate_ctx *c, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(c->config ? c->config->root : NULL, key);
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-static void ctx_release(struct check_ctx *c)
+static void ctx_release(struct gate_ctx *c)
 {
 	account_free(c->account);
 	for (size_t i = 0; i < c->nr_files; i++) {
@@ -547,9 +547,9 @@ static void ctx_release(struct check_ctx *c)
 	doc_free(c->config);
 }
 
-int check_course(struct check_run *run, const struct check_options *opt)
+int gate_course(struct gate_run *run, const struct gate_options *opt)
 {
-	struct check_ctx c;
+	struct gate_ctx c;
 	memset(&c, 0, sizeof(c));
 	c.opt = opt;
 	c.run = run;
@@ -570,14 +570,14 @@ int check_course(struct check_run *run, const struct check_options *opt)
 	if (summary_pages(&c, &pages))
 		walk_pages(&c, "", &pages, 0);
 	for (size_t i = 0; i < pages.nr; i++)
-		check_page(&c, pages.entries[i].key);
+		gate_page(&c, pages.entries[i].key);
 	strmap_release(&pages);
 	ctx_release(&c);
 	for (size_t i = 0; i < run->nr; i++) {
-		enum check_status s = run->cases[i].status;
-		run->passed += s == CHECK_PASS;
-		run->failed += s == CHECK_FAIL;
-		run->skipped += s == CHECK_SKIP;
+		enum gate_status s = run->cases[i].status;
+		run->passed += s == GATE_PASS;
+		run->failed += s == GATE_FAIL;
+		run->skipped += s == GATE_SKIP;
 	}
 	return run->failed ? 1 : 0;
 }
