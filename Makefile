@@ -35,6 +35,7 @@ LIB_OBJS += fileio.o
 LIB_OBJS += strmap.o
 LIB_OBJS += xalloc.o
 # base: escaping, time, randomness
+LIB_OBJS += escape.o
 LIB_OBJS += rng.o
 LIB_OBJS += clock.o
 LIB_OBJS += timestamp.o
@@ -65,6 +66,13 @@ LIB_OBJS += asl.o
 LIB_OBJS += asl_build.o
 
 # validate
+LIB_OBJS += suggest.o
+LIB_OBJS += validate.o
+LIB_OBJS += validate_choice.o
+LIB_OBJS += validate_exprs.o
+LIB_OBJS += validate_fields.o
+LIB_OBJS += validate_graph.o
+LIB_OBJS += validate_states.o
 
 # run: the interpreter
 LIB_OBJS += mock.o
@@ -84,6 +92,8 @@ LIB_OBJS += report_check.o
 LIB_OBJS += jsoncmp.o
 
 # render: diagrams
+LIB_OBJS += diagram.o
+LIB_OBJS += diagram_gv.o
 
 # render: site and reports
 LIB_OBJS += report.o
@@ -92,6 +102,7 @@ LIB_OBJS += report.o
 CLI_OBJS += cmd_check.o
 CLI_OBJS += cmd_diagram.o
 CLI_OBJS += cmd_run.o
+CLI_OBJS += cmd_validate.o
 CLI_OBJS += main.o
 
 LIB      := $(BUILD)/libstepbook.a

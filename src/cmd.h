@@ -22,5 +22,6 @@ struct command {
 int cmd_check(int argc, char **argv);
 int cmd_diagram(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
 
 #endif

@@ -31,7 +31,8 @@ static int usage(const char *why, const char *arg)
 int cmd_check(int argc, char **argv)
 {
 	struct gate_options opt = { ".", NULL, 0 };
-	struct report_options ro = { REPORT_TEXT, 0, 0 };
+	struct report_options ro = { REPORT_TEXT, 0 };
+	int verbose = 0;
 	int have_root = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -40,7 +41,7 @@ int cmd_check(int argc, char **argv)
 		else if (!strcmp(a, "--update"))
 			opt.update = 1;
 		else if (!strcmp(a, "--verbose") || !strcmp(a, "-v"))
-			ro.verbose = 1;
+			verbose = 1;
 		else if (!strcmp(a, "--config") && i + 1 < argc)
 			opt.config = argv[++i];
 		else if (!strcmp(a, "--format") && i + 1 < argc) {
@@ -66,7 +67,7 @@ int cmd_check(int argc, char **argv)
 	opt.root = root;
 	struct gate_run run = GATE_RUN_INIT;
 	int failed = gate_course(&run, &opt);
-	report_check(stdout, &run, &ro);
+	report_check(stdout, &run, &ro, verbose);
 	gate_run_release(&run);
 	return failed ? EXIT_ERRORS : EXIT_OK;
 }

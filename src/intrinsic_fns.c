@@ -240,8 +240,9 @@ static int fn_json_merge(struct intrinsic_run *run, cJSON **argv, size_t argc,
 	cJSON *v;
 	while ((v = argv[1]->child) != NULL) {
 		cJSON_DetachItemViaPointer(argv[1], v);
-		if (cJSON_GetObjectItemCaseSensitive(merged, v->string))
-			cJSON_ReplaceItemInObjectCaseSensitive(merged, v->string, v);
+		cJSON *old = cJSON_GetObjectItemCaseSensitive(merged, v->string);
+		if (old)
+			cJSON_ReplaceItemViaPointer(merged, old, v);
 		else
 			cJSON_AddItemToObject(merged, v->string, v);
 	}
@@ -511,11 +512,17 @@ static size_t utf8_len(unsigned char c)
 	return c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
 }
 
-/* 1 when the character at s is one of the delimiter characters. */
+/* A truncated sequence at the end of the text counts as the bytes left. */
+static size_t char_len(const char *s)
+{
+	return strnlen(s, utf8_len((unsigned char)*s));
+}
+
+/* 1 when the n-byte character at s is one of the delimiter characters. */
 static int is_delim(const char *s, size_t n, const char *delims)
 {
-	for (const char *d = delims; *d; d += utf8_len((unsigned char)*d))
-		if (utf8_len((unsigned char)*d) == n && strncmp(s, d, n) == 0)
+	for (const char *d = delims; *d; d += char_len(d))
+		if (char_len(d) == n && memcmp(s, d, n) == 0)
 			return 1;
 	return 0;
 }
@@ -539,7 +546,7 @@ static int fn_string_split(struct intrinsic_run *run, cJSON **argv,
 	const char *s = argv[0]->valuestring, *start = s;
 	*out = cJSON_CreateArray();
 	while (*s) {
-		size_t n = strnlen(s, utf8_len((unsigned char)*s));
+		size_t n = char_len(s);
 		if (is_delim(s, n, argv[1]->valuestring)) {
 			add_piece(*out, start, (size_t)(s - start));
 			start = s + n;

@@ -331,8 +331,13 @@ int loader_serverless_(struct loaded_file *lf, const struct loader_options *opt,
 	lf->stage = s.stage;
 	lf->region = s.region;
 	lf->functions = get(s.root, "functions");
-	lf->api_keys = get(provider, "apiKeys");
-	lf->usage_plan = get(provider, "usagePlan");
+	/* Serverless v3 moved these under provider.apiGateway; v1/v2 files
+	 * (the reference course) have them directly under provider. */
+	const cJSON *apigw = get(provider, "apiGateway");
+	lf->api_keys = get(apigw, "apiKeys") ? get(apigw, "apiKeys") :
+						get(provider, "apiKeys");
+	lf->usage_plan = get(apigw, "usagePlan") ? get(apigw, "usagePlan") :
+						    get(provider, "usagePlan");
 	const cJSON *machines = get(get(s.root, "stepFunctions"), "stateMachines");
 	for (const cJSON *m = cJSON_IsObject(machines) ? machines->child : NULL; m;
 	     m = m->next)

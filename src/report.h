@@ -21,7 +21,6 @@ enum report_format { REPORT_TEXT, REPORT_JSON, REPORT_GITHUB, REPORT_JUNIT };
 struct report_options {
 	enum report_format format;
 	int show_source; /* text: quote the line and put a caret under it */
-	int verbose;     /* check, text: also list passed and skipped cases */
 };
 
 /* Parses "text" / "json" / "github" / "junit".  Returns 0, or -1 if unknown. */
@@ -31,8 +30,9 @@ void report_print(FILE *out, const struct diag_list *l,
 		  const struct report_options *opt);
 
 /* Prints the cases of a check run; text ends with
- * "N passed, M failed, K skipped". */
+ * "N passed, M failed, K skipped" and, when verbose, lists passed and
+ * skipped cases (with the reason) as well as failures. */
 void report_check(FILE *out, const struct gate_run *run,
-		  const struct report_options *opt);
+		  const struct report_options *opt, int verbose);
 
 #endif

@@ -238,11 +238,11 @@ static void print_junit(FILE *out, const struct gate_run *run)
 }
 
 void report_check(FILE *out, const struct gate_run *run,
-		  const struct report_options *opt)
+		  const struct report_options *opt, int verbose)
 {
 	switch (opt->format) {
 	case REPORT_TEXT:
-		print_text(out, run, opt->verbose);
+		print_text(out, run, verbose);
 		break;
 	case REPORT_JSON:
 		print_json(out, run);

@@ -444,6 +444,43 @@ START_TEST(upstream_course_loads)
 }
 END_TEST
 
+/* Every saved step of the bundled course loads and builds without errors. */
+START_TEST(bundled_course_loads)
+{
+	static const char *const dirs[] = { "course/101/saved-steps",
+					    "course/102/saved-steps",
+					    "course/103/saved-steps" };
+	size_t machines = 0;
+	for (size_t i = 0; i < 3; i++) {
+		DIR *dp = opendir(dirs[i]);
+		ck_assert_ptr_nonnull(dp);
+		struct dirent *e;
+		while ((e = readdir(dp))) {
+			if (e->d_name[0] == '.')
+				continue;
+			char path[1024];
+			snprintf(path, sizeof(path), "%s/%s", dirs[i], e->d_name);
+			struct loaded_file lf;
+			struct diag_list l = DIAG_LIST_INIT;
+			int r = loader_load(&lf, path, NULL, &l);
+			char *text = diags_text(&l);
+			ck_assert_msg(r == 0 && l.nr == 0, "%s: %s", path, text);
+			for (size_t k = 0; k < lf.nr_machines; k++, machines++) {
+				struct asl_machine *m = asl_build(lf.machines[k].definition,
+								  lf.machines[k].doc, &l);
+				ck_assert_msg(l.errors == 0 && m->start_index >= 0, "%s", path);
+				asl_free(m);
+			}
+			free(text);
+			loader_release(&lf);
+			diag_list_release(&l);
+		}
+		closedir(dp);
+	}
+	ck_assert_uint_ge(machines, 17);
+}
+END_TEST
+
 Suite *loader_suite(void)
 {
 	Suite *s = suite_create("loader");
@@ -469,6 +506,7 @@ Suite *loader_suite(void)
 	tcase_add_test(tc, sam_definition_uri_stays_in_folder);
 	tcase_add_test(tc, no_machine);
 	tcase_add_test(tc, upstream_course_loads);
+	tcase_add_test(tc, bundled_course_loads);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,336 @@
+/* diagram_gv.c - the Graphviz session behind diagram_render: a context per
+ * call, layout with dot, output to memory, and the clean-up that makes SVG
+ * bytes depend on the machine only.
+ *
+ * Determinism: SVG and DOT contexts register a text-layout plugin that
+ * measures text with fixed tables instead of asking pango about the fonts
+ * installed here (or Graphviz's estimate, which changes between versions); the
+ * version comment and the other comments are stripped; the '&#45;' Graphviz
+ * writes for '-' is written as '-'.  PNG uses a normal context (pango and
+ * cairo) since it is for looking at, not for comparing.
+ * Not here: what is drawn (diagram.c). */
+#include <stdlib.h>
+#include <string.h>
+
+#include <gvc.h>
+#include <gvplugin.h>
+#include <gvplugin_textlayout.h>
+
+#include "diagram_impl.h"
+#include "strmap.h"
+#include "xalloc.h"
+#include "banned.h"
+
+/* ---- fixed text metrics --------------------------------------------- */
+
+/* Advance widths in thousandths of an em of the printable ASCII characters
+ * in DejaVu Sans and DejaVu Sans Bold, measured once with pango.  DejaVu is
+ * the widest of the sans fonts a browser picks for "Helvetica, Arial,
+ * sans-serif", so text measured with it fits its box with any of them. */
+static const unsigned short regular_widths[95] = {
+	316, 398, 458, 841, 638, 953, 781, 278,
+	391, 391, 503, 841, 316, 361, 316, 338,
+	638, 638, 638, 638, 638, 638, 638, 638,
+	638, 638, 338, 338, 841, 841, 841, 533,
+	998, 710, 683, 698, 773, 631, 578, 773,
+	751, 293, 293, 653, 556, 863, 751, 788,
+	601, 788, 698, 638, 595, 736, 683, 991,
+	683, 608, 683, 391, 338, 391, 841, 503,
+	503, 616, 638, 548, 638, 616, 346, 638,
+	638, 278, 278, 578, 278, 976, 638, 616,
+	638, 638, 393, 518, 391, 638, 593, 818,
+	593, 593, 526, 638, 338, 638, 841,
+};
+static const unsigned short bold_widths[95] = {
+	346, 458, 518, 841, 698, 1006, 871, 308,
+	458, 458, 526, 841, 383, 413, 383, 368,
+	698, 698, 698, 698, 698, 698, 698, 698,
+	698, 698, 398, 398, 841, 841, 841, 578,
+	998, 773, 766, 736, 833, 683, 683, 818,
+	841, 376, 376, 773, 638, 998, 841, 848,
+	736, 848, 773, 680, 703, 811, 773, 1103,
+	773, 728, 728, 458, 368, 458, 841, 503,
+	503, 676, 713, 593, 713, 676, 406, 713,
+	713, 346, 346, 668, 346, 1043, 713, 691,
+	713, 713, 496, 593, 481, 713, 653, 923,
+	646, 653, 586, 713, 368, 713, 841,
+};
+
+/* Width in thousandths of an em of the UTF-8 character starting at *p,
+ * which moves past it: ASCII from the tables, other scripts a generous
+ * guess (1 em from U+1100 on, where wide CJK and symbols start). */
+static unsigned char_width(const unsigned char **p, int bold)
+{
+	unsigned c = *(*p)++;
+	if (c >= 32 && c < 127)
+		return bold ? bold_widths[c - 32] : regular_widths[c - 32];
+	if (c < 0x80)
+		return 0;
+	unsigned n = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : 1;
+	unsigned cp = c & (0x3Fu >> n);
+	for (unsigned i = 0; i < n && (**p & 0xC0) == 0x80; i++)
+		cp = (cp << 6) | (*(*p)++ & 0x3Fu);
+	return cp >= 0x1100 ? 1000 : 750;
+}
+
+static char fixed_fontpath[] = "[stepbook fixed metrics]";
+
+/* Measures a span as Graphviz's own estimate does (line height 1.2 em),
+ * with our tables: the same numbers whatever fonts or Graphviz version. */
+static boolean measure_text(textspan_t *span, char **fontpath)
+{
+	double size = span->font->size;
+	int bold = (span->font->flags & HTML_BF) != 0;
+	unsigned long width = 0;
+	for (const unsigned char *p = (const unsigned char *)span->str; p && *p;)
+		width += char_width(&p, bold);
+	span->size.x = (double)width * size / 1000.0;
+	span->size.y = size * 1.2;
+	span->yoffset_layout = 0.0;
+	span->yoffset_centerline = 0.1 * size;
+	span->layout = NULL;
+	span->free_layout = NULL;
+	if (fontpath)
+		*fontpath = fixed_fontpath;
+	return TRUE;
+}
+
+static gvtextlayout_engine_t fixed_metrics = { measure_text };
+
+/* Quality 1000: preferred over pango's text layout (quality 10 or so). */
+static gvplugin_installed_t fixed_textlayout[] = {
+	{ 0, "textlayout", 1000, &fixed_metrics, NULL },
+	{ 0, NULL, 0, NULL, NULL },
+};
+
+static gvplugin_api_t fixed_apis[] = {
+	{ API_textlayout, fixed_textlayout },
+	{ (api_t)0, NULL },
+};
+
+static char fixed_library_name[] = "stepbook_fixed_metrics";
+static gvplugin_library_t fixed_library = { fixed_library_name, fixed_apis };
+
+static lt_symlist_t fixed_builtins[] = {
+	{ "gvplugin_stepbook_fixed_metrics_LTX_library", &fixed_library },
+	{ NULL, NULL },
+};
+
+/* ---- Graphviz messages become diagnostics --------------------------- */
+
+/* Graphviz reports through one global hook; these hold the call's state
+ * while a render runs (Graphviz itself is not reentrant). */
+static struct diag_list *gv_diags;
+static struct pos gv_pos;
+static struct buf gv_message = BUF_INIT;
+
+static void flush_message(void)
+{
+	while (gv_message.len && (gv_message.ptr[gv_message.len - 1] == '\n' ||
+				  gv_message.ptr[gv_message.len - 1] == ' '))
+		buf_truncate(&gv_message, gv_message.len - 1);
+	if (gv_message.len && gv_diags)
+		diag_add(gv_diags, gv_pos, SEV_WARNING,
+			 "diagram/graphviz", "graphviz: %s", gv_message.ptr);
+	buf_release(&gv_message);
+}
+
+static int on_gv_message(char *text)
+{
+	buf_adds(&gv_message, text);
+	if (gv_message.len && gv_message.ptr[gv_message.len - 1] == '\n')
+		flush_message();
+	return 0;
+}
+
+/* ---- DOT into a buf ------------------------------------------------- */
+
+static int put_buf(void *chan, const char *s)
+{
+	buf_adds(chan, s);
+	return 0;
+}
+
+static int flush_none(void *chan)
+{
+	(void)chan;
+	return 0;
+}
+
+static Agiodisc_t buf_io = { NULL, put_buf, flush_none };
+
+/* ---- object ids in creation order ---------------------------------- */
+
+/* cgraph's default id discipline uses the address of a name's string as
+ * the id of a named object, and keeps subgraphs ordered by id: clusters
+ * would then be laid out and written in an order that changes from run to
+ * run.  This one numbers names in the order they are first seen. */
+struct seq_ids {
+	struct strmap names; /* name -> nothing; index = id / 2 - 1 */
+	IDTYPE anon;         /* next odd id for anonymous objects */
+};
+
+static void *ids_open(Agraph_t *g, Agdisc_t *disc)
+{
+	(void)g;
+	(void)disc;
+	struct seq_ids *s = xcalloc(1, sizeof(*s));
+	strmap_init(&s->names);
+	s->anon = 1;
+	return s;
+}
+
+static long ids_map(void *state, int objtype, char *str, IDTYPE *id,
+		    int createflag)
+{
+	struct seq_ids *s = state;
+	(void)objtype;
+	if (!str) {
+		if (!createflag)
+			return 0;
+		*id = s->anon;
+		s->anon += 2;
+		return 1;
+	}
+	size_t len = strlen(str);
+	long at = strmap_index(&s->names, str, len);
+	if (at < 0 && !createflag)
+		return 0;
+	if (at < 0) {
+		strmap_put(&s->names, str, len, s);
+		at = (long)s->names.nr - 1;
+	}
+	*id = 2 * ((IDTYPE)at + 1);
+	return 1;
+}
+
+static long ids_alloc(void *state, int objtype, IDTYPE id)
+{
+	(void)state;
+	(void)objtype;
+	return (id & 1) == 0;
+}
+
+static void ids_free(void *state, int objtype, IDTYPE id)
+{
+	(void)state;
+	(void)objtype;
+	(void)id;
+}
+
+static char *ids_print(void *state, int objtype, IDTYPE id)
+{
+	struct seq_ids *s = state;
+	(void)objtype;
+	if (id & 1 || id == 0 || id / 2 > s->names.nr)
+		return NULL;
+	return s->names.entries[id / 2 - 1].key;
+}
+
+static void ids_close(void *state)
+{
+	struct seq_ids *s = state;
+	strmap_release(&s->names);
+	free(s);
+}
+
+static void ids_register(void *state, int objtype, void *obj)
+{
+	(void)state;
+	(void)objtype;
+	(void)obj;
+}
+
+static Agiddisc_t seq_ids = { ids_open, ids_map, ids_alloc, ids_free,
+			      ids_print, ids_close, ids_register };
+
+/* ---- SVG clean-up --------------------------------------------------- */
+
+/* Copies svg to out without comments (a comment alone on its line goes
+ * with its newline) and with "&#45;" written as "-".  Input strings cannot
+ * make "<!--": Graphviz escapes '<' and '-' in everything it writes. */
+static void clean_svg(const char *svg, size_t len, struct buf *out)
+{
+	static const char dash[] = "&#45;";
+	size_t i = 0;
+	while (i < len) {
+		if (!strncmp(svg + i, "<!--", 4)) {
+			const char *close = strstr(svg + i, "-->");
+			size_t end = close ? (size_t)(close - svg) + 3 : len;
+			int bol = i == 0 || svg[i - 1] == '\n';
+			i = end;
+			if (bol && i < len && svg[i] == '\n')
+				i++;
+		} else if (!strncmp(svg + i, dash, sizeof(dash) - 1)) {
+			buf_addc(out, '-');
+			i += sizeof(dash) - 1;
+		} else {
+			buf_addc(out, svg[i++]);
+		}
+	}
+}
+
+/* ---- the session ---------------------------------------------------- */
+
+static int render_laid_out(GVC_t *gvc, Agraph_t *g, enum diagram_format fmt,
+			   struct buf *out)
+{
+	char *data = NULL;
+	unsigned int len = 0;
+	if (gvLayout(gvc, g, "dot") != 0)
+		return -1;
+	int rc = gvRenderData(gvc, g, fmt == DIAGRAM_PNG ? "png" : "svg",
+			      &data, &len);
+	if (rc == 0 && data) {
+		if (fmt == DIAGRAM_SVG)
+			clean_svg(data, len, out);
+		else
+			buf_add(out, data, len);
+	}
+	gvFreeRenderData(data);
+	gvFreeLayout(gvc, g);
+	return rc == 0 && data ? 0 : -1;
+}
+
+int diagram_render(const struct asl_machine *m,
+		   const struct diagram_options *opt, struct buf *out,
+		   struct diag_list *diags)
+{
+	static const struct diagram_options defaults = DIAGRAM_OPTIONS_INIT;
+	Agdisc_t disc = { &AgMemDisc, &seq_ids, &buf_io };
+	if (!opt)
+		opt = &defaults;
+	GVC_t *gvc = opt->format == DIAGRAM_PNG ? gvContext()
+						: gvContextPlugins(fixed_builtins, 1);
+	gv_diags = diags;
+	gv_pos = m->pos;
+	agusererrf old = agseterrf(on_gv_message);
+	Agraph_t *g = diagram_build_(m, opt, &disc, diags);
+	int rc = 0;
+	if (opt->format == DIAGRAM_DOT)
+		rc = agwrite(g, out) == 0 ? 0 : -1;
+	else
+		rc = render_laid_out(gvc, g, opt->format, out);
+	agclose(g);
+	flush_message();
+	agseterrf(old);
+	gv_diags = NULL;
+	gvFreeContext(gvc);
+	if (rc)
+		diag_error(diags, m->pos, "diagram/graphviz",
+			   "graphviz could not lay out or render the diagram");
+	return rc;
+}
+
+int diagram_format_from_name(const char *name, enum diagram_format *fmt)
+{
+	static const struct { const char *name; enum diagram_format fmt; } names[] = {
+		{ "svg", DIAGRAM_SVG }, { "dot", DIAGRAM_DOT }, { "png", DIAGRAM_PNG },
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(name, names[i].name)) {
+			*fmt = names[i].fmt;
+			return 0;
+		}
+	return -1;
+}

@@ -1,0 +1,238 @@
+/* payload.c - compiling and instantiating payload templates (payload.h).
+ * Compilation walks the template once and stores each ".$" expression in
+ * walk order; instantiation walks it again in the same order and takes the
+ * expressions one by one, so no lookup table is needed.
+ * Not here: where templates appear in a state (the model, the dataflow). */
+#include "payload.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "intrinsic.h"
+#include "strmap.h"
+#include "xalloc.h"
+#include "banned.h"
+
+struct payload_expr {
+	enum payload_expr_kind kind;
+	const cJSON *member;    /* the ".$" member of the template (borrowed) */
+	struct jsonpath *path;  /* owned: PAYLOAD_EXPR_JSONPATH */
+	struct intrinsic *call; /* owned: PAYLOAD_EXPR_INTRINSIC */
+};
+
+struct payload {
+	const cJSON *tmpl;
+	struct payload_expr *exprs; /* owned, in walk order */
+	size_t n, alloc;
+};
+
+/* Evaluation state: the next expression to take, and the error if any. */
+struct run {
+	const struct payload *p;
+	size_t next;
+	const struct jsonpath_env *env;
+	struct rng *rng;
+	const char *error_name;
+	char *cause;
+};
+
+void payload_free(struct payload *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->n; i++) {
+		jsonpath_free(p->exprs[i].path);
+		intrinsic_free(p->exprs[i].call);
+	}
+	free(p->exprs);
+	free(p);
+}
+
+/* Length of a key without its ".$" suffix, or 0 when it has none. */
+static size_t expr_key_len(const char *key)
+{
+	size_t n = strlen(key);
+	return n >= 2 && strcmp(key + n - 2, ".$") == 0 ? n - 2 : 0;
+}
+
+static int fail(struct payload_error *err, const cJSON *node, const char *fmt,
+		...) __attribute__((format(printf, 3, 4)));
+
+static int fail(struct payload_error *err, const cJSON *node, const char *fmt,
+		...)
+{
+	va_list ap;
+	err->node = node;
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* ---- compiling --------------------------------------------------------- */
+
+static int compile_expr(struct payload *p, const cJSON *m,
+			struct payload_error *err)
+{
+	if (!cJSON_IsString(m))
+		return fail(err, m, "the value of '%s' must be a string",
+			    m->string);
+	struct payload_expr e = { PAYLOAD_EXPR_JSONPATH, m, NULL, NULL };
+	const char *text = m->valuestring;
+	if (intrinsic_is_call(text)) {
+		struct intrinsic_error ie;
+		e.kind = PAYLOAD_EXPR_INTRINSIC;
+		if (!(e.call = intrinsic_compile(text, &ie)))
+			return fail(err, m, "invalid intrinsic function '%s': %s at "
+				    "offset %zu", text, ie.message, ie.offset);
+	} else if (text[0] == '$') {
+		struct jsonpath_error je;
+		if (!(e.path = jsonpath_compile(text, &je)))
+			return fail(err, m, "invalid JSONPath '%s': %s at offset %zu",
+				    text, je.message, je.offset);
+	} else {
+		return fail(err, m, "the value of '%s' must be a JSONPath or an "
+			    "intrinsic function", m->string);
+	}
+	ARRAY_GROW(p->exprs, p->n + 1, p->alloc);
+	p->exprs[p->n++] = e;
+	return 0;
+}
+
+/* "a" and "a.$" in one object would both produce the field "a". */
+static int check_duplicates(const cJSON *obj, struct payload_error *err)
+{
+	struct strmap seen = STRMAP_INIT;
+	int r = 0;
+	for (const cJSON *m = obj->child; m && r == 0; m = m->next) {
+		size_t n = expr_key_len(m->string);
+		if (strmap_put(&seen, m->string, n ? n : strlen(m->string),
+			       (void *)m))
+			r = fail(err, m, "the field '%s' is defined twice",
+				 m->string);
+	}
+	strmap_release(&seen);
+	return r;
+}
+
+/* Recursion depth is bounded by PAYLOAD_MAX_DEPTH. */
+static int compile_node(struct payload *p, const cJSON *node, int depth,
+			struct payload_error *err)
+{
+	if (!cJSON_IsObject(node) && !cJSON_IsArray(node))
+		return 0;
+	if (depth >= PAYLOAD_MAX_DEPTH)
+		return fail(err, node, "the template is nested too deeply");
+	if (cJSON_IsObject(node) && check_duplicates(node, err) < 0)
+		return -1;
+	for (const cJSON *m = node->child; m; m = m->next) {
+		int r = cJSON_IsObject(node) && expr_key_len(m->string)
+				? compile_expr(p, m, err)
+				: compile_node(p, m, depth + 1, err);
+		if (r < 0)
+			return -1;
+	}
+	return 0;
+}
+
+struct payload *payload_compile(const cJSON *tmpl, struct payload_error *err)
+{
+	struct payload *p = xcalloc(1, sizeof(*p));
+	p->tmpl = tmpl;
+	if (compile_node(p, tmpl, 0, err) == 0)
+		return p;
+	payload_free(p);
+	return NULL;
+}
+
+/* ---- instantiating ----------------------------------------------------- */
+
+static int path_not_found(struct run *r, const struct payload_expr *e)
+{
+	const cJSON *doc = jsonpath_root_doc(e->path, r->env);
+	char *text = doc ? cJSON_PrintUnformatted(doc) : NULL;
+	struct buf b = BUF_INIT;
+	if (jsonpath_is_definite(e->path))
+		buf_addf(&b, "The JSONPath '%s' specified for the field '%s' could "
+			 "not be found in the input '%s'", jsonpath_text(e->path),
+			 e->member->string, text ? text : "null");
+	else
+		buf_addf(&b, "The JSONPath '%s' specified for the field '%s' "
+			 "selects more than %d nodes", jsonpath_text(e->path),
+			 e->member->string, JSONPATH_MAX_NODES);
+	free(text);
+	r->error_name = "States.Runtime";
+	r->cause = buf_detach(&b, NULL);
+	return -1;
+}
+
+static int eval_expr(struct run *r, cJSON **out)
+{
+	const struct payload_expr *e = &r->p->exprs[r->next++];
+	switch (e->kind) {
+	case PAYLOAD_EXPR_JSONPATH:
+		*out = jsonpath_eval(e->path, r->env);
+		return *out ? 0 : path_not_found(r, e);
+	case PAYLOAD_EXPR_INTRINSIC:
+		return intrinsic_eval(e->call, r->env, r->rng, out,
+				      &r->error_name, &r->cause);
+	}
+	return -1;
+}
+
+static int eval_node(struct run *r, const cJSON *node, cJSON **out);
+
+static int eval_member(struct run *r, const cJSON *m, cJSON *obj)
+{
+	cJSON *v;
+	size_t n = expr_key_len(m->string);
+	if ((n ? eval_expr(r, &v) : eval_node(r, m, &v)) < 0)
+		return -1;
+	if (!n) {
+		cJSON_AddItemToObject(obj, m->string, v);
+		return 0;
+	}
+	char *key = xstrndup(m->string, n);
+	cJSON_AddItemToObject(obj, key, v);
+	free(key);
+	return 0;
+}
+
+/* Same walk as compile_node, so depth stays within PAYLOAD_MAX_DEPTH. */
+static int eval_node(struct run *r, const cJSON *node, cJSON **out)
+{
+	if (!cJSON_IsObject(node) && !cJSON_IsArray(node)) {
+		*out = cJSON_Duplicate(node, 0);
+		return 0;
+	}
+	int is_obj = cJSON_IsObject(node);
+	*out = is_obj ? cJSON_CreateObject() : cJSON_CreateArray();
+	for (const cJSON *m = node->child; m; m = m->next) {
+		cJSON *v;
+		if (is_obj && eval_member(r, m, *out) == 0)
+			continue;
+		if (!is_obj && eval_node(r, m, &v) == 0) {
+			cJSON_AddItemToArray(*out, v);
+			continue;
+		}
+		cJSON_Delete(*out);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int payload_eval(const struct payload *p, const struct jsonpath_env *env,
+		 struct rng *rng, cJSON **out, const char **error_name,
+		 char **cause)
+{
+	struct run r = { p, 0, env, rng, NULL, NULL };
+	if (eval_node(&r, p->tmpl, out) == 0)
+		return 0;
+	*error_name = r.error_name;
+	*cause = r.cause;
+	return -1;
+}

@@ -1,0 +1,228 @@
+/* validate_exprs.c - what is inside strings: JSONPath paths and reference
+ * paths, context paths ($$), variables ($name), intrinsic function calls
+ * (States.Format(...)), RFC 3339 timestamps and JSONata "{% ... %}" strings.
+ * Paths and calls are compiled by jsonpath.h and intrinsic.h, the same
+ * compilers the interpreter uses; this file only says which kind each
+ * field allows and words the diagnostics.
+ * Not here: evaluating anything (that is the interpreter's). */
+#include "validate_impl.h"
+
+#include <ctype.h>
+#include <string.h>
+
+#include "buf.h"
+#include "intrinsic.h"
+#include "jsonpath.h"
+#include "banned.h"
+
+/* What an intrinsic takes, for arity messages: "2", "1 to 3", "at least 1". */
+static void describe_arity(struct buf *b, const char *text)
+{
+	size_t len = strcspn(text, "(");
+	const struct intrinsic_def *d = intrinsic_lookup(text, len);
+	if (!d)
+		return;
+	int variadic = d->max_args >= INTRINSIC_VARIADIC;
+	unsigned shown = variadic || d->min_args == d->max_args ? d->min_args : d->max_args;
+	buf_addf(b, "; %s takes ", d->name);
+	if (variadic)
+		buf_addf(b, "at least %u", d->min_args);
+	else if (d->min_args == d->max_args)
+		buf_addf(b, "%u", d->min_args);
+	else
+		buf_addf(b, "%u to %u", d->min_args, d->max_args);
+	buf_addf(b, " argument%s", shown == 1 ? "" : "s");
+}
+
+static int check_call(const char *s, struct buf *why)
+{
+	struct intrinsic_error err;
+	struct intrinsic *c = intrinsic_compile(s, &err);
+	if (c) {
+		intrinsic_free(c);
+		return 0;
+	}
+	buf_addf(why, "%s at character %zu", err.message, err.offset + 1);
+	if (strstr(err.message, "arguments"))
+		describe_arity(why, s);
+	return -1;
+}
+
+/* Compiles with jsonpath.h, then applies what the field allows. */
+static int check_path(const char *s, enum vpath kind, int allow_ctx,
+		      struct buf *why)
+{
+	struct jsonpath_error err;
+	struct jsonpath *p = jsonpath_compile(s, &err);
+	if (!p) {
+		buf_addf(why, "%s at character %zu", err.message, err.offset + 1);
+		return -1;
+	}
+	const char *bad = NULL;
+	if (kind == VPATH_REFERENCE && !jsonpath_is_reference(p))
+		bad = "a reference path takes only names and indexes (no '..', '*', "
+		      "filters, slices or unions)";
+	else if (!allow_ctx && jsonpath_root(p) == JSONPATH_ROOT_CONTEXT)
+		bad = "the context object ($$) cannot be used here";
+	else if (!allow_ctx && jsonpath_root(p) == JSONPATH_ROOT_VARIABLE)
+		bad = "a variable cannot be used here";
+	jsonpath_free(p);
+	if (bad)
+		buf_adds(why, bad);
+	return bad ? -1 : 0;
+}
+
+int v_expr_check(const char *s, enum vpath kind, int allow_fn, int allow_ctx,
+		 struct buf *why, enum vrule *rule)
+{
+	if (allow_fn && intrinsic_is_call(s)) {
+		*rule = R_INTRINSIC;
+		return check_call(s, why);
+	}
+	*rule = R_PATH;
+	return check_path(s, kind, allow_ctx, why);
+}
+
+void v_path_field(struct vctx *v, const cJSON *node, enum vpath kind,
+		  int allow_null, const char *what)
+{
+	if (cJSON_IsNull(node) && allow_null > 0)
+		return;
+	const char *want = kind == VPATH_REFERENCE ? "reference path" : "path";
+	if (!cJSON_IsString(node))
+		return v_report(v, R_FIELD_TYPE, node, AT_VALUE, "%s must be a %s%s",
+				what, want, allow_null > 0 ? " or null" :
+				allow_null < 0 ? " or an intrinsic call" : "");
+	struct buf why = BUF_INIT;
+	enum vrule rule;
+	int is_result = !strcmp(what, "ResultPath");
+	if (v_expr_check(node->valuestring, kind, allow_null < 0, !is_result, &why, &rule))
+		v_report(v, rule, node, AT_VALUE, "%s '%s' is not a valid %s: %s", what,
+			 node->valuestring, rule == R_INTRINSIC ? "intrinsic call" : want,
+			 why.ptr);
+	buf_release(&why);
+}
+
+static int ends_with_dollar(const char *key)
+{
+	size_t n = key ? strlen(key) : 0;
+	return n >= 2 && key[n - 2] == '.' && key[n - 1] == '$';
+}
+
+static void template_member(struct vctx *v, const cJSON *m)
+{
+	if (!cJSON_IsString(m))
+		return v_report(v, R_TEMPLATE_NOT_STRING, m, AT_VALUE,
+				"the value of '%s' must be a string (a path or an "
+				"intrinsic call), because its key ends in .$", m->string);
+	struct buf why = BUF_INIT;
+	enum vrule rule;
+	if (v_expr_check(m->valuestring, VPATH_PATH, 1, 1, &why, &rule))
+		v_report(v, rule == R_INTRINSIC ? R_INTRINSIC : R_TEMPLATE_PATH, m,
+			 AT_VALUE, "'%s' (key '%s') is not a valid %s: %s", m->valuestring,
+			 m->string, rule == R_INTRINSIC ? "intrinsic call" : "path", why.ptr);
+	buf_release(&why);
+}
+
+/* 'x.$' next to 'x': both would produce the field x. */
+static void template_duplicate(struct vctx *v, const cJSON *tmpl, const cJSON *m)
+{
+	size_t n = strlen(m->string) - 2;
+	for (const cJSON *o = tmpl->child; o; o = o->next)
+		if (strlen(o->string) == n && !strncmp(o->string, m->string, n))
+			v_report(v, R_TEMPLATE_DUPLICATE, m, AT_KEY,
+				 "'%s' and '%s' would both produce the field '%s'",
+				 o->string, m->string, o->string);
+}
+
+/* Recursion is bounded by the document's nesting limit (DOC_MAX_DEPTH). */
+void v_template(struct vctx *v, const cJSON *tmpl)
+{
+	for (const cJSON *m = tmpl ? tmpl->child : NULL; m; m = m->next) {
+		if (cJSON_IsObject(tmpl) && ends_with_dollar(m->string)) {
+			template_member(v, m);
+			template_duplicate(v, tmpl, m);
+		} else {
+			v_template(v, m);
+		}
+	}
+}
+
+/* Recursion is bounded by the document's nesting limit (DOC_MAX_DEPTH). */
+void v_jsonata(struct vctx *v, const cJSON *value)
+{
+	if (cJSON_IsString(value)) {
+		const char *s = value->valuestring;
+		size_t n = strlen(s);
+		if (!strncmp(s, "{%", 2) && (n < 4 || strcmp(s + n - 2, "%}")))
+			v_report(v, R_JSONATA, value, AT_VALUE,
+				 "a JSONata expression that opens with {%% must close with %%}");
+		return;
+	}
+	for (const cJSON *m = value ? value->child : NULL; m; m = m->next)
+		v_jsonata(v, m);
+}
+
+/* Recursion is bounded by the document's nesting limit (DOC_MAX_DEPTH). */
+int v_template_has_token(const cJSON *tmpl)
+{
+	if (cJSON_IsString(tmpl))
+		return strstr(tmpl->valuestring, "$$.Task.Token") ||
+		       strstr(tmpl->valuestring, "$states.context.Task.Token");
+	for (const cJSON *m = tmpl ? tmpl->child : NULL; m; m = m->next)
+		if ((!cJSON_IsString(m) || ends_with_dollar(m->string) ||
+		     strstr(m->valuestring, "{%")) && v_template_has_token(m))
+			return 1;
+	return 0;
+}
+
+/* ---- timestamps -------------------------------------------------------- */
+
+static int digits(const char *s, int n, int *out)
+{
+	*out = 0;
+	for (int i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return -1;
+		*out = *out * 10 + (s[i] - '0');
+	}
+	return 0;
+}
+
+static int days_in(int year, int month)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+	return month == 2 && leap ? 29 : days[month - 1];
+}
+
+static int zone_ok(const char *p)
+{
+	int h, m;
+	if (*p == 'Z')
+		return p[1] == '\0';
+	if ((*p != '+' && *p != '-') || digits(p + 1, 2, &h) || p[3] != ':' ||
+	    digits(p + 4, 2, &m) || p[6])
+		return 0;
+	return h < 24 && m < 60;
+}
+
+int v_timestamp_ok(const char *s)
+{
+	int y, mo, d, h, mi, se;
+	if (strlen(s) < 20 || digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) ||
+	    s[7] != '-' || digits(s + 8, 2, &d) || s[10] != 'T' || digits(s + 11, 2, &h) ||
+	    s[13] != ':' || digits(s + 14, 2, &mi) || s[16] != ':' || digits(s + 17, 2, &se))
+		return 0;
+	if (mo < 1 || mo > 12 || d < 1 || d > days_in(y, mo) || h > 23 || mi > 59 || se > 60)
+		return 0;
+	const char *p = s + 19;
+	if (*p == '.') {
+		p++;
+		if (!isdigit((unsigned char)*p))
+			return 0;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
+	return zone_ok(p);
+}
