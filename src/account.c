@@ -27,6 +27,7 @@ struct machine {
 	const char *type;
 	const struct loaded_machine *lm; /* borrowed from the deployed file */
 	struct asl_machine *model;       /* owned */
+	cJSON *test_case;                /* owned: state name -> mocked response */
 	int stale;                       /* replaced by a later deploy */
 };
 
@@ -148,6 +149,7 @@ static void release_machine(struct machine *m)
 	free(m->deployed);
 	free(m->arn);
 	asl_free(m->model);
+	cJSON_Delete(m->test_case);
 }
 
 void account_free(struct account *a)
@@ -206,6 +208,121 @@ static size_t find_machine(const struct account *a, const char *name)
 			return i;
 	}
 	return (size_t)-1;
+}
+
+/* The function a Lambda ARN or name designates; owned. */
+static char *function_of(const char *s)
+{
+	const char *f = strstr(s, ":function:");
+	if (f)
+		s = f + 10;
+	return xstrndup(s, strcspn(s, ":"));
+}
+
+/* The mock key of function 'fn': its Defaults entry, or itself. */
+static const char *mock_key(const struct account *a, const char *fn)
+{
+	const cJSON *d = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(a->mocks.root, "Defaults"), fn);
+	if (cJSON_IsString(d))
+		return d->valuestring;
+	const cJSON *r = cJSON_GetObjectItemCaseSensitive(a->mocks.root, "MockedResponses");
+	return cJSON_GetObjectItemCaseSensitive(r, fn) ? fn : NULL;
+}
+
+/* A template written against the function's event reads the integration's
+ * parameters, where the event is Payload: "$.x" becomes "$.Payload.x"
+ * ("$$." context paths stay). */
+static void payload_paths(cJSON *t, int depth)
+{
+	for (cJSON *c = t ? t->child : NULL; c && depth < 64; c = c->next) {
+		size_t kn = c->string ? strlen(c->string) : 0;
+		if (cJSON_IsString(c) && kn > 2 && !strcmp(c->string + kn - 2, ".$")) {
+			struct buf b = BUF_INIT;
+			for (const char *p = c->valuestring; *p; p++) {
+				int path = *p == '$' && (p == c->valuestring || p[-1] != '$') &&
+					   p[1] != '$';
+				buf_addc(&b, *p);
+				if (path && (p[1] == '.' || p[1] == '['))
+					buf_adds(&b, ".Payload");
+				else if (path && !p[1] && p == c->valuestring)
+					buf_adds(&b, ".Payload");
+			}
+			cJSON_SetValuestring(c, b.ptr);
+			buf_release(&b);
+		}
+		payload_paths(c, depth + 1);
+	}
+}
+
+/* Mock 'key' as the optimised integration answers: the return value under
+ * Payload of the Lambda Invoke response.  Returns the response's name. */
+static const char *invoke_response(struct account *a, const char *key, struct buf *name)
+{
+	cJSON *responses = cJSON_GetObjectItemCaseSensitive(a->mocks.root, "MockedResponses");
+	buf_reset(name);
+	buf_addf(name, "%s@lambda:invoke", key);
+	if (cJSON_GetObjectItemCaseSensitive(responses, name->ptr))
+		return name->ptr;
+	cJSON *wrapped = cJSON_AddObjectToObject(responses, name->ptr);
+	const cJSON *e;
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(responses, key)) {
+		cJSON *w = cJSON_Duplicate(e, 1);
+		const char *kinds[] = { "Return", "Template" };
+		for (int k = 0; k < 2; k++) {
+			cJSON *v = cJSON_DetachItemFromObjectCaseSensitive(w, kinds[k]);
+			if (!v)
+				continue;
+			cJSON *resp = cJSON_AddObjectToObject(w, kinds[k]);
+			if (k == 1)
+				payload_paths(v, 0);
+			cJSON_AddStringToObject(resp, "ExecutedVersion", "$LATEST");
+			cJSON_AddItemToObject(resp, "Payload", v);
+			cJSON_AddNumberToObject(resp, "StatusCode", 200);
+		}
+		cJSON_AddItemToObject(wrapped, e->string, w);
+	}
+	return name->ptr;
+}
+
+/* Which mocked response each Task state of the machine gets: the mock of
+ * its function (wrapped for arn:aws:states:::lambda:invoke); none for a
+ * .waitForTaskToken task, whose result is the page's callback. */
+static void task_mocks(struct account *a, const cJSON *states, cJSON *tc, int depth)
+{
+	const cJSON *st;
+	struct buf name = BUF_INIT;
+	cJSON_ArrayForEach(st, states) {
+		const cJSON *type = cJSON_GetObjectItemCaseSensitive(st, "Type");
+		const cJSON *res = cJSON_GetObjectItemCaseSensitive(st, "Resource");
+		const cJSON *fn = cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(st, "Parameters"), "FunctionName");
+		const char *sub[] = { "Branches", "Iterator", "ItemProcessor" };
+		for (int k = 0; depth < 64 && k < 3; k++) {
+			const cJSON *b = cJSON_GetObjectItemCaseSensitive(st, sub[k]);
+			if (cJSON_IsObject(b))
+				task_mocks(a, cJSON_GetObjectItemCaseSensitive(b, "States"), tc, depth + 1);
+			for (const cJSON *br = cJSON_IsArray(b) ? b->child : NULL; br; br = br->next)
+				task_mocks(a, cJSON_GetObjectItemCaseSensitive(br, "States"), tc, depth + 1);
+		}
+		if (!cJSON_IsString(type) || strcmp(type->valuestring, "Task") ||
+		    !cJSON_IsString(res) || cJSON_GetObjectItemCaseSensitive(tc, st->string))
+			continue;
+		const char *r = res->valuestring;
+		size_t n = strlen(r);
+		if (n > 17 && !strcmp(r + n - 17, ".waitForTaskToken")) {
+			cJSON_AddStringToObject(tc, st->string, "(the page's callback)");
+			continue;
+		}
+		char *f = function_of(cJSON_IsString(fn) ? fn->valuestring : r);
+		const char *key = mock_key(a, f);
+		if (key && !strcmp(r, "arn:aws:states:::lambda:invoke"))
+			cJSON_AddStringToObject(tc, st->string, invoke_response(a, key, &name));
+		else if (key)
+			cJSON_AddStringToObject(tc, st->string, key);
+		free(f);
+	}
+	buf_release(&name);
 }
 
 static void deploy_machine(struct account *a, const struct loaded_file *lf,
@@ -328,6 +445,12 @@ int account_deploy(struct account *a, const struct loaded_file *lf,
 	const cJSON *m;
 	cJSON_ArrayForEach(m, a->opt.mocks)
 		mock_default(a, m->string, m->string);
+	for (size_t i = a->nr_machines - lf->nr_machines; i < a->nr_machines; i++) {
+		struct machine *mm = &a->machines[i];
+		mm->test_case = cJSON_CreateObject();
+		task_mocks(a, cJSON_GetObjectItemCaseSensitive(mm->lm->definition, "States"),
+			   mm->test_case, 0);
+	}
 	return diags->errors > errors ? -1 : 0;
 }
 
@@ -466,6 +589,7 @@ static struct execution *start(struct account *a, size_t mi, const char *name,
 	o.account = a->acct;
 	o.start_ms = a->now;
 	o.seed = rng_next(&a->rng);
+	a->mocks.test_case = m->test_case;
 	o.mocks = &a->mocks;
 	o.scenario = scenario;
 	o.keep_history = 1;
