@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "gate_impl.h"
 #include "fileio.h"
@@ -251,15 +252,55 @@ static int read_input_file(struct run_step *r)
 
 /* The saved step a deploy deploys: step=..., else the last step file
  * linked above the command on the page. */
+static int is_step_link(const char *url)
+{
+	size_t n = strcspn(url, "#?");
+	return !strchr(url, ':') && ((n > 4 && !strncmp(url + n - 4, ".yml", 4)) ||
+				     (n > 5 && !strncmp(url + n - 5, ".yaml", 5)) ||
+				     (n > 5 && !strncmp(url + n - 5, ".json", 5)));
+}
+
+/* Does the file a link names have this base name? */
+static int same_base(const char *url, const char *file)
+{
+	size_t n = strcspn(url, "#?");
+	const char *b = url;
+	for (size_t i = 0; i < n; i++)
+		if (url[i] == '/')
+			b = url + i + 1;
+	const char *fb = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+	return (size_t)(url + n - b) == strlen(fb) && !strncmp(b, fb, strlen(fb));
+}
+
+/* A --template-file names the file in the reader's project; on the page it
+ * is the saved step of the same name. */
+static const char *template_step(struct run_step *r, const char *file)
+{
+	struct buf rel = BUF_INIT, path = BUF_INIT;
+	int exists = !gate_resolve_(r->p->dir, file, &rel);
+	gate_path_(r->c, rel.ptr, &path);
+	struct stat st;
+	exists = exists && !stat(path.ptr, &st) && S_ISREG(st.st_mode);
+	buf_release(&rel);
+	buf_release(&path);
+	if (exists)
+		return file;
+	for (size_t i = r->p->page.nr_links; i-- > 0;) {
+		const struct snippet_link *l = &r->p->page.links[i];
+		if (l->pos.line < r->st->pos.line && is_step_link(l->url) && same_base(l->url, file))
+			return l->url;
+	}
+	return NULL;
+}
+
 static int deploy(struct run_step *r)
 {
 	const char *url = r->args[ARG_PATH];
-	for (size_t i = 0; !url && i < r->p->page.nr_links; i++) {
-		const struct snippet_link *l = &r->p->page.links[r->p->page.nr_links - 1 - i];
-		size_t n = strcspn(l->url, "#?");
-		if (l->pos.line < r->st->pos.line && n > 4 &&
-		    (!strncmp(l->url + n - 4, ".yml", 4) || !strncmp(l->url + n - 5, ".yaml", 5) ||
-		     !strncmp(l->url + n - 5, ".json", 5)) && !strchr(l->url, ':'))
+	if (url && !r->p->page.snippets[r->st->snippet].step)
+		url = template_step(r, url);
+	for (size_t i = r->p->page.nr_links; !url && i-- > 0;) {
+		const struct snippet_link *l = &r->p->page.links[i];
+		if (l->pos.line < r->st->pos.line && is_step_link(l->url))
 			url = l->url;
 	}
 	if (!url) {

@@ -233,6 +233,10 @@ struct command_spec {
 	const struct opt_spec *opts;
 };
 
+static const struct opt_spec template_opts[] = {
+	{ "--template-file|--template|-t", ARG_PATH }, { "--stack-name", ARG_NAME },
+	{ NULL, 0 },
+};
 static const struct opt_spec invoke_opts[] = {
 	{ "--name|-n", ARG_NAME }, { "--data|-d", ARG_INPUT },
 	{ "--path|-p", ARG_PATH }, { "--stage|-s", ARG_STAGE }, { NULL, 0 },
@@ -257,6 +261,8 @@ static const struct opt_spec task_opts[] = {
 static const struct command_spec commands[] = {
 	{ "sls|serverless deploy", STEP_DEPLOY, "sls deploy", deploy_opts },
 	{ "make deploy", STEP_DEPLOY, "make deploy", deploy_opts },
+	{ "aws cloudformation deploy", STEP_DEPLOY, "aws cloudformation deploy", template_opts },
+	{ "sam deploy", STEP_DEPLOY, "sam deploy", template_opts },
 	{ "sls|serverless invoke stepf", STEP_INVOKE, "sls invoke stepf", invoke_opts },
 	{ SFN "start-execution", STEP_START, SFN "start-execution", start_opts },
 	{ SFN "start-sync-execution", STEP_START_SYNC, SFN "start-sync-execution", start_opts },
@@ -539,7 +545,7 @@ static int known_command(const struct steps_word *w, size_t n)
 	if (i >= n)
 		return 0;
 	static const char *const firsts[] = { "sls", "serverless", "make",
-					      "aws", "export", "curl" };
+					      "aws", "export", "curl", "sam" };
 	for (size_t k = 0; k < sizeof(firsts) / sizeof(*firsts); k++)
 		if (!strcmp(w[i].text, firsts[k]))
 			return 1;

@@ -1,7 +1,8 @@
 /* steps.h - the commands a course page asks its reader to run.
  * Shell snippets are split into words by a real shell-words tokenizer
  * (quotes, backslashes, line continuations; $VAR and ${VAR} kept symbolic),
- * then matched against a command table: deploys, `sls invoke stepf`,
+ * then matched against a command table: deploys (sls, make, aws
+ * cloudformation, sam), `sls invoke stepf`,
  * `aws stepfunctions ...`, `export NAME=...`, `curl`.  HTTP requests written
  * as a request line and headers (typed into `openssl s_client`, or an .http
  * file) are steps too.  Anything else is "not a step", with a reason.
@@ -25,7 +26,8 @@
 
 enum step_kind {
 	STEP_NONE,        /* not a step: 'reason' says why */
-	STEP_DEPLOY,      /* sls|serverless deploy, make deploy */
+	STEP_DEPLOY,      /* sls|serverless deploy, make deploy, aws cloudformation
+			   * deploy, sam deploy (--template-file is ARG_PATH) */
 	STEP_INVOKE,      /* sls invoke stepf */
 	STEP_START,       /* aws stepfunctions start-execution */
 	STEP_START_SYNC,  /* ... start-sync-execution */
