@@ -66,10 +66,10 @@ struct account {
 	size_t nr_execs, alloc_execs;
 	char *stage;
 	char *last_token;
-	/* usage plan */
-	double quota_limit, burst_limit;
-	int64_t window;       /* the second the burst counter counts */
-	unsigned long burst;
+	/* usage plan: a quota per key, and a token bucket for the throttle */
+	double quota_limit, burst_limit, rate_limit;
+	double tokens;        /* requests the bucket allows now */
+	int64_t filled_ms;    /* when tokens was last topped up */
 };
 
 /* ---- mocks: stepbook.yml `mocks:` -> MockConfigFile --------------------- */
@@ -498,8 +498,12 @@ static void deploy_keys(struct account *a, const struct loaded_file *lf)
 	const cJSON *throttle = cJSON_GetObjectItemCaseSensitive(lf->usage_plan, "throttle");
 	const cJSON *limit = cJSON_GetObjectItemCaseSensitive(quota, "limit");
 	const cJSON *burst = cJSON_GetObjectItemCaseSensitive(throttle, "burstLimit");
+	const cJSON *rate = cJSON_GetObjectItemCaseSensitive(throttle, "rateLimit");
 	a->quota_limit = cJSON_IsNumber(limit) ? limit->valuedouble : 0;
 	a->burst_limit = cJSON_IsNumber(burst) ? burst->valuedouble : 0;
+	a->rate_limit = cJSON_IsNumber(rate) ? rate->valuedouble : 0;
+	a->tokens = a->burst_limit;
+	a->filled_ms = a->now;
 }
 
 /* Every serverless function the file declares answers with the mock of the
@@ -760,10 +764,12 @@ static int op_execution(struct account *a, const struct account_request *rq,
 		if (st == DATES_EPOCH)
 			rs->result = sorted(rs->result);
 	} else if (rq->op == ACCOUNT_STOP) {
-		if (strcmp(status_at(a, e), "RUNNING"))
+		/* the page's stop was in the execution's scenario: it ended now */
+		int by_scenario = e->r.status == EXEC_ABORTED && e->stop_ms == a->now;
+		if (!by_scenario && strcmp(status_at(a, e), "RUNNING"))
 			return fail(rs, 400, "ExecutionDoesNotExist",
 				    "Execution is not running: '%s'", e->arn);
-		e->stopped = 1;
+		e->stopped = !by_scenario;
 		e->stop_ms = a->now;
 		rs->result = cJSON_CreateObject();
 		add_date(rs->result, "stopDate", a->now, st);
@@ -865,12 +871,15 @@ static int http_guard(struct account *a, const struct route *r, const char *key,
 			k = &a->keys[i];
 	if (!k)
 		return http_answer(rs, 403, "Forbidden");
-	if (a->window != a->now / 1000) {
-		a->window = a->now / 1000;
-		a->burst = 0;
+	if (a->burst_limit > 0) { /* refill at rateLimit per second, up to burstLimit */
+		a->tokens += a->rate_limit * (double)(a->now - a->filled_ms) / 1000.0;
+		if (a->tokens > a->burst_limit)
+			a->tokens = a->burst_limit;
+		a->filled_ms = a->now;
+		if (a->tokens < 1)
+			return http_answer(rs, 429, "Too Many Requests");
+		a->tokens -= 1;
 	}
-	if (a->burst_limit > 0 && (double)++a->burst > a->burst_limit)
-		return http_answer(rs, 429, "Too Many Requests");
 	if (a->quota_limit > 0 && (double)++k->used > a->quota_limit)
 		return http_answer(rs, 429, "Limit Exceeded");
 	return 0;

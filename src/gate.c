@@ -167,6 +167,7 @@ struct loaded_file *gate_saved_step_(struct gate_ctx *c, const char *rel,
 	k->diags = diags;
 	ARRAY_GROW(c->files, c->nr_files + 1, c->alloc_files);
 	c->files[c->nr_files++] = lf;
+	rc = rc || invalid; /* AWS refuses to deploy an invalid definition */
 	if (rc) {
 		loader_release(lf);
 		memset(lf, 0, sizeof(*lf));

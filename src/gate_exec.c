@@ -62,6 +62,12 @@ static void collect_steps(struct gate_ctx *c, struct gate_page *p)
 		size_t first = p->steps.nr;
 		if (s == consumed)
 			continue; /* the recorded output of the block before */
+		if (s->flags & SNIPPET_OUTPUT) {
+			gate_add_(c->run, GATE_STEP, GATE_FAIL, "recorded output", s->fence,
+				  "a recorded output must follow the block of a command "
+				  "that prints a result");
+			continue;
+		}
 		struct diag_list errs = DIAG_LIST_INIT;
 		steps_parse(&p->steps, s, i, &errs);
 		if (errs.errors && p->steps.nr == first) {
@@ -78,7 +84,8 @@ static void collect_steps(struct gate_ctx *c, struct gate_page *p)
 					bad = &p->steps.items[k];
 			if (bad && !bad->reason) {
 				bad->reason = xstrdup(errs.items[e].message);
-				bad->pos = errs.items[e].pos;
+				bad->pos.line = errs.items[e].pos.line;
+				bad->pos.col = errs.items[e].pos.col;
 			}
 		}
 		diag_list_release(&errs);
@@ -89,9 +96,6 @@ static void collect_steps(struct gate_ctx *c, struct gate_page *p)
 				consumed = out;
 				break;
 			}
-		if (out && out->flags & SNIPPET_OUTPUT && p->steps.nr == first)
-			gate_add_(c->run, GATE_STEP, GATE_FAIL, "recorded output", out->fence,
-				   "a recorded output must follow the block of a command");
 	}
 }
 
@@ -173,21 +177,27 @@ struct run_step {
 	struct gate_page *p;
 	struct step *st;
 	size_t index;
-	struct gate_case *k;
+	size_t kase;           /* index of the case in run->cases (which grows) */
 	char *args[ARG_COUNT]; /* expanded */
 	cJSON *input;          /* owned, aliased */
 };
 
+/* The step's case; never kept across gate_add_, which may move it. */
+static struct gate_case *kase(const struct run_step *r)
+{
+	return &r->c->run->cases[r->kase];
+}
+
 static void case_fail(struct run_step *r, struct pos pos, const char *fmt, const char *a)
 {
-	r->k->status = GATE_FAIL;
-	free(r->k->message);
+	kase(r)->status = GATE_FAIL;
+	free(kase(r)->message);
 	struct buf m = BUF_INIT;
 	buf_addf(&m, fmt, a ? a : "");
-	r->k->message = buf_detach(&m, NULL);
+	kase(r)->message = buf_detach(&m, NULL);
 	if (pos.line) {
-		r->k->pos.line = pos.line;
-		r->k->pos.col = pos.col;
+		kase(r)->pos.line = pos.line;
+		kase(r)->pos.col = pos.col;
 	}
 }
 
@@ -293,6 +303,16 @@ static const char *template_step(struct run_step *r, const char *file)
 	return NULL;
 }
 
+static int exists_in_course(const struct gate_ctx *c, const char *rel)
+{
+	struct buf path = BUF_INIT;
+	gate_path_(c, rel, &path);
+	struct stat st;
+	int ok = !stat(path.ptr, &st) && S_ISREG(st.st_mode);
+	buf_release(&path);
+	return ok;
+}
+
 static int deploy(struct run_step *r)
 {
 	const char *url = r->args[ARG_PATH];
@@ -312,18 +332,20 @@ static int deploy(struct run_step *r)
 	int rc = -1;
 	if (gate_resolve_(r->p->dir, url, &rel))
 		case_fail(r, (struct pos){ 0 }, "the saved step '%s' leaves the course folder", url);
+	else if (!exists_in_course(r->c, rel.ptr))
+		case_fail(r, (struct pos){ 0 }, "the saved step '%s' does not exist", rel.ptr);
 	else {
 		struct loaded_file *lf = gate_saved_step_(r->c, rel.ptr, r->st->pos);
 		if (!lf)
-			case_fail(r, (struct pos){ 0 }, "the saved step '%s' does not load", rel.ptr);
-		else if (account_deploy(r->c->account, lf, &r->k->diags))
+			case_fail(r, (struct pos){ 0 }, "the saved step '%s' does not load or validate", rel.ptr);
+		else if (account_deploy(r->c->account, lf, &kase(r)->diags))
 			case_fail(r, (struct pos){ 0 }, "the saved step '%s' does not deploy", rel.ptr);
 		else
 			rc = 0;
-		free(r->k->name);
+		free(kase(r)->name);
 		struct buf name = BUF_INIT;
 		buf_addf(&name, "%s (%s)", r->st->what, rel.ptr);
-		r->k->name = buf_detach(&name, NULL);
+		kase(r)->name = buf_detach(&name, NULL);
 	}
 	buf_release(&rel);
 	return rc;
@@ -463,6 +485,18 @@ static void add_edit(struct gate_page *p, const struct snippet *s, const char *t
 	e->text = buf_detach(&b, NULL);
 }
 
+static const char *reason_phrase(int code)
+{
+	switch (code) {
+	case 200: return "OK";
+	case 400: return "Bad Request";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 429: return "Too Many Requests";
+	default: return code < 400 ? "OK" : "Error";
+	}
+}
+
 /* The text --update writes for a recorded output: JSON, or for an HTTP
  * response its status line and headers as recorded, then the new body. */
 static char *updated_text(const struct snippet *s, const cJSON *actual, int http)
@@ -474,10 +508,10 @@ static char *updated_text(const struct snippet *s, const cJSON *actual, int http
 		const char *sp = strchr(t, ' ');
 		const char *blank = strstr(t, "\n\n");
 		int code = cJSON_GetObjectItemCaseSensitive(actual, "statusCode")->valueint;
+		const char *eol = t + strcspn(t, "\r\n");
 		buf_add(&b, t, sp ? (size_t)(sp - t) : 0);
-		buf_addf(&b, " %d", code);
-		sp = sp ? sp + 1 + strspn(sp + 1, "0123456789") : t;
-		buf_add(&b, sp, blank ? (size_t)(blank - sp) : strlen(sp));
+		buf_addf(&b, " %d %s", code, reason_phrase(code));
+		buf_add(&b, eol, blank ? (size_t)(blank - eol) : strlen(eol));
 		buf_adds(&b, "\n\n");
 		char *compact = cJSON_PrintUnformatted(body);
 		buf_adds(&b, compact);
@@ -493,9 +527,9 @@ static char *updated_text(const struct snippet *s, const cJSON *actual, int http
 static void compare_output(struct run_step *r, const cJSON *actual)
 {
 	const struct snippet *out = r->st->output;
-	cJSON *expected = steps_parse_output(out, &r->k->diags);
+	cJSON *expected = steps_parse_output(out, &kase(r)->diags);
 	if (!expected) {
-		case_fail(r, r->k->diags.nr ? r->k->diags.items[0].pos : out->pos,
+		case_fail(r, kase(r)->diags.nr ? kase(r)->diags.items[0].pos : out->pos,
 			  "the recorded output does not parse%s", NULL);
 		return;
 	}
@@ -521,7 +555,7 @@ static void compare_output(struct run_step *r, const cJSON *actual)
 		buf_addf(&from, "recorded (%s:%u)", out->pos.file, out->pos.line);
 		jsoncmp_diff(a.ptr, b.ptr, from.ptr, "actual", &d);
 		case_fail(r, out->pos, "the recorded output differs from the actual result%s", NULL);
-		r->k->diff = buf_detach(&d, NULL);
+		kase(r)->diff = buf_detach(&d, NULL);
 		buf_release(&a);
 		buf_release(&b);
 		buf_release(&from);
@@ -577,7 +611,7 @@ static void skip_non_steps(struct gate_ctx *c, struct gate_page *p, size_t i)
 static void run_step(struct gate_ctx *c, struct gate_page *p, size_t i)
 {
 	struct step *st = &p->steps.items[i];
-	struct run_step r = { c, p, st, i, NULL, { NULL }, NULL };
+	struct run_step r = { c, p, st, i, 0, { NULL }, NULL };
 	struct buf name = BUF_INIT;
 	buf_adds(&name, st->what);
 	if (st->kind == STEP_INVOKE && st->arg[ARG_NAME])
@@ -598,7 +632,8 @@ static void run_step(struct gate_ctx *c, struct gate_page *p, size_t i)
 		buf_release(&name);
 		return;
 	}
-	r.k = gate_add_(c->run, GATE_STEP, GATE_PASS, name.ptr, st->pos, NULL);
+	gate_add_(c->run, GATE_STEP, GATE_PASS, name.ptr, st->pos, NULL);
+	r.kase = c->run->nr - 1;
 	buf_release(&name);
 	if (st->reason) /* a bad argument found while parsing */
 		case_fail(&r, (struct pos){ 0 }, "%s", st->reason);

@@ -15,8 +15,10 @@ static void print_diag_lines(FILE *out, const struct diag_list *l, const char *i
 {
 	for (size_t i = 0; i < l->nr; i++) {
 		const struct diag *d = &l->items[i];
-		fprintf(out, "%s%s:%u:%u: %s: %s", indent, d->pos.file, d->pos.line,
-			d->pos.col, severity_name(d->severity), d->message);
+		fprintf(out, "%s%s", indent, d->pos.file);
+		if (d->pos.line)
+			fprintf(out, ":%u:%u", d->pos.line, d->pos.col);
+		fprintf(out, ": %s: %s", severity_name(d->severity), d->message);
 		if (d->rule)
 			fprintf(out, " [%s]", d->rule);
 		fputc('\n', out);

@@ -753,11 +753,11 @@ cJSON *steps_parse_output(const struct snippet *s, struct diag_list *diags)
 		return parse_response(s, p, diags);
 	struct diag_list errs = DIAG_LIST_INIT;
 	cJSON *v = located_json(s, s->text, s->len, 0, "", &errs);
-	if (!v && (*p == '{' || *p == '[')) {
+	if (!v && (*p == '{' || *p == '[') && strcmp(s->lang, "json")) {
 		const char *why;
 		size_t at;
 		v = jsobject_parse(s->text, s->len, &why, &at);
-		if (!v && strcmp(s->lang, "json")) {
+		if (!v) {
 			diag_list_release(&errs);
 			diag_error(&errs, snippet_offset_pos(s, at), "check/output",
 				   "recorded output: %s", why);
