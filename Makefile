@@ -163,6 +163,8 @@ $(BUILD)/tests/%.o: tests/%.c
 -include $(LIB_O:.o=.d) $(CLI_O:.o=.d) $(TEST_O:.o=.d)
 
 # ---- tests -----------------------------------------------------------------
+# Under ASan+UBSan everything runs several times slower: the time bounds of
+# the hostile-input tests scale with CK_TIMEOUT_MULTIPLIER.
 # Every tests/unit/check_*.c defines 'Suite *NAME_suite(void)'; one runner
 # runs them all, so CI sees a single Check summary line.
 $(BUILD)/tests/unit/suites.h: $(TEST_SRC)
@@ -181,7 +183,8 @@ test check: deps
 	@$(MAKE) --no-print-directory stepbook $(BUILD)/check_stepbook
 	@sh tests/layers.sh
 	STEPBOOK=$(CURDIR)/$(BUILD)/stepbook SHARED=$(CURDIR)/../shared \
-	  CK_DEFAULT_TIMEOUT=60 $(BUILD)/check_stepbook
+	  CK_DEFAULT_TIMEOUT=60 CK_TIMEOUT_MULTIPLIER=$(if $(filter 1,$(SANITIZE)),5,1) \
+	  $(BUILD)/check_stepbook
 
 # ---- fuzzing (clang + libFuzzer) -------------------------------------------
 FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -g -O1 -Isrc \

@@ -126,24 +126,35 @@ static void gh_escape(FILE *out, const char *s, int property)
 	}
 }
 
+static void gh_command(FILE *out, const char *kind, struct pos pos, const char *title)
+{
+	fprintf(out, "::%s file=", kind);
+	gh_escape(out, pos.file, 1);
+	if (pos.line)
+		fprintf(out, ",line=%u,col=%u", pos.line, pos.col);
+	fputs(",title=", out);
+	gh_escape(out, title, 1);
+	fputs("::", out);
+}
+
+/* One annotation per failure, at the located errors behind it when it has
+ * some (a malformed block is marked where it breaks, not at its fence). */
 static void print_github(FILE *out, const struct gate_run *run)
 {
 	for (size_t i = 0; i < run->nr; i++) {
 		const struct gate_case *k = &run->cases[i];
 		if (k->status != GATE_FAIL)
 			continue;
-		fputs("::error file=", out);
-		gh_escape(out, k->file, 1);
-		if (k->pos.line)
-			fprintf(out, ",line=%u,col=%u", k->pos.line, k->pos.col);
-		fputs(",title=", out);
-		gh_escape(out, k->name, 1);
-		fputs("::", out);
-		gh_escape(out, k->message ? k->message : "failed", 0);
 		for (size_t d = 0; d < k->diags.nr; d++) {
-			gh_escape(out, "\n", 0);
-			gh_escape(out, k->diags.items[d].message, 0);
+			const struct diag *g = &k->diags.items[d];
+			gh_command(out, g->severity == SEV_ERROR ? "error" : "warning", g->pos, k->name);
+			gh_escape(out, g->message, 0);
+			fputc('\n', out);
 		}
+		if (k->diags.nr && !k->diff)
+			continue;
+		gh_command(out, "error", k->pos, k->name);
+		gh_escape(out, k->message ? k->message : "failed", 0);
 		if (k->diff) {
 			gh_escape(out, "\n", 0);
 			gh_escape(out, k->diff, 0);
