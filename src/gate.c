@@ -601,6 +601,7 @@ static void ctx_release(struct gate_ctx *c)
 	strmap_release(&c->loaded);
 	strmap_release(&c->env);
 	strmap_release(&c->aliases);
+	free(c->last_machine);
 	doc_free(c->config);
 }
 

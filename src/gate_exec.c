@@ -340,8 +340,10 @@ static int deploy(struct run_step *r)
 			case_fail(r, (struct pos){ 0 }, "the saved step '%s' does not load or validate", rel.ptr);
 		else if (account_deploy(r->c->account, lf, &kase(r)->diags))
 			case_fail(r, (struct pos){ 0 }, "the saved step '%s' does not deploy", rel.ptr);
-		else
+		else {
+			r->c->last_deployed = lf;
 			rc = 0;
+		}
 		free(kase(r)->name);
 		struct buf name = BUF_INIT;
 		buf_addf(&name, "%s (%s)", r->st->what, rel.ptr);
@@ -462,6 +464,10 @@ static void call(struct run_step *r, struct account_response *rs)
 	if (rq.machine && !strncmp(rq.machine, "arn:", 4) && strstr(rq.machine, ":stateMachine:"))
 		rq.machine = strstr(rq.machine, ":stateMachine:") + 14;
 	account_call(r->c->account, &rq, rs);
+	if (rq.machine && starts_execution(r->st->kind) && r->st->kind != STEP_HTTP) {
+		free(r->c->last_machine);
+		r->c->last_machine = xstrdup(rq.machine);
+	}
 	cJSON_Delete(sc);
 }
 
@@ -650,9 +656,105 @@ static void run_step(struct gate_ctx *c, struct gate_page *p, size_t i)
 	cJSON_Delete(r.input);
 }
 
+/* ---- hand-written examples: input=NAME, expect=NAME -------------------- */
+
+static const struct snippet *find_named(const struct snippet_page *p, int expect,
+					const char *name)
+{
+	for (size_t i = 0; i < p->nr; i++) {
+		const char *n = expect ? p->snippets[i].expect : p->snippets[i].input;
+		if (n && !strcmp(n, name))
+			return &p->snippets[i];
+	}
+	return NULL;
+}
+
+/* The example's machine: the one a command ran last, else the only one of
+ * the saved step deployed last. */
+static const char *example_machine(const struct gate_ctx *c)
+{
+	if (c->last_machine)
+		return c->last_machine;
+	if (c->last_deployed && c->last_deployed->nr_machines == 1)
+		return c->last_deployed->machines[0].name;
+	return NULL;
+}
+
+static cJSON *example_json(const struct snippet *s, struct diag_list *diags)
+{
+	struct snippet tmp = *s;
+	tmp.lang = (char *)"json"; /* strict JSON, located */
+	return steps_parse_output(&tmp, diags);
+}
+
+static void run_example(struct gate_ctx *c, struct gate_page *p, const struct snippet *in)
+{
+	struct buf name = BUF_INIT;
+	buf_addf(&name, "example %s", in->input);
+	gate_add_(c->run, GATE_STEP, GATE_PASS, name.ptr, in->fence, NULL);
+	buf_release(&name);
+	struct run_step r = { c, p, NULL, 0, c->run->nr - 1, { NULL }, NULL };
+	const struct snippet *ex = find_named(&p->page, 1, in->input);
+	const char *machine = example_machine(c);
+	cJSON *input = example_json(in, &kase(&r)->diags);
+	cJSON *expect = ex ? example_json(ex, &kase(&r)->diags) : NULL;
+	if (!machine) {
+		kase(&r)->status = GATE_SKIP;
+		kase(&r)->message = xstrdup("no machine to run the example on: deploy or "
+					    "run one earlier on the page");
+	} else if (!input || (ex && !expect)) {
+		case_fail(&r, (struct pos){ 0 }, "the example does not parse%s", NULL);
+	} else {
+		struct account_request rq;
+		struct account_response rs;
+		memset(&rq, 0, sizeof(rq));
+		rq.op = ACCOUNT_INVOKE;
+		rq.machine = machine;
+		rq.input = input;
+		account_call(c->account, &rq, &rs);
+		const cJSON *out = cJSON_GetObjectItemCaseSensitive(rs.result, "output");
+		cJSON *actual = cJSON_IsString(out) ? cJSON_Parse(out->valuestring) : NULL;
+		int failed = rs.error != NULL;
+		if (failed != ((in->flags & SNIPPET_FAIL) != 0))
+			case_fail(&r, (struct pos){ 0 }, failed ? "the example failed: %s"
+				  : "the example was expected to fail%s", rs.message);
+		else if (expect && (!actual || !jsoncmp_match(expect, actual, NULL))) {
+			struct buf a = BUF_INIT, b = BUF_INIT, d = BUF_INIT;
+			jsoncmp_print(expect, &a);
+			buf_addc(&a, '\n');
+			if (actual)
+				jsoncmp_print(actual, &b);
+			buf_addc(&b, '\n');
+			jsoncmp_diff(a.ptr, b.ptr, "expected", "actual", &d);
+			case_fail(&r, ex->pos, "the example's output differs from expect=%s", in->input);
+			kase(&r)->diff = buf_detach(&d, NULL);
+			buf_release(&a);
+			buf_release(&b);
+		}
+		cJSON_Delete(actual);
+		account_response_release(&rs);
+	}
+	cJSON_Delete(input);
+	cJSON_Delete(expect);
+}
+
+static void run_examples(struct gate_ctx *c, struct gate_page *p)
+{
+	for (size_t i = 0; i < p->page.nr; i++) {
+		const struct snippet *s = &p->page.snippets[i];
+		if (s->input && !(s->flags & SNIPPET_SKIP))
+			run_example(c, p, s);
+		else if (s->expect && !find_named(&p->page, 0, s->expect))
+			gate_add_(c->run, GATE_STEP, GATE_FAIL, "example", s->fence,
+				  "expect=%s has no input=%s block on the page", s->expect,
+				  s->expect);
+	}
+}
+
 void gate_exec_page_(struct gate_ctx *c, struct gate_page *p)
 {
 	collect_steps(c, p);
 	for (size_t i = 0; i < p->steps.nr; i++)
 		run_step(c, p, i);
+	run_examples(c, p);
 }

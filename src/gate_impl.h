@@ -22,6 +22,8 @@ struct gate_ctx {
 	struct strmap loaded;        /* course-relative path -> loaded_file * */
 	struct strmap env;           /* exported variables -> owned value */
 	struct strmap aliases;       /* recorded volatile value -> owned actual */
+	char *last_machine;          /* owned: the machine a command ran last */
+	const struct loaded_file *last_deployed; /* borrowed from files */
 };
 
 /* One rewrite --update makes in a page. */

@@ -235,7 +235,9 @@ static int read_member(struct reader *r, cJSON *obj)
 	r->at++;
 	skip_space(r);
 	cJSON *v = read_value(r);
-	if (v)
+	if (v && cJSON_GetObjectItemCaseSensitive(obj, key)) /* JS: the last one wins */
+		cJSON_ReplaceItemInObjectCaseSensitive(obj, key, v);
+	else if (v)
 		cJSON_AddItemToObject(obj, key, v);
 	free(key);
 	return v ? 0 : -1;

@@ -72,6 +72,12 @@ START_TEST(throttle_and_quota)
 }
 END_TEST
 
+START_TEST(hand_written_examples)
+{
+	ck_report("examples", REPORT_TEXT, "expected.txt");
+}
+END_TEST
+
 START_TEST(bad_inputs_are_located)
 {
 	ck_report("bad", REPORT_TEXT, "expected.txt");
@@ -192,6 +198,7 @@ Suite *gate_suite(void)
 	TCase *t = tcase_create("cases");
 	tcase_add_test(t, every_command);
 	tcase_add_test(t, throttle_and_quota);
+	tcase_add_test(t, hand_written_examples);
 	tcase_add_test(t, bad_inputs_are_located);
 	tcase_add_test(t, formats);
 	tcase_add_test(t, update_rewrites_only_outputs);

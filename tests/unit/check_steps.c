@@ -228,6 +228,7 @@ START_TEST(js_objects)
 	      "{\"startDate\":\"2019-11-12T11:39:26.081Z\",\"output\":\"{\\\"a\\\":\\\"it's\\\"}\"}");
 	ck_js("[1, 'a', [ ], {}, \"b\\u00e9\", -2,]", "[1,\"a\",[],{},\"bé\",-2]");
 	ck_js("{ 'quoted key': null }", "{\"quoted key\":null}");
+	ck_js("{ b: 1, a: 2, b: 3 }", "{\"b\":3,\"a\":2}"); /* fuzz finding */
 	ck_js("{ a: 'x' ", "9: expected ',' or '}'");
 	ck_js("{ a 'x' }", "4: expected ':' after the key");
 	ck_js("{ a: 'x }", "5: unterminated string");
