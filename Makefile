@@ -20,6 +20,8 @@ CHECK_LIBS = $(shell pkg-config --libs check)
 
 ifeq ($(SANITIZE),1)
 BUILD    := build/san
+# Sanitized code runs several times slower: stretch the tests' time bounds.
+TEST_ENV := CK_TIMEOUT_MULTIPLIER=5
 ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
               -fno-sanitize-recover=undefined
 LDFLAGS  += -fsanitize=address,undefined
@@ -53,6 +55,8 @@ LIB_OBJS += loader_sls.o
 LIB_OBJS += jsobject.o
 LIB_OBJS += snippet.o
 LIB_OBJS += steps.o
+LIB_OBJS += course.o
+LIB_OBJS += markdown.o
 
 # model: paths, intrinsics, payload templates
 LIB_OBJS += intrinsic_fns.o
@@ -96,9 +100,19 @@ LIB_OBJS += diagram.o
 LIB_OBJS += diagram_gv.o
 
 # render: site and reports
+LIB_OBJS += highlight.o
+LIB_OBJS += html.o
+LIB_OBJS += search.o
+LIB_OBJS += site.o
+LIB_OBJS += site_page.o
+LIB_OBJS += site_step.o
+LIB_OBJS += site_svg.o
+LIB_OBJS += stepdiff.o
+LIB_OBJS += tmpl.o
 LIB_OBJS += report.o
 
 # cli
+CLI_OBJS += cmd_build.o
 CLI_OBJS += cmd_check.o
 CLI_OBJS += cmd_diagram.o
 CLI_OBJS += cmd_run.o
@@ -113,13 +127,14 @@ TEST_O   := $(patsubst %.c,$(BUILD)/%.o,$(TEST_SRC)) $(BUILD)/tests/unit/main.o 
             $(BUILD)/tests/unit/helpers.o
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 
-.PHONY: all deps check test fuzz fuzz-run bench layers install clean help course stepbook
+.PHONY: all deps check test check-browser fuzz fuzz-run bench layers install clean help course stepbook
 all: stepbook
 
 help:
 	@echo 'make deps       install missing Debian packages (apt-get)'
 	@echo 'make            build ./stepbook'
-	@echo 'make check      build and run the whole test suite (SANITIZE=1: ASan+UBSan)'
+	@echo 'make check      build and run the whole test suite (SANITIZE=1: ASan+UBSan; BROWSER=0: no browser test)'
+	@echo 'make check-browser  build the course and open every page in headless Chromium'
 	@echo 'make fuzz       build the libFuzzer targets with clang (fuzz-run runs each)'
 	@echo 'make bench      benchmarks against the peers'
 	@echo 'make layers     check that headers respect the layer order'
@@ -182,9 +197,25 @@ $(BUILD)/check_stepbook: $(TEST_O) $(LIB)
 test check: deps
 	@$(MAKE) --no-print-directory stepbook $(BUILD)/check_stepbook
 	@sh tests/layers.sh
-	STEPBOOK=$(CURDIR)/$(BUILD)/stepbook SHARED=$(CURDIR)/../shared \
+	$(TEST_ENV) STEPBOOK=$(CURDIR)/$(BUILD)/stepbook SHARED=$(CURDIR)/../shared \
 	  CK_DEFAULT_TIMEOUT=60 CK_TIMEOUT_MULTIPLIER=$(if $(filter 1,$(SANITIZE)),5,1) \
 	  $(BUILD)/check_stepbook
+	@if [ "$(BROWSER)" = 1 ] && [ "$(SANITIZE)" != 1 ]; then \
+	  $(MAKE) --no-print-directory check-browser; fi
+
+# The browser test (about 15 s): Debian's chromium driven by playwright-core
+# over file://; both are installed here when missing.  Screenshots land in
+# tests/browser/screenshots.
+BROWSER ?= 1
+check-browser: stepbook
+	@command -v chromium >/dev/null && command -v npm >/dev/null || { \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium nodejs npm; }
+	@[ -d tests/browser/node_modules/playwright-core ] || \
+	  (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+	@rm -rf build/browser-site
+	./stepbook build course -o build/browser-site --quiet
+	node tests/browser/site.test.mjs build/browser-site tests/browser/screenshots
 
 # ---- fuzzing (clang + libFuzzer) -------------------------------------------
 FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -g -O1 -Isrc \
@@ -212,16 +243,16 @@ fuzz-run: fuzz
 
 # ---- benchmarks, layers, install -------------------------------------------
 bench: stepbook
-	@sh bench/run.sh
+	@if [ -f bench/run.sh ]; then sh bench/run.sh; fi
+	@sh bench/site_bench.sh
 
 layers:
 	@sh tests/layers.sh
 
-# The main job: until `stepbook build` lands, draw every diagram of the
-# bundled course into site/diagrams.
+# The main job: the bundled course as a website in site/.
 course: deps
 	@$(MAKE) --no-print-directory stepbook
-	./stepbook diagram --out-dir site/diagrams $(wildcard course/*/saved-steps/*.yml)
+	./stepbook build course -o site
 
 install: stepbook
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/stepbook/templates \

@@ -19,6 +19,7 @@ struct command {
 	const char *summary;
 };
 
+int cmd_build(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_diagram(int argc, char **argv);
 int cmd_run(int argc, char **argv);

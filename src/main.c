@@ -9,6 +9,7 @@
 #include "banned.h"
 
 static const struct command commands[] = {
+	{ "build", cmd_build, "build the course website (static HTML)" },
 	{ "check", cmd_check, "check a course: snippets, links, saved steps, recorded runs" },
 	{ "diagram", cmd_diagram, "draw state machine diagrams (SVG, DOT, PNG)" },
 	{ "run", cmd_run, "execute a state machine offline, with mocks" },

@@ -1,0 +1,45 @@
+/* cmd_build.c - `stepbook build [COURSE] [-o DIR] [--quiet]`. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "report.h"
+#include "site.h"
+#include "banned.h"
+
+static int usage(FILE *out, int status)
+{
+	fprintf(out, "usage: stepbook build [COURSE] [-o DIR] [--quiet]\n\n"
+		     "Builds the course folder COURSE (default course/) into the\n"
+		     "static website DIR (default site/).  The old site is replaced\n"
+		     "only when the build succeeds.\n");
+	return status;
+}
+
+int cmd_build(int argc, char **argv)
+{
+	struct site_options opt = { "course", "site", NULL, isatty(2) };
+	int seen_course = 0;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return usage(stdout, EXIT_OK);
+		if ((!strcmp(argv[i], "-o") || !strcmp(argv[i], "--out")) && i + 1 < argc)
+			opt.out = argv[++i];
+		else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q"))
+			opt.progress = 0;
+		else if (argv[i][0] != '-' && !seen_course++)
+			opt.course = argv[i];
+		else
+			return usage(stderr, EXIT_USAGE);
+	}
+	struct diag_list diags = DIAG_LIST_INIT;
+	int status = site_build(&opt, &diags);
+	diag_sort(&diags);
+	struct report_options ro = { REPORT_TEXT, isatty(2) };
+	report_print(stderr, &diags, &ro);
+	if (!status && opt.progress)
+		fprintf(stderr, "built %s\n", opt.out);
+	diag_list_release(&diags);
+	return status ? EXIT_ERRORS : EXIT_OK;
+}

@@ -1,0 +1,318 @@
+/* site.c - the build driver: temporary folder, theme files, pages, steps,
+ * extras, then the swap that makes the new site visible at once. */
+#define _XOPEN_SOURCE 700
+#include "site.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fileio.h"
+#include "site_impl.h"
+#include "xalloc.h"
+#include "banned.h"
+
+static struct pos no_pos(const char *file)
+{
+	struct pos p = { file, 0, 0 };
+	return p;
+}
+
+int site_write_(struct site *s, const char *rel, const void *data, size_t len)
+{
+	struct buf path = BUF_INIT;
+	buf_addf(&path, "%s/%s", s->tmp, rel);
+	char *slash = strrchr(path.ptr, '/');
+	*slash = '\0';
+	int status = fileio_mkdirs(path.ptr);
+	*slash = '/';
+	FILE *f = status ? NULL : fopen(path.ptr, "wb");
+	if (!f || fwrite(data, 1, len, f) != len)
+		status = -1;
+	if (f && fclose(f))
+		status = -1;
+	if (status)
+		diag_error(s->diags, no_pos(path.ptr), "site/write",
+			   "cannot write: %s", strerror(errno));
+	buf_release(&path);
+	return status;
+}
+
+static int is_file(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+char *site_theme_file_(const struct site *s, const char *name)
+{
+	struct buf p = BUF_INIT;
+	buf_addf(&p, "%s/theme/%s", s->course.root, name);
+	if (!is_file(p.ptr)) {
+		buf_reset(&p);
+		buf_addf(&p, "%s/%s", s->theme, name);
+	}
+	return buf_detach(&p, NULL);
+}
+
+static int copy_file(struct site *s, const char *from, const char *rel)
+{
+	struct buf data = BUF_INIT;
+	const char *why;
+	int status = fileio_read(from, &data, &why);
+	if (status)
+		diag_error(s->diags, no_pos(from), "site/read", "cannot read: %s", why);
+	else
+		status = site_write_(s, rel, data.ptr, data.len);
+	buf_release(&data);
+	return status;
+}
+
+/* ---- the theme -------------------------------------------------------- */
+
+static int load_layout(struct site *s)
+{
+	char *path = site_theme_file_(s, "page.html");
+	struct buf text = BUF_INIT;
+	const char *why;
+	int status = fileio_read(path, &text, &why);
+	if (status)
+		diag_error(s->diags, no_pos(path), "site/theme", "cannot read: %s", why);
+	else if (!(s->layout = tmpl_parse(path, text.ptr, text.len, s->diags)))
+		status = -1;
+	free(path);
+	buf_release(&text);
+	return status;
+}
+
+static int theme_asset(const char *name)
+{
+	size_t n = strlen(name);
+	return name[0] != '.' && strcmp(name, "README.md") &&
+	       !(n > 5 && !strcmp(name + n - 5, ".html"));
+}
+
+/* Every file of the default theme and of course/theme, the course's
+ * winning; names sorted so the copy order is fixed. */
+static int copy_theme_dir(struct site *s, const char *dir, int is_course)
+{
+	struct dirent **names;
+	int n = scandir(dir, &names, NULL, alphasort), status = 0;
+	for (int i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
+		struct buf from = BUF_INIT;
+		buf_addf(&from, "%s/%s", dir, name);
+		struct buf own = BUF_INIT;
+		buf_addf(&own, "%s/theme/%s", s->course.root, name);
+		if (theme_asset(name) && is_file(from.ptr) &&
+		    (is_course || !is_file(own.ptr)))
+			status |= copy_file(s, from.ptr, name);
+		buf_release(&from);
+		buf_release(&own);
+		free(names[i]);
+	}
+	if (n >= 0)
+		free(names);
+	return status ? -1 : 0;
+}
+
+static int copy_theme(struct site *s)
+{
+	struct buf own = BUF_INIT;
+	buf_addf(&own, "%s/theme", s->course.root);
+	int status = copy_theme_dir(s, s->theme, 0);
+	status |= copy_theme_dir(s, own.ptr, 1);
+	buf_release(&own);
+	return status;
+}
+
+/* ---- assets: files pages link to -------------------------------------- */
+
+void site_asset_(void *ctx, const char *rel)
+{
+	struct site *s = ctx;
+	if (strmap_get(&s->assets, rel, strlen(rel)))
+		return;
+	strmap_put(&s->assets, rel, strlen(rel), s);
+	struct buf from = BUF_INIT;
+	buf_addf(&from, "%s/%s", s->course.root, rel);
+	if (copy_file(s, from.ptr, rel))
+		s->status = -1;
+	buf_release(&from);
+}
+
+/* ---- the swap ------------------------------------------------------------ */
+
+static int rm_entry(const char *path, const struct stat *st, int flag,
+		    struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static void remove_tree(const char *path)
+{
+	nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static int make_tmp(struct site *s)
+{
+	struct buf parent = BUF_INIT;
+	buf_adds(&parent, s->opt->out);
+	char *slash = strrchr(parent.ptr, '/');
+	if (slash && slash != parent.ptr) {
+		*slash = '\0';
+		fileio_mkdirs(parent.ptr);
+	}
+	buf_release(&parent);
+	struct buf t = BUF_INIT;
+	buf_addf(&t, "%s.tmpXXXXXX", s->opt->out);
+	if (!mkdtemp(t.ptr)) {
+		diag_error(s->diags, no_pos(s->opt->out), "site/write",
+			   "cannot create a folder beside it: %s", strerror(errno));
+		buf_release(&t);
+		return -1;
+	}
+	chmod(t.ptr, 0755);
+	s->tmp = buf_detach(&t, NULL);
+	return 0;
+}
+
+static int swap_in(struct site *s)
+{
+	struct buf old = BUF_INIT;
+	buf_addf(&old, "%s.old", s->opt->out);
+	remove_tree(old.ptr);
+	struct stat st;
+	int had = lstat(s->opt->out, &st) == 0;
+	int status = 0;
+	if (had && rename(s->opt->out, old.ptr))
+		status = -1;
+	else if (rename(s->tmp, s->opt->out)) {
+		status = -1;
+		if (had)
+			rename(old.ptr, s->opt->out);
+	}
+	if (status)
+		diag_error(s->diags, no_pos(s->opt->out), "site/write",
+			   "cannot replace the site: %s", strerror(errno));
+	else
+		remove_tree(old.ptr);
+	buf_release(&old);
+	return status;
+}
+
+/* ---- the build ------------------------------------------------------------ */
+
+static void site_release(struct site *s)
+{
+	for (size_t i = 0; i < s->steps.nr; i++)
+		site_step_free_(s->steps.entries[i].value);
+	strmap_release(&s->steps);
+	strmap_release(&s->assets);
+	search_free(s->search);
+	tmpl_free(s->layout);
+	course_release(&s->course);
+	if (s->tmp)
+		remove_tree(s->tmp);
+	free(s->tmp);
+}
+
+static int build_all(struct site *s)
+{
+	if (load_layout(s) || make_tmp(s) || copy_theme(s))
+		return -1;
+	int status = site_build_pages_(s);
+	status |= site_build_steps_(s);
+	status |= site_write_extras_(s);
+	return status | s->status ? -1 : 0;
+}
+
+int site_build(const struct site_options *opt, struct diag_list *diags)
+{
+	struct site s;
+	memset(&s, 0, sizeof(s));
+	s.opt = opt;
+	s.diags = diags;
+	s.search = search_new();
+	strmap_init(&s.steps);
+	strmap_init(&s.assets);
+	s.theme = opt->templates ? opt->templates : site_default_templates();
+	int status = course_load(&s.course, opt->course, diags);
+	if (!status && !s.theme) {
+		status = diag_error(diags, no_pos(opt->course), "site/theme",
+				    "no theme found (set STEPBOOK_TEMPLATES)");
+	}
+	if (!status)
+		status = build_all(&s);
+	if (!status && !(status = swap_in(&s))) {
+		free(s.tmp);
+		s.tmp = NULL;
+	}
+	site_release(&s);
+	return status;
+}
+
+/* ---- finding the default theme -------------------------------------------- */
+
+static int theme_at(struct buf *b)
+{
+	size_t n = b->len;
+	buf_adds(b, "/page.html");
+	int ok = is_file(b->ptr);
+	buf_truncate(b, n);
+	return ok;
+}
+
+static int exe_relative(struct buf *b)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return 0;
+	exe[n] = '\0';
+	static const char *const rel[] = {
+		"templates", "../templates", "../../templates",
+		"../share/stepbook/templates",
+	};
+	char *slash = strrchr(exe, '/');
+	*slash = '\0';
+	for (size_t i = 0; i < sizeof(rel) / sizeof(*rel); i++) {
+		buf_reset(b);
+		buf_addf(b, "%s/%s", exe, rel[i]);
+		if (theme_at(b))
+			return 1;
+	}
+	return 0;
+}
+
+const char *site_default_templates(void)
+{
+	static char found[PATH_MAX];
+	struct buf b = BUF_INIT;
+	const char *env = getenv("STEPBOOK_TEMPLATES");
+	int ok = 0;
+	if (env && *env) {
+		buf_adds(&b, env);
+		ok = theme_at(&b);
+	}
+	if (!ok)
+		ok = exe_relative(&b);
+	if (!ok) {
+		buf_reset(&b);
+		buf_addf(&b, "%s/templates", STEPBOOK_DATADIR);
+		ok = theme_at(&b);
+	}
+	if (ok)
+		snprintf(found, sizeof(found), "%s", b.ptr);
+	buf_release(&b);
+	return ok ? found : NULL;
+}

@@ -1,0 +1,78 @@
+/* site_impl.h - shared by the files of the site module (site*.c). */
+#ifndef STEPBOOK_SITE_IMPL_H
+#define STEPBOOK_SITE_IMPL_H
+
+#include <cJSON.h>
+
+#include "asl.h"
+#include "buf.h"
+#include "course.h"
+#include "diag.h"
+#include "loader.h"
+#include "search.h"
+#include "site.h"
+#include "strmap.h"
+#include "tmpl.h"
+
+/* A saved step a page links to: loaded once, drawn where pages show it and
+ * given its own page. */
+struct site_step {
+	char *rel;              /* course path */
+	char *out;              /* site path: rel + ".html" */
+	size_t page;            /* the first page linking to it */
+	struct buf text;        /* the file's bytes */
+	struct loaded_file lf;
+	int loaded;             /* loader_load succeeded */
+	struct asl_machine **models; /* one per lf.machines */
+	struct buf *figures;    /* one per machine, drawn on first use */
+	size_t index;           /* order of registration: diagram id prefix */
+	struct diag_list diags; /* loading and modelling problems */
+};
+
+struct site {
+	const struct site_options *opt;
+	struct course course;
+	const char *theme;      /* default theme folder */
+	char *tmp;              /* the folder being built */
+	struct tmpl *layout;    /* page.html */
+	struct strmap steps;    /* rel -> struct site_step * */
+	struct strmap assets;   /* rel -> non-NULL once copied */
+	struct search_index *search;
+	struct diag_list *diags;
+	size_t cur;             /* the page being rendered */
+	int status;
+};
+
+/* site.c */
+int site_write_(struct site *s, const char *rel, const void *data, size_t len);
+/* Course path of a theme file: course/theme/NAME if present, else the
+ * default theme's.  Returns owned. */
+char *site_theme_file_(const struct site *s, const char *name);
+
+/* Copies course file rel into the site once (html_links.asset). */
+void site_asset_(void *ctx, const char *rel);
+
+/* site_page.c: the layout's data for page 'cur' of the reading order
+ * (step pages borrow their chapter's sidebar).  Returns owned cJSON. */
+cJSON *site_page_data_(const struct site *s, size_t cur, const char *out,
+		       const char *title, const char *description);
+void site_render_layout_(struct site *s, cJSON *data, const char *out);
+int site_build_pages_(struct site *s);
+int site_write_extras_(struct site *s);
+
+/* site_step.c */
+const char *site_step_page_(void *ctx, const char *rel);
+int site_step_diagram_(void *ctx, const char *rel, const char *machine,
+		       struct pos pos, struct buf *out);
+int site_build_steps_(struct site *s);
+void site_step_free_(struct site_step *st);
+/* Draws every registered step's figures ahead, on all cores. */
+void site_draw_ahead_(struct site *s);
+
+/* site_svg.c: a machine as an inline SVG figure (diagram.h), its states
+ * in words as the text alternative.  Returns 0, or -1 with an error in
+ * s->diags when Graphviz failed. */
+int site_svg_figure_(struct site *s, const struct asl_machine *m,
+		     const char *name, const char *id_prefix, struct buf *out);
+
+#endif

@@ -1,0 +1,485 @@
+/* site_step.c - saved steps: loaded once when a page first links to them,
+ * drawn inline where an image links to them, and given a page of their own:
+ * the diagrams, what changed since the previous step, the validation
+ * result, the HTTP endpoints, the notifications and the file itself. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "escape.h"
+#include "fileio.h"
+#include "html.h"
+#include "site_impl.h"
+#include "stepdiff.h"
+#include "validate.h"
+#include "xalloc.h"
+#include "banned.h"
+
+static int step_ext(const char *rel)
+{
+	const char *dot = strrchr(rel, '.');
+	return dot && (!strcmp(dot, ".yml") || !strcmp(dot, ".yaml") ||
+		       !strcmp(dot, ".json"));
+}
+
+static const char *ext_lang(const char *rel)
+{
+	const char *dot = strrchr(rel, '.');
+	return dot && !strcmp(dot, ".json") ? "json" : "yaml";
+}
+
+static void esc(struct buf *out, const char *s)
+{
+	escape_html(out, s, strlen(s));
+}
+
+void site_step_free_(struct site_step *st)
+{
+	if (!st)
+		return;
+	for (size_t i = 0; st->models && i < st->lf.nr_machines; i++)
+		asl_free(st->models[i]);
+	free(st->models);
+	for (size_t i = 0; st->figures && i < st->lf.nr_machines; i++)
+		buf_release(&st->figures[i]);
+	free(st->figures);
+	if (st->loaded >= 0)
+		loader_release(&st->lf);
+	diag_list_release(&st->diags);
+	buf_release(&st->text);
+	free(st->rel);
+	free(st->out);
+	free(st);
+}
+
+static struct site_step *load_step(struct site *s, const char *rel)
+{
+	struct site_step *st = xcalloc(1, sizeof(*st));
+	st->rel = xstrdup(rel);
+	st->page = s->cur;
+	struct buf path = BUF_INIT;
+	buf_addf(&path, "%s/%s", s->course.root, rel);
+	const char *why;
+	struct loader_options lo = { s->course.stage, s->course.region,
+				     s->course.account };
+	if (!fileio_read(path.ptr, &st->text, &why))
+		st->loaded = loader_load_buffer(&st->lf, path.ptr, st->text.ptr,
+						st->text.len, &lo, &st->diags) == 0;
+	st->models = xcalloc(st->lf.nr_machines + 1, sizeof(*st->models));
+	st->figures = xcalloc(st->lf.nr_machines + 1, sizeof(*st->figures));
+	st->index = s->steps.nr;
+	for (size_t i = 0; i < st->lf.nr_machines; i++) {
+		st->models[i] = asl_build(st->lf.machines[i].definition,
+					  st->lf.machines[i].doc, &st->diags);
+		validate_machine(st->models[i], &st->diags);
+	}
+	diag_sort(&st->diags);
+	buf_release(&path);
+	if (st->loaded || strstr(rel, "saved-steps/")) {
+		struct buf out = BUF_INIT;
+		buf_addf(&out, "%s.html", rel);
+		st->out = buf_detach(&out, NULL);
+	}
+	return st;
+}
+
+static int draw(struct site *s, struct site_step *st, size_t i)
+{
+	char prefix[48];
+	snprintf(prefix, sizeof(prefix), "s%zu-m%zu-", st->index, i);
+	return site_svg_figure_(s, st->models[i], st->lf.machines[i].name,
+				prefix, &st->figures[i]);
+}
+
+/* Appends the figure of machine i, drawing it once: the chapter page and
+ * the step page show the same bytes (ids are unique per step and machine). */
+static int figure(struct site *s, struct site_step *st, size_t i,
+		  struct buf *out)
+{
+	if (!st->figures[i].len && draw(s, st, i))
+		return -1;
+	buf_add(out, st->figures[i].ptr, st->figures[i].len);
+	return 0;
+}
+
+static struct site_step *get_step(struct site *s, const char *rel)
+{
+	if (!step_ext(rel))
+		return NULL;
+	struct site_step *st = strmap_get(&s->steps, rel, strlen(rel));
+	if (!st) {
+		st = load_step(s, rel);
+		strmap_put(&s->steps, rel, strlen(rel), st);
+	}
+	return st->out ? st : NULL;
+}
+
+const char *site_step_page_(void *ctx, const char *rel)
+{
+	struct site_step *st = get_step(ctx, rel);
+	return st ? st->out : NULL;
+}
+
+int site_step_diagram_(void *ctx, const char *rel, const char *machine,
+		       struct pos pos, struct buf *out)
+{
+	struct site *s = ctx;
+	struct site_step *st = get_step(s, rel);
+	size_t drawn = 0;
+	for (size_t i = 0; st && i < st->lf.nr_machines; i++) {
+		const struct loaded_machine *m = &st->lf.machines[i];
+		if (machine && strcmp(m->name, machine) &&
+		    (!m->deployed_name || strcmp(m->deployed_name, machine)))
+			continue;
+		if (figure(s, st, i, out))
+			return -1;
+		drawn++;
+	}
+	if (drawn)
+		return 0;
+	if (machine)
+		return diag_error(s->diags, pos, "site/no-machine",
+				  "no state machine '%s' in '%s'", machine, rel);
+	return diag_error(s->diags, pos, "site/no-machine",
+			  "'%s' declares no state machine to draw", rel);
+}
+
+/* ---- the step page -------------------------------------------------------- */
+
+static void dir_of(const char *rel, struct buf *out)
+{
+	const char *slash = strrchr(rel, '/');
+	buf_reset(out);
+	if (slash)
+		buf_add(out, rel, (size_t)(slash - rel));
+}
+
+/* The step linked last before this one, in the same folder, same format. */
+static const struct site_step *previous_step(const struct site *s, size_t k)
+{
+	const struct site_step *me = s->steps.entries[k].value;
+	struct buf a = BUF_INIT, b = BUF_INIT;
+	dir_of(me->rel, &a);
+	const struct site_step *prev = NULL;
+	for (size_t i = k; i-- > 0 && !prev;) {
+		const struct site_step *st = s->steps.entries[i].value;
+		dir_of(st->rel, &b);
+		if (st->out && !strcmp(a.ptr, b.ptr) &&
+		    !strcmp(ext_lang(st->rel), ext_lang(me->rel)))
+			prev = st;
+	}
+	buf_release(&a);
+	buf_release(&b);
+	return prev;
+}
+
+static void section_diagrams(struct site *s, struct site_step *st,
+			     struct buf *out)
+{
+	buf_adds(out, "<h2 id=\"diagrams\">State machines</h2>\n");
+	if (!st->lf.nr_machines)
+		buf_adds(out, "<p>This file declares no state machine.</p>\n");
+	for (size_t i = 0; i < st->lf.nr_machines; i++) {
+		const struct loaded_machine *m = &st->lf.machines[i];
+		buf_adds(out, "<h3 id=\"machine-");
+		html_slug(m->name, out);
+		buf_adds(out, "\">");
+		esc(out, m->name);
+		buf_addf(out, " <small>%s</small></h3>\n", m->type ? m->type : "STANDARD");
+		if (figure(s, st, i, out))
+			s->status = -1;
+	}
+}
+
+static void section_changes(const struct site_step *st,
+			    const struct site_step *prev, struct buf *out)
+{
+	buf_adds(out, "<h2 id=\"changes\">What changes at this step</h2>\n");
+	if (!prev) {
+		buf_adds(out, "<p>This is the first saved step of the chapter: "
+			      "the whole file is new.</p>\n");
+		return;
+	}
+	struct buf diff = BUF_INIT, link = BUF_INIT;
+	struct stepdiff_stats stats;
+	stepdiff_html(prev->text.ptr, prev->text.len, st->text.ptr, st->text.len,
+		      ext_lang(st->rel), &diff, &stats);
+	html_relative(st->out, prev->out, &link);
+	const char *base = strrchr(prev->rel, '/');
+	buf_adds(out, "<p>Compared with the previous step, <a href=\"");
+	esc(out, link.ptr);
+	buf_adds(out, "\">");
+	esc(out, base ? base + 1 : prev->rel);
+	buf_addf(out, "</a>: <span class=\"d-count-add\">%zu line%s added</span>, "
+		      "<span class=\"d-count-del\">%zu removed</span>.</p>\n",
+		 stats.added, stats.added == 1 ? "" : "s", stats.removed);
+	buf_add(out, diff.ptr, diff.len);
+	buf_release(&diff);
+	buf_release(&link);
+}
+
+static void section_validation(const struct site_step *st, struct buf *out)
+{
+	buf_adds(out, "<h2 id=\"validation\">Validation</h2>\n");
+	if (!st->diags.nr) {
+		buf_adds(out, "<p class=\"valid\">No problems found.</p>\n");
+		return;
+	}
+	buf_adds(out, "<ul class=\"diags\">\n");
+	for (size_t i = 0; i < st->diags.nr; i++) {
+		const struct diag *d = &st->diags.items[i];
+		buf_addf(out, "<li class=\"sev-%s\"><span class=\"sev\">%s</span> "
+			      "<code>line %u, column %u</code> ",
+			 severity_name(d->severity), severity_name(d->severity),
+			 d->pos.line, d->pos.col);
+		esc(out, d->message);
+		if (d->rule) {
+			buf_adds(out, " <code class=\"rule\">");
+			esc(out, d->rule);
+			buf_adds(out, "</code>");
+		}
+		buf_adds(out, "</li>\n");
+	}
+	buf_adds(out, "</ul>\n");
+}
+
+static void endpoint_rows(const struct loaded_machine *m, struct buf *out)
+{
+	for (size_t r = 0; r < m->nr_routes; r++) {
+		const struct loader_route *rt = &m->routes[r];
+		buf_adds(out, "<tr><td><code>");
+		esc(out, rt->method ? rt->method : "");
+		buf_adds(out, "</code></td><td><code>/");
+		esc(out, rt->path ? rt->path : "");
+		buf_adds(out, "</code></td><td>");
+		esc(out, rt->action ? rt->action : "StartExecution");
+		buf_addf(out, "</td><td>%s</td><td>", rt->api_key_required ? "yes" : "no");
+		esc(out, m->name);
+		buf_adds(out, "</td></tr>\n");
+	}
+}
+
+static void section_endpoints(const struct site_step *st, struct buf *out)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < st->lf.nr_machines; i++)
+		n += st->lf.machines[i].nr_routes;
+	buf_adds(out, "<h2 id=\"endpoints\">HTTP endpoints</h2>\n");
+	if (!n) {
+		buf_adds(out, "<p>This step declares no HTTP endpoint.</p>\n");
+		return;
+	}
+	buf_adds(out, "<table class=\"endpoints\"><thead><tr><th>Method</th><th>Path</th>"
+		      "<th>Action</th><th>API key required</th><th>Machine</th></tr>"
+		      "</thead><tbody>\n");
+	for (size_t i = 0; i < st->lf.nr_machines; i++)
+		endpoint_rows(&st->lf.machines[i], out);
+	buf_adds(out, "</tbody></table>\n");
+}
+
+static void notification_rows(const struct loaded_machine *m, struct buf *out)
+{
+	const cJSON *status;
+	cJSON_ArrayForEach(status, m->notifications) {
+		char *targets = cJSON_PrintUnformatted(status);
+		buf_adds(out, "<tr><td>");
+		esc(out, m->name);
+		buf_adds(out, "</td><td><code>");
+		esc(out, status->string ? status->string : "");
+		buf_adds(out, "</code></td><td><code>");
+		esc(out, targets);
+		buf_adds(out, "</code></td></tr>\n");
+		cJSON_free(targets);
+	}
+}
+
+static void section_notifications(const struct site_step *st, struct buf *out)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < st->lf.nr_machines; i++)
+		n += cJSON_IsObject(st->lf.machines[i].notifications);
+	buf_adds(out, "<h2 id=\"notifications\">Notifications</h2>\n");
+	if (!n) {
+		buf_adds(out, "<p>This step sends no status change notification.</p>\n");
+		return;
+	}
+	buf_adds(out, "<table class=\"notifications\"><thead><tr><th>Machine</th>"
+		      "<th>Status</th><th>Targets</th></tr></thead><tbody>\n");
+	for (size_t i = 0; i < st->lf.nr_machines; i++)
+		if (cJSON_IsObject(st->lf.machines[i].notifications))
+			notification_rows(&st->lf.machines[i], out);
+	buf_adds(out, "</tbody></table>\n");
+}
+
+static void add_toc_entry(cJSON *toc, const char *id, const char *text)
+{
+	cJSON *e = cJSON_CreateObject();
+	cJSON_AddStringToObject(e, "id", id);
+	cJSON_AddStringToObject(e, "text", text);
+	cJSON_AddItemToArray(toc, e);
+}
+
+static void step_content(struct site *s, size_t k, struct buf *out)
+{
+	struct site_step *st = s->steps.entries[k].value;
+	const struct course_page *ch = &s->course.pages[st->page];
+	const char *base = strrchr(st->rel, '/');
+	struct buf back = BUF_INIT;
+	html_relative(st->out, ch->out, &back);
+	buf_adds(out, "<h1 id=\"top\">");
+	esc(out, base ? base + 1 : st->rel);
+	buf_adds(out, "</h1>\n<p class=\"lead\">A saved step of <a href=\"");
+	esc(out, back.ptr);
+	buf_adds(out, "\">");
+	esc(out, ch->title);
+	buf_adds(out, "</a>.</p>\n");
+	section_diagrams(s, st, out);
+	section_changes(st, previous_step(s, k), out);
+	section_validation(st, out);
+	section_endpoints(st, out);
+	section_notifications(st, out);
+	buf_adds(out, "<h2 id=\"file\">The file</h2>\n");
+	html_code_block(ext_lang(st->rel), st->text.ptr, st->text.len, out);
+	buf_release(&back);
+}
+
+static void build_step(struct site *s, size_t k)
+{
+	const struct site_step *st = s->steps.entries[k].value;
+	const char *base = strrchr(st->rel, '/');
+	struct buf content = BUF_INIT, desc = BUF_INIT;
+	step_content(s, k, &content);
+	buf_addf(&desc, "Saved step %s: %zu state machine%s, diagrams, changes "
+			"and validation.", base ? base + 1 : st->rel,
+		 st->lf.nr_machines, st->lf.nr_machines == 1 ? "" : "s");
+	cJSON *data = site_page_data_(s, st->page, st->out,
+				      base ? base + 1 : st->rel, desc.ptr);
+	cJSON_DeleteItemFromObject(data, "prev");
+	cJSON_DeleteItemFromObject(data, "next");
+	cJSON_AddStringToObject(data, "content", content.ptr);
+	cJSON *toc = cJSON_AddArrayToObject(data, "toc");
+	add_toc_entry(toc, "diagrams", "State machines");
+	add_toc_entry(toc, "changes", "What changes");
+	add_toc_entry(toc, "validation", "Validation");
+	add_toc_entry(toc, "endpoints", "HTTP endpoints");
+	add_toc_entry(toc, "notifications", "Notifications");
+	add_toc_entry(toc, "file", "The file");
+	cJSON_AddBoolToObject(data, "has_toc", 1);
+	site_render_layout_(s, data, st->out);
+	search_add(s->search, st->out, base ? base + 1 : st->rel, "The file",
+		   st->text.ptr);
+	cJSON_Delete(data);
+	buf_release(&content);
+	buf_release(&desc);
+}
+
+int site_build_steps_(struct site *s)
+{
+	for (size_t k = 0; k < s->steps.nr; k++) {
+		const struct site_step *st = s->steps.entries[k].value;
+		if (!st->out)
+			continue;
+		if (s->opt->progress)
+			fprintf(stderr, "\r\033[K[%zu/%zu] %s", k + 1, s->steps.nr,
+				st->rel);
+		build_step(s, k);
+	}
+	return s->status;
+}
+
+/* ---- drawing ahead, on every core ------------------------------------------ */
+
+/* Graphviz layout is most of a build's time and is not thread-safe, so the
+ * figures are drawn before the pages by forked workers, each writing its
+ * share to a file in the build folder.  The bytes do not depend on who drew
+ * them; anything a worker could not draw is drawn (and diagnosed) later by
+ * the page that needs it, as without this pass. */
+#define SITE_MAX_WORKERS 8
+
+struct job {
+	struct site_step *st;
+	size_t machine;
+};
+
+static void worker(struct site *s, struct job *jobs, size_t n, size_t k,
+		   size_t w, const char *path)
+{
+	FILE *f = fopen(path, "wb");
+	for (size_t j = k; f && j < n; j += w) {
+		if (draw(s, jobs[j].st, jobs[j].machine))
+			continue;
+		const struct buf *b = &jobs[j].st->figures[jobs[j].machine];
+		fprintf(f, "%zu %zu\n", j, b->len);
+		fwrite(b->ptr, 1, b->len, f);
+	}
+	_exit(f && !fclose(f) ? 0 : 1);
+}
+
+static void collect(struct job *jobs, size_t n, const char *path)
+{
+	struct buf data = BUF_INIT;
+	const char *why;
+	if (fileio_read(path, &data, &why) == 0) {
+		const char *p = data.ptr, *end = data.ptr + data.len;
+		size_t j, len;
+		int used;
+		while (p < end && sscanf(p, "%zu %zu\n%n", &j, &len, &used) == 2 &&
+		       j < n && (size_t)(end - p - used) >= len) {
+			p += used;
+			struct buf *b = &jobs[j].st->figures[jobs[j].machine];
+			if (!b->len)
+				buf_add(b, p, len);
+			p += len;
+		}
+	}
+	buf_release(&data);
+	unlink(path);
+}
+
+static size_t list_jobs(struct site *s, struct job **jobs)
+{
+	size_t n = 0, alloc = 0;
+	*jobs = NULL;
+	for (size_t k = 0; k < s->steps.nr; k++) {
+		struct site_step *st = s->steps.entries[k].value;
+		for (size_t i = 0; st->out && i < st->lf.nr_machines; i++) {
+			ARRAY_GROW(*jobs, n + 1, alloc);
+			(*jobs)[n].st = st;
+			(*jobs)[n++].machine = i;
+		}
+	}
+	return n;
+}
+
+void site_draw_ahead_(struct site *s)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t w = cpus > SITE_MAX_WORKERS ? SITE_MAX_WORKERS : cpus > 0 ? (size_t)cpus : 1;
+	struct job *jobs;
+	size_t n = list_jobs(s, &jobs);
+	if (w < 2 || n < 2 * w) {
+		free(jobs);
+		return;
+	}
+	fflush(NULL);
+	pid_t pids[SITE_MAX_WORKERS];
+	char paths[SITE_MAX_WORKERS][512];
+	for (size_t k = 1; k < w; k++) {
+		snprintf(paths[k], sizeof(paths[k]), "%s/.figures-%zu", s->tmp, k);
+		if ((pids[k] = fork()) == 0)
+			worker(s, jobs, n, k, w, paths[k]);
+	}
+	for (size_t j = 0; j < n; j += w)
+		if (!jobs[j].st->figures[jobs[j].machine].len)
+			draw(s, jobs[j].st, jobs[j].machine);
+	for (size_t k = 1; k < w; k++) {
+		int status;
+		if (pids[k] > 0 && waitpid(pids[k], &status, 0) == pids[k])
+			collect(jobs, n, paths[k]);
+		else
+			unlink(paths[k]);
+	}
+	free(jobs);
+}

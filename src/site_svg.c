@@ -1,0 +1,101 @@
+/* site_svg.c - a machine as a figure of the site: the Graphviz SVG from
+ * diagram.h inlined (prolog dropped), a text alternative that says the
+ * states in words, a caption.  Zoom and pan are the theme script's. */
+#include <string.h>
+
+#include "diagram.h"
+#include "escape.h"
+#include "site_impl.h"
+#include "banned.h"
+
+/* Targets of state st, each once (at most 64 listed). */
+static size_t targets(const struct asl_state *st, int *t)
+{
+	int all[64];
+	size_t n = 0, k;
+	all[n++] = st->next_index;
+	for (k = 0; k < st->nr_choices && n < 63; k++)
+		all[n++] = st->choices[k].next_index;
+	all[n++] = st->default_index;
+	size_t out = 0;
+	for (k = 0; k < n; k++) {
+		size_t j = 0;
+		while (j < out && t[j] != all[k])
+			j++;
+		if (all[k] >= 0 && j == out)
+			t[out++] = all[k];
+	}
+	for (k = 0; k < st->nr_catchers && out < 64; k++)
+		if (st->catchers[k].next_index >= 0)
+			t[out++] = st->catchers[k].next_index;
+	return out;
+}
+
+/* The states in words: the figure's text alternative. */
+static void describe(const struct asl_machine *m, const char *name,
+		     struct buf *out)
+{
+	buf_addf(out, "State machine %s, %zu state%s.", name, m->nr_states,
+		 m->nr_states == 1 ? "" : "s");
+	if (m->start_at)
+		buf_addf(out, " Starts at %s.", m->start_at);
+	for (size_t i = 0; i < m->nr_states; i++) {
+		const struct asl_state *st = &m->states[i];
+		int t[64];
+		size_t n = targets(st, t);
+		buf_addf(out, " %s (%s)", st->name, asl_type_name(st->type));
+		if (st->nr_branches)
+			buf_addf(out, " with %zu branch%s", st->nr_branches,
+				 st->nr_branches == 1 ? "" : "es");
+		for (size_t k = 0; k < n; k++)
+			buf_addf(out, "%s%s", k ? " or " : " goes to ",
+				 m->states[t[k]].name);
+		buf_adds(out, n ? "." : " ends.");
+	}
+}
+
+/* Appends the <svg> element of a Graphviz document with the text
+ * alternative on it. */
+static void inline_svg(const struct buf *svg, const struct buf *alt,
+		       struct buf *out)
+{
+	const char *start = strstr(svg->ptr, "<svg");
+	if (!start)
+		return;
+	buf_adds(out, "<svg role=\"img\" aria-label=\"");
+	escape_attr(out, alt->ptr, alt->len);
+	buf_adds(out, "\"");
+	const char *rest = start + 4;
+	size_t n = svg->len - (size_t)(rest - svg->ptr);
+	while (n && (rest[n - 1] == '\n' || rest[n - 1] == ' '))
+		n--;
+	buf_add(out, rest, n);
+}
+
+int site_svg_figure_(struct site *s, const struct asl_machine *m,
+		     const char *name, const char *id_prefix, struct buf *out)
+{
+	struct buf svg = BUF_INIT, alt = BUF_INIT;
+	struct diagram_options opt = DIAGRAM_OPTIONS_INIT;
+	struct diag_list ignored = DIAG_LIST_INIT; /* shown on the step page */
+	opt.id_prefix = id_prefix;
+	int status = diagram_render(m, &opt, &svg, &ignored);
+	if (!status) {
+		describe(m, name, &alt);
+		buf_adds(out, "<figure class=\"diagram\"><div class=\"diagram-view\" "
+			      "tabindex=\"0\">");
+		inline_svg(&svg, &alt, out);
+		buf_adds(out, "</div><figcaption>");
+		escape_html(out, name, strlen(name));
+		buf_addf(out, " \xe2\x80\x94 %zu state%s</figcaption></figure>\n",
+			 m->nr_states, m->nr_states == 1 ? "" : "s");
+	} else {
+		for (size_t i = 0; i < ignored.nr; i++)
+			diag_add(s->diags, ignored.items[i].pos, SEV_ERROR,
+				 ignored.items[i].rule, "%s", ignored.items[i].message);
+	}
+	diag_list_release(&ignored);
+	buf_release(&svg);
+	buf_release(&alt);
+	return status;
+}

@@ -1,0 +1,39 @@
+/* tmpl.h - the theme's templates: a small mustache-like language over cJSON.
+ *   {{name}}            the value, escaped for HTML text and attributes
+ *                        (escape_attr: strings, numbers, booleans)
+ *   {{{name}}}          the value as is: only for HTML stepbook made itself
+ *   {{#name}}..{{/name}} a section: once per item of a list, once with an
+ *                        object (its members come into scope), once if true;
+ *                        skipped for false, null, "", [] and missing names
+ *   {{^name}}..{{/name}} the inverse: only when the section would be skipped
+ *   {{! comment }}       dropped
+ * Names are looked up from the innermost section outwards; `a.b` descends
+ * into objects and `.` is the current item.  A template is parsed once
+ * (errors located in its file) and rendered many times.
+ * Not here: what the data is (site.c). */
+#ifndef STEPBOOK_TMPL_H
+#define STEPBOOK_TMPL_H
+
+#include <stddef.h>
+
+#include <cJSON.h>
+
+#include "buf.h"
+#include "diag.h"
+
+/* Sections nested deeper than this are refused: a layout needs a handful,
+ * and rendering recurses once per level. */
+#define TMPL_MAX_DEPTH 32
+
+struct tmpl;
+
+/* Parses a template read from 'path'.  Returns owned (free with tmpl_free),
+ * or NULL with located errors in diags (unclosed or mismatched sections). */
+struct tmpl *tmpl_parse(const char *path, const char *text, size_t len,
+			struct diag_list *diags);
+void tmpl_free(struct tmpl *t);
+
+/* Renders t with 'data' as the outermost scope (borrowed); appends to out. */
+void tmpl_render(const struct tmpl *t, const cJSON *data, struct buf *out);
+
+#endif

@@ -1,0 +1,270 @@
+/* stepbook default theme script: theme toggle, chapter menu, copy buttons,
+ * search over search-index.js, diagram zoom and pan.  The pages read fine
+ * without it: code is highlighted and diagrams drawn at build time. */
+(function () {
+  "use strict";
+  var doc = document.documentElement;
+
+  /* ---- light / dark -------------------------------------------------- */
+  function effectiveTheme() {
+    var t = doc.dataset.theme;
+    if (t) return t;
+    return window.matchMedia && matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
+  }
+  var toggle = document.querySelector(".theme-toggle");
+  function labelToggle() {
+    if (!toggle) return;
+    var next = effectiveTheme() === "dark" ? "light" : "dark";
+    toggle.setAttribute("aria-label", "Switch to the " + next + " theme");
+    toggle.setAttribute("aria-pressed", effectiveTheme() === "dark" ? "true" : "false");
+  }
+  if (toggle) {
+    toggle.addEventListener("click", function () {
+      var next = effectiveTheme() === "dark" ? "light" : "dark";
+      doc.dataset.theme = next;
+      try { localStorage.setItem("stepbook-theme", next); } catch (e) { /* private mode */ }
+      labelToggle();
+    });
+    labelToggle();
+  }
+
+  /* ---- chapter menu on small screens ----------------------------------- */
+  var navToggle = document.querySelector(".nav-toggle");
+  var sidebar = document.getElementById("sidebar");
+  if (navToggle && sidebar) {
+    navToggle.addEventListener("click", function () {
+      var open = sidebar.classList.toggle("open");
+      navToggle.setAttribute("aria-expanded", open ? "true" : "false");
+      if (open) { var cur = sidebar.querySelector("a"); if (cur) cur.focus(); }
+    });
+    document.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && sidebar.classList.contains("open")) {
+        sidebar.classList.remove("open");
+        navToggle.setAttribute("aria-expanded", "false");
+        navToggle.focus();
+      }
+    });
+  }
+  var current = document.querySelector(".chapters .current");
+  if (current && current.scrollIntoView && sidebar && sidebar.scrollHeight > sidebar.clientHeight) {
+    sidebar.scrollTop = current.offsetTop - sidebar.clientHeight / 3;
+  }
+
+  /* ---- copy buttons ----------------------------------------------------- */
+  Array.prototype.forEach.call(document.querySelectorAll(".code .copy"), function (btn) {
+    btn.hidden = false;
+    btn.setAttribute("aria-label", "Copy the code");
+    btn.addEventListener("click", function () {
+      var code = btn.parentNode.querySelector("pre code");
+      var text = code ? code.textContent : "";
+      function done(ok) {
+        btn.textContent = ok ? "Copied" : "Press Ctrl+C";
+        btn.classList.toggle("done", ok);
+        setTimeout(function () { btn.textContent = "Copy"; btn.classList.remove("done"); }, 1600);
+      }
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(text).then(function () { done(true); }, function () { done(false); });
+      } else {
+        var range = document.createRange();
+        range.selectNodeContents(code);
+        var sel = window.getSelection();
+        sel.removeAllRanges();
+        sel.addRange(range);
+        var ok = false;
+        try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+        done(ok);
+      }
+    });
+  });
+
+  /* ---- search ------------------------------------------------------------ */
+  var scripts = document.getElementsByTagName("script");
+  var root = "";
+  for (var i = 0; i < scripts.length; i++) {
+    var src = scripts[i].getAttribute("src") || "";
+    if (/(^|\/)site\.js$/.test(src)) root = src.replace(/site\.js$/, "");
+  }
+  var input = document.getElementById("search-input");
+  var box = document.getElementById("search-results");
+  var index = window.STEPBOOK_SEARCH || [];
+  var lower = index.map(function (e) {
+    return { p: e.p.toLowerCase(), s: e.s.toLowerCase(), t: e.t.toLowerCase() };
+  });
+  var selected = -1;
+
+  function snippet(text, term) {
+    var at = text.toLowerCase().indexOf(term);
+    if (at < 0) return text.slice(0, 140);
+    var from = Math.max(0, at - 60);
+    return (from ? "…" : "") + text.slice(from, from + 160) + (from + 160 < text.length ? "…" : "");
+  }
+  function highlight(el, text, terms) {
+    var low = text.toLowerCase(), pos = 0;
+    while (pos < text.length) {
+      var best = -1, len = 0;
+      terms.forEach(function (t) {
+        var at = low.indexOf(t, pos);
+        if (at >= 0 && (best < 0 || at < best)) { best = at; len = t.length; }
+      });
+      if (best < 0) { el.appendChild(document.createTextNode(text.slice(pos))); break; }
+      el.appendChild(document.createTextNode(text.slice(pos, best)));
+      var m = document.createElement("mark");
+      m.textContent = text.slice(best, best + len);
+      el.appendChild(m);
+      pos = best + len;
+    }
+  }
+  function search(q) {
+    var terms = q.toLowerCase().split(/\s+/).filter(Boolean);
+    if (!terms.length) return [];
+    var hits = [];
+    lower.forEach(function (e, k) {
+      var score = 0;
+      for (var j = 0; j < terms.length; j++) {
+        var t = terms[j], s = 0;
+        if (e.p.indexOf(t) >= 0) s += 10;
+        if (e.s.indexOf(t) >= 0) s += 6;
+        if (e.t.indexOf(t) >= 0) s += 2;
+        if (!s) return;
+        score += s;
+      }
+      hits.push({ k: k, score: score });
+    });
+    hits.sort(function (a, b) { return b.score - a.score || a.k - b.k; });
+    return hits.slice(0, 12).map(function (h) { return index[h.k]; });
+  }
+  function select(n) {
+    var links = box.querySelectorAll("a");
+    if (!links.length) return;
+    selected = (n + links.length) % links.length;
+    Array.prototype.forEach.call(links, function (a, j) {
+      a.setAttribute("aria-selected", j === selected ? "true" : "false");
+    });
+    links[selected].scrollIntoView({ block: "nearest" });
+  }
+  function show() {
+    var q = input.value.trim();
+    box.textContent = "";
+    selected = -1;
+    if (!q) { box.hidden = true; return; }
+    var terms = q.toLowerCase().split(/\s+/).filter(Boolean);
+    var hits = search(q);
+    if (!hits.length) {
+      var none = document.createElement("div");
+      none.className = "r-none";
+      none.textContent = "No results for “" + q + "”";
+      box.appendChild(none);
+    }
+    hits.forEach(function (e) {
+      var a = document.createElement("a");
+      a.href = root + e.u;
+      var page = document.createElement("span");
+      page.className = "r-page";
+      highlight(page, e.p, terms);
+      a.appendChild(page);
+      if (e.s && e.s !== e.p) {
+        var sec = document.createElement("span");
+        sec.className = "r-section";
+        sec.appendChild(document.createTextNode(" › "));
+        highlight(sec, e.s, terms);
+        a.appendChild(sec);
+      }
+      var snip = document.createElement("span");
+      snip.className = "r-snippet";
+      highlight(snip, snippet(e.t, terms[0]), terms);
+      a.appendChild(snip);
+      box.appendChild(a);
+    });
+    box.hidden = false;
+  }
+  if (input && box) {
+    input.disabled = false;
+    input.addEventListener("input", show);
+    input.addEventListener("focus", function () { if (input.value.trim()) show(); });
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "ArrowDown") { e.preventDefault(); select(selected + 1); }
+      else if (e.key === "ArrowUp") { e.preventDefault(); select(selected - 1); }
+      else if (e.key === "Enter") {
+        var links = box.querySelectorAll("a");
+        var a = links[selected >= 0 ? selected : 0];
+        if (a) { e.preventDefault(); window.location.href = a.href; }
+      } else if (e.key === "Escape") { box.hidden = true; input.blur(); }
+    });
+    document.addEventListener("click", function (e) {
+      if (!box.contains(e.target) && e.target !== input) box.hidden = true;
+    });
+    document.addEventListener("keydown", function (e) {
+      var tag = (document.activeElement && document.activeElement.tagName) || "";
+      if (e.key === "/" && tag !== "INPUT" && tag !== "TEXTAREA") { e.preventDefault(); input.focus(); }
+    });
+  }
+
+  /* ---- diagrams: zoom and pan ----------------------------------------------- */
+  Array.prototype.forEach.call(document.querySelectorAll(".diagram-view"), function (view) {
+    var svg = view.querySelector("svg");
+    if (!svg) return;
+    var box0 = svg.viewBox && svg.viewBox.baseVal;
+    var baseW = (box0 && box0.width) || svg.getBoundingClientRect().width || 300;
+    var zoom = 0;
+    function apply() {
+      if (!zoom) { view.classList.remove("zoomed"); svg.style.width = ""; return; }
+      view.classList.add("zoomed");
+      svg.style.width = Math.round(baseW * zoom) + "px";
+    }
+    function fit() { return Math.min(1, (view.clientWidth - 24) / baseW) || 1; }
+    function by(f) { zoom = Math.max(0.2, Math.min(6, (zoom || fit()) * f)); apply(); }
+    var cap = view.parentNode.querySelector("figcaption");
+    if (cap) {
+      [["−", "Zoom out", function () { by(1 / 1.25); }],
+       ["+", "Zoom in", function () { by(1.25); }],
+       ["Fit", "Fit the diagram to the page", function () { zoom = 0; apply(); }]].forEach(function (b) {
+        var btn = document.createElement("button");
+        btn.type = "button"; btn.className = "zoom"; btn.textContent = b[0];
+        btn.setAttribute("aria-label", b[1]);
+        btn.addEventListener("click", b[2]);
+        cap.appendChild(btn);
+      });
+    }
+    view.addEventListener("wheel", function (e) {
+      if (!e.ctrlKey && !e.metaKey) return;
+      e.preventDefault();
+      by(e.deltaY < 0 ? 1.1 : 1 / 1.1);
+    }, { passive: false });
+    view.addEventListener("keydown", function (e) {
+      if (e.key === "+" || e.key === "=") { e.preventDefault(); by(1.25); }
+      else if (e.key === "-") { e.preventDefault(); by(1 / 1.25); }
+      else if (e.key === "0") { e.preventDefault(); zoom = 0; apply(); }
+    });
+    var drag = null;
+    view.addEventListener("pointerdown", function (e) {
+      if (e.button !== 0) return;
+      drag = { x: e.clientX, y: e.clientY, l: view.scrollLeft, t: view.scrollTop };
+      view.classList.add("panning");
+    });
+    window.addEventListener("pointermove", function (e) {
+      if (!drag) return;
+      view.scrollLeft = drag.l - (e.clientX - drag.x);
+      view.scrollTop = drag.t - (e.clientY - drag.y);
+    });
+    window.addEventListener("pointerup", function () { drag = null; view.classList.remove("panning"); });
+  });
+
+  /* ---- "on this page": mark the section in view ------------------------------ */
+  var tocLinks = document.querySelectorAll(".toc a");
+  if (tocLinks.length && "IntersectionObserver" in window) {
+    var byId = {};
+    Array.prototype.forEach.call(tocLinks, function (a) { byId[a.getAttribute("href").slice(1)] = a; });
+    var obs = new IntersectionObserver(function (entries) {
+      entries.forEach(function (en) {
+        if (!en.isIntersecting) return;
+        Array.prototype.forEach.call(tocLinks, function (a) { a.classList.remove("active"); });
+        var a = byId[en.target.id];
+        if (a) a.classList.add("active");
+      });
+    }, { rootMargin: "0px 0px -70% 0px" });
+    Object.keys(byId).forEach(function (id) {
+      var h = document.getElementById(id);
+      if (h) obs.observe(h);
+    });
+  }
+})();

@@ -1,0 +1,341 @@
+/* check_site.c - `stepbook build` end to end on the fixture course in
+ * tests/cases/site/course: golden HTML for two chapter pages, byte-identical
+ * rebuilds, a failed build leaving the old site alone, links out of the
+ * course refused with their place, hostile titles and code escaped, config
+ * errors located; and the reference course building without SUMMARY.md.
+ * STEPBOOK_UPDATE_GOLDEN=1 rewrites the golden files. */
+#define _XOPEN_SOURCE 700
+#include <dirent.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <check.h>
+
+#include "buf.h"
+#include "fileio.h"
+#include "helpers.h"
+#include "site.h"
+#include "banned.h"
+
+#define FIXTURE "tests/cases/site/course"
+#define GOLDEN "tests/cases/site/expected"
+
+static char work[256];
+
+static const char *scratch(const char *name)
+{
+	static char path[512];
+	if (!work[0]) {
+		snprintf(work, sizeof(work), "/tmp/stepbook-site-XXXXXX");
+		ck_assert_ptr_nonnull(mkdtemp(work));
+	}
+	snprintf(path, sizeof(path), "%s/%s", work, name);
+	return path;
+}
+
+static int build(const char *course, const char *out, struct diag_list *l)
+{
+	struct site_options opt = { course, out, "templates", 0 };
+	return site_build(&opt, l);
+}
+
+static char *read_all(const char *path)
+{
+	struct buf b = BUF_INIT;
+	const char *why;
+	if (fileio_read(path, &b, &why))
+		return NULL;
+	return buf_detach(&b, NULL);
+}
+
+/* Writes text at dir/rel, creating folders. */
+static void put(const char *dir, const char *rel, const char *text)
+{
+	struct buf p = BUF_INIT;
+	buf_addf(&p, "%s/%s", dir, rel);
+	char *slash = strrchr(p.ptr, '/');
+	*slash = '\0';
+	ck_assert_int_eq(fileio_mkdirs(p.ptr), 0);
+	*slash = '/';
+	ck_assert_int_eq(fileio_write_atomic(p.ptr, text, strlen(text)), 0);
+	buf_release(&p);
+}
+
+/* ---- listing a tree ------------------------------------------------------ */
+
+static struct buf listing;
+static size_t listing_root;
+
+static int list_entry(const char *path, const struct stat *st, int flag,
+		      struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_F) {
+		buf_adds(&listing, path + listing_root);
+		buf_addc(&listing, '\n');
+	}
+	return 0;
+}
+
+static int cmp_lines(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The files under dir, sorted, one per line.  Returns owned. */
+static char *tree(const char *dir)
+{
+	buf_init(&listing);
+	listing_root = strlen(dir) + 1;
+	nftw(dir, list_entry, 16, FTW_PHYS);
+	char *lines[4096];
+	size_t n = 0;
+	for (char *p = listing.ptr; *p && n < 4096;) {
+		lines[n++] = p;
+		p = strchr(p, '\n');
+		*p++ = '\0';
+	}
+	qsort(lines, n, sizeof(*lines), cmp_lines);
+	struct buf out = BUF_INIT;
+	for (size_t i = 0; i < n; i++)
+		buf_addf(&out, "%s\n", lines[i]);
+	buf_release(&listing);
+	return buf_detach(&out, NULL);
+}
+
+/* ---- tests ------------------------------------------------------------------ */
+
+static void check_golden(const char *site, const char *page, const char *golden)
+{
+	struct buf got_path = BUF_INIT, want_path = BUF_INIT;
+	buf_addf(&got_path, "%s/%s", site, page);
+	buf_addf(&want_path, "%s/%s", GOLDEN, golden);
+	char *got = read_all(got_path.ptr);
+	ck_assert_ptr_nonnull(got);
+	if (getenv("STEPBOOK_UPDATE_GOLDEN"))
+		fileio_write_atomic(want_path.ptr, got, strlen(got));
+	char *want = read_all(want_path.ptr);
+	ck_assert_msg(want != NULL, "no golden file %s", want_path.ptr);
+	ck_assert_msg(!strcmp(got, want), "%s differs from %s", got_path.ptr,
+		      want_path.ptr);
+	free(got);
+	free(want);
+	buf_release(&got_path);
+	buf_release(&want_path);
+}
+
+START_TEST(golden_pages)
+{
+	struct diag_list l = DIAG_LIST_INIT;
+	const char *out = scratch("golden");
+	ck_assert_int_eq(build(FIXTURE, out, &l), 0);
+	char *text = diags_text(&l);
+	ck_assert_str_eq(text, "");
+	free(text);
+	check_golden(out, "part/01-first.html", "01-first.html");
+	check_golden(out, "part/02-second.html", "02-second.html");
+	check_golden(out, "part/saved-steps/02-second.yml.html", "02-second.yml.html");
+	char *files = tree(out);
+	ck_assert_str_eq(files,
+		"404.html\nindex.html\npart/01-first.html\npart/02-second.html\n"
+		"part/index.html\npart/saved-steps/01-first.yml.html\n"
+		"part/saved-steps/02-second.yml.html\nsearch-index.js\nsite.js\n"
+		"sitemap.xml\nstyle.css\n");
+	free(files);
+	diag_list_release(&l);
+}
+END_TEST
+
+static int same_trees(const char *a, const char *b)
+{
+	char *fa = tree(a), *fb = tree(b);
+	int same = !strcmp(fa, fb);
+	for (char *p = fa; same && *p;) {
+		char *nl = strchr(p, '\n');
+		*nl = '\0';
+		struct buf pa = BUF_INIT, pb = BUF_INIT;
+		buf_addf(&pa, "%s/%s", a, p);
+		buf_addf(&pb, "%s/%s", b, p);
+		char *ta = read_all(pa.ptr), *tb = read_all(pb.ptr);
+		same = ta && tb && !strcmp(ta, tb);
+		free(ta);
+		free(tb);
+		buf_release(&pa);
+		buf_release(&pb);
+		p = nl + 1;
+	}
+	free(fa);
+	free(fb);
+	return same;
+}
+
+START_TEST(two_builds_identical)
+{
+	struct diag_list l = DIAG_LIST_INIT;
+	char a[512], b[512];
+	snprintf(a, sizeof(a), "%s", scratch("same-a"));
+	snprintf(b, sizeof(b), "%s", scratch("same-b"));
+	ck_assert_int_eq(build(FIXTURE, a, &l), 0);
+	ck_assert_int_eq(build(FIXTURE, b, &l), 0);
+	ck_assert(same_trees(a, b));
+	/* building over an existing site gives the same bytes again */
+	ck_assert_int_eq(build(FIXTURE, a, &l), 0);
+	ck_assert(same_trees(a, b));
+	diag_list_release(&l);
+}
+END_TEST
+
+START_TEST(failed_build_keeps_site)
+{
+	struct diag_list l = DIAG_LIST_INIT;
+	char out[512], bad[512];
+	snprintf(out, sizeof(out), "%s", scratch("kept"));
+	snprintf(bad, sizeof(bad), "%s", scratch("bad-course"));
+	ck_assert_int_eq(build(FIXTURE, out, &l), 0);
+	char *before = tree(out);
+	put(out, "marker.txt", "still here\n");
+	put(bad, "SUMMARY.md", "- [Home](README.md)\n");
+	put(bad, "README.md", "# Home\n\nSee [the secret](../../etc/passwd).\n");
+	ck_assert_int_eq(build(bad, out, &l), -1);
+	char *marker = read_all(scratch("kept/marker.txt"));
+	ck_assert_ptr_nonnull(marker);
+	ck_assert_str_eq(marker, "still here\n");
+	char *after = tree(out);
+	struct buf want = BUF_INIT;
+	buf_addf(&want, "%s", before);
+	ck_assert_ptr_nonnull(strstr(after, "marker.txt"));
+	ck_assert_ptr_nonnull(strstr(after, "part/01-first.html"));
+	/* no temporary folder left beside the site */
+	DIR *d = opendir(work);
+	struct dirent *e;
+	while ((e = readdir(d)))
+		ck_assert_msg(!strstr(e->d_name, "kept.tmp") && !strstr(e->d_name, "kept.old"),
+			      "left behind: %s", e->d_name);
+	closedir(d);
+	free(marker);
+	free(before);
+	free(after);
+	buf_release(&want);
+	diag_list_release(&l);
+}
+END_TEST
+
+START_TEST(outside_link_refused)
+{
+	struct diag_list l = DIAG_LIST_INIT;
+	char course[512];
+	snprintf(course, sizeof(course), "%s", scratch("outside"));
+	put(course, "SUMMARY.md", "- [Home](README.md)\n");
+	put(course, "README.md", "# Home\n\nText\nand [a file](../secret.txt) and ![x](/etc/passwd).\n");
+	put(scratch(""), "secret.txt", "secret\n");
+	ck_assert_int_eq(build(course, scratch("outside-site"), &l), -1);
+	char *text = diags_text(&l);
+	struct buf want = BUF_INIT;
+	buf_addf(&want,
+		 "%s/README.md:4:5: error: link leaves the course folder '../secret.txt' [site/outside-course]\n"
+		 "%s/README.md:4:33: error: link leaves the course folder '/etc/passwd' [site/outside-course]\n",
+		 course, course);
+	ck_assert_str_eq(text, want.ptr);
+	struct stat st;
+	ck_assert_int_ne(stat(scratch("outside-site"), &st), 0);
+	free(text);
+	buf_release(&want);
+	diag_list_release(&l);
+}
+END_TEST
+
+START_TEST(hostile_text_escaped)
+{
+	struct diag_list l = DIAG_LIST_INIT;
+	char course[512], out[512];
+	snprintf(course, sizeof(course), "%s", scratch("hostile"));
+	snprintf(out, sizeof(out), "%s", scratch("hostile-site"));
+	put(course, "stepbook.yml", "title: \"</title><script>alert(1)</script>\"\n"
+				    "description: \"\\\"><script>alert(2)</script>\"\n");
+	put(course, "SUMMARY.md", "- [<img src=x onerror=alert(3)>](README.md)\n");
+	put(course, "README.md",
+	    "# A <script>alert(4)</script> title\n\n"
+	    "<img src=x onerror=alert(5)>\n\n"
+	    "```yaml\nkey: \"</code></pre><script>alert(6)</script>\"\n```\n\n"
+	    "```\nplain </pre><script>alert(7)</script>\n```\n");
+	ck_assert_int_eq(build(course, out, &l), 0);
+	struct buf p = BUF_INIT;
+	buf_addf(&p, "%s/index.html", out);
+	char *html = read_all(p.ptr);
+	ck_assert_ptr_nonnull(html);
+	ck_assert_ptr_null(strstr(html, "<script>alert"));
+	ck_assert_ptr_null(strstr(html, "<img src=x"));
+	ck_assert_ptr_nonnull(strstr(html, "&lt;script&gt;alert(4)"));
+	ck_assert_ptr_nonnull(strstr(html, "&lt;img src=x onerror=alert(5)&gt;"));
+	free(html);
+	buf_reset(&p);
+	buf_addf(&p, "%s/search-index.js", out);
+	char *js = read_all(p.ptr);
+	ck_assert_ptr_null(strstr(js, "</script>"));
+	free(js);
+	buf_release(&p);
+	diag_list_release(&l);
+}
+END_TEST
+
+START_TEST(config_errors_located)
+{
+	struct diag_list l = DIAG_LIST_INIT;
+	char course[512];
+	snprintf(course, sizeof(course), "%s", scratch("config"));
+	put(course, "stepbook.yml", "title: Course\ncolour: blue\nauthors: 3\n");
+	put(course, "README.md", "# Home\n");
+	ck_assert_int_eq(build(course, scratch("config-site"), &l), -1);
+	char *text = diags_text(&l);
+	struct buf want = BUF_INIT;
+	buf_addf(&want,
+		 "%s/stepbook.yml:2:1: error: unknown setting 'colour' [course/unknown-key]\n"
+		 "%s/stepbook.yml:3:10: error: 'authors' must be a list of strings [course/bad-value]\n",
+		 course, course);
+	ck_assert_str_eq(text, want.ptr);
+	free(text);
+	buf_release(&want);
+	diag_list_release(&l);
+}
+END_TEST
+
+START_TEST(reference_course_without_summary)
+{
+	const char *shared = shared_dir();
+	if (!shared)
+		return;
+	struct diag_list l = DIAG_LIST_INIT;
+	char out[512];
+	snprintf(out, sizeof(out), "%s", scratch("upstream"));
+	ck_assert_int_eq(build(shared, out, &l), 0);
+	ck_assert_uint_eq(l.errors, 0);
+	char *files = tree(out);
+	ck_assert_ptr_nonnull(strstr(files, "index.html\n"));
+	ck_assert_ptr_nonnull(strstr(files, "101/index.html\n"));
+	ck_assert_ptr_nonnull(strstr(files, "102/index.html\n"));
+	ck_assert_ptr_nonnull(strstr(files, "101/saved-steps/serverless-06-101-choice-machine.yml.html\n"));
+	free(files);
+	diag_list_release(&l);
+}
+END_TEST
+
+Suite *site_suite(void)
+{
+	Suite *s = suite_create("site");
+	TCase *tc = tcase_create("build");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, golden_pages);
+	tcase_add_test(tc, two_builds_identical);
+	tcase_add_test(tc, failed_build_keeps_site);
+	tcase_add_test(tc, outside_link_refused);
+	tcase_add_test(tc, hostile_text_escaped);
+	tcase_add_test(tc, config_errors_located);
+	tcase_add_test(tc, reference_course_without_summary);
+	suite_add_tcase(s, tc);
+	return s;
+}
