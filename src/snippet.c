@@ -1,15 +1,15 @@
 /* snippet.c - code blocks, links and headings of a markdown page (see
- * snippet.h).  cmark-gfm does the parsing; every cmark call is in
- * walk_page() and its helpers, so moving onto markdown.h is one function. */
+ * snippet.h).  markdown.h parses (the same items the site renders, so an
+ * anchor checked here is an anchor the site makes); this file finds each
+ * block's bytes in the page for positions and --update. */
 #include "snippet.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmark-gfm.h>
-
 #include "fileio.h"
+#include "markdown.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -122,36 +122,38 @@ static void locate_lines(struct snippet *s, const char *text, size_t len,
 		s->prefix = xstrndup(text + fence_at, plen);
 }
 
-static void add_code_block(struct snippet_page *p, cmark_node *n,
+/* Is there a fence at byte 'at' (after the container prefix)? */
+static int fence_at(const char *t, size_t len, size_t at)
+{
+	at += strspn(t + at, " "); /* up to 3 spaces of indentation */
+	return at + 3 <= len && (!strncmp(t + at, "```", 3) || !strncmp(t + at, "~~~", 3));
+}
+
+static void add_code_block(struct snippet_page *p, const struct md_item *it,
 			   struct diag_list *diags)
 {
-	if (p->nr >= SNIPPET_MAX_ITEMS)
-		return;
-	int flen, foff;
-	char fch;
-	if (!cmark_node_get_fenced(n, &flen, &foff, &fch))
+	const char *t = p->text.ptr;
+	size_t len = p->text.len;
+	unsigned first = it->pos.line, col = it->pos.col ? it->pos.col : 1;
+	size_t fence = line_start(t, len, first);
+	if (p->nr >= SNIPPET_MAX_ITEMS || fence + col - 1 > len ||
+	    !fence_at(t, len, fence + col - 1))
 		return; /* indented code is prose, not a snippet */
 	ARRAY_GROW(p->snippets, p->nr + 1, p->alloc);
 	struct snippet *s = &p->snippets[p->nr++];
 	memset(s, 0, sizeof(*s));
-	unsigned first = (unsigned)cmark_node_get_start_line(n);
-	unsigned col = (unsigned)cmark_node_get_start_column(n);
 	s->fence = (struct pos){ p->path, first, col };
 	s->pos = (struct pos){ p->path, first + 1, 1 };
-	const char *lit = cmark_node_get_literal(n);
-	s->text = xstrdup(lit ? lit : "");
+	s->text = xstrdup(it->text);
 	s->len = strlen(s->text);
-	parse_info(s, cmark_node_get_fence_info(n), diags);
-	const char *t = p->text.ptr;
-	size_t len = p->text.len;
-	size_t fence_at = line_start(t, len, first);
+	parse_info(s, it->info, diags);
 	size_t nl = 0;
 	for (size_t i = 0; i < s->len; i++)
 		nl += s->text[i] == '\n';
 	/* content: the lines after the fence, up to the closing fence (or EOF) */
 	s->start = line_start(t, len, first + 1);
 	s->end = line_start(t, len, first + 1 + (unsigned)nl);
-	locate_lines(s, t, len, fence_at, col);
+	locate_lines(s, t, len, fence, col);
 	if (s->nlines)
 		s->pos.col = s->cols[0] + 1;
 }
@@ -168,28 +170,12 @@ void snippet_slug(const char *text, struct buf *out)
 	}
 }
 
-/* The plain text of a node's inline children (text and code spans). */
-static void node_text(cmark_node *n, struct buf *out)
-{
-	cmark_iter *it = cmark_iter_new(n);
-	cmark_event_type ev;
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node *c = cmark_iter_get_node(it);
-		cmark_node_type ty = cmark_node_get_type(c);
-		if (ev == CMARK_EVENT_ENTER &&
-		    (ty == CMARK_NODE_TEXT || ty == CMARK_NODE_CODE))
-			buf_adds(out, cmark_node_get_literal(c));
-	}
-	cmark_iter_free(it);
-}
-
-static void add_heading(struct snippet_page *p, cmark_node *n)
+static void add_heading(struct snippet_page *p, const struct md_item *it)
 {
 	if (p->nr_headings >= SNIPPET_MAX_ITEMS)
 		return;
-	struct buf text = BUF_INIT, slug = BUF_INIT;
-	node_text(n, &text);
-	snippet_slug(text.ptr, &slug);
+	struct buf slug = BUF_INIT;
+	snippet_slug(it->text, &slug);
 	size_t base = slug.len;
 	for (unsigned k = 1; snippet_find_heading(p, slug.ptr); k++) {
 		buf_truncate(&slug, base);
@@ -198,53 +184,42 @@ static void add_heading(struct snippet_page *p, cmark_node *n)
 	ARRAY_GROW(p->headings, p->nr_headings + 1, p->alloc_headings);
 	struct snippet_heading *h = &p->headings[p->nr_headings++];
 	h->slug = buf_detach(&slug, NULL);
-	h->pos = (struct pos){ p->path, (unsigned)cmark_node_get_start_line(n),
-			       (unsigned)cmark_node_get_start_column(n) };
-	buf_release(&text);
+	h->pos = (struct pos){ p->path, it->pos.line, it->pos.col };
 }
 
-static void add_link(struct snippet_page *p, cmark_node *n, int image)
+static void add_link(struct snippet_page *p, const struct md_item *it, int image)
 {
-	const char *url = cmark_node_get_url(n);
-	if (!url || p->nr_links >= SNIPPET_MAX_ITEMS)
+	if (p->nr_links >= SNIPPET_MAX_ITEMS)
 		return;
 	ARRAY_GROW(p->links, p->nr_links + 1, p->alloc_links);
 	struct snippet_link *l = &p->links[p->nr_links++];
-	l->url = xstrdup(url);
+	l->url = xstrdup(it->url);
 	l->image = image;
-	l->pos = (struct pos){ p->path, (unsigned)cmark_node_get_start_line(n),
-			       (unsigned)cmark_node_get_start_column(n) };
+	l->pos = (struct pos){ p->path, it->pos.line, it->pos.col };
 }
 
 static void walk_page(struct snippet_page *p, struct diag_list *diags)
 {
-	cmark_node *doc = cmark_parse_document(p->text.ptr, p->text.len,
-					       CMARK_OPT_SOURCEPOS);
-	cmark_iter *it = cmark_iter_new(doc);
-	cmark_event_type ev;
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		if (ev != CMARK_EVENT_ENTER)
-			continue;
-		cmark_node *n = cmark_iter_get_node(it);
-		switch (cmark_node_get_type(n)) {
-		case CMARK_NODE_CODE_BLOCK:
-			add_code_block(p, n, diags);
+	struct md_doc *md = markdown_parse(p->path, p->text.ptr, p->text.len, 0);
+	size_t n;
+	const struct md_item *items = markdown_items(md, &n);
+	for (size_t i = 0; i < n; i++) {
+		switch (items[i].kind) {
+		case MD_CODE:
+			add_code_block(p, &items[i], diags);
 			break;
-		case CMARK_NODE_HEADING:
-			add_heading(p, n);
+		case MD_HEADING:
+			add_heading(p, &items[i]);
 			break;
-		case CMARK_NODE_LINK:
-			add_link(p, n, 0);
+		case MD_LINK:
+		case MD_IMAGE:
+			add_link(p, &items[i], items[i].kind == MD_IMAGE);
 			break;
-		case CMARK_NODE_IMAGE:
-			add_link(p, n, 1);
-			break;
-		default:
+		case MD_TEXT:
 			break;
 		}
 	}
-	cmark_iter_free(it);
-	cmark_node_free(doc);
+	markdown_free(md);
 }
 
 /* ---- the page ----------------------------------------------------------- */
