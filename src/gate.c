@@ -2,7 +2,6 @@
  * running the commands is gate_exec.c. */
 #include "gate.h"
 
-#include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "asl.h"
+#include "course.h"
 #include "validate.h"
 #include "gate_impl.h"
 #include "fileio.h"
@@ -474,110 +474,25 @@ static void gate_page(struct gate_ctx *c, const char *rel)
 	buf_release(&path);
 }
 
-static void add_page(struct strmap *pages, const char *rel)
+/* The configuration: --config FILE, else the course's stepbook.yml (which
+ * course.h has loaded and checked). */
+static void load_config(struct gate_ctx *c, struct course *co)
 {
-	if (pages->nr < GATE_MAX_PAGES && !strmap_get(pages, rel, strlen(rel)))
-		strmap_put(pages, rel, strlen(rel), (void *)1);
-}
-
-/* Pages in SUMMARY.md order (README.md first when it lists it). */
-static int summary_pages(struct gate_ctx *c, struct strmap *pages)
-{
-	struct buf path = BUF_INIT, rel = BUF_INIT, full = BUF_INIT;
-	gate_path_(c, "SUMMARY.md", &path);
-	if (!is_file(path.ptr)) {
-		buf_release(&path);
-		return -1;
-	}
-	struct snippet_page sp;
-	struct diag_list ignore = DIAG_LIST_INIT;
-	snippet_page_load(&sp, path.ptr, &ignore);
-	for (size_t i = 0; i < sp.nr_links; i++) {
-		const char *url = sp.links[i].url;
-		if (is_external(url) || gate_resolve_("", url, &rel) ||
-		    !has_suffix(rel.ptr, ".md"))
-			continue;
-		gate_path_(c, rel.ptr, &full);
-		if (is_file(full.ptr))
-			add_page(pages, rel.ptr);
-		else
-			gate_add_(c->run, GATE_LINK, GATE_FAIL, url, sp.links[i].pos,
-				   "SUMMARY.md lists '%s', which does not exist", rel.ptr);
-	}
-	snippet_page_release(&sp);
-	diag_list_release(&ignore);
-	buf_release(&path);
-	buf_release(&rel);
-	buf_release(&full);
-	return 0;
-}
-
-static int name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Every *.md under dir (course-relative), sorted, README.md first. */
-static void walk_pages(struct gate_ctx *c, const char *dir, struct strmap *pages,
-		       int depth)
-{
-	struct buf path = BUF_INIT;
-	gate_path_(c, dir, &path);
-	DIR *d = depth < 16 ? opendir(path.ptr) : NULL;
-	char **names = NULL;
-	size_t n = 0, alloc = 0;
-	for (struct dirent *e; d && (e = readdir(d)) && n < GATE_MAX_PAGES;) {
-		if (e->d_name[0] == '.' || !strcmp(e->d_name, "node_modules"))
-			continue;
-		ARRAY_GROW(names, n + 1, alloc);
-		names[n++] = xstrdup(e->d_name);
-	}
-	if (d)
-		closedir(d);
-	qsort(names, n, sizeof(*names), name_cmp);
-	for (int pass = 0; pass < 3; pass++)
-		for (size_t i = 0; i < n; i++) {
-			struct buf rel = BUF_INIT, full = BUF_INIT;
-			buf_addf(&rel, "%s%s%s", dir, dir[0] ? "/" : "", names[i]);
-			gate_path_(c, rel.ptr, &full);
-			int readme = !strcmp(names[i], "README.md");
-			if (pass == 0 && readme)
-				add_page(pages, rel.ptr);
-			else if (pass == 1 && !readme && has_suffix(names[i], ".md") && is_file(full.ptr))
-				add_page(pages, rel.ptr);
-			else if (pass == 2 && !is_file(full.ptr))
-				walk_pages(c, rel.ptr, pages, depth + 1);
-			buf_release(&rel);
-			buf_release(&full);
-		}
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-	buf_release(&path);
-}
-
-static void load_config(struct gate_ctx *c)
-{
-	struct buf path = BUF_INIT;
-	if (c->opt->config)
-		buf_adds(&path, c->opt->config);
-	else
-		gate_path_(c, "stepbook.yml", &path);
-	if (!is_file(path.ptr) && !c->opt->config) {
-		buf_release(&path);
+	if (!c->opt->config) {
+		c->config = co->config; /* taken over: course_release leaves it */
+		co->config = NULL;
 		return;
 	}
 	struct diag_list errs = DIAG_LIST_INIT;
-	c->config = doc_new(path.ptr);
+	c->config = doc_new(c->opt->config);
 	if (doc_load(c->config, &errs)) {
 		struct gate_case *k = gate_add_(c->run, GATE_SNIPPET, GATE_FAIL, "configuration",
-						  (struct pos){ path.ptr, 0, 0 },
-						  "the configuration does not load");
+						(struct pos){ c->opt->config, 0, 0 },
+						"the configuration does not load");
 		k->diags = errs;
 	} else {
 		diag_list_release(&errs);
 	}
-	buf_release(&path);
 }
 
 static const char *config_str(const struct gate_ctx *c, const char *key)
@@ -614,7 +529,20 @@ int gate_course(struct gate_run *run, const struct gate_options *opt)
 	strmap_init(&c.loaded);
 	strmap_init(&c.env);
 	strmap_init(&c.aliases);
-	load_config(&c);
+	struct course co;
+	struct diag_list cd = DIAG_LIST_INIT;
+	if (course_load(&co, opt->root, &cd)) {
+		struct gate_case *k = gate_add_(run, GATE_SNIPPET, GATE_FAIL, "course",
+						(struct pos){ opt->root, 0, 0 },
+						"the course does not load");
+		k->diags = cd;
+	} else {
+		for (size_t i = 0; i < cd.nr; i++) /* warnings */
+			diag_add(&run->notes, cd.items[i].pos, cd.items[i].severity,
+				 cd.items[i].rule, "%s", cd.items[i].message);
+		diag_list_release(&cd);
+	}
+	load_config(&c, &co);
 	const cJSON *cfg = c.config ? c.config->root : NULL;
 	struct account_options ao = {
 		config_str(&c, "region"), config_str(&c, "account"),
@@ -623,14 +551,10 @@ int gate_course(struct gate_run *run, const struct gate_options *opt)
 		cJSON_GetObjectItemCaseSensitive(cfg, "api_keys"),
 	};
 	c.account = account_new(&ao);
-	struct strmap pages = STRMAP_INIT;
-	strmap_init(&pages);
-	if (summary_pages(&c, &pages))
-		walk_pages(&c, "", &pages, 0);
-	for (size_t i = 0; i < pages.nr; i++)
-		gate_page(&c, pages.entries[i].key);
-	strmap_release(&pages);
+	for (size_t i = 0; i < co.nr_pages && i < GATE_MAX_PAGES; i++)
+		gate_page(&c, co.pages[i].src);
 	ctx_release(&c);
+	course_release(&co);
 	for (size_t i = 0; i < run->nr; i++) {
 		enum gate_status s = run->cases[i].status;
 		run->passed += s == GATE_PASS;
