@@ -570,6 +570,21 @@ static void compare_output(struct run_step *r, const cJSON *actual)
 	cJSON_Delete(expected);
 }
 
+/* Where an AWS error points: at the argument it is about. */
+static struct pos error_pos(const struct run_step *r, const char *code)
+{
+	enum step_arg a = ARG_COUNT;
+	if (strstr(code, "StateMachine"))
+		a = r->st->arg[ARG_MACHINE_ARN] ? ARG_MACHINE_ARN : ARG_NAME;
+	else if (strstr(code, "Execution") && strcmp(code, "ExecutionFailed"))
+		a = ARG_EXECUTION_ARN;
+	else if (strstr(code, "Token") || strstr(code, "Task"))
+		a = ARG_TOKEN;
+	if (a == ARG_COUNT || !r->st->arg[a] || !r->st->arg_pos[a].line)
+		return (struct pos){ 0 };
+	return r->st->arg_pos[a];
+}
+
 static void run_request(struct run_step *r)
 {
 	if (r->st->kind == STEP_INVOKE && r->args[ARG_PATH] && !r->input &&
@@ -582,7 +597,7 @@ static void run_request(struct run_step *r)
 	if (rs.error && !expect_fail && !http_recorded) {
 		struct buf m = BUF_INIT;
 		buf_addf(&m, "%s: %s", rs.error, rs.message ? rs.message : "");
-		case_fail(r, (struct pos){ 0 }, "%s", m.ptr);
+		case_fail(r, error_pos(r, rs.error), "%s", m.ptr);
 		buf_release(&m);
 	} else if (!rs.error && expect_fail) {
 		case_fail(r, (struct pos){ 0 }, "the command was expected to fail, "

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include <check.h>
 
@@ -183,11 +184,25 @@ START_TEST(upstream_report)
 }
 END_TEST
 
+static double now_s(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* The acceptance bound: the whole bundled course in under a second (five
+ * under the sanitizers, as CK_TIMEOUT_MULTIPLIER says). */
 START_TEST(bundled_course_passes)
 {
 	int failed = 1;
+	const char *mult = getenv("CK_TIMEOUT_MULTIPLIER");
+	double bound = mult ? atof(mult) : 1.0;
+	double t0 = now_s();
 	char *got = report("course", NULL, REPORT_TEXT, 0, &failed);
+	double took = now_s() - t0;
 	ck_assert_msg(!failed, "%s", got);
+	ck_assert_msg(took < bound, "checking the course took %.2f s", took);
 	free(got);
 }
 END_TEST
