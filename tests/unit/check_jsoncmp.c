@@ -118,6 +118,23 @@ START_TEST(unified_diff)
 }
 END_TEST
 
+/* Past JSONCMP_MAX_CELLS the diff is every line removed, then added. */
+START_TEST(diff_limit)
+{
+	struct buf a = BUF_INIT, b = BUF_INIT, d = BUF_INIT;
+	for (int i = 0; i < 2100; i++) {
+		buf_addf(&a, "%d\n", i);
+		buf_addf(&b, "%d\n", i % 7 ? i : -i);
+	}
+	jsoncmp_diff(a.ptr, b.ptr, "a", "b", &d);
+	ck_assert(!strncmp(d.ptr, "--- a\n+++ b\n@@ -1,2100 +1,2100 @@\n-0\n-1\n", 34));
+	ck_assert_ptr_null(strstr(d.ptr, "\n 1\n"));
+	buf_release(&a);
+	buf_release(&b);
+	buf_release(&d);
+}
+END_TEST
+
 Suite *jsoncmp_suite(void)
 {
 	Suite *s = suite_create("jsoncmp");
@@ -128,6 +145,7 @@ Suite *jsoncmp_suite(void)
 	tcase_add_test(t, normalised_copy_keeps_recorded_volatiles);
 	tcase_add_test(t, printer);
 	tcase_add_test(t, unified_diff);
+	tcase_add_test(t, diff_limit);
 	suite_add_tcase(s, t);
 	return s;
 }

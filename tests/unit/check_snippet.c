@@ -6,6 +6,7 @@
 
 #include <check.h>
 
+#include "buf.h"
 #include "helpers.h"
 #include "snippet.h"
 #include "banned.h"
@@ -139,6 +140,21 @@ START_TEST(upstream_pages)
 }
 END_TEST
 
+START_TEST(item_limit)
+{
+	struct buf b = BUF_INIT;
+	for (int i = 0; i < SNIPPET_MAX_ITEMS + 5; i++)
+		buf_adds(&b, "```\nx\n```\n");
+	struct snippet_page p;
+	struct diag_list l = DIAG_LIST_INIT;
+	snippet_page_parse(&p, "big.md", b.ptr, b.len, &l);
+	ck_assert_uint_eq(p.nr, SNIPPET_MAX_ITEMS);
+	snippet_page_release(&p);
+	diag_list_release(&l);
+	buf_release(&b);
+}
+END_TEST
+
 Suite *snippet_suite(void)
 {
 	Suite *s = suite_create("snippet");
@@ -149,6 +165,7 @@ Suite *snippet_suite(void)
 	tcase_add_test(t, unclosed_fence_runs_to_the_end);
 	tcase_add_test(t, links_and_slugs);
 	tcase_add_test(t, upstream_pages);
+	tcase_add_test(t, item_limit);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -325,6 +325,18 @@ START_TEST(upstream_steps)
 }
 END_TEST
 
+START_TEST(limits)
+{
+	struct buf b = BUF_INIT;
+	for (int i = 0; i <= STEPS_MAX_WORDS; i++)
+		buf_adds(&b, "w ");
+	char *got = split(b.ptr);
+	ck_assert_str_eq(got, "error at 512: too many words in one command");
+	free(got);
+	buf_release(&b);
+}
+END_TEST
+
 Suite *steps_suite(void)
 {
 	Suite *s = suite_create("steps");
@@ -341,6 +353,7 @@ Suite *steps_suite(void)
 	tcase_add_test(t, recorded_outputs);
 	tcase_add_test(t, bad_outputs_are_located);
 	tcase_add_test(t, upstream_steps);
+	tcase_add_test(t, limits);
 	suite_add_tcase(s, t);
 	return s;
 }
