@@ -80,20 +80,24 @@ int exec_check_size_(struct exec *x, const struct step *st, const cJSON *v,
 
 /* States.Runtime is never retried nor caught; States.ALL and
  * States.TaskFailed match every other error except States.DataLimitExceeded
- * (terminal), and States.TaskFailed not States.Timeout either. */
+ * (terminal), and States.TaskFailed not the timeouts either.
+ * States.Timeout also names a heartbeat timeout (AWS: "ran longer than
+ * TimeoutSeconds, or failed to send a heartbeat..."). */
 static int error_matches(const char *err, const char **names, size_t n)
 {
+	int timeout = !strcmp(err, "States.Timeout") ||
+		      !strcmp(err, "States.HeartbeatTimeout");
 	if (!strcmp(err, "States.Runtime"))
 		return 0;
 	for (size_t i = 0; i < n; i++) {
-		if (!strcmp(names[i], err))
+		if (!strcmp(names[i], err) ||
+		    (timeout && !strcmp(names[i], "States.Timeout")))
 			return 1;
 		if (!strcmp(err, "States.DataLimitExceeded"))
 			continue;
 		if (!strcmp(names[i], "States.ALL"))
 			return 1;
-		if (!strcmp(names[i], "States.TaskFailed") &&
-		    strcmp(err, "States.Timeout"))
+		if (!strcmp(names[i], "States.TaskFailed") && !timeout)
 			return 1;
 	}
 	return 0;
@@ -317,6 +321,8 @@ static int visit(struct exec *x, struct step *st)
 		event_exited(x, st);
 		return 0;
 	}
+	cJSON_Delete(st->output);
+	st->output = NULL;
 	if (x->stop != EXEC_RUNNING || !st->err.error)
 		return -1;
 	if (catch_error(x, st) == 0) {

@@ -205,7 +205,8 @@ int exec_with_retry_(struct exec *x, struct step *st,
 struct task_call {
 	const char *resource;
 	const char *function;  /* lambda function name, or NULL */
-	cJSON *params;         /* effective parameters (owned) */
+	cJSON *eff;            /* effective input (owned) */
+	cJSON *params;         /* this attempt's parameters (owned) */
 	int callback;          /* .waitForTaskToken */
 	double timeout_s, heartbeat_s; /* heartbeat 0: none */
 };
@@ -265,7 +266,17 @@ static int mocked(struct exec *x, struct step *st, const struct task_call *c,
 	const cJSON *v;
 	if ((v = cJSON_GetObjectItemCaseSensitive(entry, "Throw")))
 		return throw_entry(st, v);
-	if ((v = cJSON_GetObjectItemCaseSensitive(entry, "Template")))
+	if ((v = cJSON_GetObjectItemCaseSensitive(entry, "Template")) &&
+	    cJSON_IsString(v)) {
+		int bad;
+		*out = exec_path_(x, st, v->valuestring, c->params, &bad);
+		if (!*out && !st->err.error)
+			exec_err_state_(&st->err, st, "States.Runtime",
+					"The mock template '%s' selected nothing.",
+					v->valuestring);
+		return *out ? 0 : -1;
+	}
+	if (v)
 		return exec_template_(x, st, v, c->params, out);
 	if ((v = cJSON_GetObjectItemCaseSensitive(entry, "Exec")))
 		return run_handler(x, st, v, c->params, out);
@@ -369,6 +380,14 @@ static int attempt(struct exec *x, struct step *st, cJSON **result)
 	const struct task_call *c = st->call;
 	const cJSON *rs = st->state->flow.result_selector;
 	cJSON *raw = NULL;
+	struct task_call *cw = (struct task_call *)c;
+	const cJSON *tmpl = st->state->flow.parameters;
+	cJSON_Delete(cw->params);
+	cw->params = NULL;
+	if (!tmpl)
+		cw->params = cJSON_Duplicate(c->eff, 1);
+	else if (exec_template_(x, st, tmpl, c->eff, &cw->params))
+		return -1;
 	cJSON *sched = cJSON_CreateObject();
 	char *ps = cJSON_PrintUnformatted(c->params);
 	cJSON_AddStringToObject(sched, "parameters", ps);
@@ -450,6 +469,7 @@ static int prepare(struct exec *x, struct step *st, struct task_call *c,
 	c->callback = ends_with(c->resource, ".waitForTaskToken");
 	if (exec_input_path_(x, st, st->input, eff))
 		return -1;
+	c->eff = *eff;
 	if (!s->flow.parameters)
 		c->params = cJSON_Duplicate(*eff, 1);
 	else if (exec_template_(x, st, s->flow.parameters, *eff, &c->params))
@@ -479,13 +499,13 @@ int exec_task_(struct exec *x, struct step *st)
 		st->task_token = token;
 	}
 	int rc = prepare(x, st, &c, &eff);
-	cJSON_Delete(eff);
 	if (rc == 0) {
 		st->call = &c;
 		rc = exec_with_retry_(x, st, attempt, &result);
 		st->call = NULL;
 	}
 	cJSON_Delete(c.params);
+	cJSON_Delete(eff);
 	free((char *)c.function);
 	st->task_token = NULL;
 	if (rc)
