@@ -79,14 +79,16 @@ function ours(file) {
 
 const files = fs.readdirSync(CASES).filter((f) => !f.endsWith(".expected")).sort();
 let agree = 0;
-const rows = [];
+const rows = [], crashes = [];
 for (const f of files) {
   const file = path.join(CASES, f);
   const a = ours(file), b = theirs(file);
+  if (b.some((m) => m.startsWith("CRASH"))) crashes.push(f);
   if ((a.length > 0) === (b.length > 0)) { agree++; continue; }
   rows.push({ f, a, b });
 }
-console.log(`${files.length} cases, ${agree} agree, ${rows.length} disagree\n`);
+console.log(`${files.length} cases, ${agree} agree, ${rows.length} disagree`);
+console.log(`asl-validator throws on: ${crashes.join(", ") || "none"}\n`);
 for (const r of rows) {
   console.log(`## ${r.f}`);
   console.log(`  stepbook:      ${r.a.length ? r.a.join("\n                 ") : "valid"}`);
