@@ -386,11 +386,10 @@ static void parse_input(struct step *st, const struct snippet *s,
 {
 	if (!st->arg[ARG_INPUT] || (st->arg_vars & (1u << ARG_INPUT)))
 		return;
-	struct buf what = BUF_INIT;
-	buf_addf(&what, "%s: the input is not JSON: ", st->what);
 	st->input = located_json(s, st->arg[ARG_INPUT], strlen(st->arg[ARG_INPUT]),
-				 st->arg_at[ARG_INPUT], what.ptr, diags);
-	buf_release(&what);
+				 st->arg_at[ARG_INPUT],
+				 st->kind == STEP_HTTP ? "the body is not JSON: "
+						       : "the input is not JSON: ", diags);
 }
 
 static void add_header(struct step *st, const char *line, size_t n)

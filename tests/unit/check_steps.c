@@ -185,7 +185,7 @@ START_TEST(bad_json_argument_is_located)
 	ck_assert_str_eq(got, "4:1 invoke name=M input={\"a\":}\n");
 	free(got);
 	got = diags_text(&l);
-	ck_assert_str_eq(got, "p.md:4:40: error: sls invoke stepf: the input is not JSON: "
+	ck_assert_str_eq(got, "p.md:4:40: error: the input is not JSON: "
 			      "unexpected '}' in JSON [check/json]\n");
 	free(got);
 	diag_list_release(&l);
