@@ -105,6 +105,9 @@ START_TEST(deploys)
 		 "2:3 deploy path=saved-steps/02.yml stage=prod\n");
 	ck_steps("```bash\nserverless deploy -s dev --conceal\n```\n",
 		 "2:1 deploy stage=dev\n");
+	ck_steps("```bash\naws cloudformation deploy --template-file t.yml --stack-name s "
+		 "--capabilities CAPABILITY_IAM\nsam deploy -t sam.yml --resolve-s3\n```\n",
+		 "2:1 deploy name=s path=t.yml\n3:1 deploy path=sam.yml\n");
 }
 END_TEST
 
