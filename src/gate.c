@@ -520,6 +520,52 @@ static void ctx_release(struct gate_ctx *c)
 	doc_free(c->config);
 }
 
+/* Cases of one file in page order (line, column); files in the order they
+ * were first met; ties keep the order the checks ran in. */
+struct order {
+	size_t file, index;
+	const struct gate_case *k;
+};
+
+static int order_cmp(const void *a, const void *b)
+{
+	const struct order *x = a, *y = b;
+	if (x->file != y->file)
+		return x->file < y->file ? -1 : 1;
+	if (x->k->pos.line != y->k->pos.line)
+		return x->k->pos.line < y->k->pos.line ? -1 : 1;
+	if (x->k->pos.col != y->k->pos.col)
+		return x->k->pos.col < y->k->pos.col ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static void sort_cases(struct gate_run *run)
+{
+	struct strmap files = STRMAP_INIT;
+	strmap_init(&files);
+	struct order *o = xcalloc(run->nr + 1, sizeof(*o));
+	for (size_t i = 0; i < run->nr; i++) {
+		const char *f = run->cases[i].file;
+		long at = strmap_index(&files, f, strlen(f));
+		if (at < 0) {
+			at = (long)files.nr;
+			strmap_put(&files, f, strlen(f), (void *)1);
+		}
+		o[i] = (struct order){ (size_t)at, i, &run->cases[i] };
+	}
+	qsort(o, run->nr, sizeof(*o), order_cmp);
+	struct gate_case *sorted = xcalloc(run->nr + 1, sizeof(*sorted));
+	for (size_t i = 0; i < run->nr; i++) {
+		sorted[i] = *o[i].k;
+		sorted[i].pos.file = sorted[i].file;
+	}
+	free(run->cases);
+	run->cases = sorted;
+	run->alloc = run->nr + 1;
+	free(o);
+	strmap_release(&files);
+}
+
 int gate_course(struct gate_run *run, const struct gate_options *opt)
 {
 	struct gate_ctx c;
@@ -555,6 +601,7 @@ int gate_course(struct gate_run *run, const struct gate_options *opt)
 		gate_page(&c, co.pages[i].src);
 	ctx_release(&c);
 	course_release(&co);
+	sort_cases(run);
 	for (size_t i = 0; i < run->nr; i++) {
 		enum gate_status s = run->cases[i].status;
 		run->passed += s == GATE_PASS;
