@@ -730,6 +730,10 @@ static int op_start(struct account *a, const struct account_request *rq,
 	size_t mi = machine_for(a, rq->machine, rs);
 	if (mi == (size_t)-1)
 		return -1;
+	if (rq->op == ACCOUNT_START_SYNC && strcmp(a->machines[mi].type, "EXPRESS"))
+		return fail(rs, 400, "StateMachineTypeNotSupported",
+			    "This operation is not supported by this type of state machine: '%s'",
+			    a->machines[mi].arn);
 	if (rq->name && find_execution(a, rq->name))
 		return fail(rs, 400, "ExecutionAlreadyExists", "Execution Already Exists: '%s'", rq->name);
 	struct execution *e = start(a, mi, rq->name, rq->input, rq->scenario);
