@@ -702,6 +702,41 @@ static cJSON *example_json(const struct snippet *s, struct diag_list *diags)
 	return steps_parse_output(&tmp, diags);
 }
 
+/* Runs example 'in' on 'machine' and holds its output against 'expect'. */
+static void execute_example(struct run_step *r, const char *machine, const cJSON *input,
+			    const struct snippet *in, const struct snippet *ex,
+			    const cJSON *expect)
+{
+	struct account_request rq;
+	struct account_response rs;
+	memset(&rq, 0, sizeof(rq));
+	rq.op = ACCOUNT_INVOKE;
+	rq.machine = machine;
+	rq.input = input;
+	account_call(r->c->account, &rq, &rs);
+	const cJSON *out = cJSON_GetObjectItemCaseSensitive(rs.result, "output");
+	cJSON *actual = cJSON_IsString(out) ? cJSON_Parse(out->valuestring) : NULL;
+	int failed = rs.error != NULL;
+	if (failed != ((in->flags & SNIPPET_FAIL) != 0)) {
+		case_fail(r, (struct pos){ 0 }, failed ? "the example failed: %s"
+			  : "the example was expected to fail%s", rs.message);
+	} else if (expect && (!actual || !jsoncmp_match(expect, actual, NULL))) {
+		struct buf a = BUF_INIT, b = BUF_INIT, d = BUF_INIT;
+		jsoncmp_print(expect, &a);
+		buf_addc(&a, '\n');
+		if (actual)
+			jsoncmp_print(actual, &b);
+		buf_addc(&b, '\n');
+		jsoncmp_diff(a.ptr, b.ptr, "expected", "actual", &d);
+		case_fail(r, ex->pos, "the example's output differs from expect=%s", in->input);
+		kase(r)->diff = buf_detach(&d, NULL);
+		buf_release(&a);
+		buf_release(&b);
+	}
+	cJSON_Delete(actual);
+	account_response_release(&rs);
+}
+
 static void run_example(struct gate_ctx *c, struct gate_page *p, const struct snippet *in)
 {
 	struct buf name = BUF_INIT;
@@ -720,34 +755,7 @@ static void run_example(struct gate_ctx *c, struct gate_page *p, const struct sn
 	} else if (!input || (ex && !expect)) {
 		case_fail(&r, (struct pos){ 0 }, "the example does not parse%s", NULL);
 	} else {
-		struct account_request rq;
-		struct account_response rs;
-		memset(&rq, 0, sizeof(rq));
-		rq.op = ACCOUNT_INVOKE;
-		rq.machine = machine;
-		rq.input = input;
-		account_call(c->account, &rq, &rs);
-		const cJSON *out = cJSON_GetObjectItemCaseSensitive(rs.result, "output");
-		cJSON *actual = cJSON_IsString(out) ? cJSON_Parse(out->valuestring) : NULL;
-		int failed = rs.error != NULL;
-		if (failed != ((in->flags & SNIPPET_FAIL) != 0))
-			case_fail(&r, (struct pos){ 0 }, failed ? "the example failed: %s"
-				  : "the example was expected to fail%s", rs.message);
-		else if (expect && (!actual || !jsoncmp_match(expect, actual, NULL))) {
-			struct buf a = BUF_INIT, b = BUF_INIT, d = BUF_INIT;
-			jsoncmp_print(expect, &a);
-			buf_addc(&a, '\n');
-			if (actual)
-				jsoncmp_print(actual, &b);
-			buf_addc(&b, '\n');
-			jsoncmp_diff(a.ptr, b.ptr, "expected", "actual", &d);
-			case_fail(&r, ex->pos, "the example's output differs from expect=%s", in->input);
-			kase(&r)->diff = buf_detach(&d, NULL);
-			buf_release(&a);
-			buf_release(&b);
-		}
-		cJSON_Delete(actual);
-		account_response_release(&rs);
+		execute_example(&r, machine, input, in, ex, expect);
 	}
 	cJSON_Delete(input);
 	cJSON_Delete(expect);
