@@ -66,6 +66,7 @@ struct account {
 	size_t nr_execs, alloc_execs;
 	char *stage;
 	char *last_token;
+	cJSON *deliveries;    /* owned: [{"target", "event"}] notifications sent */
 	/* usage plan: a quota per key, and a token bucket for the throttle */
 	double quota_limit, burst_limit, rate_limit;
 	double tokens;        /* requests the bucket allows now */
@@ -140,6 +141,7 @@ struct account *account_new(const struct account_options *opt)
 	a->now = opt->start_ms;
 	rng_init(&a->rng, opt->seed);
 	build_mocks(a);
+	a->deliveries = cJSON_CreateArray();
 	return a;
 }
 
@@ -178,6 +180,7 @@ void account_free(struct account *a)
 	free(a->execs);
 	free(a->stage);
 	free(a->last_token);
+	cJSON_Delete(a->deliveries);
 	mock_release(&a->mocks);
 	free(a);
 }
@@ -673,6 +676,44 @@ static struct execution *find_execution(struct account *a, const char *arn)
 	return NULL;
 }
 
+/* Deliveries one account records: bounds memory on a course that runs
+ * thousands of notified executions. */
+#define ACCOUNT_MAX_DELIVERIES 10000
+
+/* EventBridge's status-change events for the execution, delivered to every
+ * target the machine's `notifications` lists for that status. */
+static void notify(struct account *a, const struct machine *m, const struct exec_result *r,
+		   const struct exec_options *o)
+{
+	const cJSON *n = m->lm->notifications;
+	if (!n)
+		return;
+	cJSON *events = cJSON_CreateArray();
+	exec_status_events(r, o, events);
+	const cJSON *ev;
+	cJSON_ArrayForEach(ev, events) {
+		const cJSON *detail = cJSON_GetObjectItemCaseSensitive(ev, "detail");
+		const cJSON *status = cJSON_GetObjectItemCaseSensitive(detail, "status");
+		const cJSON *targets = cJSON_IsString(status)
+			? cJSON_GetObjectItemCaseSensitive(n, status->valuestring) : NULL;
+		const cJSON *t;
+		cJSON_ArrayForEach(t, targets) {
+			if (cJSON_GetArraySize(a->deliveries) >= ACCOUNT_MAX_DELIVERIES)
+				break;
+			cJSON *d = cJSON_CreateObject();
+			cJSON_AddItemToObject(d, "target", cJSON_Duplicate(t, 1));
+			cJSON_AddItemToObject(d, "event", cJSON_Duplicate(ev, 1));
+			cJSON_AddItemToArray(a->deliveries, d);
+		}
+	}
+	cJSON_Delete(events);
+}
+
+const cJSON *account_notifications(const struct account *a)
+{
+	return a->deliveries;
+}
+
 /* Runs machine mi on input to its end (callbacks from the scenario). */
 static struct execution *start(struct account *a, size_t mi, const char *name,
 			       const cJSON *input, const cJSON *scenario)
@@ -703,6 +744,7 @@ static struct execution *start(struct account *a, size_t mi, const char *name,
 	buf_addf(&arn, "arn:aws:states:%s:%s:execution:%s:%s", a->region, a->acct,
 		 m->deployed, e->name);
 	e->arn = buf_detach(&arn, NULL);
+	notify(a, m, &e->r, &o);
 	const char *t = find_token(e->r.history);
 	if (t) {
 		free(a->last_token);

@@ -89,6 +89,11 @@ const char *account_last_token(const struct account *a);
 /* The value of API key 'name' (configured, else generated), or NULL. */
 const char *account_api_key(const struct account *a, const char *name);
 
+/* The notifications delivered so far: [{"target": {"lambda": ARN},
+ * "event": EventBridge status-change event}], RUNNING then the final status
+ * of each execution whose machine lists that status.  Borrowed. */
+const cJSON *account_notifications(const struct account *a);
+
 /* Virtual milliseconds since the epoch. */
 int64_t account_now(const struct account *a);
 
