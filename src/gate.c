@@ -2,6 +2,7 @@
  * running the commands is gate_exec.c. */
 #include "gate.h"
 
+#include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -439,6 +440,45 @@ static void apply_edits(struct gate_ctx *c, struct gate_page *p)
 
 /* ---- pages -------------------------------------------------------------- */
 
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every saved step beside the page (DIR/saved-steps/), linked or not, loads
+ * and validates; each file once per run. */
+static void check_saved_steps_dir(struct gate_ctx *c, const char *dir)
+{
+	struct buf rel = BUF_INIT, path = BUF_INIT;
+	buf_addf(&rel, "%s%ssaved-steps", dir, dir[0] ? "/" : "");
+	gate_path_(c, rel.ptr, &path);
+	DIR *d = opendir(path.ptr);
+	char **names = NULL;
+	size_t n = 0, alloc = 0;
+	for (struct dirent *e; d && (e = readdir(d)) && n < GATE_MAX_PAGES;) {
+		if (e->d_name[0] != '.' && is_step_file(e->d_name)) {
+			ARRAY_GROW(names, n + 1, alloc);
+			names[n++] = xstrdup(e->d_name);
+		}
+	}
+	if (d)
+		closedir(d);
+	if (n)
+		qsort(names, n, sizeof(*names), name_cmp);
+	size_t base = rel.len;
+	for (size_t i = 0; i < n; i++) {
+		buf_truncate(&rel, base);
+		buf_addf(&rel, "/%s", names[i]);
+		gate_path_(c, rel.ptr, &path);
+		if (is_file(path.ptr))
+			gate_saved_step_(c, rel.ptr, (struct pos){ 0 });
+		free(names[i]);
+	}
+	free(names);
+	buf_release(&rel);
+	buf_release(&path);
+}
+
 static void gate_page(struct gate_ctx *c, const char *rel)
 {
 	struct gate_page p;
@@ -463,6 +503,7 @@ static void gate_page(struct gate_ctx *c, const char *rel)
 	check_snippets(c, &p);
 	check_links(c, &p);
 	gate_exec_page_(c, &p);
+	check_saved_steps_dir(c, p.dir);
 	if (c->opt->update)
 		apply_edits(c, &p);
 	for (size_t i = 0; i < p.nr_edits; i++)
