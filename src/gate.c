@@ -118,6 +118,12 @@ static int is_file(const char *path)
 	return !stat(path, &st) && S_ISREG(st.st_mode);
 }
 
+static int is_dir(const char *path)
+{
+	struct stat st;
+	return !stat(path, &st) && S_ISDIR(st.st_mode);
+}
+
 static int has_suffix(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), k = strlen(suffix);
@@ -374,13 +380,18 @@ static void check_link(struct gate_ctx *c, struct gate_page *p,
 	struct buf name = BUF_INIT, rel = BUF_INIT, path = BUF_INIT;
 	buf_addf(&name, "%s %s", kind, l->url);
 	const char *hash = strchr(l->url, '#');
-	if (gate_resolve_(p->dir, l->url[0] == '#' ? p->rel : l->url, &rel) ||
-	    (l->url[0] == '#' && gate_resolve_("", p->rel, &rel))) {
+	/* "#x" is this page; anything else is relative to the page's folder */
+	if (l->url[0] == '#' ? gate_resolve_("", p->rel, &rel)
+			     : gate_resolve_(p->dir, l->url, &rel)) {
 		gate_add_(c->run, GATE_LINK, GATE_FAIL, name.ptr, l->pos,
 			   "%s '%s' leaves the course folder", kind, l->url);
 		goto out;
 	}
 	gate_path_(c, rel.ptr, &path);
+	if (is_dir(path.ptr)) { /* a folder link shows its README.md */
+		buf_addf(&rel, "%sREADME.md", rel.len ? "/" : "");
+		gate_path_(c, rel.ptr, &path);
+	}
 	if (!is_file(path.ptr)) {
 		gate_add_(c->run, GATE_LINK, GATE_FAIL, name.ptr, l->pos,
 			   "%s target '%s' does not exist", kind, rel.ptr);
