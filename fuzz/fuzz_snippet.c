@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct snippet_page p;
 	struct diag_list diags = DIAG_LIST_INIT;
 	snippet_page_parse(&p, "fuzz.md", (const char *)data, size, &diags);
-	struct step_list steps = { NULL, 0, 0 };
+	struct step_list steps = STEP_LIST_INIT;
 	for (size_t i = 0; i < p.nr; i++) {
 		const struct snippet *s = &p.snippets[i];
 		if (s->start > s->end || s->end > p.text.len)

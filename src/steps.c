@@ -667,13 +667,23 @@ void steps_parse(struct step_list *l, const struct snippet *s, size_t index,
 {
 	if (s->flags & (SNIPPET_SKIP | SNIPPET_OUTPUT))
 		return;
+	if (l->full)
+		return;
 	if (steps_is_http_request(s) && (is_shell(s->lang) || !strcmp(s->lang, "http")))
 		return parse_http(l, s, index, diags);
 	if (!is_shell(s->lang))
 		return;
 	size_t at = 0, count = 0;
-	while (at < s->len && count++ < STEPS_MAX_COMMANDS)
+	while (at < s->len && count++ < STEPS_MAX_COMMANDS) {
+		if (l->nr >= STEPS_MAX_STEPS) {
+			if (!l->full++)
+				diag_error(diags, snippet_offset_pos(s, at), "check/too-many-steps",
+					   "more than %d commands on one page; the rest is "
+					   "not read", STEPS_MAX_STEPS);
+			return;
+		}
 		parse_one(l, s, index, &at, diags);
+	}
 }
 
 void steps_release(struct step_list *l)

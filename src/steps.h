@@ -23,6 +23,9 @@
  * handful; the bound keeps a hostile page linear. */
 #define STEPS_MAX_WORDS 256
 #define STEPS_MAX_COMMANDS 1000
+/* Steps in one list (a page): a course page has tens; past this the rest
+ * of the page is not read, with one error saying so. */
+#define STEPS_MAX_STEPS 20000
 
 enum step_kind {
 	STEP_NONE,        /* not a step: 'reason' says why */
@@ -83,7 +86,10 @@ struct step {
 struct step_list {
 	struct step *items;
 	size_t nr, alloc;
+	int full; /* STEPS_MAX_STEPS reached (reported once) */
 };
+
+#define STEP_LIST_INIT { NULL, 0, 0, 0 }
 
 /* One word of a command line.  'at' is the offset in the text of the
  * word's first character (inside its quote when it starts with one). */

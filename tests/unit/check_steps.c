@@ -55,7 +55,7 @@ static char *steps_of(const char *page, struct diag_list *l)
 {
 	struct snippet_page p;
 	snippet_page_parse(&p, "p.md", page, strlen(page), l);
-	struct step_list sl = { NULL, 0, 0 };
+	struct step_list sl = STEP_LIST_INIT;
 	for (size_t i = 0; i < p.nr; i++)
 		steps_parse(&sl, &p.snippets[i], i, l);
 	struct buf b = BUF_INIT;
@@ -308,7 +308,7 @@ START_TEST(upstream_steps)
 	struct snippet_page p;
 	struct diag_list l = DIAG_LIST_INIT;
 	ck_assert_int_eq(snippet_page_load(&p, path, &l), 0);
-	struct step_list sl = { NULL, 0, 0 };
+	struct step_list sl = STEP_LIST_INIT;
 	for (size_t i = 0; i < p.nr; i++)
 		steps_parse(&sl, &p.snippets[i], i, &l);
 	unsigned count[STEP_HTTP + 1] = { 0 };
@@ -336,6 +336,25 @@ START_TEST(limits)
 	char *got = split(b.ptr);
 	ck_assert_str_eq(got, "error at 512: too many words in one command");
 	free(got);
+	buf_reset(&b);
+	int blocks = STEPS_MAX_STEPS / STEPS_MAX_COMMANDS + 1;
+	for (int k = 0; k < blocks; k++) {
+		buf_adds(&b, "```bash\n");
+		for (int i = 0; i < STEPS_MAX_COMMANDS; i++)
+			buf_adds(&b, "x\n");
+		buf_adds(&b, "```\n");
+	}
+	struct snippet_page p;
+	struct diag_list l = DIAG_LIST_INIT;
+	snippet_page_parse(&p, "p.md", b.ptr, b.len, &l);
+	struct step_list sl = STEP_LIST_INIT;
+	for (size_t i = 0; i < p.nr; i++)
+		steps_parse(&sl, &p.snippets[i], i, &l);
+	ck_assert_uint_eq(sl.nr, STEPS_MAX_STEPS);
+	ck_assert_uint_eq(l.errors, 1);
+	steps_release(&sl);
+	snippet_page_release(&p);
+	diag_list_release(&l);
 	buf_release(&b);
 }
 END_TEST
