@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/stat.h>
 
 #include "asl.h"
@@ -106,10 +107,25 @@ int gate_resolve_(const char *dir, const char *url, struct buf *out)
 	return rc;
 }
 
-void gate_path_(const struct gate_ctx *c, const char *rel, struct buf *out)
+/* Is 'path' (which may not exist) inside the course once symbolic links
+ * are followed?  A missing file is: the lexical check already passed. */
+static int inside_root(const char *root, const char *path)
+{
+	char real_root[PATH_MAX], real[PATH_MAX];
+	if (!realpath(root, real_root) || !realpath(path, real))
+		return 1;
+	size_t n = strlen(real_root);
+	return !strncmp(real, real_root, n) && (real[n] == '/' || !real[n]);
+}
+
+int gate_path_(const struct gate_ctx *c, const char *rel, struct buf *out)
 {
 	buf_reset(out);
-	buf_addf(out, "%s%s%s", c->opt->root, rel[0] ? "/" : "", rel);
+	if (!strcmp(c->opt->root, ".") && rel[0]) /* page.md, not ./page.md */
+		buf_adds(out, rel);
+	else
+		buf_addf(out, "%s%s%s", c->opt->root, rel[0] ? "/" : "", rel);
+	return inside_root(c->opt->root, out->ptr) ? 0 : -1;
 }
 
 static int is_file(const char *path)
@@ -146,7 +162,13 @@ struct loaded_file *gate_saved_step_(struct gate_ctx *c, const char *rel,
 		return c->loaded.entries[at].value;
 	struct loaded_file *lf = xcalloc(1, sizeof(*lf));
 	struct buf path = BUF_INIT;
-	gate_path_(c, rel, &path);
+	if (gate_path_(c, rel, &path)) {
+		gate_add_(c->run, GATE_SAVED_STEP, GATE_FAIL, rel, (struct pos){ path.ptr, 0, 0 },
+			  "a symbolic link takes the saved step out of the course folder");
+		strmap_put(&c->loaded, rel, strlen(rel), NULL);
+		buf_release(&path);
+		return NULL;
+	}
 	struct diag_list diags = DIAG_LIST_INIT;
 	struct loader_options lo = { NULL, NULL, NULL };
 	const cJSON *cfg = c->config ? c->config->root : NULL;
@@ -356,7 +378,10 @@ static int anchor_exists(struct gate_ctx *c, struct gate_page *p,
 		return snippet_find_heading(&p->page, fragment) != NULL;
 	if (has_suffix(rel, ".md")) {
 		struct buf path = BUF_INIT;
-		gate_path_(c, rel, &path);
+		if (gate_path_(c, rel, &path)) {
+			buf_release(&path);
+			return 0;
+		}
 		struct snippet_page other;
 		struct diag_list ignore = DIAG_LIST_INIT;
 		snippet_page_load(&other, path.ptr, &ignore);
@@ -381,16 +406,17 @@ static void check_link(struct gate_ctx *c, struct gate_page *p,
 	buf_addf(&name, "%s %s", kind, l->url);
 	const char *hash = strchr(l->url, '#');
 	/* "#x" is this page; anything else is relative to the page's folder */
-	if (l->url[0] == '#' ? gate_resolve_("", p->rel, &rel)
-			     : gate_resolve_(p->dir, l->url, &rel)) {
+	if ((l->url[0] == '#' ? gate_resolve_("", p->rel, &rel)
+			      : gate_resolve_(p->dir, l->url, &rel)) ||
+	    gate_path_(c, rel.ptr, &path)) {
 		gate_add_(c->run, GATE_LINK, GATE_FAIL, name.ptr, l->pos,
 			   "%s '%s' leaves the course folder", kind, l->url);
 		goto out;
 	}
-	gate_path_(c, rel.ptr, &path);
 	if (is_dir(path.ptr)) { /* a folder link shows its README.md */
 		buf_addf(&rel, "%sREADME.md", rel.len ? "/" : "");
-		gate_path_(c, rel.ptr, &path);
+		if (gate_path_(c, rel.ptr, &path))
+			buf_adds(&path, "/(outside)"); /* never a file */
 	}
 	if (!is_file(path.ptr)) {
 		gate_add_(c->run, GATE_LINK, GATE_FAIL, name.ptr, l->pos,
@@ -480,8 +506,7 @@ static void check_saved_steps_dir(struct gate_ctx *c, const char *dir)
 	for (size_t i = 0; i < n; i++) {
 		buf_truncate(&rel, base);
 		buf_addf(&rel, "/%s", names[i]);
-		gate_path_(c, rel.ptr, &path);
-		if (is_file(path.ptr))
+		if (!gate_path_(c, rel.ptr, &path) && is_file(path.ptr))
 			gate_saved_step_(c, rel.ptr, (struct pos){ 0 });
 		free(names[i]);
 	}

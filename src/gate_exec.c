@@ -240,8 +240,9 @@ static int read_input_file(struct run_step *r)
 	int rc = -1;
 	if (gate_resolve_(r->p->dir, r->args[ARG_PATH], &rel))
 		why = "leaves the course folder";
+	else if (gate_path_(r->c, rel.ptr, &path))
+		why = "leaves the course folder through a symbolic link";
 	else {
-		gate_path_(r->c, rel.ptr, &path);
 		if (!fileio_read(path.ptr, &text, &why)) {
 			r->input = cJSON_ParseWithLength(text.ptr, text.len);
 			why = r->input ? NULL : "is not JSON";
@@ -287,8 +288,7 @@ static int same_base(const char *url, const char *file)
 static const char *template_step(struct run_step *r, const char *file)
 {
 	struct buf rel = BUF_INIT, path = BUF_INIT;
-	int exists = !gate_resolve_(r->p->dir, file, &rel);
-	gate_path_(r->c, rel.ptr, &path);
+	int exists = !gate_resolve_(r->p->dir, file, &rel) && !gate_path_(r->c, rel.ptr, &path);
 	struct stat st;
 	exists = exists && !stat(path.ptr, &st) && S_ISREG(st.st_mode);
 	buf_release(&rel);
@@ -306,15 +306,15 @@ static const char *template_step(struct run_step *r, const char *file)
 static int exists_in_course(const struct gate_ctx *c, const char *rel)
 {
 	struct buf path = BUF_INIT;
-	gate_path_(c, rel, &path);
 	struct stat st;
-	int ok = !stat(path.ptr, &st) && S_ISREG(st.st_mode);
+	int ok = !gate_path_(c, rel, &path) && !stat(path.ptr, &st) && S_ISREG(st.st_mode);
 	buf_release(&path);
 	return ok;
 }
 
 static int deploy(struct run_step *r)
 {
+	struct buf path = BUF_INIT;
 	const char *url = r->args[ARG_PATH];
 	if (url && !r->p->page.snippets[r->st->snippet].step)
 		url = template_step(r, url);
@@ -333,7 +333,9 @@ static int deploy(struct run_step *r)
 	if (gate_resolve_(r->p->dir, url, &rel))
 		case_fail(r, (struct pos){ 0 }, "the saved step '%s' leaves the course folder", url);
 	else if (!exists_in_course(r->c, rel.ptr))
-		case_fail(r, (struct pos){ 0 }, "the saved step '%s' does not exist", rel.ptr);
+		case_fail(r, (struct pos){ 0 }, gate_path_(r->c, rel.ptr, &path)
+			  ? "the saved step '%s' leaves the course folder through a symbolic link"
+			  : "the saved step '%s' does not exist", rel.ptr);
 	else {
 		struct loaded_file *lf = gate_saved_step_(r->c, rel.ptr, r->st->pos);
 		if (!lf)
@@ -350,6 +352,7 @@ static int deploy(struct run_step *r)
 		kase(r)->name = buf_detach(&name, NULL);
 	}
 	buf_release(&rel);
+	buf_release(&path);
 	return rc;
 }
 

@@ -52,8 +52,9 @@ struct gate_case *gate_add_(struct gate_run *run, enum gate_kind kind,
  * it would leave the course. */
 int gate_resolve_(const char *dir, const char *url, struct buf *out);
 
-/* ROOT/rel into out. */
-void gate_path_(const struct gate_ctx *c, const char *rel, struct buf *out);
+/* ROOT/rel into out.  Returns 0, or -1 when a symbolic link on the way
+ * takes it out of the course folder (nothing there may be read). */
+int gate_path_(const struct gate_ctx *c, const char *rel, struct buf *out);
 
 /* The saved step at course-relative 'rel', loaded once (NULL when it does
  * not load; the failure is a case). */

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+#include <limits.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -132,6 +134,43 @@ START_TEST(update_rewrites_only_outputs)
 }
 END_TEST
 
+/* Symbolic links that point out of the course are never followed. */
+START_TEST(symlinks_out_are_refused)
+{
+	char dir[] = "/tmp/stepbook-symlink-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char path[512], target[512];
+	snprintf(path, sizeof(path), "%s/saved-steps", dir);
+	ck_assert_int_eq(fileio_mkdirs(path), 0);
+	snprintf(path, sizeof(path), "%s/evil.md", dir);
+	ck_assert_int_eq(symlink("/etc/hostname", path), 0);
+	ck_assert_ptr_nonnull(realpath(CASES "commands/saved-steps/01-service.yml", target));
+	snprintf(path, sizeof(path), "%s/saved-steps/evil.yml", dir);
+	ck_assert_int_eq(symlink(target, path), 0);
+	const char *page = "# Links\n\n[evil](evil.md) and [step](saved-steps/evil.yml)\n\n"
+			   "```bash\nsls deploy\n```\n";
+	snprintf(path, sizeof(path), "%s/README.md", dir);
+	ck_assert_int_eq(fileio_write_atomic(path, page, strlen(page)), 0);
+	int failed = 0;
+	char *got = report(dir, NULL, REPORT_TEXT, 0, &failed);
+	ck_assert_int_eq(failed, 1);
+	ck_assert_ptr_nonnull(strstr(got, "3:1: error: link evil.md: link 'evil.md' leaves the course folder\n"));
+	ck_assert_ptr_nonnull(strstr(got, "3:21: error: link saved-steps/evil.yml: link "
+				      "'saved-steps/evil.yml' leaves the course folder\n"));
+	ck_assert_ptr_nonnull(strstr(got, "6:1: error: sls deploy: the saved step "
+				      "'saved-steps/evil.yml' leaves the course folder through a "
+				      "symbolic link\n"));
+	ck_assert_ptr_nonnull(strstr(got, "0 passed, 3 failed, 0 skipped\n"));
+	free(got);
+	static const char *const rm[] = { "README.md", "evil.md", "saved-steps/evil.yml",
+					  "saved-steps", "" };
+	for (size_t i = 0; i < 5; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, rm[i]);
+		remove(path);
+	}
+}
+END_TEST
+
 /* Exit status of `$STEPBOOK args`, or -1 when the binary is not known. */
 static int run_cli(const char *args)
 {
@@ -217,6 +256,7 @@ Suite *gate_suite(void)
 	tcase_add_test(t, bad_inputs_are_located);
 	tcase_add_test(t, formats);
 	tcase_add_test(t, update_rewrites_only_outputs);
+	tcase_add_test(t, symlinks_out_are_refused);
 	tcase_add_test(t, exit_statuses);
 	tcase_add_test(t, upstream_report);
 	tcase_add_test(t, bundled_course_passes);
