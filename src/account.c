@@ -330,8 +330,8 @@ static void task_mocks(struct account *a, const cJSON *states, cJSON *tc, int de
 	buf_release(&name);
 }
 
-static void deploy_machine(struct account *a, const struct loaded_file *lf,
-			   const struct loaded_machine *lm, struct diag_list *diags)
+static void deploy_machine(struct account *a, const struct loaded_machine *lm,
+			   struct diag_list *diags)
 {
 	size_t old = find_machine(a, lm->name);
 	if (old != (size_t)-1)
@@ -351,7 +351,6 @@ static void deploy_machine(struct account *a, const struct loaded_file *lf,
 	m->type = lm->type ? lm->type : "STANDARD";
 	m->lm = lm;
 	m->model = asl_build(lm->definition, lm->doc, diags);
-	(void)lf;
 }
 
 static void deploy_routes(struct account *a, const struct loaded_machine *lm)
@@ -537,7 +536,7 @@ int account_deploy(struct account *a, const struct loaded_file *lf,
 	free(a->stage);
 	a->stage = xstrdup(lf->stage ? lf->stage : "dev");
 	for (size_t i = 0; i < lf->nr_machines; i++) {
-		deploy_machine(a, lf, &lf->machines[i], diags);
+		deploy_machine(a, &lf->machines[i], diags);
 		deploy_routes(a, &lf->machines[i]);
 	}
 	deploy_keys(a, lf);

@@ -154,8 +154,7 @@ static int is_step_file(const char *rel)
 
 /* ---- saved steps -------------------------------------------------------- */
 
-struct loaded_file *gate_saved_step_(struct gate_ctx *c, const char *rel,
-				      struct pos pos)
+struct loaded_file *gate_saved_step_(struct gate_ctx *c, const char *rel)
 {
 	long at = strmap_index(&c->loaded, rel, strlen(rel));
 	if (at >= 0)
@@ -192,7 +191,6 @@ struct loaded_file *gate_saved_step_(struct gate_ctx *c, const char *rel,
 					  invalid ? "the saved step is not valid ASL" : NULL);
 	if (!rc && !invalid) /* warnings only: keep the case clean */
 		diag_list_release(&diags);
-	(void)pos;
 	k->diags = diags;
 	ARRAY_GROW(c->files, c->nr_files + 1, c->alloc_files);
 	c->files[c->nr_files++] = lf;
@@ -372,7 +370,7 @@ static int is_external(const char *url)
 
 /* Does 'fragment' name a heading of page 'rel', or a machine of step 'rel'? */
 static int anchor_exists(struct gate_ctx *c, struct gate_page *p,
-			 const char *rel, const char *fragment, struct pos pos)
+			 const char *rel, const char *fragment)
 {
 	if (has_suffix(rel, ".md") && !strcmp(rel, p->rel))
 		return snippet_find_heading(&p->page, fragment) != NULL;
@@ -392,7 +390,7 @@ static int anchor_exists(struct gate_ctx *c, struct gate_page *p,
 		return ok;
 	}
 	if (is_step_file(rel)) {
-		struct loaded_file *lf = gate_saved_step_(c, rel, pos);
+		struct loaded_file *lf = gate_saved_step_(c, rel);
 		return !lf || loader_find(lf, fragment) != NULL;
 	}
 	return 1; /* other files have no anchors we can check */
@@ -424,8 +422,8 @@ static void check_link(struct gate_ctx *c, struct gate_page *p,
 		goto out;
 	}
 	if (is_step_file(rel.ptr))
-		gate_saved_step_(c, rel.ptr, l->pos);
-	if (hash && hash[1] && !anchor_exists(c, p, rel.ptr, hash + 1, l->pos)) {
+		gate_saved_step_(c, rel.ptr);
+	if (hash && hash[1] && !anchor_exists(c, p, rel.ptr, hash + 1)) {
 		gate_add_(c->run, GATE_LINK, GATE_FAIL, name.ptr, l->pos,
 			   "no %s '%s' in '%s'", is_step_file(rel.ptr) ? "state machine" : "anchor",
 			   hash + 1, rel.ptr);
@@ -507,7 +505,7 @@ static void check_saved_steps_dir(struct gate_ctx *c, const char *dir)
 		buf_truncate(&rel, base);
 		buf_addf(&rel, "/%s", names[i]);
 		if (!gate_path_(c, rel.ptr, &path) && is_file(path.ptr))
-			gate_saved_step_(c, rel.ptr, (struct pos){ 0 });
+			gate_saved_step_(c, rel.ptr);
 		free(names[i]);
 	}
 	free(names);

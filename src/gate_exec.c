@@ -337,7 +337,7 @@ static int deploy(struct run_step *r)
 			  ? "the saved step '%s' leaves the course folder through a symbolic link"
 			  : "the saved step '%s' does not exist", rel.ptr);
 	else {
-		struct loaded_file *lf = gate_saved_step_(r->c, rel.ptr, r->st->pos);
+		struct loaded_file *lf = gate_saved_step_(r->c, rel.ptr);
 		if (!lf)
 			case_fail(r, (struct pos){ 0 }, "the saved step '%s' does not load or validate", rel.ptr);
 		else if (account_deploy(r->c->account, lf, &kase(r)->diags))

@@ -58,8 +58,7 @@ int gate_path_(const struct gate_ctx *c, const char *rel, struct buf *out);
 
 /* The saved step at course-relative 'rel', loaded once (NULL when it does
  * not load; the failure is a case). */
-struct loaded_file *gate_saved_step_(struct gate_ctx *c, const char *rel,
-				      struct pos pos);
+struct loaded_file *gate_saved_step_(struct gate_ctx *c, const char *rel);
 
 /* Runs the page's commands and compares recorded outputs. */
 void gate_exec_page_(struct gate_ctx *c, struct gate_page *p);
