@@ -10,6 +10,7 @@
 
 static const struct command commands[] = {
 	{ "build", cmd_build, "build the course website (static HTML)" },
+	{ "check", cmd_check, "check a course: snippets, links, saved steps, recorded runs" },
 	{ "diagram", cmd_diagram, "draw state machine diagrams (SVG, DOT, PNG)" },
 	{ "run", cmd_run, "execute a state machine offline, with mocks" },
 	{ "validate", cmd_validate, "check state machines against the States Language" },

@@ -13,8 +13,8 @@
 
 int report_format_parse(const char *name, enum report_format *out)
 {
-	static const char *const names[] = { "text", "json", "github" };
-	for (int i = 0; i < 3; i++)
+	static const char *const names[] = { "text", "json", "github", "junit" };
+	for (int i = 0; i < 4; i++)
 		if (!strcmp(name, names[i])) {
 			*out = (enum report_format)i;
 			return 0;
@@ -165,6 +165,7 @@ void report_print(FILE *out, const struct diag_list *l,
 		print_json(out, l);
 		break;
 	case REPORT_GITHUB:
+	case REPORT_JUNIT:
 		print_github(out, l);
 		break;
 	}

@@ -10,11 +10,11 @@ cd "$(dirname "$0")/../src"
 layer_of() { # module stem -> "rank name"
 	case "$1" in
 	banned|xalloc|buf|strmap|diag|fileio|escape|timestamp|clock|rng) echo "0 base" ;;
-	doc|loader|course|markdown|snippet|steps) echo "1 load" ;;
+	doc|loader|course|markdown|snippet|steps|jsobject) echo "1 load" ;;
 	asl|jsonpath|intrinsic|payload|choice) echo "2 model" ;;
 	validate|suggest) echo "3 validate" ;;
 	exec|dataflow|retry|history|mock|handler|account|scenario) echo "3 run" ;;
-	check|links|jsoncmp) echo "4 check" ;;
+	check|gate|links|jsoncmp) echo "4 check" ;;
 	diagram|html|tmpl|highlight|stepdiff|search|site|report|serve) echo "5 render" ;;
 	cmd|main) echo "6 cli" ;;
 	*) echo "" ;;

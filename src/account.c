@@ -1,0 +1,1012 @@
+/* account.c - the simulated account (see account.h): deployments, the
+ * Step Functions API, and API Gateway in front of it. */
+#include "account.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "asl.h"
+#include "buf.h"
+#include "exec.h"
+#include "mock.h"
+#include "rng.h"
+#include "timestamp.h"
+#include "xalloc.h"
+#include "banned.h"
+
+/* Machines, routes and API keys in one account: a course deploys tens. */
+#define ACCOUNT_MAX_THINGS 1000
+/* The task tokens exec.c issues are 160 characters of base64. */
+#define TOKEN_LEN 160
+
+struct machine {
+	char *key, *deployed, *arn; /* owned */
+	const char *type;
+	const struct loaded_machine *lm; /* borrowed from the deployed file */
+	struct asl_machine *model;       /* owned */
+	cJSON *test_case;                /* owned: state name -> mocked response */
+	int stale;                       /* replaced by a later deploy */
+};
+
+struct route {
+	char *method, *path, *action; /* owned; path without slashes around */
+	int private_;
+	size_t machine;
+};
+
+struct api_key {
+	char *name, *value; /* owned */
+	unsigned long used;  /* requests counted against the quota */
+};
+
+struct execution {
+	struct exec_result r;
+	cJSON *input;     /* owned: r.input borrows it for DescribeExecution */
+	size_t machine;
+	char *arn, *name; /* owned; the ARN and name the API shows */
+	int stopped;      /* StopExecution arrived before the end */
+	int64_t stop_ms;
+};
+
+struct account {
+	struct account_options opt;
+	const char *region, *acct;
+	int64_t now;
+	struct rng rng;
+	struct mock_config mocks;
+	struct machine *machines;
+	size_t nr_machines, alloc_machines;
+	struct route *routes;
+	size_t nr_routes, alloc_routes;
+	struct api_key *keys;
+	size_t nr_keys, alloc_keys;
+	struct execution *execs;
+	size_t nr_execs, alloc_execs;
+	char *stage;
+	char *last_token;
+	cJSON *deliveries;    /* owned: [{"target", "event"}] notifications sent */
+	/* usage plan: a quota per key, and a token bucket for the throttle */
+	double quota_limit, burst_limit, rate_limit;
+	double tokens;        /* requests the bucket allows now */
+	int64_t filled_ms;    /* when tokens was last topped up */
+};
+
+/* ---- mocks: stepbook.yml `mocks:` -> MockConfigFile --------------------- */
+
+static cJSON *mock_entry(const cJSON *m)
+{
+	cJSON *e = cJSON_CreateObject();
+	const cJSON *v;
+	if ((v = cJSON_GetObjectItemCaseSensitive(m, "return")))
+		cJSON_AddItemToObject(e, "Return", cJSON_Duplicate(v, 1));
+	else if ((v = cJSON_GetObjectItemCaseSensitive(m, "template")))
+		cJSON_AddItemToObject(e, "Template", cJSON_Duplicate(v, 1));
+	else if ((v = cJSON_GetObjectItemCaseSensitive(m, "throw"))) {
+		cJSON *t = cJSON_AddObjectToObject(e, "Throw");
+		const cJSON *er = cJSON_GetObjectItemCaseSensitive(v, "error");
+		const cJSON *ca = cJSON_GetObjectItemCaseSensitive(v, "cause");
+		cJSON_AddStringToObject(t, "Error", cJSON_IsString(er) ? er->valuestring : "Error");
+		if (cJSON_IsString(ca))
+			cJSON_AddStringToObject(t, "Cause", ca->valuestring);
+	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(m, "delay")) && cJSON_IsNumber(v))
+		cJSON_AddNumberToObject(e, "DelaySeconds", v->valuedouble);
+	return e;
+}
+
+static void build_mocks(struct account *a)
+{
+	cJSON *root = cJSON_CreateObject();
+	cJSON_AddObjectToObject(root, "Defaults");
+	cJSON *responses = cJSON_AddObjectToObject(root, "MockedResponses");
+	const cJSON *m;
+	cJSON_ArrayForEach(m, a->opt.mocks) {
+		cJSON *r = cJSON_AddObjectToObject(responses, m->string);
+		const cJSON *seq = cJSON_GetObjectItemCaseSensitive(m, "sequence");
+		int i = 0;
+		char n[16];
+		const cJSON *e;
+		if (cJSON_IsArray(seq)) {
+			cJSON_ArrayForEach(e, seq) {
+				snprintf(n, sizeof(n), "%d", i++);
+				cJSON_AddItemToObject(r, n, mock_entry(e));
+			}
+		} else {
+			cJSON_AddItemToObject(r, "0", mock_entry(m));
+		}
+	}
+	a->mocks.root = root;
+	a->mocks.path = "the course's mocks";
+}
+
+/* Points function 'fn' (as the ARN names it) at mock 'mock' if it exists. */
+static void mock_default(struct account *a, const char *fn, const char *mock)
+{
+	cJSON *defaults = cJSON_GetObjectItemCaseSensitive(a->mocks.root, "Defaults");
+	cJSON *responses = cJSON_GetObjectItemCaseSensitive(a->mocks.root, "MockedResponses");
+	if (!cJSON_GetObjectItemCaseSensitive(responses, mock) ||
+	    cJSON_GetObjectItemCaseSensitive(defaults, fn))
+		return;
+	cJSON_AddStringToObject(defaults, fn, mock);
+}
+
+/* ---- the account -------------------------------------------------------- */
+
+struct account *account_new(const struct account_options *opt)
+{
+	struct account *a = xcalloc(1, sizeof(*a));
+	a->opt = *opt;
+	a->now = opt->start_ms;
+	rng_init(&a->rng, opt->seed);
+	build_mocks(a);
+	a->deliveries = cJSON_CreateArray();
+	return a;
+}
+
+static void release_machine(struct machine *m)
+{
+	free(m->key);
+	free(m->deployed);
+	free(m->arn);
+	asl_free(m->model);
+	cJSON_Delete(m->test_case);
+}
+
+void account_free(struct account *a)
+{
+	if (!a)
+		return;
+	for (size_t i = 0; i < a->nr_machines; i++)
+		release_machine(&a->machines[i]);
+	for (size_t i = 0; i < a->nr_routes; i++) {
+		free(a->routes[i].method);
+		free(a->routes[i].path);
+		free(a->routes[i].action);
+	}
+	for (size_t i = 0; i < a->nr_keys; i++) {
+		free(a->keys[i].name);
+		free(a->keys[i].value);
+	}
+	for (size_t i = 0; i < a->nr_execs; i++) {
+		exec_result_release(&a->execs[i].r);
+		cJSON_Delete(a->execs[i].input);
+		free(a->execs[i].arn);
+		free(a->execs[i].name);
+	}
+	free(a->machines);
+	free(a->routes);
+	free(a->keys);
+	free(a->execs);
+	free(a->stage);
+	free(a->last_token);
+	cJSON_Delete(a->deliveries);
+	mock_release(&a->mocks);
+	free(a);
+}
+
+/* ---- deploying ---------------------------------------------------------- */
+
+/* The name AWS gives a machine the file does not name: the plugin's logical
+ * id and a CloudFormation suffix (deterministic here). */
+static char *generated_name(struct account *a, const char *key)
+{
+	static const char alnum[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	struct buf b = BUF_INIT;
+	buf_addc(&b, (char)toupper((unsigned char)key[0]));
+	buf_adds(&b, key[0] ? key + 1 : "");
+	buf_adds(&b, "StepFunctionsStateMachine-");
+	for (int i = 0; i < 12; i++)
+		buf_addc(&b, alnum[rng_next(&a->rng) % 62]);
+	return buf_detach(&b, NULL);
+}
+
+static size_t find_machine(const struct account *a, const char *name)
+{
+	for (size_t i = 0; i < a->nr_machines; i++) {
+		const struct machine *m = &a->machines[i];
+		if (!m->stale && (!strcmp(m->key, name) || !strcmp(m->deployed, name) ||
+				  !strcmp(m->arn, name)))
+			return i;
+	}
+	return (size_t)-1;
+}
+
+/* The function a Lambda ARN or name designates; owned. */
+static char *function_of(const char *s)
+{
+	if (!strncmp(s, "${", 2)) /* ${Logical.Arn} a template left as written */
+		return xstrndup(s + 2, strcspn(s + 2, ".}"));
+	const char *f = strstr(s, ":function:");
+	if (f)
+		s = f + 10;
+	return xstrndup(s, strcspn(s, ":"));
+}
+
+/* The mock key of function 'fn': its Defaults entry, or itself. */
+static const char *mock_key(const struct account *a, const char *fn)
+{
+	const cJSON *d = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(a->mocks.root, "Defaults"), fn);
+	if (cJSON_IsString(d))
+		return d->valuestring;
+	const cJSON *r = cJSON_GetObjectItemCaseSensitive(a->mocks.root, "MockedResponses");
+	return cJSON_GetObjectItemCaseSensitive(r, fn) ? fn : NULL;
+}
+
+/* A template written against the function's event reads the integration's
+ * parameters, where the event is Payload: "$.x" becomes "$.Payload.x"
+ * ("$$." context paths stay). */
+static void payload_paths(cJSON *t, int depth)
+{
+	for (cJSON *c = t ? t->child : NULL; c && depth < 64; c = c->next) {
+		size_t kn = c->string ? strlen(c->string) : 0;
+		if (cJSON_IsString(c) && kn > 2 && !strcmp(c->string + kn - 2, ".$")) {
+			struct buf b = BUF_INIT;
+			for (const char *p = c->valuestring; *p; p++) {
+				int path = *p == '$' && (p == c->valuestring || p[-1] != '$') &&
+					   p[1] != '$';
+				buf_addc(&b, *p);
+				if (path && (p[1] == '.' || p[1] == '['))
+					buf_adds(&b, ".Payload");
+				else if (path && !p[1] && p == c->valuestring)
+					buf_adds(&b, ".Payload");
+			}
+			cJSON_SetValuestring(c, b.ptr);
+			buf_release(&b);
+		}
+		payload_paths(c, depth + 1);
+	}
+}
+
+/* Mock 'key' as the optimised integration answers: the return value under
+ * Payload of the Lambda Invoke response.  Returns the response's name. */
+static const char *invoke_response(struct account *a, const char *key, struct buf *name)
+{
+	cJSON *responses = cJSON_GetObjectItemCaseSensitive(a->mocks.root, "MockedResponses");
+	buf_reset(name);
+	buf_addf(name, "%s@lambda:invoke", key);
+	if (cJSON_GetObjectItemCaseSensitive(responses, name->ptr))
+		return name->ptr;
+	cJSON *wrapped = cJSON_AddObjectToObject(responses, name->ptr);
+	const cJSON *e;
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(responses, key)) {
+		cJSON *w = cJSON_Duplicate(e, 1);
+		const char *kinds[] = { "Return", "Template" };
+		for (int k = 0; k < 2; k++) {
+			cJSON *v = cJSON_DetachItemFromObjectCaseSensitive(w, kinds[k]);
+			if (!v)
+				continue;
+			cJSON *resp = cJSON_AddObjectToObject(w, kinds[k]);
+			if (k == 1)
+				payload_paths(v, 0);
+			cJSON_AddStringToObject(resp, "ExecutedVersion", "$LATEST");
+			cJSON_AddItemToObject(resp, "Payload", v);
+			cJSON_AddNumberToObject(resp, "StatusCode", 200);
+		}
+		cJSON_AddItemToObject(wrapped, e->string, w);
+	}
+	return name->ptr;
+}
+
+/* Which mocked response each Task state of the machine gets: the mock of
+ * its function (wrapped for arn:aws:states:::lambda:invoke); none for a
+ * .waitForTaskToken task, whose result is the page's callback. */
+static void task_mocks(struct account *a, const cJSON *states, cJSON *tc, int depth)
+{
+	const cJSON *st;
+	struct buf name = BUF_INIT;
+	cJSON_ArrayForEach(st, states) {
+		const cJSON *type = cJSON_GetObjectItemCaseSensitive(st, "Type");
+		const cJSON *res = cJSON_GetObjectItemCaseSensitive(st, "Resource");
+		const cJSON *fn = cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(st, "Parameters"), "FunctionName");
+		const char *sub[] = { "Branches", "Iterator", "ItemProcessor" };
+		for (int k = 0; depth < 64 && k < 3; k++) {
+			const cJSON *b = cJSON_GetObjectItemCaseSensitive(st, sub[k]);
+			if (cJSON_IsObject(b))
+				task_mocks(a, cJSON_GetObjectItemCaseSensitive(b, "States"), tc, depth + 1);
+			for (const cJSON *br = cJSON_IsArray(b) ? b->child : NULL; br; br = br->next)
+				task_mocks(a, cJSON_GetObjectItemCaseSensitive(br, "States"), tc, depth + 1);
+		}
+		if (!cJSON_IsString(type) || strcmp(type->valuestring, "Task") ||
+		    !cJSON_IsString(res) || cJSON_GetObjectItemCaseSensitive(tc, st->string))
+			continue;
+		const char *r = res->valuestring;
+		size_t n = strlen(r);
+		if (n > 17 && !strcmp(r + n - 17, ".waitForTaskToken")) {
+			cJSON_AddStringToObject(tc, st->string, "(the page's callback)");
+			continue;
+		}
+		char *f = function_of(cJSON_IsString(fn) ? fn->valuestring : r);
+		const char *key = mock_key(a, f);
+		if (key && !strcmp(r, "arn:aws:states:::lambda:invoke"))
+			cJSON_AddStringToObject(tc, st->string, invoke_response(a, key, &name));
+		else if (key)
+			cJSON_AddStringToObject(tc, st->string, key);
+		free(f);
+	}
+	buf_release(&name);
+}
+
+static void deploy_machine(struct account *a, const struct loaded_machine *lm,
+			   struct diag_list *diags)
+{
+	size_t old = find_machine(a, lm->name);
+	if (old != (size_t)-1)
+		a->machines[old].stale = 1;
+	if (a->nr_machines >= ACCOUNT_MAX_THINGS)
+		return;
+	ARRAY_GROW(a->machines, a->nr_machines + 1, a->alloc_machines);
+	struct machine *m = &a->machines[a->nr_machines++];
+	memset(m, 0, sizeof(*m));
+	m->key = xstrdup(lm->name);
+	m->deployed = lm->deployed_name ? xstrdup(lm->deployed_name)
+					: generated_name(a, lm->name);
+	struct buf arn = BUF_INIT;
+	buf_addf(&arn, "arn:aws:states:%s:%s:stateMachine:%s", a->region, a->acct,
+		 m->deployed);
+	m->arn = buf_detach(&arn, NULL);
+	m->type = lm->type ? lm->type : "STANDARD";
+	m->lm = lm;
+	m->model = asl_build(lm->definition, lm->doc, diags);
+	/* a machine the interpreter cannot run faithfully is refused here,
+	 * located, rather than run with a feature ignored */
+	exec_check_supported(m->model, diags);
+}
+
+static void deploy_routes(struct account *a, const struct loaded_machine *lm)
+{
+	size_t mi = a->nr_machines - 1;
+	for (size_t i = 0; i < lm->nr_routes && a->nr_routes < ACCOUNT_MAX_THINGS; i++) {
+		const struct loader_route *lr = &lm->routes[i];
+		for (size_t k = 0; k < a->nr_routes; k++) /* a redeploy moves it */
+			if (!strcasecmp(a->routes[k].method, lr->method) &&
+			    !strcmp(a->routes[k].path, lr->path))
+				a->routes[k].method[0] = '\0';
+		ARRAY_GROW(a->routes, a->nr_routes + 1, a->alloc_routes);
+		struct route *r = &a->routes[a->nr_routes++];
+		r->method = xstrdup(lr->method ? lr->method : "GET");
+		const char *p = lr->path ? lr->path : "";
+		p += strspn(p, "/");
+		r->path = xstrndup(p, strlen(p) - (strlen(p) && p[strlen(p) - 1] == '/'));
+		r->action = xstrdup(lr->action ? lr->action : "StartExecution");
+		r->private_ = lr->api_key_required;
+		r->machine = mi;
+	}
+}
+
+/* ---- CloudFormation API Gateway: Method -> Resource path -> machine ---- */
+
+static const cJSON *cfn_get(const cJSON *o, const char *k)
+{
+	return cJSON_GetObjectItemCaseSensitive(o, k);
+}
+
+/* The text of a string or of Fn::Sub's string (its variables ignored). */
+static const char *cfn_text(const cJSON *v)
+{
+	const cJSON *sub = cfn_get(v, "Fn::Sub");
+	if (cJSON_IsArray(sub))
+		sub = sub->child;
+	v = sub ? sub : v;
+	return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+/* The path of an AWS::ApiGateway::Resource, following ParentId (bounded:
+ * a cycle in a template ends at the bound). */
+static void cfn_path(const cJSON *resources, const cJSON *id, struct buf *out, int depth)
+{
+	const cJSON *ref = cfn_get(id, "Ref");
+	const cJSON *r = cJSON_IsString(ref) ? cfn_get(resources, ref->valuestring) : NULL;
+	const cJSON *props = cfn_get(r, "Properties");
+	const cJSON *part = cfn_get(props, "PathPart");
+	if (!cJSON_IsString(part) || depth > 32)
+		return;
+	cfn_path(resources, cfn_get(props, "ParentId"), out, depth + 1);
+	buf_addf(out, "%s%s", out->len ? "/" : "", part->valuestring);
+}
+
+static void add_route(struct account *a, const char *method, const char *path,
+		      const char *action, int private_, size_t machine)
+{
+	if (a->nr_routes >= ACCOUNT_MAX_THINGS)
+		return;
+	ARRAY_GROW(a->routes, a->nr_routes + 1, a->alloc_routes);
+	struct route *r = &a->routes[a->nr_routes++];
+	r->method = xstrdup(method);
+	r->path = xstrdup(path + strspn(path, "/"));
+	r->action = xstrdup(action);
+	r->private_ = private_;
+	r->machine = machine;
+}
+
+/* The machine a request template names as ${Logical}, else the only one. */
+static size_t cfn_machine(struct account *a, const struct loaded_file *lf,
+			  const cJSON *integration)
+{
+	const cJSON *t;
+	cJSON_ArrayForEach(t, cfn_get(integration, "RequestTemplates"))
+		for (size_t i = 0; i < lf->nr_machines; i++) {
+			struct buf ref = BUF_INIT;
+			buf_addf(&ref, "${%s}", lf->machines[i].name);
+			int hit = strstr(cfn_text(t), ref.ptr) != NULL;
+			buf_release(&ref);
+			if (hit)
+				return find_machine(a, lf->machines[i].name);
+		}
+	return lf->nr_machines == 1 ? find_machine(a, lf->machines[0].name) : (size_t)-1;
+}
+
+static void deploy_cfn_routes(struct account *a, const struct loaded_file *lf)
+{
+	const cJSON *resources = cfn_get(lf->doc->root, "Resources");
+	const cJSON *res;
+	cJSON_ArrayForEach(res, resources) {
+		const cJSON *type = cfn_get(res, "Type");
+		const cJSON *props = cfn_get(res, "Properties");
+		if (!cJSON_IsString(type))
+			continue;
+		if (!strcmp(type->valuestring, "AWS::ApiGateway::Deployment") &&
+		    cJSON_IsString(cfn_get(props, "StageName"))) {
+			free(a->stage);
+			a->stage = xstrdup(cfn_get(props, "StageName")->valuestring);
+		}
+		const cJSON *integ = cfn_get(props, "Integration");
+		const char *uri = strstr(cfn_text(cfn_get(integ, "Uri")), ":states:action/");
+		const cJSON *method = cfn_get(props, "HttpMethod");
+		if (strcmp(type->valuestring, "AWS::ApiGateway::Method") || !uri ||
+		    !cJSON_IsString(method))
+			continue;
+		size_t mi = cfn_machine(a, lf, integ);
+		if (mi == (size_t)-1)
+			continue;
+		struct buf path = BUF_INIT;
+		cfn_path(resources, cfn_get(props, "ResourceId"), &path, 0);
+		add_route(a, method->valuestring, path.ptr, uri + 15,
+			  cJSON_IsTrue(cfn_get(props, "ApiKeyRequired")), mi);
+		buf_release(&path);
+	}
+}
+
+static void add_key(struct account *a, const char *name)
+{
+	if (account_api_key(a, name) || a->nr_keys >= ACCOUNT_MAX_THINGS)
+		return;
+	ARRAY_GROW(a->keys, a->nr_keys + 1, a->alloc_keys);
+	struct api_key *k = &a->keys[a->nr_keys++];
+	k->name = xstrdup(name);
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(a->opt.api_keys, name);
+	if (cJSON_IsString(v)) {
+		k->value = xstrdup(v->valuestring);
+	} else {
+		struct buf b = BUF_INIT;
+		for (int i = 0; i < 40; i++)
+			buf_addc(&b, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+				     [rng_next(&a->rng) % 62]);
+		k->value = buf_detach(&b, NULL);
+	}
+	k->used = 0;
+}
+
+static void deploy_keys(struct account *a, const struct loaded_file *lf)
+{
+	const cJSON *k;
+	cJSON_ArrayForEach(k, lf->api_keys) {
+		if (cJSON_IsString(k))
+			add_key(a, k->valuestring);
+		else if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(k, "name")))
+			add_key(a, cJSON_GetObjectItemCaseSensitive(k, "name")->valuestring);
+	}
+	const cJSON *quota = cJSON_GetObjectItemCaseSensitive(lf->usage_plan, "quota");
+	const cJSON *throttle = cJSON_GetObjectItemCaseSensitive(lf->usage_plan, "throttle");
+	const cJSON *limit = cJSON_GetObjectItemCaseSensitive(quota, "limit");
+	const cJSON *burst = cJSON_GetObjectItemCaseSensitive(throttle, "burstLimit");
+	const cJSON *rate = cJSON_GetObjectItemCaseSensitive(throttle, "rateLimit");
+	a->quota_limit = cJSON_IsNumber(limit) ? limit->valuedouble : 0;
+	a->burst_limit = cJSON_IsNumber(burst) ? burst->valuedouble : 0;
+	a->rate_limit = cJSON_IsNumber(rate) ? rate->valuedouble : 0;
+	a->tokens = a->burst_limit;
+	a->filled_ms = a->now;
+}
+
+/* Every serverless function the file declares answers with the mock of the
+ * same key: the ARN names it SERVICE-STAGE-KEY, or its own `name`. */
+static void deploy_functions(struct account *a, const struct loaded_file *lf)
+{
+	const cJSON *f;
+	cJSON_ArrayForEach(f, lf->functions) {
+		const cJSON *name = cJSON_GetObjectItemCaseSensitive(f, "name");
+		struct buf fn = BUF_INIT;
+		if (cJSON_IsString(name))
+			buf_adds(&fn, name->valuestring);
+		else
+			buf_addf(&fn, "%s-%s-%s", lf->service ? lf->service : "service",
+				 a->stage, f->string);
+		mock_default(a, fn.ptr, f->string);
+		mock_default(a, f->string, f->string);
+		buf_release(&fn);
+	}
+}
+
+int account_deploy(struct account *a, const struct loaded_file *lf,
+		   struct diag_list *diags)
+{
+	size_t errors = diags->errors;
+	a->region = a->opt.region ? a->opt.region : lf->region ? lf->region : "us-east-1";
+	a->acct = a->opt.account ? a->opt.account : lf->account ? lf->account : "123456789012";
+	free(a->stage);
+	a->stage = xstrdup(lf->stage ? lf->stage : "dev");
+	for (size_t i = 0; i < lf->nr_machines; i++) {
+		deploy_machine(a, &lf->machines[i], diags);
+		deploy_routes(a, &lf->machines[i]);
+	}
+	deploy_keys(a, lf);
+	deploy_functions(a, lf);
+	if (lf->kind == LOADER_CLOUDFORMATION)
+		deploy_cfn_routes(a, lf);
+	/* mocks named after a function's deployed name, or a CloudFormation
+	 * logical id, stay reachable under their own key */
+	const cJSON *m;
+	cJSON_ArrayForEach(m, a->opt.mocks)
+		mock_default(a, m->string, m->string);
+	for (size_t i = a->nr_machines - lf->nr_machines; i < a->nr_machines; i++) {
+		struct machine *mm = &a->machines[i];
+		mm->test_case = cJSON_CreateObject();
+		task_mocks(a, cJSON_GetObjectItemCaseSensitive(mm->lm->definition, "States"),
+			   mm->test_case, 0);
+	}
+	return diags->errors > errors ? -1 : 0;
+}
+
+/* ---- answers ------------------------------------------------------------ */
+
+static int fail(struct account_response *rs, int status, const char *code,
+		const char *fmt, const char *arg)
+{
+	struct buf m = BUF_INIT;
+	buf_addf(&m, fmt, arg ? arg : "");
+	rs->status = status;
+	rs->error = xstrdup(code);
+	rs->message = buf_detach(&m, NULL);
+	return -1;
+}
+
+enum date_style { DATES_ISO_Z, DATES_ISO_OFFSET, DATES_EPOCH };
+
+static void add_date(cJSON *o, const char *key, int64_t ms, enum date_style st)
+{
+	if (st == DATES_EPOCH) {
+		cJSON_AddNumberToObject(o, key, (double)ms / 1000.0);
+		return;
+	}
+	struct buf b = BUF_INIT;
+	timestamp_format(ms, &b);
+	if (st == DATES_ISO_OFFSET) { /* 2024-01-01T00:00:00.000000+00:00 */
+		buf_truncate(&b, b.len - 1);
+		buf_adds(&b, "000+00:00");
+	}
+	cJSON_AddStringToObject(o, key, b.ptr);
+	buf_release(&b);
+}
+
+static void add_json_string(cJSON *o, const char *key, const cJSON *v)
+{
+	char *s = cJSON_PrintUnformatted(v);
+	cJSON_AddStringToObject(o, key, s ? s : "null");
+	cJSON_free(s);
+}
+
+static const char *status_at(const struct account *a, const struct execution *e)
+{
+	if (e->stopped)
+		return "ABORTED";
+	if (a->now < e->stop_ms)
+		return "RUNNING";
+	return exec_status_name(e->r.status);
+}
+
+/* The DescribeExecution answer as of now. */
+static cJSON *describe(const struct account *a, const struct execution *e,
+		       enum date_style st)
+{
+	const struct machine *m = &a->machines[e->machine];
+	const char *status = status_at(a, e);
+	int done = strcmp(status, "RUNNING") != 0;
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "executionArn", e->arn);
+	cJSON_AddStringToObject(o, "stateMachineArn", m->arn);
+	cJSON_AddStringToObject(o, "name", e->name);
+	cJSON_AddStringToObject(o, "status", status);
+	add_date(o, "startDate", e->r.start_ms, st);
+	if (done)
+		add_date(o, "stopDate", e->stop_ms, st);
+	add_json_string(o, "input", e->r.input);
+	if (done && !strcmp(status, "SUCCEEDED") && e->r.output)
+		add_json_string(o, "output", e->r.output);
+	if (done && e->r.error)
+		cJSON_AddStringToObject(o, "error", e->r.error);
+	if (done && e->r.cause)
+		cJSON_AddStringToObject(o, "cause", e->r.cause);
+	return o;
+}
+
+/* Sorted keys, as the raw API (and so API Gateway) returns them. */
+static cJSON *sorted(cJSON *o)
+{
+	cJSON *out = cJSON_CreateObject();
+	while (o->child) {
+		cJSON *min = o->child;
+		for (cJSON *c = o->child; c; c = c->next)
+			if (strcmp(c->string, min->string) < 0)
+				min = c;
+		cJSON_AddItemToObject(out, min->string, cJSON_DetachItemViaPointer(o, min));
+	}
+	cJSON_Delete(o);
+	return out;
+}
+
+/* The first token-shaped string in the history: exec.c puts the token it
+ * issues into the task's parameters.  (To be replaced by a field of
+ * exec_result once the interpreter exposes it.) */
+static const char *find_token(const cJSON *v)
+{
+	if (cJSON_IsString(v)) {
+		const char *s = v->valuestring;
+		for (const char *p = s; *p; p++) {
+			size_t n = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/");
+			if (n == TOKEN_LEN)
+				return p;
+			p += n ? n - 1 : 0;
+		}
+		return NULL;
+	}
+	for (const cJSON *c = v ? v->child : NULL; c; c = c->next) {
+		const char *t = find_token(c);
+		if (t)
+			return t;
+	}
+	return NULL;
+}
+
+static struct execution *find_execution(struct account *a, const char *arn)
+{
+	for (size_t i = 0; arn && i < a->nr_execs; i++)
+		if (!strcmp(a->execs[i].arn, arn))
+			return &a->execs[i];
+	return NULL;
+}
+
+/* Deliveries one account records: bounds memory on a course that runs
+ * thousands of notified executions. */
+#define ACCOUNT_MAX_DELIVERIES 10000
+
+/* EventBridge's status-change events for the execution, delivered to every
+ * target the machine's `notifications` lists for that status. */
+static void notify(struct account *a, const struct machine *m, const struct exec_result *r,
+		   const struct exec_options *o)
+{
+	const cJSON *n = m->lm->notifications;
+	if (!n)
+		return;
+	cJSON *events = cJSON_CreateArray();
+	exec_status_events(r, o, events);
+	const cJSON *ev;
+	cJSON_ArrayForEach(ev, events) {
+		const cJSON *detail = cJSON_GetObjectItemCaseSensitive(ev, "detail");
+		const cJSON *status = cJSON_GetObjectItemCaseSensitive(detail, "status");
+		const cJSON *targets = cJSON_IsString(status)
+			? cJSON_GetObjectItemCaseSensitive(n, status->valuestring) : NULL;
+		const cJSON *t;
+		cJSON_ArrayForEach(t, targets) {
+			if (cJSON_GetArraySize(a->deliveries) >= ACCOUNT_MAX_DELIVERIES)
+				break;
+			cJSON *d = cJSON_CreateObject();
+			cJSON_AddItemToObject(d, "target", cJSON_Duplicate(t, 1));
+			cJSON_AddItemToObject(d, "event", cJSON_Duplicate(ev, 1));
+			cJSON_AddItemToArray(a->deliveries, d);
+		}
+	}
+	cJSON_Delete(events);
+}
+
+const cJSON *account_notifications(const struct account *a)
+{
+	return a->deliveries;
+}
+
+/* Runs machine mi on input to its end (callbacks from the scenario). */
+static struct execution *start(struct account *a, size_t mi, const char *name,
+			       const cJSON *input, const cJSON *scenario)
+{
+	if (a->nr_execs >= ACCOUNT_MAX_EXECUTIONS)
+		return NULL;
+	struct machine *m = &a->machines[mi];
+	ARRAY_GROW(a->execs, a->nr_execs + 1, a->alloc_execs);
+	struct execution *e = &a->execs[a->nr_execs++];
+	memset(e, 0, sizeof(*e));
+	e->machine = mi;
+	struct exec_options o = { 0 };
+	o.name = m->deployed;
+	o.region = a->region;
+	o.account = a->acct;
+	o.start_ms = a->now;
+	o.seed = rng_next(&a->rng);
+	a->mocks.test_case = m->test_case;
+	o.mocks = &a->mocks;
+	o.scenario = scenario;
+	o.keep_history = 1;
+	e->input = input ? cJSON_Duplicate(input, 1) : cJSON_CreateObject();
+	exec_run(m->model, e->input, &o, &e->r);
+	e->stop_ms = e->r.stop_ms;
+	e->name = xstrdup(name ? name : e->r.name);
+	struct buf arn = BUF_INIT;
+	buf_addf(&arn, "arn:aws:states:%s:%s:execution:%s:%s", a->region, a->acct,
+		 m->deployed, e->name);
+	e->arn = buf_detach(&arn, NULL);
+	notify(a, m, &e->r, &o);
+	const char *t = find_token(e->r.history);
+	if (t) {
+		free(a->last_token);
+		a->last_token = xstrndup(t, TOKEN_LEN);
+	}
+	return e;
+}
+
+static size_t machine_for(struct account *a, const char *name,
+			  struct account_response *rs)
+{
+	size_t mi = name ? find_machine(a, name) : (size_t)-1;
+	if (mi == (size_t)-1)
+		fail(rs, 400, !name || strncmp(name, "arn:", 4) ? "StateMachineNotDefined"
+							: "StateMachineDoesNotExist",
+		     !name || strncmp(name, "arn:", 4) ? "no state machine named '%s' is deployed"
+						       : "State Machine Does Not Exist: '%s'",
+		     name ? name : "(none)");
+	return mi;
+}
+
+static int op_start(struct account *a, const struct account_request *rq,
+		    struct account_response *rs)
+{
+	size_t mi = machine_for(a, rq->machine, rs);
+	if (mi == (size_t)-1)
+		return -1;
+	if (rq->op == ACCOUNT_START_SYNC && strcmp(a->machines[mi].type, "EXPRESS"))
+		return fail(rs, 400, "StateMachineTypeNotSupported",
+			    "This operation is not supported by this type of state machine: '%s'",
+			    a->machines[mi].arn);
+	if (rq->name && find_execution(a, rq->name))
+		return fail(rs, 400, "ExecutionAlreadyExists", "Execution Already Exists: '%s'", rq->name);
+	struct execution *e = start(a, mi, rq->name, rq->input, rq->scenario);
+	if (!e)
+		return fail(rs, 400, "ExecutionLimitExceeded", "too many executions%s", NULL);
+	rs->status = 200;
+	if (rq->op == ACCOUNT_START) {
+		rs->result = cJSON_CreateObject();
+		cJSON_AddStringToObject(rs->result, "executionArn", e->arn);
+		add_date(rs->result, "startDate", e->r.start_ms, DATES_ISO_OFFSET);
+		return 0;
+	}
+	if (e->stop_ms > a->now)
+		a->now = e->stop_ms; /* synchronous: the reader waits for the end */
+	rs->result = describe(a, e, rq->op == ACCOUNT_INVOKE ? DATES_ISO_Z : DATES_ISO_OFFSET);
+	if (e->r.status != EXEC_SUCCEEDED)
+		return fail(rs, 200, "ExecutionFailed", "the execution ended %s",
+			    exec_status_name(e->r.status));
+	return 0;
+}
+
+static int op_execution(struct account *a, const struct account_request *rq,
+			struct account_response *rs, enum date_style st)
+{
+	struct execution *e = find_execution(a, rq->execution_arn);
+	if (!e)
+		return fail(rs, 400, "ExecutionDoesNotExist", "Execution Does Not Exist: '%s'",
+			    rq->execution_arn ? rq->execution_arn : "(none)");
+	rs->status = 200;
+	if (rq->op == ACCOUNT_DESCRIBE) {
+		rs->result = describe(a, e, st);
+		if (st == DATES_EPOCH)
+			rs->result = sorted(rs->result);
+	} else if (rq->op == ACCOUNT_STOP) {
+		/* the page's stop was in the execution's scenario: it ended now */
+		int by_scenario = e->r.status == EXEC_ABORTED && e->stop_ms == a->now;
+		if (!by_scenario && strcmp(status_at(a, e), "RUNNING"))
+			return fail(rs, 400, "ExecutionDoesNotExist",
+				    "Execution is not running: '%s'", e->arn);
+		e->stopped = !by_scenario;
+		e->stop_ms = a->now;
+		rs->result = cJSON_CreateObject();
+		add_date(rs->result, "stopDate", a->now, st);
+	} else {
+		rs->result = cJSON_CreateObject();
+		cJSON_AddItemToObject(rs->result, "events",
+				      e->r.history ? cJSON_Duplicate(e->r.history, 1)
+						   : cJSON_CreateArray());
+	}
+	return 0;
+}
+
+/* The callback itself was applied when the execution ran (the page's later
+ * commands are its scenario); here the token and the timing are checked. */
+static int op_task(struct account *a, const struct account_request *rq,
+		   struct account_response *rs)
+{
+	if (!rq->token || !a->last_token || strcmp(rq->token, a->last_token))
+		return fail(rs, 400, "InvalidToken", "Invalid Token: '%.40s...'",
+			    rq->token ? rq->token : "");
+	const struct execution *e = a->nr_execs ? &a->execs[a->nr_execs - 1] : NULL;
+	if (e && e->stop_ms < a->now && e->r.status == EXEC_TIMED_OUT)
+		return fail(rs, 400, "TaskTimedOut", "Task Timed Out: '%s'", e->arn);
+	rs->status = 200;
+	return 0;
+}
+
+const char *account_last_token(const struct account *a)
+{
+	return a->last_token;
+}
+
+const char *account_api_key(const struct account *a, const char *name)
+{
+	for (size_t i = 0; i < a->nr_keys; i++)
+		if (!strcmp(a->keys[i].name, name))
+			return a->keys[i].value;
+	return NULL;
+}
+
+int64_t account_now(const struct account *a)
+{
+	return a->now;
+}
+
+void account_response_release(struct account_response *rs)
+{
+	cJSON_Delete(rs->result);
+	free(rs->error);
+	free(rs->message);
+	memset(rs, 0, sizeof(*rs));
+}
+
+/* ---- API Gateway -------------------------------------------------------- */
+
+static int http_answer(struct account_response *rs, int status, const char *message)
+{
+	rs->status = status;
+	rs->result = cJSON_CreateObject();
+	cJSON_AddNumberToObject(rs->result, "statusCode", status);
+	cJSON *body = cJSON_AddObjectToObject(rs->result, "body");
+	cJSON_AddStringToObject(body, "message", message);
+	if (status >= 400) {
+		rs->error = xstrdup(status == 403 ? "Forbidden" : "HttpError");
+		rs->message = xstrdup(message);
+		return -1;
+	}
+	return 0;
+}
+
+static const struct route *find_route(const struct account *a, const char *method,
+				      const char *path)
+{
+	path += strspn(path, "/");
+	size_t sn = strlen(a->stage ? a->stage : "");
+	if (sn && !strncmp(path, a->stage, sn) && (path[sn] == '/' || !path[sn]))
+		path += sn + (path[sn] == '/');
+	size_t pn = strcspn(path, "?#");
+	while (pn && path[pn - 1] == '/')
+		pn--;
+	for (size_t i = 0; i < a->nr_routes; i++) {
+		const struct route *r = &a->routes[i];
+		if (!strcasecmp(r->method, method) && strlen(r->path) == pn &&
+		    !strncmp(r->path, path, pn))
+			return r;
+	}
+	return NULL;
+}
+
+/* API keys and the usage plan: 403 without a valid key, 429 over limits. */
+static int http_guard(struct account *a, const struct route *r, const char *key,
+		      struct account_response *rs)
+{
+	if (!r->private_)
+		return 0;
+	struct api_key *k = NULL;
+	for (size_t i = 0; key && i < a->nr_keys; i++)
+		if (!strcmp(a->keys[i].value, key))
+			k = &a->keys[i];
+	if (!k)
+		return http_answer(rs, 403, "Forbidden");
+	if (a->burst_limit > 0) { /* refill at rateLimit per second, up to burstLimit */
+		a->tokens += a->rate_limit * (double)(a->now - a->filled_ms) / 1000.0;
+		if (a->tokens > a->burst_limit)
+			a->tokens = a->burst_limit;
+		a->filled_ms = a->now;
+		if (a->tokens < 1)
+			return http_answer(rs, 429, "Too Many Requests");
+		a->tokens -= 1;
+	}
+	if (a->quota_limit > 0 && (double)++k->used > a->quota_limit)
+		return http_answer(rs, 429, "Limit Exceeded");
+	return 0;
+}
+
+static int http_action(struct account *a, const struct route *r,
+		       const struct account_request *rq, struct account_response *rs)
+{
+	struct account_request sub = *rq;
+	struct account_response inner = { 0 };
+	const cJSON *arn = cJSON_GetObjectItemCaseSensitive(rq->input, "executionArn");
+	sub.machine = a->machines[r->machine].arn;
+	sub.execution_arn = cJSON_IsString(arn) ? arn->valuestring : NULL;
+	int rc;
+	if (!strcmp(r->action, "DescribeExecution") || !strcmp(r->action, "StopExecution")) {
+		sub.op = r->action[0] == 'D' ? ACCOUNT_DESCRIBE : ACCOUNT_STOP;
+		rc = op_execution(a, &sub, &inner, DATES_EPOCH);
+	} else {
+		char uuid[37];
+		rng_uuid(&a->rng, uuid); /* API Gateway names it after the request id */
+		sub.op = ACCOUNT_START;
+		sub.name = uuid;
+		rc = op_start(a, &sub, &inner);
+		if (!rc) {
+			cJSON_DeleteItemFromObject(inner.result, "startDate");
+			add_date(inner.result, "startDate", a->now, DATES_EPOCH);
+		}
+	}
+	rs->status = rc ? 400 : 200;
+	rs->result = cJSON_CreateObject();
+	cJSON_AddNumberToObject(rs->result, "statusCode", rs->status);
+	if (rc) {
+		cJSON *body = cJSON_AddObjectToObject(rs->result, "body");
+		cJSON_AddStringToObject(body, "__type", inner.error);
+		cJSON_AddStringToObject(body, "message", inner.message);
+		rs->error = inner.error;
+		rs->message = inner.message;
+		inner.error = inner.message = NULL;
+	} else {
+		cJSON_AddItemToObject(rs->result, "body", inner.result);
+		inner.result = NULL;
+	}
+	account_response_release(&inner);
+	return rc ? -1 : 0;
+}
+
+static int op_http(struct account *a, const struct account_request *rq,
+		   struct account_response *rs)
+{
+	const struct route *r = find_route(a, rq->method ? rq->method : "GET",
+					   rq->path ? rq->path : "/");
+	if (!r || !r->method[0])
+		return http_answer(rs, 403, "Missing Authentication Token");
+	if (http_guard(a, r, rq->api_key, rs))
+		return -1;
+	return http_action(a, r, rq, rs);
+}
+
+int account_call(struct account *a, const struct account_request *rq,
+		 struct account_response *rs)
+{
+	memset(rs, 0, sizeof(*rs));
+	a->now += 1000; /* the reader types the next command */
+	switch (rq->op) {
+	case ACCOUNT_INVOKE:
+	case ACCOUNT_START:
+	case ACCOUNT_START_SYNC:
+		return op_start(a, rq, rs);
+	case ACCOUNT_DESCRIBE:
+	case ACCOUNT_STOP:
+	case ACCOUNT_HISTORY:
+		return op_execution(a, rq, rs, DATES_ISO_OFFSET);
+	case ACCOUNT_TASK_SUCCESS:
+	case ACCOUNT_TASK_FAILURE:
+	case ACCOUNT_TASK_HEARTBEAT:
+		return op_task(a, rq, rs);
+	case ACCOUNT_HTTP:
+		return op_http(a, rq, rs);
+	}
+	return fail(rs, 400, "UnknownOperation", "unknown operation%s", NULL);
+}

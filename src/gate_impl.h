@@ -1,0 +1,66 @@
+/* gate_impl.h - what gate.c (pages, snippets, links, saved steps) and
+ * gate_exec.c (running the steps) share.  Private to the check module. */
+#ifndef STEPBOOK_GATE_IMPL_H
+#define STEPBOOK_GATE_IMPL_H
+
+#include "account.h"
+#include "buf.h"
+#include "gate.h"
+#include "doc.h"
+#include "loader.h"
+#include "snippet.h"
+#include "steps.h"
+#include "strmap.h"
+
+struct gate_ctx {
+	const struct gate_options *opt;
+	struct gate_run *run;
+	struct doc *config;          /* owned; config->root may be NULL */
+	struct account *account;     /* owned */
+	struct loaded_file **files;  /* owned: deployed and linked saved steps */
+	size_t nr_files, alloc_files;
+	struct strmap loaded;        /* course-relative path -> loaded_file * */
+	struct strmap env;           /* exported variables -> owned value */
+	struct strmap aliases;       /* recorded volatile value -> owned actual */
+	char *last_machine;          /* owned: the machine a command ran last */
+	const struct loaded_file *last_deployed; /* borrowed from files */
+};
+
+/* One rewrite --update makes in a page. */
+struct gate_edit {
+	size_t start, end;
+	char *text; /* owned */
+};
+
+struct gate_page {
+	const char *rel;             /* course-relative path of the page */
+	char *dir;                   /* owned: its folder, course-relative */
+	struct snippet_page page;
+	struct step_list steps;
+	struct gate_edit *edits;
+	size_t nr_edits, alloc_edits;
+};
+
+/* Adds a case; message is formatted (NULL fmt: none).  Returns it. */
+struct gate_case *gate_add_(struct gate_run *run, enum gate_kind kind,
+			      enum gate_status status, const char *name,
+			      struct pos pos, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+/* Resolves 'url' (without its #fragment) against the page folder 'dir',
+ * lexically, into a course-relative path in out.  Returns 0, or -1 when
+ * it would leave the course. */
+int gate_resolve_(const char *dir, const char *url, struct buf *out);
+
+/* ROOT/rel into out.  Returns 0, or -1 when a symbolic link on the way
+ * takes it out of the course folder (nothing there may be read). */
+int gate_path_(const struct gate_ctx *c, const char *rel, struct buf *out);
+
+/* The saved step at course-relative 'rel', loaded once (NULL when it does
+ * not load; the failure is a case). */
+struct loaded_file *gate_saved_step_(struct gate_ctx *c, const char *rel);
+
+/* Runs the page's commands and compares recorded outputs. */
+void gate_exec_page_(struct gate_ctx *c, struct gate_page *p);
+
+#endif

@@ -1,0 +1,299 @@
+/* jsobject.c - a bounded recursive-descent reader for util.inspect output
+ * (see jsobject.h).  Recursion depth is capped by JSOBJECT_MAX_DEPTH. */
+#include "jsobject.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "xalloc.h"
+#include "banned.h"
+
+struct reader {
+	const char *s;
+	size_t len, at;
+	const char *why;
+	size_t err_at;
+	int depth;
+};
+
+static cJSON *read_value(struct reader *r);
+
+static cJSON *fail(struct reader *r, const char *why)
+{
+	if (!r->why) {
+		r->why = why;
+		r->err_at = r->at;
+	}
+	return NULL;
+}
+
+static void skip_space(struct reader *r)
+{
+	while (r->at < r->len && isspace((unsigned char)r->s[r->at]))
+		r->at++;
+}
+
+static int peek(const struct reader *r)
+{
+	return r->at < r->len ? (unsigned char)r->s[r->at] : -1;
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* Appends code point cp as UTF-8. */
+static void add_utf8(struct buf *b, unsigned cp)
+{
+	if (cp < 0x80) {
+		buf_addc(b, (char)cp);
+	} else if (cp < 0x800) {
+		buf_addc(b, (char)(0xC0 | (cp >> 6)));
+		buf_addc(b, (char)(0x80 | (cp & 0x3F)));
+	} else {
+		buf_addc(b, (char)(0xE0 | (cp >> 12)));
+		buf_addc(b, (char)(0x80 | ((cp >> 6) & 0x3F)));
+		buf_addc(b, (char)(0x80 | (cp & 0x3F)));
+	}
+}
+
+/* \xHH or \uHHHH after the backslash and letter; returns -1 if malformed. */
+static int read_hex(struct reader *r, int digits, unsigned *cp)
+{
+	*cp = 0;
+	for (int i = 0; i < digits; i++) {
+		int v = hexval(peek(r));
+		if (v < 0)
+			return -1;
+		*cp = *cp * 16 + (unsigned)v;
+		r->at++;
+	}
+	return 0;
+}
+
+static int read_escape(struct reader *r, struct buf *b)
+{
+	int c = peek(r);
+	if (c < 0)
+		return -1;
+	r->at++;
+	unsigned cp;
+	switch (c) {
+	case 'n': buf_addc(b, '\n'); return 0;
+	case 't': buf_addc(b, '\t'); return 0;
+	case 'r': buf_addc(b, '\r'); return 0;
+	case 'b': buf_addc(b, '\b'); return 0;
+	case 'f': buf_addc(b, '\f'); return 0;
+	case 'v': buf_addc(b, '\v'); return 0;
+	case '0': buf_addc(b, '\0'); return 0;
+	case 'x':
+		if (read_hex(r, 2, &cp))
+			return -1;
+		add_utf8(b, cp);
+		return 0;
+	case 'u':
+		if (read_hex(r, 4, &cp))
+			return -1;
+		add_utf8(b, cp);
+		return 0;
+	default:
+		buf_addc(b, (char)c); /* \' \" \\ and any other char as itself */
+		return 0;
+	}
+}
+
+/* A quoted string; the caller is on the quote. */
+static char *read_string(struct reader *r, size_t *n)
+{
+	int q = peek(r);
+	size_t start = r->at++;
+	struct buf b = BUF_INIT;
+	for (;;) {
+		int c = peek(r);
+		if (c < 0 || c == '\n') {
+			r->at = start;
+			fail(r, "unterminated string");
+			buf_release(&b);
+			return NULL;
+		}
+		r->at++;
+		if (c == q)
+			break;
+		if (c == '\\' && read_escape(r, &b)) {
+			fail(r, "bad escape in string");
+			buf_release(&b);
+			return NULL;
+		}
+		if (c != '\\')
+			buf_addc(&b, (char)c);
+	}
+	return buf_detach(&b, n);
+}
+
+static int is_word_char(int c)
+{
+	return c >= 0 && (isalnum(c) || c == '_' || c == '$' || c == '-' ||
+			  c == '.' || c == ':' || c == '+');
+}
+
+/* A bare word: a key, a number, true/false/null/undefined, or a Date. */
+static cJSON *read_bare(struct reader *r)
+{
+	size_t start = r->at;
+	while (is_word_char(peek(r)))
+		r->at++;
+	size_t n = r->at - start;
+	const char *w = r->s + start;
+	if (!n)
+		return fail(r, "expected a value");
+	if (n == 4 && !memcmp(w, "true", 4))
+		return cJSON_CreateTrue();
+	if (n == 5 && !memcmp(w, "false", 5))
+		return cJSON_CreateFalse();
+	if ((n == 4 && !memcmp(w, "null", 4)) ||
+	    (n == 9 && !memcmp(w, "undefined", 9)))
+		return cJSON_CreateNull();
+	char *word = xstrndup(w, n);
+	char *end;
+	double d = strtod(word, &end);
+	cJSON *v;
+	if (*end == '\0' && (isdigit((unsigned char)*word) || *word == '-'))
+		v = cJSON_CreateNumber(d);
+	else if (n >= 10 && isdigit((unsigned char)w[0]) && w[4] == '-')
+		v = cJSON_CreateString(word); /* a Date, printed bare */
+	else
+		v = NULL;
+	free(word);
+	if (!v) {
+		r->at = start;
+		return fail(r, "expected a value");
+	}
+	return v;
+}
+
+/* An object key: identifier, number or quoted string. */
+static char *read_key(struct reader *r)
+{
+	int c = peek(r);
+	if (c == '\'' || c == '"')
+		return read_string(r, NULL);
+	size_t start = r->at;
+	while (peek(r) >= 0 && (isalnum(peek(r)) || peek(r) == '_' ||
+				peek(r) == '$'))
+		r->at++;
+	if (r->at == start) {
+		fail(r, "expected a key");
+		return NULL;
+	}
+	return xstrndup(r->s + start, r->at - start);
+}
+
+/* Reads ", item" lists up to 'close'; item reads one member or element. */
+static cJSON *read_list(struct reader *r, cJSON *into, int close,
+			int (*item)(struct reader *, cJSON *))
+{
+	r->at++;
+	for (;;) {
+		skip_space(r);
+		if (peek(r) == close) {
+			r->at++;
+			return into;
+		}
+		if (item(r, into))
+			break;
+		skip_space(r);
+		if (peek(r) == ',') {
+			r->at++;
+			continue;
+		}
+		if (peek(r) == close)
+			continue;
+		fail(r, close == '}' ? "expected ',' or '}'" : "expected ',' or ']'");
+		break;
+	}
+	cJSON_Delete(into);
+	return NULL;
+}
+
+static int read_member(struct reader *r, cJSON *obj)
+{
+	char *key = read_key(r);
+	if (!key)
+		return -1;
+	skip_space(r);
+	if (peek(r) != ':') {
+		free(key);
+		fail(r, "expected ':' after the key");
+		return -1;
+	}
+	r->at++;
+	skip_space(r);
+	cJSON *v = read_value(r);
+	if (v && cJSON_GetObjectItemCaseSensitive(obj, key)) /* JS: the last one wins */
+		cJSON_ReplaceItemInObjectCaseSensitive(obj, key, v);
+	else if (v)
+		cJSON_AddItemToObject(obj, key, v);
+	free(key);
+	return v ? 0 : -1;
+}
+
+static int read_element(struct reader *r, cJSON *arr)
+{
+	cJSON *v = read_value(r);
+	if (v)
+		cJSON_AddItemToArray(arr, v);
+	return v ? 0 : -1;
+}
+
+static cJSON *read_value(struct reader *r)
+{
+	skip_space(r);
+	int c = peek(r);
+	if (c == '{' || c == '[') {
+		if (++r->depth > JSOBJECT_MAX_DEPTH)
+			return fail(r, "nested too deeply");
+		cJSON *v = c == '{' ? read_list(r, cJSON_CreateObject(), '}', read_member)
+				    : read_list(r, cJSON_CreateArray(), ']', read_element);
+		r->depth--;
+		return v;
+	}
+	if (c == '\'' || c == '"') {
+		char *s = read_string(r, NULL);
+		if (!s)
+			return NULL;
+		cJSON *v = cJSON_CreateString(s);
+		free(s);
+		return v;
+	}
+	if (c < 0)
+		return fail(r, "unexpected end of text");
+	return read_bare(r);
+}
+
+cJSON *jsobject_parse(const char *text, size_t len, const char **why,
+		      size_t *at)
+{
+	struct reader r = { text, len, 0, NULL, 0, 0 };
+	if (memchr(text, '\0', len)) {
+		*why = "NUL byte in text";
+		*at = (size_t)((const char *)memchr(text, '\0', len) - text);
+		return NULL;
+	}
+	cJSON *v = read_value(&r);
+	skip_space(&r);
+	if (v && r.at < len) {
+		cJSON_Delete(v);
+		v = fail(&r, "unexpected text after the value");
+	}
+	if (!v) {
+		*why = r.why ? r.why : "expected a value";
+		*at = r.err_at;
+	}
+	return v;
+}
