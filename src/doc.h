@@ -18,8 +18,9 @@
  * and every later tree walk may then recurse safely. */
 #define DOC_MAX_DEPTH 256
 /* Values in one document, counting each expansion of a YAML alias: bounds
- * memory and time against alias bombs ("billion laughs"). */
-#define DOC_MAX_NODES 500000
+ * memory and time against alias bombs ("billion laughs").  A definition at
+ * AWS's 1 MiB cap holds some tens of thousands of values. */
+#define DOC_MAX_NODES 200000
 
 enum doc_format { DOC_YAML, DOC_JSON };
 

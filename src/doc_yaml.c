@@ -58,9 +58,12 @@ static int count_node(struct yparse *y, struct pos p)
 {
 	if (++y->nodes <= DOC_MAX_NODES)
 		return 0;
-	return fail(y, p, "load/too-large",
-		    "too many values (aliases expand past the limit of 500000)",
-		    NULL);
+	if (!y->failed)
+		diag_error(y->diags, p, "load/too-large",
+			   "too many values (aliases expand past the limit of %d)",
+			   DOC_MAX_NODES);
+	y->failed = 1;
+	return -1;
 }
 
 /* ---- scalars ---------------------------------------------------------- */

@@ -201,8 +201,8 @@ START_TEST(alias_bomb_is_refused)
 		"g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\nh: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]\n"
 		"i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]\n";
 	ck_errors("f.yml", bomb, DOC_YAML,
-		  "f.yml:6:26: error: too many values (aliases expand past the "
-		  "limit of 500000) [load/too-large]\n");
+		  "f.yml:6:11: error: too many values (aliases expand past the "
+		  "limit of 200000) [load/too-large]\n");
 }
 END_TEST
 
