@@ -241,7 +241,7 @@ static int run_pass(struct exec *x, struct step *st)
 		if (rc)
 			return -1;
 	} else
-		res = owned ? owned : cJSON_Duplicate(eff, 1);
+		res = owned ? owned : exec_copy_(x, eff);
 	if (f->result) {
 		cJSON_Delete(res);
 		res = cJSON_Duplicate(f->result, 1);
