@@ -36,6 +36,7 @@ struct exec {
 	struct strmap invocations; /* state name -> count of task calls */
 	struct strmap cache;       /* text pointer -> compiled path/call */
 	struct strmap payloads;    /* template pointer -> compiled payload */
+	struct strmap sizes;       /* input container -> its size + 1 */
 	unsigned long nr_visit_ids; /* last step.visit_id handed out */
 	/* What x->context shows now (exec_context_): */
 	unsigned long ctx_visit;

@@ -163,7 +163,7 @@ static int path_not_found(struct run *r, const struct payload_expr *e)
 		buf_addf(&b, "The JSONPath '%s' specified for the field '%s' "
 			 "selects more than %d nodes", jsonpath_text(e->path),
 			 e->member->string, JSONPATH_MAX_NODES);
-	free(text);
+	cJSON_free(text);
 	r->error_name = "States.Runtime";
 	r->cause = buf_detach(&b, NULL);
 	return -1;
