@@ -68,21 +68,25 @@ static int new_page(size_t c)
 	return 0;
 }
 
-static void *pool_alloc(size_t n)
+/* The slow path of pool_alloc: a fresh slot from a page, or malloc. */
+static __attribute__((noinline)) void *pool_carve(size_t n, size_t c)
 {
-	size_t c = n ? (n + GRAIN - 1) / GRAIN : 1;
-	if (c > CLASSES || !pool.base)
-		return malloc(n);
-	struct slot *s = pool.free[c];
-	if (s) {
-		pool.free[c] = s->next;
-		return s;
-	}
-	if (pool.bump[c] == pool.bump_end[c] && new_page(c))
+	if (c > CLASSES || !pool.base ||
+	    (pool.bump[c] == pool.bump_end[c] && new_page(c)))
 		return malloc(n);
 	void *p = (void *)pool.bump[c];
 	pool.bump[c] += c * GRAIN;
 	return p;
+}
+
+static void *pool_alloc(size_t n)
+{
+	size_t c = (n + (n == 0) + GRAIN - 1) / GRAIN;
+	struct slot *s = c <= CLASSES ? pool.free[c] : NULL;
+	if (!s)
+		return pool_carve(n, c);
+	pool.free[c] = s->next;
+	return s;
 }
 
 static void pool_free(void *p)
