@@ -36,6 +36,7 @@ LIB_OBJS += diag.o
 LIB_OBJS += fileio.o
 LIB_OBJS += strmap.o
 LIB_OBJS += xalloc.o
+LIB_OBJS += jsonmem.o
 # base: escaping, time, randomness
 LIB_OBJS += escape.o
 LIB_OBJS += rng.o

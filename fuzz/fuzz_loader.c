@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "jsonmem.h"
 #include "asl.h"
 #include "loader.h"
 
@@ -11,6 +12,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	jsonmem_install();
 	if (size < 1)
 		return 0;
 	static const char *const names[] = { "fuzz.asl.json", "fuzz.asl.yaml",

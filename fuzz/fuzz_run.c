@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "jsonmem.h"
 #include "asl.h"
 #include "doc.h"
 #include "exec.h"
@@ -12,6 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	jsonmem_install();
 	struct diag_list diags = DIAG_LIST_INIT;
 	struct doc *d = doc_new("fuzz.json");
 	if (doc_parse(d, (const char *)data, size, DOC_JSON, &diags) == 0 && d->root) {

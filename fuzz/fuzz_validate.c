@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "jsonmem.h"
 #include "diag.h"
 #include "doc.h"
 #include "validate.h"
@@ -13,6 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	jsonmem_install();
 	if (size < 1)
 		return 0;
 	struct diag_list diags = DIAG_LIST_INIT;

@@ -5,6 +5,7 @@
  * (exec_history.c). */
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,7 +75,9 @@ static size_t string_size(const char *s)
 {
 	size_t n = 2;
 	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-		if (*p == '"' || *p == '\\' || *p == '\b' || *p == '\f' ||
+		if (*p >= 32 && *p != '"' && *p != '\\')
+			n++;
+		else if (*p == '"' || *p == '\\' || *p == '\b' || *p == '\f' ||
 		    *p == '\n' || *p == '\r' || *p == '\t')
 			n += 2;
 		else if (*p < 32)
@@ -104,48 +107,86 @@ static size_t number_size(const cJSON *v, char *num, size_t len)
 	return strlen(num);
 }
 
+/* The walk of exec_check_size_: the limit, and the sizes of the execution
+ * input's containers met through a share or as the input's own members,
+ * kept per execution (x->sizes) since those never change. */
+struct sizer {
+	struct exec *x;
+	size_t limit;
+};
+
+static int json_size(struct sizer *z, const cJSON *v, size_t *size, int memo);
+
+/* The members of container v, brackets included. */
+static int members_size(struct sizer *z, const cJSON *v, size_t *size)
+{
+	int obj = (v->type & 0xFF) == cJSON_Object;
+	if (count_add(size, 2, z->limit))
+		return 1;
+	for (const cJSON *c = v->child; c; c = c->next) {
+		size_t sep = (c != v->child) + (obj ? string_size(c->string) + 1 : 0);
+		int memo = (c->type & cJSON_IsReference) || v == z->x->borrowed_input;
+		if (count_add(size, sep, z->limit) || json_size(z, c, size, memo))
+			return 1;
+	}
+	return 0;
+}
+
+/* A container of the execution input: measured once, keyed by its first
+ * member (shared by every share of it); stored as size + 1. */
+static int input_size(struct sizer *z, const cJSON *v, size_t *size)
+{
+	const cJSON *key = v->child;
+	uintptr_t known = (uintptr_t)strmap_get(&z->x->sizes, (const char *)&key,
+						 sizeof(key));
+	if (!known) {
+		size_t n = 0;
+		if (members_size(z, v, &n))
+			return 1;
+		known = (uintptr_t)n + 1;
+		strmap_put(&z->x->sizes, (const char *)&key, sizeof(key),
+			   (void *)known);
+	}
+	return count_add(size, (size_t)known - 1, z->limit);
+}
+
 /* Length of cJSON_PrintUnformatted(v) without printing it: 1 as soon as
- * it passes limit.  Recursion is bounded by the nesting of values, which
- * the parser and PAYLOAD_MAX_DEPTH bound. */
-static int json_size(const cJSON *v, size_t *size, size_t limit)
+ * it passes the limit.  memo: v is (a share of) a node of the execution
+ * input.  Recursion is bounded by the nesting of values, which the parser
+ * and PAYLOAD_MAX_DEPTH bound. */
+static int json_size(struct sizer *z, const cJSON *v, size_t *size, int memo)
 {
 	char num[64];
 	switch (v->type & 0xFF) {
 	case cJSON_False:
-		return count_add(size, 5, limit);
+		return count_add(size, 5, z->limit);
 	case cJSON_True:
-		return count_add(size, 4, limit);
+		return count_add(size, 4, z->limit);
 	case cJSON_NULL:
-		return count_add(size, 4, limit);
+		return count_add(size, 4, z->limit);
 	case cJSON_Number:
-		return count_add(size, number_size(v, num, sizeof(num)), limit);
+		return count_add(size, number_size(v, num, sizeof(num)), z->limit);
 	case cJSON_String:
-		return count_add(size, string_size(v->valuestring), limit);
+		return count_add(size, string_size(v->valuestring), z->limit);
 	case cJSON_Raw:
 		return count_add(size, v->valuestring ? strlen(v->valuestring) : 0,
-				limit);
+				z->limit);
 	case cJSON_Array:
 	case cJSON_Object:
-		break;
+		if (memo && v->child)
+			return input_size(z, v, size);
+		return members_size(z, v, size);
 	default:
 		return 0;
 	}
-	int obj = (v->type & 0xFF) == cJSON_Object;
-	if (count_add(size, 2, limit))
-		return 1;
-	for (const cJSON *c = v->child; c; c = c->next) {
-		size_t sep = (c != v->child) + (obj ? string_size(c->string) + 1 : 0);
-		if (count_add(size, sep, limit) || json_size(c, size, limit))
-			return 1;
-	}
-	return 0;
 }
 
 int exec_check_size_(struct exec *x, const struct step *st, const cJSON *v,
 		     const char *what)
 {
 	size_t n = 0;
-	if (!v || !json_size(v, &n, x->max_payload))
+	struct sizer z = { x, x->max_payload };
+	if (!v || !json_size(&z, v, &n, v == x->borrowed_input))
 		return 0;
 	struct exec_err *e = (struct exec_err *)&st->err;
 	exec_err_setf_(e, "States.DataLimitExceeded",
@@ -241,7 +282,7 @@ static int run_pass(struct exec *x, struct step *st)
 		if (rc)
 			return -1;
 	} else
-		res = owned ? owned : cJSON_Duplicate(eff, 1);
+		res = owned ? owned : exec_copy_(x, eff);
 	if (f->result) {
 		cJSON_Delete(res);
 		res = cJSON_Duplicate(f->result, 1);
@@ -290,8 +331,11 @@ static int fail_field(struct exec *x, struct step *st, const cJSON *lit,
 	}
 	if (cJSON_IsString(v))
 		*out = xstrdup(v->valuestring);
-	else
-		*out = cJSON_PrintUnformatted(v);
+	else {
+		char *text = cJSON_PrintUnformatted(v);
+		*out = xstrdup(text);
+		cJSON_free(text);
+	}
 	cJSON_Delete(v);
 	return 0;
 }
@@ -538,6 +582,7 @@ static void init(struct exec *x, const struct asl_machine *m,
 	strmap_init(&x->invocations);
 	strmap_init(&x->cache);
 	strmap_init(&x->payloads);
+	strmap_init(&x->sizes);
 	r->start_ms = opt->start_ms;
 	r->input = input;
 	if (opt->keep_history)
@@ -619,11 +664,11 @@ int exec_run(const struct asl_machine *m, const cJSON *input,
 	struct vscope scope = { cJSON_CreateObject(), NULL };
 	int rc;
 	struct step st0 = { .state = m->nr_states ? &m->states[0] : NULL };
+	x.borrowed_input = input; /* the first state reads it in place */
 	if (m->nr_states && exec_check_size_(&x, &st0, input, "received")) {
 		err = st0.err;
 		rc = -1;
 	} else {
-		x.borrowed_input = input; /* the first state reads it in place */
 		rc = exec_machine_(&x, m, (cJSON *)input, &scope, NULL, &out,
 				   &err);
 	}
@@ -636,6 +681,7 @@ int exec_run(const struct asl_machine *m, const cJSON *input,
 	free(x.scenario_used);
 	clock_release(&x.clock);
 	strmap_release(&x.invocations);
+	strmap_release(&x.sizes);
 	exec_caches_free_(&x);
 	return r->status == EXEC_SUCCEEDED ? 0 : -1;
 }

@@ -53,7 +53,9 @@ struct exec_visit {
 
 struct exec_result {
 	enum exec_status status;
-	cJSON *output;       /* owned; NULL unless SUCCEEDED */
+	cJSON *output;       /* owned; NULL unless SUCCEEDED.  May share nodes
+				of the input (reference nodes): release it
+				before the input */
 	char *error, *cause; /* owned; NULL when none */
 	cJSON *history;      /* owned array of events (keep_history), or NULL */
 	char *execution_arn, *machine_arn, *name; /* owned */

@@ -235,7 +235,7 @@ int exec_choice_(struct exec *x, struct step *st)
 	}
 	st->next = next;
 	if (!owned && st->input_borrowed) {
-		owned = cJSON_Duplicate(st->input, 1);
+		owned = exec_copy_(x, st->input);
 	} else if (!owned) { /* no InputPath: the input moves on as it is */
 		owned = st->input;
 		st->input = NULL;

@@ -202,6 +202,76 @@ int exec_input_ref_(struct exec *x, struct step *st, const cJSON **eff,
 	return rc;
 }
 
+/* ---- sharing the execution input ------------------------------------- */
+
+/* The execution input never changes ($$.Execution.Input shows it) and
+ * outlives the run, so a value derived from it may share its nodes instead
+ * of copying them.  A share is a cJSON reference node (cJSON_IsReference):
+ * read-only, freed without its target.  Only nodes of the execution input
+ * are ever shared, so a share never outlives what it points to; a writer
+ * (put_at) unshares the nodes on its way before it changes anything. */
+static int is_shared(const struct exec *x, const cJSON *v)
+{
+	return v == x->borrowed_input || (v->type & cJSON_IsReference);
+}
+
+/* One level of v (the execution input or a share): a new node of v's type
+ * whose children share v's.  Returns owned; v's key is not copied. */
+static cJSON *unshare(const cJSON *v)
+{
+	cJSON *n;
+	if (cJSON_IsObject(v))
+		n = cJSON_CreateObject();
+	else if (cJSON_IsArray(v))
+		n = cJSON_CreateArray();
+	else {
+		n = cJSON_Duplicate(v, 0);
+		cJSON_free(n->string);
+		n->string = NULL;
+		return n;
+	}
+	for (cJSON *c = v->child; c; c = c->next) {
+		if (cJSON_IsObject(v))
+			cJSON_AddItemReferenceToObject(n, c->string, c);
+		else
+			cJSON_AddItemReferenceToArray(n, c);
+	}
+	return n;
+}
+
+cJSON *exec_copy_(const struct exec *x, const cJSON *v)
+{
+	if (!v)
+		return NULL;
+	if (is_shared(x, v))
+		return unshare(v);
+	if (!cJSON_IsObject(v) && !cJSON_IsArray(v))
+		return cJSON_Duplicate(v, 0);
+	cJSON *n = cJSON_IsObject(v) ? cJSON_CreateObject() : cJSON_CreateArray();
+	/* recursion bounded by the nesting of values, as cJSON_Duplicate's */
+	for (const cJSON *c = v->child; c; c = c->next) {
+		if (cJSON_IsObject(v))
+			cJSON_AddItemToObject(n, c->string, exec_copy_(x, c));
+		else
+			cJSON_AddItemToArray(n, exec_copy_(x, c));
+	}
+	return n;
+}
+
+/* Replaces the share c, a child of parent, with an unshared node of its
+ * own (whose children still share).  Returns the new child. */
+static cJSON *unshare_child(cJSON *parent, cJSON *c)
+{
+	cJSON *n = unshare(c);
+	if (c->string) {
+		size_t len = strlen(c->string) + 1;
+		n->string = cJSON_malloc(len);
+		memcpy(n->string, c->string, len);
+	}
+	cJSON_ReplaceItemViaPointer(parent, c, n);
+	return n;
+}
+
 /* ---- reference paths in AWS's bracket notation ------------------------ */
 
 /* Splits a reference path ($.a.b[0]['c']) into segments: names and
@@ -269,7 +339,7 @@ static int select_path(struct exec *x, struct step *st, const cJSON *path,
 		       const cJSON *in, cJSON **out)
 {
 	if (!path) {
-		*out = cJSON_Duplicate(in, 1);
+		*out = exec_copy_(x, in);
 		return 0;
 	}
 	if (cJSON_IsNull(path)) {
@@ -416,17 +486,23 @@ void exec_caches_free_(struct exec *x)
 
 /* ---- ResultPath ------------------------------------------------------- */
 
-static cJSON *child_for(cJSON *cur, const struct seg *s, int create_obj)
+/* The child of cur at s: created (create_obj) when missing, unshared
+ * (unshare) when it is a share of the execution input. */
+static cJSON *child_for(cJSON *cur, const struct seg *s, int create_obj,
+			int unshare)
 {
+	cJSON *c;
 	if (s->name) {
 		char *k = xstrndup(s->name, s->len);
-		cJSON *c = cJSON_GetObjectItemCaseSensitive(cur, k);
+		c = cJSON_GetObjectItemCaseSensitive(cur, k);
 		if (!c && create_obj)
 			c = cJSON_AddObjectToObject(cur, k);
 		free(k);
-		return c;
-	}
-	return cJSON_GetArrayItem(cur, (int)s->index);
+	} else
+		c = cJSON_GetArrayItem(cur, (int)s->index);
+	if (c && unshare && (c->type & cJSON_IsReference))
+		c = unshare_child(cur, c);
+	return c;
 }
 
 static int set_seg(cJSON *cur, const struct seg *s, cJSON *v)
@@ -457,7 +533,7 @@ static int put_at(cJSON *root, const char *text, cJSON *v)
 			return set_seg(cur, &s, v);
 		if ((s.name && !cJSON_IsObject(cur)) || (!s.name && !cJSON_IsArray(cur)))
 			return -1;
-		cur = child_for(cur, &s, 1);
+		cur = child_for(cur, &s, 1, 1);
 		if (!cur || next_seg(&p, &s))
 			return -1;
 	}
@@ -484,7 +560,7 @@ static int put_ok(const cJSON *root, const char *text)
 			if (!fresh || !s.name)
 				return 0;
 		} else {
-			const cJSON *c = child_for((cJSON *)cur, &s, 0);
+			const cJSON *c = child_for((cJSON *)cur, &s, 0, 0);
 			if (!c && !s.name)
 				return 0;
 			fresh = !c;
@@ -499,7 +575,7 @@ int exec_result_path_take_(struct exec *x, struct step *st, const cJSON *path,
 			   cJSON *result, cJSON **out)
 {
 	if (st->input_borrowed || st->state->nr_catchers || !st->input ||
-	    !cJSON_IsString(path) || !put_ok(st->input, path->valuestring) ||
+	    (st->input->type & cJSON_IsReference) || !cJSON_IsString(path) || !put_ok(st->input, path->valuestring) ||
 	    !strcmp(path->valuestring, "$"))
 		return exec_result_path_(x, st, path, st->input, result, out);
 	cJSON *root = st->input;
@@ -513,17 +589,16 @@ int exec_result_path_take_(struct exec *x, struct step *st, const cJSON *path,
 int exec_result_path_(struct exec *x, struct step *st, const cJSON *path,
 		      const cJSON *in, cJSON *result, cJSON **out)
 {
-	(void)x;
 	if (cJSON_IsNull(path)) {
 		cJSON_Delete(result);
-		*out = cJSON_Duplicate(in, 1);
+		*out = exec_copy_(x, in);
 		return 0;
 	}
 	if (!path || (cJSON_IsString(path) && !strcmp(path->valuestring, "$"))) {
 		*out = result;
 		return 0;
 	}
-	cJSON *root = cJSON_Duplicate(in, 1);
+	cJSON *root = exec_copy_(x, in);
 	if (cJSON_IsString(path) && put_at(root, path->valuestring, result) == 0) {
 		*out = root;
 		return 0;

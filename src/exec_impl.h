@@ -36,6 +36,7 @@ struct exec {
 	struct strmap invocations; /* state name -> count of task calls */
 	struct strmap cache;       /* text pointer -> compiled path/call */
 	struct strmap payloads;    /* template pointer -> compiled payload */
+	struct strmap sizes;       /* input container -> its size + 1 */
 	unsigned long nr_visit_ids; /* last step.visit_id handed out */
 	/* What x->context shows now (exec_context_): */
 	unsigned long ctx_visit;
@@ -127,6 +128,10 @@ int exec_input_ref_(struct exec *x, struct step *st, const cJSON **eff,
 /* The context object for the step ($$), with State, Task, Map filled;
  * rebuilt only when the step shows something new. */
 const cJSON *exec_context_(struct exec *x, struct step *st);
+/* A copy of v (borrowed) that shares the nodes of the execution input
+ * instead of copying them (see exec_flow.c).  Returns owned, NULL for
+ * NULL; free with cJSON_Delete, never change a share in it. */
+cJSON *exec_copy_(const struct exec *x, const cJSON *v);
 /* Drops $$.Map.Item before the item it refers to is freed. */
 void exec_context_forget_(struct exec *x);
 /* Frees the compiled paths, calls and payloads. */

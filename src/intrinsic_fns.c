@@ -114,12 +114,22 @@ static void add_json(struct buf *b, const cJSON *v)
 	if (cJSON_IsNumber(v) && v->valuedouble == floor(v->valuedouble) &&
 	    fabs(v->valuedouble) < 1e15 && !(v->valuedouble == 0 &&
 					     signbit(v->valuedouble))) {
-		buf_addf(b, "%lld", (long long)v->valuedouble);
+		char d[24];
+		size_t i = sizeof(d);
+		long long n = (long long)v->valuedouble;
+		unsigned long long u = n < 0 ? 0ull - (unsigned long long)n
+					     : (unsigned long long)n;
+		do
+			d[--i] = (char)('0' + u % 10);
+		while (u /= 10);
+		if (n < 0)
+			d[--i] = '-';
+		buf_add(b, d + i, sizeof(d) - i);
 		return;
 	}
 	char *text = cJSON_PrintUnformatted(v);
 	buf_adds(b, text ? text : "null");
-	free(text);
+	cJSON_free(text);
 }
 
 /* Values print the way Java's toString prints the parsed JSON: strings
@@ -140,8 +150,10 @@ static int render(struct buf *b, const cJSON *v, int depth)
 	for (const cJSON *c = v->child; c; c = c->next) {
 		if (c != v->child)
 			buf_adds(b, ", ");
-		if (cJSON_IsObject(v))
-			buf_addf(b, "%s=", c->string);
+		if (cJSON_IsObject(v)) {
+			buf_adds(b, c->string);
+			buf_addc(b, '=');
+		}
 		if (render(b, c, depth + 1) < 0)
 			return -1;
 	}
@@ -226,7 +238,7 @@ static int fn_json_to_string(struct intrinsic_run *run, cJSON **argv,
 	(void)run, (void)argc;
 	char *text = cJSON_PrintUnformatted(argv[0]);
 	*out = cJSON_CreateString(text ? text : "null");
-	free(text);
+	cJSON_free(text);
 	return 0;
 }
 
@@ -371,7 +383,7 @@ static int fn_array_unique(struct intrinsic_run *run, cJSON **argv,
 			cJSON_AddItemToArray(*out, v);
 		else
 			cJSON_Delete(v);
-		free(key);
+		cJSON_free(key);
 	}
 	strmap_release(&seen);
 	return 0;

@@ -281,7 +281,7 @@ static int path_missing(struct intrinsic_run *run, const struct jsonpath *p)
 		       "be found in the input '%s'", jsonpath_text(p),
 		       text ? text : "null");
 	run->error_name = "States.Runtime";
-	free(text);
+	cJSON_free(text);
 	return -1;
 }
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "jsonmem.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -240,7 +241,7 @@ static void resolve_getatt(struct sls *s, struct doc *d, cJSON *node)
 		free(arn);
 		doc_set_pos(d, repl, doc_pos(d, c), doc_key_pos(d, c));
 		if (c->string) /* ReplaceItemViaPointer keeps no member name */
-			repl->string = xstrdup(c->string);
+			repl->string = jsonmem_strdup(c->string);
 		cJSON_ReplaceItemViaPointer(node, c, repl);
 		c = repl;
 	}

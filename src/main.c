@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "jsonmem.h"
 #include "banned.h"
 
 static const struct command commands[] = {
@@ -28,6 +29,7 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+	jsonmem_install();
 	if (argc < 2) {
 		usage(stderr);
 		return 2;

@@ -163,7 +163,7 @@ static int path_not_found(struct run *r, const struct payload_expr *e)
 		buf_addf(&b, "The JSONPath '%s' specified for the field '%s' "
 			 "selects more than %d nodes", jsonpath_text(e->path),
 			 e->member->string, JSONPATH_MAX_NODES);
-	free(text);
+	cJSON_free(text);
 	r->error_name = "States.Runtime";
 	r->cause = buf_detach(&b, NULL);
 	return -1;
@@ -195,9 +195,17 @@ static int eval_member(struct run *r, const cJSON *m, cJSON *obj)
 		cJSON_AddItemToObject(obj, m->string, v);
 		return 0;
 	}
-	char *key = xstrndup(m->string, n);
-	cJSON_AddItemToObject(obj, key, v);
-	free(key);
+	/* the key is allocated once, by cJSON's allocator, and the member
+	 * appended as it is (cJSON_AddItemToObject would copy the key again) */
+	char *key = cJSON_malloc(n + 1);
+	if (!key)
+		abort();
+	memcpy(key, m->string, n);
+	key[n] = '\0';
+	cJSON_free(v->string);
+	v->string = key;
+	v->type &= ~cJSON_StringIsConst;
+	cJSON_AddItemToArray(obj, v);
 	return 0;
 }
 

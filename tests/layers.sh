@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../src"
 
 layer_of() { # module stem -> "rank name"
 	case "$1" in
-	banned|xalloc|buf|strmap|diag|fileio|escape|timestamp|clock|rng) echo "0 base" ;;
+	banned|xalloc|jsonmem|buf|strmap|diag|fileio|escape|timestamp|clock|rng) echo "0 base" ;;
 	doc|loader|course|markdown|snippet|steps|jsobject) echo "1 load" ;;
 	asl|jsonpath|intrinsic|payload|choice) echo "2 model" ;;
 	validate|suggest) echo "3 validate" ;;

@@ -81,7 +81,7 @@ START_TEST(normalised_copy_keeps_recorded_volatiles)
 	ck_assert_int_eq(jsoncmp_match(e, a, &n), 0);
 	char *s = cJSON_PrintUnformatted(n);
 	ck_assert_str_eq(s, "{\"name\":\"0e0eac81-ce53-4db5-aa86-86e92efdeed7\",\"n\":2}");
-	free(s);
+	cJSON_free(s);
 	cJSON_Delete(n);
 	cJSON_Delete(e);
 	cJSON_Delete(a);

@@ -158,7 +158,7 @@ static void check_outcome(const struct tcase_data *c, cJSON *got,
 	if (got) {
 		char *text = cJSON_PrintUnformatted(got);
 		buf_adds(&b, text);
-		free(text);
+		cJSON_free(text);
 	} else if (error_name) {
 		buf_addf(&b, "%%%%ERROR %s: %s", error_name, cause);
 	} else {
@@ -170,7 +170,7 @@ static void check_outcome(const struct tcase_data *c, cJSON *got,
 	ck_assert_msg(strcmp(b.ptr, want_text ? want_text : want) == 0,
 		      "%s:%d: %s\n  got:      %s\n  expected: %s", c->file, c->line,
 		      c->expr, b.ptr, want);
-	free(want_text);
+	cJSON_free(want_text);
 	cJSON_Delete(expected);
 	cJSON_Delete(got);
 	free(cause);

@@ -12,6 +12,7 @@
 #include "jsobject.h"
 #include "snippet.h"
 #include "steps.h"
+#include "xalloc.h"
 #include "banned.h"
 
 /* The words of the first command of text, joined with '|'. */
@@ -75,7 +76,7 @@ static char *steps_of(const char *page, struct diag_list *l)
 		if (st->input) {
 			char *j = cJSON_PrintUnformatted(st->input);
 			buf_addf(&b, " json=%s", j);
-			free(j);
+			cJSON_free(j);
 		}
 		if (st->reason)
 			buf_addf(&b, " (%s)", st->reason);
@@ -211,9 +212,11 @@ static char *js(const char *text)
 		buf_addf(&b, "%zu: %s", at, why);
 		return buf_detach(&b, NULL);
 	}
-	char *s = cJSON_PrintUnformatted(v);
+	char *p = cJSON_PrintUnformatted(v); /* cJSON's memory: cJSON_free */
+	buf_adds(&b, p);
+	cJSON_free(p);
 	cJSON_Delete(v);
-	return s;
+	return buf_detach(&b, NULL);
 }
 
 #define ck_js(text, expected)                     \
@@ -250,7 +253,9 @@ static char *output_of(const char *page, struct diag_list *l)
 	struct snippet_page p;
 	snippet_page_parse(&p, "p.md", page, strlen(page), l);
 	cJSON *v = steps_parse_output(&p.snippets[0], l);
-	char *s = v ? cJSON_PrintUnformatted(v) : NULL;
+	char *j = v ? cJSON_PrintUnformatted(v) : NULL;
+	char *s = j ? xstrdup(j) : NULL; /* callers free() it */
+	cJSON_free(j);
 	cJSON_Delete(v);
 	snippet_page_release(&p);
 	return s;

@@ -5,12 +5,15 @@
 
 #include <check.h>
 
+#include "jsonmem.h"
+
 #define SUITE(name) Suite *name##_suite(void);
 #include "suites.h"
 #undef SUITE
 
 int main(void)
 {
+	jsonmem_install();
 	SRunner *runner = srunner_create(NULL);
 #define SUITE(name) srunner_add_suite(runner, name##_suite());
 #include "suites.h"

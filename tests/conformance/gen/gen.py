@@ -434,6 +434,72 @@ case("limit-payload-pass", one({"Type": "Pass", "Result": "y" * 200}), {}, faile
 case("limit-payload-input", one({"Type": "Pass"}), {"x": "z" * 200}, failed("States.DataLimitExceeded", False), options={"maxPayload": 100})
 case("limit-payload-ok", one({"Type": "Pass", "Result": "y" * 50}), {}, ok("y" * 50), options={"maxPayload": 100})
 
+# ---- the execution input stays as it came ($$.Execution.Input) ------------------------
+# States write into their input (ResultPath, a Choice passing it on, a Catch); the
+# execution input that $$.Execution.Input shows never changes, at any depth, in a Map too.
+IN0 = {"a": {"b": 1, "c": [1, 2]}, "items": [{"v": 1}, {"v": 2}]}
+def chain(*states):
+    names = ["S%d" % i for i in range(len(states))]
+    d = {"StartAt": names[0], "States": {}}
+    for i, st in enumerate(states):
+        st = dict(st)
+        if st["Type"] not in ("Choice", "Succeed", "Fail"):
+            if i + 1 < len(states):
+                st["Next"] = names[i + 1]
+            else:
+                st["End"] = True
+        d["States"][names[i]] = st
+    return d
+ORIG = {"Type": "Pass", "Parameters": {"now.$": "$", "orig.$": "$$.Execution.Input"}}
+case("input-kept-result-path-deep", chain(
+        {"Type": "Pass", "Result": "x", "ResultPath": "$.a.b"},
+        {"Type": "Pass", "Result": 9, "ResultPath": "$.a.c[0]"},
+        {"Type": "Pass", "Result": {"n": 1}, "ResultPath": "$.items[1].w"}, ORIG), IN0,
+     ok({"now": {"a": {"b": "x", "c": [9, 2]}, "items": [{"v": 1}, {"v": 2, "w": {"n": 1}}]}, "orig": IN0}))
+case("input-kept-choice-then-write", chain(
+        {"Type": "Choice", "Choices": [{"Variable": "$.a.b", "NumericEquals": 1, "Next": "S1"}], "Default": "S1"},
+        {"Type": "Pass", "Result": 3, "ResultPath": "$.a.c[1]"}, ORIG), IN0,
+     ok({"now": {"a": {"b": 1, "c": [1, 3]}, "items": [{"v": 1}, {"v": 2}]}, "orig": IN0}))
+case("input-kept-result-path-null-then-write", chain(
+        {"Type": "Pass", "Result": 5, "ResultPath": None},
+        {"Type": "Pass", "Result": 6, "ResultPath": "$.a.b"}, ORIG), IN0,
+     ok({"now": {"a": {"b": 6, "c": [1, 2]}, "items": [{"v": 1}, {"v": 2}]}, "orig": IN0}))
+case("input-kept-catch-result-path", {"StartAt": "T", "States": {
+        "T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:fn",
+              "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.a.err", "Next": "S1"}], "End": True},
+        "S1": {"Type": "Pass", "Result": 0, "ResultPath": "$.a.c[0]", "Next": "O"},
+        "O": dict(ORIG, End=True)}}, IN0,
+     ok({"now": {"a": {"b": 1, "c": [0, 2], "err": {"Error": "E", "Cause": "c"}}, "items": [{"v": 1}, {"v": 2}]}, "orig": IN0}),
+     mocks={"StateMachines": {"Machine": {"TestCases": {"tc": {"T": "t"}}}},
+            "MockedResponses": {"t": {"0": {"Throw": {"Error": "E", "Cause": "c"}}}}}, testCase="tc")
+case("input-kept-parallel-branches-write", chain(
+        {"Type": "Parallel", "Branches": [
+            {"StartAt": "B", "States": {"B": {"Type": "Pass", "Result": 1, "ResultPath": "$.a.b", "End": True}}},
+            {"StartAt": "B", "States": {"B": {"Type": "Pass", "Result": 2, "ResultPath": "$.a.c[0]", "End": True}}}],
+         "ResultPath": "$.p"}, ORIG), {"a": {"b": 0, "c": [0]}},
+     ok({"now": {"a": {"b": 0, "c": [0]}, "p": [{"a": {"b": 1, "c": [0]}}, {"a": {"b": 0, "c": [2]}}]}, "orig": {"a": {"b": 0, "c": [0]}}}))
+MAPW = {"StartAt": "W", "States": {
+    "W": {"Type": "Pass", "Result": 0, "ResultPath": "$.v", "Next": "R"},
+    "R": {"Type": "Pass", "Parameters": {"v.$": "$.v", "orig.$": "$$.Execution.Input.items"}, "End": True}}}
+case("input-kept-map-writes-items", chain(
+        {"Type": "Map", "ItemsPath": "$.items", "ItemProcessor": MAPW, "ResultPath": "$.items[0].r"},
+        {"Type": "Pass", "Result": 7, "ResultPath": "$.items[1].v"}, ORIG), IN0,
+     ok({"now": {"a": {"b": 1, "c": [1, 2]}, "items": [
+            {"v": 1, "r": [{"v": 0, "orig": IN0["items"]}, {"v": 0, "orig": IN0["items"]}]},
+            {"v": 7}]}, "orig": IN0}))
+case("input-kept-map-selector", chain(
+        {"Type": "Map", "ItemsPath": "$.items", "ItemSelector": {"val.$": "$$.Map.Item.Value.v", "i.$": "$$.Map.Item.Index", "whole.$": "$$.Map.Item.Value", "b.$": "$.a.b"},
+         "ItemProcessor": {"StartAt": "W", "States": {"W": {"Type": "Pass", "Result": "z", "ResultPath": "$.whole.v", "End": True}}},
+         "ResultPath": "$.out"}, ORIG), IN0,
+     ok({"now": {"a": {"b": 1, "c": [1, 2]}, "items": [{"v": 1}, {"v": 2}],
+                 "out": [{"val": 1, "i": 0, "whole": {"v": "z"}, "b": 1}, {"val": 2, "i": 1, "whole": {"v": "z"}, "b": 1}]}, "orig": IN0}))
+case("input-kept-map-no-selector-writes", chain(
+        {"Type": "Map", "ItemsPath": "$.items", "ItemProcessor": {"StartAt": "W", "States": {"W": {"Type": "Pass", "Result": "z", "ResultPath": "$.v", "End": True}}},
+         "ResultPath": "$.out"}, ORIG), IN0,
+     ok({"now": {"a": {"b": 1, "c": [1, 2]}, "items": [{"v": 1}, {"v": 2}], "out": [{"v": "z"}, {"v": "z"}]}, "orig": IN0}))
+case("input-kept-succeed-output", chain({"Type": "Pass", "Result": 1, "ResultPath": "$.a.c[1]"}, {"Type": "Succeed"}), IN0,
+     ok({"a": {"b": 1, "c": [1, 1]}, "items": [{"v": 1}, {"v": 2}]}))
+
 # ---- write ----------------------------------------------------------------------------
 for f in glob.glob(os.path.join(OUT, "[0-8][0-9][0-9]-*.json")):
     os.remove(f)
