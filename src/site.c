@@ -86,7 +86,7 @@ static int load_layout(struct site *s)
 		diag_error(s->diags, no_pos(path), "site/theme", "cannot read: %s", why);
 	else if (!(s->layout = tmpl_parse(path, text.ptr, text.len, s->diags)))
 		status = -1;
-	free(path);
+	s->layout_path = path;
 	buf_release(&text);
 	return status;
 }
@@ -220,6 +220,7 @@ static void site_release(struct site *s)
 	strmap_release(&s->assets);
 	search_free(s->search);
 	tmpl_free(s->layout);
+	free(s->layout_path);
 	course_release(&s->course);
 	if (s->tmp)
 		remove_tree(s->tmp);

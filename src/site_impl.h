@@ -35,6 +35,7 @@ struct site {
 	const char *theme;      /* default theme folder */
 	char *tmp;              /* the folder being built */
 	struct tmpl *layout;    /* page.html */
+	char *layout_path;      /* owned: where the layout was read */
 	struct strmap steps;    /* rel -> struct site_step * */
 	struct strmap assets;   /* rel -> non-NULL once copied */
 	struct search_index *search;

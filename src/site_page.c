@@ -102,9 +102,15 @@ cJSON *site_page_data_(const struct site *s, size_t cur, const char *out,
 void site_render_layout_(struct site *s, cJSON *data, const char *out)
 {
 	struct buf html = BUF_INIT;
-	tmpl_render(s->layout, data, &html);
-	if (site_write_(s, out, html.ptr, html.len))
+	if (tmpl_render(s->layout, data, &html)) {
+		diag_error(s->diags, (struct pos){ s->layout_path, 0, 0 }, "site/template",
+			   "the page layout for '%s' renders too much (over %d "
+			   "operations or %u bytes): are sections nested over long "
+			   "lists?", out, TMPL_MAX_STEPS, TMPL_MAX_OUTPUT);
 		s->status = -1;
+	} else if (site_write_(s, out, html.ptr, html.len)) {
+		s->status = -1;
+	}
 	buf_release(&html);
 }
 

@@ -244,17 +244,26 @@ static void put_value(struct buf *out, const cJSON *v, int raw)
 		escape_attr(out, s, strlen(s));
 }
 
-static void render_range(const struct tmpl *t, size_t from, size_t to,
-			 const struct scope *sc, struct buf *out);
+/* One rendering: every op executed counts against TMPL_MAX_STEPS, because
+ * nested sections over lists multiply (32 levels over two items would be
+ * 2^32 passes). */
+struct render {
+	const struct tmpl *t;
+	struct buf *out;
+	size_t steps;
+	size_t limit; /* out->len past which rendering stops */
+};
 
-static void render_section(const struct tmpl *t, size_t i,
-			   const struct scope *sc, struct buf *out)
+static void render_range(struct render *r, size_t from, size_t to,
+			 const struct scope *sc);
+
+static void render_section(struct render *r, size_t i, const struct scope *sc)
 {
-	const struct op *op = &t->ops[i];
+	const struct op *op = &r->t->ops[i];
 	const cJSON *v = lookup(sc, op->s, op->len);
 	if (op->kind == OP_INVERTED) {
 		if (!truthy(v))
-			render_range(t, i + 1, op->end, sc, out);
+			render_range(r, i + 1, op->end, sc);
 		return;
 	}
 	if (!truthy(v))
@@ -263,39 +272,47 @@ static void render_section(const struct tmpl *t, size_t i,
 		const cJSON *item;
 		cJSON_ArrayForEach(item, v) {
 			struct scope inner = { item, sc };
-			render_range(t, i + 1, op->end, &inner, out);
+			render_range(r, i + 1, op->end, &inner);
 		}
 		return;
 	}
 	struct scope inner = { v, sc };
-	render_range(t, i + 1, op->end, &inner, out);
+	render_range(r, i + 1, op->end, &inner);
 }
 
-static void render_range(const struct tmpl *t, size_t from, size_t to,
-			 const struct scope *sc, struct buf *out)
+/* Recursion is bounded by TMPL_MAX_DEPTH, work by TMPL_MAX_STEPS. */
+static void render_range(struct render *r, size_t from, size_t to,
+			 const struct scope *sc)
 {
-	for (size_t i = from; i < to; i++) {
-		const struct op *op = &t->ops[i];
+	for (size_t i = from; i < to && r->steps < TMPL_MAX_STEPS; i++) {
+		if (r->out->len > r->limit) {
+			r->steps = TMPL_MAX_STEPS; /* stop everything above too */
+			return;
+		}
+		r->steps++;
+		const struct op *op = &r->t->ops[i];
 		switch (op->kind) {
 		case OP_TEXT:
-			buf_add(out, op->s, op->len);
+			buf_add(r->out, op->s, op->len);
 			break;
 		case OP_VAR:
 		case OP_RAW:
-			put_value(out, lookup(sc, op->s, op->len),
+			put_value(r->out, lookup(sc, op->s, op->len),
 				  op->kind == OP_RAW);
 			break;
 		case OP_SECTION:
 		case OP_INVERTED:
-			render_section(t, i, sc, out);
+			render_section(r, i, sc);
 			i = op->end - 1;
 			break;
 		}
 	}
 }
 
-void tmpl_render(const struct tmpl *t, const cJSON *data, struct buf *out)
+int tmpl_render(const struct tmpl *t, const cJSON *data, struct buf *out)
 {
+	struct render r = { t, out, 0, out->len + TMPL_MAX_OUTPUT };
 	struct scope top = { data, NULL };
-	render_range(t, 0, t->nr, &top, out);
+	render_range(&r, 0, t->nr, &top);
+	return r.steps >= TMPL_MAX_STEPS ? -1 : 0;
 }

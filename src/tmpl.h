@@ -33,7 +33,16 @@ struct tmpl *tmpl_parse(const char *path, const char *text, size_t len,
 			struct diag_list *diags);
 void tmpl_free(struct tmpl *t);
 
-/* Renders t with 'data' as the outermost scope (borrowed); appends to out. */
-void tmpl_render(const struct tmpl *t, const cJSON *data, struct buf *out);
+/* Operations one rendering may execute, and bytes it may write: a real
+ * layout runs a few thousand operations and writes well under a few MiB
+ * (inline diagrams included); nested sections over lists multiply, so a
+ * hostile theme could otherwise run for ever. */
+#define TMPL_MAX_STEPS 200000
+#define TMPL_MAX_OUTPUT (64u * 1024 * 1024)
+
+/* Renders t with 'data' as the outermost scope (borrowed); appends to out.
+ * Returns 0, or -1 when rendering stopped at TMPL_MAX_STEPS or
+ * TMPL_MAX_OUTPUT (out holds what was rendered until then). */
+int tmpl_render(const struct tmpl *t, const cJSON *data, struct buf *out);
 
 #endif

@@ -45,7 +45,7 @@ START_TEST(tmpl_table)
 		ck_assert_msg(tp != NULL, "case %zu does not parse", i);
 		cJSON *data = cJSON_Parse(tmpl_cases[i].data);
 		struct buf out = BUF_INIT;
-		tmpl_render(tp, data, &out);
+		ck_assert_int_eq(tmpl_render(tp, data, &out), 0);
 		ck_assert_msg(!strcmp(out.ptr, tmpl_cases[i].want),
 			      "case %zu: got '%s' want '%s'", i, out.ptr,
 			      tmpl_cases[i].want);
@@ -105,6 +105,47 @@ static const struct { const char *lang, *code, *want; } hl_cases[] = {
 	{ "http", "GET /x HTTP/1.1\nA: b\n\n{}", "<span class=\"tok-meta\">GET /x HTTP/1.1</span>\n<span class=\"tok-attr\">A</span>: b\n\n{}" },
 	{ "cobol", "<x>", "&lt;x&gt;" },
 };
+
+/* 30 sections nested over a two-item list would render 2^30 times: the
+ * rendering stops at TMPL_MAX_STEPS and says so. */
+START_TEST(tmpl_work_bounded)
+{
+	struct buf t = BUF_INIT;
+	for (int i = 0; i < 30; i++)
+		buf_adds(&t, "{{#xs}}");
+	buf_adds(&t, "x");
+	for (int i = 0; i < 30; i++)
+		buf_adds(&t, "{{/xs}}");
+	struct diag_list l = DIAG_LIST_INIT;
+	struct tmpl *tp = tmpl_parse("t.html", t.ptr, t.len, &l);
+	ck_assert_ptr_nonnull(tp);
+	cJSON *data = cJSON_Parse("{\"xs\":[1,2]}");
+	struct buf out = BUF_INIT;
+	ck_assert_int_eq(tmpl_render(tp, data, &out), -1);
+	ck_assert_uint_le(out.len, TMPL_MAX_STEPS);
+	/* and a section that writes a lot each pass stops at TMPL_MAX_OUTPUT */
+	struct buf big = BUF_INIT;
+	for (int i = 0; i < 4; i++)
+		buf_adds(&big, "{{#xs}}");
+	for (int i = 0; i < 100000; i++)
+		buf_adds(&big, "0123456789");
+	for (int i = 0; i < 4; i++)
+		buf_adds(&big, "{{/xs}}");
+	struct tmpl *wide = tmpl_parse("t.html", big.ptr, big.len, &l);
+	cJSON *many = cJSON_Parse("{\"xs\":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16]}");
+	buf_reset(&out);
+	ck_assert_int_eq(tmpl_render(wide, many, &out), -1);
+	ck_assert_uint_le(out.len, TMPL_MAX_OUTPUT + big.len);
+	cJSON_Delete(many);
+	tmpl_free(wide);
+	buf_release(&big);
+	buf_release(&out);
+	cJSON_Delete(data);
+	tmpl_free(tp);
+	buf_release(&t);
+	diag_list_release(&l);
+}
+END_TEST
 
 START_TEST(highlight_table)
 {
@@ -200,6 +241,7 @@ Suite *render_suite(void)
 	tcase_add_test(tc, tmpl_table);
 	tcase_add_test(tc, tmpl_errors_located);
 	tcase_add_test(tc, tmpl_depth_bounded);
+	tcase_add_test(tc, tmpl_work_bounded);
 	tcase_add_test(tc, highlight_table);
 	tcase_add_test(tc, highlight_never_leaks_markup);
 	tcase_add_test(tc, slug_table);
