@@ -12,6 +12,7 @@ static const struct command commands[] = {
 	{ "build", cmd_build, "build the course website (static HTML)" },
 	{ "diagram", cmd_diagram, "draw state machine diagrams (SVG, DOT, PNG)" },
 	{ "run", cmd_run, "execute a state machine offline, with mocks" },
+	{ "serve", cmd_serve, "serve the course website, rebuilt as files change" },
 	{ "validate", cmd_validate, "check state machines against the States Language" },
 };
 
