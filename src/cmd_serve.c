@@ -90,7 +90,7 @@ static void poll_once(struct serve *sv, int quiet)
 	if (status)
 		report(&diags);
 	if (status > 0 && !quiet)
-		fprintf(stderr, "rebuilt %s%zu file%s in %.0f ms\n", r.full ? "everything, " : "",
+		fprintf(stderr, "rebuilt %s%zu file%s in %.1f ms\n", r.full ? "everything, " : "",
 			r.written, r.written == 1 ? "" : "s", ms_since(&t0));
 	else if (status < 0)
 		fprintf(stderr, "the build failed: still serving the last good site\n");
