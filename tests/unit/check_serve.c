@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -426,6 +427,30 @@ START_TEST(built_files_have_no_script)
 }
 END_TEST
 
+/* The command line: usage errors exit 2 before anything listens; the
+ * binary serves and stops on SIGINT (skipped without $STEPBOOK). */
+START_TEST(command_line)
+{
+	const char *bin = getenv("STEPBOOK");
+	if (!bin)
+		return;
+	char cmd[1200];
+	snprintf(cmd, sizeof(cmd), "%s serve --port 70000 %s 2>/dev/null", bin, course);
+	ck_assert_int_eq(WEXITSTATUS(system(cmd)), 2);
+	snprintf(cmd, sizeof(cmd), "%s serve %s --bogus 2>/dev/null", bin, course);
+	ck_assert_int_eq(WEXITSTATUS(system(cmd)), 2);
+	snprintf(cmd, sizeof(cmd), "%s serve --help | grep -q -- --port", bin);
+	ck_assert_int_eq(WEXITSTATUS(system(cmd)), 0);
+	/* starts on a free port, says where, stops cleanly on Ctrl-C */
+	snprintf(cmd, sizeof(cmd),
+		 "%s serve %s --port 0 --quiet > %s/out 2>&1 & pid=$!; "
+		 "i=0; until grep -q 'http://127.0.0.1:' %s/out; do "
+		 "i=$((i+1)); [ $i -lt 300 ] || { kill $pid; exit 3; }; sleep 0.1; done; "
+		 "kill -INT $pid; wait $pid", bin, course, work, work);
+	ck_assert_int_eq(WEXITSTATUS(system(cmd)), 0);
+}
+END_TEST
+
 Suite *serve_suite(void)
 {
 	Suite *s = suite_create("serve");
@@ -443,6 +468,7 @@ Suite *serve_suite(void)
 	tcase_add_test(t, failed_rebuild_keeps_last_good_site);
 	tcase_add_test(t, events_announce_builds);
 	tcase_add_test(t, built_files_have_no_script);
+	tcase_add_test(t, command_line);
 	suite_add_tcase(s, t);
 	return s;
 }
