@@ -31,6 +31,10 @@
  * (the terminal has it all) and keeps one event in one write. */
 #define MAX_ERROR_TEXT 8000
 #define EVENT_BLOCK (MAX_ERROR_TEXT * 6 + 256)
+/* The longest a request waits for a site folder being swapped in: the two
+ * renames take microseconds; with no site at all (the first build failed)
+ * each request is this much slower, which nobody notices. */
+#define SWAP_WAIT_MS 200
 
 /* ---- content types --------------------------------------------------- */
 
@@ -60,7 +64,9 @@ static const struct {
 static const char *content_type(const char *path)
 {
 	const char *dot = strrchr(path, '.');
-	for (size_t i = 0; dot && !strchr(dot, '/') && i < sizeof(types) / sizeof(*types); i++)
+	if (!dot || strchr(dot, '/'))
+		return "application/octet-stream";
+	for (size_t i = 0; i < sizeof(types) / sizeof(*types); i++)
 		if (!strcmp(dot + 1, types[i].ext))
 			return types[i].type;
 	return "application/octet-stream";
@@ -100,10 +106,10 @@ static enum MHD_Result send_text(struct MHD_Connection *c, unsigned status,
 
 static enum MHD_Result redirect(struct MHD_Connection *c, const char *url)
 {
-	struct buf to = BUF_INIT, body = BUF_INIT;
+	struct buf to = BUF_INIT;
 	buf_addf(&to, "%s/", url);
 	struct MHD_Response *r = MHD_create_response_from_buffer(
-		0, body.ptr, MHD_RESPMEM_PERSISTENT);
+		0, (void *)"", MHD_RESPMEM_PERSISTENT);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, to.ptr);
 	enum MHD_Result ok = MHD_queue_response(c, MHD_HTTP_MOVED_PERMANENTLY, r);
 	MHD_destroy_response(r);
@@ -196,11 +202,22 @@ static int inside(const char *root, const char *path)
 	return !strncmp(real, real_root, n) && real[n] == '/';
 }
 
+/* A full rebuild swaps the new site in with two renames (site.h): a
+ * request that falls between them waits for the folder, a little. */
+static void wait_for_root(const struct serve *sv)
+{
+	struct stat st;
+	struct timespec nap = { 0, 10 * 1000000L };
+	for (int i = 0; i < SWAP_WAIT_MS / 10 && stat(sv->out, &st); i++)
+		nanosleep(&nap, NULL);
+}
+
 static enum resolved resolve(const struct serve *sv, const char *url,
 			     struct buf *path)
 {
 	if (!safe_url(url))
 		return R_REFUSED;
+	wait_for_root(sv);
 	buf_addf(path, "%s%s", sv->out, url);
 	if (url[strlen(url) - 1] == '/')
 		buf_adds(path, "index.html");

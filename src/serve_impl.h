@@ -44,8 +44,9 @@ struct serve {
  * (hidden names and the site folder skipped). */
 void serve_snapshot_take(const struct serve *sv, struct serve_snapshot *snap);
 void serve_snapshot_release(struct serve_snapshot *snap);
-/* Appends to *paths (borrowed from a and b) the files that differ between
- * the two: changed, added or removed.  Returns their number. */
+/* The files that differ between a and b (changed, added or removed) in
+ * *paths: the array owned (free with free()), the strings borrowed from a
+ * and b.  Returns their number. */
 size_t serve_snapshot_diff(const struct serve_snapshot *a,
 			   const struct serve_snapshot *b, const char ***paths);
 

@@ -152,8 +152,8 @@ static void mark(struct site *s, struct todo *t, const char *path)
 	}
 }
 
-/* Renders page i (or step page k when page is NULL) with its search
- * entries replacing the old ones. */
+/* Renders a chapter page (or step page k when page is NULL) into the
+ * stage; its search entries replace the old ones when it built. */
 static int render(struct site *s, const struct course_page *page, size_t k)
 {
 	struct search_index *all = s->search;
