@@ -167,7 +167,10 @@ int serve_poll(struct serve *sv, struct diag_list *diags, struct site_rebuild *r
 	int status = 0;
 	if (n) {
 		status = site_rebuild_paths(sv->session, paths, n, diags, r) ? -1 : 1;
-		announce(sv, diags, status > 0);
+		if (status > 0 && !r->written && !r->full)
+			status = 0; /* files the site does not show: no reload */
+		else
+			announce(sv, diags, status > 0);
 	}
 	free(paths);
 	serve_snapshot_release(&sv->seen);

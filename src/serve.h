@@ -51,7 +51,8 @@ const char *serve_root(const struct serve *sv);
 unsigned long serve_generation(const struct serve *sv);
 
 /* Looks for changed files once and rebuilds what they touch.  Returns 0
- * when nothing changed, 1 after a rebuild (r says what), -1 when it failed:
+ * when nothing the site shows changed, 1 after a rebuild (r says what;
+ * open pages reload), -1 when it failed:
  * located errors in diags, the last good site still served and the error
  * shown in open pages. */
 int serve_poll(struct serve *sv, struct diag_list *diags, struct site_rebuild *r);

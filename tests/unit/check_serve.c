@@ -285,6 +285,13 @@ START_TEST(page_change_rebuilds_that_page)
 	ck_assert_ptr_nonnull(strstr(index, "CHANGED-TEXT"));
 	free(index);
 	ck_assert_int_eq(serve_poll(sv, &l, &r), 0); /* nothing new */
+	/* a file no page shows: no rebuild, no reload */
+	char notes[400];
+	snprintf(notes, sizeof(notes), "%s/notes.txt", course);
+	ck_assert_int_eq(fileio_write_atomic(notes, "draft\n", 6), 0);
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(serve_poll(sv, &l, &r), 0);
+	ck_assert_uint_eq(serve_generation(sv), 2);
 	diag_list_release(&l);
 }
 END_TEST
