@@ -7,7 +7,7 @@ CC       ?= cc
 SANITIZE ?=
 VERSION  := 0.1.0
 
-PKGS     := libcmark-gfm yaml-0.1 libcjson libgvc libcgraph
+PKGS     := libcmark-gfm yaml-0.1 libcjson libgvc libcgraph libmicrohttpd
 CWARNS   := -Wall -Wextra -Werror -Wshadow -Wconversion -Wstrict-prototypes \
             -Wmissing-prototypes -Wwrite-strings -Wno-sign-conversion
 CFLAGS   ?= -O2 -g
@@ -15,7 +15,7 @@ ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(CWARNS) $(CFLAGS) -MMD -MP \
              -Isrc $(shell pkg-config --cflags $(PKGS)) \
              -DSTEPBOOK_VERSION='"$(VERSION)"' \
              -DSTEPBOOK_DATADIR='"$(PREFIX)/share/stepbook"'
-LIBS      = $(shell pkg-config --libs $(PKGS)) -lcmark-gfm-extensions -lcrypto -lm
+LIBS      = $(shell pkg-config --libs $(PKGS)) -lcmark-gfm-extensions -lcrypto -lm -lpthread
 CHECK_LIBS = $(shell pkg-config --libs check)
 
 ifeq ($(SANITIZE),1)
@@ -107,17 +107,22 @@ LIB_OBJS += html.o
 LIB_OBJS += search.o
 LIB_OBJS += site.o
 LIB_OBJS += site_page.o
+LIB_OBJS += site_rebuild.o
 LIB_OBJS += site_step.o
 LIB_OBJS += site_svg.o
 LIB_OBJS += stepdiff.o
 LIB_OBJS += tmpl.o
 LIB_OBJS += report.o
+LIB_OBJS += serve.o
+LIB_OBJS += serve_http.o
+LIB_OBJS += serve_watch.o
 
 # cli
 CLI_OBJS += cmd_build.o
 CLI_OBJS += cmd_check.o
 CLI_OBJS += cmd_diagram.o
 CLI_OBJS += cmd_run.o
+CLI_OBJS += cmd_serve.o
 CLI_OBJS += cmd_validate.o
 CLI_OBJS += main.o
 
@@ -145,7 +150,8 @@ help:
 
 # ---- dependencies ----------------------------------------------------------
 DEB_PKGS := libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev \
-            libcjson-dev libgraphviz-dev libssl-dev check pkg-config
+            libcjson-dev libgraphviz-dev libssl-dev libmicrohttpd-dev check \
+            pkg-config
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; \

@@ -69,6 +69,37 @@ void search_add(struct search_index *s, const char *url, const char *page,
 	cJSON_AddItemToArray(s->entries, e);
 }
 
+static int of_page(const cJSON *e, const char *out, size_t n)
+{
+	const char *u = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "u"));
+	return u && !strncmp(u, out, n) && (u[n] == '\0' || u[n] == '#');
+}
+
+void search_replace_page(struct search_index *s, const char *out,
+			 const struct search_index *with)
+{
+	size_t n = strlen(out);
+	int at = -1, i = 0;
+	cJSON *e = s->entries->child;
+	while (e) {
+		cJSON *next = e->next;
+		if (of_page(e, out, n)) {
+			if (at < 0)
+				at = i;
+			cJSON_Delete(cJSON_DetachItemViaPointer(s->entries, e));
+		} else {
+			i++;
+		}
+		e = next;
+	}
+	const cJSON *w;
+	cJSON_ArrayForEach(w, with->entries) {
+		cJSON *copy = cJSON_Duplicate(w, 1);
+		if (at < 0 || !cJSON_InsertItemInArray(s->entries, at++, copy))
+			cJSON_AddItemToArray(s->entries, copy);
+	}
+}
+
 void search_write_js(const struct search_index *s, struct buf *out)
 {
 	buf_adds(out, "window.STEPBOOK_SEARCH = [\n");

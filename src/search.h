@@ -24,6 +24,13 @@ void search_free(struct search_index *s);
 void search_add(struct search_index *s, const char *url, const char *page,
 		const char *section, const char *text);
 
+/* Replaces the entries of site page 'out' (url 'out' or 'out#...') with
+ * copies of the entries of 'with', where the first of them was (at the end
+ * when there was none): a rebuilt page keeps its place in reading order.
+ * Borrows both arguments. */
+void search_replace_page(struct search_index *s, const char *out,
+			 const struct search_index *with);
+
 /* Appends `window.STEPBOOK_SEARCH = [...];` */
 void search_write_js(const struct search_index *s, struct buf *out);
 

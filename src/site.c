@@ -24,8 +24,29 @@ static struct pos no_pos(const char *file)
 	return p;
 }
 
+/* While rebuilding (s->staging), writes wait in memory: a rebuild that
+ * fails writes nothing (site_commit_). */
+static void stage(struct site *s, const char *rel, const void *data, size_t len)
+{
+	for (size_t i = 0; i < s->nr_pending; i++)
+		if (!strcmp(s->pending[i].rel, rel)) {
+			buf_reset(&s->pending[i].data);
+			buf_add(&s->pending[i].data, data, len);
+			return;
+		}
+	ARRAY_GROW(s->pending, s->nr_pending + 1, s->alloc_pending);
+	struct site_pending *w = &s->pending[s->nr_pending++];
+	w->rel = xstrdup(rel);
+	buf_init(&w->data);
+	buf_add(&w->data, data, len);
+}
+
 int site_write_(struct site *s, const char *rel, const void *data, size_t len)
 {
+	if (s->staging) {
+		stage(s, rel, data, len);
+		return 0;
+	}
 	struct buf path = BUF_INIT;
 	buf_addf(&path, "%s/%s", s->tmp, rel);
 	char *slash = strrchr(path.ptr, '/');
@@ -95,6 +116,7 @@ static int theme_asset(const char *name)
 {
 	size_t n = strlen(name);
 	return name[0] != '.' && strcmp(name, "README.md") &&
+	       strcmp(name, "serve.js") && /* `stepbook serve` only */
 	       !(n > 5 && !strcmp(name + n - 5, ".html"));
 }
 
@@ -140,6 +162,11 @@ void site_asset_(void *ctx, const char *rel)
 	if (strmap_get(&s->assets, rel, strlen(rel)))
 		return;
 	strmap_put(&s->assets, rel, strlen(rel), s);
+	site_copy_asset_(s, rel);
+}
+
+void site_copy_asset_(struct site *s, const char *rel)
+{
 	struct buf from = BUF_INIT;
 	buf_addf(&from, "%s/%s", s->course.root, rel);
 	if (copy_file(s, from.ptr, rel))
@@ -212,8 +239,40 @@ static int swap_in(struct site *s)
 
 /* ---- the build ------------------------------------------------------------ */
 
-static void site_release(struct site *s)
+void site_drop_pending_(struct site *s)
 {
+	for (size_t i = 0; i < s->nr_pending; i++) {
+		free(s->pending[i].rel);
+		buf_release(&s->pending[i].data);
+	}
+	s->nr_pending = 0;
+}
+
+int site_commit_(struct site *s)
+{
+	int status = 0;
+	struct buf path = BUF_INIT;
+	for (size_t i = 0; i < s->nr_pending; i++) {
+		const struct site_pending *w = &s->pending[i];
+		buf_reset(&path);
+		buf_addf(&path, "%s/%s", s->opt->out, w->rel);
+		char *slash = strrchr(path.ptr, '/');
+		*slash = '\0';
+		int bad = fileio_mkdirs(path.ptr);
+		*slash = '/';
+		if (bad || fileio_write_atomic(path.ptr, w->data.ptr, w->data.len))
+			status = diag_error(s->diags, no_pos(path.ptr), "site/write",
+					    "cannot write: %s", strerror(errno));
+	}
+	buf_release(&path);
+	site_drop_pending_(s);
+	return status;
+}
+
+void site_free_(struct site *s)
+{
+	if (!s)
+		return;
 	for (size_t i = 0; i < s->steps.nr; i++)
 		site_step_free_(s->steps.entries[i].value);
 	strmap_release(&s->steps);
@@ -222,9 +281,12 @@ static void site_release(struct site *s)
 	tmpl_free(s->layout);
 	free(s->layout_path);
 	course_release(&s->course);
+	site_drop_pending_(s);
+	free(s->pending);
 	if (s->tmp)
 		remove_tree(s->tmp);
 	free(s->tmp);
+	free(s);
 }
 
 static int build_all(struct site *s)
@@ -237,28 +299,39 @@ static int build_all(struct site *s)
 	return status | s->status ? -1 : 0;
 }
 
-int site_build(const struct site_options *opt, struct diag_list *diags)
+struct site *site_new_(const struct site_options *opt, struct diag_list *diags)
 {
-	struct site s;
-	memset(&s, 0, sizeof(s));
-	s.opt = opt;
-	s.diags = diags;
-	s.search = search_new();
-	strmap_init(&s.steps);
-	strmap_init(&s.assets);
-	s.theme = opt->templates ? opt->templates : site_default_templates();
-	int status = course_load(&s.course, opt->course, diags);
-	if (!status && !s.theme) {
-		status = diag_error(diags, no_pos(opt->course), "site/theme",
+	struct site *s = xcalloc(1, sizeof(*s));
+	s->opt = opt;
+	s->diags = diags;
+	s->search = search_new();
+	strmap_init(&s->steps);
+	strmap_init(&s->assets);
+	s->theme = opt->templates ? opt->templates : site_default_templates();
+	return s;
+}
+
+int site_full_build_(struct site *s)
+{
+	int status = course_load(&s->course, s->opt->course, s->diags);
+	if (!status && !s->theme) {
+		status = diag_error(s->diags, no_pos(s->opt->course), "site/theme",
 				    "no theme found (set STEPBOOK_TEMPLATES)");
 	}
 	if (!status)
-		status = build_all(&s);
-	if (!status && !(status = swap_in(&s))) {
-		free(s.tmp);
-		s.tmp = NULL;
+		status = build_all(s);
+	if (!status && !(status = swap_in(s))) {
+		free(s->tmp);
+		s->tmp = NULL;
 	}
-	site_release(&s);
+	return status;
+}
+
+int site_build(const struct site_options *opt, struct diag_list *diags)
+{
+	struct site *s = site_new_(opt, diags);
+	int status = site_full_build_(s);
+	site_free_(s);
 	return status;
 }
 

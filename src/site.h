@@ -22,6 +22,38 @@ struct site_options {
  * output folder untouched).  Warnings may be added either way. */
 int site_build(const struct site_options *opt, struct diag_list *diags);
 
+/* ---- rebuilding what changed (`stepbook serve`) ------------------------- */
+
+/* A built site kept in memory (course, layout, loaded steps and their
+ * figures, search entries) so that a changed file rebuilds only the pages
+ * that show it.  Opaque. */
+struct site_session;
+
+/* Returns owned, free with site_session_free.  Copies opt; its strings are
+ * borrowed for the session's lifetime.  Builds nothing yet. */
+struct site_session *site_session_new(const struct site_options *opt);
+void site_session_free(struct site_session *ss);
+
+/* What a rebuild did. */
+struct site_rebuild {
+	size_t written; /* site files rewritten */
+	int full;       /* everything was rebuilt */
+};
+
+/* Brings opt->out up to date after the files 'paths' (as found under
+ * opt->course and the theme folder, e.g. "course/part/01.md") changed,
+ * appeared or disappeared; n == 0 with no site yet builds everything.
+ * Rules: a changed page rebuilds that page, search-index.js and, when the
+ * reading order or a title in it changed, every page; a changed saved step
+ * its step page, the next step's page (its diff) and the pages that link
+ * to it or draw it; a linked file is copied again; stepbook.yml,
+ * SUMMARY.md, course/theme/ or the default theme rebuild everything; other
+ * files are ignored.  Returns 0, or -1 with located errors in diags: then
+ * nothing was written (the last good site stays) and the paths are tried
+ * again with the next call. */
+int site_rebuild_paths(struct site_session *ss, const char *const *paths,
+		       size_t n, struct diag_list *diags, struct site_rebuild *r);
+
 /* The default theme folder: $STEPBOOK_TEMPLATES, templates/ beside or
  * above the executable, or the installed share/stepbook/templates.
  * Returns a static string, or NULL when none has page.html. */

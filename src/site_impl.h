@@ -27,6 +27,14 @@ struct site_step {
 	struct buf *figures;    /* one per machine, drawn on first use */
 	size_t index;           /* order of registration: diagram id prefix */
 	struct diag_list diags; /* loading and modelling problems */
+	size_t *users;          /* pages that link to it or draw it */
+	size_t nr_users, alloc_users;
+};
+
+/* A file of a rebuild, written only when the whole rebuild succeeded. */
+struct site_pending {
+	char *rel;              /* owned: site path */
+	struct buf data;
 };
 
 struct site {
@@ -42,9 +50,22 @@ struct site {
 	struct diag_list *diags;
 	size_t cur;             /* the page being rendered */
 	int status;
+	int staging;            /* rebuilding: writes go to 'pending' */
+	struct site_pending *pending;
+	size_t nr_pending, alloc_pending;
 };
 
 /* site.c */
+/* Returns owned, free with site_free_; opt is borrowed for its lifetime. */
+struct site *site_new_(const struct site_options *opt, struct diag_list *diags);
+void site_free_(struct site *s);
+/* Loads the course and builds every page into a temporary folder swapped
+ * over opt->out.  Returns 0 or -1 (located errors in s->diags). */
+int site_full_build_(struct site *s);
+/* Writes the staged files into opt->out, each atomically, and empties the
+ * stage.  Returns 0 or -1. */
+int site_commit_(struct site *s);
+void site_drop_pending_(struct site *s);
 int site_write_(struct site *s, const char *rel, const void *data, size_t len);
 /* Course path of a theme file: course/theme/NAME if present, else the
  * default theme's.  Returns owned. */
@@ -52,6 +73,8 @@ char *site_theme_file_(const struct site *s, const char *name);
 
 /* Copies course file rel into the site once (html_links.asset). */
 void site_asset_(void *ctx, const char *rel);
+/* Copies course file rel into the site again (it changed). */
+void site_copy_asset_(struct site *s, const char *rel);
 
 /* site_page.c: the layout's data for page 'cur' of the reading order
  * (step pages borrow their chapter's sidebar).  Returns owned cJSON. */
@@ -59,13 +82,21 @@ cJSON *site_page_data_(const struct site *s, size_t cur, const char *out,
 		       const char *title, const char *description);
 void site_render_layout_(struct site *s, cJSON *data, const char *out);
 int site_build_pages_(struct site *s);
+int site_build_page_(struct site *s, size_t i);
 int site_write_extras_(struct site *s);
+void site_write_search_(struct site *s);
+void site_write_sitemap_(struct site *s);
 
 /* site_step.c */
 const char *site_step_page_(void *ctx, const char *rel);
 int site_step_diagram_(void *ctx, const char *rel, const char *machine,
 		       struct pos pos, struct buf *out);
 int site_build_steps_(struct site *s);
+void site_build_step_(struct site *s, size_t k);
+/* Reads step k again from the course (same index, page and users). */
+void site_reload_step_(struct site *s, size_t k);
+/* The step before k in its folder (what its diff compares with), or NULL. */
+const struct site_step *site_previous_step_(const struct site *s, size_t k);
 void site_step_free_(struct site_step *st);
 /* Draws every registered step's figures ahead, on all cores. */
 void site_draw_ahead_(struct site *s);

@@ -148,7 +148,7 @@ static void progress(const struct site *s, size_t i, size_t n, const char *what)
 		fprintf(stderr, "\r\033[K[%zu/%zu] %s", i, n, what);
 }
 
-static int build_page(struct site *s, size_t i)
+int site_build_page_(struct site *s, size_t i)
 {
 	const struct course_page *p = &s->course.pages[i];
 	struct buf path = BUF_INIT, text = BUF_INIT;
@@ -223,7 +223,7 @@ int site_build_pages_(struct site *s)
 	size_t n = s->course.nr_pages;
 	for (size_t i = 0; i < n; i++) {
 		progress(s, i + 1, n, s->course.pages[i].src);
-		if (build_page(s, i))
+		if (site_build_page_(s, i))
 			status = -1;
 	}
 	return status;
@@ -242,7 +242,7 @@ static void write_404(struct site *s)
 	cJSON_Delete(data);
 }
 
-static void write_sitemap(struct site *s)
+void site_write_sitemap_(struct site *s)
 {
 	struct buf x = BUF_INIT;
 	buf_adds(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -273,15 +273,20 @@ static void write_sitemap(struct site *s)
 	buf_release(&x);
 }
 
-int site_write_extras_(struct site *s)
+void site_write_search_(struct site *s)
 {
 	struct buf js = BUF_INIT;
 	search_write_js(s->search, &js);
 	if (site_write_(s, "search-index.js", js.ptr, js.len))
 		s->status = -1;
 	buf_release(&js);
+}
+
+int site_write_extras_(struct site *s)
+{
+	site_write_search_(s);
 	write_404(s);
-	write_sitemap(s);
+	site_write_sitemap_(s);
 	if (s->opt->progress)
 		fprintf(stderr, "\r\033[K");
 	return s->status;

@@ -45,6 +45,7 @@ void site_step_free_(struct site_step *st)
 	for (size_t i = 0; st->figures && i < st->lf.nr_machines; i++)
 		buf_release(&st->figures[i]);
 	free(st->figures);
+	free(st->users);
 	if (st->loaded >= 0)
 		loader_release(&st->lf);
 	diag_list_release(&st->diags);
@@ -104,6 +105,18 @@ static int figure(struct site *s, struct site_step *st, size_t i,
 	return 0;
 }
 
+/* Remembers that the current page uses st: what a rebuild of st redoes. */
+static void add_user(struct site *s, struct site_step *st)
+{
+	if (s->cur >= s->course.nr_pages)
+		return;
+	for (size_t i = 0; i < st->nr_users; i++)
+		if (st->users[i] == s->cur)
+			return;
+	ARRAY_GROW(st->users, st->nr_users + 1, st->alloc_users);
+	st->users[st->nr_users++] = s->cur;
+}
+
 static struct site_step *get_step(struct site *s, const char *rel)
 {
 	if (!step_ext(rel))
@@ -113,7 +126,24 @@ static struct site_step *get_step(struct site *s, const char *rel)
 		st = load_step(s, rel);
 		strmap_put(&s->steps, rel, strlen(rel), st);
 	}
+	add_user(s, st);
 	return st->out ? st : NULL;
+}
+
+void site_reload_step_(struct site *s, size_t k)
+{
+	struct site_step *old = s->steps.entries[k].value;
+	size_t cur = s->cur;
+	s->cur = old->page;
+	struct site_step *st = load_step(s, old->rel);
+	s->cur = cur;
+	st->index = old->index;
+	st->users = old->users;
+	st->nr_users = old->nr_users;
+	st->alloc_users = old->alloc_users;
+	old->users = NULL;
+	site_step_free_(old);
+	s->steps.entries[k].value = st;
 }
 
 const char *site_step_page_(void *ctx, const char *rel)
@@ -157,7 +187,7 @@ static void dir_of(const char *rel, struct buf *out)
 }
 
 /* The step linked last before this one, in the same folder, same format. */
-static const struct site_step *previous_step(const struct site *s, size_t k)
+const struct site_step *site_previous_step_(const struct site *s, size_t k)
 {
 	const struct site_step *me = s->steps.entries[k].value;
 	struct buf a = BUF_INIT, b = BUF_INIT;
@@ -336,7 +366,7 @@ static void step_content(struct site *s, size_t k, struct buf *out)
 	esc(out, ch->title);
 	buf_adds(out, "</a>.</p>\n");
 	section_diagrams(s, st, out);
-	section_changes(st, previous_step(s, k), out);
+	section_changes(st, site_previous_step_(s, k), out);
 	section_validation(st, out);
 	section_endpoints(st, out);
 	section_notifications(st, out);
@@ -345,7 +375,7 @@ static void step_content(struct site *s, size_t k, struct buf *out)
 	buf_release(&back);
 }
 
-static void build_step(struct site *s, size_t k)
+void site_build_step_(struct site *s, size_t k)
 {
 	const struct site_step *st = s->steps.entries[k].value;
 	const char *base = strrchr(st->rel, '/');
@@ -384,7 +414,7 @@ int site_build_steps_(struct site *s)
 		if (s->opt->progress)
 			fprintf(stderr, "\r\033[K[%zu/%zu] %s", k + 1, s->steps.nr,
 				st->rel);
-		build_step(s, k);
+		site_build_step_(s, k);
 	}
 	return s->status;
 }

@@ -1,0 +1,57 @@
+/* serve_impl.h - shared by the files of the serve module (serve*.c). */
+#ifndef STEPBOOK_SERVE_IMPL_H
+#define STEPBOOK_SERVE_IMPL_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "serve.h"
+
+/* One file as last seen. */
+struct serve_file {
+	char *path;      /* owned */
+	int64_t mtime_ns;
+	int64_t size;
+};
+
+/* Every file under the watched folders, sorted by path. */
+struct serve_snapshot {
+	struct serve_file *files;
+	size_t nr, alloc;
+};
+
+struct serve {
+	struct serve_options opt;
+	char *tmp;                 /* owned: private folder, or NULL */
+	char *out;                 /* owned: the folder served */
+	const char *theme;         /* borrowed */
+	struct site_options site;
+	struct site_session *session;
+	struct serve_snapshot seen;
+	struct MHD_Daemon *daemon;
+	unsigned port;
+	/* shared with the connection threads, under 'lock' */
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	unsigned long generation;  /* successful builds */
+	unsigned long events;      /* builds, good or failed */
+	char *error;               /* owned: the failed build's report, or NULL */
+	int stopping;
+};
+
+/* serve_watch.c: fills snap with the files under the course and the theme
+ * (hidden names and the site folder skipped). */
+void serve_snapshot_take(const struct serve *sv, struct serve_snapshot *snap);
+void serve_snapshot_release(struct serve_snapshot *snap);
+/* The files that differ between a and b (changed, added or removed) in
+ * *paths: the array owned (free with free()), the strings borrowed from a
+ * and b.  Returns their number. */
+size_t serve_snapshot_diff(const struct serve_snapshot *a,
+			   const struct serve_snapshot *b, const char ***paths);
+
+/* serve_http.c: starts the daemon on 127.0.0.1:opt.port.  Returns 0 or -1. */
+int serve_http_start(struct serve *sv);
+void serve_http_stop(struct serve *sv);
+
+#endif

@@ -1,0 +1,484 @@
+/* check_serve.c - `stepbook serve` in process: the server on a free port
+ * over a copy of tests/cases/site/course, fetched with a tiny HTTP client
+ * on plain sockets (the product speaks HTTP through libmicrohttpd).  Pages
+ * with their content types, the 404 page, refused paths and methods, a
+ * changed page or saved step rebuilt (and only what it touches) within a
+ * bounded number of polls, the same bytes as a full build, a failed
+ * rebuild keeping the last good site, and the event stream announcing
+ * each build.  Every wait is bounded by a socket timeout or a poll count. */
+#define _XOPEN_SOURCE 700
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <check.h>
+
+#include "buf.h"
+#include "fileio.h"
+#include "serve.h"
+#include "site.h"
+#include "banned.h"
+
+#define FIXTURE "tests/cases/site/course"
+/* Polls before a change must have been noticed (each SERVE_POLL_MS apart
+ * in the real loop; here 20 ms). */
+#define MAX_POLLS 50
+/* A socket read waits at most this long: the suite never hangs. */
+#define IO_TIMEOUT_S 5
+
+static char work[256];
+static char course[300];
+static struct serve *sv;
+
+static void setup(void)
+{
+	snprintf(work, sizeof(work), "/tmp/stepbook-serve-test-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(work));
+	snprintf(course, sizeof(course), "%s/course", work);
+	char cmd[700];
+	snprintf(cmd, sizeof(cmd), "cp -R %s %s", FIXTURE, course);
+	ck_assert_int_eq(system(cmd), 0);
+	struct serve_options opt = { course, NULL, "templates", 0 };
+	struct diag_list l = DIAG_LIST_INIT;
+	sv = serve_new(&opt, &l);
+	ck_assert_ptr_nonnull(sv);
+	ck_assert_uint_eq(l.errors, 0);
+	diag_list_release(&l);
+	ck_assert_uint_ne(serve_port(sv), 0);
+	ck_assert_uint_eq(serve_generation(sv), 1);
+}
+
+static void teardown(void)
+{
+	serve_free(sv);
+	sv = NULL;
+	char cmd[300];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", work);
+	if (system(cmd))
+		fprintf(stderr, "cannot remove %s\n", work);
+}
+
+/* ---- a tiny client ---------------------------------------------------- */
+
+static int connect_local(void)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_ge(fd, 0);
+	struct timeval tv = { IO_TIMEOUT_S, 0 };
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	struct sockaddr_in a;
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_port = htons((uint16_t)serve_port(sv));
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	return fd;
+}
+
+static void send_request(int fd, const char *method, const char *path)
+{
+	char req[1024];
+	int n = snprintf(req, sizeof(req), "%s %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n",
+			 method, path);
+	ck_assert_int_eq(write(fd, req, (size_t)n), n);
+}
+
+struct reply {
+	int status;
+	struct buf head; /* status line and headers */
+	struct buf body;
+};
+
+/* One request, the whole reply (HTTP/1.0: the server closes). */
+static void fetch(const char *method, const char *path, struct reply *r)
+{
+	int fd = connect_local();
+	send_request(fd, method, path);
+	struct buf all = BUF_INIT;
+	char chunk[4096];
+	ssize_t n;
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		buf_add(&all, chunk, (size_t)n);
+	close(fd);
+	const char *end = strstr(all.ptr, "\r\n\r\n");
+	ck_assert_msg(end != NULL, "no complete reply for %s", path);
+	buf_init(&r->head);
+	buf_init(&r->body);
+	buf_add(&r->head, all.ptr, (size_t)(end - all.ptr));
+	buf_adds(&r->body, end + 4);
+	ck_assert_int_eq(sscanf(all.ptr, "HTTP/1.%*d %d", &r->status), 1);
+	buf_release(&all);
+}
+
+static void reply_release(struct reply *r)
+{
+	buf_release(&r->head);
+	buf_release(&r->body);
+}
+
+static int has_header(const struct reply *r, const char *line)
+{
+	return strstr(r->head.ptr, line) != NULL;
+}
+
+/* ---- changing the course ----------------------------------------------- */
+
+static void nap_ms(long ms)
+{
+	struct timespec t = { 0, ms * 1000000L };
+	nanosleep(&t, NULL);
+}
+
+/* Rewrites course file rel, 'from' replaced by 'to'. */
+static void edit(const char *rel, const char *from, const char *to)
+{
+	struct buf path = BUF_INIT, text = BUF_INIT, out = BUF_INIT;
+	const char *why;
+	buf_addf(&path, "%s/%s", course, rel);
+	ck_assert_int_eq(fileio_read(path.ptr, &text, &why), 0);
+	const char *at = strstr(text.ptr, from);
+	ck_assert_ptr_nonnull(at);
+	buf_add(&out, text.ptr, (size_t)(at - text.ptr));
+	buf_adds(&out, to);
+	buf_adds(&out, at + strlen(from));
+	ck_assert_int_eq(fileio_write_atomic(path.ptr, out.ptr, out.len), 0);
+	buf_release(&path);
+	buf_release(&text);
+	buf_release(&out);
+}
+
+/* Polls until a build happened; returns what serve_poll said. */
+static int poll_until_built(struct site_rebuild *r, struct diag_list *l)
+{
+	for (int i = 0; i < MAX_POLLS; i++) {
+		int status = serve_poll(sv, l, r);
+		if (status)
+			return status;
+		nap_ms(20);
+	}
+	ck_abort_msg("no rebuild after %d polls", MAX_POLLS);
+	return 0;
+}
+
+static char *served_file(const char *rel)
+{
+	struct buf path = BUF_INIT, text = BUF_INIT;
+	const char *why;
+	buf_addf(&path, "%s/%s", serve_root(sv), rel);
+	int bad = fileio_read(path.ptr, &text, &why);
+	buf_release(&path);
+	ck_assert_msg(!bad, "cannot read served %s", rel);
+	return buf_detach(&text, NULL);
+}
+
+/* ---- tests -------------------------------------------------------------- */
+
+START_TEST(page_with_type)
+{
+	struct reply r;
+	fetch("GET", "/part/01-first.html", &r);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert(has_header(&r, "Content-Type: text/html; charset=utf-8"));
+	ck_assert_ptr_nonnull(strstr(r.body.ptr, "<h1 id=\"the-first-machine\">"));
+	ck_assert_ptr_nonnull(strstr(r.body.ptr,
+		"<script src=\"/__stepbook/serve.js\" data-generation=\"1\"></script>\n</body>"));
+	reply_release(&r);
+	fetch("GET", "/style.css", &r);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert(has_header(&r, "Content-Type: text/css"));
+	reply_release(&r);
+	fetch("GET", "/__stepbook/serve.js", &r);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert(has_header(&r, "Content-Type: text/javascript"));
+	ck_assert_ptr_nonnull(strstr(r.body.ptr, "EventSource"));
+	reply_release(&r);
+}
+END_TEST
+
+START_TEST(folders_and_head)
+{
+	struct reply r;
+	fetch("GET", "/", &r);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_ptr_nonnull(strstr(r.body.ptr, "Welcome"));
+	reply_release(&r);
+	fetch("GET", "/part", &r);
+	ck_assert_int_eq(r.status, 301);
+	ck_assert(has_header(&r, "Location: /part/"));
+	reply_release(&r);
+	fetch("GET", "/part/", &r);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_ptr_nonnull(strstr(r.body.ptr, "Part one"));
+	reply_release(&r);
+	fetch("HEAD", "/part/01-first.html", &r);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_str_eq(r.body.ptr, "");
+	reply_release(&r);
+}
+END_TEST
+
+START_TEST(missing_page_404)
+{
+	struct reply r;
+	fetch("GET", "/part/no-such-page.html", &r);
+	ck_assert_int_eq(r.status, 404);
+	ck_assert(has_header(&r, "Content-Type: text/html"));
+	ck_assert_ptr_nonnull(strstr(r.body.ptr, "Page not found"));
+	ck_assert_ptr_nonnull(strstr(r.body.ptr, "<base href=\"/\">"));
+	reply_release(&r);
+}
+END_TEST
+
+START_TEST(paths_out_refused)
+{
+	static const char *const bad[] = {
+		"/../../../../etc/passwd", "/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+		"/part/%2E%2E/%2e%2e/%2e%2e/etc/passwd", "/part/../index.html",
+		"/./index.html", "/..%2f..%2f..%2fetc/passwd", "/evil/passwd",
+		"/%5c..%5c..%5cetc/passwd",
+	};
+	char link[512];
+	snprintf(link, sizeof(link), "%s/evil", serve_root(sv));
+	ck_assert_int_eq(symlink("/etc", link), 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		struct reply r;
+		fetch("GET", bad[i], &r);
+		ck_assert_msg(r.status == 403 || r.status == 404, "%s: %d", bad[i], r.status);
+		ck_assert_msg(!strstr(r.body.ptr, "root:"), "%s leaked", bad[i]);
+		reply_release(&r);
+	}
+	struct reply r;
+	fetch("GET", "absolute", &r);
+	ck_assert_int_ge(r.status, 400);
+	reply_release(&r);
+	fetch("POST", "/index.html", &r);
+	ck_assert_int_eq(r.status, 405);
+	ck_assert(has_header(&r, "Allow: GET, HEAD"));
+	reply_release(&r);
+}
+END_TEST
+
+START_TEST(page_change_rebuilds_that_page)
+{
+	struct site_rebuild r;
+	struct diag_list l = DIAG_LIST_INIT;
+	edit("part/01-first.md", "then says hello.", "then says CHANGED-TEXT.");
+	ck_assert_int_eq(poll_until_built(&r, &l), 1);
+	ck_assert_uint_eq(l.errors, 0);
+	ck_assert_int_eq(r.full, 0);
+	ck_assert_uint_eq(r.written, 2); /* the page and search-index.js */
+	ck_assert_uint_eq(serve_generation(sv), 2);
+	struct reply rep;
+	fetch("GET", "/part/01-first.html", &rep);
+	ck_assert_ptr_nonnull(strstr(rep.body.ptr, "CHANGED-TEXT"));
+	ck_assert_ptr_nonnull(strstr(rep.body.ptr, "data-generation=\"2\""));
+	reply_release(&rep);
+	char *index = served_file("search-index.js");
+	ck_assert_ptr_nonnull(strstr(index, "CHANGED-TEXT"));
+	free(index);
+	ck_assert_int_eq(serve_poll(sv, &l, &r), 0); /* nothing new */
+	/* a file no page shows: no rebuild, no reload */
+	char notes[400];
+	snprintf(notes, sizeof(notes), "%s/notes.txt", course);
+	ck_assert_int_eq(fileio_write_atomic(notes, "draft\n", 6), 0);
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(serve_poll(sv, &l, &r), 0);
+	ck_assert_uint_eq(serve_generation(sv), 2);
+	diag_list_release(&l);
+}
+END_TEST
+
+/* The incremental result is what a full build of the same course gives. */
+START_TEST(incremental_equals_full_build)
+{
+	struct site_rebuild r;
+	struct diag_list l = DIAG_LIST_INIT;
+	edit("part/02-second.md", "## The endpoint", "## The endpoint, renamed");
+	edit("part/saved-steps/01-first.yml", "Hello", "Greet"); /* Next: */
+	edit("part/saved-steps/01-first.yml", "Hello", "Greet"); /* the state */
+	ck_assert_int_eq(poll_until_built(&r, &l), 1);
+	ck_assert_int_eq(r.full, 0);
+	char full[512];
+	snprintf(full, sizeof(full), "%s/full", work);
+	struct site_options so = { course, full, "templates", 0 };
+	ck_assert_int_eq(site_build(&so, &l), 0);
+	static const char *const files[] = {
+		"index.html", "part/01-first.html", "part/02-second.html",
+		"part/saved-steps/01-first.yml.html",
+		"part/saved-steps/02-second.yml.html", "search-index.js",
+		"sitemap.xml", "404.html",
+	};
+	for (size_t i = 0; i < sizeof(files) / sizeof(*files); i++) {
+		char *got = served_file(files[i]);
+		struct buf p = BUF_INIT, want = BUF_INIT;
+		const char *why;
+		buf_addf(&p, "%s/%s", full, files[i]);
+		ck_assert_int_eq(fileio_read(p.ptr, &want, &why), 0);
+		ck_assert_msg(!strcmp(got, want.ptr), "%s differs from a full build", files[i]);
+		free(got);
+		buf_release(&p);
+		buf_release(&want);
+	}
+	char *page = served_file("part/01-first.html");
+	ck_assert_ptr_nonnull(strstr(page, "Greet (Pass)")); /* the drawn figure */
+	free(page);
+	diag_list_release(&l);
+}
+END_TEST
+
+START_TEST(step_change_rebuilds_its_users)
+{
+	struct site_rebuild r;
+	struct diag_list l = DIAG_LIST_INIT;
+	edit("part/saved-steps/01-first.yml", "Seconds: 3", "Seconds: 30");
+	ck_assert_int_eq(poll_until_built(&r, &l), 1);
+	ck_assert_int_eq(r.full, 0);
+	/* its page, the next step's page (the diff), the chapter drawing it,
+	 * search-index.js */
+	ck_assert_uint_eq(r.written, 4);
+	diag_list_release(&l);
+}
+END_TEST
+
+START_TEST(config_change_rebuilds_everything)
+{
+	struct site_rebuild r;
+	struct diag_list l = DIAG_LIST_INIT;
+	edit("stepbook.yml", "Fixture course", "Renamed course");
+	ck_assert_int_eq(poll_until_built(&r, &l), 1);
+	ck_assert_int_eq(r.full, 1);
+	char *page = served_file("part/02-second.html");
+	ck_assert_ptr_nonnull(strstr(page, "Renamed course"));
+	free(page);
+	diag_list_release(&l);
+}
+END_TEST
+
+START_TEST(failed_rebuild_keeps_last_good_site)
+{
+	struct site_rebuild r;
+	struct diag_list l = DIAG_LIST_INIT;
+	edit("part/01-first.md", "then says hello.", "then [leaves](../../../etc/passwd) BROKEN.");
+	ck_assert_int_eq(poll_until_built(&r, &l), -1);
+	ck_assert_uint_ge(l.errors, 1);
+	ck_assert_str_eq(l.items[0].file + strlen(l.items[0].file) - 16, "part/01-first.md");
+	ck_assert_uint_ne(l.items[0].pos.line, 0);
+	ck_assert_uint_eq(serve_generation(sv), 1);
+	struct reply rep;
+	fetch("GET", "/part/01-first.html", &rep);
+	ck_assert_int_eq(rep.status, 200);
+	ck_assert_ptr_null(strstr(rep.body.ptr, "BROKEN"));
+	reply_release(&rep);
+	diag_list_release(&l);
+	edit("part/01-first.md", "[leaves](../../../etc/passwd) BROKEN.", "FIXED.");
+	ck_assert_int_eq(poll_until_built(&r, &l), 1);
+	fetch("GET", "/part/01-first.html", &rep);
+	ck_assert_ptr_nonnull(strstr(rep.body.ptr, "FIXED."));
+	reply_release(&rep);
+	diag_list_release(&l);
+}
+END_TEST
+
+/* Reads the stream until 'want' shows up (bounded by the socket timeout). */
+static int stream_until(int fd, struct buf *seen, const char *want)
+{
+	char chunk[1024];
+	while (!strstr(seen->ptr, want)) {
+		ssize_t n = read(fd, chunk, sizeof(chunk));
+		if (n <= 0)
+			return 0;
+		buf_add(seen, chunk, (size_t)n);
+	}
+	return 1;
+}
+
+START_TEST(events_announce_builds)
+{
+	int fd = connect_local();
+	send_request(fd, "GET", "/__stepbook/events");
+	struct buf seen = BUF_INIT;
+	ck_assert(stream_until(fd, &seen, "data: {\"generation\":1}\n\n"));
+	ck_assert_ptr_nonnull(strstr(seen.ptr, "text/event-stream"));
+	struct site_rebuild r;
+	struct diag_list l = DIAG_LIST_INIT;
+	edit("part/01-first.md", "then says hello.", "then [leaves](/etc/passwd).");
+	ck_assert_int_eq(poll_until_built(&r, &l), -1);
+	ck_assert(stream_until(fd, &seen, "\"error\":"));
+	ck_assert(stream_until(fd, &seen, "01-first.md:"));
+	edit("part/01-first.md", "then [leaves](/etc/passwd).", "then says hi.");
+	ck_assert_int_eq(poll_until_built(&r, &l), 1);
+	ck_assert(stream_until(fd, &seen, "data: {\"generation\":2}\n\n"));
+	close(fd);
+	buf_release(&seen);
+	diag_list_release(&l);
+}
+END_TEST
+
+/* The reload script is added while serving, never written to the site. */
+START_TEST(built_files_have_no_script)
+{
+	char *page = served_file("part/01-first.html");
+	ck_assert_ptr_null(strstr(page, "__stepbook"));
+	free(page);
+	char path[512];
+	snprintf(path, sizeof(path), "%s/serve.js", serve_root(sv));
+	ck_assert_int_ne(access(path, F_OK), 0);
+}
+END_TEST
+
+/* The command line: usage errors exit 2 before anything listens; the
+ * binary serves and stops on SIGINT (skipped without $STEPBOOK). */
+START_TEST(command_line)
+{
+	const char *bin = getenv("STEPBOOK");
+	if (!bin)
+		return;
+	/* a sanitized binary: Graphviz's own leaks are known (lsan.supp) */
+	setenv("LSAN_OPTIONS", "suppressions=tests/lsan.supp:print_suppressions=0:"
+	       "fast_unwind_on_malloc=0", 1);
+	char cmd[1200];
+	snprintf(cmd, sizeof(cmd), "%s serve --port 70000 %s 2>/dev/null", bin, course);
+	ck_assert_int_eq(WEXITSTATUS(system(cmd)), 2);
+	snprintf(cmd, sizeof(cmd), "%s serve %s --bogus 2>/dev/null", bin, course);
+	ck_assert_int_eq(WEXITSTATUS(system(cmd)), 2);
+	snprintf(cmd, sizeof(cmd), "%s serve --help | grep -q -- --port", bin);
+	ck_assert_int_eq(WEXITSTATUS(system(cmd)), 0);
+	/* starts on a free port, says where, stops cleanly on Ctrl-C */
+	snprintf(cmd, sizeof(cmd),
+		 "%s serve %s --port 0 --quiet > %s/out 2>&1 & pid=$!; "
+		 "i=0; until grep -q 'http://127.0.0.1:' %s/out; do "
+		 "i=$((i+1)); [ $i -lt 300 ] || { kill $pid; exit 3; }; sleep 0.1; done; "
+		 "kill -INT $pid; wait $pid", bin, course, work, work);
+	ck_assert_int_eq(WEXITSTATUS(system(cmd)), 0);
+}
+END_TEST
+
+Suite *serve_suite(void)
+{
+	Suite *s = suite_create("serve");
+	TCase *t = tcase_create("serve");
+	tcase_add_checked_fixture(t, setup, teardown);
+	tcase_set_timeout(t, 30);
+	tcase_add_test(t, page_with_type);
+	tcase_add_test(t, folders_and_head);
+	tcase_add_test(t, missing_page_404);
+	tcase_add_test(t, paths_out_refused);
+	tcase_add_test(t, page_change_rebuilds_that_page);
+	tcase_add_test(t, incremental_equals_full_build);
+	tcase_add_test(t, step_change_rebuilds_its_users);
+	tcase_add_test(t, config_change_rebuilds_everything);
+	tcase_add_test(t, failed_rebuild_keeps_last_good_site);
+	tcase_add_test(t, events_announce_builds);
+	tcase_add_test(t, built_files_have_no_script);
+	tcase_add_test(t, command_line);
+	suite_add_tcase(s, t);
+	return s;
+}
