@@ -1,5 +1,6 @@
 /* report.c - diagnostic printers (see report.h). */
 #include "report.h"
+#include "report_impl.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -87,7 +88,7 @@ static void print_text(FILE *out, const struct diag_list *l, int show_source)
 	buf_release(&cache.text);
 }
 
-static void print_json(FILE *out, const struct diag_list *l)
+cJSON *report_diags_json_(const struct diag_list *l)
 {
 	cJSON *arr = cJSON_CreateArray();
 	for (size_t i = 0; i < l->nr; i++) {
@@ -108,6 +109,12 @@ static void print_json(FILE *out, const struct diag_list *l)
 			cJSON_AddNullToObject(o, "pointer");
 		cJSON_AddItemToArray(arr, o);
 	}
+	return arr;
+}
+
+static void print_json(FILE *out, const struct diag_list *l)
+{
+	cJSON *arr = report_diags_json_(l);
 	char *s = cJSON_Print(arr);
 	fprintf(out, "%s\n", s);
 	cJSON_free(s);
@@ -116,7 +123,7 @@ static void print_json(FILE *out, const struct diag_list *l)
 
 /* GitHub workflow commands escape %, CR and LF in data, and also : and ,
  * in properties. */
-static void github_escape(FILE *out, const char *s, int property)
+void report_github_escape_(FILE *out, const char *s, int property)
 {
 	for (; *s; s++) {
 		if (*s == '%')
@@ -141,15 +148,15 @@ static void print_github(FILE *out, const struct diag_list *l)
 		const char *kind = d->severity == SEV_ERROR ? "error" :
 				   d->severity == SEV_WARNING ? "warning" : "notice";
 		fprintf(out, "::%s file=", kind);
-		github_escape(out, d->pos.file, 1);
+		report_github_escape_(out, d->pos.file, 1);
 		if (d->pos.line)
 			fprintf(out, ",line=%u,col=%u", d->pos.line, d->pos.col);
 		if (d->rule) {
 			fputs(",title=", out);
-			github_escape(out, d->rule, 1);
+			report_github_escape_(out, d->rule, 1);
 		}
 		fputs("::", out);
-		github_escape(out, d->message, 0);
+		report_github_escape_(out, d->message, 0);
 		fputc('\n', out);
 	}
 }

@@ -1,6 +1,7 @@
 /* report_check.c - the cases of `stepbook check` as text, JSON, GitHub
  * workflow annotations and JUnit XML (see report.h). */
 #include "report.h"
+#include "report_impl.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -59,24 +60,6 @@ static void print_text(FILE *out, const struct gate_run *run, int verbose)
 		run->failed, run->skipped);
 }
 
-static cJSON *diags_json(const struct diag_list *l)
-{
-	cJSON *arr = cJSON_CreateArray();
-	for (size_t i = 0; i < l->nr; i++) {
-		const struct diag *d = &l->items[i];
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "file", d->pos.file);
-		cJSON_AddNumberToObject(o, "line", d->pos.line);
-		cJSON_AddNumberToObject(o, "column", d->pos.col);
-		cJSON_AddStringToObject(o, "severity", severity_name(d->severity));
-		cJSON_AddStringToObject(o, "message", d->message);
-		if (d->rule)
-			cJSON_AddStringToObject(o, "rule", d->rule);
-		cJSON_AddItemToArray(arr, o);
-	}
-	return arr;
-}
-
 static void print_json(FILE *out, const struct gate_run *run)
 {
 	cJSON *root = cJSON_CreateObject();
@@ -95,10 +78,10 @@ static void print_json(FILE *out, const struct gate_run *run)
 		if (k->diff)
 			cJSON_AddStringToObject(o, "diff", k->diff);
 		if (k->diags.nr)
-			cJSON_AddItemToObject(o, "diagnostics", diags_json(&k->diags));
+			cJSON_AddItemToObject(o, "diagnostics", report_diags_json_(&k->diags));
 		cJSON_AddItemToArray(cases, o);
 	}
-	cJSON_AddItemToObject(root, "notes", diags_json(&run->notes));
+	cJSON_AddItemToObject(root, "notes", report_diags_json_(&run->notes));
 	cJSON_AddNumberToObject(root, "passed", (double)run->passed);
 	cJSON_AddNumberToObject(root, "failed", (double)run->failed);
 	cJSON_AddNumberToObject(root, "skipped", (double)run->skipped);
@@ -108,32 +91,14 @@ static void print_json(FILE *out, const struct gate_run *run)
 	cJSON_Delete(root);
 }
 
-static void gh_escape(FILE *out, const char *s, int property)
-{
-	for (; *s; s++) {
-		if (*s == '%')
-			fputs("%25", out);
-		else if (*s == '\r')
-			fputs("%0D", out);
-		else if (*s == '\n')
-			fputs("%0A", out);
-		else if (property && *s == ':')
-			fputs("%3A", out);
-		else if (property && *s == ',')
-			fputs("%2C", out);
-		else
-			fputc(*s, out);
-	}
-}
-
 static void gh_command(FILE *out, const char *kind, struct pos pos, const char *title)
 {
 	fprintf(out, "::%s file=", kind);
-	gh_escape(out, pos.file, 1);
+	report_github_escape_(out, pos.file, 1);
 	if (pos.line)
 		fprintf(out, ",line=%u,col=%u", pos.line, pos.col);
 	fputs(",title=", out);
-	gh_escape(out, title, 1);
+	report_github_escape_(out, title, 1);
 	fputs("::", out);
 }
 
@@ -148,16 +113,16 @@ static void print_github(FILE *out, const struct gate_run *run)
 		for (size_t d = 0; d < k->diags.nr; d++) {
 			const struct diag *g = &k->diags.items[d];
 			gh_command(out, g->severity == SEV_ERROR ? "error" : "warning", g->pos, k->name);
-			gh_escape(out, g->message, 0);
+			report_github_escape_(out, g->message, 0);
 			fputc('\n', out);
 		}
 		if (k->diags.nr && !k->diff)
 			continue;
 		gh_command(out, "error", k->pos, k->name);
-		gh_escape(out, k->message ? k->message : "failed", 0);
+		report_github_escape_(out, k->message ? k->message : "failed", 0);
 		if (k->diff) {
-			gh_escape(out, "\n", 0);
-			gh_escape(out, k->diff, 0);
+			report_github_escape_(out, "\n", 0);
+			report_github_escape_(out, k->diff, 0);
 		}
 		fputc('\n', out);
 	}
