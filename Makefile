@@ -97,6 +97,7 @@ LIB_OBJS += html.o
 LIB_OBJS += search.o
 LIB_OBJS += site.o
 LIB_OBJS += site_page.o
+LIB_OBJS += site_pool.o
 LIB_OBJS += site_step.o
 LIB_OBJS += site_svg.o
 LIB_OBJS += stepdiff.o

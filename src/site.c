@@ -214,6 +214,7 @@ static int swap_in(struct site *s)
 
 static void site_release(struct site *s)
 {
+	site_pool_free_(s->pool);
 	for (size_t i = 0; i < s->steps.nr; i++)
 		site_step_free_(s->steps.entries[i].value);
 	strmap_release(&s->steps);

@@ -26,6 +26,7 @@ struct site_step {
 	struct asl_machine **models; /* one per lf.machines */
 	struct buf *figures;    /* one per machine, drawn on first use */
 	size_t index;           /* order of registration: diagram id prefix */
+	size_t first_job;       /* pool job of machine 0; SIZE_MAX: none */
 	struct diag_list diags; /* loading and modelling problems */
 };
 
@@ -39,6 +40,7 @@ struct site {
 	struct strmap assets;   /* rel -> non-NULL once copied */
 	struct search_index *search;
 	struct diag_list *diags;
+	struct site_pool *pool; /* workers drawing figures; NULL before pages */
 	size_t cur;             /* the page being rendered */
 	int status;
 };
@@ -66,8 +68,21 @@ int site_step_diagram_(void *ctx, const char *rel, const char *machine,
 		       struct pos pos, struct buf *out);
 int site_build_steps_(struct site *s);
 void site_step_free_(struct site_step *st);
-/* Draws every registered step's figures ahead, on all cores. */
-void site_draw_ahead_(struct site *s);
+/* Draws the figure of machine i of st into st->figures[i] (appends).
+ * Returns 0, or -1 with an error in s->diags. */
+int site_step_draw_(struct site *s, struct site_step *st, size_t i);
+
+/* site_pool.c: figures drawn on every core while pages are built. */
+/* Lists the figures of every registered step and starts the workers
+ * (s->opt->jobs processes in all, the parent included; 0: one per core).
+ * Sets s->pool, free with site_pool_free_. */
+void site_pool_start_(struct site *s);
+/* Fills st->figures[i] with the pool's drawing (the parent may draw it,
+ * and others, itself meanwhile).  Returns 0, or -1 when the caller must
+ * draw it: not a pool figure, no workers, or a worker failed on it. */
+int site_pool_take_(struct site *s, struct site_step *st, size_t i);
+/* Waits for the workers (they take no new figure) and frees p.  NULL ok. */
+void site_pool_free_(struct site_pool *p);
 
 /* site_svg.c: a machine as an inline SVG figure (diagram.h), its states
  * in words as the text alternative.  Returns 0, or -1 with an error in

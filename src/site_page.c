@@ -213,7 +213,7 @@ int site_build_pages_(struct site *s)
 	int status = 0;
 	for (size_t i = 0; i < s->course.nr_pages; i++)
 		discover(s, i);
-	site_draw_ahead_(s);
+	site_pool_start_(s);
 	size_t n = s->course.nr_pages;
 	for (size_t i = 0; i < n; i++) {
 		progress(s, i + 1, n, s->course.pages[i].src);
