@@ -9,6 +9,9 @@
  * writes for '-' is written as '-'.  PNG uses a normal context (pango and
  * cairo) since it is for looking at, not for comparing.
  * Not here: what is drawn (diagram.c). */
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -283,6 +286,83 @@ static void clean_svg(const char *svg, size_t len, struct buf *out)
 	buf_add(out, svg + run, i - run);
 }
 
+/* ---- numbers in SVG, faster ------------------------------------------ */
+
+/* Graphviz 2.43 writes every coordinate of the SVG with gvprintdouble:
+ * snprintf "%.02f", trailing zeros and point dropped, "0" for |x| < 0.005.
+ * That snprintf was a quarter of all the instructions of a diagram (1,500
+ * numbers, 2,400 instructions each).  The same function is defined here,
+ * and the dynamic linker binds the SVG plugin's calls to it (an executable
+ * comes first in symbol lookup); it writes the same bytes: x * 100 is exact
+ * in a long double of 64 bits or more (53 + 7 bits), so the rounding below
+ * (to nearest, ties to even) is snprintf's.  tests/unit/check_diagram.c
+ * compares it with snprintf on millions of values, and the golden SVGs with
+ * Graphviz's output.  Only for the Graphviz it was checked against (the
+ * Makefile defines STEPBOOK_FAST_GV_NUMBERS); elsewhere Graphviz's own runs.
+ * Not linked in: the program would be slower, not different. */
+
+size_t diagram_hundredths_(char buf[32], double num)
+{
+	if (num > -0.005 && num < 0.005) {
+		buf[0] = '0';
+		buf[1] = '\0';
+		return 1;
+	}
+#if LDBL_MANT_DIG >= 64
+	long double p = fabsl((long double)num * 100.0L);
+	if (!(p < 1e17L)) /* also NaN and infinities */
+		return 0;
+	long double whole = floorl(p), frac = p - whole;
+	unsigned long long n = (unsigned long long)whole;
+	if (frac > 0.5L || (frac == 0.5L && (n & 1)))
+		n++;
+	char digits[24];
+	size_t k = 0, o = 0;
+	unsigned long long units = n / 100;
+	unsigned cents = (unsigned)(n % 100);
+	do {
+		digits[k++] = (char)('0' + units % 10);
+		units /= 10;
+	} while (units);
+	if (num < 0)
+		buf[o++] = '-';
+	while (k)
+		buf[o++] = digits[--k];
+	if (cents) {
+		buf[o++] = '.';
+		buf[o++] = (char)('0' + cents / 10);
+		if (cents % 10)
+			buf[o++] = (char)('0' + cents % 10);
+	}
+	buf[o] = '\0';
+	return o;
+#else
+	return 0;
+#endif
+}
+
+#ifdef STEPBOOK_FAST_GV_NUMBERS
+/* Graphviz's, from gvio.h (not installed by its -dev package). */
+size_t gvwrite(GVJ_t *job, const char *s, size_t len);
+void gvprintdouble(GVJ_t *job, double num);
+
+void gvprintdouble(GVJ_t *job, double num)
+{
+	char buf[64];
+	size_t len = diagram_hundredths_(buf, num);
+	if (!len) {
+		snprintf(buf, sizeof(buf), "%.02f", num);
+		char *dot = strchr(buf, '.'), *end = buf + strlen(buf);
+		while (dot && end > dot + 1 && end[-1] == '0')
+			*--end = '\0';
+		if (dot && end == dot + 1)
+			*dot = '\0';
+		len = strlen(buf);
+	}
+	gvwrite(job, buf, len);
+}
+#endif
+
 /* ---- the session ---------------------------------------------------- */
 
 static int render_laid_out(GVC_t *gvc, Agraph_t *g, enum diagram_format fmt,
@@ -373,3 +453,4 @@ int diagram_format_from_name(const char *name, enum diagram_format *fmt)
 		}
 	return -1;
 }
+
