@@ -220,6 +220,8 @@ static void site_release(struct site *s)
 	strmap_release(&s->steps);
 	strmap_release(&s->assets);
 	search_free(s->search);
+	cJSON_Delete(s->nav);
+	free(s->nav_dir);
 	tmpl_free(s->layout);
 	course_release(&s->course);
 	if (s->tmp)

@@ -41,6 +41,8 @@ struct site {
 	struct search_index *search;
 	struct diag_list *diags;
 	struct site_pool *pool; /* workers drawing figures; NULL before pages */
+	cJSON *nav;             /* the sidebar for pages in nav_dir (add_nav) */
+	char *nav_dir;
 	size_t cur;             /* the page being rendered */
 	int status;
 };
@@ -56,7 +58,7 @@ void site_asset_(void *ctx, const char *rel);
 
 /* site_page.c: the layout's data for page 'cur' of the reading order
  * (step pages borrow their chapter's sidebar).  Returns owned cJSON. */
-cJSON *site_page_data_(const struct site *s, size_t cur, const char *out,
+cJSON *site_page_data_(struct site *s, size_t cur, const char *out,
 		       const char *title, const char *description);
 void site_render_layout_(struct site *s, cJSON *data, const char *out);
 int site_build_pages_(struct site *s);
