@@ -257,33 +257,35 @@ static Agiddisc_t seq_ids = { ids_open, ids_map, ids_alloc, ids_free,
 static void clean_svg(const char *svg, size_t len, struct buf *out)
 {
 	static const char dash[] = "&#45;", comment[] = "<!--";
-	size_t i = 0, run = 0;
+	const char *p = svg, *end = svg + len, *run = svg;
 	buf_grow(out, len);
-	while (i < len) {
-		char c = svg[i];
-		size_t rest = len - i;
-		if (c == '<' && rest >= 4 && !memcmp(svg + i, comment, 4)) {
-			buf_add(out, svg + run, i - run);
-			size_t end = i + 4;
-			while (end < len && (svg[end - 2] != '-' || svg[end - 1] != '-' ||
-					     svg[end] != '>'))
-				end++;
-			end = end < len ? end + 1 : len;
-			int bol = i == 0 || svg[i - 1] == '\n';
-			i = end;
-			if (bol && i < len && svg[i] == '\n')
-				i++;
-			run = i;
-		} else if (c == '&' && rest >= 5 && !memcmp(svg + i, dash, 5)) {
-			buf_add(out, svg + run, i - run);
-			buf_addc(out, '-');
-			i += 5;
-			run = i;
+	while (p < end) {
+		const char *lt = memchr(p, '<', (size_t)(end - p));
+		const char *amp = memchr(p, '&', (size_t)((lt ? lt : end) - p));
+		if (amp) {
+			p = amp;
+			if ((size_t)(end - p) >= 5 && !memcmp(p, dash, 5)) {
+				buf_add(out, run, (size_t)(p - run));
+				buf_addc(out, '-');
+				run = p += 5;
+			} else {
+				p++;
+			}
+		} else if (lt && (size_t)(end - lt) >= 4 && !memcmp(lt, comment, 4)) {
+			buf_add(out, run, (size_t)(lt - run));
+			int bol = lt == svg || lt[-1] == '\n';
+			p = lt + 4;
+			while (p < end && !(p[-2] == '-' && p[-1] == '-' && p[0] == '>'))
+				p++;
+			p = p < end ? p + 1 : end;
+			if (bol && p < end && *p == '\n')
+				p++;
+			run = p;
 		} else {
-			i++;
+			p = lt ? lt + 1 : end;
 		}
 	}
-	buf_add(out, svg + run, i - run);
+	buf_add(out, run, (size_t)(end - run));
 }
 
 /* ---- numbers in SVG, faster ------------------------------------------ */
