@@ -220,8 +220,9 @@ static void site_release(struct site *s)
 	strmap_release(&s->steps);
 	strmap_release(&s->assets);
 	search_free(s->search);
-	cJSON_Delete(s->nav);
-	free(s->nav_dir);
+	for (size_t i = 0; i < s->navs.nr; i++)
+		cJSON_Delete(s->navs.entries[i].value);
+	strmap_release(&s->navs);
 	tmpl_free(s->layout);
 	course_release(&s->course);
 	if (s->tmp)
@@ -248,6 +249,7 @@ int site_build(const struct site_options *opt, struct diag_list *diags)
 	s.search = search_new();
 	strmap_init(&s.steps);
 	strmap_init(&s.assets);
+	strmap_init(&s.navs);
 	s.theme = opt->templates ? opt->templates : site_default_templates();
 	int status = course_load(&s.course, opt->course, diags);
 	if (!status && !s.theme) {

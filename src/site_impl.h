@@ -41,8 +41,8 @@ struct site {
 	struct search_index *search;
 	struct diag_list *diags;
 	struct site_pool *pool; /* workers drawing figures; NULL before pages */
-	cJSON *nav;             /* the sidebar for pages in nav_dir (add_nav) */
-	char *nav_dir;
+	struct strmap navs;     /* folder -> its sidebar, cJSON (add_nav) */
+	size_t steps_built;     /* steps[0..steps_built) have their page */
 	size_t cur;             /* the page being rendered */
 	int status;
 };
@@ -68,6 +68,11 @@ int site_write_extras_(struct site *s);
 const char *site_step_page_(void *ctx, const char *rel);
 int site_step_diagram_(void *ctx, const char *rel, const char *machine,
 		       struct pos pos, struct buf *out);
+/* Builds the pages of the steps registered so far by pages up to 'page'
+ * (each once): called after each chapter page, so that step pages are
+ * built while workers still draw, not after them. */
+void site_build_steps_upto_(struct site *s, size_t page);
+/* Builds the step pages not built yet and indexes every step page. */
 int site_build_steps_(struct site *s);
 void site_step_free_(struct site_step *st);
 /* Draws the figure of machine i of st into st->figures[i] (appends).

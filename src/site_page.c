@@ -45,7 +45,7 @@ static cJSON *make_nav(const struct course *c, const char *out)
 
 /* The sidebar: every page, linked relative to out's folder.  The links
  * are the same for every page of a folder, so the array is made once per
- * folder and shared by reference; only the "current" mark moves (each
+ * folder (s->navs) and shared by reference; only the "current" mark moves (each
  * page's data is rendered before the next page's is made).  Made for every
  * page, it was a third of the time of a build without diagrams. */
 static void add_nav(struct site *s, cJSON *data, size_t cur, const char *out)
@@ -53,17 +53,16 @@ static void add_nav(struct site *s, cJSON *data, size_t cur, const char *out)
 	const struct course *c = &s->course;
 	const char *slash = strrchr(out, '/');
 	size_t dir = slash ? (size_t)(slash - out) + 1 : 0;
-	if (!s->nav || strlen(s->nav_dir) != dir || strncmp(s->nav_dir, out, dir)) {
-		cJSON_Delete(s->nav);
-		free(s->nav_dir);
-		s->nav = make_nav(c, out);
-		s->nav_dir = xstrndup(out, dir);
+	cJSON *nav = strmap_get(&s->navs, out, dir);
+	if (!nav) {
+		nav = make_nav(c, out);
+		strmap_put(&s->navs, out, dir, nav);
 	}
 	size_t i = 0;
-	for (cJSON *e = s->nav->child; e; e = e->next, i++)
+	for (cJSON *e = nav->child; e; e = e->next, i++)
 		cJSON_GetObjectItemCaseSensitive(e, "current")->type =
 			i == cur ? cJSON_True : cJSON_False;
-	cJSON_AddItemToObject(data, "nav", cJSON_CreateArrayReference(s->nav->child));
+	cJSON_AddItemToObject(data, "nav", cJSON_CreateArrayReference(nav->child));
 	if (cur > 0 && cur < c->nr_pages)
 		add_link(data, "prev", out, &c->pages[cur - 1]);
 	if (cur + 1 < c->nr_pages)
@@ -243,6 +242,7 @@ int site_build_pages_(struct site *s)
 		progress(s, i + 1, n, s->course.pages[i].src);
 		if (build_page(s, i))
 			status = -1;
+		site_build_steps_upto_(s, i);
 	}
 	return status;
 }

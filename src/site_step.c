@@ -369,23 +369,37 @@ static void build_step(struct site *s, size_t k)
 	add_toc_entry(toc, "file", "The file");
 	cJSON_AddBoolToObject(data, "has_toc", 1);
 	site_render_layout_(s, data, st->out);
-	search_add(s->search, st->out, base ? base + 1 : st->rel, "The file",
-		   st->text.ptr);
 	cJSON_Delete(data);
 	buf_release(&content);
 	buf_release(&desc);
 }
 
-int site_build_steps_(struct site *s)
+void site_build_steps_upto_(struct site *s, size_t page)
 {
-	for (size_t k = 0; k < s->steps.nr; k++) {
+	for (; s->steps_built < s->steps.nr; s->steps_built++) {
+		size_t k = s->steps_built;
 		const struct site_step *st = s->steps.entries[k].value;
+		if (st->page > page)
+			break;
 		if (!st->out)
 			continue;
 		if (s->opt->progress)
-			fprintf(stderr, "\r\033[K[%zu/%zu] %s", k + 1, s->steps.nr,
-				st->rel);
+			fprintf(stderr, "\r\033[K[step %zu/%zu] %s", k + 1,
+				s->steps.nr, st->rel);
 		build_step(s, k);
+	}
+}
+
+int site_build_steps_(struct site *s)
+{
+	site_build_steps_upto_(s, SIZE_MAX);
+	/* indexed after every chapter page, whenever they were built */
+	for (size_t k = 0; k < s->steps.nr; k++) {
+		const struct site_step *st = s->steps.entries[k].value;
+		const char *base = strrchr(st->rel, '/');
+		if (st->out)
+			search_add(s->search, st->out, base ? base + 1 : st->rel,
+				   "The file", st->text.ptr);
 	}
 	return s->status;
 }
