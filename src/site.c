@@ -220,6 +220,9 @@ static void site_release(struct site *s)
 	strmap_release(&s->steps);
 	strmap_release(&s->assets);
 	search_free(s->search);
+	for (size_t i = 0; s->docs && i < s->course.nr_pages; i++)
+		markdown_free(s->docs[i]);
+	free(s->docs);
 	for (size_t i = 0; i < s->navs.nr; i++)
 		cJSON_Delete(s->navs.entries[i].value);
 	strmap_release(&s->navs);

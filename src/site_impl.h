@@ -9,6 +9,7 @@
 #include "course.h"
 #include "diag.h"
 #include "loader.h"
+#include "markdown.h"
 #include "search.h"
 #include "site.h"
 #include "strmap.h"
@@ -41,6 +42,7 @@ struct site {
 	struct search_index *search;
 	struct diag_list *diags;
 	struct site_pool *pool; /* workers drawing figures; NULL before pages */
+	struct md_doc **docs;   /* per page: parsed, until its page is built */
 	struct strmap navs;     /* folder -> its sidebar, cJSON (add_nav) */
 	size_t steps_built;     /* steps[0..steps_built) have their page */
 	size_t cur;             /* the page being rendered */

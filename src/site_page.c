@@ -171,7 +171,9 @@ static int build_page(struct site *s, size_t i)
 	struct buf path = BUF_INIT, text = BUF_INIT;
 	buf_addf(&path, "%s/%s", s->course.root, p->src);
 	const char *why;
-	if (fileio_read(path.ptr, &text, &why)) {
+	struct md_doc *md = s->docs[i]; /* parsed by discover */
+	s->docs[i] = NULL;
+	if (!md && fileio_read(path.ptr, &text, &why)) {
 		struct pos pos = p->pos.line ? p->pos : (struct pos){ path.ptr, 0, 0 };
 		int r = diag_error(s->diags, pos, "site/read", "cannot read '%s': %s",
 				   p->src, why);
@@ -179,8 +181,9 @@ static int build_page(struct site *s, size_t i)
 		return r;
 	}
 	s->cur = i;
-	struct md_doc *md = markdown_parse(path.ptr, text.ptr, text.len,
-					   s->course.allow_html);
+	if (!md)
+		md = markdown_parse(path.ptr, text.ptr, text.len,
+				    s->course.allow_html);
 	struct html_links links = { s, site_step_page_, site_step_diagram_,
 				    site_asset_ };
 	struct html_page hp;
@@ -202,7 +205,9 @@ static int build_page(struct site *s, size_t i)
 }
 
 /* Registers, in reading order, the saved steps page i links to (what
- * html.c will ask for), so their figures can be drawn ahead. */
+ * html.c will ask for), so their figures can be drawn ahead.  Keeps the
+ * parsed page in s->docs[i] for build_page (parsing it twice was 2% of a
+ * build). */
 static void discover(struct site *s, size_t i)
 {
 	const struct course_page *p = &s->course.pages[i];
@@ -211,7 +216,8 @@ static void discover(struct site *s, size_t i)
 	const char *why;
 	s->cur = i;
 	if (!fileio_read(path.ptr, &text, &why)) {
-		struct md_doc *md = markdown_parse(path.ptr, text.ptr, text.len, 0);
+		struct md_doc *md = markdown_parse(path.ptr, text.ptr, text.len,
+						   s->course.allow_html);
 		size_t n;
 		const struct md_item *items = markdown_items(md, &n);
 		for (size_t k = 0; k < n; k++) {
@@ -225,7 +231,7 @@ static void discover(struct site *s, size_t i)
 			free(rel);
 			free(file);
 		}
-		markdown_free(md);
+		s->docs[i] = md;
 	}
 	buf_release(&path);
 	buf_release(&text);
@@ -234,6 +240,7 @@ static void discover(struct site *s, size_t i)
 int site_build_pages_(struct site *s)
 {
 	int status = 0;
+	s->docs = xcalloc(s->course.nr_pages + 1, sizeof(*s->docs));
 	for (size_t i = 0; i < s->course.nr_pages; i++)
 		discover(s, i);
 	site_pool_start_(s);
