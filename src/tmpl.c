@@ -183,7 +183,8 @@ static const cJSON *member(const cJSON *v, const char *s, size_t len)
 		return NULL;
 	const cJSON *c;
 	cJSON_ArrayForEach(c, v)
-		if (strlen(c->string) == len && !memcmp(c->string, s, len))
+		if ((!len || c->string[0] == *s) && !strncmp(c->string, s, len) &&
+		    c->string[len] == '\0')
 			return c;
 	return NULL;
 }
