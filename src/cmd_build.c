@@ -1,5 +1,6 @@
-/* cmd_build.c - `stepbook build [COURSE] [-o DIR] [--quiet]`. */
+/* cmd_build.c - `stepbook build [COURSE] [-o DIR] [-j N] [--quiet]`. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -10,23 +11,39 @@
 
 static int usage(FILE *out, int status)
 {
-	fprintf(out, "usage: stepbook build [COURSE] [-o DIR] [--quiet]\n\n"
+	fprintf(out, "usage: stepbook build [COURSE] [-o DIR] [-j N] [--quiet]\n\n"
 		     "Builds the course folder COURSE (default course/) into the\n"
 		     "static website DIR (default site/).  The old site is replaced\n"
-		     "only when the build succeeds.\n");
+		     "only when the build succeeds.  Diagrams are drawn by N\n"
+		     "processes (default: one per core); the site is the same.\n");
 	return status;
+}
+
+/* "1".."64" -> *jobs.  Returns 0, or -1 for anything else. */
+static int jobs_arg(const char *s, int *jobs)
+{
+	char *end;
+	long n = strtol(s, &end, 10);
+	if (*end || end == s || n < 1 || n > 64)
+		return -1;
+	*jobs = (int)n;
+	return 0;
 }
 
 int cmd_build(int argc, char **argv)
 {
-	struct site_options opt = { "course", "site", NULL, isatty(2) };
+	struct site_options opt = { "course", "site", NULL, isatty(2), 0 };
 	int seen_course = 0;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
 			return usage(stdout, EXIT_OK);
 		if ((!strcmp(argv[i], "-o") || !strcmp(argv[i], "--out")) && i + 1 < argc)
 			opt.out = argv[++i];
-		else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q"))
+		else if ((!strcmp(argv[i], "-j") || !strcmp(argv[i], "--jobs")) &&
+			 i + 1 < argc) {
+			if (jobs_arg(argv[++i], &opt.jobs))
+				return usage(stderr, EXIT_USAGE);
+		} else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q"))
 			opt.progress = 0;
 		else if (argv[i][0] != '-' && !seen_course++)
 			opt.course = argv[i];

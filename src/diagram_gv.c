@@ -1,5 +1,5 @@
 /* diagram_gv.c - the Graphviz session behind diagram_render: a context per
- * call, layout with dot, output to memory, and the clean-up that makes SVG
+ * process, layout with dot, output to memory, and the clean-up that makes SVG
  * bytes depend on the machine only.
  *
  * Determinism: SVG and DOT contexts register a text-layout plugin that
@@ -9,6 +9,9 @@
  * writes for '-' is written as '-'.  PNG uses a normal context (pango and
  * cairo) since it is for looking at, not for comparing.
  * Not here: what is drawn (diagram.c). */
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -248,27 +251,119 @@ static Agiddisc_t seq_ids = { ids_open, ids_map, ids_alloc, ids_free,
 
 /* Copies svg to out without comments (a comment alone on its line goes
  * with its newline) and with "&#45;" written as "-".  Input strings cannot
- * make "<!--": Graphviz escapes '<' and '-' in everything it writes. */
+ * make "<!--": Graphviz escapes '<' and '-' in everything it writes.
+ * Runs of ordinary bytes are copied whole: this pass once cost as much as
+ * a sixth of a diagram, byte by byte. */
 static void clean_svg(const char *svg, size_t len, struct buf *out)
 {
-	static const char dash[] = "&#45;";
-	size_t i = 0;
-	while (i < len) {
-		if (!strncmp(svg + i, "<!--", 4)) {
-			const char *close = strstr(svg + i, "-->");
-			size_t end = close ? (size_t)(close - svg) + 3 : len;
-			int bol = i == 0 || svg[i - 1] == '\n';
-			i = end;
-			if (bol && i < len && svg[i] == '\n')
-				i++;
-		} else if (!strncmp(svg + i, dash, sizeof(dash) - 1)) {
-			buf_addc(out, '-');
-			i += sizeof(dash) - 1;
+	static const char dash[] = "&#45;", comment[] = "<!--";
+	const char *p = svg, *end = svg + len, *run = svg;
+	buf_grow(out, len);
+	while (p < end) {
+		const char *lt = memchr(p, '<', (size_t)(end - p));
+		const char *amp = memchr(p, '&', (size_t)((lt ? lt : end) - p));
+		if (amp) {
+			p = amp;
+			if ((size_t)(end - p) >= 5 && !memcmp(p, dash, 5)) {
+				buf_add(out, run, (size_t)(p - run));
+				buf_addc(out, '-');
+				run = p += 5;
+			} else {
+				p++;
+			}
+		} else if (lt && (size_t)(end - lt) >= 4 && !memcmp(lt, comment, 4)) {
+			buf_add(out, run, (size_t)(lt - run));
+			int bol = lt == svg || lt[-1] == '\n';
+			p = lt + 4;
+			while (p < end && !(p[-2] == '-' && p[-1] == '-' && p[0] == '>'))
+				p++;
+			p = p < end ? p + 1 : end;
+			if (bol && p < end && *p == '\n')
+				p++;
+			run = p;
 		} else {
-			buf_addc(out, svg[i++]);
+			p = lt ? lt + 1 : end;
 		}
 	}
+	buf_add(out, run, (size_t)(end - run));
 }
+
+/* ---- numbers in SVG, faster ------------------------------------------ */
+
+/* Graphviz 2.43 writes every coordinate of the SVG with gvprintdouble:
+ * snprintf "%.02f", trailing zeros and point dropped, "0" for |x| < 0.005.
+ * That snprintf was a quarter of all the instructions of a diagram (1,500
+ * numbers, 2,400 instructions each).  The same function is defined here,
+ * and the dynamic linker binds the SVG plugin's calls to it (an executable
+ * comes first in symbol lookup); it writes the same bytes: x * 100 is exact
+ * in a long double of 64 bits or more (53 + 7 bits), so the rounding below
+ * (to nearest, ties to even) is snprintf's.  tests/unit/check_diagram.c
+ * compares it with snprintf on millions of values, and the golden SVGs with
+ * Graphviz's output.  Only for the Graphviz it was checked against (the
+ * Makefile defines STEPBOOK_FAST_GV_NUMBERS); elsewhere Graphviz's own runs.
+ * Not linked in: the program would be slower, not different. */
+
+size_t diagram_hundredths_(char buf[32], double num)
+{
+	if (num > -0.005 && num < 0.005) {
+		buf[0] = '0';
+		buf[1] = '\0';
+		return 1;
+	}
+#if LDBL_MANT_DIG >= 64
+	long double p = fabsl((long double)num * 100.0L);
+	if (!(p < 1e17L)) /* also NaN and infinities */
+		return 0;
+	long double whole = floorl(p), frac = p - whole;
+	unsigned long long n = (unsigned long long)whole;
+	if (frac > 0.5L || (frac == 0.5L && (n & 1)))
+		n++;
+	char digits[24];
+	size_t k = 0, o = 0;
+	unsigned long long units = n / 100;
+	unsigned cents = (unsigned)(n % 100);
+	do {
+		digits[k++] = (char)('0' + units % 10);
+		units /= 10;
+	} while (units);
+	if (num < 0)
+		buf[o++] = '-';
+	while (k)
+		buf[o++] = digits[--k];
+	if (cents) {
+		buf[o++] = '.';
+		buf[o++] = (char)('0' + cents / 10);
+		if (cents % 10)
+			buf[o++] = (char)('0' + cents % 10);
+	}
+	buf[o] = '\0';
+	return o;
+#else
+	return 0;
+#endif
+}
+
+#ifdef STEPBOOK_FAST_GV_NUMBERS
+/* Graphviz's, from gvio.h (not installed by its -dev package). */
+size_t gvwrite(GVJ_t *job, const char *s, size_t len);
+void gvprintdouble(GVJ_t *job, double num);
+
+void gvprintdouble(GVJ_t *job, double num)
+{
+	char buf[64];
+	size_t len = diagram_hundredths_(buf, num);
+	if (!len) {
+		snprintf(buf, sizeof(buf), "%.02f", num);
+		char *dot = strchr(buf, '.'), *end = buf + strlen(buf);
+		while (dot && end > dot + 1 && end[-1] == '0')
+			*--end = '\0';
+		if (dot && end == dot + 1)
+			*dot = '\0';
+		len = strlen(buf);
+	}
+	gvwrite(job, buf, len);
+}
+#endif
 
 /* ---- the session ---------------------------------------------------- */
 
@@ -292,6 +387,34 @@ static int render_laid_out(GVC_t *gvc, Agraph_t *g, enum diagram_format fmt,
 	return rc == 0 && data ? 0 : -1;
 }
 
+/* One Graphviz context per process and kind, made on first use and freed
+ * at exit: making one (plugin configuration) cost a twentieth of a diagram.
+ * A context holds no state from one layout to the next that shows in the
+ * output (the golden SVGs of tests/cases/diagram check it), and a forked
+ * worker gets its own copy. */
+static GVC_t *contexts[2]; /* fixed metrics (SVG, DOT), system (PNG) */
+
+static void free_contexts(void)
+{
+	for (size_t i = 0; i < sizeof(contexts) / sizeof(contexts[0]); i++) {
+		if (contexts[i])
+			gvFreeContext(contexts[i]);
+		contexts[i] = NULL;
+	}
+}
+
+static GVC_t *context(enum diagram_format fmt)
+{
+	static int registered;
+	size_t k = fmt == DIAGRAM_PNG;
+	if (!contexts[k]) {
+		if (!registered && atexit(free_contexts) == 0)
+			registered = 1;
+		contexts[k] = k ? gvContext() : gvContextPlugins(fixed_builtins, 1);
+	}
+	return contexts[k];
+}
+
 int diagram_render(const struct asl_machine *m,
 		   const struct diagram_options *opt, struct buf *out,
 		   struct diag_list *diags)
@@ -300,8 +423,7 @@ int diagram_render(const struct asl_machine *m,
 	Agdisc_t disc = { &AgMemDisc, &seq_ids, &buf_io };
 	if (!opt)
 		opt = &defaults;
-	GVC_t *gvc = opt->format == DIAGRAM_PNG ? gvContext()
-						: gvContextPlugins(fixed_builtins, 1);
+	GVC_t *gvc = context(opt->format);
 	gv_diags = diags;
 	gv_pos = m->pos;
 	agusererrf old = agseterrf(on_gv_message);
@@ -315,7 +437,6 @@ int diagram_render(const struct asl_machine *m,
 	flush_message();
 	agseterrf(old);
 	gv_diags = NULL;
-	gvFreeContext(gvc);
 	if (rc)
 		diag_error(diags, m->pos, "diagram/graphviz",
 			   "graphviz could not lay out or render the diagram");
@@ -334,3 +455,4 @@ int diagram_format_from_name(const char *name, enum diagram_format *fmt)
 		}
 	return -1;
 }
+

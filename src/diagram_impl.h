@@ -13,4 +13,9 @@ Agraph_t *diagram_build_(const struct asl_machine *m,
 			 const struct diagram_options *opt, Agdisc_t *disc,
 			 struct diag_list *diags);
 
+/* num as Graphviz 2.43 writes SVG coordinates ("%.02f", trailing zeros
+ * and point dropped; "0" near zero) into buf.  Returns the length, or 0
+ * when num is out of the fast path's range (|num| >= 1e15, NaN). */
+size_t diagram_hundredths_(char buf[32], double num);
+
 #endif

@@ -71,7 +71,9 @@ static void span(struct buf *out, const char *kind, const char *s, size_t n)
 		escape_html(out, s, n);
 		return;
 	}
-	buf_addf(out, "<span class=\"tok-%s\">", kind);
+	buf_adds(out, "<span class=\"tok-"); /* not buf_addf: 26,000 a build */
+	buf_adds(out, kind);
+	buf_adds(out, "\">");
 	escape_html(out, s, n);
 	buf_adds(out, "</span>");
 }

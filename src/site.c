@@ -273,11 +273,18 @@ void site_free_(struct site *s)
 {
 	if (!s)
 		return;
+	site_pool_free_(s->pool);
 	for (size_t i = 0; i < s->steps.nr; i++)
 		site_step_free_(s->steps.entries[i].value);
 	strmap_release(&s->steps);
 	strmap_release(&s->assets);
 	search_free(s->search);
+	for (size_t i = 0; s->docs && i < s->course.nr_pages; i++)
+		markdown_free(s->docs[i]);
+	free(s->docs);
+	for (size_t i = 0; i < s->navs.nr; i++)
+		cJSON_Delete(s->navs.entries[i].value);
+	strmap_release(&s->navs);
 	tmpl_free(s->layout);
 	free(s->layout_path);
 	course_release(&s->course);
@@ -295,6 +302,9 @@ static int build_all(struct site *s)
 		return -1;
 	int status = site_build_pages_(s);
 	status |= site_build_steps_(s);
+	/* every figure is drawn: no worker is needed by a later rebuild */
+	site_pool_free_(s->pool);
+	s->pool = NULL;
 	status |= site_write_extras_(s);
 	return status | s->status ? -1 : 0;
 }
@@ -307,6 +317,7 @@ struct site *site_new_(const struct site_options *opt, struct diag_list *diags)
 	s->search = search_new();
 	strmap_init(&s->steps);
 	strmap_init(&s->assets);
+	strmap_init(&s->navs);
 	s->theme = opt->templates ? opt->templates : site_default_templates();
 	return s;
 }

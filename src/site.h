@@ -16,6 +16,8 @@ struct site_options {
 	const char *out;       /* the site folder, replaced on success */
 	const char *templates; /* the default theme folder; NULL: look for it */
 	int progress;          /* a progress line on stderr (a TTY) */
+	int jobs;              /* processes drawing diagrams, this one
+				  included; 0: one per core */
 };
 
 /* Builds the site.  Returns 0, or -1 with located errors in diags (the

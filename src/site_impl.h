@@ -9,6 +9,7 @@
 #include "course.h"
 #include "diag.h"
 #include "loader.h"
+#include "markdown.h"
 #include "search.h"
 #include "site.h"
 #include "strmap.h"
@@ -26,6 +27,7 @@ struct site_step {
 	struct asl_machine **models; /* one per lf.machines */
 	struct buf *figures;    /* one per machine, drawn on first use */
 	size_t index;           /* order of registration: diagram id prefix */
+	size_t first_job;       /* pool job of machine 0; SIZE_MAX: none */
 	struct diag_list diags; /* loading and modelling problems */
 	size_t *users;          /* pages that link to it or draw it */
 	size_t nr_users, alloc_users;
@@ -48,6 +50,10 @@ struct site {
 	struct strmap assets;   /* rel -> non-NULL once copied */
 	struct search_index *search;
 	struct diag_list *diags;
+	struct site_pool *pool; /* workers drawing figures; NULL before pages */
+	struct md_doc **docs;   /* per page: parsed, until its page is built */
+	struct strmap navs;     /* folder -> its sidebar, cJSON (add_nav) */
+	size_t steps_built;     /* steps[0..steps_built) have their page */
 	size_t cur;             /* the page being rendered */
 	int status;
 	int staging;            /* rebuilding: writes go to 'pending' */
@@ -78,7 +84,7 @@ void site_copy_asset_(struct site *s, const char *rel);
 
 /* site_page.c: the layout's data for page 'cur' of the reading order
  * (step pages borrow their chapter's sidebar).  Returns owned cJSON. */
-cJSON *site_page_data_(const struct site *s, size_t cur, const char *out,
+cJSON *site_page_data_(struct site *s, size_t cur, const char *out,
 		       const char *title, const char *description);
 void site_render_layout_(struct site *s, cJSON *data, const char *out);
 int site_build_pages_(struct site *s);
@@ -91,6 +97,13 @@ void site_write_sitemap_(struct site *s);
 const char *site_step_page_(void *ctx, const char *rel);
 int site_step_diagram_(void *ctx, const char *rel, const char *machine,
 		       struct pos pos, struct buf *out);
+/* Builds the pages of the steps registered so far by pages up to 'page'
+ * (each once): called after each chapter page, so that step pages are
+ * built while workers still draw, not after them. */
+void site_build_steps_upto_(struct site *s, size_t page);
+/* Adds step page k to the search index (built or not, it is there). */
+void site_index_step_(struct site *s, size_t k);
+/* Builds the step pages not built yet and indexes every step page. */
 int site_build_steps_(struct site *s);
 void site_build_step_(struct site *s, size_t k);
 /* Reads step k again from the course (same index, page and users). */
@@ -98,8 +111,21 @@ void site_reload_step_(struct site *s, size_t k);
 /* The step before k in its folder (what its diff compares with), or NULL. */
 const struct site_step *site_previous_step_(const struct site *s, size_t k);
 void site_step_free_(struct site_step *st);
-/* Draws every registered step's figures ahead, on all cores. */
-void site_draw_ahead_(struct site *s);
+/* Draws the figure of machine i of st into st->figures[i] (appends).
+ * Returns 0, or -1 with an error in s->diags. */
+int site_step_draw_(struct site *s, struct site_step *st, size_t i);
+
+/* site_pool.c: figures drawn on every core while pages are built. */
+/* Lists the figures of every registered step and starts the workers
+ * (s->opt->jobs processes in all, the parent included; 0: one per core).
+ * Sets s->pool, free with site_pool_free_. */
+void site_pool_start_(struct site *s);
+/* Fills st->figures[i] with the pool's drawing (the parent may draw it,
+ * and others, itself meanwhile).  Returns 0, or -1 when the caller must
+ * draw it: not a pool figure, no workers, or a worker failed on it. */
+int site_pool_take_(struct site *s, struct site_step *st, size_t i);
+/* Waits for the workers (they take no new figure) and frees p.  NULL ok. */
+void site_pool_free_(struct site_pool *p);
 
 /* site_svg.c: a machine as an inline SVG figure (diagram.h), its states
  * in words as the text alternative.  Returns 0, or -1 with an error in

@@ -165,6 +165,7 @@ static int render(struct site *s, const struct course_page *page, size_t k)
 		out = page->out;
 	} else {
 		site_build_step_(s, k);
+		site_index_step_(s, k);
 		out = ((const struct site_step *)s->steps.entries[k].value)->out;
 	}
 	if (!status)

@@ -2,11 +2,10 @@
  * drawn inline where an image links to them, and given a page of their own:
  * the diagrams, what changed since the previous step, the validation
  * result, the HTTP endpoints, the notifications and the file itself. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "escape.h"
 #include "fileio.h"
@@ -71,6 +70,7 @@ static struct site_step *load_step(struct site *s, const char *rel)
 	st->models = xcalloc(st->lf.nr_machines + 1, sizeof(*st->models));
 	st->figures = xcalloc(st->lf.nr_machines + 1, sizeof(*st->figures));
 	st->index = s->steps.nr;
+	st->first_job = SIZE_MAX;
 	for (size_t i = 0; i < st->lf.nr_machines; i++) {
 		st->models[i] = asl_build(st->lf.machines[i].definition,
 					  st->lf.machines[i].doc, &st->diags);
@@ -86,7 +86,7 @@ static struct site_step *load_step(struct site *s, const char *rel)
 	return st;
 }
 
-static int draw(struct site *s, struct site_step *st, size_t i)
+int site_step_draw_(struct site *s, struct site_step *st, size_t i)
 {
 	char prefix[48];
 	snprintf(prefix, sizeof(prefix), "s%zu-m%zu-", st->index, i);
@@ -99,7 +99,8 @@ static int draw(struct site *s, struct site_step *st, size_t i)
 static int figure(struct site *s, struct site_step *st, size_t i,
 		  struct buf *out)
 {
-	if (!st->figures[i].len && draw(s, st, i))
+	if (!st->figures[i].len && site_pool_take_(s, st, i) &&
+	    site_step_draw_(s, st, i))
 		return -1;
 	buf_add(out, st->figures[i].ptr, st->figures[i].len);
 	return 0;
@@ -398,118 +399,41 @@ void site_build_step_(struct site *s, size_t k)
 	add_toc_entry(toc, "file", "The file");
 	cJSON_AddBoolToObject(data, "has_toc", 1);
 	site_render_layout_(s, data, st->out);
-	search_add(s->search, st->out, base ? base + 1 : st->rel, "The file",
-		   st->text.ptr);
 	cJSON_Delete(data);
 	buf_release(&content);
 	buf_release(&desc);
 }
 
-int site_build_steps_(struct site *s)
+void site_index_step_(struct site *s, size_t k)
 {
-	for (size_t k = 0; k < s->steps.nr; k++) {
+	const struct site_step *st = s->steps.entries[k].value;
+	const char *base = strrchr(st->rel, '/');
+	if (st->out)
+		search_add(s->search, st->out, base ? base + 1 : st->rel,
+			   "The file", st->text.ptr);
+}
+
+void site_build_steps_upto_(struct site *s, size_t page)
+{
+	for (; s->steps_built < s->steps.nr; s->steps_built++) {
+		size_t k = s->steps_built;
 		const struct site_step *st = s->steps.entries[k].value;
+		if (st->page > page)
+			break;
 		if (!st->out)
 			continue;
 		if (s->opt->progress)
-			fprintf(stderr, "\r\033[K[%zu/%zu] %s", k + 1, s->steps.nr,
-				st->rel);
+			fprintf(stderr, "\r\033[K[step %zu/%zu] %s", k + 1,
+				s->steps.nr, st->rel);
 		site_build_step_(s, k);
 	}
+}
+
+int site_build_steps_(struct site *s)
+{
+	site_build_steps_upto_(s, SIZE_MAX);
+	/* indexed after every chapter page, whenever they were built */
+	for (size_t k = 0; k < s->steps.nr; k++)
+		site_index_step_(s, k);
 	return s->status;
-}
-
-/* ---- drawing ahead, on every core ------------------------------------------ */
-
-/* Graphviz layout is most of a build's time and is not thread-safe, so the
- * figures are drawn before the pages by forked workers, each writing its
- * share to a file in the build folder.  The bytes do not depend on who drew
- * them; anything a worker could not draw is drawn (and diagnosed) later by
- * the page that needs it, as without this pass. */
-#define SITE_MAX_WORKERS 8
-
-struct job {
-	struct site_step *st;
-	size_t machine;
-};
-
-static void worker(struct site *s, struct job *jobs, size_t n, size_t k,
-		   size_t w, const char *path)
-{
-	FILE *f = fopen(path, "wb");
-	for (size_t j = k; f && j < n; j += w) {
-		if (draw(s, jobs[j].st, jobs[j].machine))
-			continue;
-		const struct buf *b = &jobs[j].st->figures[jobs[j].machine];
-		fprintf(f, "%zu %zu\n", j, b->len);
-		fwrite(b->ptr, 1, b->len, f);
-	}
-	_exit(f && !fclose(f) ? 0 : 1);
-}
-
-static void collect(struct job *jobs, size_t n, const char *path)
-{
-	struct buf data = BUF_INIT;
-	const char *why;
-	if (fileio_read(path, &data, &why) == 0) {
-		const char *p = data.ptr, *end = data.ptr + data.len;
-		size_t j, len;
-		int used;
-		while (p < end && sscanf(p, "%zu %zu\n%n", &j, &len, &used) == 2 &&
-		       j < n && (size_t)(end - p - used) >= len) {
-			p += used;
-			struct buf *b = &jobs[j].st->figures[jobs[j].machine];
-			if (!b->len)
-				buf_add(b, p, len);
-			p += len;
-		}
-	}
-	buf_release(&data);
-	unlink(path);
-}
-
-static size_t list_jobs(struct site *s, struct job **jobs)
-{
-	size_t n = 0, alloc = 0;
-	*jobs = NULL;
-	for (size_t k = 0; k < s->steps.nr; k++) {
-		struct site_step *st = s->steps.entries[k].value;
-		for (size_t i = 0; st->out && i < st->lf.nr_machines; i++) {
-			ARRAY_GROW(*jobs, n + 1, alloc);
-			(*jobs)[n].st = st;
-			(*jobs)[n++].machine = i;
-		}
-	}
-	return n;
-}
-
-void site_draw_ahead_(struct site *s)
-{
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t w = cpus > SITE_MAX_WORKERS ? SITE_MAX_WORKERS : cpus > 0 ? (size_t)cpus : 1;
-	struct job *jobs;
-	size_t n = list_jobs(s, &jobs);
-	if (w < 2 || n < 2 * w) {
-		free(jobs);
-		return;
-	}
-	fflush(NULL);
-	pid_t pids[SITE_MAX_WORKERS];
-	char paths[SITE_MAX_WORKERS][512];
-	for (size_t k = 1; k < w; k++) {
-		snprintf(paths[k], sizeof(paths[k]), "%s/.figures-%zu", s->tmp, k);
-		if ((pids[k] = fork()) == 0)
-			worker(s, jobs, n, k, w, paths[k]);
-	}
-	for (size_t j = 0; j < n; j += w)
-		if (!jobs[j].st->figures[jobs[j].machine].len)
-			draw(s, jobs[j].st, jobs[j].machine);
-	for (size_t k = 1; k < w; k++) {
-		int status;
-		if (pids[k] > 0 && waitpid(pids[k], &status, 0) == pids[k])
-			collect(jobs, n, paths[k]);
-		else
-			unlink(paths[k]);
-	}
-	free(jobs);
 }

@@ -183,7 +183,8 @@ static const cJSON *member(const cJSON *v, const char *s, size_t len)
 		return NULL;
 	const cJSON *c;
 	cJSON_ArrayForEach(c, v)
-		if (strlen(c->string) == len && !memcmp(c->string, s, len))
+		if ((!len || c->string[0] == *s) && !strncmp(c->string, s, len) &&
+		    c->string[len] == '\0')
 			return c;
 	return NULL;
 }
@@ -220,6 +221,24 @@ static int truthy(const cJSON *v)
 	return 1;
 }
 
+/* n in decimal into num (room for 21 bytes). */
+static void put_integer(char *num, long long n)
+{
+	char digits[24];
+	size_t k = 0, o = 0;
+	unsigned long long u = n < 0 ? 0ull - (unsigned long long)n
+				     : (unsigned long long)n;
+	do {
+		digits[k++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (n < 0)
+		num[o++] = '-';
+	while (k)
+		num[o++] = digits[--k];
+	num[o] = '\0';
+}
+
 static void put_value(struct buf *out, const cJSON *v, int raw)
 {
 	char num[64];
@@ -230,8 +249,8 @@ static void put_value(struct buf *out, const cJSON *v, int raw)
 		s = cJSON_IsTrue(v) ? "true" : "false";
 	else if (cJSON_IsNumber(v)) {
 		double d = v->valuedouble;
-		if (d == floor(d) && fabs(d) < 1e15)
-			snprintf(num, sizeof(num), "%.0f", d);
+		if (d == floor(d) && fabs(d) < 1e15 && !(d == 0 && signbit(d)))
+			put_integer(num, (long long)d); /* "%.0f", without snprintf */
 		else
 			snprintf(num, sizeof(num), "%g", d);
 		s = num;

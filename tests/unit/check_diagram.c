@@ -6,6 +6,9 @@
  *     UPDATE_GOLDEN=1 make check
  * and review the diff of the .expected.svg files before committing. */
 #include <dirent.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +18,7 @@
 #include "asl.h"
 #include "buf.h"
 #include "diagram.h"
+#include "diagram_impl.h"
 #include "doc.h"
 #include "loader.h"
 #include "escape.h"
@@ -322,6 +326,62 @@ START_TEST(escape_state_ids)
 }
 END_TEST
 
+/* Graphviz 2.43's gvprintdouble, which diagram_hundredths_ replaces. */
+static void graphviz_number(char *buf, size_t size, double num)
+{
+	if (num > -0.005 && num < 0.005)
+		num = 0;
+	snprintf(buf, size, "%.02f", num);
+	char *dot = strchr(buf, '.'), *end = buf + strlen(buf);
+	while (dot && end > dot + 1 && end[-1] == '0')
+		*--end = '\0';
+	if (dot && end == dot + 1)
+		*dot = '\0';
+}
+
+static uint64_t xorshift(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+static void check_number(double x)
+{
+	char got[32], want[64];
+	size_t len = diagram_hundredths_(got, x);
+	if (!len)
+		return; /* out of range: Graphviz's own code writes it */
+	graphviz_number(want, sizeof(want), x);
+	ck_assert_msg(!strcmp(got, want), "%.17g: %s, Graphviz writes %s", x,
+		      got, want);
+	ck_assert_uint_eq(len, strlen(got));
+}
+
+/* The same bytes as snprintf for coordinates (random, on and near the
+ * ties of rounding to hundredths) and for every double's bit pattern. */
+START_TEST(svg_numbers_as_graphviz)
+{
+	static const double edges[] = { 0, -0.0, 0.005, -0.005, 0.0049999,
+		0.015, 0.125, -0.125, 2.675, 1.005, 99.995, -99.995, 0.5, 1e14,
+		-1e14, 1e15, 123456789.125, 1e-300 };
+	for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]); i++)
+		check_number(edges[i]);
+	uint64_t seed = 88172645463325252ull;
+	for (int i = 0; i < 300000; i++) {
+		uint64_t r = xorshift(&seed);
+		int64_t k = (int64_t)(r % 4000000) - 2000000;
+		check_number((double)k / 800.0);           /* exact ties: k/8 */
+		check_number((double)k / 200.0 + 1e-13);   /* just off a tie */
+		check_number((double)(r >> 11) / 9007199254740992.0 * 4000 - 2000);
+		double bits;
+		memcpy(&bits, &r, sizeof(bits));
+		check_number(isfinite(bits) ? fmod(bits, 1e6) : 1.5);
+	}
+}
+END_TEST
+
 extern Suite *diagram_suite(void);
 Suite *diagram_suite(void)
 {
@@ -338,6 +398,7 @@ Suite *diagram_suite(void)
 	tcase_add_test(tc, highlight_classes);
 	tcase_add_test(tc, escape_text_and_attr);
 	tcase_add_test(tc, escape_state_ids);
+	tcase_add_test(tc, svg_numbers_as_graphviz);
 	suite_add_tcase(s, tc);
 	return s;
 }

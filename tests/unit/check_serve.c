@@ -308,7 +308,7 @@ START_TEST(incremental_equals_full_build)
 	ck_assert_int_eq(r.full, 0);
 	char full[512];
 	snprintf(full, sizeof(full), "%s/full", work);
-	struct site_options so = { course, full, "templates", 0 };
+	struct site_options so = { course, full, "templates", 0, 0 };
 	ck_assert_int_eq(site_build(&so, &l), 0);
 	static const char *const files[] = {
 		"index.html", "part/01-first.html", "part/02-second.html",

@@ -1,6 +1,6 @@
 /* check_site.c - `stepbook build` end to end on the fixture course in
  * tests/cases/site/course: golden HTML for two chapter pages, byte-identical
- * rebuilds, a failed build leaving the old site alone, links out of the
+ * rebuilds (with any number of diagram workers), a failed build leaving the old site alone, links out of the
  * course refused with their place, hostile titles and code escaped, config
  * errors located; and the reference course building without SUMMARY.md.
  * STEPBOOK_UPDATE_GOLDEN=1 rewrites the golden files. */
@@ -37,10 +37,16 @@ static const char *scratch(const char *name)
 	return path;
 }
 
+static int build_jobs(const char *course, const char *out, int jobs,
+		      struct diag_list *l)
+{
+	struct site_options opt = { course, out, "templates", 0, jobs };
+	return site_build(&opt, l);
+}
+
 static int build(const char *course, const char *out, struct diag_list *l)
 {
-	struct site_options opt = { course, out, "templates", 0 };
-	return site_build(&opt, l);
+	return build_jobs(course, out, 0, l);
 }
 
 static char *read_all(const char *path)
@@ -190,6 +196,28 @@ START_TEST(two_builds_identical)
 }
 END_TEST
 
+/* Who draws a figure (the parent or a worker, how many workers) does not
+ * show in the bytes; the reference course has enough figures for every
+ * worker to draw some. */
+START_TEST(workers_do_not_show)
+{
+	const char *shared = shared_dir();
+	const char *course = shared ? shared : FIXTURE;
+	struct diag_list l = DIAG_LIST_INIT;
+	char a[512], b[512], c[512];
+	snprintf(a, sizeof(a), "%s", scratch("jobs-1"));
+	snprintf(b, sizeof(b), "%s", scratch("jobs-2"));
+	snprintf(c, sizeof(c), "%s", scratch("jobs-5"));
+	ck_assert_int_eq(build_jobs(course, a, 1, &l), 0);
+	ck_assert_int_eq(build_jobs(course, b, 2, &l), 0);
+	ck_assert_int_eq(build_jobs(course, c, 5, &l), 0);
+	ck_assert_uint_eq(l.errors, 0);
+	ck_assert(same_trees(a, b));
+	ck_assert(same_trees(a, c));
+	diag_list_release(&l);
+}
+END_TEST
+
 START_TEST(failed_build_keeps_site)
 {
 	struct diag_list l = DIAG_LIST_INIT;
@@ -331,6 +359,7 @@ Suite *site_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, golden_pages);
 	tcase_add_test(tc, two_builds_identical);
+	tcase_add_test(tc, workers_do_not_show);
 	tcase_add_test(tc, failed_build_keeps_site);
 	tcase_add_test(tc, outside_link_refused);
 	tcase_add_test(tc, hostile_text_escaped);
