@@ -52,6 +52,29 @@ int fileio_read(const char *path, struct buf *out, const char **why)
 	return -1;
 }
 
+int fileio_same(const char *path, const void *data, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	struct stat st;
+	int same = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+		   (size_t)st.st_size == len;
+	const char *want = data;
+	char chunk[16384];
+	size_t at = 0;
+	while (same && at < len) {
+		size_t n = len - at < sizeof(chunk) ? len - at : sizeof(chunk);
+		ssize_t got = read(fd, chunk, n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		same = got > 0 && !memcmp(chunk, want + at, (size_t)got);
+		at += got > 0 ? (size_t)got : 0;
+	}
+	close(fd);
+	return same;
+}
+
 static int write_all(int fd, const char *p, size_t len)
 {
 	while (len) {

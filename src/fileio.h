@@ -22,6 +22,10 @@ int fileio_read(const char *path, struct buf *out, const char **why);
  * (errno set). */
 int fileio_write_atomic(const char *path, const void *data, size_t len);
 
+/* Whether 'path' is a regular file holding exactly these len bytes (read
+ * only as far as the first difference).  Errors count as different. */
+int fileio_same(const char *path, const void *data, size_t len);
+
 /* Creates a directory and its parents (mkdir -p).  Returns 0 or -1. */
 int fileio_mkdirs(const char *path);
 

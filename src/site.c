@@ -41,6 +41,39 @@ static void stage(struct site *s, const char *rel, const void *data, size_t len)
 	buf_add(&w->data, data, len);
 }
 
+/* Makes the folder of the file at path (a path inside s->tmp); folders
+ * come in runs (a chapter's pages, then its steps), so the last one made is
+ * remembered rather than asked of the file system for every file. */
+static int make_parent(struct site *s, char *path)
+{
+	char *slash = strrchr(path, '/');
+	size_t n = (size_t)(slash - path);
+	if (s->made_dir.len == n && !memcmp(s->made_dir.ptr, path, n))
+		return 0;
+	*slash = '\0';
+	int status = fileio_mkdirs(path);
+	*slash = '/';
+	buf_reset(&s->made_dir);
+	if (!status)
+		buf_add(&s->made_dir, path, n);
+	return status;
+}
+
+/* A file the previous site holds with the same bytes is linked into the
+ * new one instead of written: linking allocates no inode (creating files
+ * was a tenth of a build), and an unchanged file keeps its time, so tools
+ * that sync by time upload only what changed.  The old name goes away
+ * with the old site; any failure falls back to writing. */
+static int link_unchanged(struct site *s, const char *rel, const char *path,
+			  const void *data, size_t len)
+{
+	struct buf old = BUF_INIT;
+	buf_addf(&old, "%s/%s", s->opt->out, rel);
+	int linked = fileio_same(old.ptr, data, len) && link(old.ptr, path) == 0;
+	buf_release(&old);
+	return linked;
+}
+
 int site_write_(struct site *s, const char *rel, const void *data, size_t len)
 {
 	if (s->staging) {
@@ -49,15 +82,14 @@ int site_write_(struct site *s, const char *rel, const void *data, size_t len)
 	}
 	struct buf path = BUF_INIT;
 	buf_addf(&path, "%s/%s", s->tmp, rel);
-	char *slash = strrchr(path.ptr, '/');
-	*slash = '\0';
-	int status = fileio_mkdirs(path.ptr);
-	*slash = '/';
-	FILE *f = status ? NULL : fopen(path.ptr, "wb");
-	if (!f || fwrite(data, 1, len, f) != len)
-		status = -1;
-	if (f && fclose(f))
-		status = -1;
+	int status = make_parent(s, path.ptr);
+	if (!status && !link_unchanged(s, rel, path.ptr, data, len)) {
+		FILE *f = fopen(path.ptr, "wb");
+		if (!f || fwrite(data, 1, len, f) != len)
+			status = -1;
+		if (f && fclose(f))
+			status = -1;
+	}
 	if (status)
 		diag_error(s->diags, no_pos(path.ptr), "site/write",
 			   "cannot write: %s", strerror(errno));
@@ -290,6 +322,7 @@ void site_free_(struct site *s)
 	course_release(&s->course);
 	site_drop_pending_(s);
 	free(s->pending);
+	buf_release(&s->made_dir);
 	if (s->tmp)
 		remove_tree(s->tmp);
 	free(s->tmp);
@@ -312,6 +345,7 @@ static int build_all(struct site *s)
 struct site *site_new_(const struct site_options *opt, struct diag_list *diags)
 {
 	struct site *s = xcalloc(1, sizeof(*s));
+	buf_init(&s->made_dir);
 	s->opt = opt;
 	s->diags = diags;
 	s->search = search_new();

@@ -44,6 +44,7 @@ struct site {
 	struct course course;
 	const char *theme;      /* default theme folder */
 	char *tmp;              /* the folder being built */
+	struct buf made_dir;    /* the folder site_write_ made last */
 	struct tmpl *layout;    /* page.html */
 	char *layout_path;      /* owned: where the layout was read */
 	struct strmap steps;    /* rel -> struct site_step * */

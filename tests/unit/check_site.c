@@ -196,6 +196,49 @@ START_TEST(two_builds_identical)
 }
 END_TEST
 
+static ino_t inode(const char *dir, const char *rel)
+{
+	struct buf p = BUF_INIT;
+	buf_addf(&p, "%s/%s", dir, rel);
+	struct stat st;
+	ck_assert_int_eq(stat(p.ptr, &st), 0);
+	buf_release(&p);
+	return st.st_ino;
+}
+
+/* A rebuild links the files the previous site holds with the same bytes
+ * (same inode, same time) and writes the others anew: here a page whose
+ * course file changed and one somebody edited in the site. */
+START_TEST(rebuild_keeps_unchanged_files)
+{
+	struct diag_list l = DIAG_LIST_INIT;
+	char course[512], out[512];
+	snprintf(course, sizeof(course), "%s", scratch("keep-course"));
+	snprintf(out, sizeof(out), "%s", scratch("keep-site"));
+	put(course, "SUMMARY.md", "- [Home](README.md)\n- [One](one.md)\n- [Two](two.md)\n");
+	put(course, "README.md", "# Home\n");
+	put(course, "one.md", "# One\n\nFirst text.\n");
+	put(course, "two.md", "# Two\n\nSecond text.\n");
+	ck_assert_int_eq(build(course, out, &l), 0);
+	ino_t one = inode(out, "one.html"), two = inode(out, "two.html");
+	put(out, "index.html", "edited by hand\n"); /* a new inode */
+	ino_t home = inode(out, "index.html");
+	put(course, "one.md", "# One\n\nFirst text, changed.\n");
+	ck_assert_int_eq(build(course, out, &l), 0);
+	ck_assert_uint_eq(l.errors, 0);
+	ck_assert(inode(out, "two.html") == two);
+	ck_assert(inode(out, "one.html") != one);
+	ck_assert(inode(out, "index.html") != home);
+	char *page = read_all(scratch("keep-site/one.html"));
+	ck_assert_ptr_nonnull(strstr(page, "First text, changed."));
+	free(page);
+	page = read_all(scratch("keep-site/index.html"));
+	ck_assert_ptr_null(strstr(page, "edited by hand"));
+	free(page);
+	diag_list_release(&l);
+}
+END_TEST
+
 /* Who draws a figure (the parent or a worker, how many workers) does not
  * show in the bytes; the reference course has enough figures for every
  * worker to draw some. */
@@ -359,6 +402,7 @@ Suite *site_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, golden_pages);
 	tcase_add_test(tc, two_builds_identical);
+	tcase_add_test(tc, rebuild_keeps_unchanged_files);
 	tcase_add_test(tc, workers_do_not_show);
 	tcase_add_test(tc, failed_build_keeps_site);
 	tcase_add_test(tc, outside_link_refused);
