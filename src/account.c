@@ -379,99 +379,6 @@ static void deploy_routes(struct account *a, const struct loaded_machine *lm)
 	}
 }
 
-/* ---- CloudFormation API Gateway: Method -> Resource path -> machine ---- */
-
-static const cJSON *cfn_get(const cJSON *o, const char *k)
-{
-	return cJSON_GetObjectItemCaseSensitive(o, k);
-}
-
-/* The text of a string or of Fn::Sub's string (its variables ignored). */
-static const char *cfn_text(const cJSON *v)
-{
-	const cJSON *sub = cfn_get(v, "Fn::Sub");
-	if (cJSON_IsArray(sub))
-		sub = sub->child;
-	v = sub ? sub : v;
-	return cJSON_IsString(v) ? v->valuestring : "";
-}
-
-/* The path of an AWS::ApiGateway::Resource, following ParentId (bounded:
- * a cycle in a template ends at the bound). */
-static void cfn_path(const cJSON *resources, const cJSON *id, struct buf *out, int depth)
-{
-	const cJSON *ref = cfn_get(id, "Ref");
-	const cJSON *r = cJSON_IsString(ref) ? cfn_get(resources, ref->valuestring) : NULL;
-	const cJSON *props = cfn_get(r, "Properties");
-	const cJSON *part = cfn_get(props, "PathPart");
-	if (!cJSON_IsString(part) || depth > 32)
-		return;
-	cfn_path(resources, cfn_get(props, "ParentId"), out, depth + 1);
-	buf_addf(out, "%s%s", out->len ? "/" : "", part->valuestring);
-}
-
-static void add_route(struct account *a, const char *method, const char *path,
-		      const char *action, int private_, size_t machine)
-{
-	if (a->nr_routes >= ACCOUNT_MAX_THINGS)
-		return;
-	ARRAY_GROW(a->routes, a->nr_routes + 1, a->alloc_routes);
-	struct route *r = &a->routes[a->nr_routes++];
-	r->method = xstrdup(method);
-	r->path = xstrdup(path + strspn(path, "/"));
-	r->action = xstrdup(action);
-	r->private_ = private_;
-	r->machine = machine;
-}
-
-/* The machine a request template names as ${Logical}, else the only one. */
-static size_t cfn_machine(struct account *a, const struct loaded_file *lf,
-			  const cJSON *integration)
-{
-	const cJSON *t;
-	cJSON_ArrayForEach(t, cfn_get(integration, "RequestTemplates"))
-		for (size_t i = 0; i < lf->nr_machines; i++) {
-			struct buf ref = BUF_INIT;
-			buf_addf(&ref, "${%s}", lf->machines[i].name);
-			int hit = strstr(cfn_text(t), ref.ptr) != NULL;
-			buf_release(&ref);
-			if (hit)
-				return find_machine(a, lf->machines[i].name);
-		}
-	return lf->nr_machines == 1 ? find_machine(a, lf->machines[0].name) : (size_t)-1;
-}
-
-static void deploy_cfn_routes(struct account *a, const struct loaded_file *lf)
-{
-	const cJSON *resources = cfn_get(lf->doc->root, "Resources");
-	const cJSON *res;
-	cJSON_ArrayForEach(res, resources) {
-		const cJSON *type = cfn_get(res, "Type");
-		const cJSON *props = cfn_get(res, "Properties");
-		if (!cJSON_IsString(type))
-			continue;
-		if (!strcmp(type->valuestring, "AWS::ApiGateway::Deployment") &&
-		    cJSON_IsString(cfn_get(props, "StageName"))) {
-			free(a->stage);
-			a->stage = xstrdup(cfn_get(props, "StageName")->valuestring);
-		}
-		const cJSON *integ = cfn_get(props, "Integration");
-		const char *uri = strstr(cfn_text(cfn_get(integ, "Uri")), ":states:action/");
-		const cJSON *method = cfn_get(props, "HttpMethod");
-		if (strcmp(type->valuestring, "AWS::ApiGateway::Method") || !uri ||
-		    !cJSON_IsString(method))
-			continue;
-		size_t mi = cfn_machine(a, lf, integ);
-		if (mi == (size_t)-1)
-			continue;
-		struct buf path = BUF_INIT;
-		cfn_path(resources, cfn_get(props, "ResourceId"), &path, 0);
-		add_route(a, method->valuestring, path.ptr, uri + 15,
-			  cJSON_IsTrue(cfn_get(props, "ApiKeyRequired")), mi);
-		buf_release(&path);
-	}
-}
-
 static void add_key(struct account *a, const char *name)
 {
 	if (account_api_key(a, name) || a->nr_keys >= ACCOUNT_MAX_THINGS)
@@ -546,8 +453,6 @@ int account_deploy(struct account *a, const struct loaded_file *lf,
 	}
 	deploy_keys(a, lf);
 	deploy_functions(a, lf);
-	if (lf->kind == LOADER_CLOUDFORMATION)
-		deploy_cfn_routes(a, lf);
 	/* mocks named after a function's deployed name, or a CloudFormation
 	 * logical id, stay reachable under their own key */
 	const cJSON *m;

@@ -24,12 +24,14 @@ struct loader_options {
 	const char *account; /* NULL: "123456789012" */
 };
 
-/* A serverless `http` event that reaches a state machine. */
+/* An HTTP route that reaches a state machine: a serverless `http` event,
+ * or a CloudFormation AWS::ApiGateway::Method integrated with
+ * arn:aws:apigateway:REGION:states:action/ACTION. */
 struct loader_route {
 	const char *method;  /* as written: GET, POST ... */
 	const char *path;    /* as written, without a leading slash */
 	const char *action;  /* StartExecution (default), DescribeExecution, StopExecution */
-	int api_key_required; /* private: true */
+	int api_key_required; /* private: true / ApiKeyRequired: true */
 	struct pos pos;
 };
 
@@ -54,7 +56,8 @@ struct loaded_file {
 	size_t nr_machines, alloc_machines;
 	char **owned;          /* strings the loader made (names, ARNs) */
 	size_t nr_owned, alloc_owned;
-	/* Serverless only (NULL otherwise) */
+	/* Serverless only (NULL otherwise), but for stage, which a template's
+	 * AWS::ApiGateway::Deployment StageName also gives */
 	const char *service, *stage, *region, *account;
 	const cJSON *functions, *api_keys, *usage_plan;
 };

@@ -5,7 +5,9 @@
  * beside the template).  JSON text embedded in the template is parsed with
  * positions mapped back onto the template's own lines, and ${Name}
  * placeholders are filled from Fn::Sub variables, DefinitionSubstitutions and
- * the pseudo parameters; anything else (${Resource.Arn}) stays as written. */
+ * the pseudo parameters; anything else (${Resource.Arn}) stays as written.
+ * API Gateway methods integrated with Step Functions become the routes of
+ * the machines they start, as serverless `http` events do. */
 #include "loader.h"
 
 #include <stdlib.h>
@@ -279,6 +281,94 @@ static void add_machine(struct cfn *c, const cJSON *res, int sam)
 	m->pos = doc_key_pos(c->lf->doc, res);
 }
 
+/* ---- API Gateway methods that call Step Functions ----------------------- */
+
+/* The text of a string, or of Fn::Sub's string (its variables left). */
+static const char *sub_text(const cJSON *v)
+{
+	const cJSON *sub = get(v, "Fn::Sub");
+	if (cJSON_IsArray(sub))
+		sub = sub->child;
+	v = sub ? sub : v;
+	return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+/* The URL path of the AWS::ApiGateway::Resource 'id' refers to, following
+ * ParentId up to the API's root (a reference to anything else, such as
+ * RootResourceId).  A cycle ends at the bound. */
+static void resource_path(const cJSON *resources, const cJSON *id,
+			  struct buf *out, int depth)
+{
+	const cJSON *ref = get(id, "Ref");
+	const cJSON *props = cJSON_IsString(ref)
+		? get(get(resources, ref->valuestring), "Properties") : NULL;
+	const char *part = get_str(props, "PathPart");
+	if (!part || depth > 32)
+		return;
+	resource_path(resources, get(props, "ParentId"), out, depth + 1);
+	if (out->len)
+		buf_addc(out, '/');
+	buf_adds(out, part);
+}
+
+/* The machine a method starts: the one its request template names as
+ * ${Logical} (or ${Logical.Name}...), else the template's only machine. */
+static struct loaded_machine *method_machine(struct loaded_file *lf,
+					     const cJSON *integration)
+{
+	const cJSON *tmpl;
+	cJSON_ArrayForEach(tmpl, get(integration, "RequestTemplates")) {
+		const char *text = sub_text(tmpl);
+		for (size_t i = 0; i < lf->nr_machines; i++) {
+			size_t n = strlen(lf->machines[i].name);
+			for (const char *p = strstr(text, "${"); p; p = strstr(p + 2, "${"))
+				if (!strncmp(p + 2, lf->machines[i].name, n) &&
+				    (p[2 + n] == '}' || p[2 + n] == '.'))
+					return &lf->machines[i];
+		}
+	}
+	return lf->nr_machines == 1 ? &lf->machines[0] : NULL;
+}
+
+/* An AWS::ApiGateway::Method whose integration is a Step Functions action
+ * (arn:aws:apigateway:REGION:states:action/StartExecution) is a route of
+ * the machine it names, as a serverless `http` event is. */
+static void add_method_route(struct cfn *c, const cJSON *resources,
+			     const cJSON *res)
+{
+	static const char marker[] = ":states:action/";
+	const cJSON *props = get(res, "Properties");
+	const cJSON *integration = get(props, "Integration");
+	const char *action = strstr(sub_text(get(integration, "Uri")), marker);
+	const char *method = get_str(props, "HttpMethod");
+	struct loaded_machine *m = method_machine(c->lf, integration);
+	if (!action || !method || !m)
+		return;
+	struct buf path = BUF_INIT;
+	resource_path(resources, get(props, "ResourceId"), &path, 0);
+	struct loader_route r = { 0 };
+	r.method = method;
+	r.path = loader_own_(c->lf, buf_detach(&path, NULL));
+	r.action = action + sizeof(marker) - 1;
+	r.api_key_required = cJSON_IsTrue(get(props, "ApiKeyRequired"));
+	r.pos = doc_key_pos(c->lf->doc, res);
+	m->routes = xrealloc(m->routes, size_mul(m->nr_routes + 1, sizeof(r)));
+	m->routes[m->nr_routes++] = r;
+}
+
+/* Routes of every method, and the stage their deployment names. */
+static void add_api(struct cfn *c, const cJSON *resources)
+{
+	for (const cJSON *r = resources->child; r; r = r->next) {
+		const char *type = get_str(r, "Type");
+		const char *stage = get_str(get(r, "Properties"), "StageName");
+		if (type && !strcmp(type, "AWS::ApiGateway::Method"))
+			add_method_route(c, resources, r);
+		else if (type && !strcmp(type, "AWS::ApiGateway::Deployment") && stage)
+			c->lf->stage = stage;
+	}
+}
+
 int loader_cloudformation_(struct loaded_file *lf,
 			   const struct loader_options *opt,
 			   struct diag_list *diags)
@@ -295,6 +385,8 @@ int loader_cloudformation_(struct loaded_file *lf,
 		else if (type && !strcmp(type, "AWS::Serverless::StateMachine"))
 			add_machine(&c, r, 1);
 	}
+	if (lf->nr_machines)
+		add_api(&c, resources);
 	if (!lf->nr_machines && diags->errors == errors)
 		return diag_error(diags, doc_pos(lf->doc, lf->doc->root),
 				  "load/no-machine",

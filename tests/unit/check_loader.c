@@ -326,6 +326,104 @@ START_TEST(cloudformation_definition_string)
 }
 END_TEST
 
+/* Two machines, an API whose methods start and describe them: each method
+ * becomes a route of the machine its request template names. */
+static const char cfn_api_text[] =
+	"Resources:\n"
+	"  FirstMachine:\n"
+	"    Type: AWS::StepFunctions::StateMachine\n"
+	"    Properties:\n"
+	"      Definition: {StartAt: A, States: {A: {Type: Succeed}}}\n"
+	"  SecondMachine:\n"
+	"    Type: AWS::StepFunctions::StateMachine\n"
+	"    Properties:\n"
+	"      Definition: {StartAt: B, States: {B: {Type: Succeed}}}\n"
+	"  Api: {Type: AWS::ApiGateway::RestApi, Properties: {Name: api}}\n"
+	"  Orders:\n"
+	"    Type: AWS::ApiGateway::Resource\n"
+	"    Properties: {RestApiId: !Ref Api, ParentId: !GetAtt Api.RootResourceId, PathPart: orders}\n"
+	"  Status:\n"
+	"    Type: AWS::ApiGateway::Resource\n"
+	"    Properties: {RestApiId: !Ref Api, ParentId: !Ref Orders, PathPart: status}\n"
+	"  StartOrder:\n"
+	"    Type: AWS::ApiGateway::Method\n"
+	"    Properties:\n"
+	"      HttpMethod: POST\n"
+	"      ResourceId: !Ref Orders\n"
+	"      ApiKeyRequired: true\n"
+	"      Integration:\n"
+	"        Type: AWS\n"
+	"        Uri: !Sub arn:aws:apigateway:${AWS::Region}:states:action/StartExecution\n"
+	"        RequestTemplates:\n"
+	"          application/json: !Sub '{\"stateMachineArn\": \"${SecondMachine}\"}'\n"
+	"  OrderStatus:\n"
+	"    Type: AWS::ApiGateway::Method\n"
+	"    Properties:\n"
+	"      HttpMethod: POST\n"
+	"      ResourceId: !Ref Status\n"
+	"      Integration:\n"
+	"        Uri: arn:aws:apigateway:eu-west-1:states:action/DescribeExecution\n"
+	"        RequestTemplates:\n"
+	"          application/json: '{\"executionArn\": \"$input.path(''$.arn'')\"}'\n"
+	"  Lambda:\n"
+	"    Type: AWS::ApiGateway::Method\n"
+	"    Properties:\n"
+	"      HttpMethod: GET\n"
+	"      ResourceId: !Ref Orders\n"
+	"      Integration: {Uri: arn:aws:apigateway:eu-west-1:lambda:path/fn}\n"
+	"  Deployment:\n"
+	"    Type: AWS::ApiGateway::Deployment\n"
+	"    Properties: {RestApiId: !Ref Api, StageName: prod}\n";
+
+START_TEST(cloudformation_api_routes)
+{
+	struct loaded_file lf;
+	struct diag_list l = DIAG_LIST_INIT;
+	const char *path = tmp_file("api.yml", cfn_api_text);
+	ck_assert_int_eq(loader_load(&lf, path, NULL, &l), 0);
+	ck_assert_uint_eq(lf.nr_machines, 2);
+	ck_assert_str_eq(lf.stage, "prod");
+	/* no template names FirstMachine, and there are two machines: the
+	 * describe method belongs to neither */
+	ck_assert_uint_eq(lf.machines[0].nr_routes, 0);
+	const struct loaded_machine *m = &lf.machines[1];
+	ck_assert_uint_eq(m->nr_routes, 1);
+	ck_assert_str_eq(m->routes[0].method, "POST");
+	ck_assert_str_eq(m->routes[0].path, "orders");
+	ck_assert_str_eq(m->routes[0].action, "StartExecution");
+	ck_assert_int_eq(m->routes[0].api_key_required, 1);
+	ck_assert_uint_eq(m->routes[0].pos.line, 17);
+	ck_assert_uint_eq(m->routes[0].pos.col, 3);
+	loader_release(&lf);
+	diag_list_release(&l);
+}
+END_TEST
+
+/* With one machine, every Step Functions method is its route; nested
+ * resources give the whole path. */
+START_TEST(cloudformation_api_one_machine)
+{
+	struct buf text = BUF_INIT;
+	const char *second = strstr(cfn_api_text, "  SecondMachine:");
+	const char *api = strstr(cfn_api_text, "  Api:");
+	buf_add(&text, cfn_api_text, (size_t)(second - cfn_api_text));
+	buf_adds(&text, api);
+	struct loaded_file lf;
+	struct diag_list l = DIAG_LIST_INIT;
+	const char *path = tmp_file("api1.yml", text.ptr);
+	ck_assert_int_eq(loader_load(&lf, path, NULL, &l), 0);
+	const struct loaded_machine *m = &lf.machines[0];
+	ck_assert_uint_eq(m->nr_routes, 2);
+	ck_assert_str_eq(m->routes[0].path, "orders");
+	ck_assert_str_eq(m->routes[1].path, "orders/status");
+	ck_assert_str_eq(m->routes[1].action, "DescribeExecution");
+	ck_assert_int_eq(m->routes[1].api_key_required, 0);
+	loader_release(&lf);
+	diag_list_release(&l);
+	buf_release(&text);
+}
+END_TEST
+
 START_TEST(cloudformation_error_in_definition_string)
 {
 	struct loaded_file lf;
@@ -510,6 +608,8 @@ Suite *loader_suite(void)
 	tc = tcase_create("loader");
 	tcase_add_test(tc, serverless_file);
 	tcase_add_test(tc, cloudformation_definition_string);
+	tcase_add_test(tc, cloudformation_api_routes);
+	tcase_add_test(tc, cloudformation_api_one_machine);
 	tcase_add_test(tc, cloudformation_error_in_definition_string);
 	tcase_add_test(tc, sam_definition_uri_stays_in_folder);
 	tcase_add_test(tc, no_machine);
