@@ -15,6 +15,13 @@
 #include "strmap.h"
 #include "tmpl.h"
 
+/* How often a figure was shown on the page being rendered: a page that
+ * shows it twice gets renamed ids the second time. */
+struct figure_use {
+	size_t page_serial;     /* site.page_serial of that page */
+	unsigned count;
+};
+
 /* A saved step a page links to: loaded once, drawn where pages show it and
  * given its own page. */
 struct site_step {
@@ -26,6 +33,7 @@ struct site_step {
 	int loaded;             /* loader_load succeeded */
 	struct asl_machine **models; /* one per lf.machines */
 	struct buf *figures;    /* one per machine, drawn on first use */
+	struct figure_use *uses; /* one per machine: shown how often where */
 	size_t index;           /* order of registration: diagram id prefix */
 	size_t first_job;       /* pool job of machine 0; SIZE_MAX: none */
 	struct diag_list diags; /* loading and modelling problems */
@@ -56,6 +64,7 @@ struct site {
 	struct strmap navs;     /* folder -> its sidebar, cJSON (add_nav) */
 	size_t steps_built;     /* steps[0..steps_built) have their page */
 	size_t cur;             /* the page being rendered */
+	size_t page_serial;     /* counts rendered pages, chapters and steps */
 	int status;
 	int staging;            /* rebuilding: writes go to 'pending' */
 	struct site_pending *pending;

@@ -187,6 +187,7 @@ int site_build_page_(struct site *s, size_t i)
 		return r;
 	}
 	s->cur = i;
+	s->page_serial++;
 	if (!md)
 		md = markdown_parse(path.ptr, text.ptr, text.len,
 				    s->course.allow_html);

@@ -44,6 +44,7 @@ void site_step_free_(struct site_step *st)
 	for (size_t i = 0; st->figures && i < st->lf.nr_machines; i++)
 		buf_release(&st->figures[i]);
 	free(st->figures);
+	free(st->uses);
 	free(st->users);
 	if (st->loaded >= 0)
 		loader_release(&st->lf);
@@ -69,6 +70,7 @@ static struct site_step *load_step(struct site *s, const char *rel)
 						st->text.len, &lo, &st->diags) == 0;
 	st->models = xcalloc(st->lf.nr_machines + 1, sizeof(*st->models));
 	st->figures = xcalloc(st->lf.nr_machines + 1, sizeof(*st->figures));
+	st->uses = xcalloc(st->lf.nr_machines + 1, sizeof(*st->uses));
 	st->index = s->steps.nr;
 	st->first_job = SIZE_MAX;
 	for (size_t i = 0; i < st->lf.nr_machines; i++) {
@@ -86,23 +88,59 @@ static struct site_step *load_step(struct site *s, const char *rel)
 	return st;
 }
 
+/* The prefix of every id in the figure of machine i (unique per step
+ * and machine, so the chapter page and the step page show the same bytes). */
+static void id_prefix(const struct site_step *st, size_t i, char out[48])
+{
+	snprintf(out, 48, "s%zu-m%zu-", st->index, i);
+}
+
 int site_step_draw_(struct site *s, struct site_step *st, size_t i)
 {
 	char prefix[48];
-	snprintf(prefix, sizeof(prefix), "s%zu-m%zu-", st->index, i);
+	id_prefix(st, i, prefix);
 	return site_svg_figure_(s, st->models[i], st->lf.machines[i].name,
 				prefix, &st->figures[i]);
 }
 
-/* Appends the figure of machine i, drawing it once: the chapter page and
- * the step page show the same bytes (ids are unique per step and machine). */
+/* Appends a figure shown again on the same page with its ids made unique:
+ * id="PREFIX..." becomes id="PREFIXrN-..." (the figure refers to no id, and
+ * text cannot hold id=" unescaped). */
+static void add_renamed(const struct buf *fig, const char *prefix,
+			unsigned repeat, struct buf *out)
+{
+	struct buf needle = BUF_INIT;
+	buf_addf(&needle, "id=\"%s", prefix);
+	const char *p = fig->ptr, *end = fig->ptr + fig->len, *hit;
+	while ((hit = strstr(p, needle.ptr))) {
+		hit += needle.len;
+		buf_add(out, p, (size_t)(hit - p));
+		buf_addf(out, "r%u-", repeat);
+		p = hit;
+	}
+	buf_add(out, p, (size_t)(end - p));
+	buf_release(&needle);
+}
+
+/* Appends the figure of machine i, drawing it once. */
 static int figure(struct site *s, struct site_step *st, size_t i,
 		  struct buf *out)
 {
 	if (!st->figures[i].len && site_pool_take_(s, st, i) &&
 	    site_step_draw_(s, st, i))
 		return -1;
-	buf_add(out, st->figures[i].ptr, st->figures[i].len);
+	struct figure_use *use = &st->uses[i];
+	if (use->page_serial != s->page_serial) {
+		use->page_serial = s->page_serial;
+		use->count = 0;
+	}
+	if (use->count++ == 0) {
+		buf_add(out, st->figures[i].ptr, st->figures[i].len);
+	} else {
+		char prefix[48];
+		id_prefix(st, i, prefix);
+		add_renamed(&st->figures[i], prefix, use->count - 1, out);
+	}
 	return 0;
 }
 
@@ -379,6 +417,7 @@ static void step_content(struct site *s, size_t k, struct buf *out)
 void site_build_step_(struct site *s, size_t k)
 {
 	const struct site_step *st = s->steps.entries[k].value;
+	s->page_serial++;
 	const char *base = strrchr(st->rel, '/');
 	struct buf content = BUF_INIT, desc = BUF_INIT;
 	step_content(s, k, &content);

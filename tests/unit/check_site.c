@@ -239,6 +239,56 @@ START_TEST(rebuild_keeps_unchanged_files)
 }
 END_TEST
 
+/* Whether every id="..." of the text is different from the others. */
+static int ids_unique(const char *html, size_t *count)
+{
+	char *seen[512];
+	size_t n = 0;
+	int unique = 1;
+	for (const char *p = strstr(html, " id=\""); p && n < 512;
+	     p = strstr(p, " id=\"")) {
+		p += 5;
+		size_t len = strcspn(p, "\"");
+		for (size_t k = 0; k < n; k++)
+			if (strlen(seen[k]) == len && !strncmp(seen[k], p, len))
+				unique = 0;
+		seen[n++] = strndup(p, len);
+	}
+	for (size_t k = 0; k < n; k++)
+		free(seen[k]);
+	*count = n;
+	return unique;
+}
+
+/* A page showing the same machine twice still has unique ids: the second
+ * figure's are renamed, the step page's are the first figure's. */
+START_TEST(same_figure_twice_unique_ids)
+{
+	struct diag_list l = DIAG_LIST_INIT;
+	char course[512], out[512];
+	snprintf(course, sizeof(course), "%s", scratch("twice-course"));
+	snprintf(out, sizeof(out), "%s", scratch("twice-site"));
+	put(course, "SUMMARY.md", "- [Home](README.md)\n");
+	put(course, "README.md", "# Home\n\n![first](m.asl.json)\n\n"
+				 "Again:\n\n![second](m.asl.json)\n");
+	put(course, "m.asl.json", "{\"StartAt\": \"A\", \"States\": "
+				  "{\"A\": {\"Type\": \"Pass\", \"End\": true}}}\n");
+	ck_assert_int_eq(build(course, out, &l), 0);
+	char *home = read_all(scratch("twice-site/index.html"));
+	size_t n;
+	ck_assert_msg(ids_unique(home, &n), "an id repeats in index.html");
+	ck_assert_uint_gt(n, 6);
+	ck_assert_ptr_nonnull(strstr(home, "id=\"s0-m0-state-A\""));
+	ck_assert_ptr_nonnull(strstr(home, "id=\"s0-m0-r1-state-A\""));
+	free(home);
+	char *step = read_all(scratch("twice-site/m.asl.json.html"));
+	ck_assert_ptr_nonnull(strstr(step, "id=\"s0-m0-state-A\""));
+	ck_assert_ptr_null(strstr(step, "-r1-"));
+	free(step);
+	diag_list_release(&l);
+}
+END_TEST
+
 /* Who draws a figure (the parent or a worker, how many workers) does not
  * show in the bytes; the reference course has enough figures for every
  * worker to draw some. */
@@ -403,6 +453,7 @@ Suite *site_suite(void)
 	tcase_add_test(tc, golden_pages);
 	tcase_add_test(tc, two_builds_identical);
 	tcase_add_test(tc, rebuild_keeps_unchanged_files);
+	tcase_add_test(tc, same_figure_twice_unique_ids);
 	tcase_add_test(tc, workers_do_not_show);
 	tcase_add_test(tc, failed_build_keeps_site);
 	tcase_add_test(tc, outside_link_refused);
