@@ -109,10 +109,10 @@ int gate_resolve_(const char *dir, const char *url, struct buf *out)
 
 /* Is 'path' (which may not exist) inside the course once symbolic links
  * are followed?  A missing file is: the lexical check already passed. */
-static int inside_root(const char *root, const char *path)
+static int inside_root(const char *real_root, const char *path)
 {
-	char real_root[PATH_MAX], real[PATH_MAX];
-	if (!realpath(root, real_root) || !realpath(path, real))
+	char real[PATH_MAX];
+	if (!real_root || !realpath(path, real))
 		return 1;
 	size_t n = strlen(real_root);
 	return !strncmp(real, real_root, n) && (real[n] == '/' || !real[n]);
@@ -125,7 +125,7 @@ int gate_path_(const struct gate_ctx *c, const char *rel, struct buf *out)
 		buf_adds(out, rel);
 	else
 		buf_addf(out, "%s%s%s", c->opt->root, rel[0] ? "/" : "", rel);
-	return inside_root(c->opt->root, out->ptr) ? 0 : -1;
+	return inside_root(c->real_root, out->ptr) ? 0 : -1;
 }
 
 static int is_file(const char *path)
@@ -486,6 +486,11 @@ static void check_saved_steps_dir(struct gate_ctx *c, const char *dir)
 {
 	struct buf rel = BUF_INIT, path = BUF_INIT;
 	buf_addf(&rel, "%s%ssaved-steps", dir, dir[0] ? "/" : "");
+	if (strmap_get(&c->step_dirs, rel.ptr, rel.len)) {
+		buf_release(&rel); /* a folder's pages share it: checked once */
+		return;
+	}
+	strmap_put(&c->step_dirs, rel.ptr, rel.len, c);
 	gate_path_(c, rel.ptr, &path);
 	DIR *d = opendir(path.ptr);
 	char **names = NULL;
@@ -589,6 +594,8 @@ static void ctx_release(struct gate_ctx *c)
 	for (size_t i = 0; i < c->aliases.nr; i++)
 		free(c->aliases.entries[i].value);
 	strmap_release(&c->loaded);
+	strmap_release(&c->step_dirs);
+	free(c->real_root);
 	strmap_release(&c->env);
 	strmap_release(&c->aliases);
 	free(c->last_machine);
@@ -648,6 +655,8 @@ int gate_course(struct gate_run *run, const struct gate_options *opt)
 	c.opt = opt;
 	c.run = run;
 	strmap_init(&c.loaded);
+	strmap_init(&c.step_dirs);
+	c.real_root = realpath(opt->root, NULL);
 	strmap_init(&c.env);
 	strmap_init(&c.aliases);
 	struct course co;

@@ -20,6 +20,9 @@ struct gate_ctx {
 	struct loaded_file **files;  /* owned: deployed and linked saved steps */
 	size_t nr_files, alloc_files;
 	struct strmap loaded;        /* course-relative path -> loaded_file * */
+	struct strmap step_dirs;     /* saved-steps folders checked (no value) */
+	char *real_root;             /* owned: the root, symbolic links resolved;
+					NULL when it cannot be */
 	struct strmap env;           /* exported variables -> owned value */
 	struct strmap aliases;       /* recorded volatile value -> owned actual */
 	char *last_machine;          /* owned: the machine a command ran last */
