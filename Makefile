@@ -107,6 +107,7 @@ LIB_OBJS += jsoncmp.o
 # render: diagrams
 LIB_OBJS += diagram.o
 LIB_OBJS += diagram_gv.o
+LIB_OBJS += diagram_run.o
 
 # render: site and reports
 LIB_OBJS += highlight.o

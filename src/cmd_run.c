@@ -9,6 +9,7 @@
 #include "asl.h"
 #include "cmd.h"
 #include "diagram.h"
+#include "diagram_run.h"
 #include "report.h"
 #include "exec.h"
 #include "fileio.h"
@@ -212,106 +213,17 @@ static void print_result(const struct run_args *a, const struct exec_result *r)
 
 /* ---- --diagram: the executed path on the machine's picture ----------- */
 
-/* What the run did with one state, gathered from the visits. */
-struct seen {
-	unsigned outcomes;     /* bit per enum exec_outcome */
-	unsigned long long rules, catches; /* bit per rule / catcher taken */
-	int default_taken;
-};
-
-struct run_view {
-	struct strmap states; /* state pointer -> struct seen */
-};
-
-static struct seen *seen_of(const struct run_view *v, const struct asl_state *s)
-{
-	return strmap_get(&v->states, (const char *)&s, sizeof(s));
-}
-
-static void run_view_init(struct run_view *v, const struct exec_result *r)
-{
-	strmap_init(&v->states);
-	for (size_t i = 0; i < r->nr_visits; i++) {
-		const struct exec_visit *e = &r->visits[i];
-		struct seen *s = seen_of(v, e->state);
-		if (!s) {
-			s = xcalloc(1, sizeof(*s));
-			strmap_put(&v->states, (const char *)&e->state,
-				   sizeof(e->state), s);
-		}
-		s->outcomes |= 1u << e->outcome;
-		if (e->outcome == EXEC_VISIT_CAUGHT && e->branch >= 0 && e->branch < 64)
-			s->catches |= 1ull << e->branch;
-		if (e->outcome == EXEC_VISIT_SUCCEEDED &&
-		    e->state->type == ASL_CHOICE) {
-			if (e->branch < 0)
-				s->default_taken = 1;
-			else if (e->branch < 64)
-				s->rules |= 1ull << e->branch;
-		}
-	}
-}
-
-static void run_view_release(struct run_view *v)
-{
-	for (size_t i = 0; i < v->states.nr; i++)
-		free(v->states.entries[i].value);
-	strmap_release(&v->states);
-}
-
-/* The worst that happened to a state: failed, caught, succeeded. */
-static enum diagram_status view_state(const struct asl_state *st, void *ctx)
-{
-	const struct seen *s = seen_of(ctx, st);
-	if (!s)
-		return DIAGRAM_NOT_TAKEN;
-	if (s->outcomes & (1u << EXEC_VISIT_FAILED))
-		return DIAGRAM_FAILED;
-	if (s->outcomes & (1u << EXEC_VISIT_CAUGHT))
-		return DIAGRAM_CAUGHT;
-	if (s->outcomes & (1u << EXEC_VISIT_SUCCEEDED))
-		return DIAGRAM_SUCCEEDED;
-	return DIAGRAM_FAILED; /* only retried: the run stopped there */
-}
-
-static enum diagram_status view_edge(const struct asl_state *from,
-				     enum diagram_edge_kind kind, size_t index,
-				     void *ctx)
-{
-	const struct seen *s = seen_of(ctx, from);
-	int taken = 0;
-	if (!s)
-		return DIAGRAM_NOT_TAKEN;
-	switch (kind) {
-	case DIAGRAM_EDGE_NEXT:
-		taken = (s->outcomes & (1u << EXEC_VISIT_SUCCEEDED)) != 0;
-		break;
-	case DIAGRAM_EDGE_RULE:
-		taken = index < 64 && (s->rules >> index & 1);
-		break;
-	case DIAGRAM_EDGE_DEFAULT:
-		taken = s->default_taken;
-		break;
-	case DIAGRAM_EDGE_CATCH:
-		if (index < 64 && (s->catches >> index & 1))
-			return DIAGRAM_CAUGHT;
-		break;
-	}
-	return taken ? DIAGRAM_SUCCEEDED : DIAGRAM_NOT_TAKEN;
-}
-
 /* Writes the machine with the run's path to a->diagram.  0 or -1. */
 static int write_diagram(const struct run_args *a, const struct asl_machine *m,
 			 const struct exec_result *r)
 {
-	struct run_view v;
-	struct diagram_highlight hl = { view_state, view_edge, &v };
+	struct diagram_run *v = diagram_run_new(r);
+	struct diagram_highlight hl = diagram_run_highlight(v);
 	struct diagram_options opt = DIAGRAM_OPTIONS_INIT;
 	struct diag_list diags = DIAG_LIST_INIT;
 	struct buf svg = BUF_INIT;
 	int rc = diagram_format_from_name("svg", &opt.format);
 	opt.highlight = &hl;
-	run_view_init(&v, r);
 	if (rc == 0 && diagram_render(m, &opt, &svg, &diags) == 0) {
 		rc = fileio_write_atomic(a->diagram, svg.ptr, svg.len);
 		if (rc)
@@ -321,7 +233,7 @@ static int write_diagram(const struct run_args *a, const struct asl_machine *m,
 		print_diags(&diags);
 		rc = -1;
 	}
-	run_view_release(&v);
+	diagram_run_free(v);
 	buf_release(&svg);
 	diag_list_release(&diags);
 	return rc;
