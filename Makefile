@@ -114,6 +114,7 @@ LIB_OBJS += highlight.o
 LIB_OBJS += html.o
 LIB_OBJS += search.o
 LIB_OBJS += site.o
+LIB_OBJS += site_check.o
 LIB_OBJS += site_page.o
 LIB_OBJS += site_pool.o
 LIB_OBJS += site_rebuild.o

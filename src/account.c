@@ -751,6 +751,16 @@ static int op_task(struct account *a, const struct account_request *rq,
 	return 0;
 }
 
+size_t account_nr_executions(const struct account *a)
+{
+	return a->nr_execs;
+}
+
+const struct exec_result *account_execution(const struct account *a, size_t i)
+{
+	return i < a->nr_execs ? &a->execs[i].r : NULL;
+}
+
 const char *account_last_token(const struct account *a)
 {
 	return a->last_token;

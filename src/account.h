@@ -83,6 +83,11 @@ int account_call(struct account *a, const struct account_request *rq,
 		 struct account_response *rs);
 void account_response_release(struct account_response *rs);
 
+/* The executions started so far, in order of start, and the result of
+ * execution i (borrowed: valid until the next call into the account). */
+size_t account_nr_executions(const struct account *a);
+const struct exec_result *account_execution(const struct account *a, size_t i);
+
 /* The task token the simulation issued last, or NULL. */
 const char *account_last_token(const struct account *a);
 

@@ -30,7 +30,7 @@ static int usage(const char *why, const char *arg)
 
 int cmd_check(int argc, char **argv)
 {
-	struct gate_options opt = { ".", NULL, 0 };
+	struct gate_options opt = { ".", NULL, 0, NULL, NULL };
 	struct report_options ro = { REPORT_TEXT, 0 };
 	int verbose = 0;
 	int have_root = 0;

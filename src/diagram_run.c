@@ -63,6 +63,72 @@ void diagram_run_free(struct diagram_run *v)
 	free(v);
 }
 
+/* ---- as bytes: "N\n", then per state "LEN:NAME OUTCOMES RULES CATCHES
+ * DEFAULT\n" (numbers in decimal) ------------------------------------------ */
+
+void diagram_run_write(const struct diagram_run *v, struct buf *out)
+{
+	buf_addf(out, "%zu\n", v->states.nr);
+	for (size_t i = 0; i < v->states.nr; i++) {
+		const struct strmap_entry *e = &v->states.entries[i];
+		const struct seen *s = e->value;
+		buf_addf(out, "%zu:", e->keylen);
+		buf_add(out, e->key, e->keylen);
+		buf_addf(out, " %u %llu %llu %d\n", s->outcomes, s->rules, s->catches,
+			 s->default_taken);
+	}
+}
+
+/* The unsigned decimal at *p, moving past it and one separator 'sep'. */
+static int read_num(const char **p, const char *end, char sep,
+		    unsigned long long *n)
+{
+	const char *q = *p;
+	*n = 0;
+	if (q >= end || *q < '0' || *q > '9')
+		return -1;
+	for (; q < end && *q >= '0' && *q <= '9'; q++) {
+		if (*n > (~0ull - 9) / 10)
+			return -1;
+		*n = *n * 10 + (unsigned long long)(*q - '0');
+	}
+	if (q >= end || *q != sep)
+		return -1;
+	*p = q + 1;
+	return 0;
+}
+
+struct diagram_run *diagram_run_read(const char **p, const char *end)
+{
+	unsigned long long n, len, outcomes, rules, catches, def;
+	if (read_num(p, end, '\n', &n) || n > (unsigned long long)(end - *p))
+		return NULL;
+	struct diagram_run *v = xcalloc(1, sizeof(*v));
+	strmap_init(&v->states);
+	for (unsigned long long i = 0; i < n; i++) {
+		if (read_num(p, end, ':', &len) || len > (unsigned long long)(end - *p)) {
+			diagram_run_free(v);
+			return NULL;
+		}
+		const char *name = *p;
+		*p += len;
+		if (*p >= end || *(*p)++ != ' ' || read_num(p, end, ' ', &outcomes) ||
+		    read_num(p, end, ' ', &rules) || read_num(p, end, ' ', &catches) ||
+		    read_num(p, end, '\n', &def)) {
+			diagram_run_free(v);
+			return NULL;
+		}
+		struct seen *s = xcalloc(1, sizeof(*s));
+		s->outcomes = (unsigned)outcomes;
+		s->rules = rules;
+		s->catches = catches;
+		s->default_taken = def != 0;
+		free(strmap_get(&v->states, name, (size_t)len));
+		strmap_put(&v->states, name, (size_t)len, s);
+	}
+	return v;
+}
+
 /* The worst that happened to a state: failed, caught, succeeded. */
 static enum diagram_status view_state(const struct asl_state *st, void *ctx)
 {

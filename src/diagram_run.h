@@ -7,6 +7,7 @@
 #ifndef STEPBOOK_DIAGRAM_RUN_H
 #define STEPBOOK_DIAGRAM_RUN_H
 
+#include "buf.h"
 #include "diagram.h"
 #include "exec.h"
 
@@ -16,6 +17,13 @@ struct diagram_run;
  * r may go away afterwards. */
 struct diagram_run *diagram_run_new(const struct exec_result *r);
 void diagram_run_free(struct diagram_run *v);
+
+/* Appends v as bytes diagram_run_read reads back (another process may
+ * have run the execution). */
+void diagram_run_write(const struct diagram_run *v, struct buf *out);
+/* Reads a view written by diagram_run_write at *p (before end), moving
+ * *p past it.  Returns owned, or NULL when the bytes are not one. */
+struct diagram_run *diagram_run_read(const char **p, const char *end);
 
 /* The highlight callbacks that draw v (borrowed by the result). */
 struct diagram_highlight diagram_run_highlight(struct diagram_run *v);

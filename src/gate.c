@@ -33,6 +33,8 @@ struct gate_case *gate_add_(struct gate_run *run, enum gate_kind kind,
 	k->file = xstrdup(pos.file ? pos.file : "-");
 	k->pos = pos;
 	k->pos.file = k->file;
+	if (kind == GATE_SNIPPET) /* a block's case is at its fence */
+		k->block_line = pos.line;
 	if (fmt) {
 		struct buf m = BUF_INIT;
 		va_list ap;

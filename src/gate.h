@@ -18,6 +18,7 @@
 #include <cJSON.h>
 
 #include "diag.h"
+#include "exec.h"
 
 /* Pages in one course: bounds the work a SUMMARY.md can ask for. */
 #define GATE_MAX_PAGES 1000
@@ -34,6 +35,10 @@ struct gate_case {
 	char *message;  /* owned: why it failed or was skipped, or NULL */
 	char *diff;     /* owned unified diff (expected vs actual), or NULL */
 	struct diag_list diags; /* located errors behind a failure */
+	/* The lines, in file, of the opening fences of the code block the case
+	 * is about and of the recorded output it was held against (0: none):
+	 * where the site shows the result. */
+	unsigned block_line, output_line;
 };
 
 struct gate_run {
@@ -46,10 +51,21 @@ struct gate_run {
 
 #define GATE_RUN_INIT { NULL, 0, 0, 0, 0, 0, DIAG_LIST_INIT, 0 }
 
+/* An execution of a hand-written example (a block marked input=NAME):
+ * what the site draws as the example's path. */
+struct gate_example {
+	const char *page;   /* the page's course-relative path */
+	const char *input;  /* NAME */
+	const struct exec_result *result; /* borrowed for the call */
+};
+
 struct gate_options {
 	const char *root;   /* the course folder; nothing outside it is read */
 	const char *config; /* stepbook.yml-style file; NULL: ROOT/stepbook.yml */
 	int update;         /* rewrite recorded outputs from actual results */
+	/* Called after each example ran (NULL: not called). */
+	void (*on_example)(void *ctx, const struct gate_example *ex);
+	void *ctx;
 };
 
 /* Checks the course at opt->root: its pages in SUMMARY.md order, or every

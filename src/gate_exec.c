@@ -65,7 +65,7 @@ static void collect_steps(struct gate_ctx *c, struct gate_page *p)
 		if (s->flags & SNIPPET_OUTPUT) {
 			gate_add_(c->run, GATE_STEP, GATE_FAIL, "recorded output", s->fence,
 				  "a recorded output must follow the block of a command "
-				  "that prints a result");
+				  "that prints a result")->block_line = s->fence.line;
 			continue;
 		}
 		struct diag_list errs = DIAG_LIST_INIT;
@@ -613,6 +613,14 @@ static void run_request(struct run_step *r)
 
 /* One skipped case for a run of lines of one block that are not steps
  * (a tool's output, setup commands): named by their first words. */
+/* Records on case k the blocks of step st: its command's, its output's. */
+static void step_blocks(struct gate_case *k, const struct gate_page *p,
+			const struct step *st)
+{
+	k->block_line = p->page.snippets[st->snippet].fence.line;
+	k->output_line = st->output ? st->output->fence.line : 0;
+}
+
 static void skip_non_steps(struct gate_ctx *c, struct gate_page *p, size_t i)
 {
 	const struct step *st = &p->steps.items[i];
@@ -627,8 +635,9 @@ static void skip_non_steps(struct gate_ctx *c, struct gate_page *p, size_t i)
 			buf_addf(&why, "%s%s", n ? "; " : "", p->steps.items[j].reason);
 	if (n > 3)
 		buf_addf(&why, "; and %zu more line%s", n - 3, n - 3 == 1 ? "" : "s");
-	gate_add_(c->run, GATE_STEP, GATE_SKIP, n == 1 ? "command" : "commands",
-		   st->pos, "not a step: %s", why.ptr);
+	step_blocks(gate_add_(c->run, GATE_STEP, GATE_SKIP,
+			      n == 1 ? "command" : "commands", st->pos,
+			      "not a step: %s", why.ptr), p, st);
 	buf_release(&why);
 }
 
@@ -651,12 +660,14 @@ static void run_step(struct gate_ctx *c, struct gate_page *p, size_t i)
 	const char *host = header(st, "host");
 	if (st->kind == STEP_HTTP && host && !strstr(host, "execute-api") &&
 	    strncmp(host, "localhost", 9)) {
-		gate_add_(c->run, GATE_STEP, GATE_SKIP, name.ptr, st->pos,
-			   "not a request to the course's API (host '%s')", host);
+		step_blocks(gate_add_(c->run, GATE_STEP, GATE_SKIP, name.ptr, st->pos,
+				      "not a request to the course's API (host '%s')",
+				      host), p, st);
 		buf_release(&name);
 		return;
 	}
-	gate_add_(c->run, GATE_STEP, GATE_PASS, name.ptr, st->pos, NULL);
+	step_blocks(gate_add_(c->run, GATE_STEP, GATE_PASS, name.ptr, st->pos, NULL),
+		    p, st);
 	r.kase = c->run->nr - 1;
 	buf_release(&name);
 	if (st->reason) /* a bad argument found while parsing */
@@ -716,7 +727,16 @@ static void execute_example(struct run_step *r, const char *machine, const cJSON
 	rq.op = ACCOUNT_INVOKE;
 	rq.machine = machine;
 	rq.input = input;
+	size_t started = account_nr_executions(r->c->account);
 	account_call(r->c->account, &rq, &rs);
+	const struct gate_options *opt = r->c->opt;
+	if (opt->on_example && account_nr_executions(r->c->account) > started) {
+		struct gate_example ge = {
+			r->p->rel, in->input,
+			account_execution(r->c->account, started),
+		};
+		opt->on_example(opt->ctx, &ge);
+	}
 	const cJSON *out = cJSON_GetObjectItemCaseSensitive(rs.result, "output");
 	cJSON *actual = cJSON_IsString(out) ? cJSON_Parse(out->valuestring) : NULL;
 	int failed = rs.error != NULL;
@@ -744,10 +764,13 @@ static void run_example(struct gate_ctx *c, struct gate_page *p, const struct sn
 {
 	struct buf name = BUF_INIT;
 	buf_addf(&name, "example %s", in->input);
-	gate_add_(c->run, GATE_STEP, GATE_PASS, name.ptr, in->fence, NULL);
+	struct gate_case *k = gate_add_(c->run, GATE_STEP, GATE_PASS, name.ptr,
+					  in->fence, NULL);
 	buf_release(&name);
 	struct run_step r = { c, p, NULL, 0, c->run->nr - 1, { NULL }, NULL };
 	const struct snippet *ex = find_named(&p->page, 1, in->input);
+	k->block_line = in->fence.line;
+	k->output_line = ex ? ex->fence.line : 0;
 	const char *machine = example_machine(c);
 	cJSON *input = example_json(in, &kase(&r)->diags);
 	cJSON *expect = ex ? example_json(ex, &kase(&r)->diags) : NULL;

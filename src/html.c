@@ -38,12 +38,30 @@ void html_relative(const char *from, const char *to, struct buf *out)
 	buf_adds(out, to + common);
 }
 
+/* The mark of a checked block: its data-check value, its words, and
+ * what hovering says. */
+static const char *const check_marks[][3] = {
+	[HTML_CHECK_PASSED] = { "passed", "checked",
+		"stepbook check parsed or ran this block and it matched" },
+	[HTML_CHECK_FAILED] = { "failed", "check fails",
+		"stepbook check fails on this block: run it for the details" },
+	[HTML_CHECK_SKIPPED] = { "skipped", "not checked",
+		"stepbook check skips this block" },
+};
+
 void html_code_block(const char *info, const char *code, size_t len,
-		     struct buf *out)
+		     enum html_check check, struct buf *out)
 {
 	const char *lang = highlight_language(info);
 	size_t n = strcspn(info, " \t{");
-	buf_adds(out, "<div class=\"code\">");
+	if (check == HTML_UNCHECKED) {
+		buf_adds(out, "<div class=\"code\">");
+	} else {
+		buf_addf(out, "<div class=\"code\" data-check=\"%s\">"
+			      "<span class=\"code-check\" title=\"%s\">%s</span>",
+			 check_marks[check][0], check_marks[check][2],
+			 check_marks[check][1]);
+	}
 	if (n) {
 		buf_adds(out, "<span class=\"code-lang\">");
 		escape_html(out, info, n);
@@ -192,12 +210,28 @@ static int is_markdown(const char *rel)
 	return n > 3 && !strcmp(rel + n - 3, ".md");
 }
 
+/* The NAME of an image titled "input=NAME" (a word of the title), or
+ * NULL.  Returns owned. */
+static char *title_input(const char *title)
+{
+	for (const char *p = title; p && *p; p += strcspn(p, " ")) {
+		p += strspn(p, " ");
+		if (!strncmp(p, "input=", 6) && p[6] && p[6] != ' ')
+			return xstrndup(p + 6, strcspn(p + 6, " "));
+	}
+	return NULL;
+}
+
 static void on_diagram(struct walk *w, const struct md_item *it,
 		       const char *rel, const char *frag)
 {
 	struct buf fig = BUF_INIT;
-	if (w->links->diagram(w->links->ctx, rel, frag && frag[1] ? frag + 1 : NULL,
-			      it->pos, &fig))
+	char *input = title_input(it->info);
+	int rc = w->links->diagram(w->links->ctx, rel,
+				   frag && frag[1] ? frag + 1 : NULL, input,
+				   it->pos, &fig);
+	free(input);
+	if (rc)
 		w->status = -1;
 	else
 		markdown_replace_html(w->md, it, fig.ptr);
@@ -233,7 +267,9 @@ static void on_link(struct walk *w, const struct md_item *it)
 static void on_code(struct walk *w, const struct md_item *it)
 {
 	struct buf b = BUF_INIT;
-	html_code_block(it->info, it->text, strlen(it->text), &b);
+	enum html_check check = w->links->checked
+		? w->links->checked(w->links->ctx, it->pos) : HTML_UNCHECKED;
+	html_code_block(it->info, it->text, strlen(it->text), check, &b);
 	markdown_replace_html(w->md, it, b.ptr);
 	buf_release(&b);
 }

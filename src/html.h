@@ -15,6 +15,10 @@
 #include "diag.h"
 #include "markdown.h"
 
+/* What `stepbook check` made of a code block, shown on it. */
+enum html_check { HTML_UNCHECKED, HTML_CHECK_PASSED, HTML_CHECK_FAILED,
+		  HTML_CHECK_SKIPPED };
+
 /* What the site does with the files a page links to (site.c). */
 struct html_links {
 	void *ctx;
@@ -22,12 +26,15 @@ struct html_links {
 	 * it; NULL when rel is not a saved step.  Borrowed. */
 	const char *(*step_page)(void *ctx, const char *rel);
 	/* Appends the inline SVG figure(s) of the machine(s) in step 'rel'
-	 * ('machine' NULL: every machine).  Returns 0, or -1 (a located
-	 * error added) when no such machine exists. */
+	 * ('machine' NULL: every machine); with 'input' (an image titled
+	 * "input=NAME"), the path the page's example NAME took.  Returns 0,
+	 * or -1 (a located error added) when no such machine or run exists. */
 	int (*diagram)(void *ctx, const char *rel, const char *machine,
-		       struct pos pos, struct buf *out);
+		       const char *input, struct pos pos, struct buf *out);
 	/* Copies course file 'rel' into the site as is. */
 	void (*asset)(void *ctx, const char *rel);
+	/* The check result of the code block fenced at 'fence' (NULL: none). */
+	enum html_check (*checked)(void *ctx, struct pos fence);
 };
 
 struct html_heading {
@@ -68,8 +75,9 @@ void html_slug(const char *text, struct buf *out);
 /* Appends the relative URL from site page 'from' to site path 'to'. */
 void html_relative(const char *from, const char *to, struct buf *out);
 
-/* Appends a highlighted code block with its copy button. */
+/* Appends a highlighted code block with its copy button and, unless
+ * HTML_UNCHECKED, the mark of its check. */
 void html_code_block(const char *info, const char *code, size_t len,
-		     struct buf *out);
+		     enum html_check check, struct buf *out);
 
 #endif

@@ -127,6 +127,7 @@ static void collect_node(struct md_doc *md, cmark_node *n, cmark_node ***html,
 		it = add_item(md, t == CMARK_NODE_LINK ? MD_LINK : MD_IMAGE, n);
 		if (it) {
 			it->url = dup_or_empty(cmark_node_get_url(n));
+			it->info = dup_or_empty(cmark_node_get_title(n));
 			it->text = plain_text(n);
 			it->alone = t == CMARK_NODE_IMAGE && image_alone(n);
 		}

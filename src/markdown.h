@@ -34,7 +34,8 @@ struct md_item {
 	int alone;
 	char *url;          /* owned by the md_doc */
 	char *text;         /* owned by the md_doc */
-	char *info;         /* owned by the md_doc */
+	char *info;         /* owned by the md_doc: a code block's info
+			       string, a link's or image's title */
 	void *node_;        /* the cmark node: markdown.c only */
 };
 

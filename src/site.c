@@ -317,6 +317,7 @@ void site_free_(struct site *s)
 	for (size_t i = 0; i < s->navs.nr; i++)
 		cJSON_Delete(s->navs.entries[i].value);
 	strmap_release(&s->navs);
+	site_check_free_(s);
 	tmpl_free(s->layout);
 	free(s->layout_path);
 	course_release(&s->course);
@@ -331,8 +332,13 @@ void site_free_(struct site *s)
 
 static int build_all(struct site *s)
 {
-	if (load_layout(s) || make_tmp(s) || copy_theme(s))
+	if (load_layout(s) || make_tmp(s))
 		return -1;
+	site_check_start_(s);
+	if (copy_theme(s)) {
+		site_check_finish_(s); /* reaps the child */
+		return -1;
+	}
 	int status = site_build_pages_(s);
 	status |= site_build_steps_(s);
 	/* every figure is drawn: no worker is needed by a later rebuild */
@@ -352,6 +358,9 @@ struct site *site_new_(const struct site_options *opt, struct diag_list *diags)
 	strmap_init(&s->steps);
 	strmap_init(&s->assets);
 	strmap_init(&s->navs);
+	strmap_init(&s->marks);
+	strmap_init(&s->runs);
+	s->check_pid = -1;
 	s->theme = opt->templates ? opt->templates : site_default_templates();
 	return s;
 }

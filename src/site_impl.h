@@ -7,7 +7,9 @@
 #include "asl.h"
 #include "buf.h"
 #include "course.h"
+#include "diagram_run.h"
 #include "diag.h"
+#include "html.h"
 #include "loader.h"
 #include "markdown.h"
 #include "search.h"
@@ -20,6 +22,7 @@
 struct figure_use {
 	size_t page_serial;     /* site.page_serial of that page */
 	unsigned count;
+	unsigned run_figures;   /* example paths drawn: their ids' suffix */
 };
 
 /* A saved step a page links to: loaded once, drawn where pages show it and
@@ -65,6 +68,12 @@ struct site {
 	size_t steps_built;     /* steps[0..steps_built) have their page */
 	size_t cur;             /* the page being rendered */
 	size_t page_serial;     /* counts rendered pages, chapters and steps */
+	struct strmap marks;    /* "PAGE\nLINE" -> enum html_check of the block
+				   fenced there (site_check.c) */
+	struct strmap runs;     /* "PAGE\nNAME" -> struct diagram_run * of the
+				   page's example NAME */
+	int check_pid;          /* the process checking the course, or -1 */
+	int check_fd;           /* its results (an unlinked file) */
 	int status;
 	int staging;            /* rebuilding: writes go to 'pending' */
 	struct site_pending *pending;
@@ -106,7 +115,7 @@ void site_write_sitemap_(struct site *s);
 /* site_step.c */
 const char *site_step_page_(void *ctx, const char *rel);
 int site_step_diagram_(void *ctx, const char *rel, const char *machine,
-		       struct pos pos, struct buf *out);
+		       const char *input, struct pos pos, struct buf *out);
 /* Builds the pages of the steps registered so far by pages up to 'page'
  * (each once): called after each chapter page, so that step pages are
  * built while workers still draw, not after them. */
@@ -125,6 +134,18 @@ void site_step_free_(struct site_step *st);
  * Returns 0, or -1 with an error in s->diags. */
 int site_step_draw_(struct site *s, struct site_step *st, size_t i);
 
+/* site_check.c: `stepbook check` run on the course (marks and runs). */
+void site_check_course_(struct site *s);
+/* The same in a forked process (when s->opt->jobs allows), from when the
+ * build folder exists; site_check_finish_ collects it (or checks here). */
+void site_check_start_(struct site *s);
+void site_check_finish_(struct site *s);
+void site_check_free_(struct site *s);
+/* html_links.checked for the page being rendered. */
+enum html_check site_checked_(void *ctx, struct pos fence);
+/* The run of example 'input' of the page being rendered, or NULL. */
+struct diagram_run *site_example_run_(struct site *s, const char *input);
+
 /* site_pool.c: figures drawn on every core while pages are built. */
 /* Lists the figures of every registered step and starts the workers
  * (s->opt->jobs processes in all, the parent included; 0: one per core).
@@ -137,10 +158,17 @@ int site_pool_take_(struct site *s, struct site_step *st, size_t i);
 /* Waits for the workers (they take no new figure) and frees p.  NULL ok. */
 void site_pool_free_(struct site_pool *p);
 
+/* What a figure of an example's run adds: the path and the example. */
+struct site_run_figure {
+	struct diagram_highlight highlight;
+	const char *input;      /* the example's NAME */
+};
+
 /* site_svg.c: a machine as an inline SVG figure (diagram.h), its states
- * in words as the text alternative.  Returns 0, or -1 with an error in
- * s->diags when Graphviz failed. */
+ * in words as the text alternative; with run, the path an example took.
+ * Returns 0, or -1 with an error in s->diags when Graphviz failed. */
 int site_svg_figure_(struct site *s, const struct asl_machine *m,
-		     const char *name, const char *id_prefix, struct buf *out);
+		     const char *name, const char *id_prefix,
+		     const struct site_run_figure *run, struct buf *out);
 
 #endif

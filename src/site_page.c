@@ -192,7 +192,7 @@ int site_build_page_(struct site *s, size_t i)
 		md = markdown_parse(path.ptr, text.ptr, text.len,
 				    s->course.allow_html);
 	struct html_links links = { s, site_step_page_, site_step_diagram_,
-				    site_asset_ };
+				    site_asset_, site_checked_ };
 	struct html_page hp;
 	int status = html_render(md, &s->course, p->src, p->out, &links, &hp,
 				 s->diags);
@@ -250,6 +250,7 @@ int site_build_pages_(struct site *s)
 	s->docs = xcalloc(s->course.nr_pages + 1, sizeof(*s->docs));
 	for (size_t i = 0; i < s->course.nr_pages; i++)
 		discover(s, i);
+	site_check_finish_(s);
 	site_pool_start_(s);
 	size_t n = s->course.nr_pages;
 	for (size_t i = 0; i < n; i++) {

@@ -201,6 +201,9 @@ static int incremental(struct site_session *ss, const char *const *paths,
 		mark(s, &t, paths[i]);
 	for (size_t i = 0; i < ss->nr_retry; i++)
 		mark(s, &t, ss->retry[i]);
+	/* what check says of the pages redrawn: their marks and example paths
+	 * (a page not redrawn keeps the marks it had) */
+	site_check_course_(s);
 	int status = render_marked(s, &t);
 	if (s->nr_pending > (size_t)t.assets) {
 		site_write_search_(s);

@@ -100,7 +100,7 @@ int site_step_draw_(struct site *s, struct site_step *st, size_t i)
 	char prefix[48];
 	id_prefix(st, i, prefix);
 	return site_svg_figure_(s, st->models[i], st->lf.machines[i].name,
-				prefix, &st->figures[i]);
+				prefix, NULL, &st->figures[i]);
 }
 
 /* Appends a figure shown again on the same page with its ids made unique:
@@ -122,6 +122,19 @@ static void add_renamed(const struct buf *fig, const char *prefix,
 	buf_release(&needle);
 }
 
+/* How often the page being rendered showed machine i of st so far. */
+static struct figure_use *use_on_page(struct site *s, struct site_step *st,
+				      size_t i)
+{
+	struct figure_use *use = &st->uses[i];
+	if (use->page_serial != s->page_serial) {
+		use->page_serial = s->page_serial;
+		use->count = 0;
+		use->run_figures = 0;
+	}
+	return use;
+}
+
 /* Appends the figure of machine i, drawing it once. */
 static int figure(struct site *s, struct site_step *st, size_t i,
 		  struct buf *out)
@@ -129,11 +142,7 @@ static int figure(struct site *s, struct site_step *st, size_t i,
 	if (!st->figures[i].len && site_pool_take_(s, st, i) &&
 	    site_step_draw_(s, st, i))
 		return -1;
-	struct figure_use *use = &st->uses[i];
-	if (use->page_serial != s->page_serial) {
-		use->page_serial = s->page_serial;
-		use->count = 0;
-	}
+	struct figure_use *use = use_on_page(s, st, i);
 	if (use->count++ == 0) {
 		buf_add(out, st->figures[i].ptr, st->figures[i].len);
 	} else {
@@ -191,18 +200,36 @@ const char *site_step_page_(void *ctx, const char *rel)
 	return st ? st->out : NULL;
 }
 
+/* Appends machine i drawn with the path of the page's example: drawn for
+ * this page only, its ids after the page's count of such figures. */
+static int run_figure(struct site *s, struct site_step *st, size_t i,
+		      const char *input, struct diagram_run *run, struct buf *out)
+{
+	char prefix[64];
+	snprintf(prefix, sizeof(prefix), "s%zu-m%zu-run%u-", st->index, i,
+		 use_on_page(s, st, i)->run_figures++);
+	struct site_run_figure rf = { diagram_run_highlight(run), input };
+	return site_svg_figure_(s, st->models[i], st->lf.machines[i].name,
+				prefix, &rf, out);
+}
+
 int site_step_diagram_(void *ctx, const char *rel, const char *machine,
-		       struct pos pos, struct buf *out)
+		       const char *input, struct pos pos, struct buf *out)
 {
 	struct site *s = ctx;
 	struct site_step *st = get_step(s, rel);
+	struct diagram_run *run = NULL;
+	if (st && input && !(run = site_example_run_(s, input)))
+		return diag_error(s->diags, pos, "site/no-run",
+				  "no example input=%s ran on this page (a block "
+				  "marked input=%s, run by stepbook check)", input, input);
 	size_t drawn = 0;
 	for (size_t i = 0; st && i < st->lf.nr_machines; i++) {
 		const struct loaded_machine *m = &st->lf.machines[i];
 		if (machine && strcmp(m->name, machine) &&
 		    (!m->deployed_name || strcmp(m->deployed_name, machine)))
 			continue;
-		if (figure(s, st, i, out))
+		if (run ? run_figure(s, st, i, input, run, out) : figure(s, st, i, out))
 			return -1;
 		drawn++;
 	}
@@ -410,7 +437,8 @@ static void step_content(struct site *s, size_t k, struct buf *out)
 	section_endpoints(st, out);
 	section_notifications(st, out);
 	buf_adds(out, "<h2 id=\"file\">The file</h2>\n");
-	html_code_block(ext_lang(st->rel), st->text.ptr, st->text.len, out);
+	html_code_block(ext_lang(st->rel), st->text.ptr, st->text.len,
+			HTML_UNCHECKED, out);
 	buf_release(&back);
 }
 

@@ -73,22 +73,32 @@ static void inline_svg(const struct buf *svg, const struct buf *alt,
 }
 
 int site_svg_figure_(struct site *s, const struct asl_machine *m,
-		     const char *name, const char *id_prefix, struct buf *out)
+		     const char *name, const char *id_prefix,
+		     const struct site_run_figure *run, struct buf *out)
 {
 	struct buf svg = BUF_INIT, alt = BUF_INIT;
 	struct diagram_options opt = DIAGRAM_OPTIONS_INIT;
 	struct diag_list ignored = DIAG_LIST_INIT; /* shown on the step page */
 	opt.id_prefix = id_prefix;
+	opt.highlight = run ? &run->highlight : NULL;
 	int status = diagram_render(m, &opt, &svg, &ignored);
 	if (!status) {
 		describe(m, name, &alt);
-		buf_adds(out, "<figure class=\"diagram\"><div class=\"diagram-view\" "
-			      "tabindex=\"0\">");
+		if (run)
+			buf_addf(&alt, " Highlighted: the path of example %s.", run->input);
+		buf_addf(out, "<figure class=\"diagram%s\"><div class=\"diagram-view\" "
+			      "tabindex=\"0\">", run ? " diagram-run" : "");
 		inline_svg(&svg, &alt, out);
 		buf_adds(out, "</div><figcaption>");
 		escape_html(out, name, strlen(name));
-		buf_addf(out, " \xe2\x80\x94 %zu state%s</figcaption></figure>\n",
-			 m->nr_states, m->nr_states == 1 ? "" : "s");
+		buf_addf(out, " \xe2\x80\x94 %zu state%s", m->nr_states,
+			 m->nr_states == 1 ? "" : "s");
+		if (run) {
+			buf_adds(out, ", the path of example <code>");
+			escape_html(out, run->input, strlen(run->input));
+			buf_adds(out, "</code>");
+		}
+		buf_adds(out, "</figcaption></figure>\n");
 	} else {
 		for (size_t i = 0; i < ignored.nr; i++)
 			diag_add(s->diags, ignored.items[i].pos, SEV_ERROR,

@@ -26,7 +26,7 @@
 static char *report(const char *root, const char *config, enum report_format format,
 		    int update, int *failed)
 {
-	struct gate_options opt = { root, config, update };
+	struct gate_options opt = { root, config, update, NULL, NULL };
 	struct gate_run run = GATE_RUN_INIT;
 	int rc = gate_course(&run, &opt);
 	if (failed)
@@ -227,7 +227,7 @@ END_TEST
  * (Its speed is a benchmark: bench/check_bench.sh.) */
 START_TEST(bundled_course_passes)
 {
-	struct gate_options opt = { "course", NULL, 0 };
+	struct gate_options opt = { "course", NULL, 0, NULL, NULL };
 	struct gate_run run = GATE_RUN_INIT;
 	int failed = gate_course(&run, &opt);
 	ck_assert_msg(!failed, "%zu failed", run.failed);

@@ -18,6 +18,8 @@
 #include "asl.h"
 #include "buf.h"
 #include "diagram.h"
+#include "diagram_run.h"
+#include "exec.h"
 #include "diagram_impl.h"
 #include "doc.h"
 #include "loader.h"
@@ -382,6 +384,62 @@ START_TEST(svg_numbers_as_graphviz)
 }
 END_TEST
 
+/* A run's view survives being written and read back (the site checks in
+ * another process): the same bytes again, the same highlighted SVG. */
+START_TEST(run_view_round_trip)
+{
+	struct diag_list diags = DIAG_LIST_INIT;
+	struct buf path = BUF_INIT;
+	buf_addf(&path, "%s/choice.asl.yaml", CASES_DIR);
+	struct loaded_file lf;
+	ck_assert_int_eq(loader_load(&lf, path.ptr, NULL, &diags), 0);
+	struct asl_machine *m = asl_build(lf.machines[0].definition,
+					  lf.machines[0].doc, &diags);
+	cJSON *input = cJSON_Parse("{\"inputNum\": 1, \"kind\": \"gold\", "
+				   "\"blocked\": false}");
+	struct exec_options o;
+	memset(&o, 0, sizeof(o));
+	o.name = "Choice";
+	struct exec_result r;
+	exec_run(m, input, &o, &r);
+	ck_assert_uint_gt(r.nr_visits, 1);
+	struct diagram_run *v = diagram_run_new(&r);
+	struct buf once = BUF_INIT, twice = BUF_INIT;
+	diagram_run_write(v, &once);
+	const char *p = once.ptr;
+	struct diagram_run *back = diagram_run_read(&p, once.ptr + once.len);
+	ck_assert_ptr_nonnull(back);
+	ck_assert_ptr_eq(p, once.ptr + once.len);
+	diagram_run_write(back, &twice);
+	ck_assert_str_eq(once.ptr, twice.ptr);
+	struct diagram_highlight h1 = diagram_run_highlight(v);
+	struct diagram_highlight h2 = diagram_run_highlight(back);
+	struct diagram_options opt = DIAGRAM_OPTIONS_INIT;
+	struct buf svg1 = BUF_INIT, svg2 = BUF_INIT;
+	opt.highlight = &h1;
+	ck_assert_int_eq(diagram_render(m, &opt, &svg1, &diags), 0);
+	opt.highlight = &h2;
+	ck_assert_int_eq(diagram_render(m, &opt, &svg2, &diags), 0);
+	ck_assert_str_eq(svg1.ptr, svg2.ptr);
+	ck_assert_ptr_nonnull(strstr(svg1.ptr, "run-succeeded"));
+	/* truncated bytes are refused, not misread */
+	p = once.ptr;
+	ck_assert_ptr_null(diagram_run_read(&p, once.ptr + once.len - 2));
+	diagram_run_free(v);
+	diagram_run_free(back);
+	buf_release(&once);
+	buf_release(&twice);
+	buf_release(&svg1);
+	buf_release(&svg2);
+	exec_result_release(&r);
+	cJSON_Delete(input);
+	asl_free(m);
+	loader_release(&lf);
+	buf_release(&path);
+	diag_list_release(&diags);
+}
+END_TEST
+
 extern Suite *diagram_suite(void);
 Suite *diagram_suite(void)
 {
@@ -390,6 +448,7 @@ Suite *diagram_suite(void)
 	find_cases();
 	tcase_add_loop_test(tc, golden_svg, 0, nr_cases);
 	tcase_add_test(tc, deterministic);
+	tcase_add_test(tc, run_view_round_trip);
 	tcase_add_test(tc, ids_and_titles);
 	tcase_add_test(tc, hostile_names_escaped);
 	tcase_add_test(tc, dot_reads_back);

@@ -307,6 +307,42 @@ START_TEST(workers_do_not_show)
 	ck_assert_uint_eq(l.errors, 0);
 	ck_assert(same_trees(a, b));
 	ck_assert(same_trees(a, c));
+	/* the fixture's example paths and check marks come from a forked
+	 * check with workers, from the build's own process with -j 1 */
+	snprintf(a, sizeof(a), "%s", scratch("fixture-jobs-1"));
+	snprintf(b, sizeof(b), "%s", scratch("fixture-jobs-3"));
+	ck_assert_int_eq(build_jobs(FIXTURE, a, 1, &l), 0);
+	ck_assert_int_eq(build_jobs(FIXTURE, b, 3, &l), 0);
+	ck_assert(same_trees(a, b));
+	char *page = read_all(scratch("fixture-jobs-1/part/01-first.html"));
+	ck_assert_ptr_nonnull(strstr(page, "run-succeeded"));
+	ck_assert_ptr_nonnull(strstr(page, "data-check=\"passed\""));
+	free(page);
+	diag_list_release(&l);
+}
+END_TEST
+
+/* An image asking for the path of an example the page does not run is a
+ * located error, and the build fails. */
+START_TEST(example_path_needs_its_run)
+{
+	struct diag_list l = DIAG_LIST_INIT;
+	char course[512];
+	snprintf(course, sizeof(course), "%s", scratch("norun-course"));
+	put(course, "SUMMARY.md", "- [Home](README.md)\n");
+	put(course, "README.md", "# Home\n\n"
+				 "![path](m.asl.json \"input=missing\")\n");
+	put(course, "m.asl.json", "{\"StartAt\": \"A\", \"States\": "
+				  "{\"A\": {\"Type\": \"Pass\", \"End\": true}}}\n");
+	ck_assert_int_eq(build(course, scratch("norun-site"), &l), -1);
+	char *text = diags_text(&l);
+	struct buf want = BUF_INIT;
+	buf_addf(&want, "%s/README.md:3:1: error: no example input=missing ran on "
+			"this page (a block marked input=missing, run by stepbook "
+			"check) [site/no-run]\n", course);
+	ck_assert_str_eq(text, want.ptr);
+	free(text);
+	buf_release(&want);
 	diag_list_release(&l);
 }
 END_TEST
@@ -454,6 +490,7 @@ Suite *site_suite(void)
 	tcase_add_test(tc, two_builds_identical);
 	tcase_add_test(tc, rebuild_keeps_unchanged_files);
 	tcase_add_test(tc, same_figure_twice_unique_ids);
+	tcase_add_test(tc, example_path_needs_its_run);
 	tcase_add_test(tc, workers_do_not_show);
 	tcase_add_test(tc, failed_build_keeps_site);
 	tcase_add_test(tc, outside_link_refused);

@@ -1,0 +1,299 @@
+/* site_check.c - what `stepbook check` says of the course, shown on the
+ * site: each code block it checked carries a mark (checked, check fails,
+ * not checked), and an image titled "input=NAME" is drawn with the path the
+ * page's example NAME took.  The gate runs once per build with the course's
+ * own stepbook.yml; a failing check does not fail the build (that is
+ * `stepbook check`'s job), it shows.  A full build runs the gate in a
+ * forked process while the parent reads the theme and the pages (a core
+ * that would otherwise wait); the child hands back its marks and runs as
+ * bytes, and anything that goes wrong there runs the gate in the parent.
+ * Not here: the checks (gate.h), drawing (site_svg.c). */
+#define _XOPEN_SOURCE 700
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "diagram_run.h"
+#include "fileio.h"
+#include "gate.h"
+#include "site_impl.h"
+#include "xalloc.h"
+#include "banned.h"
+
+/* The course-relative path of a file the gate named (ROOT/REL, or REL when
+ * the root is "."); NULL when it is not under the root. */
+static const char *course_rel(const struct site *s, const char *file)
+{
+	const char *root = s->opt->course;
+	size_t n = strlen(root);
+	if (!strcmp(root, "."))
+		return file;
+	if (strncmp(file, root, n) || file[n] != '/')
+		return NULL;
+	return file + n + strspn(file + n, "/");
+}
+
+static void key(struct buf *k, const char *page, const char *what)
+{
+	buf_reset(k);
+	buf_adds(k, page);
+	buf_addc(k, '\n');
+	buf_adds(k, what);
+}
+
+/* Failed outranks passed, which outranks skipped. */
+static int rank(enum html_check c)
+{
+	return c == HTML_CHECK_FAILED ? 3 : c == HTML_CHECK_PASSED ? 2 : 1;
+}
+
+static void mark(struct site *s, const char *page, unsigned line,
+		 enum html_check check)
+{
+	if (!line)
+		return;
+	char num[24];
+	struct buf k = BUF_INIT;
+	snprintf(num, sizeof(num), "%u", line);
+	key(&k, page, num);
+	uintptr_t old = (uintptr_t)strmap_get(&s->marks, k.ptr, k.len);
+	if (!old || rank((enum html_check)old) < rank(check))
+		strmap_put(&s->marks, k.ptr, k.len, (void *)(uintptr_t)check);
+	buf_release(&k);
+}
+
+static void on_example(void *ctx, const struct gate_example *ex)
+{
+	struct site *s = ctx;
+	struct buf k = BUF_INIT;
+	key(&k, ex->page, ex->input);
+	struct diagram_run *old = strmap_get(&s->runs, k.ptr, k.len);
+	diagram_run_free(old); /* the page ran NAME twice: the last run counts */
+	strmap_put(&s->runs, k.ptr, k.len, diagram_run_new(ex->result));
+	buf_release(&k);
+}
+
+void site_check_free_(struct site *s)
+{
+	if (s->check_pid > 0) { /* the build stopped before collecting it */
+		while (waitpid(s->check_pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		close(s->check_fd);
+		s->check_pid = -1;
+	}
+	for (size_t i = 0; i < s->runs.nr; i++)
+		diagram_run_free(s->runs.entries[i].value);
+	strmap_release(&s->runs);
+	strmap_release(&s->marks);
+}
+
+static void reset(struct site *s)
+{
+	site_check_free_(s);
+	strmap_init(&s->marks);
+	strmap_init(&s->runs);
+}
+
+/* Runs the gate; each example's run goes to on_run, each case to marks. */
+static void run_gate(struct site *s,
+		     void (*on_run)(void *ctx, const struct gate_example *ex),
+		     void *ctx)
+{
+	static const enum html_check of_status[] = {
+		[GATE_PASS] = HTML_CHECK_PASSED, [GATE_FAIL] = HTML_CHECK_FAILED,
+		[GATE_SKIP] = HTML_CHECK_SKIPPED,
+	};
+	struct gate_options opt = { s->opt->course, NULL, 0, on_run, ctx };
+	struct gate_run run = GATE_RUN_INIT;
+	gate_course(&run, &opt);
+	for (size_t i = 0; i < run.nr; i++) {
+		const struct gate_case *k = &run.cases[i];
+		const char *page = course_rel(s, k->file);
+		if (!page)
+			continue;
+		mark(s, page, k->block_line, of_status[k->status]);
+		mark(s, page, k->output_line, of_status[k->status]);
+	}
+	gate_run_release(&run);
+}
+
+void site_check_course_(struct site *s)
+{
+	reset(s);
+	run_gate(s, on_example, s);
+}
+
+/* ---- in another process ---------------------------------------------------
+ * The child writes "LEN:KEY CHECK\n" per mark, then "-\n", then per run
+ * "LEN:KEY " and the run (diagram_run_write). */
+
+static void put_key(struct buf *b, const char *key, size_t len)
+{
+	buf_addf(b, "%zu:", len);
+	buf_add(b, key, len);
+	buf_addc(b, ' ');
+}
+
+static void write_run(void *ctx, const struct gate_example *ex)
+{
+	struct buf *b = ctx, k = BUF_INIT;
+	key(&k, ex->page, ex->input);
+	struct diagram_run *v = diagram_run_new(ex->result);
+	put_key(b, k.ptr, k.len);
+	diagram_run_write(v, b);
+	diagram_run_free(v);
+	buf_release(&k);
+}
+
+static void child(struct site *s, int fd)
+{
+	struct buf runs = BUF_INIT, all = BUF_INIT;
+	run_gate(s, write_run, &runs);
+	for (size_t i = 0; i < s->marks.nr; i++) {
+		const struct strmap_entry *e = &s->marks.entries[i];
+		put_key(&all, e->key, e->keylen);
+		buf_addf(&all, "%d\n", (int)(uintptr_t)e->value);
+	}
+	buf_adds(&all, "-\n");
+	buf_add(&all, runs.ptr, runs.len);
+	int ok = 1;
+	for (size_t at = 0; ok && at < all.len;) {
+		ssize_t w = write(fd, all.ptr + at, all.len - at);
+		ok = w > 0 || (w < 0 && errno == EINTR);
+		at += w > 0 ? (size_t)w : 0;
+	}
+	_exit(ok ? 0 : 1);
+}
+
+/* "LEN:KEY " at *p: the key's bytes in k.  0 or -1. */
+static int get_key(const char **p, const char *end, struct buf *k)
+{
+	size_t len = 0;
+	const char *q = *p;
+	while (q < end && *q >= '0' && *q <= '9' && len < FILEIO_MAX_BYTES)
+		len = len * 10 + (size_t)(*q++ - '0');
+	if (q >= end || *q++ != ':' || len >= (size_t)(end - q) || q[len] != ' ')
+		return -1;
+	buf_reset(k);
+	buf_add(k, q, len);
+	*p = q + len + 1;
+	return 0;
+}
+
+/* Reads what the child wrote.  0, or -1 when it is not all there. */
+static int read_results(struct site *s, const char *p, const char *end)
+{
+	struct buf k = BUF_INIT;
+	int status = 0;
+	while (!status && p < end && *p != '-') {
+		char *next;
+		status = get_key(&p, end, &k);
+		long check = status ? 0 : strtol(p, &next, 10);
+		if (status || next >= end || *next != '\n' ||
+		    check < HTML_CHECK_PASSED || check > HTML_CHECK_SKIPPED) {
+			status = -1;
+			break;
+		}
+		strmap_put(&s->marks, k.ptr, k.len, (void *)(uintptr_t)check);
+		p = next + 1;
+	}
+	if (!status && (end - p < 2 || p[0] != '-' || p[1] != '\n'))
+		status = -1;
+	for (p += 2; !status && p < end;) {
+		struct diagram_run *v = NULL;
+		if (get_key(&p, end, &k) || !(v = diagram_run_read(&p, end))) {
+			status = -1;
+			break;
+		}
+		diagram_run_free(strmap_get(&s->runs, k.ptr, k.len));
+		strmap_put(&s->runs, k.ptr, k.len, v);
+	}
+	buf_release(&k);
+	return status;
+}
+
+void site_check_start_(struct site *s)
+{
+	reset(s);
+	s->check_pid = -1;
+	if (s->opt->jobs == 1)
+		return;
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/.check", s->tmp);
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	unlink(path);
+	if (fd < 0)
+		return;
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0)
+		child(s, fd);
+	if (pid < 0) {
+		close(fd);
+		return;
+	}
+	s->check_pid = pid;
+	s->check_fd = fd;
+}
+
+/* All of the file fd from its start.  0 or -1. */
+static int read_fd(int fd, struct buf *out)
+{
+	for (off_t at = 0;;) {
+		buf_grow(out, 65536);
+		ssize_t n = pread(fd, out->ptr + out->len, out->cap - out->len - 1, at);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0 || out->len > FILEIO_MAX_BYTES * 4)
+			return n == 0 ? 0 : -1;
+		out->len += (size_t)n;
+		out->ptr[out->len] = '\0';
+		at += n;
+	}
+}
+
+void site_check_finish_(struct site *s)
+{
+	int status = -1, exit_status;
+	if (s->check_pid > 0) {
+		pid_t pid;
+		while ((pid = waitpid(s->check_pid, &exit_status, 0)) < 0 &&
+		       errno == EINTR)
+			;
+		struct buf text = BUF_INIT;
+		if (pid == s->check_pid && WIFEXITED(exit_status) &&
+		    !WEXITSTATUS(exit_status) && !read_fd(s->check_fd, &text))
+			status = read_results(s, text.ptr, text.ptr + text.len);
+		buf_release(&text);
+		close(s->check_fd);
+		s->check_pid = -1;
+	}
+	if (status) /* no child, or it failed: check here */
+		site_check_course_(s);
+}
+
+enum html_check site_checked_(void *ctx, struct pos fence)
+{
+	struct site *s = ctx;
+	char num[24];
+	struct buf k = BUF_INIT;
+	snprintf(num, sizeof(num), "%u", fence.line);
+	key(&k, s->course.pages[s->cur].src, num);
+	uintptr_t check = (uintptr_t)strmap_get(&s->marks, k.ptr, k.len);
+	buf_release(&k);
+	return check ? (enum html_check)check : HTML_UNCHECKED;
+}
+
+struct diagram_run *site_example_run_(struct site *s, const char *input)
+{
+	struct buf k = BUF_INIT;
+	key(&k, s->course.pages[s->cur].src, input);
+	struct diagram_run *run = strmap_get(&s->runs, k.ptr, k.len);
+	buf_release(&k);
+	return run;
+}
