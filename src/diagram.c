@@ -534,6 +534,7 @@ struct edge_spec {
 	const char *label; /* HTML or NULL */
 	int dashed;
 	int numbered;      /* the id ends with index + 1 */
+	enum diagram_status entry; /* an edge from a start: how the run went */
 };
 
 static Agedge_t *draw_edge(struct draw *d, const struct asl_state *from,
@@ -541,7 +542,7 @@ static Agedge_t *draw_edge(struct draw *d, const struct asl_state *from,
 			   const struct edge_spec *es)
 {
 	Agedge_t *e = agedge(d->root, t, h, NULL, 1);
-	enum diagram_status st = DIAGRAM_UNSEEN;
+	enum diagram_status st = es->entry;
 	if (from && d->hl && d->hl->edge)
 		st = d->hl->edge(from, es->kind, es->index, d->hl->ctx);
 	buf_reset(&d->tmp);
@@ -620,13 +621,14 @@ static void rule_edges(struct draw *d, struct scope *sc, size_t i)
 		asl_rule_describe(rule, &cond);
 		add_wrapped(&html, cond.ptr);
 		struct edge_spec es = { DIAGRAM_EDGE_RULE, r, "rule", INK_RULE,
-					html.ptr, 0, 1 };
+					html.ptr, 0, 1, DIAGRAM_UNSEEN };
 		draw_edge(d, s, sc->sid[i], sc->out[i],
 			  target(d, sc, rule->next, rule->next_index, rule->pos), &es);
 	}
 	if (s->default_next) {
 		struct edge_spec es = { DIAGRAM_EDGE_DEFAULT, 0, "default",
-					INK_EDGE, "<I>default</I>", 0, 0 };
+					INK_EDGE, "<I>default</I>", 0, 0,
+					DIAGRAM_UNSEEN };
 		draw_edge(d, s, sc->sid[i], sc->out[i],
 			  target(d, sc, s->default_next, s->default_index, s->pos), &es);
 	}
@@ -688,7 +690,7 @@ static void catch_edges(struct draw *d, struct scope *sc, size_t i)
 	for (size_t k = 0; k < s->nr_catchers; k++) {
 		const struct asl_catcher *c = &s->catchers[k];
 		struct edge_spec es = { DIAGRAM_EDGE_CATCH, k, "catch", INK_CATCH,
-					NULL, 1, 1 };
+					NULL, 1, 1, DIAGRAM_UNSEEN };
 		Agnode_t *to;
 		if (catch_as_stub(d, sc, c)) {
 			to = catch_stub(d, sc, i, c);
@@ -707,7 +709,8 @@ static void catch_edges(struct draw *d, struct scope *sc, size_t i)
 static void next_edge(struct draw *d, struct scope *sc, size_t i)
 {
 	const struct asl_state *s = &sc->m->states[i];
-	struct edge_spec es = { DIAGRAM_EDGE_NEXT, 0, "next", INK_EDGE, NULL, 0, 0 };
+	struct edge_spec es = { DIAGRAM_EDGE_NEXT, 0, "next", INK_EDGE, NULL, 0, 0,
+				DIAGRAM_UNSEEN };
 	if (s->next) {
 		draw_edge(d, s, sc->sid[i], sc->out[i],
 			  target(d, sc, s->next, s->next_index, s->pos), &es);
@@ -745,7 +748,13 @@ static void entry_edge(struct draw *d, struct scope *sc, int branch)
 	if (!m->start_at)
 		return;
 	struct edge_spec es = { DIAGRAM_EDGE_NEXT, (size_t)branch, "next",
-				INK_EDGE, NULL, 0, 0 };
+				INK_EDGE, NULL, 0, 0, DIAGRAM_UNSEEN };
+	/* the run came in here when it reached the first state */
+	if (m->start_index >= 0 && (size_t)m->start_index < m->nr_states) {
+		enum diagram_status first = state_status(d, &m->states[m->start_index]);
+		es.entry = first == DIAGRAM_UNSEEN || first == DIAGRAM_NOT_TAKEN
+				   ? first : DIAGRAM_SUCCEEDED;
+	}
 	const char *from_id = agget(sc->start, (char *)"id");
 	if (branch >= 0) {
 		es.cls = "branch";

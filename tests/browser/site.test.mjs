@@ -86,6 +86,27 @@ for (const file of pages) {
 }
 if (!diagrams) fail("no diagram on any page");
 
+// What check made of the course: marks on code blocks, none failing (the
+// bundled course passes), and an example's path drawn with its states lit.
+let marked = 0, runs = 0;
+for (const f of pages) {
+  const html = readFileSync(f, "utf8");
+  marked += (html.match(/data-check="passed"/g) || []).length;
+  runs += (html.match(/class="diagram diagram-run"/g) || []).length;
+  if (/data-check="failed"/.test(html)) fail(`${relative(site, f)}: a code block fails its check`);
+}
+if (marked < 50) fail(`only ${marked} code blocks marked as checked`);
+if (!runs) fail("no diagram of an example's path");
+const runPage = pages.find((f) => /class="diagram diagram-run"/.test(readFileSync(f, "utf8")));
+if (runPage) {
+  current = relative(site, runPage);
+  await page.goto(pathToFileURL(runPage).href);
+  const lit = page.locator(".diagram-run svg .run-succeeded");
+  if ((await lit.count()) < 2) fail(`${current}: the example's path is not highlighted`);
+  const mark = page.locator('[data-check="passed"] > .code-check').first();
+  if (!(await mark.isVisible())) fail(`${current}: the check mark of a code block is not visible`);
+}
+
 // Search: the index loads from file:// and finds "heartbeat".
 current = "index.html";
 await page.goto(pathToFileURL(join(site, "index.html")).href);
