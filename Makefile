@@ -221,9 +221,9 @@ test check: deps
 	$(TEST_ENV) STEPBOOK=$(CURDIR)/$(BUILD)/stepbook SHARED=$(CURDIR)/../shared \
 	  CK_DEFAULT_TIMEOUT=60 $(BUILD)/check_stepbook
 
-# The browser test (about 15 s): Debian's chromium driven by playwright-core
-# over file://; both are installed here when missing.  Screenshots land in
-# tests/browser/screenshots.
+# The browser tests (about 20 s): Debian's chromium driven by playwright-core,
+# the built site over file://, then `stepbook serve` live reload; both are
+# installed here when missing.  Screenshots land in tests/browser/screenshots.
 BROWSER ?= 1
 check-browser: stepbook
 	@command -v chromium >/dev/null && command -v npm >/dev/null || { \
@@ -234,6 +234,7 @@ check-browser: stepbook
 	@rm -rf build/browser-site
 	./stepbook build course -o build/browser-site --quiet
 	node tests/browser/site.test.mjs build/browser-site tests/browser/screenshots
+	node tests/browser/serve.test.mjs ./stepbook course
 
 # ---- fuzzing (clang + libFuzzer) -------------------------------------------
 FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -g -O1 -Isrc \
