@@ -45,9 +45,15 @@ static void walk(const struct serve *sv, struct serve_snapshot *snap,
 			continue;
 		buf_truncate(path, len);
 		buf_addf(path, "/%s", e->d_name);
-		if (is_output(sv, path->ptr) || stat(path->ptr, &st))
+		if (is_output(sv, path->ptr) || lstat(path->ptr, &st))
 			continue;
-		if (S_ISDIR(st.st_mode))
+		/* a symbolic link counts as the file it names (a page may be
+		 * one); a linked folder is never entered: it may be the course
+		 * itself, or the whole disk */
+		int linked = S_ISLNK(st.st_mode);
+		if (linked && stat(path->ptr, &st))
+			continue;
+		if (S_ISDIR(st.st_mode) && !linked)
 			walk(sv, snap, path, depth + 1);
 		else if (S_ISREG(st.st_mode))
 			add_file(snap, path->ptr, &st);

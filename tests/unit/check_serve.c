@@ -23,6 +23,7 @@
 #include "buf.h"
 #include "fileio.h"
 #include "serve.h"
+#include "serve_impl.h"
 #include "site.h"
 #include "banned.h"
 
@@ -436,6 +437,35 @@ END_TEST
 
 /* The command line: usage errors exit 2 before anything listens; the
  * binary serves and stops on SIGINT (skipped without $STEPBOOK). */
+/* The watcher walks the course, not what its symbolic links point at: a
+ * link to the course itself or to / is not entered (every poll would walk
+ * the disk); a linked file is watched like any file. */
+START_TEST(watch_stays_in_course)
+{
+	char link[400], target[400];
+	snprintf(link, sizeof(link), "%s/loop", course);
+	ck_assert_int_eq(symlink(".", link), 0);
+	snprintf(link, sizeof(link), "%s/disk", course);
+	ck_assert_int_eq(symlink("/", link), 0);
+	snprintf(target, sizeof(target), "%s/notes.txt", work);
+	ck_assert_int_eq(fileio_write_atomic(target, "x\n", 2), 0);
+	snprintf(link, sizeof(link), "%s/notes.txt", course);
+	ck_assert_int_eq(symlink(target, link), 0);
+	struct serve_snapshot snap;
+	serve_snapshot_take(sv, &snap);
+	int linked_file = 0;
+	for (size_t i = 0; i < snap.nr; i++) {
+		const char *p = snap.files[i].path;
+		ck_assert_msg(!strstr(p, "/loop/") && !strstr(p, "/disk/"),
+			      "the watcher followed a link: %s", p);
+		linked_file |= !strcmp(p, link);
+	}
+	ck_assert_int_eq(linked_file, 1);
+	ck_assert_uint_lt(snap.nr, 100);
+	serve_snapshot_release(&snap);
+}
+END_TEST
+
 START_TEST(command_line)
 {
 	const char *bin = getenv("STEPBOOK");
@@ -478,6 +508,7 @@ Suite *serve_suite(void)
 	tcase_add_test(t, failed_rebuild_keeps_last_good_site);
 	tcase_add_test(t, events_announce_builds);
 	tcase_add_test(t, built_files_have_no_script);
+	tcase_add_test(t, watch_stays_in_course);
 	tcase_add_test(t, command_line);
 	suite_add_tcase(s, t);
 	return s;
