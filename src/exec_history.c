@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "exec_impl.h"
+#include "rng.h"
 #include "timestamp.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -166,12 +167,20 @@ static cJSON *status_event(const struct exec_result *r,
 			   const struct exec_options *opt, const char *status,
 			   int final, int n)
 {
-	struct buf t = BUF_INIT, id = BUF_INIT;
+	struct buf t = BUF_INIT;
 	cJSON *e = cJSON_CreateObject();
 	timestamp_format_short(final ? r->stop_ms : r->start_ms, &t);
-	buf_addf(&id, "%.*s-%d", 30, r->name, n);
+	/* EventBridge gives each event a UUID: here one drawn from the
+	 * execution's ARN and the event's place, so runs repeat it */
+	uint64_t seed = 1469598103934665603ull; /* FNV-1a */
+	for (const char *p = r->execution_arn; p && *p; p++)
+		seed = (seed ^ (unsigned char)*p) * 1099511628211ull;
+	struct rng rng;
+	char id[37];
+	rng_init(&rng, seed + (uint64_t)n);
+	rng_uuid(&rng, id);
 	cJSON_AddStringToObject(e, "version", "0");
-	cJSON_AddStringToObject(e, "id", id.ptr);
+	cJSON_AddStringToObject(e, "id", id);
 	cJSON_AddStringToObject(e, "detail-type", "Step Functions Execution Status Change");
 	cJSON_AddStringToObject(e, "source", "aws.states");
 	cJSON_AddStringToObject(e, "account", opt->account ? opt->account : "123456789012");
@@ -192,16 +201,24 @@ static cJSON *status_event(const struct exec_result *r,
 	char *in = cJSON_PrintUnformatted(r->input);
 	cJSON_AddStringToObject(d, "input", in ? in : "{}");
 	cJSON_free(in);
+	cJSON_AddBoolToObject(cJSON_AddObjectToObject(d, "inputDetails"), "included", 1);
 	char *out = final && r->output ? cJSON_PrintUnformatted(r->output) : NULL;
-	if (out)
+	if (out) {
 		cJSON_AddStringToObject(d, "output", out);
-	else
+		cJSON_AddBoolToObject(cJSON_AddObjectToObject(d, "outputDetails"),
+				      "included", 1);
+	} else {
 		cJSON_AddNullToObject(d, "output");
+		cJSON_AddNullToObject(d, "outputDetails");
+	}
 	cJSON_free(out);
-	cJSON_AddItemToObject(d, "error", final && r->error ? cJSON_CreateString(r->error) : cJSON_CreateNull());
-	cJSON_AddItemToObject(d, "cause", final && r->cause ? cJSON_CreateString(r->cause) : cJSON_CreateNull());
+	if (final && r->status != EXEC_SUCCEEDED) { /* FAILED, TIMED_OUT, ABORTED */
+		cJSON_AddItemToObject(d, "error", r->error ? cJSON_CreateString(r->error)
+							   : cJSON_CreateNull());
+		cJSON_AddItemToObject(d, "cause", r->cause ? cJSON_CreateString(r->cause)
+							   : cJSON_CreateNull());
+	}
 	buf_release(&t);
-	buf_release(&id);
 	return e;
 }
 

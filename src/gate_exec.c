@@ -4,6 +4,7 @@
  * recorded output showed earlier stands for the one the simulation made
  * (the aliases map), `export token=...` binds the task token issued last. */
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -800,10 +801,70 @@ static void run_examples(struct gate_ctx *c, struct gate_page *p)
 	}
 }
 
+/* ---- notification events: a block marked notification ------------------ */
+
+/* The block must describe (as a recorded output does) one of the events the
+ * account delivered so far; the diff is against the last one. */
+static void check_notification(struct gate_ctx *c, struct gate_page *p,
+			       const struct snippet *s)
+{
+	struct gate_case *k = gate_add_(c->run, GATE_STEP, GATE_PASS, "notification",
+					  s->fence, NULL);
+	k->block_line = s->fence.line;
+	struct run_step r = { c, p, NULL, 0, c->run->nr - 1, { NULL }, NULL };
+	cJSON *want = example_json(s, &kase(&r)->diags);
+	const cJSON *sent = account_notifications(c->account), *d, *last = NULL;
+	int found = 0;
+	cJSON_ArrayForEach(d, sent) {
+		last = cJSON_GetObjectItemCaseSensitive(d, "event");
+		found |= want && jsoncmp_match(want, last, NULL);
+	}
+	if (!want) {
+		case_fail(&r, (struct pos){ 0 }, "the event does not parse%s", NULL);
+	} else if (!last) {
+		case_fail(&r, s->pos, "no notification was delivered before this "
+			  "block%s", NULL);
+	} else if (!found) {
+		struct buf a = BUF_INIT, b = BUF_INIT, diff = BUF_INIT;
+		cJSON *norm = NULL;
+		jsoncmp_match(want, last, &norm);
+		jsoncmp_print(want, &a);
+		buf_addc(&a, '\n');
+		jsoncmp_print(norm ? norm : last, &b);
+		buf_addc(&b, '\n');
+		jsoncmp_diff(a.ptr, b.ptr, "recorded", "last delivered", &diff);
+		char count[24];
+		snprintf(count, sizeof(count), "%d", cJSON_GetArraySize(sent));
+		case_fail(&r, s->pos, "no delivered notification matches this event "
+			  "(%s delivered)", count);
+		kase(&r)->diff = buf_detach(&diff, NULL);
+		cJSON_Delete(norm);
+		buf_release(&a);
+		buf_release(&b);
+	}
+	cJSON_Delete(want);
+}
+
+/* Checks the notification blocks from *next up to (not including) block
+ * 'before': in page order, each against what the commands above it sent. */
+static void check_notifications(struct gate_ctx *c, struct gate_page *p,
+				size_t before, size_t *next)
+{
+	for (; *next < p->page.nr && *next < before; ++*next) {
+		const struct snippet *s = &p->page.snippets[*next];
+		if ((s->flags & SNIPPET_NOTIFICATION) && !(s->flags & SNIPPET_SKIP))
+			check_notification(c, p, s);
+	}
+}
+
 void gate_exec_page_(struct gate_ctx *c, struct gate_page *p)
 {
+	size_t next = 0;
 	collect_steps(c, p);
-	for (size_t i = 0; i < p->steps.nr; i++)
+	for (size_t i = 0; i < p->steps.nr; i++) {
+		check_notifications(c, p, p->steps.items[i].snippet, &next);
 		run_step(c, p, i);
+	}
+	check_notifications(c, p, SIZE_MAX, &next);
 	run_examples(c, p);
 }

@@ -49,6 +49,7 @@ static int info_word(struct snippet *s, const char *w, size_t n)
 		{ "skip", SNIPPET_SKIP }, { "fragment", SNIPPET_FRAGMENT },
 		{ "output", SNIPPET_OUTPUT }, { "fail", SNIPPET_FAIL },
 		{ "ignore", SNIPPET_SKIP }, /* rustdoc's spelling */
+		{ "notification", SNIPPET_NOTIFICATION },
 	};
 	for (size_t i = 0; i < sizeof(flags) / sizeof(*flags); i++)
 		if (strlen(flags[i].name) == n && !strncmp(w, flags[i].name, n)) {
@@ -83,8 +84,8 @@ static void parse_info(struct snippet *s, const char *info,
 		if (n && info_word(s, p, n))
 			diag_add(diags, s->fence, SEV_WARNING, "check/info-string",
 				 "unknown annotation '%.*s' in the info string "
-				 "(known: skip, fragment, output, fail, input=, "
-				 "expect=, step=)", (int)n, p);
+				 "(known: skip, fragment, output, fail, "
+				 "notification, input=, expect=, step=)", (int)n, p);
 	}
 }
 

@@ -12,6 +12,7 @@
  *   fragment      validated as part of a definition (a few states, a rule list)
  *   output        the recorded output of the previous step
  *   fail          expected to fail (to parse, validate, or run)
+ *   notification  an event a status-change notification delivered
  *   input=NAME    names a hand-written example input
  *   expect=NAME   the expected output of the example input NAME
  *   step=PATH     the saved step a deploy command in this block deploys
@@ -33,6 +34,7 @@ enum snippet_flag {
 	SNIPPET_FRAGMENT = 2,
 	SNIPPET_OUTPUT = 4,
 	SNIPPET_FAIL = 8,
+	SNIPPET_NOTIFICATION = 16,
 };
 
 struct snippet {

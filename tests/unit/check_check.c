@@ -74,6 +74,14 @@ START_TEST(throttle_and_quota)
 }
 END_TEST
 
+/* Events marked notification, each held in page order against what the
+ * commands above it delivered: none yet, a match, a stale cause, bad JSON. */
+START_TEST(notification_events)
+{
+	ck_report("notifications", REPORT_TEXT, "expected.txt");
+}
+END_TEST
+
 START_TEST(hand_written_examples)
 {
 	ck_report("examples", REPORT_TEXT, "expected.txt");
@@ -256,6 +264,7 @@ Suite *gate_suite(void)
 	tcase_add_test(t, every_command);
 	tcase_add_test(t, throttle_and_quota);
 	tcase_add_test(t, hand_written_examples);
+	tcase_add_test(t, notification_events);
 	tcase_add_test(t, bad_inputs_are_located);
 	tcase_add_test(t, formats);
 	tcase_add_test(t, update_rewrites_only_outputs);
