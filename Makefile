@@ -244,12 +244,14 @@ FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -g -O1 -Isrc \
 FUZZ_LIB_O := $(addprefix build/fuzz/src/,$(LIB_OBJS))
 build/fuzz/src/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -c -o $@ $<
+	clang $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
 build/fuzz/libstepbook.a: $(FUZZ_LIB_O)
 	@rm -f $@
 	ar rcs $@ $^
 build/fuzz/%: fuzz/%.c build/fuzz/libstepbook.a
-	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< build/fuzz/libstepbook.a $(LIBS)
+	clang $(FUZZ_CFLAGS) -MMD -MP -fsanitize=fuzzer -o $@ $< build/fuzz/libstepbook.a $(LIBS)
+# a changed header rebuilds what includes it (as for the tool)
+-include $(FUZZ_LIB_O:.o=.d) $(patsubst fuzz/%.c,build/fuzz/%.d,$(FUZZ_SRC))
 fuzz: $(patsubst fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 FUZZ_SECONDS ?= 300
 fuzz-run: fuzz
