@@ -41,9 +41,9 @@ void html_relative(const char *from, const char *to, struct buf *out)
 /* The mark of a checked block: its data-check value, its words, and
  * what hovering says. */
 static const char *const check_marks[][3] = {
-	[HTML_CHECK_PASSED] = { "passed", "checked",
+	[HTML_CHECK_PASSED] = { "passed", "verified",
 		"stepbook check parsed or ran this block and it matched" },
-	[HTML_CHECK_FAILED] = { "failed", "check fails",
+	[HTML_CHECK_FAILED] = { "failed", "check failed",
 		"stepbook check fails on this block: run it for the details" },
 	[HTML_CHECK_SKIPPED] = { "skipped", "not checked",
 		"stepbook check skips this block" },

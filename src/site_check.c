@@ -1,5 +1,5 @@
 /* site_check.c - what `stepbook check` says of the course, shown on the
- * site: each code block it checked carries a mark (checked, check fails,
+ * site: each code block it checked carries a mark (verified, check failed,
  * not checked), and an image titled "input=NAME" is drawn with the path the
  * page's example NAME took.  The gate runs once per build with the course's
  * own stepbook.yml; a failing check does not fail the build (that is
