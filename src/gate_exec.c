@@ -12,6 +12,7 @@
 
 #include "gate_impl.h"
 #include "fileio.h"
+#include "jsobject.h"
 #include "jsoncmp.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -507,8 +508,9 @@ static const char *reason_phrase(int code)
 	}
 }
 
-/* The text --update writes for a recorded output: JSON, or for an HTTP
- * response its status line and headers as recorded, then the new body. */
+/* The text --update writes for a recorded output: JSON, or util.inspect's
+ * layout when the recording was in it (what `sls invoke` prints), or for an
+ * HTTP response its status line and headers as recorded, then the new body. */
 static char *updated_text(const struct snippet *s, const cJSON *actual, int http)
 {
 	struct buf b = BUF_INIT;
@@ -529,7 +531,12 @@ static char *updated_text(const struct snippet *s, const cJSON *actual, int http
 		cJSON_free(compact);
 		return buf_detach(&b, NULL);
 	}
-	jsoncmp_print(body, &b);
+	cJSON *as_json = cJSON_ParseWithLength(s->text, s->len);
+	if (as_json || !strcmp(s->lang, "json"))
+		jsoncmp_print(body, &b);
+	else
+		jsobject_print(body, jsobject_style_of(s->text, s->len), &b);
+	cJSON_Delete(as_json);
 	buf_addc(&b, '\n');
 	return buf_detach(&b, NULL);
 }

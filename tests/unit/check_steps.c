@@ -248,6 +248,67 @@ START_TEST(js_objects)
 }
 END_TEST
 
+/* What --update writes for an `sls invoke` recording: util.inspect's two
+ * layouts, exactly, and text the reader gives back as the same value. */
+static char *inspect(const char *json, enum jsobject_style style)
+{
+	cJSON *v = cJSON_Parse(json);
+	struct buf b = BUF_INIT;
+	jsobject_print(v, style, &b);
+	const char *why = NULL;
+	size_t at = 0;
+	cJSON *back = jsobject_parse(b.ptr, b.len, &why, &at);
+	ck_assert_msg(back && cJSON_Compare(v, back, 1), "%s does not read back", b.ptr);
+	cJSON_Delete(back);
+	cJSON_Delete(v);
+	return buf_detach(&b, NULL);
+}
+
+#define ck_inspect(json, style, expected)                 \
+	do {                                              \
+		char *got_ = inspect(json, style);        \
+		ck_assert_str_eq(got_, expected);         \
+		free(got_);                               \
+	} while (0)
+
+START_TEST(js_objects_written)
+{
+	static const char result[] =
+		"{\"executionArn\": \"arn:aws:states:eu-west-1:123456789012:execution:M:1\","
+		"\"status\": \"SUCCEEDED\", \"startDate\": \"2019-11-12T11:39:26.081Z\","
+		"\"output\": \"{\\\"a\\\":1}\"}";
+	ck_inspect(result, JSOBJECT_NODE10,
+		   "{ executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:M:1',\n"
+		   "  status: 'SUCCEEDED',\n"
+		   "  startDate: 2019-11-12T11:39:26.081Z,\n"
+		   "  output: '{\"a\":1}' }");
+	ck_inspect(result, JSOBJECT_NODE12,
+		   "{\n"
+		   "  executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:M:1',\n"
+		   "  status: 'SUCCEEDED',\n"
+		   "  startDate: 2019-11-12T11:39:26.081Z,\n"
+		   "  output: '{\"a\":1}'\n"
+		   "}");
+	/* short values stay on one line; keys that are not identifiers, and
+	 * quotes chosen to need no escape */
+	ck_inspect("{\"detail-type\": \"x\", \"n\": [1, 2.5, -3e-7, 0.000001], \"ok\": true}",
+		   JSOBJECT_NODE12,
+		   "{ 'detail-type': 'x', n: [ 1, 2.5, -3e-7, 0.000001 ], ok: true }");
+	ck_inspect("[1e21, 123456789012345680000, 1704067200000, 0.1, null]", JSOBJECT_NODE12,
+		   "[ 1e+21, 123456789012345680000, 1704067200000, 0.1, null ]");
+	ck_inspect("[\"it's\", \"say \\\"it's\\\"\", \"tab\\there\", \"2019-11-12\", {}, []]",
+		   JSOBJECT_NODE10,
+		   "[ \"it's\", `say \"it's\"`, 'tab\\there', '2019-11-12', {}, [] ]");
+	/* a nested object that does not fit is laid out at its depth */
+	ck_inspect("{\"a\": {\"long\": \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\", \"b\": 1}}",
+		   JSOBJECT_NODE12,
+		   "{\n  a: {\n    long: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',\n"
+		   "    b: 1\n  }\n}");
+	ck_assert_int_eq(jsobject_style_of("{ a: 1,\n  b: 2 }", 15), JSOBJECT_NODE10);
+	ck_assert_int_eq(jsobject_style_of("{\n  a: 1\n}", 10), JSOBJECT_NODE12);
+}
+END_TEST
+
 static char *output_of(const char *page, struct diag_list *l)
 {
 	struct snippet_page p;
@@ -377,6 +438,7 @@ Suite *steps_suite(void)
 	tcase_add_test(t, not_steps);
 	tcase_add_test(t, bad_json_argument_is_located);
 	tcase_add_test(t, js_objects);
+	tcase_add_test(t, js_objects_written);
 	tcase_add_test(t, recorded_outputs);
 	tcase_add_test(t, bad_outputs_are_located);
 	tcase_add_test(t, upstream_steps);
