@@ -277,6 +277,71 @@ void site_check_finish_(struct site *s)
 		site_check_course_(s);
 }
 
+/* ---- what a new check changes ----------------------------------------------
+ * Per page, the bytes of what its HTML shows of the check: its marks and
+ * its examples' runs, in the order the check found them. */
+
+static struct buf *page_bytes(struct strmap *pages, const char *key, size_t len)
+{
+	size_t n = strcspn(key, "\n");
+	struct buf *b = strmap_get(pages, key, n);
+	if (!b) {
+		b = xcalloc(1, sizeof(*b));
+		buf_init(b);
+		strmap_put(pages, key, n, b);
+	}
+	buf_add(b, key + n, len - n);
+	return b;
+}
+
+static void fingerprint(const struct site *s, struct strmap *pages)
+{
+	strmap_init(pages);
+	for (size_t i = 0; i < s->marks.nr; i++) {
+		const struct strmap_entry *e = &s->marks.entries[i];
+		buf_addf(page_bytes(pages, e->key, e->keylen), "=%d;",
+			 (int)(uintptr_t)e->value);
+	}
+	for (size_t i = 0; i < s->runs.nr; i++) {
+		const struct strmap_entry *e = &s->runs.entries[i];
+		diagram_run_write(e->value, page_bytes(pages, e->key, e->keylen));
+	}
+}
+
+static void fingerprint_release(struct strmap *pages)
+{
+	for (size_t i = 0; i < pages->nr; i++) {
+		buf_release(pages->entries[i].value);
+		free(pages->entries[i].value);
+	}
+	strmap_release(pages);
+}
+
+/* Calls changed for each page of 'a' whose bytes 'b' does not have. */
+static void report_changes(const struct strmap *a, const struct strmap *b,
+			   void (*changed)(void *ctx, const char *page), void *ctx)
+{
+	for (size_t i = 0; i < a->nr; i++) {
+		const struct strmap_entry *e = &a->entries[i];
+		const struct buf *x = e->value, *y = strmap_get(b, e->key, e->keylen);
+		if (!y || x->len != y->len || memcmp(x->ptr, y->ptr, x->len))
+			changed(ctx, e->key);
+	}
+}
+
+void site_check_again_(struct site *s,
+		       void (*changed)(void *ctx, const char *page), void *ctx)
+{
+	struct strmap before, after;
+	fingerprint(s, &before);
+	site_check_course_(s);
+	fingerprint(s, &after);
+	report_changes(&before, &after, changed, ctx);
+	report_changes(&after, &before, changed, ctx);
+	fingerprint_release(&before);
+	fingerprint_release(&after);
+}
+
 enum html_check site_checked_(void *ctx, struct pos fence)
 {
 	struct site *s = ctx;

@@ -141,6 +141,10 @@ void site_check_course_(struct site *s);
 void site_check_start_(struct site *s);
 void site_check_finish_(struct site *s);
 void site_check_free_(struct site *s);
+/* Checks the course again and calls changed(ctx, PAGE) for each page
+ * whose marks or example runs are not what they were (maybe twice). */
+void site_check_again_(struct site *s,
+		       void (*changed)(void *ctx, const char *page), void *ctx);
 /* html_links.checked for the page being rendered. */
 enum html_check site_checked_(void *ctx, struct pos fence);
 /* The run of example 'input' of the page being rendered, or NULL. */

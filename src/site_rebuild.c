@@ -189,6 +189,19 @@ static int render_marked(struct site *s, struct todo *t)
 	return status;
 }
 
+struct check_changes {
+	struct site *s;
+	struct todo *t;
+};
+
+static void mark_checked_page(void *ctx, const char *page)
+{
+	struct check_changes *cc = ctx;
+	long i = course_find_page(&cc->s->course, page);
+	if (i >= 0)
+		cc->t->pages[i] = 1;
+}
+
 static int incremental(struct site_session *ss, const char *const *paths,
 		       size_t n, struct site_rebuild *r)
 {
@@ -201,9 +214,10 @@ static int incremental(struct site_session *ss, const char *const *paths,
 		mark(s, &t, paths[i]);
 	for (size_t i = 0; i < ss->nr_retry; i++)
 		mark(s, &t, ss->retry[i]);
-	/* what check says of the pages redrawn: their marks and example paths
-	 * (a page not redrawn keeps the marks it had) */
-	site_check_course_(s);
+	/* a change may move what check says of other pages too (a deploy on
+	 * one page serves the requests of the next): those are redrawn */
+	struct check_changes cc = { s, &t };
+	site_check_again_(s, mark_checked_page, &cc);
 	int status = render_marked(s, &t);
 	if (s->nr_pending > (size_t)t.assets) {
 		site_write_search_(s);

@@ -335,6 +335,40 @@ START_TEST(incremental_equals_full_build)
 }
 END_TEST
 
+/* Editing one page can change what check says of another: a deploy added
+ * to the first page serves the second page's request, whose blocks turn
+ * from failed to verified.  The second page is redrawn (it was not edited)
+ * and the result is what a full build gives. */
+START_TEST(check_change_redraws_other_pages)
+{
+	struct site_rebuild r;
+	struct diag_list l = DIAG_LIST_INIT;
+	char *before = served_file("part/02-second.html");
+	ck_assert_ptr_nonnull(strstr(before, "data-check=\"failed\""));
+	free(before);
+	edit("part/01-first.md", "```bash\nexport STAGE=dev",
+	     "Then [the API's step](saved-steps/02-second.yml):\n\n```bash\nexport STAGE=dev");
+	ck_assert_int_eq(poll_until_built(&r, &l), 1);
+	ck_assert_int_eq(r.full, 0);
+	char *after = served_file("part/02-second.html");
+	ck_assert_ptr_null(strstr(after, "data-check=\"failed\""));
+	ck_assert_ptr_nonnull(strstr(after, "data-check=\"passed\""));
+	char full[512];
+	snprintf(full, sizeof(full), "%s/full", work);
+	struct site_options so = { course, full, "templates", 0, 0 };
+	ck_assert_int_eq(site_build(&so, &l), 0);
+	struct buf p = BUF_INIT, want = BUF_INIT;
+	const char *why;
+	buf_addf(&p, "%s/part/02-second.html", full);
+	ck_assert_int_eq(fileio_read(p.ptr, &want, &why), 0);
+	ck_assert_str_eq(after, want.ptr);
+	free(after);
+	buf_release(&p);
+	buf_release(&want);
+	diag_list_release(&l);
+}
+END_TEST
+
 START_TEST(step_change_rebuilds_its_users)
 {
 	struct site_rebuild r;
@@ -503,6 +537,7 @@ Suite *serve_suite(void)
 	tcase_add_test(t, paths_out_refused);
 	tcase_add_test(t, page_change_rebuilds_that_page);
 	tcase_add_test(t, incremental_equals_full_build);
+	tcase_add_test(t, check_change_redraws_other_pages);
 	tcase_add_test(t, step_change_rebuilds_its_users);
 	tcase_add_test(t, config_change_rebuilds_everything);
 	tcase_add_test(t, failed_rebuild_keeps_last_good_site);
