@@ -15,7 +15,9 @@ static int usage(FILE *out, int status)
 		     "Builds the course folder COURSE (default course/) into the\n"
 		     "static website DIR (default site/).  The old site is replaced\n"
 		     "only when the build succeeds.  Diagrams are drawn by N\n"
-		     "processes (default: one per core); the site is the same.\n");
+		     "processes (default: one per core); the site is the same.\n"
+		     "Code blocks show what `stepbook check` made of them; an\n"
+		     "image titled input=NAME is the path of the page's example NAME.\n");
 	return status;
 }
 
