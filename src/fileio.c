@@ -13,19 +13,8 @@
 #include "xalloc.h"
 #include "banned.h"
 
-int fileio_read(const char *path, struct buf *out, const char **why)
+int fileio_read_fd(int fd, struct buf *out, const char **why)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		*why = strerror(errno);
-		return -1;
-	}
-	struct stat st;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		*why = S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file";
-		close(fd);
-		return -1;
-	}
 	size_t start = out->len;
 	for (;;) {
 		buf_grow(out, 65536);
@@ -37,7 +26,6 @@ int fileio_read(const char *path, struct buf *out, const char **why)
 			break;
 		}
 		if (n == 0) {
-			close(fd);
 			out->ptr[out->len] = '\0';
 			return 0;
 		}
@@ -47,9 +35,25 @@ int fileio_read(const char *path, struct buf *out, const char **why)
 			break;
 		}
 	}
-	close(fd);
 	buf_truncate(out, start);
 	return -1;
+}
+
+int fileio_read(const char *path, struct buf *out, const char **why)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		*why = strerror(errno);
+		return -1;
+	}
+	struct stat st;
+	int status = -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		*why = S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file";
+	else
+		status = fileio_read_fd(fd, out, why);
+	close(fd);
+	return status;
 }
 
 int fileio_same(const char *path, const void *data, size_t len)
@@ -75,8 +79,9 @@ int fileio_same(const char *path, const void *data, size_t len)
 	return same;
 }
 
-static int write_all(int fd, const char *p, size_t len)
+int fileio_write_fd(int fd, const void *data, size_t len)
 {
+	const char *p = data;
 	while (len) {
 		ssize_t n = write(fd, p, len);
 		if (n < 0 && errno == EINTR)
@@ -100,7 +105,7 @@ int fileio_write_atomic(const char *path, const void *data, size_t len)
 		free(tmp);
 		return -1;
 	}
-	int ok = write_all(fd, data, len) == 0 && fchmod(fd, 0644) == 0;
+	int ok = fileio_write_fd(fd, data, len) == 0 && fchmod(fd, 0644) == 0;
 	ok = (close(fd) == 0) && ok;
 	if (!ok || rename(tmp, path) < 0) {
 		int saved = errno;

@@ -18,6 +18,13 @@
  * reason in *why ("No such file or directory", "file too large", ...). */
 int fileio_read(const char *path, struct buf *out, const char **why);
 
+/* As fileio_read, from an open file's current offset to its end. */
+int fileio_read_fd(int fd, struct buf *out, const char **why);
+
+/* Writes all of data to fd, however many writes it takes.  0 or -1
+ * (errno set). */
+int fileio_write_fd(int fd, const void *data, size_t len);
+
 /* Writes data to 'path' via 'path.tmpXXXXXX' + rename.  Returns 0 or -1
  * (errno set). */
 int fileio_write_atomic(const char *path, const void *data, size_t len);

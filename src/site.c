@@ -5,6 +5,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
@@ -95,6 +96,16 @@ int site_write_(struct site *s, const char *rel, const void *data, size_t len)
 			   "cannot write: %s", strerror(errno));
 	buf_release(&path);
 	return status;
+}
+
+int site_scratch_file_(const struct site *s, const char *name)
+{
+	struct buf path = BUF_INIT;
+	buf_addf(&path, "%s/%s", s->tmp, name);
+	int fd = open(path.ptr, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	unlink(path.ptr);
+	buf_release(&path);
+	return fd;
 }
 
 static int is_file(const char *path)

@@ -10,7 +10,6 @@
  * Not here: the checks (gate.h), drawing (site_svg.c). */
 #define _XOPEN_SOURCE 700
 #include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -161,13 +160,7 @@ static void child(struct site *s, int fd)
 	}
 	buf_adds(&all, "-\n");
 	buf_add(&all, runs.ptr, runs.len);
-	int ok = 1;
-	for (size_t at = 0; ok && at < all.len;) {
-		ssize_t w = write(fd, all.ptr + at, all.len - at);
-		ok = w > 0 || (w < 0 && errno == EINTR);
-		at += w > 0 ? (size_t)w : 0;
-	}
-	_exit(ok ? 0 : 1);
+	_exit(fileio_write_fd(fd, all.ptr, all.len) ? 1 : 0);
 }
 
 /* "LEN:KEY " at *p: the key's bytes in k.  0 or -1. */
@@ -223,10 +216,7 @@ void site_check_start_(struct site *s)
 	s->check_pid = -1;
 	if (s->opt->jobs == 1)
 		return;
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/.check", s->tmp);
-	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	unlink(path);
+	int fd = site_scratch_file_(s, ".check");
 	if (fd < 0)
 		return;
 	fflush(NULL);
@@ -241,22 +231,6 @@ void site_check_start_(struct site *s)
 	s->check_fd = fd;
 }
 
-/* All of the file fd from its start.  0 or -1. */
-static int read_fd(int fd, struct buf *out)
-{
-	for (off_t at = 0;;) {
-		buf_grow(out, 65536);
-		ssize_t n = pread(fd, out->ptr + out->len, out->cap - out->len - 1, at);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0 || out->len > FILEIO_MAX_BYTES * 4)
-			return n == 0 ? 0 : -1;
-		out->len += (size_t)n;
-		out->ptr[out->len] = '\0';
-		at += n;
-	}
-}
-
 void site_check_finish_(struct site *s)
 {
 	int status = -1, exit_status;
@@ -266,8 +240,11 @@ void site_check_finish_(struct site *s)
 		       errno == EINTR)
 			;
 		struct buf text = BUF_INIT;
+		const char *why;
+		/* the child's writes moved the offset the two share */
 		if (pid == s->check_pid && WIFEXITED(exit_status) &&
-		    !WEXITSTATUS(exit_status) && !read_fd(s->check_fd, &text))
+		    !WEXITSTATUS(exit_status) && lseek(s->check_fd, 0, SEEK_SET) == 0 &&
+		    !fileio_read_fd(s->check_fd, &text, &why))
 			status = read_results(s, text.ptr, text.ptr + text.len);
 		buf_release(&text);
 		close(s->check_fd);

@@ -92,6 +92,9 @@ int site_full_build_(struct site *s);
 int site_commit_(struct site *s);
 void site_drop_pending_(struct site *s);
 int site_write_(struct site *s, const char *rel, const void *data, size_t len);
+/* A file in the build folder for a forked process to hand bytes back in,
+ * unlinked at once (nothing to clean up).  Returns its fd, or -1. */
+int site_scratch_file_(const struct site *s, const char *name);
 /* Course path of a theme file: course/theme/NAME if present, else the
  * default theme's.  Returns owned. */
 char *site_theme_file_(const struct site *s, const char *name);

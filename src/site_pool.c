@@ -135,16 +135,6 @@ static size_t worker_count(const struct site *s)
 	return w > SITE_MAX_WORKERS ? SITE_MAX_WORKERS - 1 : w - 1;
 }
 
-/* The worker's figure file, unlinked at once: nothing to clean up. */
-static int figure_file(struct site *s, unsigned k)
-{
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/.figures-%u", s->tmp, k);
-	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	unlink(path);
-	return fd;
-}
-
 static void spawn(struct site *s, struct site_pool *p)
 {
 	size_t want = p->nr_workers;
@@ -152,7 +142,9 @@ static void spawn(struct site *s, struct site_pool *p)
 	fflush(NULL);
 	for (unsigned k = 0; k < want; k++) {
 		int fds[2];
-		int file = figure_file(s, k);
+		char name[32];
+		snprintf(name, sizeof(name), ".figures-%u", k);
+		int file = site_scratch_file_(s, name);
 		if (file < 0 || pipe(fds)) {
 			if (file >= 0)
 				close(file);
