@@ -7,12 +7,14 @@ CC       ?= cc
 SANITIZE ?=
 VERSION  := 0.1.0
 
+# src/ holds one folder per layer, in pipeline order (tests/layers.sh checks it)
+LAYERS   := base load model validate run check render cli
 PKGS     := libcmark-gfm yaml-0.1 libcjson libgvc libcgraph libmicrohttpd
 CWARNS   := -Wall -Wextra -Werror -Wshadow -Wconversion -Wstrict-prototypes \
             -Wmissing-prototypes -Wwrite-strings -Wno-sign-conversion
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(CWARNS) $(CFLAGS) -MMD -MP \
-             -Isrc $(shell pkg-config --cflags $(PKGS)) \
+             $(addprefix -Isrc/,$(LAYERS)) $(shell pkg-config --cflags $(PKGS)) \
              -DSTEPBOOK_VERSION='"$(VERSION)"' \
              -DSTEPBOOK_DATADIR='"$(PREFIX)/share/stepbook"'
 LIBS      = $(shell pkg-config --libs $(PKGS)) -lcmark-gfm-extensions -lcrypto -lm -lpthread
@@ -38,103 +40,104 @@ endif
 
 # ---- objects of libstepbook.a, one per line, by layer ----------------------
 # base: libc only
-LIB_OBJS += buf.o
-LIB_OBJS += diag.o
-LIB_OBJS += fileio.o
-LIB_OBJS += strmap.o
-LIB_OBJS += xalloc.o
-LIB_OBJS += jsonmem.o
+LIB_OBJS += base/buf.o
+LIB_OBJS += base/diag.o
+LIB_OBJS += base/fileio.o
+LIB_OBJS += base/strmap.o
+LIB_OBJS += base/xalloc.o
+LIB_OBJS += base/jsonmem.o
 # base: escaping, time, randomness
-LIB_OBJS += escape.o
-LIB_OBJS += rng.o
-LIB_OBJS += clock.o
-LIB_OBJS += timestamp.o
+LIB_OBJS += base/escape.o
+LIB_OBJS += base/rng.o
+LIB_OBJS += base/clock.o
+LIB_OBJS += base/timestamp.o
 
 # load: bytes -> located values
-LIB_OBJS += doc.o
-LIB_OBJS += doc_json.o
-LIB_OBJS += doc_yaml.o
+LIB_OBJS += load/doc.o
+LIB_OBJS += load/doc_json.o
+LIB_OBJS += load/doc_yaml.o
 # load: state machines from files
-LIB_OBJS += loader.o
-LIB_OBJS += loader_cfn.o
-LIB_OBJS += loader_sls.o
+LIB_OBJS += load/loader.o
+LIB_OBJS += load/loader_cfn.o
+LIB_OBJS += load/loader_sls.o
 
 # load: course and markdown
-LIB_OBJS += jsobject.o
-LIB_OBJS += snippet.o
-LIB_OBJS += steps.o
-LIB_OBJS += course.o
-LIB_OBJS += markdown.o
+LIB_OBJS += load/jsobject.o
+LIB_OBJS += load/snippet.o
+LIB_OBJS += load/steps.o
+LIB_OBJS += load/course.o
+LIB_OBJS += load/markdown.o
 
 # model: paths, intrinsics, payload templates
-LIB_OBJS += intrinsic_fns.o
-LIB_OBJS += intrinsic_parse.o
-LIB_OBJS += jsonpath_eval.o
-LIB_OBJS += jsonpath_parse.o
-LIB_OBJS += payload.o
+LIB_OBJS += model/intrinsic_fns.o
+LIB_OBJS += model/intrinsic_parse.o
+LIB_OBJS += model/jsonpath_eval.o
+LIB_OBJS += model/jsonpath_parse.o
+LIB_OBJS += model/payload.o
 
 # model: the ASL model
-LIB_OBJS += asl.o
-LIB_OBJS += asl_build.o
+LIB_OBJS += model/asl.o
+LIB_OBJS += model/asl_build.o
 
 # validate
-LIB_OBJS += suggest.o
-LIB_OBJS += validate.o
-LIB_OBJS += validate_choice.o
-LIB_OBJS += validate_exprs.o
-LIB_OBJS += validate_fields.o
-LIB_OBJS += validate_graph.o
-LIB_OBJS += validate_states.o
+LIB_OBJS += validate/suggest.o
+LIB_OBJS += validate/validate.o
+LIB_OBJS += validate/validate_choice.o
+LIB_OBJS += validate/validate_exprs.o
+LIB_OBJS += validate/validate_fields.o
+LIB_OBJS += validate/validate_graph.o
+LIB_OBJS += validate/validate_states.o
 
 # run: the interpreter
-LIB_OBJS += mock.o
-LIB_OBJS += exec.o
-LIB_OBJS += exec_choice.o
-LIB_OBJS += exec_flow.o
-LIB_OBJS += exec_history.o
-LIB_OBJS += exec_parallel.o
-LIB_OBJS += exec_support.o
-LIB_OBJS += exec_task.o
+LIB_OBJS += run/mock.o
+LIB_OBJS += run/exec.o
+LIB_OBJS += run/exec_choice.o
+LIB_OBJS += run/exec_flow.o
+LIB_OBJS += run/exec_history.o
+LIB_OBJS += run/exec_parallel.o
+LIB_OBJS += run/exec_support.o
+LIB_OBJS += run/exec_task.o
 
-# check: the CI gate (account.o is in the run layer; check is its only user)
-LIB_OBJS += account.o
-LIB_OBJS += gate.o
-LIB_OBJS += gate_exec.o
-# (report_check.o is check's printer; it sits in the render layer)
-LIB_OBJS += report_check.o
-LIB_OBJS += jsoncmp.o
+# run: the simulated AWS account behind check
+LIB_OBJS += run/account.o
+
+# check: the CI gate
+LIB_OBJS += check/gate.o
+LIB_OBJS += check/gate_exec.o
+LIB_OBJS += check/jsoncmp.o
 
 # render: diagrams
-LIB_OBJS += diagram.o
-LIB_OBJS += diagram_gv.o
-LIB_OBJS += diagram_run.o
+LIB_OBJS += render/diagram.o
+LIB_OBJS += render/diagram_gv.o
+LIB_OBJS += render/diagram_run.o
 
 # render: site and reports
-LIB_OBJS += highlight.o
-LIB_OBJS += html.o
-LIB_OBJS += search.o
-LIB_OBJS += site.o
-LIB_OBJS += site_check.o
-LIB_OBJS += site_page.o
-LIB_OBJS += site_pool.o
-LIB_OBJS += site_rebuild.o
-LIB_OBJS += site_step.o
-LIB_OBJS += site_svg.o
-LIB_OBJS += stepdiff.o
-LIB_OBJS += tmpl.o
-LIB_OBJS += report.o
-LIB_OBJS += serve.o
-LIB_OBJS += serve_http.o
-LIB_OBJS += serve_watch.o
+LIB_OBJS += render/highlight.o
+LIB_OBJS += render/html.o
+LIB_OBJS += render/search.o
+LIB_OBJS += render/site.o
+LIB_OBJS += render/site_check.o
+LIB_OBJS += render/site_page.o
+LIB_OBJS += render/site_pool.o
+LIB_OBJS += render/site_rebuild.o
+LIB_OBJS += render/site_step.o
+LIB_OBJS += render/site_svg.o
+LIB_OBJS += render/stepdiff.o
+LIB_OBJS += render/tmpl.o
+LIB_OBJS += render/report.o
+LIB_OBJS += render/report_check.o
+LIB_OBJS += render/serve.o
+LIB_OBJS += render/serve_http.o
+LIB_OBJS += render/serve_watch.o
 
 # cli
-CLI_OBJS += cmd_build.o
-CLI_OBJS += cmd_check.o
-CLI_OBJS += cmd_diagram.o
-CLI_OBJS += cmd_run.o
-CLI_OBJS += cmd_serve.o
-CLI_OBJS += cmd_validate.o
-CLI_OBJS += main.o
+CLI_OBJS += cli/cmd_build.o
+CLI_OBJS += cli/cmd_check.o
+CLI_OBJS += cli/cmd_diagram.o
+CLI_OBJS += cli/cmd_run.o
+CLI_OBJS += cli/cmd_serve.o
+CLI_OBJS += cli/cmd_validate.o
+CLI_OBJS += cli/main.o
 
 LIB      := $(BUILD)/libstepbook.a
 LIB_O    := $(addprefix $(BUILD)/src/,$(LIB_OBJS))
@@ -237,7 +240,7 @@ check-browser: stepbook
 	node tests/browser/serve.test.mjs ./stepbook course
 
 # ---- fuzzing (clang + libFuzzer) -------------------------------------------
-FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -g -O1 -Isrc \
+FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -g -O1 $(addprefix -Isrc/,$(LAYERS)) \
               $(shell pkg-config --cflags $(PKGS)) \
               -fsanitize=fuzzer-no-link,address,undefined \
               -DSTEPBOOK_VERSION='"fuzz"' -DSTEPBOOK_DATADIR='"."'
