@@ -456,6 +456,69 @@ START_TEST(events_announce_builds)
 }
 END_TEST
 
+/* ---- load: many event streams while the course changes ------------------
+ * libmicrohttpd answers each stream on a thread of its own while the main
+ * thread rebuilds; `make check TSAN=1` runs this under ThreadSanitizer.
+ * The clients read only what has arrived between edits, so the threads
+ * writing one build's news overlap the next rebuild. */
+
+/* Event streams open at once (SERVE_MAX_CONNECTIONS is 64). */
+#define LOAD_STREAMS 24
+/* Rebuilds, alternately breaking a page and fixing it. */
+#define LOAD_EDITS 12
+
+/* Adds to seen what the stream has sent so far, without waiting. */
+static void drain(int fd, struct buf *seen)
+{
+	char chunk[4096];
+	ssize_t n;
+	while ((n = recv(fd, chunk, sizeof(chunk), MSG_DONTWAIT)) > 0)
+		buf_add(seen, chunk, (size_t)n);
+}
+
+START_TEST(streams_under_load)
+{
+	int fds[LOAD_STREAMS];
+	struct buf seen[LOAD_STREAMS];
+	for (int i = 0; i < LOAD_STREAMS; i++) {
+		fds[i] = connect_local();
+		send_request(fds[i], "GET", "/__stepbook/events");
+		buf_init(&seen[i]);
+	}
+	for (int i = 0; i < LOAD_STREAMS; i++)
+		ck_assert(stream_until(fds[i], &seen[i], "data: {\"generation\":1"));
+	struct site_rebuild r;
+	struct diag_list l = DIAG_LIST_INIT;
+	unsigned long good = 1;
+	for (int e = 0; e < LOAD_EDITS; e++) {
+		int broken = e % 2 == 0;
+		if (broken)
+			edit("part/01-first.md", "then says hello.", "then [leaves](/etc/passwd).");
+		else
+			edit("part/01-first.md", "then [leaves](/etc/passwd).", "then says hello.");
+		ck_assert_int_eq(poll_until_built(&r, &l), broken ? -1 : 1);
+		good += !broken;
+		diag_list_release(&l);
+		struct reply rep;
+		fetch("GET", "/part/01-first.html", &rep);
+		ck_assert_int_eq(rep.status, 200);
+		reply_release(&rep);
+		for (int i = 0; i < LOAD_STREAMS; i++)
+			drain(fds[i], &seen[i]);
+	}
+	char want[64];
+	snprintf(want, sizeof(want), "data: {\"generation\":%lu", good);
+	for (int i = 0; i < LOAD_STREAMS; i++) {
+		ck_assert_msg(stream_until(fds[i], &seen[i], want),
+			      "stream %d missed the last build", i);
+		ck_assert_ptr_nonnull(strstr(seen[i].ptr, "\"error\":"));
+		close(fds[i]);
+		buf_release(&seen[i]);
+	}
+	ck_assert_uint_eq(serve_generation(sv), good);
+}
+END_TEST
+
 /* The reload script is added while serving, never written to the site. */
 START_TEST(built_files_have_no_script)
 {
@@ -541,6 +604,7 @@ Suite *serve_suite(void)
 	tcase_add_test(t, config_change_rebuilds_everything);
 	tcase_add_test(t, failed_rebuild_keeps_last_good_site);
 	tcase_add_test(t, events_announce_builds);
+	tcase_add_test(t, streams_under_load);
 	tcase_add_test(t, built_files_have_no_script);
 	tcase_add_test(t, watch_stays_in_course);
 	tcase_add_test(t, command_line);
