@@ -67,18 +67,25 @@ static char *report_text(const struct diag_list *diags)
 	return text;
 }
 
-/* Tells the connection threads a build ended (error NULL: it worked). */
+/* Tells the connection threads a build ended.  The event's bytes are made
+ * here, on the main thread (the only writer of generation), and swapped in
+ * under the lock. */
 static void announce(struct serve *sv, const struct diag_list *diags, int ok)
 {
 	char *text = ok ? NULL : report_text(diags);
+	size_t len;
+	unsigned long generation = sv->generation + (ok != 0);
+	char *event = serve_http_event(generation, text, &len);
+	free(text);
 	pthread_mutex_lock(&sv->lock);
-	if (ok)
-		sv->generation++;
+	sv->generation = generation;
 	sv->events++;
-	free(sv->error);
-	sv->error = text;
+	char *old = sv->event;
+	sv->event = event;
+	sv->event_len = len;
 	pthread_cond_broadcast(&sv->changed);
 	pthread_mutex_unlock(&sv->lock);
+	free(old);
 }
 
 static void init_sync(struct serve *sv)
@@ -132,7 +139,7 @@ void serve_free(struct serve *sv)
 		nftw(sv->tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	free(sv->tmp);
 	free(sv->out);
-	free(sv->error);
+	free(sv->event);
 	pthread_cond_destroy(&sv->changed);
 	pthread_mutex_destroy(&sv->lock);
 	free(sv);
