@@ -27,10 +27,11 @@
 /* An event stream says it is alive this often (proxies and browsers drop
  * silent connections), and notices a stopping server at once anyway. */
 #define KEEPALIVE_S 15
-/* Bytes of a failed build's report sent to pages: a screenful is enough
- * (the terminal has it all) and keeps one event in one write. */
+/* Bytes of a failed build's report, and of the failing check cases, sent
+ * to pages: a screenful each is enough (the terminal has it all) and keeps
+ * one event in one write (JSON escapes at most 6 bytes per byte). */
 #define MAX_ERROR_TEXT 8000
-#define EVENT_BLOCK (MAX_ERROR_TEXT * 6 + 256)
+#define EVENT_BLOCK (2 * MAX_ERROR_TEXT * 6 + 256)
 /* The longest a request waits for a site folder being swapped in: the two
  * renames take microseconds; with no site at all (the first build failed)
  * each request is this much slower, which nobody notices. */
@@ -287,12 +288,15 @@ static void add_text(cJSON *m, const char *key, const char *text)
 	free(t);
 }
 
-char *serve_http_event(unsigned long generation, const char *error, size_t *len)
+char *serve_http_event(unsigned long generation, const char *error,
+		       const char *check, size_t *len)
 {
 	cJSON *m = cJSON_CreateObject();
 	cJSON_AddNumberToObject(m, "generation", (double)generation);
 	if (error)
 		add_text(m, "error", error);
+	if (check)
+		add_text(m, "check", check);
 	char *j = cJSON_PrintUnformatted(m);
 	struct buf out = BUF_INIT;
 	buf_addf(&out, "data: %s\n\n", j);

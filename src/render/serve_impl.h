@@ -57,9 +57,12 @@ size_t serve_snapshot_diff(const struct serve_snapshot *a,
 			   const struct serve_snapshot *b, const char ***paths);
 
 /* serve_http.c: the news of a build for open pages, as one Server-Sent
- * Event: {"generation": N} and, when the build failed, "error": its report.
- * Main thread only (cJSON).  Returns owned (malloc), its length in *len. */
-char *serve_http_event(unsigned long generation, const char *error, size_t *len);
+ * Event: {"generation": N}, with "error": the report when the build
+ * failed, "check": the failing check cases when they are any (each NULL:
+ * absent).  Main thread only (cJSON).  Returns owned (malloc), its length
+ * in *len. */
+char *serve_http_event(unsigned long generation, const char *error,
+		       const char *check, size_t *len);
 /* Starts the daemon on 127.0.0.1:opt.port.  Returns 0 or -1. */
 int serve_http_start(struct serve *sv);
 void serve_http_stop(struct serve *sv);
