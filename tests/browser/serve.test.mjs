@@ -1,7 +1,9 @@
 // serve.test.mjs - `stepbook serve` in a real browser: a page open in
 // headless Chromium reloads by itself when its chapter is edited, a broken
 // edit shows the located error over the page (the last good page stays),
-// and fixing it reloads again.  Works on a copy of the course.
+// and fixing it reloads again; a saved step whose Next names no state
+// builds, and the page lists the failing check case over itself until
+// closed.  Works on a copy of the course.
 // Usage: node serve.test.mjs STEPBOOK COURSE_DIR
 import { spawn } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -15,6 +17,8 @@ const copy = join(work, "course");
 cpSync(course, copy, { recursive: true });
 const chapter = join(copy, "101", "01-wait.md");
 const original = readFileSync(chapter, "utf8");
+const step = join(copy, "101", "saved-steps", "01-wait.yml");
+const originalStep = readFileSync(step, "utf8");
 
 const failures = [];
 const fail = (m) => failures.push(m);
@@ -56,11 +60,33 @@ try {
   writeFileSync(chapter, original);
   await page.waitForFunction(() => !window.notReloaded && !document.querySelector('[role="alert"]'),
     null, { timeout: 10000 }).catch(() => fail("the page did not recover after the fix"));
+
+  // A broken Next in a saved step: the site builds, the page reloads and
+  // lists the failing check case, located at the Next, over itself.
+  await page.evaluate(() => { window.notReloaded = true; });
+  writeFileSync(step, originalStep.replace("Next: PauseFromInput", "Next: PauseFromInptu"));
+  const want = "101/saved-steps/01-wait.yml:28:19: error: the saved step is not valid ASL: " +
+    "Next of state 'ShortPause' names no state: 'PauseFromInptu' [check/saved-step]";
+  await page.waitForFunction((w) => {
+    const pre = document.querySelector('[role="alert"] pre');
+    return !window.notReloaded && pre && pre.textContent.includes(w);
+  }, want, { timeout: 10000 }).catch(() => fail("the failing check case is not shown over the page"));
+  const heading = (await page.locator('[role="alert"] h2').count())
+    ? await page.locator('[role="alert"] h2').textContent() : "";
+  if (!/^The check failed/.test(heading)) fail(`the overlay's heading: ${heading}`);
+  await page.locator('[role="alert"] button').click().catch(() => fail("no Close button"));
+  if (await page.locator('[role="alert"]').count()) fail("Close left the overlay");
+
+  // The fix: the page reloads without it.
+  await page.evaluate(() => { window.notReloaded = true; });
+  writeFileSync(step, originalStep);
+  await page.waitForFunction(() => !window.notReloaded && !document.querySelector('[role="alert"]'),
+    null, { timeout: 10000 }).catch(() => fail("the page did not reload after the step was mended"));
 } finally {
   await browser.close();
   server.kill("SIGINT");
   rmSync(work, { recursive: true, force: true });
 }
 for (const f of failures) console.error(`serve: ${f}`);
-console.log(`serve: live reload, error overlay and recovery: ${failures.length} failure(s)`);
+console.log(`serve: live reload, error overlay, recovery and failing check cases: ${failures.length} failure(s)`);
 process.exit(failures.length ? 1 : 0);
