@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include <check.h>
+#include <cJSON.h>
 
 #include "buf.h"
 #include "fileio.h"
@@ -499,6 +500,32 @@ START_TEST(check_failures_announced)
 }
 END_TEST
 
+/* A long report is cut for the page on a character boundary: the event
+ * stays one valid JSON message whatever the report holds. */
+START_TEST(event_cut_on_character)
+{
+	struct buf text = BUF_INIT;
+	buf_adds(&text, "x");
+	for (int i = 0; i < 6000; i++)
+		buf_adds(&text, "\xc3\xa9"); /* é: the cut falls inside one */
+	size_t len;
+	char *event = serve_http_event(7, text.ptr, "one\ntwo", &len);
+	ck_assert_uint_eq(len, strlen(event));
+	ck_assert_str_eq(event + len - 2, "\n\n");
+	ck_assert(!strncmp(event, "data: {\"generation\":7,\"error\":\"x\xc3\xa9", 30));
+	event[len - 2] = '\0';
+	cJSON *m = cJSON_Parse(event + 6);
+	ck_assert_ptr_nonnull(m);
+	const char *error = cJSON_GetStringValue(cJSON_GetObjectItem(m, "error"));
+	ck_assert_uint_eq(strlen(error), 7999); /* "x" and 3999 whole é */
+	ck_assert_str_eq(error + 7997, "\xc3\xa9");
+	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(m, "check")), "one\ntwo");
+	cJSON_Delete(m);
+	free(event);
+	buf_release(&text);
+}
+END_TEST
+
 /* ---- load: many event streams while the course changes ------------------
  * libmicrohttpd answers each stream on a thread of its own while the main
  * thread rebuilds; `make check TSAN=1` runs this under ThreadSanitizer.
@@ -613,19 +640,23 @@ START_TEST(command_line)
 	/* a sanitized binary: Graphviz's own leaks are known (lsan.supp) */
 	setenv("LSAN_OPTIONS", "suppressions=tests/lsan.supp:print_suppressions=0:"
 	       "fast_unwind_on_malloc=0", 1);
-	char cmd[1200];
+	char cmd[2000];
 	snprintf(cmd, sizeof(cmd), "%s serve --port 70000 %s 2>/dev/null", bin, course);
 	ck_assert_int_eq(WEXITSTATUS(system(cmd)), 2);
 	snprintf(cmd, sizeof(cmd), "%s serve %s --bogus 2>/dev/null", bin, course);
 	ck_assert_int_eq(WEXITSTATUS(system(cmd)), 2);
 	snprintf(cmd, sizeof(cmd), "%s serve --help | grep -q -- --port", bin);
 	ck_assert_int_eq(WEXITSTATUS(system(cmd)), 0);
-	/* starts on a free port, says where, stops cleanly on Ctrl-C */
+	/* starts on a free port, says where, prints the failing check cases
+	 * again after a rebuild, stops cleanly on Ctrl-C */
 	snprintf(cmd, sizeof(cmd),
 		 "%s serve %s --port 0 --quiet > %s/out 2>&1 & pid=$!; "
 		 "i=0; until grep -q 'http://127.0.0.1:' %s/out; do "
 		 "i=$((i+1)); [ $i -lt 300 ] || { kill $pid; exit 3; }; sleep 0.1; done; "
-		 "kill -INT $pid; wait $pid", bin, course, work, work);
+		 "echo 'More.' >> %s/part/01-first.md; "
+		 "i=0; until [ $(grep -c 'the check failed' %s/out) -ge 2 ]; do "
+		 "i=$((i+1)); [ $i -lt 300 ] || { kill $pid; exit 4; }; sleep 0.1; done; "
+		 "kill -INT $pid; wait $pid", bin, course, work, work, course, work);
 	ck_assert_int_eq(WEXITSTATUS(system(cmd)), 0);
 	/* the first build's failing check case, located, and the count */
 	char want[1200];
@@ -658,6 +689,7 @@ Suite *serve_suite(void)
 	tcase_add_test(t, failed_rebuild_keeps_last_good_site);
 	tcase_add_test(t, events_announce_builds);
 	tcase_add_test(t, check_failures_announced);
+	tcase_add_test(t, event_cut_on_character);
 	tcase_add_test(t, streams_under_load);
 	tcase_add_test(t, built_files_have_no_script);
 	tcase_add_test(t, watch_stays_in_course);
