@@ -68,10 +68,9 @@ static char *report_text(const struct diag_list *diags, int show_source)
 	return text;
 }
 
-/* Tells the connection threads a build ended.  The event's bytes are made
- * here, on the main thread (the only writer of generation), and swapped in
- * under the lock. */
-static void announce(struct serve *sv, const struct diag_list *diags, int ok)
+/* The event's bytes are made here, on the main thread (the only writer of
+ * generation), and swapped in under the lock. */
+void serve_announce_(struct serve *sv, const struct diag_list *diags, int ok)
 {
 	char *text = ok ? NULL : report_text(diags, 1);
 	char *check = ok ? report_text(serve_check_failed(sv), 0) : NULL;
@@ -118,7 +117,7 @@ struct serve *serve_new(const struct serve_options *opt, struct diag_list *diags
 	sv->session = site_session_new(&sv->site);
 	serve_snapshot_take(sv, &sv->seen);
 	struct site_rebuild r;
-	announce(sv, diags, site_rebuild_paths(sv->session, NULL, 0, diags, &r) == 0);
+	serve_announce_(sv, diags, site_rebuild_paths(sv->session, NULL, 0, diags, &r) == 0);
 	if (serve_http_start(sv)) {
 		diag_error(diags, no_pos(opt->course), "serve/listen",
 			   "cannot listen on 127.0.0.1:%u (is the port in use?)",
@@ -187,7 +186,7 @@ int serve_poll(struct serve *sv, struct diag_list *diags, struct site_rebuild *r
 		if (status > 0 && !r->written && !r->full)
 			status = 0; /* files the site does not show: no reload */
 		else
-			announce(sv, diags, status > 0);
+			serve_announce_(sv, diags, status > 0);
 	}
 	free(paths);
 	serve_snapshot_release(&sv->seen);

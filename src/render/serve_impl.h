@@ -46,6 +46,10 @@ struct serve {
 	int stopping;
 };
 
+/* serve.c: tells the connection threads a build ended (ok: it worked;
+ * otherwise diags has its errors).  Main thread only. */
+void serve_announce_(struct serve *sv, const struct diag_list *diags, int ok);
+
 /* serve_watch.c: fills snap with the files under the course and the theme
  * (hidden names and the site folder skipped). */
 void serve_snapshot_take(const struct serve *sv, struct serve_snapshot *snap);
