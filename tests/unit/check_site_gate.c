@@ -36,6 +36,17 @@ static const char *copy_fixture(const char *name)
 	return course;
 }
 
+/* Removes the helpers' temporary folder (a checked fixture: run in the
+ * test's own process, where that folder was made). */
+static void remove_tmp(void)
+{
+	const char *marker = tmp_file("marker", "");
+	char cmd[700];
+	snprintf(cmd, sizeof(cmd), "rm -rf %.*s", (int)(strrchr(marker, '/') - marker), marker);
+	if (system(cmd))
+		fprintf(stderr, "cannot remove %s\n", cmd + 7);
+}
+
 /* Rewrites course file rel, 'from' replaced by 'to'. */
 static void edit(const char *course, const char *rel, const char *from, const char *to)
 {
@@ -171,6 +182,7 @@ Suite *site_gate_suite(void)
 	Suite *s = suite_create("site_gate");
 	TCase *t = tcase_create("site_gate");
 	tcase_set_timeout(t, 30);
+	tcase_add_checked_fixture(t, NULL, remove_tmp);
 	tcase_add_test(t, failing_case_listed);
 	tcase_add_test(t, broken_next_says_why);
 	tcase_add_test(t, passing_check_lists_nothing);
