@@ -19,6 +19,11 @@ struct command {
 	const char *summary;
 };
 
+/* The course a command works on when none is named: course/ when that
+ * folder exists (the repository root of a course project), else the current
+ * folder.  build, serve and check agree on it.  Returns a static string. */
+const char *cmd_default_course(void);
+
 int cmd_build(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_diagram(int argc, char **argv);

@@ -12,7 +12,7 @@
 static int usage(FILE *out, int status)
 {
 	fprintf(out, "usage: stepbook build [COURSE] [-o DIR] [-j N] [--quiet]\n\n"
-		     "Builds the course folder COURSE (default course/) into the\n"
+		     "Builds the course folder COURSE (default course/ when it exists, else .) into the\n"
 		     "static website DIR (default site/).  The old site is replaced\n"
 		     "only when the build succeeds.  Diagrams are drawn by N\n"
 		     "processes (default: one per core); the site is the same.\n"
@@ -34,7 +34,7 @@ static int jobs_arg(const char *s, int *jobs)
 
 int cmd_build(int argc, char **argv)
 {
-	struct site_options opt = { "course", "site", NULL, isatty(2), 0 };
+	struct site_options opt = { cmd_default_course(), "site", NULL, isatty(2), 0 };
 	int seen_course = 0;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
