@@ -108,6 +108,14 @@ START_TEST(failures_explain_themselves)
 }
 END_TEST
 
+/* Protocol-relative, absolute and mailto links are not followed; a missing
+ * page linked twice fails at each link; an h3 heading is an anchor. */
+START_TEST(links_in_and_out)
+{
+	ck_report("links", REPORT_TEXT, "expected.txt");
+}
+END_TEST
+
 START_TEST(hand_written_examples)
 {
 	ck_report("examples", REPORT_TEXT, "expected.txt");
@@ -296,6 +304,7 @@ Suite *gate_suite(void)
 	tcase_add_test(t, notification_events);
 	tcase_add_test(t, bad_inputs_are_located);
 	tcase_add_test(t, failures_explain_themselves);
+	tcase_add_test(t, links_in_and_out);
 	tcase_add_test(t, formats);
 	tcase_add_test(t, update_rewrites_only_outputs);
 	tcase_add_test(t, symlinks_out_are_refused);
