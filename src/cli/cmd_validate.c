@@ -114,7 +114,7 @@ static void keep_failures(struct diag_list *l, int strict)
 
 int cmd_validate(int argc, char **argv)
 {
-	struct options o = { NULL, { REPORT_TEXT, 0 }, 0, 0 };
+	struct options o = { NULL, { REPORT_TEXT, 0, 0 }, 0, 0 };
 	int nfiles = parse_args(argc, argv, &o);
 	if (nfiles == -2)
 		return EXIT_OK;

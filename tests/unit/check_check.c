@@ -34,7 +34,7 @@ static char *report(const char *root, const char *config, enum report_format for
 	char *text = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&text, &len);
-	struct report_options ro = { format, 0 };
+	struct report_options ro = { format, 0, 0 };
 	report_check(out, &run, &ro, 1);
 	fclose(out);
 	gate_run_release(&run);
