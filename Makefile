@@ -46,6 +46,7 @@ LIB_OBJS += base/fileio.o
 LIB_OBJS += base/strmap.o
 LIB_OBJS += base/xalloc.o
 LIB_OBJS += base/jsonmem.o
+LIB_OBJS += base/jsonout.o
 # base: escaping, time, randomness
 LIB_OBJS += base/escape.o
 LIB_OBJS += base/rng.o

@@ -55,7 +55,7 @@ int cmd_build(int argc, char **argv)
 	struct diag_list diags = DIAG_LIST_INIT;
 	int status = site_build(&opt, &diags);
 	diag_sort(&diags);
-	struct report_options ro = { REPORT_TEXT, isatty(2) };
+	struct report_options ro = { REPORT_TEXT, isatty(2), 0 };
 	report_print(stderr, &diags, &ro);
 	if (!status && opt.progress)
 		fprintf(stderr, "built %s\n", opt.out);

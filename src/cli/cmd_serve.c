@@ -69,7 +69,7 @@ static void report(const struct diag_list *diags)
 {
 	struct diag_list sorted = *diags;
 	diag_sort(&sorted);
-	struct report_options ro = { REPORT_TEXT, isatty(2) };
+	struct report_options ro = { REPORT_TEXT, isatty(2), 0 };
 	report_print(stderr, &sorted, &ro);
 }
 

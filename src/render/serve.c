@@ -61,7 +61,7 @@ static char *report_text(const struct diag_list *diags)
 	FILE *f = open_memstream(&text, &len);
 	if (!f)
 		return xstrdup("the build failed");
-	struct report_options ro = { REPORT_TEXT, 1 };
+	struct report_options ro = { REPORT_TEXT, 1, 0 };
 	report_print(f, diags, &ro);
 	fclose(f);
 	return text;
