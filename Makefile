@@ -60,6 +60,7 @@ LIB_OBJS += base/fileio.o
 LIB_OBJS += base/strmap.o
 LIB_OBJS += base/xalloc.o
 LIB_OBJS += base/jsonmem.o
+LIB_OBJS += base/jsonout.o
 # base: escaping, time, randomness
 LIB_OBJS += base/escape.o
 LIB_OBJS += base/rng.o
@@ -240,13 +241,13 @@ test check: deps
 	  CK_DEFAULT_TIMEOUT=60 $(BUILD)/check_stepbook
 
 # The browser tests (about 20 s): Debian's chromium driven by playwright-core,
-# the built site over file://, then `stepbook serve` live reload; both are
-# installed here when missing.  Screenshots land in tests/browser/screenshots.
+# the built site over file://, then `stepbook serve` live reload.  What is
+# missing is installed, and only that: chromium when absent, Node.js and npm
+# only when node is absent (tests/install-missing.sh).  Screenshots land in
+# tests/browser/screenshots.
 BROWSER ?= 1
 check-browser: stepbook
-	@command -v chromium >/dev/null && command -v npm >/dev/null || { \
-	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium nodejs npm; }
+	@sh tests/install-missing.sh browser
 	@[ -d tests/browser/node_modules/playwright-core ] || \
 	  (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 	@rm -rf build/browser-site

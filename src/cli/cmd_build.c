@@ -12,10 +12,11 @@
 static int usage(FILE *out, int status)
 {
 	fprintf(out, "usage: stepbook build [COURSE] [-o DIR] [-j N] [--strict] [--quiet]\n\n"
-		     "Builds the course folder COURSE (default course/) into the\n"
-		     "static website DIR (default site/).  The old site is replaced\n"
-		     "only when the build succeeds.  Diagrams are drawn by N\n"
-		     "processes (default: one per core); the site is the same.\n"
+		     "Builds the course folder COURSE (default course/ when it exists,\n"
+		     "else .) into the static website DIR (default site/).  The old\n"
+		     "site is replaced only when the build succeeds.  Diagrams are\n"
+		     "drawn by N processes (default: one per core); the site is the\n"
+		     "same.\n"
 		     "Code blocks show what `stepbook check` made of them; an\n"
 		     "image titled input=NAME is the path of the page's example NAME.\n"
 		     "Each case the check failed is printed, located; the build\n"
@@ -27,7 +28,7 @@ void cmd_check_failed(FILE *out, const struct diag_list *failed, const char *cou
 {
 	if (!failed->nr)
 		return;
-	struct report_options ro = { REPORT_TEXT, 0 };
+	struct report_options ro = { REPORT_TEXT, 0, 0 };
 	report_print(out, failed, &ro);
 	fprintf(out, "the check failed: %zu case%s (`stepbook check %s` has the details)\n",
 		failed->nr, failed->nr == 1 ? "" : "s", course);
@@ -46,7 +47,7 @@ static int jobs_arg(const char *s, int *jobs)
 
 int cmd_build(int argc, char **argv)
 {
-	struct site_options opt = { "course", "site", NULL, isatty(2), 0 };
+	struct site_options opt = { cmd_default_course(), "site", NULL, isatty(2), 0 };
 	int seen_course = 0, strict = 0;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
@@ -69,7 +70,7 @@ int cmd_build(int argc, char **argv)
 	struct diag_list diags = DIAG_LIST_INIT, failed = DIAG_LIST_INIT;
 	int status = site_build_checked(&opt, &diags, &failed);
 	diag_sort(&diags);
-	struct report_options ro = { REPORT_TEXT, isatty(2) };
+	struct report_options ro = { REPORT_TEXT, isatty(2), 0 };
 	report_print(stderr, &diags, &ro);
 	cmd_check_failed(stderr, &failed, opt.course);
 	if (!status && opt.progress)

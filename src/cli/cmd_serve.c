@@ -24,7 +24,8 @@ static void on_signal(int sig)
 static int usage(FILE *out, int status)
 {
 	fprintf(out, "usage: stepbook serve [COURSE] [--port N] [-o DIR] [--quiet]\n\n"
-		     "Builds the course folder COURSE (default course/) and serves it\n"
+		     "Builds the course folder COURSE (default course/ when it\n"
+		     "exists, else .) and serves it\n"
 		     "on http://127.0.0.1:N/ (default %d; 0 picks a free port).  When a\n"
 		     "file of the course or the theme changes, the pages it touches are\n"
 		     "rebuilt and open pages reload.  The site is built in a private\n"
@@ -70,7 +71,7 @@ static void report(const struct diag_list *diags)
 {
 	struct diag_list sorted = *diags;
 	diag_sort(&sorted);
-	struct report_options ro = { REPORT_TEXT, isatty(2) };
+	struct report_options ro = { REPORT_TEXT, isatty(2), 0 };
 	report_print(stderr, &sorted, &ro);
 }
 
@@ -113,7 +114,7 @@ static void loop(struct serve *sv, const char *course, int quiet)
 
 int cmd_serve(int argc, char **argv)
 {
-	struct serve_options opt = { "course", NULL, NULL, SERVE_DEFAULT_PORT };
+	struct serve_options opt = { cmd_default_course(), NULL, NULL, SERVE_DEFAULT_PORT };
 	int quiet = 0, p = parse(argc, argv, &opt, &quiet);
 	if (p)
 		return p > 0 ? usage(stdout, EXIT_OK) : usage(stderr, EXIT_USAGE);

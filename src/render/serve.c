@@ -62,7 +62,7 @@ static char *report_text(const struct diag_list *diags, int show_source)
 	FILE *f = diags->nr ? open_memstream(&text, &len) : NULL;
 	if (!f)
 		return NULL;
-	struct report_options ro = { REPORT_TEXT, show_source };
+	struct report_options ro = { REPORT_TEXT, show_source, 0 };
 	report_print(f, diags, &ro);
 	fclose(f);
 	return text;

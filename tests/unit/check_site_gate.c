@@ -117,6 +117,28 @@ START_TEST(broken_next_says_why)
 }
 END_TEST
 
+/* A function that throws: the build names the state, the error and the
+ * cause on the invoking command's line (tests/cases/check/failing). */
+START_TEST(thrown_error_listed)
+{
+	struct buf out = BUF_INIT;
+	const char *marker = tmp_file("marker", "");
+	buf_addf(&out, "%.*sfailing-site", (int)(strrchr(marker, '/') + 1 - marker), marker);
+	struct site_options opt = { "tests/cases/check/failing", out.ptr, "templates", 0, 1 };
+	struct diag_list l = DIAG_LIST_INIT, failed = DIAG_LIST_INIT;
+	site_build_checked(&opt, &l, &failed);
+	char *text = diags_text(&failed);
+	ck_assert_ptr_nonnull(strstr(text, "tests/cases/check/failing/README.md:12:1: error: "
+				       "sls invoke stepf --name HelloMachine: execution FAILED in "
+				       "state 'Greet': HelloBroke: the greeting service is down "
+				       "[check/step]\n"));
+	free(text);
+	diag_list_release(&l);
+	diag_list_release(&failed);
+	buf_release(&out);
+}
+END_TEST
+
 /* A course whose check passes: nothing. */
 START_TEST(passing_check_lists_nothing)
 {
@@ -186,6 +208,7 @@ Suite *site_gate_suite(void)
 	tcase_add_test(t, failing_case_listed);
 	tcase_add_test(t, broken_next_says_why);
 	tcase_add_test(t, passing_check_lists_nothing);
+	tcase_add_test(t, thrown_error_listed);
 	tcase_add_test(t, build_command_strict);
 	suite_add_tcase(s, t);
 	return s;
