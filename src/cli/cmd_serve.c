@@ -83,7 +83,9 @@ static double ms_since(const struct timespec *t0)
 	       (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
-static void poll_once(struct serve *sv, const char *course, int quiet)
+/* *failing: the failing check cases of the last build, as printed. */
+static void poll_once(struct serve *sv, const char *course, int quiet,
+		      size_t *failing)
 {
 	struct diag_list diags = DIAG_LIST_INIT;
 	struct site_rebuild r;
@@ -92,8 +94,13 @@ static void poll_once(struct serve *sv, const char *course, int quiet)
 	int status = serve_poll(sv, &diags, &r);
 	if (status)
 		report(&diags);
-	if (status > 0)
-		cmd_check_failed(stderr, serve_check_failed(sv), course);
+	if (status > 0) {
+		const struct diag_list *failed = serve_check_failed(sv);
+		cmd_check_failed(stderr, failed, course);
+		if (!failed->nr && *failing)
+			fprintf(stderr, "the check passes again\n");
+		*failing = failed->nr;
+	}
 	if (status > 0 && !quiet)
 		fprintf(stderr, "rebuilt %s%zu file%s in %.1f ms\n", r.full ? "everything, " : "",
 			r.written, r.written == 1 ? "" : "s", ms_since(&t0));
@@ -105,10 +112,11 @@ static void poll_once(struct serve *sv, const char *course, int quiet)
 static void loop(struct serve *sv, const char *course, int quiet)
 {
 	struct timespec nap = { 0, SERVE_POLL_MS * 1000000L };
+	size_t failing = serve_check_failed(sv)->nr;
 	while (!stop) {
 		nanosleep(&nap, NULL);
 		if (!stop)
-			poll_once(sv, course, quiet);
+			poll_once(sv, course, quiet, &failing);
 	}
 }
 

@@ -655,7 +655,7 @@ START_TEST(command_line)
 	/* a sanitized binary: Graphviz's own leaks are known (lsan.supp) */
 	setenv("LSAN_OPTIONS", "suppressions=tests/lsan.supp:print_suppressions=0:"
 	       "fast_unwind_on_malloc=0", 1);
-	char cmd[2000];
+	char cmd[4000];
 	snprintf(cmd, sizeof(cmd), "%s serve --port 70000 %s 2>/dev/null", bin, course);
 	ck_assert_int_eq(WEXITSTATUS(system(cmd)), 2);
 	snprintf(cmd, sizeof(cmd), "%s serve %s --bogus 2>/dev/null", bin, course);
@@ -663,15 +663,25 @@ START_TEST(command_line)
 	snprintf(cmd, sizeof(cmd), "%s serve --help | grep -q -- --port", bin);
 	ck_assert_int_eq(WEXITSTATUS(system(cmd)), 0);
 	/* starts on a free port, says where, prints the failing check cases
-	 * again after a rebuild, stops cleanly on Ctrl-C */
+	 * again after a rebuild, says once when a rebuild mended them (a
+	 * deploy of the step page 2 calls), stops cleanly on Ctrl-C */
 	snprintf(cmd, sizeof(cmd),
-		 "%s serve %s --port 0 --quiet > %s/out 2>&1 & pid=$!; "
+		 "%s serve %s --port 0 > %s/out 2>&1 & pid=$!; "
 		 "i=0; until grep -qs 'http://127.0.0.1:' %s/out; do "
 		 "i=$((i+1)); [ $i -lt 300 ] || { kill $pid; exit 3; }; sleep 0.1; done; "
 		 "echo 'More.' >> %s/part/01-first.md; "
 		 "i=0; until [ $(grep -cs 'the check failed' %s/out) -ge 2 ]; do "
 		 "i=$((i+1)); [ $i -lt 300 ] || { kill $pid; exit 4; }; sleep 0.1; done; "
-		 "kill -INT $pid; wait $pid", bin, course, work, work, course, work);
+		 "sed -i '/^```bash$/i Then [the step](saved-steps/02-second.yml):' "
+		 "%s/part/01-first.md; "
+		 "i=0; until grep -qs 'the check passes again' %s/out; do "
+		 "i=$((i+1)); [ $i -lt 300 ] || { kill $pid; exit 5; }; sleep 0.1; done; "
+		 "echo 'Again.' >> %s/part/01-first.md; "
+		 "i=0; until [ $(grep -cs '^rebuilt' %s/out) -ge 3 ]; do "
+		 "i=$((i+1)); [ $i -lt 300 ] || { kill $pid; exit 6; }; sleep 0.1; done; "
+		 "[ $(grep -c 'the check passes again' %s/out) = 1 ] || { kill $pid; exit 7; }; "
+		 "kill -INT $pid; wait $pid",
+		 bin, course, work, work, course, work, course, work, course, work, work);
 	ck_assert_int_eq(WEXITSTATUS(system(cmd)), 0);
 	/* the first build's failing check case, located, and the count */
 	char want[1200];
