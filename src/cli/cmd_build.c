@@ -1,4 +1,5 @@
 /* cmd_build.c - `stepbook build [COURSE] [-o DIR] [-j N] [--quiet]`. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,15 +10,33 @@
 #include "site.h"
 #include "banned.h"
 
+/* A wrong command line: one line saying what is wrong. */
+__attribute__((format(printf, 1, 2)))
+static int bad_usage(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("stepbook build: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return EXIT_USAGE;
+}
+
 static int usage(FILE *out, int status)
 {
-	fprintf(out, "usage: stepbook build [COURSE] [-o DIR] [-j N] [--quiet]\n\n"
-		     "Builds the course folder COURSE (default course/) into the\n"
-		     "static website DIR (default site/).  The old site is replaced\n"
-		     "only when the build succeeds.  Diagrams are drawn by N\n"
-		     "processes (default: one per core); the site is the same.\n"
-		     "Code blocks show what `stepbook check` made of them; an\n"
-		     "image titled input=NAME is the path of the page's example NAME.\n");
+	fputs("usage: stepbook build [COURSE] [-o DIR] [-j N] [--quiet]\n\n"
+	      "Builds the course folder COURSE (default course/) into a static\n"
+	      "website.  Code blocks show what `stepbook check` made of them; an\n"
+	      "image titled input=NAME is the path of the page's example NAME.\n\n"
+	      "  -o, --out DIR   the website (default site/); the old one is replaced\n"
+	      "                  only when the build succeeds\n"
+	      "  -j, --jobs N    processes drawing diagrams, 1 to 64 (default: one per\n"
+	      "                  core); the site is the same\n"
+	      "  -q, --quiet     no progress on standard error\n\n"
+	      "Open DIR/index.html in a browser, or let `stepbook serve` build and\n"
+	      "serve the course, rebuilt as files change.\n"
+	      "Exit status: 0 built, 1 the course has errors, 2 usage.\n", out);
 	return status;
 }
 
@@ -37,20 +56,28 @@ int cmd_build(int argc, char **argv)
 	struct site_options opt = { "course", "site", NULL, isatty(2), 0 };
 	int seen_course = 0;
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+		const char *a = argv[i];
+		int out = !strcmp(a, "-o") || !strcmp(a, "--out");
+		int jobs = !strcmp(a, "-j") || !strcmp(a, "--jobs");
+		if (!strcmp(a, "--help") || !strcmp(a, "-h"))
 			return usage(stdout, EXIT_OK);
-		if ((!strcmp(argv[i], "-o") || !strcmp(argv[i], "--out")) && i + 1 < argc)
+		if ((out || jobs) && i + 1 >= argc)
+			return bad_usage("%s needs a value", a);
+		if (out)
 			opt.out = argv[++i];
-		else if ((!strcmp(argv[i], "-j") || !strcmp(argv[i], "--jobs")) &&
-			 i + 1 < argc) {
-			if (jobs_arg(argv[++i], &opt.jobs))
-				return usage(stderr, EXIT_USAGE);
-		} else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q"))
+		else if (jobs && jobs_arg(argv[++i], &opt.jobs))
+			return bad_usage("%s is a number from 1 to 64, not '%s'", a, argv[i]);
+		else if (jobs)
+			continue;
+		else if (!strcmp(a, "--quiet") || !strcmp(a, "-q"))
 			opt.progress = 0;
-		else if (argv[i][0] != '-' && !seen_course++)
-			opt.course = argv[i];
+		else if (a[0] == '-')
+			return bad_usage("unknown option '%s'; 'stepbook build --help' "
+					 "lists them", a);
+		else if (seen_course++)
+			return bad_usage("one course at a time");
 		else
-			return usage(stderr, EXIT_USAGE);
+			opt.course = a;
 	}
 	struct diag_list diags = DIAG_LIST_INIT;
 	int status = site_build(&opt, &diags);
