@@ -1,4 +1,4 @@
-/* cmd_build.c - `stepbook build [COURSE] [-o DIR] [-j N] [--quiet]`. */
+/* cmd_build.c - `stepbook build [COURSE] [-o DIR] [-j N] [--strict] [--quiet]`. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,19 +25,32 @@ static int bad_usage(const char *fmt, ...)
 
 static int usage(FILE *out, int status)
 {
-	fputs("usage: stepbook build [COURSE] [-o DIR] [-j N] [--quiet]\n\n"
-	      "Builds the course folder COURSE (default course/) into a static\n"
-	      "website.  Code blocks show what `stepbook check` made of them; an\n"
-	      "image titled input=NAME is the path of the page's example NAME.\n\n"
+	fputs("usage: stepbook build [COURSE] [-o DIR] [-j N] [--strict] [--quiet]\n\n"
+	      "Builds the course folder COURSE (default course/ when it exists,\n"
+	      "else .) into a static website.  Code blocks show what `stepbook\n"
+	      "check` made of them; an image titled input=NAME is the path of the\n"
+	      "page's example NAME.  Each case the check failed is printed, located.\n\n"
 	      "  -o, --out DIR   the website (default site/); the old one is replaced\n"
 	      "                  only when the build succeeds\n"
 	      "  -j, --jobs N    processes drawing diagrams, 1 to 64 (default: one per\n"
 	      "                  core); the site is the same\n"
+	      "  --strict        exit 1 when the check failed (the site is still built)\n"
 	      "  -q, --quiet     no progress on standard error\n\n"
 	      "Open DIR/index.html in a browser, or let `stepbook serve` build and\n"
 	      "serve the course, rebuilt as files change.\n"
-	      "Exit status: 0 built, 1 the course has errors, 2 usage.\n", out);
+	      "Exit status: 0 built, 1 the course has errors (or, with --strict, a\n"
+	      "failed check), 2 usage.\n", out);
 	return status;
+}
+
+void cmd_check_failed(FILE *out, const struct diag_list *failed, const char *course)
+{
+	if (!failed->nr)
+		return;
+	struct report_options ro = { REPORT_TEXT, 0, 0 };
+	report_print(out, failed, &ro);
+	fprintf(out, "the check failed: %zu case%s (`stepbook check %s` has the details)\n",
+		failed->nr, failed->nr == 1 ? "" : "s", course);
 }
 
 /* "1".."64" -> *jobs.  Returns 0, or -1 for anything else. */
@@ -53,8 +66,8 @@ static int jobs_arg(const char *s, int *jobs)
 
 int cmd_build(int argc, char **argv)
 {
-	struct site_options opt = { "course", "site", NULL, isatty(2), 0 };
-	int seen_course = 0;
+	struct site_options opt = { cmd_default_course(), "site", NULL, isatty(2), 0 };
+	int seen_course = 0, strict = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		int out = !strcmp(a, "-o") || !strcmp(a, "--out");
@@ -71,6 +84,8 @@ int cmd_build(int argc, char **argv)
 			continue;
 		else if (!strcmp(a, "--quiet") || !strcmp(a, "-q"))
 			opt.progress = 0;
+		else if (!strcmp(a, "--strict"))
+			strict = 1;
 		else if (a[0] == '-')
 			return bad_usage("unknown option '%s'; 'stepbook build --help' "
 					 "lists them", a);
@@ -79,13 +94,17 @@ int cmd_build(int argc, char **argv)
 		else
 			opt.course = a;
 	}
-	struct diag_list diags = DIAG_LIST_INIT;
-	int status = site_build(&opt, &diags);
+	struct diag_list diags = DIAG_LIST_INIT, failed = DIAG_LIST_INIT;
+	int status = site_build_checked(&opt, &diags, &failed);
 	diag_sort(&diags);
 	struct report_options ro = { REPORT_TEXT, isatty(2), 0 };
 	report_print(stderr, &diags, &ro);
+	cmd_check_failed(stderr, &failed, opt.course);
 	if (!status && opt.progress)
 		fprintf(stderr, "built %s\n", opt.out);
+	if (strict && failed.nr)
+		status = -1;
 	diag_list_release(&diags);
+	diag_list_release(&failed);
 	return status ? EXIT_ERRORS : EXIT_OK;
 }

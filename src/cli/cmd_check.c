@@ -13,7 +13,7 @@
 static const char usage_text[] =
 	"usage: stepbook check [COURSE] [--config FILE] [--format text|json|github|junit]\n"
 	"                      [--compact] [--update] [--verbose]\n"
-	"  COURSE          the course folder (default: .)\n"
+	"  COURSE          the course folder (default: course/ when it exists, else .)\n"
 	"  --config FILE   stage, region, account, api_keys and mocks\n"
 	"                  (default: COURSE/stepbook.yml)\n"
 	"  --format F      text (default), json, github annotations, junit XML\n"
@@ -37,7 +37,7 @@ static int usage(const char *fmt, ...)
 
 int cmd_check(int argc, char **argv)
 {
-	struct gate_options opt = { ".", NULL, 0, NULL, NULL };
+	struct gate_options opt = { cmd_default_course(), NULL, 0, NULL, NULL };
 	struct report_options ro = { REPORT_TEXT, 0, 0 };
 	int verbose = 0;
 	int have_root = 0;

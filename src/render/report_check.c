@@ -27,6 +27,16 @@ static void print_diag_lines(FILE *out, const struct diag_list *l, const char *i
 	}
 }
 
+/* Each line of text, after indent. */
+static void print_indented(FILE *out, const char *text, const char *indent)
+{
+	while (*text) {
+		size_t n = strcspn(text, "\n");
+		fprintf(out, "%s%.*s\n", indent, (int)n, text);
+		text += n + (text[n] == '\n');
+	}
+}
+
 static void text_case(FILE *out, const struct gate_case *k, int verbose)
 {
 	if (k->status == GATE_PASS && !verbose)
@@ -46,6 +56,8 @@ static void text_case(FILE *out, const struct gate_case *k, int verbose)
 		print_diag_lines(out, &k->diags, "  ");
 		if (k->diff)
 			fputs(k->diff, out);
+		if (k->detail && verbose)
+			print_indented(out, k->detail, "  ");
 	}
 }
 
@@ -78,6 +90,8 @@ static void print_json(FILE *out, const struct gate_run *run, int compact)
 			cJSON_AddStringToObject(o, "message", k->message);
 		if (k->diff)
 			cJSON_AddStringToObject(o, "diff", k->diff);
+		if (k->detail)
+			cJSON_AddStringToObject(o, "detail", k->detail);
 		if (k->diags.nr)
 			cJSON_AddItemToObject(o, "diagnostics", report_diags_json_(&k->diags));
 		cJSON_AddItemToArray(cases, o);
