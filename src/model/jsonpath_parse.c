@@ -325,18 +325,20 @@ static int parse_dot_name(struct parser *ps, struct jsonpath *p)
 	return 0;
 }
 
-/* steps := ( '..' (dotname | bracket) | '.' dotname | bracket )* */
+/* steps := ( '..'? (dotname | bracket) | '.' (dotname | bracket) | bracket )*
+ * A dot before a bracket ($.[0], $.a.['b c']) is Jayway's: its compiler
+ * reads whatever token follows a '.', and AWS's own path documentation
+ * writes $.abc.['def ghi']. */
 static int parse_steps(struct parser *ps, struct jsonpath *p)
 {
 	for (;;) {
 		if (accept(ps, '.')) {
-			if (accept(ps, '.')) {
+			if (accept(ps, '.'))
 				add_step(p, JP_DESCENT);
-				if (accept(ps, '[')) {
-					if (parse_bracket(ps, p) < 0)
-						return -1;
-					continue;
-				}
+			if (accept(ps, '[')) {
+				if (parse_bracket(ps, p) < 0)
+					return -1;
+				continue;
 			}
 			if (parse_dot_name(ps, p) < 0)
 				return -1;
