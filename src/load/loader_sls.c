@@ -4,7 +4,8 @@
  * value, and turns Fn::GetAtt [function, Arn] into the Lambda ARN that the
  * serverless-step-functions plugin would deploy.  ${env:...} is never read
  * from the environment: the same file must load the same way everywhere;
- * its fallback, when the reference gives one, is used instead. */
+ * its fallback, when the reference gives one, is used instead.  Other
+ * CloudFormation intrinsics go through loader_intrinsic.c. */
 #include "loader.h"
 
 #include <ctype.h>
@@ -301,6 +302,10 @@ static void add_machine(struct sls *s, const cJSON *decl,
 		if (get(e, "http"))
 			add_route(lf, m, get(e, "http"));
 	resolve_getatt(s, lf->doc, (cJSON *)def);
+	/* other intrinsics (Ref, Fn::Sub, Fn::Join...) the plugin passes to
+	 * CloudFormation: resolved as a template's are */
+	struct loader_cfn_env env = { lf, s->region, NULL, NULL };
+	loader_intrinsics_(&env, (cJSON *)def);
 }
 
 static const char *provider_value(struct sls *s, const char *name,
