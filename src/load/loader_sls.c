@@ -29,6 +29,7 @@ struct sls {
 	const struct loader_options *opt;
 	const char *stage, *region;
 	size_t expansions;
+	const cJSON *typed; /* the number or boolean the last self: named */
 };
 
 static const cJSON *get(const cJSON *obj, const char *name)
@@ -61,14 +62,22 @@ static int self_value(struct sls *s, const char *path, struct buf *out,
 	buf_release(&part);
 	if (cJSON_IsString(v)) {
 		resolve_text(s, v->valuestring, out, depth + 1);
+		s->typed = NULL;
 		return 1;
 	}
+	s->typed = NULL;
 	if (cJSON_IsNumber(v)) {
-		buf_addf(out, "%g", v->valuedouble);
+		double d = v->valuedouble;
+		if (d == (double)(long long)d && d > -1e15 && d < 1e15)
+			buf_addf(out, "%lld", (long long)d);
+		else
+			buf_addf(out, "%.17g", d);
+		s->typed = v;
 		return 1;
 	}
 	if (cJSON_IsBool(v)) {
 		buf_adds(out, cJSON_IsTrue(v) ? "true" : "false");
+		s->typed = v;
 		return 1;
 	}
 	return 0;
@@ -165,8 +174,20 @@ static void resolve_text(struct sls *s, const char *text, struct buf *out,
 	resolve_from(s, text, 0, out, depth, 0);
 }
 
-/* Rewrites every string value in the tree.  Depth is bounded by
- * DOC_MAX_DEPTH, so the recursion is too. */
+/* Whether text is one reference and nothing else ("${self:a}"). */
+static int whole_reference(struct sls *s, const char *text)
+{
+	struct buf inner = BUF_INIT;
+	size_t end = strncmp(text, "${", 2) ? 0
+		     : resolve_from(s, text, 2, &inner, 1, 1);
+	buf_release(&inner);
+	return end && text[end] == '}' && !text[end + 1];
+}
+
+/* Rewrites every string value in the tree.  A value that is one reference
+ * to a number or a boolean takes that type, as Serverless does
+ * (TimeoutSeconds: ${self:custom.timeout} is a number).  Depth is bounded
+ * by DOC_MAX_DEPTH, so the recursion is too. */
 static void resolve_tree(struct sls *s, cJSON *node)
 {
 	for (cJSON *c = node->child; c; c = c->next)
@@ -174,8 +195,19 @@ static void resolve_tree(struct sls *s, cJSON *node)
 	if (!cJSON_IsString(node) || !strstr(node->valuestring, "${"))
 		return;
 	struct buf out = BUF_INIT;
+	int whole = whole_reference(s, node->valuestring);
+	s->typed = NULL;
 	resolve_text(s, node->valuestring, &out, 0);
-	cJSON_SetValuestring(node, out.ptr);
+	const cJSON *t = whole ? s->typed : NULL;
+	if (t) {
+		cJSON_free(node->valuestring);
+		node->valuestring = NULL;
+		node->type = (node->type & cJSON_StringIsConst) | (t->type & 0xFF);
+		node->valuedouble = t->valuedouble;
+		node->valueint = t->valueint;
+	} else {
+		cJSON_SetValuestring(node, out.ptr);
+	}
 	buf_release(&out);
 }
 
@@ -326,7 +358,7 @@ static const char *provider_value(struct sls *s, const char *name,
 int loader_serverless_(struct loaded_file *lf, const struct loader_options *opt,
 		       struct diag_list *diags)
 {
-	struct sls s = { lf, lf->doc->root, opt, NULL, NULL, 0 };
+	struct sls s = { lf, lf->doc->root, opt, NULL, NULL, 0, NULL };
 	lf->kind = LOADER_SERVERLESS;
 	s.stage = opt && opt->stage ? opt->stage : provider_value(&s, "stage", "dev");
 	s.region = opt && opt->region ? opt->region :

@@ -624,6 +624,40 @@ START_TEST(cloudformation_s3_definitions_noted)
 }
 END_TEST
 
+/* A serverless value that is one ${self:} reference to a number keeps the
+ * type; Ref and Fn::Join pass to CloudFormation and are resolved as a
+ * template's are. */
+START_TEST(serverless_typed_references_and_intrinsics)
+{
+	struct loaded_file lf;
+	struct diag_list l = DIAG_LIST_INIT;
+	ck_assert_int_eq(loader_load(&lf, "tests/cases/validate/sls-intrinsics.yml",
+				     NULL, &l), 0);
+	const struct loaded_machine *m = &lf.machines[0];
+	const cJSON *states = cJSON_GetObjectItem(m->definition, "States");
+	const cJSON *check = cJSON_GetObjectItem(states, "Check");
+	const cJSON *t = cJSON_GetObjectItem(check, "TimeoutSeconds");
+	ck_assert(cJSON_IsNumber(t) && t->valuedouble == 30);
+	const cJSON *retry = cJSON_GetArrayItem(cJSON_GetObjectItem(check, "Retry"), 0);
+	ck_assert(cJSON_IsNumber(cJSON_GetObjectItem(retry, "MaxAttempts")));
+	ck_assert_str_eq(state_str(m, "Check", "Resource"),
+			 "arn:aws:lambda:us-east-1:123456789012:function:orders-dev-check");
+	ck_assert_str_eq(state_str(m, "Other", "Resource"),
+			 "arn:aws:lambda:us-east-1:123456789012:function:${env:OTHER_FN}");
+	ck_assert_str_eq(state_str(m, "Other", "TimeoutSeconds"), "${env:OTHER_TIMEOUT}");
+	char *p = cJSON_PrintUnformatted(cJSON_GetObjectItem(
+		cJSON_GetObjectItem(states, "Notify"), "Parameters"));
+	ck_assert_str_eq(p, "{\"TopicArn\":\"${Topic}\",\"Message.$\":\"$.message\"}");
+	cJSON_free(p);
+	p = cJSON_PrintUnformatted(cJSON_GetObjectItem(
+		cJSON_GetObjectItem(states, "Store"), "Parameters"));
+	ck_assert_str_eq(p, "{\"TableName\":\"orders-dev\",\"Item\":{\"id\":{\"S.$\":\"$.id\"}}}");
+	cJSON_free(p);
+	loader_release(&lf);
+	diag_list_release(&l);
+}
+END_TEST
+
 START_TEST(no_machine)
 {
 	struct loaded_file lf;
@@ -763,6 +797,7 @@ Suite *loader_suite(void)
 	tcase_add_test(tc, cloudformation_intrinsics_resolved);
 	tcase_add_test(tc, cloudformation_bare_placeholders);
 	tcase_add_test(tc, cloudformation_s3_definitions_noted);
+	tcase_add_test(tc, serverless_typed_references_and_intrinsics);
 	tcase_add_test(tc, no_machine);
 	tcase_add_test(tc, upstream_course_loads);
 	tcase_add_test(tc, bundled_course_loads);
