@@ -217,6 +217,25 @@ int loader_intrinsic_text_(const struct loader_cfn_env *e, const cJSON *v,
 	return text_of(e, v, out, 0);
 }
 
+/* The number or boolean a whole "${Name}" names in vars or the
+ * substitutions (Timeout: 60), or NULL. */
+static const cJSON *typed_value(const struct loader_cfn_env *e, const char *s,
+				const cJSON *vars)
+{
+	size_t len = strlen(s);
+	if (len < 4 || strncmp(s, "${", 2) || strcspn(s, "}") != len - 1)
+		return NULL;
+	char *name = xstrndup(s + 2, len - 3);
+	const cJSON *v = get(vars, name) ? get(vars, name) : get(e->subs, name);
+	free(name);
+	return cJSON_IsNumber(v) || cJSON_IsBool(v) ? v : NULL;
+}
+
+static void become(cJSON *node, cJSON *from);
+
+/* A string that is one placeholder whose substitution is typed as a number
+ * or a boolean takes that type: the substitution is textual, and
+ * "TimeoutSeconds": ${Timeout} is how a template means it. */
 void loader_substitute_tree_(const struct loader_cfn_env *e, cJSON *node,
 			     const cJSON *vars)
 {
@@ -224,6 +243,11 @@ void loader_substitute_tree_(const struct loader_cfn_env *e, cJSON *node,
 		loader_substitute_tree_(e, k, vars);
 	if (!cJSON_IsString(node) || !strstr(node->valuestring, "${"))
 		return;
+	const cJSON *typed = typed_value(e, node->valuestring, vars);
+	if (typed) {
+		become(node, cJSON_Duplicate(typed, 0));
+		return;
+	}
 	struct buf out = BUF_INIT;
 	substitute(e, node->valuestring, vars, &out, 0);
 	cJSON_SetValuestring(node, out.ptr);
