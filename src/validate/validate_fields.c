@@ -211,7 +211,7 @@ static void check_value(struct vctx *v, const struct asl_state *s,
 	if (s->flow.lang == ASL_QL_JSONATA && is_jsonata(m))
 		return v_jsonata(v, m);
 	if ((f->kind == K_BOOL || f->kind == K_POS_INT || f->kind == K_NONNEG_INT ||
-	     f->kind == K_PERCENT) && v_placeholder(v, m))
+	     f->kind == K_PERCENT || f->kind == K_TIMESTAMP) && v_placeholder(v, m))
 		return;
 	switch (f->kind) {
 	case K_STRING:

@@ -63,7 +63,7 @@
 	X(R_PROCESSOR_CONFIG, "asl/processor-config", SEV_ERROR, "a DISTRIBUTED processor has an ExecutionType; processors have only StartAt, States, ProcessorConfig, Comment") \
 	X(R_TASK_TOKEN, "asl/task-token", SEV_ERROR, "a .waitForTaskToken task passes $$.Task.Token in its parameters") \
 	X(R_TASK_HEARTBEAT, "asl/task-heartbeat", SEV_NOTE, "a callback task should set HeartbeatSeconds") \
-	X(R_PLACEHOLDER, "asl/placeholder", SEV_NOTE, "a ${Name} placeholder where a number or boolean goes is filled at deploy time (DefinitionSubstitutions, Fn::Sub, an intrinsic): not checked offline") \
+	X(R_PLACEHOLDER, "asl/placeholder", SEV_NOTE, "a ${Name} placeholder where a number, boolean or timestamp goes is filled at deploy time (DefinitionSubstitutions, Fn::Sub, an intrinsic): not checked offline") \
 	X(R_TOO_MANY_DIAGS, "asl/too-many-diagnostics", SEV_NOTE, "validation stops reporting after 500 diagnostics per definition")
 
 #define VALIDATE_RULE_ENUM(e, id, sev, summary) e,
