@@ -74,7 +74,7 @@ int doc_check_text(const char *text, size_t len, size_t *at);
  * escapes and line folding; JSON strings): map[i] is the position of the
  * source character that gave byte i, map[strlen] the scalar's end.
  * Returns owned (free with free), or NULL when the source does not rebuild
- * the value exactly (an explicit block indentation, say). */
+ * the value exactly (then callers estimate). */
 struct pos *doc_string_map(const struct doc *d, const cJSON *str);
 
 /* Line and column (from 1) of byte offset 'at' in text. */

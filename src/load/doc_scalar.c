@@ -2,7 +2,7 @@
  * A definition embedded as text (a CloudFormation DefinitionString) is
  * parsed on its own; to point at the template's lines its bytes are traced
  * back through the scalar's quoting: YAML literal and folded blocks (with
- * any chomping), double-quoted (escapes, escaped and folded line breaks),
+ * any chomping and indentation indicator), double-quoted (escapes, escaped and folded line breaks),
  * single-quoted and plain multi-line scalars, and JSON strings (a JSON
  * string is a double-quoted YAML scalar without line breaks).  The trace
  * re-reads the source the way libyaml reads it and is trusted only when it
@@ -263,15 +263,40 @@ static size_t block_breaks(struct trace *t, size_t *indent, size_t **brk,
 	return col;
 }
 
+/* The indentation of the node that holds the block scalar starting at
+ * 'at': the column of the mapping key on its line, or of the '-' of a
+ * sequence entry that is the scalar itself ("- |2"). */
+static size_t parent_indent(const struct trace *t, size_t at)
+{
+	size_t start = at;
+	while (start > 0 && t->s[start - 1] != '\n')
+		start--;
+	size_t col = 0;
+	while (start + col < at && t->s[start + col] == ' ')
+		col++;
+	while (start + col + 1 < at && t->s[start + col] == '-' &&
+	       t->s[start + col + 1] == ' ') {
+		size_t next = col + 1;
+		while (start + next < at && t->s[start + next] == ' ')
+			next++;
+		if (start + next == at || t->s[start + next] == '!' ||
+		    t->s[start + next] == '&')
+			break;
+		col = next;
+	}
+	return col;
+}
+
 static int read_block(struct trace *t)
 {
 	int literal = cur(t) == '|', chomp = 0;
-	size_t indent = 0;
+	size_t indent = 0, parent = parent_indent(t, t->i);
 	for (t->i++; cur(t) == '+' || cur(t) == '-' || (cur(t) >= '1' && cur(t) <= '9');
 	     t->i++) {
 		if (cur(t) >= '1' && cur(t) <= '9')
-			return -1; /* an explicit indentation: not traced */
-		chomp = cur(t) == '+' ? 1 : -1;
+			indent = parent + (size_t)(cur(t) - '0');
+		else
+			chomp = cur(t) == '+' ? 1 : -1;
 	}
 	while (!at_end(t) && !is_break(cur(t)))
 		t->i++;

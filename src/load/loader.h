@@ -117,5 +117,8 @@ int loader_intrinsic_text_(const struct loader_cfn_env *env, const cJSON *v,
  * the template gives it or by a "${...}" placeholder string; a member whose
  * value is AWS::NoValue is removed.  Nodes keep their recorded positions. */
 void loader_intrinsics_(const struct loader_cfn_env *env, cJSON *node);
+/* node takes the value of 'from' (detached; consumed) and keeps its own
+ * identity, hence its recorded position. */
+void loader_become_(cJSON *node, cJSON *from);
 
 #endif

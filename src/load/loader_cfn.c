@@ -157,9 +157,9 @@ static char *mark_bare(const char *text)
 	return s;
 }
 
-/* The bare placeholders of mark_bare, filled: a number, true, false or null
- * when the substitution spells one, else the text.  Depth bounded by
- * DOC_MAX_DEPTH. */
+/* The bare placeholders of mark_bare, filled as the text substitution
+ * would: the JSON value the substitution spells ("30", "true", "\"x\"",
+ * "{...}"), else the text itself.  Depth bounded by DOC_MAX_DEPTH. */
 static void fill_bare(struct cfn *c, cJSON *node, const cJSON *vars)
 {
 	for (cJSON *k = node->child; k; k = k->next)
@@ -170,16 +170,10 @@ static void fill_bare(struct cfn *c, cJSON *node, const cJSON *vars)
 	buf_addf(&name, "${%s}", node->valuestring + 1);
 	loader_substitute_(&c->env, name.ptr, vars, &out);
 	cJSON *v = cJSON_Parse(out.ptr);
-	if (v && !cJSON_IsObject(v) && !cJSON_IsArray(v) && !cJSON_IsString(v)) {
-		cJSON_free(node->valuestring);
-		node->valuestring = NULL;
-		node->type = (node->type & cJSON_StringIsConst) | (v->type & 0xFF);
-		node->valuedouble = v->valuedouble;
-		node->valueint = v->valueint;
-	} else {
+	if (v)
+		loader_become_(node, v);
+	else
 		cJSON_SetValuestring(node, out.ptr);
-	}
-	cJSON_Delete(v);
 	buf_release(&name);
 	buf_release(&out);
 }

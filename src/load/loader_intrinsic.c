@@ -231,7 +231,6 @@ static const cJSON *typed_value(const struct loader_cfn_env *e, const char *s,
 	return cJSON_IsNumber(v) || cJSON_IsBool(v) ? v : NULL;
 }
 
-static void become(cJSON *node, cJSON *from);
 
 /* A string that is one placeholder whose substitution is typed as a number
  * or a boolean takes that type: the substitution is textual, and
@@ -245,7 +244,7 @@ void loader_substitute_tree_(const struct loader_cfn_env *e, cJSON *node,
 		return;
 	const cJSON *typed = typed_value(e, node->valuestring, vars);
 	if (typed) {
-		become(node, cJSON_Duplicate(typed, 0));
+		loader_become_(node, cJSON_Duplicate(typed, 0));
 		return;
 	}
 	struct buf out = BUF_INIT;
@@ -259,7 +258,7 @@ void loader_substitute_tree_(const struct loader_cfn_env *e, cJSON *node,
 /* node takes the value of 'from' (detached from its parent; consumed).  The
  * node keeps its identity, so its recorded position stays where the
  * author wrote the function. */
-static void become(cJSON *node, cJSON *from)
+void loader_become_(cJSON *node, cJSON *from)
 {
 	cJSON_Delete(node->child);
 	node->child = from->child;
@@ -275,7 +274,7 @@ static void become(cJSON *node, cJSON *from)
 static void become_text(cJSON *node, const char *text)
 {
 	cJSON *s = cJSON_CreateString(text);
-	become(node, s);
+	loader_become_(node, s);
 }
 
 /* Detaches 'item': a member of args (Fn::If's branch) or of one of its
@@ -314,12 +313,12 @@ static int resolve(const struct loader_cfn_env *e, cJSON *node, int depth)
 			  : !strcmp(fn, "Fn::Select") ? select_item(args) : NULL;
 	if (pick) {
 		cJSON *from = take(args, pick);
-		become(node, from);
+		loader_become_(node, from);
 		return resolve(e, node, depth + 1);
 	}
 	const cJSON *mapped = !strcmp(fn, "Fn::FindInMap") ? find_in_map(e, args) : NULL;
 	if (mapped) {
-		become(node, cJSON_Duplicate(mapped, 1));
+		loader_become_(node, cJSON_Duplicate(mapped, 1));
 		return resolve(e, node, depth + 1);
 	}
 	struct buf text = BUF_INIT;

@@ -45,6 +45,7 @@ static const char *get_str(const cJSON *obj, const char *name)
 
 static void resolve_text(struct sls *s, const char *text, struct buf *out,
 			 int depth);
+static int whole_reference(struct sls *s, const char *text);
 
 /* self:a.b.c -> the value at that path, as text (scalars only). */
 static int self_value(struct sls *s, const char *path, struct buf *out,
@@ -60,18 +61,16 @@ static int self_value(struct sls *s, const char *path, struct buf *out,
 		p += n + (p[n] == '.');
 	}
 	buf_release(&part);
-	if (cJSON_IsString(v)) {
+	if (cJSON_IsString(v)) { /* typed only when it is itself one reference */
+		int whole = whole_reference(s, v->valuestring);
 		resolve_text(s, v->valuestring, out, depth + 1);
-		s->typed = NULL;
+		if (!whole)
+			s->typed = NULL;
 		return 1;
 	}
 	s->typed = NULL;
 	if (cJSON_IsNumber(v)) {
-		double d = v->valuedouble;
-		if (d == (double)(long long)d && d > -1e15 && d < 1e15)
-			buf_addf(out, "%lld", (long long)d);
-		else
-			buf_addf(out, "%.17g", d);
+		buf_addf(out, "%.15g", v->valuedouble);
 		s->typed = v;
 		return 1;
 	}

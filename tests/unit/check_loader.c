@@ -477,6 +477,38 @@ START_TEST(sam_definition_uri_stays_in_folder)
 }
 END_TEST
 
+/* More of the core schema: True is a boolean, an empty value null, and
+ * a lone dot or an exponent without digits a string. */
+START_TEST(yaml_scalars_edges)
+{
+	const char *text = "a: True\nb:\nc: .\nd: 1e\ne: 1.5e+3\nf: FALSE\n";
+	struct diag_list l = DIAG_LIST_INIT;
+	struct doc *d = doc_new("f.yml");
+	ck_assert_int_eq(doc_parse(d, text, strlen(text), DOC_YAML, &l), 0);
+	char *s = cJSON_PrintUnformatted(d->root);
+	ck_assert_str_eq(s, "{\"a\":true,\"b\":null,\"c\":\".\",\"d\":\"1e\",\"e\":1500,\"f\":false}");
+	cJSON_free(s);
+	doc_free(d);
+	diag_list_release(&l);
+}
+END_TEST
+
+/* A file whose name starts with a dot keeps its whole name as the machine's. */
+START_TEST(asl_machine_named_after_file)
+{
+	struct loaded_file lf;
+	struct diag_list l = DIAG_LIST_INIT;
+	const char *asl = "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Succeed\"}}}";
+	ck_assert_int_eq(loader_load(&lf, tmp_file(".hidden.json", asl), NULL, &l), 0);
+	ck_assert_str_eq(lf.machines[0].name, ".hidden.json");
+	loader_release(&lf);
+	ck_assert_int_eq(loader_load(&lf, tmp_file("order-flow.asl.json", asl), NULL, &l), 0);
+	ck_assert_str_eq(lf.machines[0].name, "order-flow");
+	loader_release(&lf);
+	diag_list_release(&l);
+}
+END_TEST
+
 /* The sign of YAML's infinities survives (-.inf is not .inf). */
 START_TEST(yaml_infinity_sign)
 {
@@ -562,9 +594,12 @@ START_TEST(cloudformation_bare_placeholders)
 		"            \"W\": {\"Type\": \"Wait\", \"Seconds\": ${Wait}, \"Next\": \"M\"},\n"
 		"            \"M\": {\"Type\": \"Map\", \"MaxConcurrency\": ${Conc},\n"
 		"                  \"Comment\": \"${Wait} ${!Literal}\", \"End\": ${Flag},\n"
-		"                  \"TimeoutSeconds\": ${Unknown}}}}\n"
+		"                  \"TimeoutSeconds\": ${Unknown},\n"
+		"                  \"ItemSelector\": ${Obj}, \"Label\": ${Quoted}}}}\n"
 		"        - Wait: 30\n"
-		"          Flag: 'true'\n");
+		"          Flag: 'true'\n"
+		"          Obj: '{\"a\": [1]}'\n"
+		"          Quoted: '\"hi\"'\n");
 	ck_assert_int_eq(loader_load(&lf, path, NULL, &l), 0);
 	ck_assert_uint_eq(l.nr, 0);
 	const struct loaded_machine *m = &lf.machines[0];
@@ -573,7 +608,8 @@ START_TEST(cloudformation_bare_placeholders)
 	ck_assert_str_eq(got, "{\"W\":{\"Type\":\"Wait\",\"Seconds\":30,\"Next\":\"M\"},"
 			      "\"M\":{\"Type\":\"Map\",\"MaxConcurrency\":5,"
 			      "\"Comment\":\"30 ${Literal}\",\"End\":true,"
-			      "\"TimeoutSeconds\":\"${Unknown}\"}}");
+			      "\"TimeoutSeconds\":\"${Unknown}\",\"ItemSelector\":{\"a\":[1]},"
+			      "\"Label\":\"hi\"}}");
 	cJSON_free(got);
 	struct pos p = doc_pos(m->doc, cJSON_GetObjectItem(cJSON_GetObjectItem(states, "W"),
 							    "Seconds"));
@@ -636,6 +672,7 @@ START_TEST(serverless_typed_references_and_intrinsics)
 	const struct loaded_machine *m = &lf.machines[0];
 	const cJSON *states = cJSON_GetObjectItem(m->definition, "States");
 	const cJSON *check = cJSON_GetObjectItem(states, "Check");
+	ck_assert_uint_eq(l.nr, 0);
 	const cJSON *t = cJSON_GetObjectItem(check, "TimeoutSeconds");
 	ck_assert(cJSON_IsNumber(t) && t->valuedouble == 30);
 	const cJSON *retry = cJSON_GetArrayItem(cJSON_GetObjectItem(check, "Retry"), 0);
@@ -645,6 +682,15 @@ START_TEST(serverless_typed_references_and_intrinsics)
 	ck_assert_str_eq(state_str(m, "Other", "Resource"),
 			 "arn:aws:lambda:us-east-1:123456789012:function:${env:OTHER_FN}");
 	ck_assert_str_eq(state_str(m, "Other", "TimeoutSeconds"), "${env:OTHER_TIMEOUT}");
+	ck_assert_str_eq(state_str(m, "Other", "Comment"), "30s");
+	ck_assert_str_eq(state_str(m, "Order", "Comment"), "30s");
+	ck_assert(cJSON_IsNumber(cJSON_GetObjectItem(cJSON_GetObjectItem(states, "Order"),
+						     "TimeoutSeconds")));
+	ck_assert_str_eq(state_str(m, "Order", "Resource"),
+			 "arn:aws:lambda:us-east-1:123456789012:function:orders-dev-check-order");
+	const cJSON *ver = cJSON_GetObjectItem(cJSON_GetObjectItem(
+		cJSON_GetObjectItem(states, "Order"), "Parameters"), "Version");
+	ck_assert_str_eq(ver->valuestring, "${check.Version}");
 	char *p = cJSON_PrintUnformatted(cJSON_GetObjectItem(
 		cJSON_GetObjectItem(states, "Notify"), "Parameters"));
 	ck_assert_str_eq(p, "{\"TopicArn\":\"${Topic}\",\"Message.$\":\"$.message\"}");
@@ -794,6 +840,8 @@ Suite *loader_suite(void)
 	tcase_add_test(tc, cloudformation_error_in_definition_string);
 	tcase_add_test(tc, sam_definition_uri_stays_in_folder);
 	tcase_add_test(tc, yaml_infinity_sign);
+	tcase_add_test(tc, yaml_scalars_edges);
+	tcase_add_test(tc, asl_machine_named_after_file);
 	tcase_add_test(tc, cloudformation_intrinsics_resolved);
 	tcase_add_test(tc, cloudformation_bare_placeholders);
 	tcase_add_test(tc, cloudformation_s3_definitions_noted);
