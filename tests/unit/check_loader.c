@@ -558,7 +558,9 @@ START_TEST(cloudformation_intrinsics_resolved)
 	char *params = cJSON_PrintUnformatted(cJSON_GetObjectItem(
 		cJSON_GetObjectItem(states, "Notify"), "Parameters"));
 	ck_assert_str_eq(params, "{\"TopicArn\":\"${Topic}\",\"Message\":\"done in us-east-1\","
-				 "\"Target\":\"${Fn::FindInMap}\",\"Listed\":\"${Worker.Arn}:3\"}");
+				 "\"Target\":\"${Fn::FindInMap}\",\"Listed\":\"${Worker.Arn}:3\","
+				 "\"Partition\":\"aws\",\"Suffix\":\"amazonaws.com\","
+				 "\"Partial\":\"${Fn::FindInMap}\"}");
 	cJSON_free(params);
 	char *result = cJSON_PrintUnformatted(cJSON_GetObjectItem(
 		cJSON_GetObjectItem(states, "Done"), "Result"));
