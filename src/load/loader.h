@@ -86,6 +86,13 @@ const char *loader_kind_name(enum loader_kind kind);
 struct loaded_machine *loader_add_machine_(struct loaded_file *lf);
 const char *loader_own_(struct loaded_file *lf, char *s);
 struct doc *loader_add_doc_(struct loaded_file *lf, struct doc *d);
+/* Loads the file 'rel' names beside lf's own (never an absolute path or
+ * "..": an error at 'at'); a file that is not there is a warning, not an
+ * error (a published template travels without its side files).  Returns
+ * the parsed document (owned by lf) or NULL. */
+struct doc *loader_local_doc_(struct loaded_file *lf, const char *rel,
+			      struct pos at, const char *what,
+			      struct diag_list *diags);
 int loader_serverless_(struct loaded_file *lf, const struct loader_options *opt,
 		       struct diag_list *diags);
 int loader_cloudformation_(struct loaded_file *lf,

@@ -283,32 +283,23 @@ static void note_s3(struct cfn *c, const cJSON *res, const cJSON *where,
 	c->skipped++;
 }
 
-/* DefinitionUri: a local file beside the template, never outside its
- * folder (no absolute path, no ".."). */
+/* DefinitionUri: a local file beside the template (loader_local_doc_), or
+ * S3. */
 static const cJSON *load_definition_uri(struct cfn *c, const cJSON *res,
 					const cJSON *uri, const struct doc **where)
 {
 	const char *rel = cJSON_IsString(uri) ? uri->valuestring : NULL;
-	struct pos at = doc_pos(c->lf->doc, uri);
 	if (!rel || !strncmp(rel, "s3://", 5) || !strncmp(rel, "https://", 8)) {
 		note_s3(c, res, uri, "DefinitionUri");
 		return NULL;
 	}
-	if (rel[0] == '/' || strstr(rel, "..") || strstr(rel, "://")) {
-		diag_error(c->diags, at, "load/definition-uri",
-			   "DefinitionUri '%s' must be a relative path inside "
-			   "the template's folder", rel);
+	size_t errors = c->diags->errors;
+	struct doc *d = loader_local_doc_(c->lf, rel, doc_pos(c->lf->doc, uri),
+					  "DefinitionUri", c->diags);
+	if (!d) {
+		c->skipped += c->diags->errors == errors; /* not there: warned */
 		return NULL;
 	}
-	const char *tpl = c->lf->doc->path, *slash = strrchr(tpl, '/');
-	struct buf path = BUF_INIT;
-	if (slash)
-		buf_add(&path, tpl, (size_t)(slash - tpl + 1));
-	buf_adds(&path, rel);
-	struct doc *d = loader_add_doc_(c->lf, doc_new(path.ptr));
-	buf_release(&path);
-	if (doc_load(d, c->diags))
-		return NULL;
 	loader_substitute_tree_(&c->env, d->root, NULL);
 	*where = d;
 	return d->root;

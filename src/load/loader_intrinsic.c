@@ -261,6 +261,8 @@ void loader_substitute_tree_(const struct loader_cfn_env *e, cJSON *node,
 void loader_become_(cJSON *node, cJSON *from)
 {
 	cJSON_Delete(node->child);
+	if (!(node->type & cJSON_IsReference))
+		cJSON_free(node->valuestring);
 	node->child = from->child;
 	node->valuestring = from->valuestring;
 	node->valueint = from->valueint;

@@ -30,6 +30,7 @@ struct sls {
 	const char *stage, *region;
 	size_t expansions;
 	const cJSON *typed; /* the number or boolean the last self: named */
+	size_t skipped;     /* machines whose definition file is not there */
 };
 
 static const cJSON *get(const cJSON *obj, const char *name)
@@ -309,11 +310,54 @@ static void add_route(struct loaded_file *lf, struct loaded_machine *m,
 	m->routes[m->nr_routes++] = r;
 }
 
+/* definition: ${file(path)} or ${file(path):a.b}, the definition kept in a
+ * file beside this one (loader_local_doc_).  Returns its root or the member
+ * the key names; NULL when it is not there (reported). */
+static const cJSON *definition_file(struct sls *s, const cJSON *ref,
+				    struct doc **where,
+				    struct diag_list *diags)
+{
+	const char *t = ref->valuestring;
+	size_t n = strlen(t);
+	if (strncmp(t, "${file(", 7) || t[n - 1] != '}' || !strchr(t, ')'))
+		return NULL;
+	const char *close = strchr(t, ')');
+	char *rel = xstrndup(t + 7, (size_t)(close - t - 7));
+	char *key = close[1] == ':' ? xstrndup(close + 2, n - 1 - (size_t)(close + 2 - t))
+				    : NULL;
+	struct doc *d = loader_local_doc_(s->lf, rel, doc_pos(s->lf->doc, ref),
+					  "definition file", diags);
+	if (d)
+		resolve_tree(s, d->root);
+	const cJSON *v = d ? d->root : NULL;
+	for (char *k = key; v && k && *k;) {
+		size_t len = strcspn(k, ".");
+		char save = k[len];
+		k[len] = '\0';
+		v = get(v, k);
+		k += len + (save != '\0');
+	}
+	free(rel);
+	free(key);
+	if (d)
+		*where = d;
+	return v;
+}
+
 static void add_machine(struct sls *s, const cJSON *decl,
 			struct diag_list *diags)
 {
 	struct loaded_file *lf = s->lf;
 	const cJSON *def = get(decl, "definition");
+	struct doc *where = lf->doc;
+	if (cJSON_IsString(def)) {
+		size_t errors = diags->errors, warnings = diags->warnings;
+		def = definition_file(s, def, &where, diags);
+		if (!def && (diags->errors != errors || diags->warnings != warnings)) {
+			s->skipped++;
+			return;
+		}
+	}
 	if (!cJSON_IsObject(def)) {
 		diag_error(diags, doc_key_pos(lf->doc, decl), "load/no-definition",
 			   "state machine '%s' has no definition object",
@@ -326,13 +370,14 @@ static void add_machine(struct sls *s, const cJSON *decl,
 	if (get_str(decl, "type"))
 		m->type = get_str(decl, "type");
 	m->definition = def;
+	m->doc = where;
 	m->pos = doc_key_pos(lf->doc, decl);
 	m->notifications = get(decl, "notifications");
 	const cJSON *events = get(decl, "events");
 	for (const cJSON *e = cJSON_IsArray(events) ? events->child : NULL; e; e = e->next)
 		if (get(e, "http"))
 			add_route(lf, m, get(e, "http"));
-	resolve_getatt(s, lf->doc, (cJSON *)def);
+	resolve_getatt(s, where, (cJSON *)def);
 	/* other intrinsics (Ref, Fn::Sub, Fn::Join...) the plugin passes to
 	 * CloudFormation: resolved as a template's are */
 	struct loader_cfn_env env = { lf, s->region, NULL, NULL };
@@ -357,7 +402,7 @@ static const char *provider_value(struct sls *s, const char *name,
 int loader_serverless_(struct loaded_file *lf, const struct loader_options *opt,
 		       struct diag_list *diags)
 {
-	struct sls s = { lf, lf->doc->root, opt, NULL, NULL, 0, NULL };
+	struct sls s = { lf, lf->doc->root, opt, NULL, NULL, 0, NULL, 0 };
 	lf->kind = LOADER_SERVERLESS;
 	s.stage = opt && opt->stage ? opt->stage : provider_value(&s, "stage", "dev");
 	s.region = opt && opt->region ? opt->region :
@@ -379,6 +424,8 @@ int loader_serverless_(struct loaded_file *lf, const struct loader_options *opt,
 	for (const cJSON *m = cJSON_IsObject(machines) ? machines->child : NULL; m;
 	     m = m->next)
 		add_machine(&s, m, diags);
+	if (!lf->nr_machines && s.skipped)
+		return diags->errors ? -1 : 0;
 	if (!lf->nr_machines)
 		return diag_error(diags, doc_pos(lf->doc, s.root), "load/no-machine",
 				  "no state machine here: this serverless file "
