@@ -313,6 +313,10 @@ static void add_machine(struct cfn *c, const cJSON *res, int sam)
 	const struct doc *where = c->lf->doc;
 	cJSON *def = (cJSON *)get(props, "Definition");
 	c->env.subs = get(props, "DefinitionSubstitutions");
+	/* AWS::LanguageExtensions: DefinitionString: !ToJsonString {...} is the
+	 * object itself, written as text at deploy time */
+	if (!def && cJSON_IsObject(get(get(props, "DefinitionString"), "Fn::ToJsonString")))
+		def = (cJSON *)get(get(props, "DefinitionString"), "Fn::ToJsonString");
 	if (def) {
 		loader_intrinsics_(&c->env, def);
 		loader_substitute_tree_(&c->env, def, NULL);
