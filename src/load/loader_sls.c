@@ -29,7 +29,8 @@ struct sls {
 	const struct loader_options *opt;
 	const char *stage, *region;
 	size_t expansions;
-	const cJSON *typed; /* the number or boolean the last self: named */
+	const cJSON *typed; /* the number or boolean the last source named */
+	cJSON *literal;     /* owned: the last number or boolean literal */
 	size_t skipped;     /* machines whose definition file is not there */
 };
 
@@ -88,12 +89,19 @@ static int resolve_source(struct sls *s, const char *src, struct buf *out,
 			  int depth)
 {
 	size_t len = strlen(src);
+	s->typed = NULL;
 	if (len >= 2 && (src[0] == '\'' || src[0] == '"') && src[len - 1] == src[0]) {
 		buf_add(out, src + 1, len - 2);
 		return 1;
 	}
-	if (len && strspn(src, "0123456789.-") == len) {
+	/* a number or boolean literal (${env:WAIT, 10}) is typed as one */
+	if ((len && strspn(src, "0123456789.-") == len) || !strcmp(src, "true") ||
+	    !strcmp(src, "false")) {
 		buf_adds(out, src);
+		cJSON_Delete(s->literal);
+		s->literal = src[0] == 't' || src[0] == 'f'
+			? cJSON_CreateBool(src[0] == 't') : cJSON_CreateNumber(atof(src));
+		s->typed = s->literal;
 		return 1;
 	}
 	const char *v = NULL;
@@ -402,7 +410,7 @@ static const char *provider_value(struct sls *s, const char *name,
 int loader_serverless_(struct loaded_file *lf, const struct loader_options *opt,
 		       struct diag_list *diags)
 {
-	struct sls s = { lf, lf->doc->root, opt, NULL, NULL, 0, NULL, 0 };
+	struct sls s = { lf, lf->doc->root, opt, NULL, NULL, 0, NULL, NULL, 0 };
 	lf->kind = LOADER_SERVERLESS;
 	s.stage = opt && opt->stage ? opt->stage : provider_value(&s, "stage", "dev");
 	s.region = opt && opt->region ? opt->region :
@@ -424,6 +432,7 @@ int loader_serverless_(struct loaded_file *lf, const struct loader_options *opt,
 	for (const cJSON *m = cJSON_IsObject(machines) ? machines->child : NULL; m;
 	     m = m->next)
 		add_machine(&s, m, diags);
+	cJSON_Delete(s.literal);
 	if (!lf->nr_machines && s.skipped)
 		return diags->errors ? -1 : 0;
 	if (!lf->nr_machines)
