@@ -70,10 +70,12 @@ LIB_OBJS += base/timestamp.o
 # load: bytes -> located values
 LIB_OBJS += load/doc.o
 LIB_OBJS += load/doc_json.o
+LIB_OBJS += load/doc_scalar.o
 LIB_OBJS += load/doc_yaml.o
 # load: state machines from files
 LIB_OBJS += load/loader.o
 LIB_OBJS += load/loader_cfn.o
+LIB_OBJS += load/loader_intrinsic.o
 LIB_OBJS += load/loader_sls.o
 
 # load: course and markdown

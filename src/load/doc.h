@@ -69,6 +69,14 @@ void doc_remap(struct doc *d, struct pos (*fn)(struct pos, void *), void *ctx);
  * offending byte offset in *at. */
 int doc_check_text(const char *text, size_t len, size_t *at);
 
+/* Where each byte of the string value 'str' came from in d's text, traced
+ * through its quoting (YAML block, quoted and plain scalars with their
+ * escapes and line folding; JSON strings): map[i] is the position of the
+ * source character that gave byte i, map[strlen] the scalar's end.
+ * Returns owned (free with free), or NULL when the source does not rebuild
+ * the value exactly (then callers estimate). */
+struct pos *doc_string_map(const struct doc *d, const cJSON *str);
+
 /* Line and column (from 1) of byte offset 'at' in text. */
 struct pos doc_offset_pos(const struct doc *d, size_t at);
 

@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "xalloc.h"
 #include "banned.h"
@@ -33,6 +34,34 @@ struct doc *loader_add_doc_(struct loaded_file *lf, struct doc *d)
 	ARRAY_GROW(lf->extra, lf->nr_extra + 1, lf->alloc_extra);
 	lf->extra[lf->nr_extra++] = d;
 	return d;
+}
+
+struct doc *loader_local_doc_(struct loaded_file *lf, const char *rel,
+			      struct pos at, const char *what,
+			      struct diag_list *diags)
+{
+	while (rel[0] == '.' && rel[1] == '/')
+		rel += 2;
+	if (rel[0] == '/' || strstr(rel, "..") || strstr(rel, "://")) {
+		diag_error(diags, at, "load/definition-uri",
+			   "%s '%s' must be a relative path inside the %s's folder",
+			   what, rel, lf->kind == LOADER_SERVERLESS ? "file" : "template");
+		return NULL;
+	}
+	const char *self = lf->doc->path, *slash = strrchr(self, '/');
+	struct buf path = BUF_INIT;
+	if (slash)
+		buf_add(&path, self, (size_t)(slash - self + 1));
+	buf_adds(&path, rel);
+	if (access(path.ptr, F_OK) != 0) {
+		diag_add(diags, at, SEV_WARNING, "load/definition-missing",
+			 "%s '%s' is not there: that machine is not checked", what, rel);
+		buf_release(&path);
+		return NULL;
+	}
+	struct doc *d = loader_add_doc_(lf, doc_new(path.ptr));
+	buf_release(&path);
+	return doc_load(d, diags) ? NULL : d;
 }
 
 void loader_release(struct loaded_file *lf)

@@ -21,7 +21,8 @@ struct cfn {
 	struct loaded_file *lf;
 	const struct loader_options *opt;
 	struct diag_list *diags;
-	const char *region;
+	struct loader_cfn_env env;
+	size_t skipped; /* machines whose definition is on S3: noted, not loaded */
 };
 
 static const cJSON *get(const cJSON *obj, const char *name)
@@ -35,71 +36,19 @@ static const char *get_str(const cJSON *obj, const char *name)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-/* ---- ${Name} substitution ------------------------------------------------ */
-
-static const char *pseudo_param(struct cfn *c, const char *name)
-{
-	if (!strcmp(name, "AWS::Region"))
-		return c->region;
-	if (!strcmp(name, "AWS::AccountId"))
-		return c->lf->account;
-	if (!strcmp(name, "AWS::Partition"))
-		return "aws";
-	if (!strcmp(name, "AWS::URLSuffix"))
-		return "amazonaws.com";
-	return NULL;
-}
-
-/* Fills ${Name} from vars (an object of strings), subs (idem) and pseudo
- * parameters; ${!Literal} becomes ${Literal}, as Fn::Sub defines. */
-static void substitute(struct cfn *c, const char *text, const cJSON *vars,
-		       const cJSON *subs, struct buf *out)
-{
-	for (const char *p = text; *p;) {
-		const char *open = strstr(p, "${");
-		const char *close = open ? strchr(open, '}') : NULL;
-		if (!close) {
-			buf_adds(out, p);
-			return;
-		}
-		buf_add(out, p, (size_t)(open - p));
-		char *name = xstrndup(open + 2, (size_t)(close - open - 2));
-		const char *v = name[0] == '!' ? NULL : get_str(vars, name);
-		if (!v && name[0] != '!')
-			v = get_str(subs, name);
-		if (!v && name[0] != '!')
-			v = pseudo_param(c, name);
-		if (v)
-			buf_adds(out, v);
-		else if (name[0] == '!')
-			buf_addf(out, "${%s}", name + 1);
-		else
-			buf_add(out, open, (size_t)(close - open + 1));
-		free(name);
-		p = close + 1;
-	}
-}
-
-static void substitute_tree(struct cfn *c, cJSON *node, const cJSON *vars,
-			    const cJSON *subs)
-{
-	for (cJSON *k = node->child; k; k = k->next)
-		substitute_tree(c, k, vars, subs);
-	if (!cJSON_IsString(node) || !strstr(node->valuestring, "${"))
-		return;
-	struct buf out = BUF_INIT;
-	substitute(c, node->valuestring, vars, subs, &out);
-	cJSON_SetValuestring(node, out.ptr);
-	buf_release(&out);
-}
-
 /* ---- embedded JSON text --------------------------------------------------- */
 
-/* Where the text of a string value starts in the template. */
+/* Where the bytes of a definition text came from in the template: traced
+ * byte by byte (doc_string_map) when the scalar's source rebuilds its
+ * value, else estimated from where the scalar starts. */
 struct origin {
-	struct pos at; /* the scalar's start (its quote or block indicator) */
-	int block;     /* a YAML block scalar: text starts on the next line */
-	unsigned indent; /* columns of block indentation */
+	const char *text;  /* borrowed: the text parsed */
+	struct pos *at;    /* owned; one per byte of text and its end, or NULL */
+	size_t *lines;     /* owned; where each line of text starts */
+	size_t nlines, len;
+	struct pos start;  /* the scalar's start (its quote or block indicator) */
+	int block;         /* a YAML block scalar: text starts on the next line */
+	unsigned indent;   /* columns of block indentation */
 };
 
 static struct pos map_pos(struct pos p, void *ctx)
@@ -107,144 +56,251 @@ static struct pos map_pos(struct pos p, void *ctx)
 	const struct origin *o = ctx;
 	if (!p.line)
 		return p;
+	if (o->at && p.line <= o->nlines) {
+		size_t i = o->lines[p.line - 1];
+		for (unsigned col = 1; i < o->len && col < p.col; col++)
+			for (i++; i < o->len && ((unsigned char)o->text[i] & 0xC0) == 0x80;)
+				i++;
+		return o->at[i];
+	}
 	if (o->block)
-		return (struct pos){ o->at.file, o->at.line + p.line, o->indent + p.col };
+		return (struct pos){ o->start.file, o->start.line + p.line, o->indent + p.col };
 	if (p.line == 1)
-		return (struct pos){ o->at.file, o->at.line, o->at.col + p.col };
-	return (struct pos){ o->at.file, o->at.line + p.line - 1, p.col };
+		return (struct pos){ o->start.file, o->start.line, o->start.col + p.col };
+	return (struct pos){ o->start.file, o->start.line + p.line - 1, p.col };
 }
 
-/* Reads the template text at the scalar to tell a block scalar (| or >)
- * and its indentation. */
-static struct origin origin_of(const struct doc *d, const cJSON *str)
+/* The estimate: reads the template at the scalar to tell a block scalar
+ * (| or >) and its indentation. */
+static void origin_estimate(struct origin *o, const struct doc *d, const cJSON *str)
 {
-	struct origin o = { doc_pos(d, str), 0, 0 };
+	o->start = doc_pos(d, str);
 	const char *t = d->text.ptr;
 	unsigned line = 1;
 	size_t i = 0;
-	while (t[i] && line < o.at.line)
+	while (t[i] && line < o->start.line)
 		line += t[i++] == '\n';
-	size_t start = i + (o.at.col ? o.at.col - 1 : 0);
+	size_t start = i + (o->start.col ? o->start.col - 1 : 0);
 	/* a tag (!Sub) or anchor may stand before the block indicator */
 	while (start < d->text.len && (t[start] == '!' || t[start] == '&')) {
 		start += strcspn(t + start, " \t\n");
 		start += strspn(t + start, " \t");
 	}
 	if (start < d->text.len && (t[start] == '|' || t[start] == '>')) {
-		o.block = 1;
+		o->block = 1;
 		const char *next = strchr(t + start, '\n');
 		while (next && next[1] == '\n')
 			next++;
-		o.indent = next ? (unsigned)strspn(next + 1, " ") : 0;
+		o->indent = next ? (unsigned)strspn(next + 1, " ") : 0;
 	}
-	return o;
 }
 
-/* Parses JSON text that came from string 'str' of the template. */
-static struct doc *parse_embedded(struct cfn *c, const cJSON *str,
-				  const char *text)
+static void origin_lines(struct origin *o, const char *text)
+{
+	size_t alloc = 0;
+	o->text = text;
+	o->len = strlen(text);
+	ARRAY_GROW(o->lines, 1, alloc);
+	o->lines[o->nlines++] = 0;
+	for (size_t i = 0; i < o->len; i++)
+		if (text[i] == '\n') {
+			ARRAY_GROW(o->lines, o->nlines + 1, alloc);
+			o->lines[o->nlines++] = i + 1;
+		}
+}
+
+static void origin_release(struct origin *o)
+{
+	free(o->at);
+	free(o->lines);
+}
+
+/* Appends part's bytes to a joined text's map: traced for a string, the
+ * part's own place for anything else (an intrinsic's placeholder). */
+static void map_part(const struct doc *d, const cJSON *part, size_t n,
+		     struct pos **at, size_t *len, size_t *alloc)
+{
+	struct pos *m = cJSON_IsString(part) ? doc_string_map(d, part) : NULL;
+	ARRAY_GROW(*at, *len + n + 1, *alloc);
+	for (size_t k = 0; k < n; k++)
+		(*at)[*len + k] = m ? m[k] : doc_pos(d, part);
+	*len += n;
+	free(m);
+}
+
+/* JSON text may hold a placeholder where a value goes ("Seconds": ${Wait}),
+ * which Fn::Sub or DefinitionSubstitutions fill before anything parses it.
+ * Each becomes a string of the same length, "\001Wait", so positions stay
+ * put; fill_bare() turns it into the value once the text is parsed. */
+static char *mark_bare(const char *text)
+{
+	char *s = xstrdup(text);
+	int in_string = 0;
+	for (char *p = s; *p; p++) {
+		if (in_string) {
+			if (*p == '\\' && p[1])
+				p++;
+			else if (*p == '"')
+				in_string = 0;
+		} else if (*p == '"') {
+			in_string = 1;
+		} else if (p[0] == '$' && p[1] == '{') {
+			size_t n = strcspn(p + 2, "}\"\n");
+			if (p[2 + n] != '}' || !n)
+				continue;
+			p[0] = '"';
+			p[1] = '\001';
+			p[2 + n] = '"';
+			p += 2 + n;
+		}
+	}
+	return s;
+}
+
+/* The bare placeholders of mark_bare, filled as the text substitution
+ * would: the JSON value the substitution spells ("30", "true", "\"x\"",
+ * "{...}"), else the text itself.  Depth bounded by DOC_MAX_DEPTH. */
+static void fill_bare(struct cfn *c, cJSON *node, const cJSON *vars)
+{
+	for (cJSON *k = node->child; k; k = k->next)
+		fill_bare(c, k, vars);
+	if (!cJSON_IsString(node) || node->valuestring[0] != '\001')
+		return;
+	struct buf name = BUF_INIT, out = BUF_INIT;
+	buf_addf(&name, "${%s}", node->valuestring + 1);
+	loader_substitute_(&c->env, name.ptr, vars, &out);
+	cJSON *v = cJSON_Parse(out.ptr);
+	if (v)
+		loader_become_(node, v);
+	else
+		cJSON_SetValuestring(node, out.ptr);
+	buf_release(&name);
+	buf_release(&out);
+}
+
+/* Parses definition text that came from the template (o says from where). */
+static struct doc *parse_embedded(struct cfn *c, struct origin *o,
+				  const char *text, const cJSON *vars)
 {
 	struct loaded_file *lf = c->lf;
 	struct doc *d = loader_add_doc_(lf, doc_new(lf->doc->path));
-	struct origin o = origin_of(lf->doc, str);
 	struct diag_list local = DIAG_LIST_INIT;
-	int r = doc_parse(d, text, strlen(text), DOC_JSON, &local);
-	doc_remap(d, map_pos, &o);
+	char *marked = mark_bare(text);
+	origin_lines(o, marked);
+	int r = doc_parse(d, marked, strlen(marked), DOC_JSON, &local);
+	doc_remap(d, map_pos, o);
 	for (size_t i = 0; i < local.nr; i++) {
 		struct diag *g = &local.items[i];
-		diag_error(c->diags, map_pos(g->pos, &o), g->rule,
+		diag_error(c->diags, map_pos(g->pos, o), g->rule,
 			   "in the definition text: %s", g->message);
 	}
 	diag_list_release(&local);
-	return r ? NULL : d;
+	free(marked);
+	if (r)
+		return NULL;
+	fill_bare(c, d->root, vars);
+	return d;
 }
 
-/* The text of DefinitionString: a string, Fn::Sub (string or [string,
- * vars]) or Fn::Join of strings.  Sets *vars to Fn::Sub's variables. */
-static const cJSON *definition_text(const cJSON *ds, const cJSON **vars,
-				    struct buf *joined)
+/* The text of DefinitionString and where its bytes come from: a string,
+ * Fn::Sub (string or [string, vars]) or Fn::Join (of strings and
+ * intrinsics, as CDK writes it).  Sets *vars to Fn::Sub's variables.
+ * Returns 0, or -1 when it is none of these. */
+static int definition_text(struct cfn *c, const cJSON *ds, const cJSON **vars,
+			   struct buf *text, struct origin *o)
 {
+	const struct doc *d = c->lf->doc;
+	const cJSON *sub = get(ds, "Fn::Sub"), *str = ds;
 	*vars = NULL;
-	if (cJSON_IsString(ds))
-		return ds;
-	const cJSON *sub = get(ds, "Fn::Sub");
-	if (cJSON_IsString(sub))
-		return sub;
 	if (cJSON_IsArray(sub) && cJSON_IsString(sub->child)) {
 		*vars = sub->child->next;
-		return sub->child;
+		str = sub->child;
+	} else if (sub) {
+		str = sub;
+	}
+	if (cJSON_IsString(str)) {
+		buf_adds(text, str->valuestring);
+		o->at = doc_string_map(d, str);
+		origin_estimate(o, d, str);
+		return 0;
 	}
 	const cJSON *join = get(ds, "Fn::Join");
 	if (!cJSON_IsArray(join) || !cJSON_IsString(join->child) ||
 	    !cJSON_IsArray(join->child->next))
-		return NULL;
+		return -1;
 	const char *sep = join->child->valuestring;
-	const cJSON *parts = join->child->next, *first = NULL;
+	const cJSON *parts = join->child->next;
+	size_t len = 0, alloc = 0;
 	for (const cJSON *p = parts->child; p; p = p->next) {
-		if (p != parts->child)
-			buf_adds(joined, sep);
-		if (cJSON_IsString(p))
-			buf_adds(joined, p->valuestring);
-		else if (get_str(p, "Ref"))
-			buf_addf(joined, "${%s}", get_str(p, "Ref"));
-		if (!first)
-			first = p;
+		size_t before = text->len;
+		if (p != parts->child) {
+			buf_adds(text, sep);
+			map_part(d, p, text->len - before, &o->at, &len, &alloc);
+			before = text->len;
+		}
+		if (loader_intrinsic_text_(&c->env, p, text) < 0)
+			buf_adds(text, "${Fn::Join}");
+		map_part(d, p, text->len - before, &o->at, &len, &alloc);
 	}
-	return first;
+	if (!o->at)
+		return -1;
+	o->at[len] = doc_pos(d, join);
+	o->start = o->at[0];
+	return 0;
 }
 
 static const cJSON *load_definition_string(struct cfn *c, const cJSON *ds,
-					   const cJSON *subs,
 					   const struct doc **where)
 {
 	const cJSON *vars;
-	struct buf joined = BUF_INIT;
-	const cJSON *str = definition_text(ds, &vars, &joined);
-	if (!str) {
-		buf_release(&joined);
+	struct buf text = BUF_INIT;
+	struct origin o = { 0 };
+	if (definition_text(c, ds, &vars, &text, &o) < 0) {
+		buf_release(&text);
+		origin_release(&o);
 		diag_error(c->diags, doc_pos(c->lf->doc, ds), "load/definition-string",
 			   "DefinitionString must be a string, Fn::Sub or Fn::Join");
 		return NULL;
 	}
-	struct doc *d = parse_embedded(c, str, joined.len ? joined.ptr : str->valuestring);
-	buf_release(&joined);
+	struct doc *d = parse_embedded(c, &o, text.ptr, vars);
+	buf_release(&text);
+	origin_release(&o);
 	if (!d)
 		return NULL;
-	substitute_tree(c, d->root, vars, subs);
+	loader_substitute_tree_(&c->env, d->root, vars);
 	*where = d;
 	return d->root;
 }
 
-/* DefinitionUri: a local file beside the template, never outside its
- * folder (no absolute path, no "..").  S3 locations cannot be read offline. */
-static const cJSON *load_definition_uri(struct cfn *c, const cJSON *uri,
-					const cJSON *subs,
-					const struct doc **where)
+/* A definition on S3 (DefinitionS3Location, a DefinitionUri object or
+ * s3:// URI): a note, since only the deployment can read it. */
+static void note_s3(struct cfn *c, const cJSON *res, const cJSON *where,
+		    const char *field)
+{
+	diag_add(c->diags, doc_pos(c->lf->doc, where), SEV_NOTE, "load/definition-s3",
+		 "the %s of state machine '%s' is on S3: not checked offline",
+		 field, res->string);
+	c->skipped++;
+}
+
+/* DefinitionUri: a local file beside the template (loader_local_doc_), or
+ * S3. */
+static const cJSON *load_definition_uri(struct cfn *c, const cJSON *res,
+					const cJSON *uri, const struct doc **where)
 {
 	const char *rel = cJSON_IsString(uri) ? uri->valuestring : NULL;
-	struct pos at = doc_pos(c->lf->doc, uri);
-	if (!rel) {
-		diag_error(c->diags, at, "load/definition-uri",
-			   "DefinitionUri points at S3, which stepbook cannot "
-			   "read offline: use a local file");
+	if (!rel || !strncmp(rel, "s3://", 5) || !strncmp(rel, "https://", 8)) {
+		note_s3(c, res, uri, "DefinitionUri");
 		return NULL;
 	}
-	if (rel[0] == '/' || strstr(rel, "..") || strstr(rel, "://")) {
-		diag_error(c->diags, at, "load/definition-uri",
-			   "DefinitionUri '%s' must be a relative path inside "
-			   "the template's folder", rel);
+	size_t errors = c->diags->errors;
+	struct doc *d = loader_local_doc_(c->lf, rel, doc_pos(c->lf->doc, uri),
+					  "DefinitionUri", c->diags);
+	if (!d) {
+		c->skipped += c->diags->errors == errors; /* not there: warned */
 		return NULL;
 	}
-	const char *tpl = c->lf->doc->path, *slash = strrchr(tpl, '/');
-	struct buf path = BUF_INIT;
-	if (slash)
-		buf_add(&path, tpl, (size_t)(slash - tpl + 1));
-	buf_adds(&path, rel);
-	struct doc *d = loader_add_doc_(c->lf, doc_new(path.ptr));
-	buf_release(&path);
-	if (doc_load(d, c->diags))
-		return NULL;
-	substitute_tree(c, d->root, NULL, subs);
+	loader_substitute_tree_(&c->env, d->root, NULL);
 	*where = d;
 	return d->root;
 }
@@ -254,20 +310,28 @@ static const cJSON *load_definition_uri(struct cfn *c, const cJSON *uri,
 static void add_machine(struct cfn *c, const cJSON *res, int sam)
 {
 	const cJSON *props = get(res, "Properties");
-	const cJSON *subs = get(props, "DefinitionSubstitutions");
 	const struct doc *where = c->lf->doc;
-	const cJSON *def = get(props, "Definition");
-	if (def)
-		substitute_tree(c, (cJSON *)def, NULL, subs);
-	else if (!sam && get(props, "DefinitionString"))
-		def = load_definition_string(c, get(props, "DefinitionString"), subs, &where);
-	else if (sam && get(props, "DefinitionUri"))
-		def = load_definition_uri(c, get(props, "DefinitionUri"), subs, &where);
-	else
+	cJSON *def = (cJSON *)get(props, "Definition");
+	c->env.subs = get(props, "DefinitionSubstitutions");
+	/* AWS::LanguageExtensions: DefinitionString: !ToJsonString {...} is the
+	 * object itself, written as text at deploy time */
+	if (!def && cJSON_IsObject(get(get(props, "DefinitionString"), "Fn::ToJsonString")))
+		def = (cJSON *)get(get(props, "DefinitionString"), "Fn::ToJsonString");
+	if (def) {
+		loader_intrinsics_(&c->env, def);
+		loader_substitute_tree_(&c->env, def, NULL);
+	} else if (get(props, "DefinitionString")) {
+		def = (cJSON *)load_definition_string(c, get(props, "DefinitionString"), &where);
+	} else if (sam && get(props, "DefinitionUri")) {
+		def = (cJSON *)load_definition_uri(c, res, get(props, "DefinitionUri"), &where);
+	} else if (get(props, "DefinitionS3Location")) {
+		note_s3(c, res, get(props, "DefinitionS3Location"), "DefinitionS3Location");
+	} else {
 		diag_error(c->diags, doc_key_pos(c->lf->doc, res), "load/no-definition",
 			   "state machine '%s' has no %s", res->string,
 			   sam ? "Definition or DefinitionUri" :
-				 "Definition or DefinitionString");
+				 "Definition, DefinitionString or DefinitionS3Location");
+	}
 	if (!def)
 		return;
 	struct loaded_machine *m = loader_add_machine_(c->lf);
@@ -373,7 +437,8 @@ int loader_cloudformation_(struct loaded_file *lf,
 			   const struct loader_options *opt,
 			   struct diag_list *diags)
 {
-	struct cfn c = { lf, opt, diags, opt && opt->region ? opt->region : "us-east-1" };
+	struct cfn c = { lf, opt, diags, { lf, opt && opt->region ? opt->region : "us-east-1",
+					  NULL, get(lf->doc->root, "Mappings") }, 0 };
 	lf->kind = LOADER_CLOUDFORMATION;
 	const cJSON *resources = get(lf->doc->root, "Resources");
 	size_t errors = diags->errors;
@@ -387,11 +452,11 @@ int loader_cloudformation_(struct loaded_file *lf,
 	}
 	if (lf->nr_machines)
 		add_api(&c, resources);
-	if (!lf->nr_machines && diags->errors == errors)
+	if (!lf->nr_machines && diags->errors == errors && !c.skipped)
 		return diag_error(diags, doc_pos(lf->doc, lf->doc->root),
 				  "load/no-machine",
 				  "no state machine here: this template has no "
 				  "AWS::StepFunctions::StateMachine or "
 				  "AWS::Serverless::StateMachine resource");
-	return lf->nr_machines ? 0 : -1;
+	return lf->nr_machines || (c.skipped && diags->errors == errors) ? 0 : -1;
 }

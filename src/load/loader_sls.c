@@ -4,7 +4,8 @@
  * value, and turns Fn::GetAtt [function, Arn] into the Lambda ARN that the
  * serverless-step-functions plugin would deploy.  ${env:...} is never read
  * from the environment: the same file must load the same way everywhere;
- * its fallback, when the reference gives one, is used instead. */
+ * its fallback, when the reference gives one, is used instead.  Other
+ * CloudFormation intrinsics go through loader_intrinsic.c. */
 #include "loader.h"
 
 #include <ctype.h>
@@ -28,6 +29,9 @@ struct sls {
 	const struct loader_options *opt;
 	const char *stage, *region;
 	size_t expansions;
+	const cJSON *typed; /* the number or boolean the last source named */
+	cJSON *literal;     /* owned: the last number or boolean literal */
+	size_t skipped;     /* machines whose definition file is not there */
 };
 
 static const cJSON *get(const cJSON *obj, const char *name)
@@ -43,6 +47,7 @@ static const char *get_str(const cJSON *obj, const char *name)
 
 static void resolve_text(struct sls *s, const char *text, struct buf *out,
 			 int depth);
+static int whole_reference(struct sls *s, const char *text);
 
 /* self:a.b.c -> the value at that path, as text (scalars only). */
 static int self_value(struct sls *s, const char *path, struct buf *out,
@@ -58,16 +63,22 @@ static int self_value(struct sls *s, const char *path, struct buf *out,
 		p += n + (p[n] == '.');
 	}
 	buf_release(&part);
-	if (cJSON_IsString(v)) {
+	if (cJSON_IsString(v)) { /* typed only when it is itself one reference */
+		int whole = whole_reference(s, v->valuestring);
 		resolve_text(s, v->valuestring, out, depth + 1);
+		if (!whole)
+			s->typed = NULL;
 		return 1;
 	}
+	s->typed = NULL;
 	if (cJSON_IsNumber(v)) {
-		buf_addf(out, "%g", v->valuedouble);
+		buf_addf(out, "%.15g", v->valuedouble);
+		s->typed = v;
 		return 1;
 	}
 	if (cJSON_IsBool(v)) {
 		buf_adds(out, cJSON_IsTrue(v) ? "true" : "false");
+		s->typed = v;
 		return 1;
 	}
 	return 0;
@@ -78,12 +89,19 @@ static int resolve_source(struct sls *s, const char *src, struct buf *out,
 			  int depth)
 {
 	size_t len = strlen(src);
+	s->typed = NULL;
 	if (len >= 2 && (src[0] == '\'' || src[0] == '"') && src[len - 1] == src[0]) {
 		buf_add(out, src + 1, len - 2);
 		return 1;
 	}
-	if (len && strspn(src, "0123456789.-") == len) {
+	/* a number or boolean literal (${env:WAIT, 10}) is typed as one */
+	if ((len && strspn(src, "0123456789.-") == len) || !strcmp(src, "true") ||
+	    !strcmp(src, "false")) {
 		buf_adds(out, src);
+		cJSON_Delete(s->literal);
+		s->literal = src[0] == 't' || src[0] == 'f'
+			? cJSON_CreateBool(src[0] == 't') : cJSON_CreateNumber(atof(src));
+		s->typed = s->literal;
 		return 1;
 	}
 	const char *v = NULL;
@@ -164,8 +182,20 @@ static void resolve_text(struct sls *s, const char *text, struct buf *out,
 	resolve_from(s, text, 0, out, depth, 0);
 }
 
-/* Rewrites every string value in the tree.  Depth is bounded by
- * DOC_MAX_DEPTH, so the recursion is too. */
+/* Whether text is one reference and nothing else ("${self:a}"). */
+static int whole_reference(struct sls *s, const char *text)
+{
+	struct buf inner = BUF_INIT;
+	size_t end = strncmp(text, "${", 2) ? 0
+		     : resolve_from(s, text, 2, &inner, 1, 1);
+	buf_release(&inner);
+	return end && text[end] == '}' && !text[end + 1];
+}
+
+/* Rewrites every string value in the tree.  A value that is one reference
+ * to a number or a boolean takes that type, as Serverless does
+ * (TimeoutSeconds: ${self:custom.timeout} is a number).  Depth is bounded
+ * by DOC_MAX_DEPTH, so the recursion is too. */
 static void resolve_tree(struct sls *s, cJSON *node)
 {
 	for (cJSON *c = node->child; c; c = c->next)
@@ -173,8 +203,19 @@ static void resolve_tree(struct sls *s, cJSON *node)
 	if (!cJSON_IsString(node) || !strstr(node->valuestring, "${"))
 		return;
 	struct buf out = BUF_INIT;
+	int whole = whole_reference(s, node->valuestring);
+	s->typed = NULL;
 	resolve_text(s, node->valuestring, &out, 0);
-	cJSON_SetValuestring(node, out.ptr);
+	const cJSON *t = whole ? s->typed : NULL;
+	if (t) {
+		cJSON_free(node->valuestring);
+		node->valuestring = NULL;
+		node->type = (node->type & cJSON_StringIsConst) | (t->type & 0xFF);
+		node->valuedouble = t->valuedouble;
+		node->valueint = t->valueint;
+	} else {
+		cJSON_SetValuestring(node, out.ptr);
+	}
 	buf_release(&out);
 }
 
@@ -277,11 +318,54 @@ static void add_route(struct loaded_file *lf, struct loaded_machine *m,
 	m->routes[m->nr_routes++] = r;
 }
 
+/* definition: ${file(path)} or ${file(path):a.b}, the definition kept in a
+ * file beside this one (loader_local_doc_).  Returns its root or the member
+ * the key names; NULL when it is not there (reported). */
+static const cJSON *definition_file(struct sls *s, const cJSON *ref,
+				    struct doc **where,
+				    struct diag_list *diags)
+{
+	const char *t = ref->valuestring;
+	size_t n = strlen(t);
+	if (strncmp(t, "${file(", 7) || t[n - 1] != '}' || !strchr(t, ')'))
+		return NULL;
+	const char *close = strchr(t, ')');
+	char *rel = xstrndup(t + 7, (size_t)(close - t - 7));
+	char *key = close[1] == ':' ? xstrndup(close + 2, n - 1 - (size_t)(close + 2 - t))
+				    : NULL;
+	struct doc *d = loader_local_doc_(s->lf, rel, doc_pos(s->lf->doc, ref),
+					  "definition file", diags);
+	if (d)
+		resolve_tree(s, d->root);
+	const cJSON *v = d ? d->root : NULL;
+	for (char *k = key; v && k && *k;) {
+		size_t len = strcspn(k, ".");
+		char save = k[len];
+		k[len] = '\0';
+		v = get(v, k);
+		k += len + (save != '\0');
+	}
+	free(rel);
+	free(key);
+	if (d)
+		*where = d;
+	return v;
+}
+
 static void add_machine(struct sls *s, const cJSON *decl,
 			struct diag_list *diags)
 {
 	struct loaded_file *lf = s->lf;
 	const cJSON *def = get(decl, "definition");
+	struct doc *where = lf->doc;
+	if (cJSON_IsString(def)) {
+		size_t errors = diags->errors, warnings = diags->warnings;
+		def = definition_file(s, def, &where, diags);
+		if (!def && (diags->errors != errors || diags->warnings != warnings)) {
+			s->skipped++;
+			return;
+		}
+	}
 	if (!cJSON_IsObject(def)) {
 		diag_error(diags, doc_key_pos(lf->doc, decl), "load/no-definition",
 			   "state machine '%s' has no definition object",
@@ -294,13 +378,18 @@ static void add_machine(struct sls *s, const cJSON *decl,
 	if (get_str(decl, "type"))
 		m->type = get_str(decl, "type");
 	m->definition = def;
+	m->doc = where;
 	m->pos = doc_key_pos(lf->doc, decl);
 	m->notifications = get(decl, "notifications");
 	const cJSON *events = get(decl, "events");
 	for (const cJSON *e = cJSON_IsArray(events) ? events->child : NULL; e; e = e->next)
 		if (get(e, "http"))
 			add_route(lf, m, get(e, "http"));
-	resolve_getatt(s, lf->doc, (cJSON *)def);
+	resolve_getatt(s, where, (cJSON *)def);
+	/* other intrinsics (Ref, Fn::Sub, Fn::Join...) the plugin passes to
+	 * CloudFormation: resolved as a template's are */
+	struct loader_cfn_env env = { lf, s->region, NULL, NULL };
+	loader_intrinsics_(&env, (cJSON *)def);
 }
 
 static const char *provider_value(struct sls *s, const char *name,
@@ -321,7 +410,7 @@ static const char *provider_value(struct sls *s, const char *name,
 int loader_serverless_(struct loaded_file *lf, const struct loader_options *opt,
 		       struct diag_list *diags)
 {
-	struct sls s = { lf, lf->doc->root, opt, NULL, NULL, 0 };
+	struct sls s = { lf, lf->doc->root, opt, NULL, NULL, 0, NULL, NULL, 0 };
 	lf->kind = LOADER_SERVERLESS;
 	s.stage = opt && opt->stage ? opt->stage : provider_value(&s, "stage", "dev");
 	s.region = opt && opt->region ? opt->region :
@@ -343,6 +432,9 @@ int loader_serverless_(struct loaded_file *lf, const struct loader_options *opt,
 	for (const cJSON *m = cJSON_IsObject(machines) ? machines->child : NULL; m;
 	     m = m->next)
 		add_machine(&s, m, diags);
+	cJSON_Delete(s.literal);
+	if (!lf->nr_machines && s.skipped)
+		return diags->errors ? -1 : 0;
 	if (!lf->nr_machines)
 		return diag_error(diags, doc_pos(lf->doc, s.root), "load/no-machine",
 				  "no state machine here: this serverless file "

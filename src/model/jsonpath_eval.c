@@ -330,6 +330,74 @@ static int values_order(const cJSON *a, const cJSON *b, int *cmp)
 	return -1;
 }
 
+/* Whether list (an array) holds a value equal to v. */
+static int list_has(const cJSON *list, const cJSON *v)
+{
+	for (const cJSON *e = cJSON_IsArray(list) ? list->child : NULL; e; e = e->next)
+		if (values_equal(v, e))
+			return 1;
+	return 0;
+}
+
+/* How many elements of a (an array) b holds: all, some, none. */
+static int list_count_in(const cJSON *a, const cJSON *b, int *all)
+{
+	int n = 0;
+	*all = 1;
+	for (const cJSON *e = a->child; e; e = e->next) {
+		int in = list_has(b, e);
+		n += in;
+		*all &= in;
+	}
+	return n;
+}
+
+/* A string's length as Java counts it (UTF-16 units). */
+static long long java_length(const char *s)
+{
+	long long n = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		n += (*p & 0xC0) != 0x80 ? 1 + ((*p & 0xF8) == 0xF0) : 0;
+	return n;
+}
+
+/* Jayway's word operators (EvaluatorFactory): lists are arrays, a
+ * mismatched type is false. */
+static int compare_word(enum jp_cmp op, const cJSON *a, const cJSON *b)
+{
+	int all = 0;
+	switch (op) {
+	case JPC_IN: return a && cJSON_IsArray(b) && list_has(b, a);
+	case JPC_NIN: return !(a && cJSON_IsArray(b) && list_has(b, a));
+	case JPC_SUBSETOF:
+		return cJSON_IsArray(a) && cJSON_IsArray(b) &&
+		       (list_count_in(a, b, &all), all);
+	case JPC_ANYOF:
+		return cJSON_IsArray(a) && cJSON_IsArray(b) && list_count_in(a, b, &all) > 0;
+	case JPC_NONEOF:
+		return cJSON_IsArray(a) && cJSON_IsArray(b) && list_count_in(a, b, &all) == 0;
+	case JPC_SIZE:
+		if (!cJSON_IsNumber(b))
+			return 0;
+		if (cJSON_IsString(a))
+			return java_length(a->valuestring) == (long long)b->valuedouble;
+		return cJSON_IsArray(a) && cJSON_GetArraySize(a) == (int)b->valuedouble;
+	case JPC_EMPTY:
+		if (!cJSON_IsBool(b))
+			return 0;
+		if (cJSON_IsString(a))
+			return (a->valuestring[0] == 0) == cJSON_IsTrue(b);
+		return (cJSON_IsArray(a) || cJSON_IsObject(a)) &&
+		       (a->child == NULL) == cJSON_IsTrue(b);
+	case JPC_CONTAINS:
+		if (cJSON_IsString(a) && cJSON_IsString(b))
+			return strstr(a->valuestring, b->valuestring) != NULL;
+		return cJSON_IsArray(a) && b && list_has(a, b);
+	default:
+		return 0;
+	}
+}
+
 static int compare(enum jp_cmp op, const cJSON *a, const cJSON *b)
 {
 	int c = 0;
@@ -340,6 +408,9 @@ static int compare(enum jp_cmp op, const cJSON *a, const cJSON *b)
 	case JPC_LE: return values_order(a, b, &c) == 0 && c <= 0;
 	case JPC_GT: return values_order(a, b, &c) == 0 && c > 0;
 	case JPC_GE: return values_order(a, b, &c) == 0 && c >= 0;
+	case JPC_IN: case JPC_NIN: case JPC_SUBSETOF: case JPC_ANYOF:
+	case JPC_NONEOF: case JPC_SIZE: case JPC_EMPTY: case JPC_CONTAINS:
+		return compare_word(op, a, b);
 	}
 	return 0;
 }

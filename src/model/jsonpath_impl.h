@@ -18,7 +18,14 @@ enum jp_step_kind {
 };
 
 enum jp_expr_kind { JPX_OR, JPX_AND, JPX_NOT, JPX_EXISTS, JPX_CMP };
-enum jp_cmp { JPC_EQ, JPC_NE, JPC_LT, JPC_LE, JPC_GT, JPC_GE };
+enum jp_cmp {
+	JPC_EQ, JPC_NE, JPC_LT, JPC_LE, JPC_GT, JPC_GE,
+	/* Jayway's word operators: a in [..], a nin [..], [..] subsetof [..],
+	 * [..] anyof [..], [..] noneof [..], a size n, a empty true|false,
+	 * a contains x */
+	JPC_IN, JPC_NIN, JPC_SUBSETOF, JPC_ANYOF, JPC_NONEOF, JPC_SIZE, JPC_EMPTY,
+	JPC_CONTAINS,
+};
 
 /* A filter operand: a path (@... or $...) or a literal value. */
 struct jp_operand {

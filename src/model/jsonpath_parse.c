@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "xalloc.h"
@@ -325,18 +326,20 @@ static int parse_dot_name(struct parser *ps, struct jsonpath *p)
 	return 0;
 }
 
-/* steps := ( '..' (dotname | bracket) | '.' dotname | bracket )* */
+/* steps := ( '..'? (dotname | bracket) | '.' (dotname | bracket) | bracket )*
+ * A dot before a bracket ($.[0], $.a.['b c']) is Jayway's: its compiler
+ * reads whatever token follows a '.', and AWS's own path documentation
+ * writes $.abc.['def ghi']. */
 static int parse_steps(struct parser *ps, struct jsonpath *p)
 {
 	for (;;) {
 		if (accept(ps, '.')) {
-			if (accept(ps, '.')) {
+			if (accept(ps, '.'))
 				add_step(p, JP_DESCENT);
-				if (accept(ps, '[')) {
-					if (parse_bracket(ps, p) < 0)
-						return -1;
-					continue;
-				}
+			if (accept(ps, '[')) {
+				if (parse_bracket(ps, p) < 0)
+					return -1;
+				continue;
 			}
 			if (parse_dot_name(ps, p) < 0)
 				return -1;
@@ -432,9 +435,50 @@ static cJSON *parse_number(struct parser *ps)
 	return cJSON_CreateNumber(v);
 }
 
+/* A JSON literal, [..] or {..}, as Jayway reads it: up to the matching
+ * close outside quotes, strings in single or double quotes. */
+static cJSON *parse_json_literal(struct parser *ps)
+{
+	size_t start = ps->pos;
+	int depth = 0, quote = 0;
+	struct buf json = BUF_INIT;
+	for (; ps->pos < ps->len; ps->pos++) {
+		char c = ps->s[ps->pos];
+		if (quote && c == '\\' && ps->pos + 1 < ps->len) {
+			c = ps->s[++ps->pos];
+			if (c != '\'') /* \' is no JSON escape */
+				buf_addc(&json, '\\');
+		} else if (quote && c == quote) {
+			quote = 0;
+			c = '"';
+		} else if (quote && c == '"') {
+			buf_addc(&json, '\\'); /* a " inside '...' */
+		} else if (!quote && (c == '\'' || c == '"')) {
+			quote = c;
+			c = '"';
+		} else if (!quote && (c == '[' || c == '{')) {
+			depth++;
+		} else if (!quote && (c == ']' || c == '}') && --depth == 0) {
+			buf_addc(&json, c);
+			ps->pos++;
+			break;
+		}
+		buf_addc(&json, c);
+	}
+	cJSON *v = depth == 0 && !quote ? cJSON_Parse(json.ptr) : NULL;
+	buf_release(&json);
+	if (!v) {
+		ps->pos = start;
+		fail(ps, "invalid JSON literal");
+	}
+	return v;
+}
+
 static cJSON *parse_literal(struct parser *ps)
 {
 	int c = peek(ps);
+	if (c == '[' || c == '{')
+		return parse_json_literal(ps);
 	if (c == '\'' || c == '"') {
 		char *s = parse_quoted(ps);
 		cJSON *v = s ? cJSON_CreateString(s) : NULL;
@@ -464,18 +508,35 @@ static int parse_operand(struct parser *ps, struct jp_operand *o)
 	return o->path || o->literal ? 0 : -1;
 }
 
+/* A word operator is Jayway's when a blank follows it (its compiler reads
+ * an operator word up to the next space), in any case. */
+static int word_op(struct parser *ps, const char *word)
+{
+	size_t n = strlen(word);
+	if (ps->len - ps->pos <= n || strncasecmp(ps->s + ps->pos, word, n) ||
+	    (ps->s[ps->pos + n] != ' ' && ps->s[ps->pos + n] != '\t'))
+		return 0;
+	ps->pos += n;
+	return 1;
+}
+
 static int parse_cmp_op(struct parser *ps, enum jp_cmp *op)
 {
-	static const struct { const char *text; enum jp_cmp op; } ops[] = {
-		{ "==", JPC_EQ }, { "!=", JPC_NE }, { "<=", JPC_LE },
-		{ ">=", JPC_GE }, { "<", JPC_LT },  { ">", JPC_GT },
+	static const struct { const char *text; enum jp_cmp op; int word; } ops[] = {
+		{ "==", JPC_EQ, 0 }, { "!=", JPC_NE, 0 }, { "<=", JPC_LE, 0 },
+		{ ">=", JPC_GE, 0 }, { "<", JPC_LT, 0 },  { ">", JPC_GT, 0 },
+		{ "in", JPC_IN, 1 }, { "nin", JPC_NIN, 1 },
+		{ "subsetof", JPC_SUBSETOF, 1 }, { "anyof", JPC_ANYOF, 1 },
+		{ "noneof", JPC_NONEOF, 1 }, { "size", JPC_SIZE, 1 },
+		{ "empty", JPC_EMPTY, 1 }, { "contains", JPC_CONTAINS, 1 },
 	};
 	skip_blank(ps);
 	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
 		size_t n = strlen(ops[i].text);
-		if (ps->len - ps->pos >= n &&
-		    memcmp(ps->s + ps->pos, ops[i].text, n) == 0) {
-			ps->pos += n;
+		if (ops[i].word ? word_op(ps, ops[i].text)
+				: (ps->len - ps->pos >= n &&
+				   memcmp(ps->s + ps->pos, ops[i].text, n) == 0 &&
+				   (ps->pos += n, 1))) {
 			*op = ops[i].op;
 			return 1;
 		}

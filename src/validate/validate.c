@@ -31,6 +31,21 @@ int v_is_integer(const cJSON *n)
 	       floor(n->valuedouble) == n->valuedouble;
 }
 
+/* "${Name}" and nothing else: what DefinitionSubstitutions, Fn::Sub and the
+ * loader's unresolved intrinsics leave for the deployment to fill. */
+int v_placeholder(struct vctx *v, const cJSON *n)
+{
+	const char *s = cJSON_IsString(n) ? n->valuestring : NULL;
+	size_t len = s ? strlen(s) : 0;
+	if (len < 4 || strncmp(s, "${", 2) || s[len - 1] != '}' ||
+	    strcspn(s + 2, "{}") != len - 3)
+		return 0;
+	v_report(v, R_PLACEHOLDER, n, AT_VALUE,
+		 "%s is '%s', filled at deploy time: not checked offline",
+		 n->string ? n->string : "the value", s);
+	return 1;
+}
+
 /* ---- JSON pointers ----------------------------------------------------- */
 
 static void pointer_token(struct buf *b, const char *s)

@@ -67,6 +67,8 @@ static void check_operand(struct vctx *v, const struct asl_state *s,
 	const struct asl_cmp_info *info = &asl_cmp_table[op];
 	if (is_path)
 		return v_path_field(v, m, VPATH_PATH, 0, m->string);
+	if (info->operand != ASL_OPERAND_STRING && v_placeholder(v, m))
+		return;
 	int ok = 1;
 	const char *want = "a string";
 	switch (info->operand) {

@@ -164,11 +164,29 @@ void v_jsonata(struct vctx *v, const cJSON *value)
 }
 
 /* Recursion is bounded by the document's nesting limit (DOC_MAX_DEPTH). */
+/* Whether text names the task token or a node that holds it: $$.Task.Token,
+ * $$.Task, the whole context $$ (and the same under $states.context). */
+static int names_token(const char *text)
+{
+	static const char *const roots[] = { "$$", "$states.context" };
+	for (size_t r = 0; r < 2; r++)
+		for (const char *p = strstr(text, roots[r]); p; p = strstr(p + 1, roots[r])) {
+			const char *q = p + strlen(roots[r]);
+			if (!strncmp(q, ".Task", 5))
+				q += 5;
+			if (!strncmp(q, ".Token", 6))
+				q += 6;
+			if (*q != '.' && *q != '[' && *q != '$' && *q != '_' &&
+			    !isalnum((unsigned char)*q))
+				return 1;
+		}
+	return 0;
+}
+
 int v_template_has_token(const cJSON *tmpl)
 {
 	if (cJSON_IsString(tmpl))
-		return strstr(tmpl->valuestring, "$$.Task.Token") ||
-		       strstr(tmpl->valuestring, "$states.context.Task.Token");
+		return names_token(tmpl->valuestring);
 	for (const cJSON *m = tmpl ? tmpl->child : NULL; m; m = m->next)
 		if ((!cJSON_IsString(m) || ends_with_dollar(m->string) ||
 		     strstr(m->valuestring, "{%")) && v_template_has_token(m))

@@ -210,6 +210,9 @@ static void check_value(struct vctx *v, const struct asl_state *s,
 {
 	if (s->flow.lang == ASL_QL_JSONATA && is_jsonata(m))
 		return v_jsonata(v, m);
+	if ((f->kind == K_BOOL || f->kind == K_POS_INT || f->kind == K_NONNEG_INT ||
+	     f->kind == K_PERCENT || f->kind == K_TIMESTAMP) && v_placeholder(v, m))
+		return;
 	switch (f->kind) {
 	case K_STRING:
 		if (!cJSON_IsString(m))
@@ -396,7 +399,8 @@ void v_fields_machine(struct vctx *v, const struct asl_machine *m)
 	const cJSON *c = v_field(m->json, "Comment"), *t = v_field(m->json, "TimeoutSeconds");
 	if (c && !cJSON_IsString(c))
 		v_report(v, R_FIELD_TYPE, c, AT_VALUE, "Comment must be a string");
-	if (t && (!v_is_integer(t) || t->valuedouble < 1 || t->valuedouble > 99999999))
+	if (t && !v_placeholder(v, t) &&
+	    (!v_is_integer(t) || t->valuedouble < 1 || t->valuedouble > 99999999))
 		v_report(v, R_INTEGER_RANGE, t, AT_VALUE,
 			 "TimeoutSeconds must be an integer from 1 to 99999999");
 	const cJSON *ver = v_field(m->json, "Version");

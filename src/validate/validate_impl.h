@@ -63,6 +63,7 @@
 	X(R_PROCESSOR_CONFIG, "asl/processor-config", SEV_ERROR, "a DISTRIBUTED processor has an ExecutionType; processors have only StartAt, States, ProcessorConfig, Comment") \
 	X(R_TASK_TOKEN, "asl/task-token", SEV_ERROR, "a .waitForTaskToken task passes $$.Task.Token in its parameters") \
 	X(R_TASK_HEARTBEAT, "asl/task-heartbeat", SEV_NOTE, "a callback task should set HeartbeatSeconds") \
+	X(R_PLACEHOLDER, "asl/placeholder", SEV_NOTE, "a ${Name} placeholder where a number, boolean or timestamp goes is filled at deploy time (DefinitionSubstitutions, Fn::Sub, an intrinsic): not checked offline") \
 	X(R_TOO_MANY_DIAGS, "asl/too-many-diagnostics", SEV_NOTE, "validation stops reporting after 500 diagnostics per definition")
 
 #define VALIDATE_RULE_ENUM(e, id, sev, summary) e,
@@ -89,6 +90,10 @@ void v_report(struct vctx *v, enum vrule rule, const cJSON *node, enum vat at,
 
 /* The member 'name' of obj, or NULL. */
 const cJSON *v_field(const cJSON *obj, const char *name);
+
+/* When n is a deploy-time placeholder string ("${Timeout}") standing where
+ * a number or boolean goes: reports the note and returns 1.  Else 0. */
+int v_placeholder(struct vctx *v, const cJSON *n);
 
 /* Whether n is a number with an integral value. */
 int v_is_integer(const cJSON *n);

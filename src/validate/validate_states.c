@@ -104,7 +104,7 @@ static void check_number(struct vctx *v, const cJSON *entry, const char *name,
 			 enum vrule rule, double min, double max, int integer)
 {
 	const cJSON *n = v_field(entry, name);
-	if (!n)
+	if (!n || v_placeholder(v, n))
 		return;
 	if (!cJSON_IsNumber(n) || (integer && !v_is_integer(n)) || n->valuedouble < min)
 		v_report(v, rule, n, AT_VALUE, "%s must be %s >= %g", name,

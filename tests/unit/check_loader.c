@@ -477,6 +477,235 @@ START_TEST(sam_definition_uri_stays_in_folder)
 }
 END_TEST
 
+/* More of the core schema: True is a boolean, an empty value null, and
+ * a lone dot or an exponent without digits a string. */
+START_TEST(yaml_scalars_edges)
+{
+	const char *text = "a: True\nb:\nc: .\nd: 1e\ne: 1.5e+3\nf: FALSE\n";
+	struct diag_list l = DIAG_LIST_INIT;
+	struct doc *d = doc_new("f.yml");
+	ck_assert_int_eq(doc_parse(d, text, strlen(text), DOC_YAML, &l), 0);
+	char *s = cJSON_PrintUnformatted(d->root);
+	ck_assert_str_eq(s, "{\"a\":true,\"b\":null,\"c\":\".\",\"d\":\"1e\",\"e\":1500,\"f\":false}");
+	cJSON_free(s);
+	doc_free(d);
+	diag_list_release(&l);
+}
+END_TEST
+
+/* A file whose name starts with a dot keeps its whole name as the machine's. */
+START_TEST(asl_machine_named_after_file)
+{
+	struct loaded_file lf;
+	struct diag_list l = DIAG_LIST_INIT;
+	const char *asl = "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Succeed\"}}}";
+	ck_assert_int_eq(loader_load(&lf, tmp_file(".hidden.json", asl), NULL, &l), 0);
+	ck_assert_str_eq(lf.machines[0].name, ".hidden.json");
+	loader_release(&lf);
+	ck_assert_int_eq(loader_load(&lf, tmp_file("order-flow.asl.json", asl), NULL, &l), 0);
+	ck_assert_str_eq(lf.machines[0].name, "order-flow");
+	loader_release(&lf);
+	diag_list_release(&l);
+}
+END_TEST
+
+/* The sign of YAML's infinities survives (-.inf is not .inf). */
+START_TEST(yaml_infinity_sign)
+{
+	const char *text = "a: -.inf\nb: .inf\nc: +.Inf\nd: -.INF\n";
+	struct diag_list l = DIAG_LIST_INIT;
+	struct doc *d = doc_new("f.yml");
+	ck_assert_int_eq(doc_parse(d, text, strlen(text), DOC_YAML, &l), 0);
+	double a = cJSON_GetObjectItem(d->root, "a")->valuedouble;
+	double b = cJSON_GetObjectItem(d->root, "b")->valuedouble;
+	double c = cJSON_GetObjectItem(d->root, "c")->valuedouble;
+	double dd = cJSON_GetObjectItem(d->root, "d")->valuedouble;
+	ck_assert(a < 0 && a * 0 != a * 0);
+	ck_assert(b > 0 && b * 0 != b * 0);
+	ck_assert(c > 0 && dd < 0);
+	doc_free(d);
+	diag_list_release(&l);
+}
+END_TEST
+
+static const char *state_str(const struct loaded_machine *m, const char *state,
+			     const char *field)
+{
+	const cJSON *s = cJSON_GetObjectItem(cJSON_GetObjectItem(m->definition, "States"), state);
+	const cJSON *v = cJSON_GetObjectItem(s, field);
+	return cJSON_IsString(v) ? v->valuestring : "(not a string)";
+}
+
+/* Intrinsics written inside a template's Definition: what the template
+ * gives is resolved, the rest becomes a ${...} placeholder located where the
+ * function was written, AWS::NoValue removes its member. */
+START_TEST(cloudformation_intrinsics_resolved)
+{
+	struct loaded_file lf;
+	struct diag_list l = DIAG_LIST_INIT;
+	ck_assert_int_eq(loader_load(&lf, "tests/cases/validate/cfn-intrinsics.yml",
+				     NULL, &l), 0);
+	const struct loaded_machine *m = &lf.machines[0];
+	ck_assert_str_eq(state_str(m, "Invoke", "Resource"), "${Worker.Arn}");
+	ck_assert_str_eq(state_str(m, "Invoke", "TimeoutSeconds"), "${Timeout}");
+	ck_assert_str_eq(state_str(m, "Join", "Resource"),
+			 "arn:aws:lambda:us-east-1:123456789012:function:x");
+	ck_assert_str_eq(state_str(m, "Pick", "Resource"), "${Worker.Arn}");
+	ck_assert_str_eq(state_str(m, "Sel", "Resource"), "${Worker.Arn}");
+	ck_assert_str_eq(state_str(m, "Map", "Resource"),
+			 "arn:aws:lambda:us-east-1:123456789012:function:prod");
+	const cJSON *states = cJSON_GetObjectItem(m->definition, "States");
+	char *params = cJSON_PrintUnformatted(cJSON_GetObjectItem(
+		cJSON_GetObjectItem(states, "Notify"), "Parameters"));
+	ck_assert_str_eq(params, "{\"TopicArn\":\"${Topic}\",\"Message\":\"done in us-east-1\","
+				 "\"Target\":\"${Fn::FindInMap}\",\"Listed\":\"${Worker.Arn}:3\","
+				 "\"Partition\":\"aws\",\"Suffix\":\"amazonaws.com\","
+				 "\"Partial\":\"${Fn::FindInMap}\"}");
+	cJSON_free(params);
+	char *result = cJSON_PrintUnformatted(cJSON_GetObjectItem(
+		cJSON_GetObjectItem(states, "Done"), "Result"));
+	ck_assert_str_eq(result, "{\"region\":\"us-east-1\",\"optional\":\"kept\"}");
+	cJSON_free(result);
+	/* the placeholder stands where !GetAtt was written */
+	struct pos p = doc_pos(m->doc, cJSON_GetObjectItem(cJSON_GetObjectItem(states, "Invoke"),
+							    "Resource"));
+	ck_assert_uint_eq(p.line, 21);
+	ck_assert_uint_eq(p.col, 23);
+	loader_release(&lf);
+	diag_list_release(&l);
+}
+END_TEST
+
+/* A placeholder where a value goes in DefinitionString's JSON text is
+ * filled before parsing would see it, as CloudFormation does: a number
+ * stays a number, an unknown name stays a placeholder string. */
+START_TEST(cloudformation_bare_placeholders)
+{
+	struct loaded_file lf;
+	struct diag_list l = DIAG_LIST_INIT;
+	const char *path = tmp_file("bare.yml",
+		"Resources:\n"
+		"  M:\n"
+		"    Type: AWS::StepFunctions::StateMachine\n"
+		"    Properties:\n"
+		"      DefinitionSubstitutions:\n"
+		"        Conc: 5\n"
+		"      DefinitionString: !Sub\n"
+		"        - |\n"
+		"          {\"StartAt\": \"W\", \"States\": {\n"
+		"            \"W\": {\"Type\": \"Wait\", \"Seconds\": ${Wait}, \"Next\": \"M\"},\n"
+		"            \"M\": {\"Type\": \"Map\", \"MaxConcurrency\": ${Conc},\n"
+		"                  \"Comment\": \"${Wait} ${!Literal}\", \"End\": ${Flag},\n"
+		"                  \"TimeoutSeconds\": ${Unknown},\n"
+		"                  \"ItemSelector\": ${Obj}, \"Label\": ${Quoted}}}}\n"
+		"        - Wait: 30\n"
+		"          Flag: 'true'\n"
+		"          Obj: '{\"a\": [1]}'\n"
+		"          Quoted: '\"hi\"'\n");
+	ck_assert_int_eq(loader_load(&lf, path, NULL, &l), 0);
+	ck_assert_uint_eq(l.nr, 0);
+	const struct loaded_machine *m = &lf.machines[0];
+	const cJSON *states = cJSON_GetObjectItem(m->definition, "States");
+	char *got = cJSON_PrintUnformatted(states);
+	ck_assert_str_eq(got, "{\"W\":{\"Type\":\"Wait\",\"Seconds\":30,\"Next\":\"M\"},"
+			      "\"M\":{\"Type\":\"Map\",\"MaxConcurrency\":5,"
+			      "\"Comment\":\"30 ${Literal}\",\"End\":true,"
+			      "\"TimeoutSeconds\":\"${Unknown}\",\"ItemSelector\":{\"a\":[1]},"
+			      "\"Label\":\"hi\"}}");
+	cJSON_free(got);
+	struct pos p = doc_pos(m->doc, cJSON_GetObjectItem(cJSON_GetObjectItem(states, "W"),
+							    "Seconds"));
+	ck_assert_uint_eq(p.line, 10);
+	ck_assert_uint_eq(p.col, 46);
+	loader_release(&lf);
+	diag_list_release(&l);
+}
+END_TEST
+
+/* A definition on S3 cannot be read offline: a note, not an error, and a
+ * template whose only machines are there still loads. */
+START_TEST(cloudformation_s3_definitions_noted)
+{
+	struct loaded_file lf;
+	struct diag_list l = DIAG_LIST_INIT;
+	const char *path = tmp_file("s3.yml",
+		"Transform: AWS::Serverless-2016-10-31\n"
+		"Resources:\n"
+		"  Sam:\n"
+		"    Type: AWS::Serverless::StateMachine\n"
+		"    Properties:\n"
+		"      DefinitionUri:\n"
+		"        Bucket: my-bucket\n"
+		"        Key: machine.json\n"
+		"  SamUri:\n"
+		"    Type: AWS::Serverless::StateMachine\n"
+		"    Properties:\n"
+		"      DefinitionUri: s3://my-bucket/machine.json\n"
+		"  Plain:\n"
+		"    Type: AWS::StepFunctions::StateMachine\n"
+		"    Properties:\n"
+		"      DefinitionS3Location: {Bucket: b, Key: k}\n");
+	ck_assert_int_eq(loader_load(&lf, path, NULL, &l), 0);
+	ck_assert_uint_eq(lf.nr_machines, 0);
+	ck_assert_uint_eq(l.errors, 0);
+	char *got = diags_text(&l);
+	ck_assert_str_eq(got,
+		"s3.yml:7:9: note: the DefinitionUri of state machine 'Sam' is on S3: "
+		"not checked offline [load/definition-s3]\n"
+		"s3.yml:12:22: note: the DefinitionUri of state machine 'SamUri' is on S3: "
+		"not checked offline [load/definition-s3]\n"
+		"s3.yml:16:29: note: the DefinitionS3Location of state machine 'Plain' is on S3: "
+		"not checked offline [load/definition-s3]\n");
+	free(got);
+	loader_release(&lf);
+	diag_list_release(&l);
+}
+END_TEST
+
+/* A serverless value that is one ${self:} reference to a number keeps the
+ * type; Ref and Fn::Join pass to CloudFormation and are resolved as a
+ * template's are. */
+START_TEST(serverless_typed_references_and_intrinsics)
+{
+	struct loaded_file lf;
+	struct diag_list l = DIAG_LIST_INIT;
+	ck_assert_int_eq(loader_load(&lf, "tests/cases/validate/sls-intrinsics.yml",
+				     NULL, &l), 0);
+	const struct loaded_machine *m = &lf.machines[0];
+	const cJSON *states = cJSON_GetObjectItem(m->definition, "States");
+	const cJSON *check = cJSON_GetObjectItem(states, "Check");
+	ck_assert_uint_eq(l.nr, 0);
+	const cJSON *t = cJSON_GetObjectItem(check, "TimeoutSeconds");
+	ck_assert(cJSON_IsNumber(t) && t->valuedouble == 30);
+	const cJSON *retry = cJSON_GetArrayItem(cJSON_GetObjectItem(check, "Retry"), 0);
+	ck_assert(cJSON_IsNumber(cJSON_GetObjectItem(retry, "MaxAttempts")));
+	ck_assert_str_eq(state_str(m, "Check", "Resource"),
+			 "arn:aws:lambda:us-east-1:123456789012:function:orders-dev-check");
+	ck_assert_str_eq(state_str(m, "Other", "Resource"),
+			 "arn:aws:lambda:us-east-1:123456789012:function:${env:OTHER_FN}");
+	ck_assert_str_eq(state_str(m, "Other", "TimeoutSeconds"), "${env:OTHER_TIMEOUT}");
+	ck_assert_str_eq(state_str(m, "Other", "Comment"), "30s");
+	ck_assert_str_eq(state_str(m, "Order", "Comment"), "30s");
+	ck_assert(cJSON_IsNumber(cJSON_GetObjectItem(cJSON_GetObjectItem(states, "Order"),
+						     "TimeoutSeconds")));
+	ck_assert_str_eq(state_str(m, "Order", "Resource"),
+			 "arn:aws:lambda:us-east-1:123456789012:function:orders-dev-check-order");
+	const cJSON *ver = cJSON_GetObjectItem(cJSON_GetObjectItem(
+		cJSON_GetObjectItem(states, "Order"), "Parameters"), "Version");
+	ck_assert_str_eq(ver->valuestring, "${check.Version}");
+	char *p = cJSON_PrintUnformatted(cJSON_GetObjectItem(
+		cJSON_GetObjectItem(states, "Notify"), "Parameters"));
+	ck_assert_str_eq(p, "{\"TopicArn\":\"${Topic}\",\"Message.$\":\"$.message\"}");
+	cJSON_free(p);
+	p = cJSON_PrintUnformatted(cJSON_GetObjectItem(
+		cJSON_GetObjectItem(states, "Store"), "Parameters"));
+	ck_assert_str_eq(p, "{\"TableName\":\"orders-dev\",\"Item\":{\"id\":{\"S.$\":\"$.id\"}}}");
+	cJSON_free(p);
+	loader_release(&lf);
+	diag_list_release(&l);
+}
+END_TEST
+
 START_TEST(no_machine)
 {
 	struct loaded_file lf;
@@ -612,6 +841,13 @@ Suite *loader_suite(void)
 	tcase_add_test(tc, cloudformation_api_one_machine);
 	tcase_add_test(tc, cloudformation_error_in_definition_string);
 	tcase_add_test(tc, sam_definition_uri_stays_in_folder);
+	tcase_add_test(tc, yaml_infinity_sign);
+	tcase_add_test(tc, yaml_scalars_edges);
+	tcase_add_test(tc, asl_machine_named_after_file);
+	tcase_add_test(tc, cloudformation_intrinsics_resolved);
+	tcase_add_test(tc, cloudformation_bare_placeholders);
+	tcase_add_test(tc, cloudformation_s3_definitions_noted);
+	tcase_add_test(tc, serverless_typed_references_and_intrinsics);
 	tcase_add_test(tc, no_machine);
 	tcase_add_test(tc, upstream_course_loads);
 	tcase_add_test(tc, bundled_course_loads);

@@ -1,0 +1,2 @@
+0
+run next-end-false.asl.json --input {}
