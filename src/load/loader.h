@@ -82,14 +82,4 @@ const struct loaded_machine *loader_find(const struct loaded_file *lf,
 
 const char *loader_kind_name(enum loader_kind kind);
 
-/* Internal to loader*.c. */
-struct loaded_machine *loader_add_machine_(struct loaded_file *lf);
-const char *loader_own_(struct loaded_file *lf, char *s);
-struct doc *loader_add_doc_(struct loaded_file *lf, struct doc *d);
-int loader_serverless_(struct loaded_file *lf, const struct loader_options *opt,
-		       struct diag_list *diags);
-int loader_cloudformation_(struct loaded_file *lf,
-			   const struct loader_options *opt,
-			   struct diag_list *diags);
-
 #endif

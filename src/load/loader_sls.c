@@ -5,7 +5,7 @@
  * serverless-step-functions plugin would deploy.  ${env:...} is never read
  * from the environment: the same file must load the same way everywhere;
  * its fallback, when the reference gives one, is used instead. */
-#include "loader.h"
+#include "loader_impl.h"
 
 #include <ctype.h>
 #include <stdlib.h>

@@ -40,14 +40,14 @@ void exec_err_setf_(struct exec_err *e, const char *error, const char *fmt, ...)
 	buf_release(&b);
 }
 
-void exec_err_state_(struct exec_err *e, const struct step *st,
+void exec_err_state_(struct exec_err *e, const struct frame *fr,
 		     const char *error, const char *fmt, ...)
 {
 	struct buf b = BUF_INIT;
 	va_list ap;
 	buf_addf(&b, "An error occurred while executing the state '%s' "
 		     "(entered at the event id #%ld). ",
-		 st->state->name, st->entered_event);
+		 fr->state->name, fr->entered_event);
 	va_start(ap, fmt);
 	buf_vaddf(&b, fmt, ap);
 	va_end(ap);
@@ -181,18 +181,18 @@ static int json_size(struct sizer *z, const cJSON *v, size_t *size, int memo)
 	}
 }
 
-int exec_check_size_(struct exec *x, const struct step *st, const cJSON *v,
+int exec_check_size_(struct exec *x, const struct frame *fr, const cJSON *v,
 		     const char *what)
 {
 	size_t n = 0;
 	struct sizer z = { x, x->max_payload };
 	if (!v || !json_size(&z, v, &n, v == x->borrowed_input))
 		return 0;
-	struct exec_err *e = (struct exec_err *)&st->err;
+	struct exec_err *e = (struct exec_err *)&fr->err;
 	exec_err_setf_(e, "States.DataLimitExceeded",
 		       "The state/task '%s' %s a result with a size exceeding "
 		       "the maximum number of bytes service limit.",
-		       st->state->name, what);
+		       fr->state->name, what);
 	return -1;
 }
 
@@ -240,27 +240,27 @@ static cJSON *error_output(const struct exec_err *e)
 	return o;
 }
 
-/* Routes st's error to the first matching catcher.  0 when caught. */
-static int catch_error(struct exec *x, struct step *st)
+/* Routes fr's error to the first matching catcher.  0 when caught. */
+static int catch_error(struct exec *x, struct frame *fr)
 {
-	const struct asl_state *s = st->state;
+	const struct asl_state *s = fr->state;
 	for (size_t i = 0; i < s->nr_catchers; i++) {
 		const struct asl_catcher *c = &s->catchers[i];
-		if (!error_matches(st->err.error, c->errors, c->nr_errors))
+		if (!error_matches(fr->err.error, c->errors, c->nr_errors))
 			continue;
-		cJSON *eo = error_output(&st->err), *out = NULL;
-		if (c->assign && exec_assign_(x, st, c->assign, eo)) {
+		cJSON *eo = error_output(&fr->err), *out = NULL;
+		if (c->assign && exec_assign_(x, fr, c->assign, eo)) {
 			cJSON_Delete(eo);
 			return -1;
 		}
-		if (exec_result_path_(x, st, c->result_path ? c->result_path
+		if (exec_result_path_(x, fr, c->result_path ? c->result_path
 							    : NULL,
-				      st->input, eo, &out))
+				      fr->input, eo, &out))
 			return -1;
-		exec_err_release_(&st->err);
-		st->output = out;
-		st->next = c->next_index;
-		st->end = 0;
+		exec_err_release_(&fr->err);
+		fr->output = out;
+		fr->next = c->next_index;
+		fr->end = 0;
 		exec_visit_(x, s, EXEC_VISIT_CAUGHT, (int)i);
 		return 0;
 	}
@@ -269,15 +269,15 @@ static int catch_error(struct exec *x, struct step *st)
 
 /* ---- Pass, Succeed, Fail ---------------------------------------------- */
 
-static int run_pass(struct exec *x, struct step *st)
+static int run_pass(struct exec *x, struct frame *fr)
 {
-	const struct asl_dataflow *f = &st->state->flow;
+	const struct asl_dataflow *f = &fr->state->flow;
 	const cJSON *eff = NULL;
 	cJSON *owned = NULL, *res = NULL, *out = NULL;
-	if (exec_input_ref_(x, st, &eff, &owned))
+	if (exec_input_ref_(x, fr, &eff, &owned))
 		return -1;
 	if (f->parameters) {
-		int rc = exec_payload_(x, st, f->parameters, eff, &res);
+		int rc = exec_payload_(x, fr, f->parameters, eff, &res);
 		cJSON_Delete(owned);
 		if (rc)
 			return -1;
@@ -287,26 +287,26 @@ static int run_pass(struct exec *x, struct step *st)
 		cJSON_Delete(res);
 		res = cJSON_Duplicate(f->result, 1);
 	}
-	if (f->assign && exec_assign_(x, st, f->assign, res)) {
+	if (f->assign && exec_assign_(x, fr, f->assign, res)) {
 		cJSON_Delete(res);
 		return -1;
 	}
-	if (exec_result_path_take_(x, st, f->result_path, res, &out))
+	if (exec_result_path_take_(x, fr, f->result_path, res, &out))
 		return -1;
-	return exec_output_path_(x, st, out, &st->output);
+	return exec_output_path_(x, fr, out, &fr->output);
 }
 
-static int run_succeed(struct exec *x, struct step *st)
+static int run_succeed(struct exec *x, struct frame *fr)
 {
 	cJSON *eff = NULL;
-	if (exec_input_path_(x, st, st->input, &eff))
+	if (exec_input_path_(x, fr, fr->input, &eff))
 		return -1;
-	st->end = 1;
-	return exec_output_path_(x, st, eff, &st->output);
+	fr->end = 1;
+	return exec_output_path_(x, fr, eff, &fr->output);
 }
 
 /* A Fail field: literal, or a path / intrinsic in ErrorPath/CausePath. */
-static int fail_field(struct exec *x, struct step *st, const cJSON *lit,
+static int fail_field(struct exec *x, struct frame *fr, const cJSON *lit,
 		      const cJSON *path, const char *field, char **out)
 {
 	*out = NULL;
@@ -316,12 +316,12 @@ static int fail_field(struct exec *x, struct step *st, const cJSON *lit,
 		return 0;
 	}
 	int bad = 0;
-	cJSON *v = exec_path_(x, st, path->valuestring, st->input, &bad);
+	cJSON *v = exec_path_(x, fr, path->valuestring, fr->input, &bad);
 	if (!v) {
-		if (!st->err.error) {
+		if (!fr->err.error) {
 			struct buf in = BUF_INIT;
-			exec_json_(st->input, &in);
-			exec_err_state_(&st->err, st, "States.Runtime",
+			exec_json_(fr->input, &in);
+			exec_err_state_(&fr->err, fr, "States.Runtime",
 					"The JSONPath '%s' specified for the field "
 					"'%s' could not be found in the input '%s'",
 					path->valuestring, field, in.ptr);
@@ -340,41 +340,41 @@ static int fail_field(struct exec *x, struct step *st, const cJSON *lit,
 	return 0;
 }
 
-static int run_fail(struct exec *x, struct step *st)
+static int run_fail(struct exec *x, struct frame *fr)
 {
-	const struct asl_state *s = st->state;
+	const struct asl_state *s = fr->state;
 	char *error, *cause;
-	if (fail_field(x, st, s->error, s->error_path, "ErrorPath", &error))
+	if (fail_field(x, fr, s->error, s->error_path, "ErrorPath", &error))
 		return -1;
-	if (fail_field(x, st, s->cause, s->cause_path, "CausePath", &cause)) {
+	if (fail_field(x, fr, s->cause, s->cause_path, "CausePath", &cause)) {
 		free(error);
 		return -1;
 	}
-	exec_err_release_(&st->err);
-	st->err.error = error ? error : xstrdup("");
-	st->err.cause = cause;
+	exec_err_release_(&fr->err);
+	fr->err.error = error ? error : xstrdup("");
+	fr->err.cause = cause;
 	return -1;
 }
 
 /* ---- the run loop ----------------------------------------------------- */
 
-static void event_entered(struct exec *x, struct step *st)
+static void event_entered(struct exec *x, struct frame *fr)
 {
-	const struct asl_state *s = st->state;
+	const struct asl_state *s = fr->state;
 	if (!x->res->history) {
-		st->entered_event = exec_event_(x, NULL, NULL, NULL);
+		fr->entered_event = exec_event_(x, NULL, NULL, NULL);
 		return;
 	}
 	struct buf type = BUF_INIT;
 	buf_addf(&type, "%sStateEntered", exec_event_prefix_(s->type));
-	st->entered_event = exec_event_(x, type.ptr, "stateEnteredEventDetails",
-					exec_details_io_(s->name, "input", st->input));
+	fr->entered_event = exec_event_(x, type.ptr, "stateEnteredEventDetails",
+					exec_details_io_(s->name, "input", fr->input));
 	buf_release(&type);
 }
 
-static void event_exited(struct exec *x, const struct step *st)
+static void event_exited(struct exec *x, const struct frame *fr)
 {
-	const struct asl_state *s = st->state;
+	const struct asl_state *s = fr->state;
 	if (s->type == ASL_FAIL)
 		return;
 	if (!x->res->history) {
@@ -384,33 +384,33 @@ static void event_exited(struct exec *x, const struct step *st)
 	struct buf type = BUF_INIT;
 	buf_addf(&type, "%sStateExited", exec_event_prefix_(s->type));
 	exec_event_(x, type.ptr, "stateExitedEventDetails",
-		    exec_details_io_(s->name, "output", st->output));
+		    exec_details_io_(s->name, "output", fr->output));
 	buf_release(&type);
 }
 
-static int dispatch(struct exec *x, struct step *st)
+static int dispatch(struct exec *x, struct frame *fr)
 {
-	switch (st->state->type) {
+	switch (fr->state->type) {
 	case ASL_PASS:
-		return run_pass(x, st);
+		return run_pass(x, fr);
 	case ASL_TASK:
-		return exec_task_(x, st);
+		return exec_task_(x, fr);
 	case ASL_CHOICE:
-		return exec_choice_(x, st);
+		return exec_choice_(x, fr);
 	case ASL_WAIT:
-		return exec_wait_(x, st);
+		return exec_wait_(x, fr);
 	case ASL_SUCCEED:
-		return run_succeed(x, st);
+		return run_succeed(x, fr);
 	case ASL_FAIL:
-		return run_fail(x, st);
+		return run_fail(x, fr);
 	case ASL_PARALLEL:
-		return exec_parallel_(x, st);
+		return exec_parallel_(x, fr);
 	case ASL_MAP:
-		return exec_map_(x, st);
+		return exec_map_(x, fr);
 	case ASL_UNKNOWN:
 		break;
 	}
-	exec_err_state_(&st->err, st, "States.Runtime",
+	exec_err_state_(&fr->err, fr, "States.Runtime",
 			"The state has no valid Type.");
 	return -1;
 }
@@ -418,27 +418,27 @@ static int dispatch(struct exec *x, struct step *st)
 /* After a successful visit: the payload limit, then where to go. */
 /* Choice, Wait and Succeed without InputPath and OutputPath pass their
  * input on unchanged: when it was measured already, so is the output. */
-static int output_unchanged(const struct step *st)
+static int output_unchanged(const struct frame *fr)
 {
-	const struct asl_state *s = st->state;
-	return st->input_checked && !s->flow.input_path && !s->flow.output_path &&
+	const struct asl_state *s = fr->state;
+	return fr->input_checked && !s->flow.input_path && !s->flow.output_path &&
 	       (s->type == ASL_CHOICE || s->type == ASL_WAIT ||
 		s->type == ASL_SUCCEED);
 }
 
-static int finish_step(struct exec *x, struct step *st)
+static int finish_frame(struct exec *x, struct frame *fr)
 {
-	if (!output_unchanged(st) &&
-	    exec_check_size_(x, st, st->output, "returned"))
+	if (!output_unchanged(fr) &&
+	    exec_check_size_(x, fr, fr->output, "returned"))
 		return -1;
-	const struct asl_state *s = st->state;
+	const struct asl_state *s = fr->state;
 	if (s->type == ASL_CHOICE)
-		return 0; /* exec_choice_ chose st->next */
+		return 0; /* exec_choice_ chose fr->next */
 	if (s->type == ASL_SUCCEED || s->end || !s->next) {
-		st->end = 1;
+		fr->end = 1;
 		return 0;
 	}
-	st->next = s->next_index;
+	fr->next = s->next_index;
 	return 0;
 }
 
@@ -455,26 +455,26 @@ static int machine_timed_out(struct exec *x)
 	return 1;
 }
 
-static int visit(struct exec *x, struct step *st)
+static int visit(struct exec *x, struct frame *fr)
 {
 	x->res->transitions++;
-	event_entered(x, st);
+	event_entered(x, fr);
 	if (exec_over_limit_(x))
 		return -1;
-	if (dispatch(x, st) == 0 && finish_step(x, st) == 0) {
-		exec_visit_(x, st->state, EXEC_VISIT_SUCCEEDED, st->rule);
-		event_exited(x, st);
+	if (dispatch(x, fr) == 0 && finish_frame(x, fr) == 0) {
+		exec_visit_(x, fr->state, EXEC_VISIT_SUCCEEDED, fr->rule);
+		event_exited(x, fr);
 		return 0;
 	}
-	cJSON_Delete(st->output);
-	st->output = NULL;
-	if (x->stop != EXEC_RUNNING || !st->err.error)
+	cJSON_Delete(fr->output);
+	fr->output = NULL;
+	if (x->stop != EXEC_RUNNING || !fr->err.error)
 		return -1;
-	if (catch_error(x, st) == 0) {
-		event_exited(x, st);
+	if (catch_error(x, fr) == 0) {
+		event_exited(x, fr);
 		return 0;
 	}
-	exec_visit_(x, st->state, EXEC_VISIT_FAILED, -1);
+	exec_visit_(x, fr->state, EXEC_VISIT_FAILED, -1);
 	return -1;
 }
 
@@ -494,7 +494,7 @@ int exec_machine_(struct exec *x, const struct asl_machine *m, cJSON *input,
 				      "The state machine has no state to go to.");
 			return -1;
 		}
-		struct step st = { .state = &m->states[i], .input = input,
+		struct frame fr = { .state = &m->states[i], .input = input,
 				   .next = -1, .scope = scope,
 				   .map_item = map_item,
 				   .visit_id = ++x->nr_visit_ids,
@@ -502,22 +502,22 @@ int exec_machine_(struct exec *x, const struct asl_machine *m, cJSON *input,
 				   .input_borrowed = borrowed,
 				   .rule = -1,
 				   .entered_ms = x->clock.now };
-		int rc = machine_timed_out(x) ? -1 : visit(x, &st);
-		if (!st.input_borrowed)
-			cJSON_Delete(st.input);
+		int rc = machine_timed_out(x) ? -1 : visit(x, &fr);
+		if (!fr.input_borrowed)
+			cJSON_Delete(fr.input);
 		if (rc) {
-			*err = st.err;
+			*err = fr.err;
 			if (!err->error)
 				exec_err_set_(err, "States.Runtime", NULL);
 			return -1;
 		}
-		if (st.end) {
-			*out = st.output;
+		if (fr.end) {
+			*out = fr.output;
 			return 0;
 		}
-		input = st.output;
-		checked = 1; /* finish_step measured it */
-		i = st.next;
+		input = fr.output;
+		checked = 1; /* finish_frame measured it */
+		i = fr.next;
 	}
 }
 
@@ -663,10 +663,10 @@ int exec_run(const struct asl_machine *m, const cJSON *input,
 	started_event(&x, input);
 	struct vscope scope = { cJSON_CreateObject(), NULL };
 	int rc;
-	struct step st0 = { .state = m->nr_states ? &m->states[0] : NULL };
+	struct frame fr0 = { .state = m->nr_states ? &m->states[0] : NULL };
 	x.borrowed_input = input; /* the first state reads it in place */
-	if (m->nr_states && exec_check_size_(&x, &st0, input, "received")) {
-		err = st0.err;
+	if (m->nr_states && exec_check_size_(&x, &fr0, input, "received")) {
+		err = fr0.err;
 		rc = -1;
 	} else {
 		rc = exec_machine_(&x, m, (cJSON *)input, &scope, NULL, &out,

@@ -79,47 +79,47 @@ static void set_item(cJSON *o, const char *key, cJSON *v)
 
 /* The context object is rebuilt only when what it shows changes: a new
  * visit, a retry, a task token, a Map item.  Map.Item is a reference to
- * the step's item, dropped again by exec_context_forget_. */
-static int context_current(const struct exec *x, const struct step *st)
+ * the frame's item, dropped again by exec_context_forget_. */
+static int context_current(const struct exec *x, const struct frame *fr)
 {
-	return st->visit_id && x->ctx_visit == st->visit_id &&
-	       x->ctx_retry == st->retry_count && x->ctx_token == st->task_token;
+	return fr->visit_id && x->ctx_visit == fr->visit_id &&
+	       x->ctx_retry == fr->retry_count && x->ctx_token == fr->task_token;
 }
 
-static void context_map(struct exec *x, struct step *st)
+static void context_map(struct exec *x, struct frame *fr)
 {
 	cJSON_DeleteItemFromObjectCaseSensitive(x->context, "Map");
-	if (st->map_item) {
+	if (fr->map_item) {
 		cJSON *map = cJSON_AddObjectToObject(x->context, "Map");
-		cJSON_AddItemReferenceToObject(map, "Item", (cJSON *)st->map_item);
+		cJSON_AddItemReferenceToObject(map, "Item", (cJSON *)fr->map_item);
 	}
-	x->ctx_item = st->map_item;
+	x->ctx_item = fr->map_item;
 }
 
-const cJSON *exec_context_(struct exec *x, struct step *st)
+const cJSON *exec_context_(struct exec *x, struct frame *fr)
 {
-	if (context_current(x, st)) {
-		if (x->ctx_item != st->map_item)
-			context_map(x, st);
+	if (context_current(x, fr)) {
+		if (x->ctx_item != fr->map_item)
+			context_map(x, fr);
 		return x->context;
 	}
 	cJSON *state = cJSON_CreateObject();
 	struct buf t = BUF_INIT;
-	timestamp_format(st->entered_ms, &t);
+	timestamp_format(fr->entered_ms, &t);
 	cJSON_AddStringToObject(state, "EnteredTime", t.ptr);
-	cJSON_AddStringToObject(state, "Name", st->state->name);
-	cJSON_AddNumberToObject(state, "RetryCount", st->retry_count);
+	cJSON_AddStringToObject(state, "Name", fr->state->name);
+	cJSON_AddNumberToObject(state, "RetryCount", fr->retry_count);
 	buf_release(&t);
 	set_item(x->context, "State", state);
 	cJSON_DeleteItemFromObjectCaseSensitive(x->context, "Task");
-	if (st->task_token) {
+	if (fr->task_token) {
 		cJSON *task = cJSON_AddObjectToObject(x->context, "Task");
-		cJSON_AddStringToObject(task, "Token", st->task_token);
+		cJSON_AddStringToObject(task, "Token", fr->task_token);
 	}
-	context_map(x, st);
-	x->ctx_visit = st->visit_id;
-	x->ctx_retry = st->retry_count;
-	x->ctx_token = st->task_token;
+	context_map(x, fr);
+	x->ctx_visit = fr->visit_id;
+	x->ctx_retry = fr->retry_count;
+	x->ctx_token = fr->task_token;
 	return x->context;
 }
 
@@ -129,13 +129,13 @@ void exec_context_forget_(struct exec *x)
 	x->ctx_item = NULL;
 }
 
-static void make_env(struct exec *x, struct step *st, const cJSON *in,
+static void make_env(struct exec *x, struct frame *fr, const cJSON *in,
 		     int need_context, struct jsonpath_env *env)
 {
 	env->input = in;
-	env->context = need_context ? exec_context_(x, st) : x->context;
+	env->context = need_context ? exec_context_(x, fr) : x->context;
 	env->variable = lookup_var;
-	env->ctx = st->scope;
+	env->ctx = fr->scope;
 }
 
 void exec_json_(const cJSON *v, struct buf *out)
@@ -145,36 +145,36 @@ void exec_json_(const cJSON *v, struct buf *out)
 	cJSON_free(s);
 }
 
-cJSON *exec_path_(struct exec *x, struct step *st, const char *text,
+cJSON *exec_path_(struct exec *x, struct frame *fr, const char *text,
 		  const cJSON *in, int *bad)
 {
 	struct compiled *c = compiled_get(x, text);
 	struct jsonpath_env env;
 	*bad = 0;
 	if (c->path) {
-		make_env(x, st, in, jsonpath_root(c->path) == JSONPATH_ROOT_CONTEXT, &env);
+		make_env(x, fr, in, jsonpath_root(c->path) == JSONPATH_ROOT_CONTEXT, &env);
 		return jsonpath_eval(c->path, &env);
 	}
 	if (!c->call) {
 		*bad = 1;
-		exec_err_state_(&st->err, st, "States.Runtime",
+		exec_err_state_(&fr->err, fr, "States.Runtime",
 				"The value '%s' is not a valid JSONPath or "
 				"intrinsic function call.", text);
 		return NULL;
 	}
-	make_env(x, st, in, c->needs_context, &env);
+	make_env(x, fr, in, c->needs_context, &env);
 	cJSON *out = NULL;
 	const char *ename;
 	char *cause = NULL;
 	if (intrinsic_eval(c->call, &env, &x->rng, &out, &ename, &cause)) {
-		exec_err_state_(&st->err, st, ename, "%s", cause ? cause : "");
+		exec_err_state_(&fr->err, fr, ename, "%s", cause ? cause : "");
 		free(cause);
 		return NULL;
 	}
 	return out;
 }
 
-const cJSON *exec_path_ref_(struct exec *x, struct step *st, const char *text,
+const cJSON *exec_path_ref_(struct exec *x, struct frame *fr, const char *text,
 			    const cJSON *in, cJSON **owned)
 {
 	struct compiled *c = compiled_get(x, text);
@@ -182,22 +182,22 @@ const cJSON *exec_path_ref_(struct exec *x, struct step *st, const char *text,
 	*owned = NULL;
 	if (c->path && jsonpath_is_definite(c->path)) {
 		struct jsonpath_env env;
-		make_env(x, st, in, jsonpath_root(c->path) == JSONPATH_ROOT_CONTEXT,
+		make_env(x, fr, in, jsonpath_root(c->path) == JSONPATH_ROOT_CONTEXT,
 			 &env);
 		return jsonpath_get(c->path, &env);
 	}
-	return *owned = exec_path_(x, st, text, in, &bad);
+	return *owned = exec_path_(x, fr, text, in, &bad);
 }
 
-int exec_input_ref_(struct exec *x, struct step *st, const cJSON **eff,
+int exec_input_ref_(struct exec *x, struct frame *fr, const cJSON **eff,
 		    cJSON **owned)
 {
 	*owned = NULL;
-	if (!st->state->flow.input_path) {
-		*eff = st->input;
+	if (!fr->state->flow.input_path) {
+		*eff = fr->input;
 		return 0;
 	}
-	int rc = exec_input_path_(x, st, st->input, owned);
+	int rc = exec_input_path_(x, fr, fr->input, owned);
 	*eff = *owned;
 	return rc;
 }
@@ -335,7 +335,7 @@ void exec_path_normal_(const char *text, struct buf *out)
 
 /* ---- InputPath / OutputPath ------------------------------------------- */
 
-static int select_path(struct exec *x, struct step *st, const cJSON *path,
+static int select_path(struct exec *x, struct frame *fr, const cJSON *path,
 		       const cJSON *in, cJSON **out)
 {
 	if (!path) {
@@ -347,17 +347,17 @@ static int select_path(struct exec *x, struct step *st, const cJSON *path,
 		return 0;
 	}
 	if (!cJSON_IsString(path)) {
-		exec_err_state_(&st->err, st, "States.Runtime", "Invalid path.");
+		exec_err_state_(&fr->err, fr, "States.Runtime", "Invalid path.");
 		return -1;
 	}
 	int bad;
-	*out = exec_path_(x, st, path->valuestring, in, &bad);
+	*out = exec_path_(x, fr, path->valuestring, in, &bad);
 	if (*out)
 		return 0;
-	if (!st->err.error) {
+	if (!fr->err.error) {
 		struct buf n = BUF_INIT;
 		exec_path_normal_(path->valuestring, &n);
-		exec_err_state_(&st->err, st, "States.Runtime",
+		exec_err_state_(&fr->err, fr, "States.Runtime",
 				"Invalid path '%s' : No results for path: %s",
 				path->valuestring, n.ptr);
 		buf_release(&n);
@@ -365,19 +365,19 @@ static int select_path(struct exec *x, struct step *st, const cJSON *path,
 	return -1;
 }
 
-int exec_input_path_(struct exec *x, struct step *st, const cJSON *in, cJSON **out)
+int exec_input_path_(struct exec *x, struct frame *fr, const cJSON *in, cJSON **out)
 {
-	return select_path(x, st, st->state->flow.input_path, in, out);
+	return select_path(x, fr, fr->state->flow.input_path, in, out);
 }
 
-int exec_output_path_(struct exec *x, struct step *st, cJSON *in, cJSON **out)
+int exec_output_path_(struct exec *x, struct frame *fr, cJSON *in, cJSON **out)
 {
-	const cJSON *p = st->state->flow.output_path;
+	const cJSON *p = fr->state->flow.output_path;
 	if (!p) {
 		*out = in;
 		return 0;
 	}
-	int rc = select_path(x, st, p, in, out);
+	int rc = select_path(x, fr, p, in, out);
 	cJSON_Delete(in);
 	return rc;
 }
@@ -437,29 +437,29 @@ static void payloads_free(struct strmap *m)
 
 /* A template that does not compile fails at run time the way AWS fails a
  * field it cannot evaluate. */
-static int payload_invalid(struct step *st, const struct compiled_payload *c,
+static int payload_invalid(struct frame *fr, const struct compiled_payload *c,
 			   const cJSON *in)
 {
 	const cJSON *m = c->err.node;
 	if (m && m->string && !cJSON_IsString(m)) {
 		struct buf b = BUF_INIT;
 		exec_json_(in, &b);
-		exec_err_state_(&st->err, st, "States.Runtime",
+		exec_err_state_(&fr->err, fr, "States.Runtime",
 				"The JSONPath '' specified for the field '%s' "
 				"could not be found in the input '%s'",
 				m->string, b.ptr);
 		buf_release(&b);
 	} else if (m && cJSON_IsString(m))
-		exec_err_state_(&st->err, st, "States.Runtime",
+		exec_err_state_(&fr->err, fr, "States.Runtime",
 				"The value '%s' is not a valid JSONPath or "
 				"intrinsic function call.", m->valuestring);
 	else
-		exec_err_state_(&st->err, st, "States.Runtime",
+		exec_err_state_(&fr->err, fr, "States.Runtime",
 				"Invalid payload template: %s", c->err.message);
 	return -1;
 }
 
-int exec_payload_(struct exec *x, struct step *st, const cJSON *tmpl,
+int exec_payload_(struct exec *x, struct frame *fr, const cJSON *tmpl,
 		  const cJSON *in, cJSON **out)
 {
 	const struct compiled_payload *c = payload_get(x, tmpl);
@@ -468,11 +468,11 @@ int exec_payload_(struct exec *x, struct step *st, const cJSON *tmpl,
 	char *cause = NULL;
 	*out = NULL;
 	if (!c->p)
-		return payload_invalid(st, c, in);
-	make_env(x, st, in, c->needs_context, &env);
+		return payload_invalid(fr, c, in);
+	make_env(x, fr, in, c->needs_context, &env);
 	if (payload_eval(c->p, &env, &x->rng, out, &ename, &cause) == 0)
 		return 0;
-	exec_err_state_(&st->err, st, ename ? ename : "States.Runtime", "%s",
+	exec_err_state_(&fr->err, fr, ename ? ename : "States.Runtime", "%s",
 			cause ? cause : "");
 	free(cause);
 	return -1;
@@ -571,22 +571,22 @@ static int put_ok(const cJSON *root, const char *text)
 	}
 }
 
-int exec_result_path_take_(struct exec *x, struct step *st, const cJSON *path,
+int exec_result_path_take_(struct exec *x, struct frame *fr, const cJSON *path,
 			   cJSON *result, cJSON **out)
 {
-	if (st->input_borrowed || st->state->nr_catchers || !st->input ||
-	    (st->input->type & cJSON_IsReference) || !cJSON_IsString(path) || !put_ok(st->input, path->valuestring) ||
+	if (fr->input_borrowed || fr->state->nr_catchers || !fr->input ||
+	    (fr->input->type & cJSON_IsReference) || !cJSON_IsString(path) || !put_ok(fr->input, path->valuestring) ||
 	    !strcmp(path->valuestring, "$"))
-		return exec_result_path_(x, st, path, st->input, result, out);
-	cJSON *root = st->input;
-	st->input = NULL;
+		return exec_result_path_(x, fr, path, fr->input, result, out);
+	cJSON *root = fr->input;
+	fr->input = NULL;
 	if (put_at(root, path->valuestring, result))
 		abort(); /* put_ok said it would work */
 	*out = root;
 	return 0;
 }
 
-int exec_result_path_(struct exec *x, struct step *st, const cJSON *path,
+int exec_result_path_(struct exec *x, struct frame *fr, const cJSON *path,
 		      const cJSON *in, cJSON *result, cJSON **out)
 {
 	if (cJSON_IsNull(path)) {
@@ -605,7 +605,7 @@ int exec_result_path_(struct exec *x, struct step *st, const cJSON *path,
 	}
 	struct buf b = BUF_INIT;
 	exec_json_(in, &b);
-	exec_err_state_(&st->err, st, "States.ResultPathMatchFailure",
+	exec_err_state_(&fr->err, fr, "States.ResultPathMatchFailure",
 			"Unable to apply ResultPath '%s' to input '%s'",
 			cJSON_IsString(path) ? path->valuestring : "", b.ptr);
 	buf_release(&b);
@@ -616,19 +616,19 @@ int exec_result_path_(struct exec *x, struct step *st, const cJSON *path,
 
 /* ---- Assign ----------------------------------------------------------- */
 
-int exec_assign_(struct exec *x, struct step *st, const cJSON *assign,
+int exec_assign_(struct exec *x, struct frame *fr, const cJSON *assign,
 		 const cJSON *in)
 {
 	cJSON *vals = NULL;
 	if (!cJSON_IsObject(assign))
 		return 0;
-	if (exec_payload_(x, st, assign, in, &vals))
+	if (exec_payload_(x, fr, assign, in, &vals))
 		return -1;
 	while (vals->child) {
 		cJSON *v = cJSON_DetachItemViaPointer(vals, vals->child);
 		char *k = v->string;
 		v->string = NULL;
-		set_item(st->scope->vars, k, v);
+		set_item(fr->scope->vars, k, v);
 		cJSON_free(k);
 	}
 	cJSON_Delete(vals);

@@ -1,5 +1,6 @@
 /* exec_impl.h - the interpreter's private state, shared by exec*.c only.
- * One struct exec per execution; one struct step per state visit. */
+ * One struct exec per execution; one struct frame per state visit: the
+ * state's input, output, error and variable scope while it runs. */
 #ifndef STEPBOOK_EXEC_IMPL_H
 #define STEPBOOK_EXEC_IMPL_H
 
@@ -37,7 +38,7 @@ struct exec {
 	struct strmap cache;       /* text pointer -> compiled path/call */
 	struct strmap payloads;    /* template pointer -> compiled payload */
 	struct strmap sizes;       /* input container -> its size + 1 */
-	unsigned long nr_visit_ids; /* last step.visit_id handed out */
+	unsigned long nr_visit_ids; /* last frame.visit_id handed out */
 	/* What x->context shows now (exec_context_): */
 	unsigned long ctx_visit;
 	int ctx_retry;
@@ -53,8 +54,8 @@ struct exec {
 
 struct task_call; /* exec_task.c */
 
-/* One visit of one state. */
-struct step {
+/* One visit of one state (not a course command: that is steps.h's step). */
+struct frame {
 	const struct asl_state *state;
 	cJSON *input;   /* owned: the raw state input */
 	cJSON *output;  /* owned: set on success */
@@ -83,7 +84,7 @@ void exec_err_setf_(struct exec_err *e, const char *error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* "An error occurred while executing the state 'S' (entered at the event
  * id #N). " then fmt: the shape of AWS's States.Runtime causes. */
-void exec_err_state_(struct exec_err *e, const struct step *st,
+void exec_err_state_(struct exec_err *e, const struct frame *fr,
 		     const char *error, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 void exec_err_release_(struct exec_err *e);
@@ -91,43 +92,43 @@ void exec_err_release_(struct exec_err *e);
 void exec_visit_(struct exec *x, const struct asl_state *s, enum exec_outcome o,
 		 int branch);
 /* Checks the payload limit on v; sets States.DataLimitExceeded. */
-int exec_check_size_(struct exec *x, const struct step *st, const cJSON *v,
+int exec_check_size_(struct exec *x, const struct frame *fr, const cJSON *v,
 		     const char *what);
 
 /* exec_flow.c: the JSONPath data-flow stages.  Each returns 0, or -1 with
- * st->err set.  'in' is borrowed; *out is new and owned. */
-int exec_input_path_(struct exec *x, struct step *st, const cJSON *in, cJSON **out);
+ * fr->err set.  'in' is borrowed; *out is new and owned. */
+int exec_input_path_(struct exec *x, struct frame *fr, const cJSON *in, cJSON **out);
 /* Instantiates a payload template (Parameters, ResultSelector,
  * ItemSelector, Assign, mock Template), compiled once per execution. */
-int exec_payload_(struct exec *x, struct step *st, const cJSON *tmpl,
+int exec_payload_(struct exec *x, struct frame *fr, const cJSON *tmpl,
 		  const cJSON *in, cJSON **out);
-int exec_result_path_(struct exec *x, struct step *st, const cJSON *path,
+int exec_result_path_(struct exec *x, struct frame *fr, const cJSON *path,
 		      const cJSON *in, cJSON *result, cJSON **out); /* consumes result */
-/* ResultPath against the step's own input, which it takes over instead of
- * copying when nothing can need it again (the step owns it and has no
+/* ResultPath against the frame's own input, which it takes over instead of
+ * copying when nothing can need it again (the frame owns it and has no
  * Catch).  Consumes result. */
-int exec_result_path_take_(struct exec *x, struct step *st, const cJSON *path,
+int exec_result_path_take_(struct exec *x, struct frame *fr, const cJSON *path,
 			   cJSON *result, cJSON **out);
-int exec_output_path_(struct exec *x, struct step *st, cJSON *in, cJSON **out); /* consumes in */
-int exec_assign_(struct exec *x, struct step *st, const cJSON *assign,
+int exec_output_path_(struct exec *x, struct frame *fr, cJSON *in, cJSON **out); /* consumes in */
+int exec_assign_(struct exec *x, struct frame *fr, const cJSON *assign,
 		 const cJSON *in);
-/* Evaluates a path text against the step's input ($), context and
+/* Evaluates a path text against the frame's input ($), context and
  * variables.  Returns new owned value, or NULL when nothing matched (or
  * *bad when the text is not a path). */
-cJSON *exec_path_(struct exec *x, struct step *st, const char *text,
+cJSON *exec_path_(struct exec *x, struct frame *fr, const char *text,
 		  const cJSON *in, int *bad);
 /* Like exec_path_ but borrows a definite path's node from 'in' (or the
  * context, a variable) instead of copying it; anything else is evaluated
  * into *owned, which the caller frees.  NULL when nothing matched. */
-const cJSON *exec_path_ref_(struct exec *x, struct step *st, const char *text,
+const cJSON *exec_path_ref_(struct exec *x, struct frame *fr, const char *text,
 			    const cJSON *in, cJSON **owned);
-/* The effective input after InputPath: st->input itself (borrowed) when
+/* The effective input after InputPath: fr->input itself (borrowed) when
  * there is none, else a new value in *owned, which the caller frees. */
-int exec_input_ref_(struct exec *x, struct step *st, const cJSON **eff,
+int exec_input_ref_(struct exec *x, struct frame *fr, const cJSON **eff,
 		    cJSON **owned);
-/* The context object for the step ($$), with State, Task, Map filled;
- * rebuilt only when the step shows something new. */
-const cJSON *exec_context_(struct exec *x, struct step *st);
+/* The context object for the frame ($$), with State, Task, Map filled;
+ * rebuilt only when the frame shows something new. */
+const cJSON *exec_context_(struct exec *x, struct frame *fr);
 /* A copy of v (borrowed) that shares the nodes of the execution input
  * instead of copying them (see exec_flow.c).  Returns owned, NULL for
  * NULL; free with cJSON_Delete, never change a share in it. */
@@ -144,19 +145,19 @@ const struct jsonpath *exec_compiled_path_(struct exec *x, const char *text);
 void exec_json_(const cJSON *v, struct buf *out);
 
 /* exec_choice.c */
-int exec_choice_(struct exec *x, struct step *st);
+int exec_choice_(struct exec *x, struct frame *fr);
 
 /* exec_task.c */
-int exec_task_(struct exec *x, struct step *st);
-int exec_wait_(struct exec *x, struct step *st);
+int exec_task_(struct exec *x, struct frame *fr);
+int exec_wait_(struct exec *x, struct frame *fr);
 /* Runs attempt() under the state's Retry rules. */
-int exec_with_retry_(struct exec *x, struct step *st,
-		     int (*attempt)(struct exec *, struct step *, cJSON **),
+int exec_with_retry_(struct exec *x, struct frame *fr,
+		     int (*attempt)(struct exec *, struct frame *, cJSON **),
 		     cJSON **result);
 
 /* exec_parallel.c */
-int exec_parallel_(struct exec *x, struct step *st);
-int exec_map_(struct exec *x, struct step *st);
+int exec_parallel_(struct exec *x, struct frame *fr);
+int exec_map_(struct exec *x, struct frame *fr);
 
 /* exec_history.c */
 /* Adds an event of 'type' with details under 'key' (consumed, may be NULL);

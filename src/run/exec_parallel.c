@@ -17,43 +17,43 @@
 #define MAP_MAX_ITEMS 1000000
 
 /* Effective input after InputPath and (if any) Parameters/template. */
-static int effective_input(struct exec *x, struct step *st, const cJSON *tmpl,
+static int effective_input(struct exec *x, struct frame *fr, const cJSON *tmpl,
 			   cJSON **out)
 {
 	cJSON *eff = NULL;
-	if (exec_input_path_(x, st, st->input, &eff))
+	if (exec_input_path_(x, fr, fr->input, &eff))
 		return -1;
 	if (!tmpl) {
 		*out = eff;
 		return 0;
 	}
-	int rc = exec_payload_(x, st, tmpl, eff, out);
+	int rc = exec_payload_(x, fr, tmpl, eff, out);
 	cJSON_Delete(eff);
 	return rc;
 }
 
 /* ResultSelector, Assign, ResultPath, OutputPath on a result (consumed). */
-static int finish_result(struct exec *x, struct step *st, cJSON *result)
+static int finish_result(struct exec *x, struct frame *fr, cJSON *result)
 {
-	const struct asl_dataflow *f = &st->state->flow;
+	const struct asl_dataflow *f = &fr->state->flow;
 	cJSON *sel = result, *out = NULL;
 	if (f->result_selector) {
-		int rc = exec_payload_(x, st, f->result_selector, result, &sel);
+		int rc = exec_payload_(x, fr, f->result_selector, result, &sel);
 		cJSON_Delete(result);
 		if (rc)
 			return -1;
 	}
-	if (f->assign && exec_assign_(x, st, f->assign, sel)) {
+	if (f->assign && exec_assign_(x, fr, f->assign, sel)) {
 		cJSON_Delete(sel);
 		return -1;
 	}
-	if (exec_result_path_take_(x, st, f->result_path, sel, &out))
+	if (exec_result_path_take_(x, fr, f->result_path, sel, &out))
 		return -1;
-	return exec_output_path_(x, st, out, &st->output);
+	return exec_output_path_(x, fr, out, &fr->output);
 }
 
 /* Runs sub-machine m on input (consumed) in a fresh variable scope. */
-static int run_child(struct exec *x, struct step *st, const struct asl_machine *m,
+static int run_child(struct exec *x, struct frame *fr, const struct asl_machine *m,
 		     cJSON *input, const cJSON *item, cJSON **out,
 		     struct exec_err *err)
 {
@@ -62,7 +62,7 @@ static int run_child(struct exec *x, struct step *st, const struct asl_machine *
 		exec_err_set_(err, "States.Runtime", "Nesting too deep.");
 		return -1;
 	}
-	struct vscope scope = { cJSON_CreateObject(), st->scope };
+	struct vscope scope = { cJSON_CreateObject(), fr->scope };
 	x->depth++;
 	int rc = exec_machine_(x, m, input, &scope, item, out, err);
 	x->depth--;
@@ -72,11 +72,11 @@ static int run_child(struct exec *x, struct step *st, const struct asl_machine *
 
 /* ---- Parallel --------------------------------------------------------- */
 
-static int parallel_attempt(struct exec *x, struct step *st, cJSON **result)
+static int parallel_attempt(struct exec *x, struct frame *fr, cJSON **result)
 {
-	const struct asl_state *s = st->state;
+	const struct asl_state *s = fr->state;
 	cJSON *in = NULL;
-	if (effective_input(x, st, s->flow.parameters, &in))
+	if (effective_input(x, fr, s->flow.parameters, &in))
 		return -1;
 	long started = exec_event_(x, "ParallelStateStarted", NULL, NULL);
 	int64_t start = x->clock.now, end = start;
@@ -87,9 +87,9 @@ static int parallel_attempt(struct exec *x, struct step *st, cJSON **result)
 		x->clock.now = start;
 		if (x->res->history)
 			x->prev_event = started; /* each branch follows the start */
-		if (run_child(x, st, s->branches[i], cJSON_Duplicate(in, 1), NULL,
+		if (run_child(x, fr, s->branches[i], cJSON_Duplicate(in, 1), NULL,
 			      &o, &err)) {
-			st->err = err;
+			fr->err = err;
 			cJSON_Delete(arr);
 			cJSON_Delete(in);
 			exec_event_(x, "ParallelStateFailed", NULL, NULL);
@@ -106,12 +106,12 @@ static int parallel_attempt(struct exec *x, struct step *st, cJSON **result)
 	return 0;
 }
 
-int exec_parallel_(struct exec *x, struct step *st)
+int exec_parallel_(struct exec *x, struct frame *fr)
 {
 	cJSON *result = NULL;
-	if (exec_with_retry_(x, st, parallel_attempt, &result))
+	if (exec_with_retry_(x, fr, parallel_attempt, &result))
 		return -1;
-	return finish_result(x, st, result);
+	return finish_result(x, fr, result);
 }
 
 /* ---- Map -------------------------------------------------------------- */
@@ -128,16 +128,16 @@ struct map_run {
 	long started; /* the MapStateStarted event */
 };
 
-static int items_of(struct exec *x, struct step *st, struct map_run *mr)
+static int items_of(struct exec *x, struct frame *fr, struct map_run *mr)
 {
-	const cJSON *ip = st->state->items_path;
+	const cJSON *ip = fr->state->items_path;
 	if (cJSON_IsString(ip)) {
-		mr->items = exec_path_ref_(x, st, ip->valuestring, mr->eff,
+		mr->items = exec_path_ref_(x, fr, ip->valuestring, mr->eff,
 					   &mr->items_owned);
-		if (!mr->items && !st->err.error) {
+		if (!mr->items && !fr->err.error) {
 			struct buf n = BUF_INIT;
 			exec_path_normal_(ip->valuestring, &n);
-			exec_err_state_(&st->err, st, "States.Runtime",
+			exec_err_state_(&fr->err, fr, "States.Runtime",
 					"Invalid path '%s' : No results for path: %s",
 					ip->valuestring, n.ptr);
 			buf_release(&n);
@@ -147,7 +147,7 @@ static int items_of(struct exec *x, struct step *st, struct map_run *mr)
 	} else
 		mr->items = mr->eff;
 	if (!cJSON_IsArray(mr->items) || cJSON_GetArraySize(mr->items) > MAP_MAX_ITEMS) {
-		exec_err_state_(&st->err, st, "States.Runtime",
+		exec_err_state_(&fr->err, fr, "States.Runtime",
 				"Invalid path '%s': The ItemsPath field must "
 				"select an array.",
 				cJSON_IsString(ip) ? ip->valuestring : "$");
@@ -156,14 +156,14 @@ static int items_of(struct exec *x, struct step *st, struct map_run *mr)
 	return 0;
 }
 
-static long max_concurrency(struct exec *x, struct step *st, const cJSON *eff)
+static long max_concurrency(struct exec *x, struct frame *fr, const cJSON *eff)
 {
-	const struct asl_state *s = st->state;
+	const struct asl_state *s = fr->state;
 	if (cJSON_IsNumber(s->max_concurrency))
 		return (long)s->max_concurrency->valuedouble;
 	if (cJSON_IsString(s->max_concurrency_path)) {
 		int bad;
-		cJSON *v = exec_path_(x, st, s->max_concurrency_path->valuestring,
+		cJSON *v = exec_path_(x, fr, s->max_concurrency_path->valuestring,
 				      eff, &bad);
 		long n = cJSON_IsNumber(v) ? (long)v->valuedouble : 0;
 		cJSON_Delete(v);
@@ -174,10 +174,10 @@ static long max_concurrency(struct exec *x, struct step *st, const cJSON *eff)
 
 /* The input of iteration i: ItemSelector (or legacy Parameters) evaluated
  * against the Map's input with $$.Map.Item set, else the item itself. */
-static int item_input(struct exec *x, struct step *st, struct map_run *mr,
+static int item_input(struct exec *x, struct frame *fr, struct map_run *mr,
 		      long i, const cJSON *value, cJSON **out)
 {
-	const struct asl_state *s = st->state;
+	const struct asl_state *s = fr->state;
 	const cJSON *tmpl = s->item_selector ? s->item_selector : s->flow.parameters;
 	if (!tmpl) {
 		*out = cJSON_Duplicate(value, 1);
@@ -186,10 +186,10 @@ static int item_input(struct exec *x, struct step *st, struct map_run *mr,
 	cJSON *item = cJSON_CreateObject();
 	cJSON_AddNumberToObject(item, "Index", (double)i);
 	cJSON_AddItemReferenceToObject(item, "Value", (cJSON *)value);
-	const cJSON *saved = st->map_item;
-	st->map_item = item;
-	int rc = exec_payload_(x, st, tmpl, mr->eff, out);
-	st->map_item = saved;
+	const cJSON *saved = fr->map_item;
+	fr->map_item = item;
+	int rc = exec_payload_(x, fr, tmpl, mr->eff, out);
+	fr->map_item = saved;
 	exec_context_forget_(x);
 	cJSON_Delete(item);
 	return rc;
@@ -225,17 +225,17 @@ static cJSON *iteration_details(struct exec *x, const struct asl_state *s,
 	return d;
 }
 
-static int iteration(struct exec *x, struct step *st, struct map_run *mr,
+static int iteration(struct exec *x, struct frame *fr, struct map_run *mr,
 		     long i, cJSON *input, cJSON *results)
 {
-	const struct asl_state *s = st->state;
+	const struct asl_state *s = fr->state;
 	cJSON *o = NULL;
 	struct exec_err err = { NULL, NULL };
 	if (x->res->history)
 		x->prev_event = mr->started; /* each iteration follows the start */
 	exec_event_(x, "MapIterationStarted", "mapIterationStartedEventDetails",
 		    iteration_details(x, s, i));
-	int rc = run_child(x, st, s->branches[0], input, NULL, &o, &err);
+	int rc = run_child(x, fr, s->branches[0], input, NULL, &o, &err);
 	exec_event_(x, rc ? "MapIterationFailed" : "MapIterationSucceeded",
 		    rc ? "mapIterationFailedEventDetails"
 		       : "mapIterationSucceededEventDetails",
@@ -246,7 +246,7 @@ static int iteration(struct exec *x, struct step *st, struct map_run *mr,
 	}
 	mr->failed++;
 	if (!s->distributed || x->stop != EXEC_RUNNING) {
-		st->err = err;
+		fr->err = err;
 		return -1;
 	}
 	cJSON *eo = cJSON_CreateObject();
@@ -272,10 +272,10 @@ static int over_tolerance(const struct asl_state *s, const struct map_run *mr)
 }
 
 /* Groups the selected inputs into ItemBatcher batches. */
-static cJSON *batch_inputs(struct exec *x, struct step *st, struct map_run *mr,
+static cJSON *batch_inputs(struct exec *x, struct frame *fr, struct map_run *mr,
 			   cJSON *inputs)
 {
-	const cJSON *b = st->state->item_batcher;
+	const cJSON *b = fr->state->item_batcher;
 	const cJSON *mx = cJSON_GetObjectItemCaseSensitive(b, "MaxItemsPerBatch");
 	const cJSON *bi = cJSON_GetObjectItemCaseSensitive(b, "BatchInput");
 	long per = cJSON_IsNumber(mx) && mx->valuedouble >= 1 ? (long)mx->valuedouble
@@ -288,10 +288,10 @@ static cJSON *batch_inputs(struct exec *x, struct step *st, struct map_run *mr,
 			cJSON *bobj = cJSON_CreateObject();
 			cur = cJSON_AddArrayToObject(bobj, "Items");
 			cJSON *bin = NULL;
-			if (bi && exec_payload_(x, st, bi, mr->eff, &bin) == 0)
+			if (bi && exec_payload_(x, fr, bi, mr->eff, &bin) == 0)
 				cJSON_AddItemToObject(bobj, "BatchInput", bin);
 			else /* a BatchInput that fails is left out */
-				exec_err_release_(&st->err);
+				exec_err_release_(&fr->err);
 			cJSON_AddItemToArray(batches, bobj);
 			n = 0;
 		}
@@ -302,26 +302,26 @@ static cJSON *batch_inputs(struct exec *x, struct step *st, struct map_run *mr,
 	return batches;
 }
 
-static int map_inputs(struct exec *x, struct step *st, struct map_run *mr,
+static int map_inputs(struct exec *x, struct frame *fr, struct map_run *mr,
 		      cJSON **inputs)
 {
 	cJSON *arr = cJSON_CreateArray();
 	long i = 0;
 	for (const cJSON *v = mr->items->child; v; v = v->next, i++) {
 		cJSON *in = NULL;
-		if (item_input(x, st, mr, i, v, &in)) {
+		if (item_input(x, fr, mr, i, v, &in)) {
 			cJSON_Delete(arr);
 			return -1;
 		}
 		cJSON_AddItemToArray(arr, in);
 	}
-	if (st->state->item_batcher)
-		arr = batch_inputs(x, st, mr, arr);
+	if (fr->state->item_batcher)
+		arr = batch_inputs(x, fr, mr, arr);
 	*inputs = arr;
 	return 0;
 }
 
-static int run_items(struct exec *x, struct step *st, struct map_run *mr,
+static int run_items(struct exec *x, struct frame *fr, struct map_run *mr,
 		     cJSON *inputs, cJSON *results)
 {
 	int64_t start = x->clock.now, end = start;
@@ -334,15 +334,15 @@ static int run_items(struct exec *x, struct step *st, struct map_run *mr,
 	while (inputs->child) {
 		cJSON *in = cJSON_DetachItemViaPointer(inputs, inputs->child);
 		size_t slot = take_slot(x, mr, start, i);
-		if (iteration(x, st, mr, i++, in, results))
+		if (iteration(x, fr, mr, i++, in, results))
 			return -1;
 		mr->slots[slot] = x->clock.now;
 		if (x->clock.now > end)
 			end = x->clock.now;
 	}
 	x->clock.now = end;
-	if (st->state->distributed && over_tolerance(st->state, mr)) {
-		exec_err_set_(&st->err, "States.ExceedToleratedFailureThreshold",
+	if (fr->state->distributed && over_tolerance(fr->state, mr)) {
+		exec_err_set_(&fr->err, "States.ExceedToleratedFailureThreshold",
 			      "The specified tolerated failure threshold was "
 			      "exceeded");
 		return -1;
@@ -350,26 +350,26 @@ static int run_items(struct exec *x, struct step *st, struct map_run *mr,
 	return 0;
 }
 
-static int map_attempt(struct exec *x, struct step *st, cJSON **result)
+static int map_attempt(struct exec *x, struct frame *fr, cJSON **result)
 {
 	struct map_run mr = { 0 };
 	cJSON *inputs = NULL, *results = NULL;
 	int rc = -1;
-	if (!st->state->nr_branches) {
-		exec_err_state_(&st->err, st, "States.Runtime",
+	if (!fr->state->nr_branches) {
+		exec_err_state_(&fr->err, fr, "States.Runtime",
 				"The Map state has no ItemProcessor.");
 		return -1;
 	}
-	if (exec_input_ref_(x, st, &mr.eff, &mr.eff_owned) || items_of(x, st, &mr))
+	if (exec_input_ref_(x, fr, &mr.eff, &mr.eff_owned) || items_of(x, fr, &mr))
 		goto out;
-	mr.max_conc = max_concurrency(x, st, mr.eff);
-	if (map_inputs(x, st, &mr, &inputs))
+	mr.max_conc = max_concurrency(x, fr, mr.eff);
+	if (map_inputs(x, fr, &mr, &inputs))
 		goto out;
 	cJSON *d = cJSON_CreateObject();
 	cJSON_AddNumberToObject(d, "length", cJSON_GetArraySize(inputs));
 	mr.started = exec_event_(x, "MapStateStarted", "mapStateStartedEventDetails", d);
 	results = cJSON_CreateArray();
-	rc = run_items(x, st, &mr, inputs, results);
+	rc = run_items(x, fr, &mr, inputs, results);
 	exec_event_(x, rc ? "MapStateFailed" : "MapStateSucceeded", NULL, NULL);
 out:
 	if (rc == 0)
@@ -383,10 +383,10 @@ out:
 	return rc;
 }
 
-int exec_map_(struct exec *x, struct step *st)
+int exec_map_(struct exec *x, struct frame *fr)
 {
 	cJSON *result = NULL;
-	if (exec_with_retry_(x, st, map_attempt, &result))
+	if (exec_with_retry_(x, fr, map_attempt, &result))
 		return -1;
-	return finish_result(x, st, result);
+	return finish_result(x, fr, result);
 }

@@ -108,20 +108,20 @@ static int advance(struct exec *x, int64_t target)
 
 /* ---- Wait ------------------------------------------------------------- */
 
-static int wait_target(struct exec *x, struct step *st, const cJSON *in,
+static int wait_target(struct exec *x, struct frame *fr, const cJSON *in,
 		       int64_t *target)
 {
-	const struct asl_state *s = st->state;
+	const struct asl_state *s = fr->state;
 	const cJSON *v = s->seconds ? s->seconds : s->timestamp;
 	cJSON *owned = NULL;
 	const char *field = s->seconds_path ? "SecondsPath" : "TimestampPath";
 	const cJSON *path = s->seconds_path ? s->seconds_path : s->timestamp_path;
 	if (!v && cJSON_IsString(path)) {
 		int bad;
-		v = owned = exec_path_(x, st, path->valuestring, in, &bad);
+		v = owned = exec_path_(x, fr, path->valuestring, in, &bad);
 		if (!v) {
-			if (!st->err.error)
-				exec_err_state_(&st->err, st, "States.Runtime",
+			if (!fr->err.error)
+				exec_err_state_(&fr->err, fr, "States.Runtime",
 						"Invalid path '%s' : No results for "
 						"path: %s", path->valuestring, field);
 			return -1;
@@ -134,7 +134,7 @@ static int wait_target(struct exec *x, struct step *st, const cJSON *in,
 		*target = x->clock.now + (int64_t)v->valuedouble * 1000;
 	else if (seconds || !cJSON_IsString(v) ||
 		 timestamp_parse(v->valuestring, target)) {
-		exec_err_state_(&st->err, st, "States.Runtime",
+		exec_err_state_(&fr->err, fr, "States.Runtime",
 				"The %s field does not hold a valid %s.",
 				seconds ? "SecondsPath" : "TimestampPath",
 				seconds ? "non-negative integer" : "timestamp");
@@ -144,17 +144,17 @@ static int wait_target(struct exec *x, struct step *st, const cJSON *in,
 	return rc;
 }
 
-int exec_wait_(struct exec *x, struct step *st)
+int exec_wait_(struct exec *x, struct frame *fr)
 {
 	cJSON *eff = NULL;
 	int64_t target = x->clock.now;
-	if (exec_input_path_(x, st, st->input, &eff))
+	if (exec_input_path_(x, fr, fr->input, &eff))
 		return -1;
-	if (wait_target(x, st, eff, &target) || advance(x, target)) {
+	if (wait_target(x, fr, eff, &target) || advance(x, target)) {
 		cJSON_Delete(eff);
 		return -1;
 	}
-	return exec_output_path_(x, st, eff, &st->output);
+	return exec_output_path_(x, fr, eff, &fr->output);
 }
 
 /* ---- Retry ------------------------------------------------------------ */
@@ -172,20 +172,20 @@ static int64_t retry_delay_ms(struct exec *x, const struct asl_retrier *r,
 	return (int64_t)llround(d * 1000);
 }
 
-int exec_with_retry_(struct exec *x, struct step *st,
-		     int (*attempt)(struct exec *, struct step *, cJSON **),
+int exec_with_retry_(struct exec *x, struct frame *fr,
+		     int (*attempt)(struct exec *, struct frame *, cJSON **),
 		     cJSON **result)
 {
-	const struct asl_state *s = st->state;
+	const struct asl_state *s = fr->state;
 	unsigned counts[64] = { 0 };
 	for (;;) {
-		if (attempt(x, st, result) == 0)
+		if (attempt(x, fr, result) == 0)
 			return 0;
 		if (x->stop != EXEC_RUNNING)
 			return -1;
 		size_t i;
 		for (i = 0; i < s->nr_retry && i < 64; i++)
-			if (exec_error_matches_(st->err.error, s->retry[i].errors,
+			if (exec_error_matches_(fr->err.error, s->retry[i].errors,
 						s->retry[i].nr_errors))
 				break;
 		if (i == s->nr_retry || i == 64 ||
@@ -195,8 +195,8 @@ int exec_with_retry_(struct exec *x, struct step *st,
 		exec_visit_(x, s, EXEC_VISIT_RETRIED, -1);
 		if (advance(x, x->clock.now + delay) || exec_over_limit_(x))
 			return -1;
-		exec_err_release_(&st->err);
-		st->retry_count++;
+		exec_err_release_(&fr->err);
+		fr->retry_count++;
 	}
 }
 
@@ -252,59 +252,59 @@ static cJSON *err_details(const struct exec_err *e)
 }
 
 /* Runs an Exec handler: the command gets the input on stdin and prints the
- * result as JSON.  Returns 0 with *out, or -1 with st->err. */
-static int run_handler(struct exec *x, struct step *st, const cJSON *spec,
+ * result as JSON.  Returns 0 with *out, or -1 with fr->err. */
+static int run_handler(struct exec *x, struct frame *fr, const cJSON *spec,
 		       const cJSON *in, cJSON **out);
 
-static int throw_entry(struct step *st, const cJSON *t)
+static int throw_entry(struct frame *fr, const cJSON *t)
 {
 	const cJSON *e = cJSON_GetObjectItemCaseSensitive(t, "Error");
 	const cJSON *c = cJSON_GetObjectItemCaseSensitive(t, "Cause");
-	exec_err_set_(&st->err, cJSON_IsString(e) ? e->valuestring : "",
+	exec_err_set_(&fr->err, cJSON_IsString(e) ? e->valuestring : "",
 		      cJSON_IsString(c) ? c->valuestring : NULL);
 	return -1;
 }
 
-static int mocked(struct exec *x, struct step *st, const struct task_call *c,
+static int mocked(struct exec *x, struct frame *fr, const struct task_call *c,
 		  const cJSON *entry, cJSON **out)
 {
 	const cJSON *v;
 	if ((v = cJSON_GetObjectItemCaseSensitive(entry, "Throw")))
-		return throw_entry(st, v);
+		return throw_entry(fr, v);
 	if ((v = cJSON_GetObjectItemCaseSensitive(entry, "Template")) &&
 	    cJSON_IsString(v)) {
 		int bad;
-		*out = exec_path_(x, st, v->valuestring, c->params, &bad);
-		if (!*out && !st->err.error)
-			exec_err_state_(&st->err, st, "States.Runtime",
+		*out = exec_path_(x, fr, v->valuestring, c->params, &bad);
+		if (!*out && !fr->err.error)
+			exec_err_state_(&fr->err, fr, "States.Runtime",
 					"The mock template '%s' selected nothing.",
 					v->valuestring);
 		return *out ? 0 : -1;
 	}
 	if (v)
-		return exec_payload_(x, st, v, c->params, out);
+		return exec_payload_(x, fr, v, c->params, out);
 	if ((v = cJSON_GetObjectItemCaseSensitive(entry, "Exec")))
-		return run_handler(x, st, v, c->params, out);
+		return run_handler(x, fr, v, c->params, out);
 	v = cJSON_GetObjectItemCaseSensitive(entry, "Return");
 	*out = v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull();
 	return 0;
 }
 
-static void no_mock(struct exec *x, struct step *st, const struct task_call *c)
+static void no_mock(struct exec *x, struct frame *fr, const struct task_call *c)
 {
 	const struct mock_config *mc = x->opt->mocks;
 	x->stop = EXEC_FAILED;
 	exec_err_setf_(&x->stop_err, "States.Runtime",
 		       "No mock for state '%s' (resource '%s') in %s%s%s",
-		       st->state->name, c->resource,
+		       fr->state->name, c->resource,
 		       mc && mc->path ? "mock file '" : "",
 		       mc && mc->path ? mc->path : "no mock file (use --mock-config)",
 		       mc && mc->path ? "'" : "");
-	exec_err_set_(&st->err, x->stop_err.error, x->stop_err.cause);
+	exec_err_set_(&fr->err, x->stop_err.error, x->stop_err.cause);
 }
 
 /* Waits on the scenario's timers for the callback of task c. */
-static int await_callback(struct exec *x, struct step *st,
+static int await_callback(struct exec *x, struct frame *fr,
 			  const struct task_call *c, cJSON **out)
 {
 	load_timers(x);
@@ -317,7 +317,7 @@ static int await_callback(struct exec *x, struct step *st,
 		if (!t || t->at > limit) {
 			if (advance(x, limit))
 				return -1;
-			exec_err_set_(&st->err, beat < deadline ? "States.HeartbeatTimeout"
+			exec_err_set_(&fr->err, beat < deadline ? "States.HeartbeatTimeout"
 								 : "States.Timeout", NULL);
 			return -1;
 		}
@@ -345,21 +345,21 @@ static int await_callback(struct exec *x, struct step *st,
 		if (!strcmp(a, "SendTaskFailure")) {
 			const cJSON *er = cJSON_GetObjectItemCaseSensitive(e, "error");
 			const cJSON *ca = cJSON_GetObjectItemCaseSensitive(e, "cause");
-			exec_err_set_(&st->err, cJSON_IsString(er) ? er->valuestring : "",
+			exec_err_set_(&fr->err, cJSON_IsString(er) ? er->valuestring : "",
 				      cJSON_IsString(ca) ? ca->valuestring : NULL);
 			return -1;
 		}
 	}
 }
 
-static int invoke(struct exec *x, struct step *st, const struct task_call *c,
+static int invoke(struct exec *x, struct frame *fr, const struct task_call *c,
 		  cJSON **out)
 {
 	char key[32];
-	int klen = snprintf(key, sizeof(key), "%p", (const void *)st->state);
+	int klen = snprintf(key, sizeof(key), "%p", (const void *)fr->state);
 	size_t n = (size_t)(uintptr_t)strmap_get(&x->invocations, key, (size_t)klen);
 	strmap_put(&x->invocations, key, (size_t)klen, (void *)(uintptr_t)(n + 1));
-	const cJSON *entry = mock_response(x->opt->mocks, st->state->name,
+	const cJSON *entry = mock_response(x->opt->mocks, fr->state->name,
 					   c->resource, c->function, (unsigned)n);
 	if (entry) {
 		const cJSON *delay = cJSON_GetObjectItemCaseSensitive(entry, "DelaySeconds");
@@ -367,31 +367,31 @@ static int invoke(struct exec *x, struct step *st, const struct task_call *c,
 		if (d > c->timeout_s) {
 			if (advance(x, x->clock.now + (int64_t)(c->timeout_s * 1000)))
 				return -1;
-			exec_err_set_(&st->err, "States.Timeout", NULL);
+			exec_err_set_(&fr->err, "States.Timeout", NULL);
 			return -1;
 		}
 		if (d > 0 && advance(x, x->clock.now + (int64_t)(d * 1000)))
 			return -1;
-		return mocked(x, st, c, entry, out);
+		return mocked(x, fr, c, entry, out);
 	}
 	if (c->callback)
-		return await_callback(x, st, c, out);
-	no_mock(x, st, c);
+		return await_callback(x, fr, c, out);
+	no_mock(x, fr, c);
 	return -1;
 }
 
-static int attempt(struct exec *x, struct step *st, cJSON **result)
+static int attempt(struct exec *x, struct frame *fr, cJSON **result)
 {
-	const struct task_call *c = st->call;
-	const cJSON *rs = st->state->flow.result_selector;
+	const struct task_call *c = fr->call;
+	const cJSON *rs = fr->state->flow.result_selector;
 	cJSON *raw = NULL;
 	struct task_call *cw = (struct task_call *)c;
-	const cJSON *tmpl = st->state->flow.parameters;
+	const cJSON *tmpl = fr->state->flow.parameters;
 	cJSON_Delete(cw->params);
 	cw->params = NULL;
 	if (!tmpl)
 		cw->params = cJSON_Duplicate(c->eff, 1);
-	else if (exec_payload_(x, st, tmpl, c->eff, &cw->params))
+	else if (exec_payload_(x, fr, tmpl, c->eff, &cw->params))
 		return -1;
 	cJSON *sched = NULL;
 	if (x->res->history) {
@@ -404,13 +404,13 @@ static int attempt(struct exec *x, struct step *st, cJSON **result)
 	task_event(x, c, "TaskStarted", "taskStartedEventDetails", NULL);
 	if (c->callback)
 		task_event(x, c, "TaskSubmitted", "taskSubmittedEventDetails", NULL);
-	if (invoke(x, st, c, &raw)) {
-		if (x->stop != EXEC_RUNNING && !st->err.error)
-			exec_err_set_(&st->err, x->stop_err.error, x->stop_err.cause);
-		int timeout = st->err.error && ends_with(st->err.error, "Timeout");
+	if (invoke(x, fr, c, &raw)) {
+		if (x->stop != EXEC_RUNNING && !fr->err.error)
+			exec_err_set_(&fr->err, x->stop_err.error, x->stop_err.cause);
+		int timeout = fr->err.error && ends_with(fr->err.error, "Timeout");
 		task_event(x, c, timeout ? "TaskTimedOut" : "TaskFailed",
 			   timeout ? "taskTimedOutEventDetails" : "taskFailedEventDetails",
-			   err_details(&st->err));
+			   err_details(&fr->err));
 		return -1;
 	}
 	cJSON *ok = NULL;
@@ -421,7 +421,7 @@ static int attempt(struct exec *x, struct step *st, cJSON **result)
 		cJSON_free(os);
 	}
 	task_event(x, c, "TaskSucceeded", "taskSucceededEventDetails", ok);
-	if (exec_check_size_(x, st, raw, "returned")) {
+	if (exec_check_size_(x, fr, raw, "returned")) {
 		cJSON_Delete(raw);
 		return -1;
 	}
@@ -429,13 +429,13 @@ static int attempt(struct exec *x, struct step *st, cJSON **result)
 		*result = raw;
 		return 0;
 	}
-	int rc = exec_payload_(x, st, rs, raw, result);
+	int rc = exec_payload_(x, fr, rs, raw, result);
 	cJSON_Delete(raw);
 	return rc;
 }
 
 /* TimeoutSeconds(Path) / HeartbeatSeconds(Path) in seconds; -1 error. */
-static int seconds_field(struct exec *x, struct step *st, const cJSON *lit,
+static int seconds_field(struct exec *x, struct frame *fr, const cJSON *lit,
 			 const cJSON *path, const char *field, const cJSON *in,
 			 double dflt, double *out)
 {
@@ -447,15 +447,15 @@ static int seconds_field(struct exec *x, struct step *st, const cJSON *lit,
 	if (!cJSON_IsString(path))
 		return 0;
 	int bad;
-	cJSON *v = exec_path_(x, st, path->valuestring, in, &bad);
+	cJSON *v = exec_path_(x, fr, path->valuestring, in, &bad);
 	if (cJSON_IsNumber(v) && v->valuedouble > 0) {
 		*out = v->valuedouble;
 		cJSON_Delete(v);
 		return 0;
 	}
 	cJSON_Delete(v);
-	if (!st->err.error)
-		exec_err_state_(&st->err, st, "States.Runtime",
+	if (!fr->err.error)
+		exec_err_state_(&fr->err, fr, "States.Runtime",
 				"The value of the field '%s' must be a positive "
 				"integer, found at path '%s'.", field,
 				path->valuestring);
@@ -471,24 +471,24 @@ static void make_token(struct exec *x, char *out, size_t n)
 	out[n - 1] = '\0';
 }
 
-static int prepare(struct exec *x, struct step *st, struct task_call *c,
+static int prepare(struct exec *x, struct frame *fr, struct task_call *c,
 		   cJSON **eff)
 {
-	const struct asl_state *s = st->state;
+	const struct asl_state *s = fr->state;
 	memset(c, 0, sizeof(*c));
 	c->resource = s->resource ? s->resource : "";
 	c->callback = ends_with(c->resource, ".waitForTaskToken");
-	if (exec_input_path_(x, st, st->input, eff))
+	if (exec_input_path_(x, fr, fr->input, eff))
 		return -1;
 	c->eff = *eff;
 	if (!s->flow.parameters)
 		c->params = cJSON_Duplicate(*eff, 1);
-	else if (exec_payload_(x, st, s->flow.parameters, *eff, &c->params))
+	else if (exec_payload_(x, fr, s->flow.parameters, *eff, &c->params))
 		return -1;
-	if (seconds_field(x, st, s->timeout_seconds, s->timeout_seconds_path,
+	if (seconds_field(x, fr, s->timeout_seconds, s->timeout_seconds_path,
 			  "TimeoutSecondsPath", *eff, TASK_DEFAULT_TIMEOUT_S,
 			  &c->timeout_s) ||
-	    seconds_field(x, st, s->heartbeat_seconds, s->heartbeat_seconds_path,
+	    seconds_field(x, fr, s->heartbeat_seconds, s->heartbeat_seconds_path,
 			  "HeartbeatSecondsPath", *eff, 0, &c->heartbeat_s))
 		return -1;
 	const cJSON *fn = cJSON_GetObjectItemCaseSensitive(c->params, "FunctionName");
@@ -499,42 +499,42 @@ static int prepare(struct exec *x, struct step *st, struct task_call *c,
 	return 0;
 }
 
-int exec_task_(struct exec *x, struct step *st)
+int exec_task_(struct exec *x, struct frame *fr)
 {
-	const struct asl_state *s = st->state;
+	const struct asl_state *s = fr->state;
 	struct task_call c;
 	cJSON *eff = NULL, *result = NULL, *out = NULL;
 	char token[161];
 	if (ends_with(s->resource ? s->resource : "", ".waitForTaskToken")) {
 		make_token(x, token, sizeof(token));
-		st->task_token = token;
+		fr->task_token = token;
 	}
-	int rc = prepare(x, st, &c, &eff);
+	int rc = prepare(x, fr, &c, &eff);
 	if (rc == 0) {
-		st->call = &c;
-		rc = exec_with_retry_(x, st, attempt, &result);
-		st->call = NULL;
+		fr->call = &c;
+		rc = exec_with_retry_(x, fr, attempt, &result);
+		fr->call = NULL;
 	}
 	cJSON_Delete(c.params);
 	cJSON_Delete(eff);
 	free((char *)c.function);
-	st->task_token = NULL;
+	fr->task_token = NULL;
 	if (rc)
 		return -1;
-	if (s->flow.assign && exec_assign_(x, st, s->flow.assign, result)) {
+	if (s->flow.assign && exec_assign_(x, fr, s->flow.assign, result)) {
 		cJSON_Delete(result);
 		return -1;
 	}
-	if (exec_result_path_take_(x, st, s->flow.result_path, result, &out))
+	if (exec_result_path_take_(x, fr, s->flow.result_path, result, &out))
 		return -1;
-	return exec_output_path_(x, st, out, &st->output);
+	return exec_output_path_(x, fr, out, &fr->output);
 }
 
 /* ---- the Exec handler (opt-in) ------------------------------------------ */
 
-static int handler_fail(struct step *st, const char *why)
+static int handler_fail(struct frame *fr, const char *why)
 {
-	exec_err_setf_(&st->err, "States.TaskFailed", "Exec handler: %s", why);
+	exec_err_setf_(&fr->err, "States.TaskFailed", "Exec handler: %s", why);
 	return -1;
 }
 
@@ -558,31 +558,31 @@ static int read_child(int fd, struct buf *out, int timeout_ms)
 	}
 }
 
-static int run_handler(struct exec *x, struct step *st, const cJSON *spec,
+static int run_handler(struct exec *x, struct frame *fr, const cJSON *spec,
 		       const cJSON *in, cJSON **out)
 {
 	const cJSON *cmd = cJSON_GetObjectItemCaseSensitive(spec, "Command");
 	const cJSON *to = cJSON_GetObjectItemCaseSensitive(spec, "TimeoutSeconds");
 	int n = cJSON_GetArraySize(cmd);
 	if (!x->opt->allow_exec)
-		return handler_fail(st, "not allowed (run with --allow-exec)");
+		return handler_fail(fr, "not allowed (run with --allow-exec)");
 	if (!cJSON_IsArray(cmd) || n < 1 || n > 64)
-		return handler_fail(st, "Command must be a non-empty array of strings");
+		return handler_fail(fr, "Command must be a non-empty array of strings");
 	char *argv[65];
 	for (int i = 0; i < n; i++) {
 		const cJSON *a = cJSON_GetArrayItem(cmd, i);
 		if (!cJSON_IsString(a))
-			return handler_fail(st, "Command must be an array of strings");
+			return handler_fail(fr, "Command must be an array of strings");
 		argv[i] = a->valuestring;
 	}
 	argv[n] = NULL;
 	int pin[2], pout[2];
 	if (pipe(pin))
-		return handler_fail(st, "pipe failed");
+		return handler_fail(fr, "pipe failed");
 	if (pipe(pout)) {
 		close(pin[0]);
 		close(pin[1]);
-		return handler_fail(st, "pipe failed");
+		return handler_fail(fr, "pipe failed");
 	}
 	pid_t pid = fork();
 	if (pid == 0) {
@@ -614,11 +614,11 @@ static int run_handler(struct exec *x, struct step *st, const cJSON *spec,
 	*out = rr ? NULL : cJSON_ParseWithLength(b.ptr, b.len);
 	buf_release(&b);
 	if (!*out)
-		return handler_fail(st, rr ? "timed out or too much output"
+		return handler_fail(fr, rr ? "timed out or too much output"
 					   : "output is not JSON");
 	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
 		const cJSON *e = cJSON_GetObjectItemCaseSensitive(*out, "Error");
-		int rc = e ? throw_entry(st, *out) : handler_fail(st, "exited with an error");
+		int rc = e ? throw_entry(fr, *out) : handler_fail(fr, "exited with an error");
 		cJSON_Delete(*out);
 		*out = NULL;
 		return rc;
