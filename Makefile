@@ -73,11 +73,13 @@ LIB_OBJS += model/intrinsic_fns.o
 LIB_OBJS += model/intrinsic_parse.o
 LIB_OBJS += model/jsonpath_eval.o
 LIB_OBJS += model/jsonpath_parse.o
+LIB_OBJS += model/jsonpath_ref.o
 LIB_OBJS += model/payload.o
 
 # model: the ASL model
 LIB_OBJS += model/asl.o
 LIB_OBJS += model/asl_build.o
+LIB_OBJS += model/asl_expr.o
 
 # validate
 LIB_OBJS += validate/suggest.o
@@ -90,9 +92,11 @@ LIB_OBJS += validate/validate_states.o
 
 # run: the interpreter
 LIB_OBJS += run/mock.o
+LIB_OBJS += run/dataflow.o
+LIB_OBJS += run/dataflow_jsonpath.o
 LIB_OBJS += run/exec.o
 LIB_OBJS += run/exec_choice.o
-LIB_OBJS += run/exec_flow.o
+LIB_OBJS += run/exec_frame.o
 LIB_OBJS += run/exec_history.o
 LIB_OBJS += run/exec_parallel.o
 LIB_OBJS += run/exec_support.o

@@ -254,6 +254,59 @@ static void build_type_fields(struct builder *b, const struct asl_machine *m,
 		build_branches(b, m, s, j);
 }
 
+/* ---- compiled expressions ---------------------------------------------- */
+
+/* Recursion is bounded by the document's nesting limit (DOC_MAX_DEPTH). */
+static void compile_rule(struct asl_rule *r)
+{
+	const cJSON *j = r->json;
+	asl_expr_init(&r->compiled.variable, cJSON_IsObject(j) ? field(j, "Variable") : NULL,
+		      ASL_WANT_VALUE);
+	asl_expr_init(&r->compiled.operand, r->cmp_is_path ? r->operand : NULL,
+		      ASL_WANT_VALUE);
+	asl_expr_init(&r->compiled.assign, r->assign, ASL_WANT_TEMPLATE);
+	for (size_t i = 0; i < r->nr_children; i++)
+		compile_rule(&r->children[i]);
+}
+
+/* Every JSONPath expression of s, compiled once (asl.h). */
+static void compile_state(struct asl_state *s)
+{
+	struct asl_dataflow *f = &s->flow;
+	if (f->lang != ASL_QL_JSONPATH)
+		return; /* JSONata: the engine's slot, when it lands */
+	asl_expr_init(&f->compiled.input_path, f->input_path, ASL_WANT_VALUE);
+	asl_expr_init(&f->compiled.parameters, f->parameters, ASL_WANT_TEMPLATE);
+	asl_expr_init(&f->compiled.result_selector, f->result_selector,
+		      ASL_WANT_TEMPLATE);
+	asl_expr_init(&f->compiled.result_path, f->result_path, ASL_WANT_REFERENCE);
+	asl_expr_init(&f->compiled.output_path, f->output_path, ASL_WANT_VALUE);
+	asl_expr_init(&f->compiled.assign, f->assign, ASL_WANT_TEMPLATE);
+	asl_expr_init(&s->compiled.seconds_path, s->seconds_path, ASL_WANT_VALUE);
+	asl_expr_init(&s->compiled.timestamp_path, s->timestamp_path, ASL_WANT_VALUE);
+	asl_expr_init(&s->compiled.timeout_seconds_path, s->timeout_seconds_path,
+		      ASL_WANT_VALUE);
+	asl_expr_init(&s->compiled.heartbeat_seconds_path,
+		      s->heartbeat_seconds_path, ASL_WANT_VALUE);
+	asl_expr_init(&s->compiled.error_path, s->error_path, ASL_WANT_VALUE);
+	asl_expr_init(&s->compiled.cause_path, s->cause_path, ASL_WANT_VALUE);
+	asl_expr_init(&s->compiled.items_path, s->items_path, ASL_WANT_VALUE);
+	asl_expr_init(&s->compiled.item_selector, s->item_selector,
+		      ASL_WANT_TEMPLATE);
+	asl_expr_init(&s->compiled.max_concurrency_path, s->max_concurrency_path,
+		      ASL_WANT_VALUE);
+	asl_expr_init(&s->compiled.batch_input, field(s->item_batcher, "BatchInput"),
+		      ASL_WANT_TEMPLATE);
+	for (size_t i = 0; i < s->nr_choices; i++)
+		compile_rule(&s->choices[i]);
+	for (size_t i = 0; i < s->nr_catchers; i++) {
+		struct asl_catcher *c = &s->catchers[i];
+		asl_expr_init(&c->compiled.result_path, c->result_path,
+			      ASL_WANT_REFERENCE);
+		asl_expr_init(&c->compiled.assign, c->assign, ASL_WANT_TEMPLATE);
+	}
+}
+
 static void build_state(struct builder *b, const struct asl_machine *m,
 			struct asl_state *s, const cJSON *j)
 {
@@ -275,6 +328,7 @@ static void build_state(struct builder *b, const struct asl_machine *m,
 	s->flow.lang = lang_of(j, m->lang);
 	build_dataflow(&s->flow, j);
 	build_type_fields(b, m, s, j);
+	compile_state(s);
 }
 
 /* ---- machines ---------------------------------------------------------- */

@@ -7,7 +7,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "exec_impl.h"
+#include "dataflow.h"
 #include "timestamp.h"
 #include "banned.h"
 
@@ -145,7 +145,8 @@ static int eval_cmp(struct exec *x, struct frame *fr, const struct asl_rule *r,
 		return -1;
 	}
 	cJSON *v_owned = NULL, *op_owned = NULL;
-	const cJSON *v = exec_path_ref_(x, fr, r->variable, in, &v_owned);
+	const cJSON *v = fr->flow->value_ref(x, fr, &r->compiled.variable, in,
+					     &v_owned);
 	if (r->cmp == ASL_CMP_IS_PRESENT) {
 		int present = v != NULL;
 		cJSON_Delete(v_owned);
@@ -158,7 +159,7 @@ static int eval_cmp(struct exec *x, struct frame *fr, const struct asl_rule *r,
 	const cJSON *operand = r->operand;
 	if (r->cmp_is_path) {
 		const char *p = cJSON_IsString(r->operand) ? r->operand->valuestring : "";
-		operand = exec_path_ref_(x, fr, p, in, &op_owned);
+		operand = fr->flow->value_ref(x, fr, &r->compiled.operand, in, &op_owned);
 		if (!operand) {
 			cJSON_Delete(v_owned);
 			return invalid_path(fr, p);
@@ -201,21 +202,17 @@ static int eval_rule(struct exec *x, struct frame *fr, const struct asl_rule *r,
 	return -1;
 }
 
+/* Picks the next state; the data flow passes the effective input on. */
 int exec_choice_(struct exec *x, struct frame *fr)
 {
 	const struct asl_state *s = fr->state;
-	const cJSON *eff = NULL;
-	cJSON *owned = NULL;
-	if (exec_input_ref_(x, fr, &eff, &owned))
-		return -1;
+	const cJSON *eff = fr->eff;
 	int next = -2;
 	for (size_t i = 0; i < s->nr_choices && next == -2; i++) {
 		const struct asl_rule *r = &s->choices[i];
 		int v = eval_rule(x, fr, r, eff);
-		if (v < 0 || (v && r->assign && exec_assign_(x, fr, r->assign, eff))) {
-			cJSON_Delete(owned);
+		if (v < 0 || (v && fr->flow->assign(x, fr, &r->compiled.assign, eff)))
 			return -1;
-		}
 		if (v) {
 			next = r->next_index;
 			fr->rule = (int)i;
@@ -223,22 +220,13 @@ int exec_choice_(struct exec *x, struct frame *fr)
 	}
 	if (next == -2 && s->default_next) {
 		next = s->default_index;
-		if (s->flow.assign && exec_assign_(x, fr, s->flow.assign, eff)) {
-			cJSON_Delete(owned);
+		if (fr->flow->assign(x, fr, &s->flow.compiled.assign, eff))
 			return -1;
-		}
 	}
 	if (next == -2) {
-		cJSON_Delete(owned);
 		exec_err_set_(&fr->err, "States.NoChoiceMatched", "No Matches!");
 		return -1;
 	}
 	fr->next = next;
-	if (!owned && fr->input_borrowed) {
-		owned = exec_copy_(x, fr->input);
-	} else if (!owned) { /* no InputPath: the input moves on as it is */
-		owned = fr->input;
-		fr->input = NULL;
-	}
-	return exec_output_path_(x, fr, owned, &fr->output);
+	return 0;
 }

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exec_impl.h"
+#include "dataflow.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -16,40 +16,16 @@
  * a --max-payload raised by hand can make us schedule. */
 #define MAP_MAX_ITEMS 1000000
 
-/* Effective input after InputPath and (if any) Parameters/template. */
-static int effective_input(struct exec *x, struct frame *fr, const cJSON *tmpl,
-			   cJSON **out)
+/* The branches' input: Parameters on the effective input, or a copy. */
+static int branch_input(struct exec *x, struct frame *fr, cJSON **out)
 {
-	cJSON *eff = NULL;
-	if (exec_input_path_(x, fr, fr->input, &eff))
-		return -1;
-	if (!tmpl) {
-		*out = eff;
+	const struct asl_state *s = fr->state;
+	if (!s->flow.parameters) {
+		*out = exec_copy_(x, fr->eff);
 		return 0;
 	}
-	int rc = exec_payload_(x, fr, tmpl, eff, out);
-	cJSON_Delete(eff);
-	return rc;
-}
-
-/* ResultSelector, Assign, ResultPath, OutputPath on a result (consumed). */
-static int finish_result(struct exec *x, struct frame *fr, cJSON *result)
-{
-	const struct asl_dataflow *f = &fr->state->flow;
-	cJSON *sel = result, *out = NULL;
-	if (f->result_selector) {
-		int rc = exec_payload_(x, fr, f->result_selector, result, &sel);
-		cJSON_Delete(result);
-		if (rc)
-			return -1;
-	}
-	if (f->assign && exec_assign_(x, fr, f->assign, sel)) {
-		cJSON_Delete(sel);
-		return -1;
-	}
-	if (exec_result_path_take_(x, fr, f->result_path, sel, &out))
-		return -1;
-	return exec_output_path_(x, fr, out, &fr->output);
+	return fr->flow->arguments(x, fr, &s->flow.compiled.parameters, fr->eff,
+				   out);
 }
 
 /* Runs sub-machine m on input (consumed) in a fresh variable scope. */
@@ -76,7 +52,7 @@ static int parallel_attempt(struct exec *x, struct frame *fr, cJSON **result)
 {
 	const struct asl_state *s = fr->state;
 	cJSON *in = NULL;
-	if (effective_input(x, fr, s->flow.parameters, &in))
+	if (branch_input(x, fr, &in))
 		return -1;
 	long started = exec_event_(x, "ParallelStateStarted", NULL, NULL);
 	int64_t start = x->clock.now, end = start;
@@ -106,19 +82,16 @@ static int parallel_attempt(struct exec *x, struct frame *fr, cJSON **result)
 	return 0;
 }
 
+/* Runs the branches under Retry; the data flow places their results. */
 int exec_parallel_(struct exec *x, struct frame *fr)
 {
-	cJSON *result = NULL;
-	if (exec_with_retry_(x, fr, parallel_attempt, &result))
-		return -1;
-	return finish_result(x, fr, result);
+	return exec_with_retry_(x, fr, parallel_attempt, &fr->result);
 }
 
 /* ---- Map -------------------------------------------------------------- */
 
 struct map_run {
-	const cJSON *eff;   /* the Map's effective input */
-	cJSON *eff_owned;   /* eff when InputPath made a new value */
+	const cJSON *eff;   /* the Map's effective input (the frame's) */
 	const cJSON *items; /* the array iterated (inside eff, or owned) */
 	cJSON *items_owned;
 	long max_conc;   /* 0 = unlimited */
@@ -130,18 +103,9 @@ struct map_run {
 
 static int items_of(struct exec *x, struct frame *fr, struct map_run *mr)
 {
-	const cJSON *ip = fr->state->items_path;
-	if (cJSON_IsString(ip)) {
-		mr->items = exec_path_ref_(x, fr, ip->valuestring, mr->eff,
-					   &mr->items_owned);
-		if (!mr->items && !fr->err.error) {
-			struct buf n = BUF_INIT;
-			exec_path_normal_(ip->valuestring, &n);
-			exec_err_state_(&fr->err, fr, "States.Runtime",
-					"Invalid path '%s' : No results for path: %s",
-					ip->valuestring, n.ptr);
-			buf_release(&n);
-		}
+	const struct asl_expr *ip = &fr->state->compiled.items_path;
+	if (cJSON_IsString(ip->json)) {
+		mr->items = fr->flow->select(x, fr, ip, mr->eff, &mr->items_owned);
 		if (!mr->items)
 			return -1;
 	} else
@@ -150,7 +114,7 @@ static int items_of(struct exec *x, struct frame *fr, struct map_run *mr)
 		exec_err_state_(&fr->err, fr, "States.Runtime",
 				"Invalid path '%s': The ItemsPath field must "
 				"select an array.",
-				cJSON_IsString(ip) ? ip->valuestring : "$");
+				cJSON_IsString(ip->json) ? asl_expr_text(ip) : "$");
 		return -1;
 	}
 	return 0;
@@ -163,8 +127,8 @@ static long max_concurrency(struct exec *x, struct frame *fr, const cJSON *eff)
 		return (long)s->max_concurrency->valuedouble;
 	if (cJSON_IsString(s->max_concurrency_path)) {
 		int bad;
-		cJSON *v = exec_path_(x, fr, s->max_concurrency_path->valuestring,
-				      eff, &bad);
+		cJSON *v = fr->flow->value(x, fr, &s->compiled.max_concurrency_path,
+					   eff, &bad);
 		long n = cJSON_IsNumber(v) ? (long)v->valuedouble : 0;
 		cJSON_Delete(v);
 		return n;
@@ -178,7 +142,8 @@ static int item_input(struct exec *x, struct frame *fr, struct map_run *mr,
 		      long i, const cJSON *value, cJSON **out)
 {
 	const struct asl_state *s = fr->state;
-	const cJSON *tmpl = s->item_selector ? s->item_selector : s->flow.parameters;
+	const struct asl_expr *tmpl = s->item_selector ? &s->compiled.item_selector
+			: s->flow.parameters ? &s->flow.compiled.parameters : NULL;
 	if (!tmpl) {
 		*out = cJSON_Duplicate(value, 1);
 		return 0;
@@ -188,7 +153,7 @@ static int item_input(struct exec *x, struct frame *fr, struct map_run *mr,
 	cJSON_AddItemReferenceToObject(item, "Value", (cJSON *)value);
 	const cJSON *saved = fr->map_item;
 	fr->map_item = item;
-	int rc = exec_payload_(x, fr, tmpl, mr->eff, out);
+	int rc = fr->flow->arguments(x, fr, tmpl, mr->eff, out);
 	fr->map_item = saved;
 	exec_context_forget_(x);
 	cJSON_Delete(item);
@@ -288,7 +253,8 @@ static cJSON *batch_inputs(struct exec *x, struct frame *fr, struct map_run *mr,
 			cJSON *bobj = cJSON_CreateObject();
 			cur = cJSON_AddArrayToObject(bobj, "Items");
 			cJSON *bin = NULL;
-			if (bi && exec_payload_(x, fr, bi, mr->eff, &bin) == 0)
+			if (bi && fr->flow->arguments(x, fr, &fr->state->compiled.batch_input,
+						      mr->eff, &bin) == 0)
 				cJSON_AddItemToObject(bobj, "BatchInput", bin);
 			else /* a BatchInput that fails is left out */
 				exec_err_release_(&fr->err);
@@ -360,7 +326,8 @@ static int map_attempt(struct exec *x, struct frame *fr, cJSON **result)
 				"The Map state has no ItemProcessor.");
 		return -1;
 	}
-	if (exec_input_ref_(x, fr, &mr.eff, &mr.eff_owned) || items_of(x, fr, &mr))
+	mr.eff = fr->eff;
+	if (items_of(x, fr, &mr))
 		goto out;
 	mr.max_conc = max_concurrency(x, fr, mr.eff);
 	if (map_inputs(x, fr, &mr, &inputs))
@@ -377,16 +344,13 @@ out:
 	else
 		cJSON_Delete(results);
 	cJSON_Delete(inputs);
-	cJSON_Delete(mr.eff_owned);
 	cJSON_Delete(mr.items_owned);
 	free(mr.slots);
 	return rc;
 }
 
+/* Runs the iterations under Retry; the data flow places their results. */
 int exec_map_(struct exec *x, struct frame *fr)
 {
-	cJSON *result = NULL;
-	if (exec_with_retry_(x, fr, map_attempt, &result))
-		return -1;
-	return finish_result(x, fr, result);
+	return exec_with_retry_(x, fr, map_attempt, &fr->result);
 }

@@ -14,7 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "exec_impl.h"
+#include "dataflow.h"
 #include "timestamp.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -25,8 +25,6 @@
 #define HANDLER_MAX_OUTPUT (EXEC_DEFAULT_MAX_PAYLOAD * 4)
 #define HANDLER_DEFAULT_TIMEOUT_MS 10000
 #define TIMER_SCENARIO 1
-
-int exec_error_matches_(const char *err, const char **names, size_t n);
 
 /* ---- time passing ----------------------------------------------------- */
 
@@ -115,15 +113,16 @@ static int wait_target(struct exec *x, struct frame *fr, const cJSON *in,
 	const cJSON *v = s->seconds ? s->seconds : s->timestamp;
 	cJSON *owned = NULL;
 	const char *field = s->seconds_path ? "SecondsPath" : "TimestampPath";
-	const cJSON *path = s->seconds_path ? s->seconds_path : s->timestamp_path;
-	if (!v && cJSON_IsString(path)) {
+	const struct asl_expr *path = s->seconds_path ? &s->compiled.seconds_path
+						      : &s->compiled.timestamp_path;
+	if (!v && cJSON_IsString(path->json)) {
 		int bad;
-		v = owned = exec_path_(x, fr, path->valuestring, in, &bad);
+		v = owned = fr->flow->value(x, fr, path, in, &bad);
 		if (!v) {
 			if (!fr->err.error)
 				exec_err_state_(&fr->err, fr, "States.Runtime",
 						"Invalid path '%s' : No results for "
-						"path: %s", path->valuestring, field);
+						"path: %s", asl_expr_text(path), field);
 			return -1;
 		}
 	}
@@ -144,17 +143,13 @@ static int wait_target(struct exec *x, struct frame *fr, const cJSON *in,
 	return rc;
 }
 
+/* Waits; the data flow passes the effective input on. */
 int exec_wait_(struct exec *x, struct frame *fr)
 {
-	cJSON *eff = NULL;
 	int64_t target = x->clock.now;
-	if (exec_input_path_(x, fr, fr->input, &eff))
+	if (wait_target(x, fr, fr->eff, &target) || advance(x, target))
 		return -1;
-	if (wait_target(x, fr, eff, &target) || advance(x, target)) {
-		cJSON_Delete(eff);
-		return -1;
-	}
-	return exec_output_path_(x, fr, eff, &fr->output);
+	return 0;
 }
 
 /* ---- Retry ------------------------------------------------------------ */
@@ -205,8 +200,9 @@ int exec_with_retry_(struct exec *x, struct frame *fr,
 struct task_call {
 	const char *resource;
 	const char *function;  /* lambda function name, or NULL */
-	cJSON *eff;            /* effective input (owned) */
+	const cJSON *eff;      /* effective input (the frame's) */
 	cJSON *params;         /* this attempt's parameters (owned) */
+	int params_fresh;      /* params were built for this attempt already */
 	int callback;          /* .waitForTaskToken */
 	double timeout_s, heartbeat_s; /* heartbeat 0: none */
 };
@@ -271,18 +267,18 @@ static int mocked(struct exec *x, struct frame *fr, const struct task_call *c,
 	const cJSON *v;
 	if ((v = cJSON_GetObjectItemCaseSensitive(entry, "Throw")))
 		return throw_entry(fr, v);
-	if ((v = cJSON_GetObjectItemCaseSensitive(entry, "Template")) &&
-	    cJSON_IsString(v)) {
+	const struct asl_expr *t = exec_mock_template_(x, entry);
+	if (t && cJSON_IsString(t->json)) {
 		int bad;
-		*out = exec_path_(x, fr, v->valuestring, c->params, &bad);
+		*out = dataflow_jsonpath.value(x, fr, t, c->params, &bad);
 		if (!*out && !fr->err.error)
 			exec_err_state_(&fr->err, fr, "States.Runtime",
 					"The mock template '%s' selected nothing.",
-					v->valuestring);
+					asl_expr_text(t));
 		return *out ? 0 : -1;
 	}
-	if (v)
-		return exec_payload_(x, fr, v, c->params, out);
+	if (t) /* mock files are JSONPath, whatever the state's language */
+		return dataflow_jsonpath.arguments(x, fr, t, c->params, out);
 	if ((v = cJSON_GetObjectItemCaseSensitive(entry, "Exec")))
 		return run_handler(x, fr, v, c->params, out);
 	v = cJSON_GetObjectItemCaseSensitive(entry, "Return");
@@ -380,18 +376,30 @@ static int invoke(struct exec *x, struct frame *fr, const struct task_call *c,
 	return -1;
 }
 
+/* The parameters of this attempt: built by prepare() for the first, built
+ * again for a retry (whose $$.State.RetryCount differs). */
+static int attempt_params(struct exec *x, struct frame *fr, struct task_call *c)
+{
+	const struct asl_state *s = fr->state;
+	if (c->params_fresh) {
+		c->params_fresh = 0;
+		return 0;
+	}
+	cJSON_Delete(c->params);
+	c->params = NULL;
+	if (!s->flow.parameters) {
+		c->params = cJSON_Duplicate(c->eff, 1);
+		return 0;
+	}
+	return fr->flow->arguments(x, fr, &s->flow.compiled.parameters, c->eff,
+				   &c->params);
+}
+
 static int attempt(struct exec *x, struct frame *fr, cJSON **result)
 {
-	const struct task_call *c = fr->call;
-	const cJSON *rs = fr->state->flow.result_selector;
+	struct task_call *c = (struct task_call *)fr->call;
 	cJSON *raw = NULL;
-	struct task_call *cw = (struct task_call *)c;
-	const cJSON *tmpl = fr->state->flow.parameters;
-	cJSON_Delete(cw->params);
-	cw->params = NULL;
-	if (!tmpl)
-		cw->params = cJSON_Duplicate(c->eff, 1);
-	else if (exec_payload_(x, fr, tmpl, c->eff, &cw->params))
+	if (attempt_params(x, fr, c))
 		return -1;
 	cJSON *sched = NULL;
 	if (x->res->history) {
@@ -425,29 +433,23 @@ static int attempt(struct exec *x, struct frame *fr, cJSON **result)
 		cJSON_Delete(raw);
 		return -1;
 	}
-	if (!rs) {
-		*result = raw;
-		return 0;
-	}
-	int rc = exec_payload_(x, fr, rs, raw, result);
-	cJSON_Delete(raw);
-	return rc;
+	return fr->flow->shape(x, fr, raw, result);
 }
 
 /* TimeoutSeconds(Path) / HeartbeatSeconds(Path) in seconds; -1 error. */
 static int seconds_field(struct exec *x, struct frame *fr, const cJSON *lit,
-			 const cJSON *path, const char *field, const cJSON *in,
-			 double dflt, double *out)
+			 const struct asl_expr *path, const char *field,
+			 const cJSON *in, double dflt, double *out)
 {
 	*out = dflt;
 	if (cJSON_IsNumber(lit)) {
 		*out = lit->valuedouble;
 		return 0;
 	}
-	if (!cJSON_IsString(path))
+	if (!cJSON_IsString(path->json))
 		return 0;
 	int bad;
-	cJSON *v = exec_path_(x, fr, path->valuestring, in, &bad);
+	cJSON *v = fr->flow->value(x, fr, path, in, &bad);
 	if (cJSON_IsNumber(v) && v->valuedouble > 0) {
 		*out = v->valuedouble;
 		cJSON_Delete(v);
@@ -458,7 +460,7 @@ static int seconds_field(struct exec *x, struct frame *fr, const cJSON *lit,
 		exec_err_state_(&fr->err, fr, "States.Runtime",
 				"The value of the field '%s' must be a positive "
 				"integer, found at path '%s'.", field,
-				path->valuestring);
+				asl_expr_text(path));
 	return -1;
 }
 
@@ -471,25 +473,22 @@ static void make_token(struct exec *x, char *out, size_t n)
 	out[n - 1] = '\0';
 }
 
-static int prepare(struct exec *x, struct frame *fr, struct task_call *c,
-		   cJSON **eff)
+static int prepare(struct exec *x, struct frame *fr, struct task_call *c)
 {
 	const struct asl_state *s = fr->state;
 	memset(c, 0, sizeof(*c));
 	c->resource = s->resource ? s->resource : "";
 	c->callback = ends_with(c->resource, ".waitForTaskToken");
-	if (exec_input_path_(x, fr, fr->input, eff))
+	c->eff = fr->eff;
+	if (attempt_params(x, fr, c))
 		return -1;
-	c->eff = *eff;
-	if (!s->flow.parameters)
-		c->params = cJSON_Duplicate(*eff, 1);
-	else if (exec_payload_(x, fr, s->flow.parameters, *eff, &c->params))
-		return -1;
-	if (seconds_field(x, fr, s->timeout_seconds, s->timeout_seconds_path,
-			  "TimeoutSecondsPath", *eff, TASK_DEFAULT_TIMEOUT_S,
+	c->params_fresh = 1;
+	if (seconds_field(x, fr, s->timeout_seconds, &s->compiled.timeout_seconds_path,
+			  "TimeoutSecondsPath", c->eff, TASK_DEFAULT_TIMEOUT_S,
 			  &c->timeout_s) ||
-	    seconds_field(x, fr, s->heartbeat_seconds, s->heartbeat_seconds_path,
-			  "HeartbeatSecondsPath", *eff, 0, &c->heartbeat_s))
+	    seconds_field(x, fr, s->heartbeat_seconds,
+			  &s->compiled.heartbeat_seconds_path,
+			  "HeartbeatSecondsPath", c->eff, 0, &c->heartbeat_s))
 		return -1;
 	const cJSON *fn = cJSON_GetObjectItemCaseSensitive(c->params, "FunctionName");
 	if (strstr(c->resource, ":function:"))
@@ -499,35 +498,27 @@ static int prepare(struct exec *x, struct frame *fr, struct task_call *c,
 	return 0;
 }
 
+/* Invokes the task under Retry; the data flow places its result. */
 int exec_task_(struct exec *x, struct frame *fr)
 {
 	const struct asl_state *s = fr->state;
 	struct task_call c;
-	cJSON *eff = NULL, *result = NULL, *out = NULL;
 	char token[161];
 	if (ends_with(s->resource ? s->resource : "", ".waitForTaskToken")) {
 		make_token(x, token, sizeof(token));
 		fr->task_token = token;
 	}
-	int rc = prepare(x, fr, &c, &eff);
+	int rc = prepare(x, fr, &c);
 	if (rc == 0) {
 		fr->call = &c;
-		rc = exec_with_retry_(x, fr, attempt, &result);
+		rc = exec_with_retry_(x, fr, attempt, &fr->result);
 		fr->call = NULL;
 	}
 	cJSON_Delete(c.params);
-	cJSON_Delete(eff);
 	free((char *)c.function);
 	fr->task_token = NULL;
-	if (rc)
-		return -1;
-	if (s->flow.assign && exec_assign_(x, fr, s->flow.assign, result)) {
-		cJSON_Delete(result);
-		return -1;
-	}
-	if (exec_result_path_take_(x, fr, s->flow.result_path, result, &out))
-		return -1;
-	return exec_output_path_(x, fr, out, &fr->output);
+	fr->shaped = 1; /* ResultSelector ran in the attempt */
+	return rc;
 }
 
 /* ---- the Exec handler (opt-in) ------------------------------------------ */
