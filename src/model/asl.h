@@ -132,6 +132,9 @@ void asl_expr_init(struct asl_expr *e, const cJSON *json,
 void asl_expr_release(struct asl_expr *e);
 /* The text of a string expression, or NULL. */
 const char *asl_expr_text(const struct asl_expr *e);
+/* How many fields asl_expr_init has compiled in this process: a test holds
+ * it still across a run to prove that the interpreter compiles nothing. */
+unsigned long asl_expr_compilations(void);
 
 enum asl_rule_kind { ASL_RULE_CMP, ASL_RULE_AND, ASL_RULE_OR, ASL_RULE_NOT,
 		     ASL_RULE_CONDITION /* JSONata: Condition */ };

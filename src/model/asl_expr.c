@@ -5,11 +5,20 @@
  * (the interpreter's dataflow), wording diagnostics (the validator). */
 #include "asl.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "xalloc.h"
 #include "banned.h"
+
+/* Atomic: serve builds models on several threads. */
+static atomic_ulong compilations;
+
+unsigned long asl_expr_compilations(void)
+{
+	return atomic_load(&compilations);
+}
 
 static void invalid(struct asl_expr *e, const cJSON *node, size_t offset,
 		    const char *message)
@@ -85,6 +94,7 @@ void asl_expr_init(struct asl_expr *e, const cJSON *json,
 	e->json = json;
 	if (!json)
 		return;
+	atomic_fetch_add(&compilations, 1);
 	if (want == ASL_WANT_TEMPLATE)
 		return compile_template(e, json);
 	if (!cJSON_IsString(json))
