@@ -248,13 +248,17 @@ static int visit(struct exec *x, struct frame *fr)
 	}
 	cJSON_Delete(fr->output);
 	fr->output = NULL;
-	if (x->stop != EXEC_RUNNING || !fr->err.error)
+	if (x->stop != EXEC_RUNNING || !fr->err.error) {
+		/* the execution ends in this state: its path shows it failed */
+		exec_visit_(x, fr->state, EXEC_VISIT_FAILED, -1);
 		return -1;
+	}
 	if (catch_error(x, fr) == 0) {
 		event_exited(x, fr);
 		return 0;
 	}
 	exec_visit_(x, fr->state, EXEC_VISIT_FAILED, -1);
+	x->res->visits[x->res->nr_visits - 1].input = cJSON_Duplicate(fr->input, 1);
 	return -1;
 }
 
@@ -508,8 +512,22 @@ void exec_result_release(struct exec_result *r)
 	free(r->execution_arn);
 	free(r->machine_arn);
 	free(r->name);
+	for (size_t i = 0; i < r->nr_visits; i++)
+		cJSON_Delete(r->visits[i].input);
 	free(r->visits);
 	memset(r, 0, sizeof(*r));
+}
+
+const struct exec_visit *exec_failed_visit(const struct exec_result *r)
+{
+	size_t i = r->nr_visits;
+	if (r->status != EXEC_FAILED || !i || r->visits[i - 1].outcome != EXEC_VISIT_FAILED)
+		return NULL;
+	/* An uncaught error fails the innermost state first, then each
+	 * enclosing Parallel or Map: the first of the trailing failures. */
+	while (i > 1 && r->visits[i - 2].outcome == EXEC_VISIT_FAILED)
+		i--;
+	return &r->visits[i - 1];
 }
 
 const char *exec_status_name(enum exec_status s)
