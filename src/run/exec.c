@@ -515,6 +515,9 @@ void exec_result_release(struct exec_result *r)
 	for (size_t i = 0; i < r->nr_visits; i++)
 		cJSON_Delete(r->visits[i].input);
 	free(r->visits);
+	for (size_t i = 0; i < r->nr_tokens; i++)
+		free(r->tokens[i]);
+	free(r->tokens);
 	memset(r, 0, sizeof(*r));
 }
 

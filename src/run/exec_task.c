@@ -261,16 +261,15 @@ static int throw_entry(struct frame *fr, const cJSON *t)
 	return -1;
 }
 
-static int mocked(struct exec *x, struct frame *fr, const struct task_call *c,
-		  const cJSON *entry, cJSON **out)
+/* A Return or Template response: the Template is evaluated against 'event'
+ * (the task's parameters, or the event a Lambda integration passes). */
+static int mocked_value(struct exec *x, struct frame *fr, const cJSON *entry,
+			const cJSON *event, cJSON **out)
 {
-	const cJSON *v;
-	if ((v = cJSON_GetObjectItemCaseSensitive(entry, "Throw")))
-		return throw_entry(fr, v);
 	const struct asl_expr *t = exec_mock_template_(x, entry);
 	if (t && cJSON_IsString(t->json)) {
 		int bad;
-		*out = dataflow_jsonpath.value(x, fr, t, c->params, &bad);
+		*out = dataflow_jsonpath.value(x, fr, t, event, &bad);
 		if (!*out && !fr->err.error)
 			exec_err_state_(&fr->err, fr, "States.Runtime",
 					"The mock template '%s' selected nothing.",
@@ -278,12 +277,45 @@ static int mocked(struct exec *x, struct frame *fr, const struct task_call *c,
 		return *out ? 0 : -1;
 	}
 	if (t) /* mock files are JSONPath, whatever the state's language */
-		return dataflow_jsonpath.arguments(x, fr, t, c->params, out);
-	if ((v = cJSON_GetObjectItemCaseSensitive(entry, "Exec")))
-		return run_handler(x, fr, v, c->params, out);
-	v = cJSON_GetObjectItemCaseSensitive(entry, "Return");
+		return dataflow_jsonpath.arguments(x, fr, t, event, out);
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(entry, "Return");
 	*out = v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull();
 	return 0;
+}
+
+/* "Integration": "lambda:invoke" marks the response of a function behind
+ * the optimised integration: the Template reads the function's event (the
+ * parameters' Payload) and the answer is the Invoke API's response. */
+static int mocked_invoke(struct exec *x, struct frame *fr,
+			 const struct task_call *c, const cJSON *entry,
+			 cJSON **out)
+{
+	cJSON *v = NULL;
+	const cJSON *event = cJSON_GetObjectItemCaseSensitive(c->params, "Payload");
+	if (mocked_value(x, fr, entry, event, &v))
+		return -1;
+	*out = cJSON_CreateObject();
+	cJSON_AddStringToObject(*out, "ExecutedVersion", "$LATEST");
+	cJSON_AddItemToObject(*out, "Payload", v);
+	cJSON_AddNumberToObject(*out, "StatusCode", 200);
+	return 0;
+}
+
+static int mocked(struct exec *x, struct frame *fr, const struct task_call *c,
+		  const cJSON *entry, cJSON **out)
+{
+	const cJSON *v;
+	if ((v = cJSON_GetObjectItemCaseSensitive(entry, "Throw")))
+		return throw_entry(fr, v);
+	if ((v = cJSON_GetObjectItemCaseSensitive(entry, "Exec")) &&
+	    !cJSON_GetObjectItemCaseSensitive(entry, "Template"))
+		return run_handler(x, fr, v, c->params, out);
+	v = cJSON_GetObjectItemCaseSensitive(entry, "Integration");
+	if (cJSON_IsString(v) && !strcmp(v->valuestring, "lambda:invoke") &&
+	    (cJSON_GetObjectItemCaseSensitive(entry, "Return") ||
+	     cJSON_GetObjectItemCaseSensitive(entry, "Template")))
+		return mocked_invoke(x, fr, c, entry, out);
+	return mocked_value(x, fr, entry, c->params, out);
 }
 
 static void no_mock(struct exec *x, struct frame *fr, const struct task_call *c)
@@ -464,13 +496,21 @@ static int seconds_field(struct exec *x, struct frame *fr, const cJSON *lit,
 	return -1;
 }
 
-static void make_token(struct exec *x, char *out, size_t n)
+/* Issues a task token: drawn from the seeded RNG, kept in the result (the
+ * simulated account answers SendTask* calls with it).  Borrowed from the
+ * result. */
+static const char *issue_token(struct exec *x)
 {
 	static const char b64[] =
 		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	for (size_t i = 0; i + 1 < n; i++)
-		out[i] = b64[rng_next(&x->rng) & 63];
-	out[n - 1] = '\0';
+	struct exec_result *r = x->res;
+	char *t = xmalloc(EXEC_TOKEN_LEN + 1);
+	for (size_t i = 0; i < EXEC_TOKEN_LEN; i++)
+		t[i] = b64[rng_next(&x->rng) & 63];
+	t[EXEC_TOKEN_LEN] = '\0';
+	ARRAY_GROW(r->tokens, r->nr_tokens + 1, r->alloc_tokens);
+	r->tokens[r->nr_tokens++] = t;
+	return t;
 }
 
 static int prepare(struct exec *x, struct frame *fr, struct task_call *c)
@@ -503,11 +543,8 @@ int exec_task_(struct exec *x, struct frame *fr)
 {
 	const struct asl_state *s = fr->state;
 	struct task_call c;
-	char token[161];
-	if (ends_with(s->resource ? s->resource : "", ".waitForTaskToken")) {
-		make_token(x, token, sizeof(token));
-		fr->task_token = token;
-	}
+	if (ends_with(s->resource ? s->resource : "", ".waitForTaskToken"))
+		fr->task_token = issue_token(x);
 	int rc = prepare(x, fr, &c);
 	if (rc == 0) {
 		fr->call = &c;
