@@ -113,6 +113,7 @@ LIB_OBJS += run/exec_history.o
 LIB_OBJS += run/exec_parallel.o
 LIB_OBJS += run/exec_support.o
 LIB_OBJS += run/exec_task.o
+LIB_OBJS += run/exec_time.o
 
 # run: the simulated AWS account behind check
 LIB_OBJS += run/account.o

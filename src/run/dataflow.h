@@ -20,7 +20,7 @@
 #ifndef STEPBOOK_DATAFLOW_H
 #define STEPBOOK_DATAFLOW_H
 
-#include "exec_impl.h"
+#include "exec_frame.h"
 
 struct dataflow {
 	const char *language; /* "JSONPath" */

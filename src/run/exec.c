@@ -350,39 +350,6 @@ static void make_names(struct exec *x)
 	r->execution_arn = buf_detach(&b, NULL);
 }
 
-/* Every Template of the mocks file, compiled before the first state runs
- * (the model compiled the machine's own expressions when it was built). */
-static void compile_mock_templates(struct exec *x)
-{
-	const cJSON *root = x->opt->mocks ? x->opt->mocks->root : NULL;
-	const cJSON *all = cJSON_GetObjectItemCaseSensitive(root, "MockedResponses");
-	for (const cJSON *r = all ? all->child : NULL; r; r = r->next)
-		for (const cJSON *e = r->child; e; e = e->next) {
-			const cJSON *t = cJSON_GetObjectItemCaseSensitive(e, "Template");
-			if (!cJSON_IsObject(e) || !t)
-				continue;
-			struct asl_expr *c = xcalloc(1, sizeof(*c));
-			asl_expr_init(c, t, cJSON_IsString(t) ? ASL_WANT_VALUE
-							      : ASL_WANT_TEMPLATE);
-			strmap_put(&x->templates, (const char *)&e, sizeof(e), c);
-		}
-}
-
-static void free_mock_templates(struct exec *x)
-{
-	for (size_t i = 0; i < x->templates.nr; i++) {
-		asl_expr_release(x->templates.entries[i].value);
-		free(x->templates.entries[i].value);
-	}
-	strmap_release(&x->templates);
-}
-
-const struct asl_expr *exec_mock_template_(const struct exec *x,
-					   const cJSON *entry)
-{
-	return strmap_get(&x->templates, (const char *)&entry, sizeof(entry));
-}
-
 static void init(struct exec *x, const struct asl_machine *m,
 		 const cJSON *input, const struct exec_options *opt,
 		 struct exec_result *r)
@@ -398,8 +365,7 @@ static void init(struct exec *x, const struct asl_machine *m,
 	clock_init(&x->clock, opt->start_ms);
 	strmap_init(&x->invocations);
 	strmap_init(&x->sizes);
-	strmap_init(&x->templates);
-	compile_mock_templates(x);
+	exec_mocks_start_(x);
 	r->start_ms = opt->start_ms;
 	r->input = input;
 	if (opt->keep_history)
@@ -499,7 +465,7 @@ int exec_run(const struct asl_machine *m, const cJSON *input,
 	clock_release(&x.clock);
 	strmap_release(&x.invocations);
 	strmap_release(&x.sizes);
-	free_mock_templates(&x);
+	exec_mocks_finish_(&x);
 	return r->status == EXEC_SUCCEEDED ? 0 : -1;
 }
 

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exec_impl.h"
+#include "exec_frame.h"
 #include "timestamp.h"
 #include "xalloc.h"
 #include "banned.h"

@@ -1,6 +1,7 @@
 /* exec_task.c - Task and Wait states on the virtual clock: mocked
- * invocations, Retry with backoff and FULL jitter, .waitForTaskToken
- * callbacks driven by the scenario's timers, heartbeat and task timeouts.
+ * invocations, .waitForTaskToken callbacks driven by the scenario's
+ * timers, heartbeat and task timeouts (Retry and time passing:
+ * exec_time.c).
  * Not here: the mocks file (mock.c), the child-process handler
  * (exec_handler in this file is the only place that forks). */
 #define _POSIX_C_SOURCE 200809L
@@ -24,85 +25,6 @@
 /* An Exec handler's output and run time are bounded. */
 #define HANDLER_MAX_OUTPUT (EXEC_DEFAULT_MAX_PAYLOAD * 4)
 #define HANDLER_DEFAULT_TIMEOUT_MS 10000
-#define TIMER_SCENARIO 1
-
-/* ---- time passing ----------------------------------------------------- */
-
-static int64_t scenario_at(struct exec *x, const cJSON *e)
-{
-	const cJSON *at = cJSON_GetObjectItemCaseSensitive(e, "at");
-	int64_t ms;
-	if (cJSON_IsNumber(at))
-		return x->res->start_ms + (int64_t)llround(at->valuedouble * 1000);
-	if (cJSON_IsString(at) && !timestamp_parse(at->valuestring, &ms))
-		return ms;
-	return x->res->start_ms;
-}
-
-static const char *scenario_action(const cJSON *e)
-{
-	const cJSON *a = cJSON_GetObjectItemCaseSensitive(e, "action");
-	return cJSON_IsString(a) ? a->valuestring : "";
-}
-
-static void load_timers(struct exec *x)
-{
-	if (x->timers_loaded || !x->opt->scenario)
-		return;
-	x->timers_loaded = 1;
-	long i = 0;
-	for (const cJSON *e = x->opt->scenario->child; e; e = e->next, i++)
-		clock_add_timer(&x->clock, scenario_at(x, e), TIMER_SCENARIO, i);
-}
-
-static const cJSON *scenario_entry(struct exec *x, long i)
-{
-	return cJSON_GetArrayItem(x->opt->scenario, (int)i);
-}
-
-static void abort_with(struct exec *x, const cJSON *e)
-{
-	const cJSON *err = cJSON_GetObjectItemCaseSensitive(e, "error");
-	const cJSON *cause = cJSON_GetObjectItemCaseSensitive(e, "cause");
-	x->stop = EXEC_ABORTED;
-	exec_err_set_(&x->stop_err, cJSON_IsString(err) ? err->valuestring : NULL,
-		      cJSON_IsString(cause) ? cause->valuestring : NULL);
-	if (!cJSON_IsString(err)) {
-		free(x->stop_err.error);
-		x->stop_err.error = NULL;
-	}
-}
-
-/* Moves the clock to 'target' unless the machine's TimeoutSeconds or a
- * StopExecution comes first; then the clock stops there and the whole
- * execution ends (returns -1). */
-static int advance(struct exec *x, int64_t target)
-{
-	load_timers(x);
-	const cJSON *t = x->top->timeout_seconds;
-	if (cJSON_IsNumber(t)) {
-		int64_t deadline = x->res->start_ms + (int64_t)(t->valuedouble * 1000);
-		if (target > deadline) {
-			clock_advance_to(&x->clock, deadline);
-			x->stop = EXEC_TIMED_OUT;
-			exec_err_set_(&x->stop_err, "States.Timeout", NULL);
-			return -1;
-		}
-	}
-	for (size_t i = 0; i < x->clock.nr; i++) {
-		const struct clock_timer *tm = &x->clock.timers[i];
-		if (tm->at > target)
-			break;
-		const cJSON *e = scenario_entry(x, tm->ref);
-		if (!strcmp(scenario_action(e), "StopExecution")) {
-			clock_advance_to(&x->clock, tm->at);
-			abort_with(x, e);
-			return -1;
-		}
-	}
-	clock_advance_to(&x->clock, target);
-	return 0;
-}
 
 /* ---- Wait ------------------------------------------------------------- */
 
@@ -147,52 +69,9 @@ static int wait_target(struct exec *x, struct frame *fr, const cJSON *in,
 int exec_wait_(struct exec *x, struct frame *fr)
 {
 	int64_t target = x->clock.now;
-	if (wait_target(x, fr, fr->eff, &target) || advance(x, target))
+	if (wait_target(x, fr, fr->eff, &target) || exec_advance_(x, target))
 		return -1;
 	return 0;
-}
-
-/* ---- Retry ------------------------------------------------------------ */
-
-static int64_t retry_delay_ms(struct exec *x, const struct asl_retrier *r,
-			      unsigned count)
-{
-	double d = r->interval_seconds * pow(r->backoff_rate, count);
-	if (r->max_delay_seconds > 0 && d > r->max_delay_seconds)
-		d = r->max_delay_seconds;
-	if (d > 1e9)
-		d = 1e9; /* beyond any execution's one-year lifetime */
-	if (r->jitter_full)
-		d *= rng_double(&x->rng);
-	return (int64_t)llround(d * 1000);
-}
-
-int exec_with_retry_(struct exec *x, struct frame *fr,
-		     int (*attempt)(struct exec *, struct frame *, cJSON **),
-		     cJSON **result)
-{
-	const struct asl_state *s = fr->state;
-	unsigned counts[64] = { 0 };
-	for (;;) {
-		if (attempt(x, fr, result) == 0)
-			return 0;
-		if (x->stop != EXEC_RUNNING)
-			return -1;
-		size_t i;
-		for (i = 0; i < s->nr_retry && i < 64; i++)
-			if (exec_error_matches_(fr->err.error, s->retry[i].errors,
-						s->retry[i].nr_errors))
-				break;
-		if (i == s->nr_retry || i == 64 ||
-		    counts[i] >= s->retry[i].max_attempts)
-			return -1;
-		int64_t delay = retry_delay_ms(x, &s->retry[i], counts[i]++);
-		exec_visit_(x, s, EXEC_VISIT_RETRIED, -1);
-		if (advance(x, x->clock.now + delay) || exec_over_limit_(x))
-			return -1;
-		exec_err_release_(&fr->err);
-		fr->retry_count++;
-	}
 }
 
 /* ---- Task invocation ---------------------------------------------------- */
@@ -261,12 +140,46 @@ static int throw_entry(struct frame *fr, const cJSON *t)
 	return -1;
 }
 
+/* ---- mocked responses ------------------------------------------------ */
+
+void exec_mocks_start_(struct exec *x)
+{
+	strmap_init(&x->templates);
+	const cJSON *root = x->opt->mocks ? x->opt->mocks->root : NULL;
+	const cJSON *all = cJSON_GetObjectItemCaseSensitive(root, "MockedResponses");
+	for (const cJSON *r = all ? all->child : NULL; r; r = r->next)
+		for (const cJSON *e = r->child; e; e = e->next) {
+			const cJSON *t = cJSON_GetObjectItemCaseSensitive(e, "Template");
+			if (!cJSON_IsObject(e) || !t)
+				continue;
+			struct asl_expr *c = xcalloc(1, sizeof(*c));
+			asl_expr_init(c, t, cJSON_IsString(t) ? ASL_WANT_VALUE
+							      : ASL_WANT_TEMPLATE);
+			strmap_put(&x->templates, (const char *)&e, sizeof(e), c);
+		}
+}
+
+void exec_mocks_finish_(struct exec *x)
+{
+	for (size_t i = 0; i < x->templates.nr; i++) {
+		asl_expr_release(x->templates.entries[i].value);
+		free(x->templates.entries[i].value);
+	}
+	strmap_release(&x->templates);
+}
+
+static const struct asl_expr *mock_template(const struct exec *x,
+					    const cJSON *entry)
+{
+	return strmap_get(&x->templates, (const char *)&entry, sizeof(entry));
+}
+
 /* A Return or Template response: the Template is evaluated against 'event'
  * (the task's parameters, or the event a Lambda integration passes). */
 static int mocked_value(struct exec *x, struct frame *fr, const cJSON *entry,
 			const cJSON *event, cJSON **out)
 {
-	const struct asl_expr *t = exec_mock_template_(x, entry);
+	const struct asl_expr *t = mock_template(x, entry);
 	if (t && cJSON_IsString(t->json)) {
 		int bad;
 		*out = dataflow_jsonpath.value(x, fr, t, event, &bad);
@@ -335,7 +248,7 @@ static void no_mock(struct exec *x, struct frame *fr, const struct task_call *c)
 static int await_callback(struct exec *x, struct frame *fr,
 			  const struct task_call *c, cJSON **out)
 {
-	load_timers(x);
+	exec_load_timers_(x);
 	int64_t deadline = x->clock.now + (int64_t)(c->timeout_s * 1000);
 	int64_t beat = c->heartbeat_s > 0
 		? x->clock.now + (int64_t)(c->heartbeat_s * 1000) : INT64_MAX;
@@ -343,7 +256,7 @@ static int await_callback(struct exec *x, struct frame *fr,
 		const struct clock_timer *t = clock_peek(&x->clock);
 		int64_t limit = beat < deadline ? beat : deadline;
 		if (!t || t->at > limit) {
-			if (advance(x, limit))
+			if (exec_advance_(x, limit))
 				return -1;
 			exec_err_set_(&fr->err, beat < deadline ? "States.HeartbeatTimeout"
 								 : "States.Timeout", NULL);
@@ -351,14 +264,14 @@ static int await_callback(struct exec *x, struct frame *fr,
 		}
 		struct clock_timer tm;
 		clock_pop(&x->clock, &tm);
-		const cJSON *e = scenario_entry(x, tm.ref);
-		const char *a = scenario_action(e);
+		const cJSON *e = exec_scenario_entry_(x, tm.ref);
+		const char *a = exec_scenario_action_(e);
 		if (!strcmp(a, "StopExecution")) {
 			clock_advance_to(&x->clock, tm.at);
-			abort_with(x, e);
+			exec_abort_with_(x, e);
 			return -1;
 		}
-		if (advance(x, tm.at))
+		if (exec_advance_(x, tm.at))
 			return -1;
 		if (!strcmp(a, "SendTaskHeartbeat")) {
 			if (c->heartbeat_s > 0)
@@ -393,12 +306,12 @@ static int invoke(struct exec *x, struct frame *fr, const struct task_call *c,
 		const cJSON *delay = cJSON_GetObjectItemCaseSensitive(entry, "DelaySeconds");
 		double d = cJSON_IsNumber(delay) ? delay->valuedouble : 0;
 		if (d > c->timeout_s) {
-			if (advance(x, x->clock.now + (int64_t)(c->timeout_s * 1000)))
+			if (exec_advance_(x, x->clock.now + (int64_t)(c->timeout_s * 1000)))
 				return -1;
 			exec_err_set_(&fr->err, "States.Timeout", NULL);
 			return -1;
 		}
-		if (d > 0 && advance(x, x->clock.now + (int64_t)(d * 1000)))
+		if (d > 0 && exec_advance_(x, x->clock.now + (int64_t)(d * 1000)))
 			return -1;
 		return mocked(x, fr, c, entry, out);
 	}

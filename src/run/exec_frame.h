@@ -1,8 +1,9 @@
-/* exec_impl.h - the interpreter's private state, shared by exec*.c only.
+/* exec_frame.h - the interpreter's private state, shared by exec*.c and
+ * dataflow*.c only, and the helpers of exec_frame.c every state type uses.
  * One struct exec per execution; one struct frame per state visit: the
  * state's input, output, error and variable scope while it runs. */
-#ifndef STEPBOOK_EXEC_IMPL_H
-#define STEPBOOK_EXEC_IMPL_H
+#ifndef STEPBOOK_EXEC_FRAME_H
+#define STEPBOOK_EXEC_FRAME_H
 
 #include "asl.h"
 #include "buf.h"
@@ -130,16 +131,29 @@ void exec_set_item_(cJSON *o, const char *key, cJSON *v);
 /* Prints v compactly into out (as AWS quotes inputs in causes). */
 void exec_json_(const cJSON *v, struct buf *out);
 
-/* The compiled Template of mock response 'entry', or NULL (exec.c). */
-const struct asl_expr *exec_mock_template_(const struct exec *x,
-					   const cJSON *entry);
-
 /* exec_choice.c */
 int exec_choice_(struct exec *x, struct frame *fr);
 
 /* exec_task.c */
 int exec_task_(struct exec *x, struct frame *fr);
 int exec_wait_(struct exec *x, struct frame *fr);
+/* Compiles the mocks file's Templates before the first state runs (the
+ * model compiled the machine's own expressions when it was built), and
+ * frees them after the last. */
+void exec_mocks_start_(struct exec *x);
+void exec_mocks_finish_(struct exec *x);
+
+/* exec_time.c: time passing on the virtual clock */
+/* Moves the clock to 'target' unless the machine's TimeoutSeconds or a
+ * StopExecution comes first; then the clock stops there and the whole
+ * execution ends (returns -1). */
+int exec_advance_(struct exec *x, int64_t target);
+/* The scenario's timers, put on the clock once; entry i and its action. */
+void exec_load_timers_(struct exec *x);
+const cJSON *exec_scenario_entry_(struct exec *x, long i);
+const char *exec_scenario_action_(const cJSON *e);
+/* Ends the execution ABORTED with StopExecution entry e's error, cause. */
+void exec_abort_with_(struct exec *x, const cJSON *e);
 /* Runs attempt() under the state's Retry rules. */
 int exec_with_retry_(struct exec *x, struct frame *fr,
 		     int (*attempt)(struct exec *, struct frame *, cJSON **),
