@@ -164,7 +164,7 @@ TEST_O   := $(patsubst %.c,$(BUILD)/%.o,$(TEST_SRC)) $(BUILD)/tests/unit/main.o 
             $(BUILD)/tests/unit/helpers.o
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 
-.PHONY: all deps check test check-browser fuzz fuzz-run bench layers install clean help course stepbook
+.PHONY: all deps check test check-browser fuzz fuzz-run bench layers doc install clean help course stepbook
 all: stepbook
 
 help:
@@ -176,6 +176,7 @@ help:
 	@echo 'make fuzz       build the libFuzzer targets with clang (fuzz-run runs each)'
 	@echo 'make bench      benchmarks against the peers'
 	@echo 'make layers     check that headers respect the layer order'
+	@echo 'make doc        draw doc/layers.svg (the layers and their includes) with Graphviz'
 	@echo 'make course     build the bundled course into site/'
 	@echo 'make install    install binary, templates and man page (PREFIX, DESTDIR)'
 
@@ -291,6 +292,20 @@ bench: stepbook
 
 layers:
 	@sh tests/layers.sh
+
+# doc/layers.svg: the folders of src/ on the ranks tests/layers.sh gives
+# them and the includes between them, laid out by the Graphviz library
+# stepbook links already (no `dot` program needed); make check does not
+# depend on it.
+doc: doc/layers.svg
+
+doc/layers.svg: doc/layers_dot.sh tests/layers.sh $(BUILD)/layers_svg \
+		$(wildcard src/*/*.c src/*/*.h)
+	sh doc/layers_dot.sh | $(BUILD)/layers_svg > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/layers_svg: doc/layers_svg.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(shell pkg-config --libs libgvc)
 
 # The main job: the bundled course as a website in site/.
 course: deps
