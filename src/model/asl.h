@@ -44,8 +44,9 @@ enum asl_type {
 	ASL_UNKNOWN, /* missing or misspelt Type: kept so later stages can report */
 };
 
-/* The query language of a machine or a state (QueryLanguage field).  Each
- * data-flow stage dispatches on it; only JSONPath is evaluated today. */
+/* The query language of a machine or a state (QueryLanguage field).  The
+ * interpreter picks a state's data flow by it (run/dataflow.h); only
+ * JSONPath is evaluated today. */
 enum asl_query_language { ASL_QL_JSONPATH, ASL_QL_JSONATA };
 
 /* Choice comparison operators, in the order of asl_choice_ops[]. */
