@@ -103,6 +103,7 @@ void asl_free(struct asl_machine *m)
 		state_release(&m->states[i]);
 	free(m->states);
 	strmap_release(&m->by_name);
+	strmap_release(&m->exprs);
 	free(m);
 }
 
@@ -110,6 +111,14 @@ const struct asl_state *asl_state_get(const struct asl_machine *m,
 				      const char *name)
 {
 	return name ? strmap_get(&m->by_name, name, strlen(name)) : NULL;
+}
+
+const struct asl_expr *asl_expr_at(const struct asl_machine *m,
+				   const cJSON *node)
+{
+	while (m->parent)
+		m = m->parent;
+	return node ? strmap_get(&m->exprs, (const char *)&node, sizeof(node)) : NULL;
 }
 
 int asl_state_index(const struct asl_machine *m, const char *name)

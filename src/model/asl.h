@@ -114,7 +114,8 @@ enum asl_expr_want {
 struct asl_expr {
 	enum asl_expr_kind kind;
 	const cJSON *json;       /* the value as written, NULL when absent */
-	struct jsonpath *path;   /* ASL_EXPR_PATH */
+	struct jsonpath *path;   /* ASL_EXPR_PATH; an INVALID reference path
+				    that compiled keeps it too */
 	struct intrinsic *call;  /* ASL_EXPR_CALL */
 	struct payload *tmpl;    /* ASL_EXPR_TEMPLATE */
 	int needs_context;       /* evaluating it may read $$ */
@@ -133,6 +134,11 @@ void asl_expr_init(struct asl_expr *e, const cJSON *json,
 void asl_expr_release(struct asl_expr *e);
 /* The text of a string expression, or NULL. */
 const char *asl_expr_text(const struct asl_expr *e);
+/* The form compiled from 'node' anywhere in m's top-level machine (m may be
+ * a branch), or NULL when the model compiled none from it.  Borrowed. */
+struct asl_machine;
+const struct asl_expr *asl_expr_at(const struct asl_machine *m,
+				   const cJSON *node);
 /* How many fields asl_expr_init has compiled in this process: a test holds
  * it still across a run to prove that the interpreter compiles nothing. */
 unsigned long asl_expr_compilations(void);
@@ -267,6 +273,9 @@ struct asl_machine {
 	struct asl_state *states; /* in definition order */
 	size_t nr_states;
 	struct strmap by_name;    /* name -> struct asl_state * */
+	struct strmap exprs;      /* top level only: JSON node -> the
+				     struct asl_expr compiled from it, for
+				     the validator (asl_expr_at) */
 	const struct asl_machine *parent; /* NULL for the top level */
 	const struct asl_state *owner;    /* the Parallel/Map state, or NULL */
 	int depth;                /* 0 top level, +1 per branch/processor */

@@ -55,11 +55,8 @@ static void compile_reference(struct asl_expr *e, const char *text)
 	if (!(e->path = jsonpath_compile(text, &je)))
 		return invalid(e, e->json, je.offset, je.message);
 	if (jsonpath_root(e->path) != JSONPATH_ROOT_INPUT ||
-	    !jsonpath_is_reference(e->path)) {
-		jsonpath_free(e->path);
-		e->path = NULL;
-		return invalid(e, e->json, 0, "not a reference path");
-	}
+	    !jsonpath_is_reference(e->path))
+		return invalid(e, e->json, 0, "not a reference path"); /* path kept */
 	e->kind = ASL_EXPR_PATH;
 }
 

@@ -5,6 +5,9 @@
 #include "asl.h"
 #include "doc.h"
 #include "exec.h"
+#include "validate.h"
+#include "xalloc.h"
+#include <stdlib.h>
 #include "banned.h"
 
 /* One of each expression field, in every state type that takes one. */
@@ -88,6 +91,28 @@ START_TEST(invalid_forms_keep_their_error)
 }
 END_TEST
 
+/* The validator words the error the model kept, rather than compiling the
+ * path again: a marked message shows where the words came from. */
+START_TEST(validate_reads_the_compiled_forms)
+{
+	static const char bad[] =
+		"{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\","
+		"\"InputPath\":\"$.a[\",\"End\":true}}}";
+	struct doc *d;
+	struct diag_list diags = DIAG_LIST_INIT;
+	struct asl_machine *m = build(&d, bad);
+	struct asl_expr *e = &m->states[0].flow.compiled.input_path;
+	ck_assert_ptr_eq(asl_expr_at(m, e->json), e);
+	free(e->error);
+	e->error = xstrdup("marked by the model");
+	ck_assert_uint_eq(validate_machine(m, &diags), 1);
+	ck_assert_ptr_nonnull(strstr(diags.items[0].message, "marked by the model"));
+	diag_list_release(&diags);
+	asl_free(m);
+	doc_free(d);
+}
+END_TEST
+
 /* Build, then run with the count of compilations held still. */
 START_TEST(running_compiles_nothing)
 {
@@ -115,6 +140,7 @@ Suite *compiled_suite(void)
 	tcase_add_test(tc, forms_in_the_model);
 	tcase_add_test(tc, invalid_forms_keep_their_error);
 	tcase_add_test(tc, running_compiles_nothing);
+	tcase_add_test(tc, validate_reads_the_compiled_forms);
 	suite_add_tcase(s, tc);
 	return s;
 }
