@@ -90,11 +90,13 @@ LIB_OBJS += model/intrinsic_fns.o
 LIB_OBJS += model/intrinsic_parse.o
 LIB_OBJS += model/jsonpath_eval.o
 LIB_OBJS += model/jsonpath_parse.o
+LIB_OBJS += model/jsonpath_ref.o
 LIB_OBJS += model/payload.o
 
 # model: the ASL model
 LIB_OBJS += model/asl.o
 LIB_OBJS += model/asl_build.o
+LIB_OBJS += model/asl_expr.o
 
 # validate
 LIB_OBJS += validate/suggest.o
@@ -107,13 +109,16 @@ LIB_OBJS += validate/validate_states.o
 
 # run: the interpreter
 LIB_OBJS += run/mock.o
+LIB_OBJS += run/dataflow.o
+LIB_OBJS += run/dataflow_jsonpath.o
 LIB_OBJS += run/exec.o
 LIB_OBJS += run/exec_choice.o
-LIB_OBJS += run/exec_flow.o
+LIB_OBJS += run/exec_frame.o
 LIB_OBJS += run/exec_history.o
 LIB_OBJS += run/exec_parallel.o
 LIB_OBJS += run/exec_support.o
 LIB_OBJS += run/exec_task.o
+LIB_OBJS += run/exec_time.o
 
 # run: the simulated AWS account behind check
 LIB_OBJS += run/account.o
@@ -164,7 +169,7 @@ TEST_O   := $(patsubst %.c,$(BUILD)/%.o,$(TEST_SRC)) $(BUILD)/tests/unit/main.o 
             $(BUILD)/tests/unit/helpers.o
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 
-.PHONY: all deps check test check-browser fuzz fuzz-run bench layers install clean help course stepbook
+.PHONY: all deps check test check-browser fuzz fuzz-run bench layers doc install clean help course stepbook
 all: stepbook
 
 help:
@@ -176,6 +181,7 @@ help:
 	@echo 'make fuzz       build the libFuzzer targets with clang (fuzz-run runs each)'
 	@echo 'make bench      benchmarks against the peers'
 	@echo 'make layers     check that headers respect the layer order'
+	@echo 'make doc        draw doc/layers.svg (the layers and their includes) with Graphviz'
 	@echo 'make course     build the bundled course into site/'
 	@echo 'make install    install binary, templates and man page (PREFIX, DESTDIR)'
 
@@ -237,6 +243,7 @@ $(BUILD)/check_stepbook: $(TEST_O) $(LIB)
 test check: deps
 	@$(MAKE) --no-print-directory stepbook $(BUILD)/check_stepbook
 	@sh tests/layers.sh
+	@sh tests/compile_once.sh
 	@if [ "$(BROWSER)" = 1 ] && [ -z "$(SANITIZED)" ]; then \
 	  $(MAKE) --no-print-directory check-browser; fi
 	$(TEST_ENV) STEPBOOK=$(CURDIR)/$(BUILD)/stepbook SHARED=$(CURDIR)/../shared \
@@ -290,6 +297,20 @@ bench: stepbook
 
 layers:
 	@sh tests/layers.sh
+
+# doc/layers.svg: the folders of src/ on the ranks tests/layers.sh gives
+# them and the includes between them, laid out by the Graphviz library
+# stepbook links already (no `dot` program needed); make check does not
+# depend on it.
+doc: doc/layers.svg
+
+doc/layers.svg: doc/layers_dot.sh tests/layers.sh $(BUILD)/layers_svg \
+		$(wildcard src/*/*.c src/*/*.h)
+	sh doc/layers_dot.sh | $(BUILD)/layers_svg > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/layers_svg: doc/layers_svg.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(shell pkg-config --libs libgvc)
 
 # The main job: the bundled course as a website in site/.
 course: deps

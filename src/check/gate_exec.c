@@ -3,6 +3,7 @@
  * Literal values in a page are illustrative: an ARN or token that a
  * recorded output showed earlier stands for the one the simulation made
  * (the aliases map), `export token=...` binds the task token issued last. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -190,12 +191,18 @@ static struct gate_case *kase(const struct run_step *r)
 	return &r->c->run->cases[r->kase];
 }
 
-static void case_fail(struct run_step *r, struct pos pos, const char *fmt, const char *a)
+static void case_fail(struct run_step *r, struct pos pos, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void case_fail(struct run_step *r, struct pos pos, const char *fmt, ...)
 {
 	kase(r)->status = GATE_FAIL;
 	free(kase(r)->message);
 	struct buf m = BUF_INIT;
-	buf_addf(&m, fmt, a ? a : "");
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vaddf(&m, fmt, ap);
+	va_end(ap);
 	kase(r)->message = buf_detach(&m, NULL);
 	if (pos.line) {
 		kase(r)->pos.line = pos.line;
@@ -327,7 +334,7 @@ static int deploy(struct run_step *r)
 	}
 	if (!url) {
 		case_fail(r, (struct pos){ 0 }, "no saved step to deploy: link one above the "
-			  "command, or name it with step=PATH on the block%s", NULL);
+			  "command, or name it with step=PATH on the block");
 		return -1;
 	}
 	struct buf rel = BUF_INIT;
@@ -364,7 +371,7 @@ static void export_var(struct run_step *r)
 	if (!strcasecmp(name, "token") || jsoncmp_shape(value) == JSONCMP_TOKEN) {
 		value = account_last_token(r->c->account);
 		if (!value) {
-			case_fail(r, (struct pos){ 0 }, "no task token has been issued yet%s", NULL);
+			case_fail(r, (struct pos){ 0 }, "no task token has been issued yet");
 			return;
 		}
 	}
@@ -547,7 +554,7 @@ static void compare_output(struct run_step *r, const cJSON *actual)
 	cJSON *expected = steps_parse_output(out, &kase(r)->diags);
 	if (!expected) {
 		case_fail(r, kase(r)->diags.nr ? kase(r)->diags.items[0].pos : out->pos,
-			  "the recorded output does not parse%s", NULL);
+			  "the recorded output does not parse");
 		return;
 	}
 	int http = cJSON_GetObjectItemCaseSensitive(expected, "statusCode") &&
@@ -571,7 +578,7 @@ static void compare_output(struct run_step *r, const cJSON *actual)
 		buf_addc(&b, '\n');
 		buf_addf(&from, "recorded (%s:%u)", out->pos.file, out->pos.line);
 		jsoncmp_diff(a.ptr, b.ptr, from.ptr, "actual", &d);
-		case_fail(r, out->pos, "the recorded output differs from the actual result%s", NULL);
+		case_fail(r, out->pos, "the recorded output differs from the actual result");
 		kase(r)->diff = buf_detach(&d, NULL);
 		buf_release(&a);
 		buf_release(&b);
@@ -617,7 +624,7 @@ static void run_request(struct run_step *r)
 		rs.detail = NULL;
 	} else if (!rs.error && expect_fail) {
 		case_fail(r, (struct pos){ 0 }, "the command was expected to fail, "
-			  "but it succeeded%s", NULL);
+			  "but it succeeded");
 	}
 	if (r->st->output && (!rs.error || http_recorded || expect_fail))
 		compare_output(r, rs.result);
@@ -755,7 +762,8 @@ static void execute_example(struct run_step *r, const char *machine, const cJSON
 	int failed = rs.error != NULL;
 	if (failed != ((in->flags & SNIPPET_FAIL) != 0)) {
 		case_fail(r, (struct pos){ 0 }, failed ? "the example failed: %s"
-			  : "the example was expected to fail%s", rs.message);
+			  : "the example was expected to fail%s",
+			  rs.message ? rs.message : "");
 	} else if (expect && (!actual || !jsoncmp_match(expect, actual, NULL))) {
 		struct buf a = BUF_INIT, b = BUF_INIT, d = BUF_INIT;
 		jsoncmp_print(expect, &a);
@@ -764,7 +772,8 @@ static void execute_example(struct run_step *r, const char *machine, const cJSON
 			jsoncmp_print(actual, &b);
 		buf_addc(&b, '\n');
 		jsoncmp_diff(a.ptr, b.ptr, "expected", "actual", &d);
-		case_fail(r, ex->pos, "the example's output differs from expect=%s", in->input);
+		case_fail(r, ex->pos, "the example's output differs from expect=%s",
+			  in->input ? in->input : "");
 		kase(r)->diff = buf_detach(&d, NULL);
 		buf_release(&a);
 		buf_release(&b);
@@ -792,7 +801,7 @@ static void run_example(struct gate_ctx *c, struct gate_page *p, const struct sn
 		kase(&r)->message = xstrdup("no machine to run the example on: deploy or "
 					    "run one earlier on the page");
 	} else if (!input || (ex && !expect)) {
-		case_fail(&r, (struct pos){ 0 }, "the example does not parse%s", NULL);
+		case_fail(&r, (struct pos){ 0 }, "the example does not parse");
 	} else {
 		execute_example(&r, machine, input, in, ex, expect);
 	}
@@ -832,10 +841,10 @@ static void check_notification(struct gate_ctx *c, struct gate_page *p,
 		found |= want && jsoncmp_match(want, last, NULL);
 	}
 	if (!want) {
-		case_fail(&r, (struct pos){ 0 }, "the event does not parse%s", NULL);
+		case_fail(&r, (struct pos){ 0 }, "the event does not parse");
 	} else if (!last) {
 		case_fail(&r, s->pos, "no notification was delivered before this "
-			  "block%s", NULL);
+			  "block");
 	} else if (!found) {
 		struct buf a = BUF_INIT, b = BUF_INIT, diff = BUF_INIT;
 		cJSON *norm = NULL;
@@ -845,10 +854,8 @@ static void check_notification(struct gate_ctx *c, struct gate_page *p,
 		jsoncmp_print(norm ? norm : last, &b);
 		buf_addc(&b, '\n');
 		jsoncmp_diff(a.ptr, b.ptr, "recorded", "last delivered", &diff);
-		char count[24];
-		snprintf(count, sizeof(count), "%d", cJSON_GetArraySize(sent));
 		case_fail(&r, s->pos, "no delivered notification matches this event "
-			  "(%s delivered)", count);
+			  "(%d delivered)", cJSON_GetArraySize(sent));
 		kase(&r)->diff = buf_detach(&diff, NULL);
 		cJSON_Delete(norm);
 		buf_release(&a);

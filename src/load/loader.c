@@ -1,7 +1,7 @@
 /* loader.c - the loader's front door: read the file, tell what kind of file
  * it is from its content, and hand it to the reader for that kind.  Bare ASL
  * is read here; Serverless and CloudFormation have files of their own. */
-#include "loader.h"
+#include "loader_impl.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -8,7 +8,7 @@
  * the pseudo parameters; anything else (${Resource.Arn}) stays as written.
  * API Gateway methods integrated with Step Functions become the routes of
  * the machines they start, as serverless `http` events do. */
-#include "loader.h"
+#include "loader_impl.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -9,7 +9,7 @@
  * deploy time".  Shared by loader_cfn.c and loader_sls.c (the
  * serverless-step-functions plugin passes intrinsics through to the stack).
  * Not here: reading templates (loader_cfn.c), serverless variables. */
-#include "loader.h"
+#include "loader_impl.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -6,7 +6,7 @@
  * from the environment: the same file must load the same way everywhere;
  * its fallback, when the reference gives one, is used instead.  Other
  * CloudFormation intrinsics go through loader_intrinsic.c. */
-#include "loader.h"
+#include "loader_impl.h"
 
 #include <ctype.h>
 #include <stdlib.h>

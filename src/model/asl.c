@@ -57,10 +57,24 @@ enum asl_type asl_type_from_name(const char *name)
 
 static void rules_release(struct asl_rule *rules, size_t nr)
 {
-	for (size_t i = 0; i < nr; i++)
+	for (size_t i = 0; i < nr; i++) {
 		rules_release(rules[i].children, rules[i].nr_children);
+		asl_expr_release(&rules[i].compiled.variable);
+		asl_expr_release(&rules[i].compiled.operand);
+		asl_expr_release(&rules[i].compiled.assign);
+	}
 	free(rules);
 }
+
+/* Each struct's compiled block is a run of struct asl_expr. */
+static void exprs_release(struct asl_expr *e, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		asl_expr_release(&e[i]);
+}
+
+#define EXPRS_RELEASE(block) \
+	exprs_release((struct asl_expr *)&(block), sizeof(block) / sizeof(struct asl_expr))
 
 static void state_release(struct asl_state *s)
 {
@@ -68,9 +82,13 @@ static void state_release(struct asl_state *s)
 	for (size_t i = 0; i < s->nr_retry; i++)
 		free(s->retry[i].errors);
 	free(s->retry);
-	for (size_t i = 0; i < s->nr_catchers; i++)
+	for (size_t i = 0; i < s->nr_catchers; i++) {
 		free(s->catchers[i].errors);
+		EXPRS_RELEASE(s->catchers[i].compiled);
+	}
 	free(s->catchers);
+	EXPRS_RELEASE(s->flow.compiled);
+	EXPRS_RELEASE(s->compiled);
 	for (size_t i = 0; i < s->nr_branches; i++)
 		asl_free(s->branches[i]);
 	free(s->branches);
@@ -85,6 +103,7 @@ void asl_free(struct asl_machine *m)
 		state_release(&m->states[i]);
 	free(m->states);
 	strmap_release(&m->by_name);
+	strmap_release(&m->exprs);
 	free(m);
 }
 
@@ -92,6 +111,14 @@ const struct asl_state *asl_state_get(const struct asl_machine *m,
 				      const char *name)
 {
 	return name ? strmap_get(&m->by_name, name, strlen(name)) : NULL;
+}
+
+const struct asl_expr *asl_expr_at(const struct asl_machine *m,
+				   const cJSON *node)
+{
+	while (m->parent)
+		m = m->parent;
+	return node ? strmap_get(&m->exprs, (const char *)&node, sizeof(node)) : NULL;
 }
 
 int asl_state_index(const struct asl_machine *m, const char *name)

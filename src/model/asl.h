@@ -4,8 +4,12 @@
  * everything after (validator, interpreter, diagrams) reads it as const data.
  *
  * Strings borrow from the cJSON definition, which the document owns; a model
- * must not outlive its document.  Not here: JSONPath and intrinsic
- * evaluation (jsonpath.h, intrinsic.h), execution (exec.h). */
+ * must not outlive its document.  Every expression a state holds (paths,
+ * payload templates, intrinsic calls) is compiled here, once, into a
+ * struct asl_expr beside the JSON it came from; the interpreter only
+ * evaluates those and the validator reports their errors.
+ * Not here: JSONPath and intrinsic evaluation (jsonpath.h, intrinsic.h),
+ * execution (exec.h). */
 #ifndef STEPBOOK_ASL_H
 #define STEPBOOK_ASL_H
 
@@ -15,6 +19,9 @@
 
 #include "diag.h"
 #include "doc.h"
+#include "intrinsic.h"
+#include "jsonpath.h"
+#include "payload.h"
 #include "strmap.h"
 
 /* A Parallel or Map nested in a branch counts one level; deeper nesting
@@ -37,8 +44,9 @@ enum asl_type {
 	ASL_UNKNOWN, /* missing or misspelt Type: kept so later stages can report */
 };
 
-/* The query language of a machine or a state (QueryLanguage field).  Each
- * data-flow stage dispatches on it; only JSONPath is evaluated today. */
+/* The query language of a machine or a state (QueryLanguage field).  The
+ * interpreter picks a state's data flow by it (run/dataflow.h); only
+ * JSONPath is evaluated today. */
 enum asl_query_language { ASL_QL_JSONPATH, ASL_QL_JSONATA };
 
 /* Choice comparison operators, in the order of asl_choice_ops[]. */
@@ -83,6 +91,58 @@ struct asl_cmp_info {
 };
 extern const struct asl_cmp_info asl_cmp_table[ASL_CMP_COUNT];
 
+/* ---- compiled expressions ---------------------------------------------- */
+
+/* What an expression field holds once compiled (asl_expr_init). */
+enum asl_expr_kind {
+	ASL_EXPR_NONE,     /* absent, null, or not of a type that compiles */
+	ASL_EXPR_PATH,     /* a JSONPath: $..., $$..., $name */
+	ASL_EXPR_CALL,     /* a States.* intrinsic call */
+	ASL_EXPR_TEMPLATE, /* a payload template (keys ending in ".$") */
+	ASL_EXPR_INVALID,  /* written, but does not compile: see error */
+};
+
+/* What a field may hold, which decides how its text is compiled. */
+enum asl_expr_want {
+	ASL_WANT_VALUE,     /* a path or an intrinsic call (InputPath, *Path) */
+	ASL_WANT_REFERENCE, /* a reference path into the input (ResultPath) */
+	ASL_WANT_TEMPLATE,  /* a payload template (Parameters, Assign...) */
+};
+
+/* One compiled expression field.  json borrows from the definition;
+ * path, call, tmpl and error are owned (asl_expr_release frees them). */
+struct asl_expr {
+	enum asl_expr_kind kind;
+	const cJSON *json;       /* the value as written, NULL when absent */
+	struct jsonpath *path;   /* ASL_EXPR_PATH; an INVALID reference path
+				    that compiled keeps it too */
+	struct intrinsic *call;  /* ASL_EXPR_CALL */
+	struct payload *tmpl;    /* ASL_EXPR_TEMPLATE */
+	int needs_context;       /* evaluating it may read $$ */
+	/* ASL_EXPR_INVALID: what is wrong, where (the node, a byte offset in
+	 * its text); the validator words its own diagnostics from these */
+	char *error;
+	const cJSON *error_node;
+	size_t error_offset;
+};
+
+/* Compiles json (borrowed, may be NULL) as 'want' says into *e.  Never
+ * fails: what does not compile is ASL_EXPR_INVALID.  Release with
+ * asl_expr_release. */
+void asl_expr_init(struct asl_expr *e, const cJSON *json,
+		   enum asl_expr_want want);
+void asl_expr_release(struct asl_expr *e);
+/* The text of a string expression, or NULL. */
+const char *asl_expr_text(const struct asl_expr *e);
+/* The form compiled from 'node' anywhere in m's top-level machine (m may be
+ * a branch), or NULL when the model compiled none from it.  Borrowed. */
+struct asl_machine;
+const struct asl_expr *asl_expr_at(const struct asl_machine *m,
+				   const cJSON *node);
+/* How many fields asl_expr_init has compiled in this process: a test holds
+ * it still across a run to prove that the interpreter compiles nothing. */
+unsigned long asl_expr_compilations(void);
+
 enum asl_rule_kind { ASL_RULE_CMP, ASL_RULE_AND, ASL_RULE_OR, ASL_RULE_NOT,
 		     ASL_RULE_CONDITION /* JSONata: Condition */ };
 
@@ -102,6 +162,11 @@ struct asl_rule {
 	const char *next;
 	int next_index; /* index of the target state in the machine, -1 if none */
 	const cJSON *assign, *output; /* per-rule Assign / Output, may be NULL */
+	struct {
+		struct asl_expr variable; /* Variable */
+		struct asl_expr operand;  /* the ...Path operand */
+		struct asl_expr assign;
+	} compiled;
 };
 
 struct asl_retrier {
@@ -125,6 +190,9 @@ struct asl_catcher {
 	int next_index;
 	const cJSON *result_path; /* NULL when absent, cJSON null for "discard" */
 	const cJSON *assign, *output;
+	struct {
+		struct asl_expr result_path, assign;
+	} compiled;
 };
 
 /* The data-flow fields of a state, JSONPath or JSONata.  Each stage is a
@@ -134,6 +202,12 @@ struct asl_dataflow {
 	const cJSON *input_path, *parameters, *result_selector, *result_path,
 		*output_path, *result, *assign;
 	const cJSON *arguments, *output; /* JSONata */
+	/* The JSONPath stages compiled (JSONPath states only; a JSONata
+	 * state's slots stay ASL_EXPR_NONE until its engine plugs in). */
+	struct {
+		struct asl_expr input_path, parameters, result_selector,
+			result_path, output_path, assign;
+	} compiled;
 };
 
 struct asl_machine;
@@ -178,6 +252,13 @@ struct asl_state {
 		*tolerated_failure_percentage, *items;
 	int distributed;  /* ProcessorConfig.Mode DISTRIBUTED */
 	int legacy_iterator; /* written as Iterator rather than ItemProcessor */
+	/* The other expression fields, compiled (JSONPath states only). */
+	struct {
+		struct asl_expr seconds_path, timestamp_path,
+			timeout_seconds_path, heartbeat_seconds_path,
+			error_path, cause_path, items_path, item_selector,
+			max_concurrency_path, batch_input;
+	} compiled;
 };
 
 struct asl_machine {
@@ -192,6 +273,9 @@ struct asl_machine {
 	struct asl_state *states; /* in definition order */
 	size_t nr_states;
 	struct strmap by_name;    /* name -> struct asl_state * */
+	struct strmap exprs;      /* top level only: JSON node -> the
+				     struct asl_expr compiled from it, for
+				     the validator (asl_expr_at) */
 	const struct asl_machine *parent; /* NULL for the top level */
 	const struct asl_state *owner;    /* the Parallel/Map state, or NULL */
 	int depth;                /* 0 top level, +1 per branch/processor */

@@ -14,6 +14,7 @@ struct builder {
 	const struct doc *doc;
 	struct diag_list *diags;
 	size_t states; /* built so far, nested ones included */
+	struct asl_machine *top; /* holds the index of compiled forms */
 };
 
 static const cJSON *field(const cJSON *obj, const char *name)
@@ -254,6 +255,68 @@ static void build_type_fields(struct builder *b, const struct asl_machine *m,
 		build_branches(b, m, s, j);
 }
 
+/* ---- compiled expressions ---------------------------------------------- */
+
+/* Compiles json into *e and indexes it by its node for the validator. */
+static void compile(struct builder *b, struct asl_expr *e, const cJSON *json,
+		    enum asl_expr_want want)
+{
+	asl_expr_init(e, json, want);
+	if (json)
+		strmap_put(&b->top->exprs, (const char *)&json, sizeof(json), e);
+}
+
+/* Recursion is bounded by the document's nesting limit (DOC_MAX_DEPTH). */
+static void compile_rule(struct builder *b, struct asl_rule *r)
+{
+	const cJSON *j = r->json;
+	compile(b, &r->compiled.variable, cJSON_IsObject(j) ? field(j, "Variable") : NULL,
+		ASL_WANT_VALUE);
+	compile(b, &r->compiled.operand, r->cmp_is_path ? r->operand : NULL,
+		ASL_WANT_VALUE);
+	compile(b, &r->compiled.assign, r->assign, ASL_WANT_TEMPLATE);
+	for (size_t i = 0; i < r->nr_children; i++)
+		compile_rule(b, &r->children[i]);
+}
+
+/* Every JSONPath expression of s, compiled once (asl.h). */
+static void compile_state(struct builder *b, struct asl_state *s)
+{
+	struct asl_dataflow *f = &s->flow;
+	if (f->lang != ASL_QL_JSONPATH)
+		return; /* JSONata: the engine's slot, when it lands */
+	compile(b, &f->compiled.input_path, f->input_path, ASL_WANT_VALUE);
+	compile(b, &f->compiled.parameters, f->parameters, ASL_WANT_TEMPLATE);
+	compile(b, &f->compiled.result_selector, f->result_selector,
+		      ASL_WANT_TEMPLATE);
+	compile(b, &f->compiled.result_path, f->result_path, ASL_WANT_REFERENCE);
+	compile(b, &f->compiled.output_path, f->output_path, ASL_WANT_VALUE);
+	compile(b, &f->compiled.assign, f->assign, ASL_WANT_TEMPLATE);
+	compile(b, &s->compiled.seconds_path, s->seconds_path, ASL_WANT_VALUE);
+	compile(b, &s->compiled.timestamp_path, s->timestamp_path, ASL_WANT_VALUE);
+	compile(b, &s->compiled.timeout_seconds_path, s->timeout_seconds_path,
+		      ASL_WANT_VALUE);
+	compile(b, &s->compiled.heartbeat_seconds_path,
+		      s->heartbeat_seconds_path, ASL_WANT_VALUE);
+	compile(b, &s->compiled.error_path, s->error_path, ASL_WANT_VALUE);
+	compile(b, &s->compiled.cause_path, s->cause_path, ASL_WANT_VALUE);
+	compile(b, &s->compiled.items_path, s->items_path, ASL_WANT_VALUE);
+	compile(b, &s->compiled.item_selector, s->item_selector,
+		      ASL_WANT_TEMPLATE);
+	compile(b, &s->compiled.max_concurrency_path, s->max_concurrency_path,
+		      ASL_WANT_VALUE);
+	compile(b, &s->compiled.batch_input, field(s->item_batcher, "BatchInput"),
+		      ASL_WANT_TEMPLATE);
+	for (size_t i = 0; i < s->nr_choices; i++)
+		compile_rule(b, &s->choices[i]);
+	for (size_t i = 0; i < s->nr_catchers; i++) {
+		struct asl_catcher *c = &s->catchers[i];
+		compile(b, &c->compiled.result_path, c->result_path,
+			      ASL_WANT_REFERENCE);
+		compile(b, &c->compiled.assign, c->assign, ASL_WANT_TEMPLATE);
+	}
+}
+
 static void build_state(struct builder *b, const struct asl_machine *m,
 			struct asl_state *s, const cJSON *j)
 {
@@ -275,6 +338,7 @@ static void build_state(struct builder *b, const struct asl_machine *m,
 	s->flow.lang = lang_of(j, m->lang);
 	build_dataflow(&s->flow, j);
 	build_type_fields(b, m, s, j);
+	compile_state(b, s);
 }
 
 /* ---- machines ---------------------------------------------------------- */
@@ -324,6 +388,9 @@ static struct asl_machine *build_machine(struct builder *b, const cJSON *def,
 	m->depth = parent ? parent->depth + 1 : 0;
 	m->start_index = -1;
 	strmap_init(&m->by_name);
+	strmap_init(&m->exprs);
+	if (!b->top)
+		b->top = m;
 	if (!cJSON_IsObject(def)) {
 		diag_error(b->diags, m->pos, "asl/not-object",
 			   "a state machine definition must be an object");
@@ -352,6 +419,6 @@ static struct asl_machine *build_machine(struct builder *b, const cJSON *def,
 struct asl_machine *asl_build(const cJSON *definition, const struct doc *doc,
 			      struct diag_list *diags)
 {
-	struct builder b = { doc, diags, 0 };
+	struct builder b = { doc, diags, 0, NULL };
 	return build_machine(&b, definition, NULL, NULL, ASL_QL_JSONPATH);
 }

@@ -92,4 +92,11 @@ const cJSON *jsonpath_get(const struct jsonpath *p,
  * for any path when the selection exceeds JSONPATH_MAX_NODES. */
 cJSON *jsonpath_eval(const struct jsonpath *p, const struct jsonpath_env *env);
 
+/* Step i of a reference path (jsonpath_is_reference): 1 with *name set
+ * (borrowed) for a member, or *name NULL and *index for an element; 0 past
+ * the last step.  ResultPath places values with it (jsonpath_ref.c). */
+int jsonpath_ref_step(const struct jsonpath *p, size_t i, const char **name,
+		      long long *index);
+size_t jsonpath_ref_len(const struct jsonpath *p);
+
 #endif

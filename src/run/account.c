@@ -19,8 +19,6 @@
 
 /* Machines, routes and API keys in one account: a course deploys tens. */
 #define ACCOUNT_MAX_THINGS 1000
-/* The task tokens exec.c issues are 160 characters of base64. */
-#define TOKEN_LEN 160
 
 struct machine {
 	char *key, *deployed, *arn; /* owned */
@@ -237,33 +235,10 @@ static const char *mock_key(const struct account *a, const char *fn)
 	return cJSON_GetObjectItemCaseSensitive(r, fn) ? fn : NULL;
 }
 
-/* A template written against the function's event reads the integration's
- * parameters, where the event is Payload: "$.x" becomes "$.Payload.x"
- * ("$$." context paths stay). */
-static void payload_paths(cJSON *t, int depth)
-{
-	for (cJSON *c = t ? t->child : NULL; c && depth < 64; c = c->next) {
-		size_t kn = c->string ? strlen(c->string) : 0;
-		if (cJSON_IsString(c) && kn > 2 && !strcmp(c->string + kn - 2, ".$")) {
-			struct buf b = BUF_INIT;
-			for (const char *p = c->valuestring; *p; p++) {
-				int path = *p == '$' && (p == c->valuestring || p[-1] != '$') &&
-					   p[1] != '$';
-				buf_addc(&b, *p);
-				if (path && (p[1] == '.' || p[1] == '['))
-					buf_adds(&b, ".Payload");
-				else if (path && !p[1] && p == c->valuestring)
-					buf_adds(&b, ".Payload");
-			}
-			cJSON_SetValuestring(c, b.ptr);
-			buf_release(&b);
-		}
-		payload_paths(c, depth + 1);
-	}
-}
-
-/* Mock 'key' as the optimised integration answers: the return value under
- * Payload of the Lambda Invoke response.  Returns the response's name. */
+/* Mock 'key' as the optimised integration answers: each entry marked
+ * "Integration": "lambda:invoke", which the interpreter answers with the
+ * Lambda Invoke response (its Template reads the function's event, the
+ * Payload).  Returns the response's name. */
 static const char *invoke_response(struct account *a, const char *key, struct buf *name)
 {
 	cJSON *responses = cJSON_GetObjectItemCaseSensitive(a->mocks.root, "MockedResponses");
@@ -275,18 +250,7 @@ static const char *invoke_response(struct account *a, const char *key, struct bu
 	const cJSON *e;
 	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(responses, key)) {
 		cJSON *w = cJSON_Duplicate(e, 1);
-		const char *kinds[] = { "Return", "Template" };
-		for (int k = 0; k < 2; k++) {
-			cJSON *v = cJSON_DetachItemFromObjectCaseSensitive(w, kinds[k]);
-			if (!v)
-				continue;
-			cJSON *resp = cJSON_AddObjectToObject(w, kinds[k]);
-			if (k == 1)
-				payload_paths(v, 0);
-			cJSON_AddStringToObject(resp, "ExecutedVersion", "$LATEST");
-			cJSON_AddItemToObject(resp, "Payload", v);
-			cJSON_AddNumberToObject(resp, "StatusCode", 200);
-		}
+		cJSON_AddStringToObject(w, "Integration", "lambda:invoke");
 		cJSON_AddItemToObject(wrapped, e->string, w);
 	}
 	return name->ptr;
@@ -294,42 +258,35 @@ static const char *invoke_response(struct account *a, const char *key, struct bu
 
 /* Which mocked response each Task state of the machine gets: the mock of
  * its function (wrapped for arn:aws:states:::lambda:invoke); none for a
- * .waitForTaskToken task, whose result is the page's callback. */
-static void task_mocks(struct account *a, const cJSON *states, cJSON *tc, int depth)
+ * .waitForTaskToken task, whose result is the page's callback.  States of
+ * branches and processors first, as they nest; recursion is bounded by
+ * ASL_MAX_NESTING. */
+static void task_mocks(struct account *a, const struct asl_machine *m, cJSON *tc,
+		       struct buf *name)
 {
-	const cJSON *st;
-	struct buf name = BUF_INIT;
-	cJSON_ArrayForEach(st, states) {
-		const cJSON *type = cJSON_GetObjectItemCaseSensitive(st, "Type");
-		const cJSON *res = cJSON_GetObjectItemCaseSensitive(st, "Resource");
-		const cJSON *fn = cJSON_GetObjectItemCaseSensitive(
-			cJSON_GetObjectItemCaseSensitive(st, "Parameters"), "FunctionName");
-		const char *sub[] = { "Branches", "Iterator", "ItemProcessor" };
-		for (int k = 0; depth < 64 && k < 3; k++) {
-			const cJSON *b = cJSON_GetObjectItemCaseSensitive(st, sub[k]);
-			if (cJSON_IsObject(b))
-				task_mocks(a, cJSON_GetObjectItemCaseSensitive(b, "States"), tc, depth + 1);
-			for (const cJSON *br = cJSON_IsArray(b) ? b->child : NULL; br; br = br->next)
-				task_mocks(a, cJSON_GetObjectItemCaseSensitive(br, "States"), tc, depth + 1);
-		}
-		if (!cJSON_IsString(type) || strcmp(type->valuestring, "Task") ||
-		    !cJSON_IsString(res) || cJSON_GetObjectItemCaseSensitive(tc, st->string))
+	for (size_t i = 0; i < m->nr_states; i++) {
+		const struct asl_state *s = &m->states[i];
+		for (size_t b = 0; b < s->nr_branches; b++)
+			task_mocks(a, s->branches[b], tc, name);
+		if (s->type != ASL_TASK || !s->resource ||
+		    cJSON_GetObjectItemCaseSensitive(tc, s->name))
 			continue;
-		const char *r = res->valuestring;
+		const char *r = s->resource;
 		size_t n = strlen(r);
 		if (n > 17 && !strcmp(r + n - 17, ".waitForTaskToken")) {
-			cJSON_AddStringToObject(tc, st->string, "(the page's callback)");
+			cJSON_AddStringToObject(tc, s->name, "(the page's callback)");
 			continue;
 		}
+		const cJSON *fn = cJSON_GetObjectItemCaseSensitive(s->flow.parameters,
+								   "FunctionName");
 		char *f = function_of(cJSON_IsString(fn) ? fn->valuestring : r);
 		const char *key = mock_key(a, f);
 		if (key && !strcmp(r, "arn:aws:states:::lambda:invoke"))
-			cJSON_AddStringToObject(tc, st->string, invoke_response(a, key, &name));
+			cJSON_AddStringToObject(tc, s->name, invoke_response(a, key, name));
 		else if (key)
-			cJSON_AddStringToObject(tc, st->string, key);
+			cJSON_AddStringToObject(tc, s->name, key);
 		free(f);
 	}
-	buf_release(&name);
 }
 
 static void deploy_machine(struct account *a, const struct loaded_machine *lm,
@@ -460,9 +417,11 @@ int account_deploy(struct account *a, const struct loaded_file *lf,
 		mock_default(a, m->string, m->string);
 	for (size_t i = a->nr_machines - lf->nr_machines; i < a->nr_machines; i++) {
 		struct machine *mm = &a->machines[i];
+		struct buf name = BUF_INIT;
 		mm->test_case = cJSON_CreateObject();
-		task_mocks(a, cJSON_GetObjectItemCaseSensitive(mm->lm->definition, "States"),
-			   mm->test_case, 0);
+		if (mm->model)
+			task_mocks(a, mm->model, mm->test_case, &name);
+		buf_release(&name);
 	}
 	return diags->errors > errors ? -1 : 0;
 }
@@ -554,29 +513,6 @@ static cJSON *sorted(cJSON *o)
 	return out;
 }
 
-/* The first token-shaped string in the history: exec.c puts the token it
- * issues into the task's parameters.  (To be replaced by a field of
- * exec_result once the interpreter exposes it.) */
-static const char *find_token(const cJSON *v)
-{
-	if (cJSON_IsString(v)) {
-		const char *s = v->valuestring;
-		for (const char *p = s; *p; p++) {
-			size_t n = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/");
-			if (n == TOKEN_LEN)
-				return p;
-			p += n ? n - 1 : 0;
-		}
-		return NULL;
-	}
-	for (const cJSON *c = v ? v->child : NULL; c; c = c->next) {
-		const char *t = find_token(c);
-		if (t)
-			return t;
-	}
-	return NULL;
-}
-
 static struct execution *find_execution(struct account *a, const char *arn)
 {
 	for (size_t i = 0; arn && i < a->nr_execs; i++)
@@ -653,10 +589,9 @@ static struct execution *start(struct account *a, size_t mi, const char *name,
 		 m->deployed, e->name);
 	e->arn = buf_detach(&arn, NULL);
 	notify(a, m, &e->r, &o);
-	const char *t = find_token(e->r.history);
-	if (t) {
+	if (e->r.nr_tokens) { /* the first task token the execution issued */
 		free(a->last_token);
-		a->last_token = xstrndup(t, TOKEN_LEN);
+		a->last_token = xstrdup(e->r.tokens[0]);
 	}
 	return e;
 }

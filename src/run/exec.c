@@ -1,266 +1,35 @@
-/* exec.c - the run loop: one flat switch on the state type per visit,
- * Catch handling, Pass/Succeed/Fail, and the execution's life cycle.
- * Not here: data flow (exec_flow.c), Choice (exec_choice.c), Task and Wait
+/* exec.c - the run loop: per visit, the state's data flow enters, one flat
+ * switch on the state type does its work, the data flow leaves or a
+ * catcher takes the error; Pass/Succeed/Fail; the execution's life cycle.
+ * Not here: data flow (dataflow.h), Choice (exec_choice.c), Task and Wait
  * (exec_task.c), Parallel and Map (exec_parallel.c), events
- * (exec_history.c). */
+ * (exec_history.c), errors, $$ and shares (exec_frame.c). */
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "exec_impl.h"
-#include "intrinsic.h"
+#include "dataflow.h"
 #include "timestamp.h"
 #include "xalloc.h"
 #include "banned.h"
 
-void exec_err_release_(struct exec_err *e)
-{
-	free(e->error);
-	free(e->cause);
-	e->error = e->cause = NULL;
-}
-
-void exec_err_set_(struct exec_err *e, const char *error, const char *cause)
-{
-	exec_err_release_(e);
-	e->error = xstrdup(error ? error : "");
-	e->cause = cause ? xstrdup(cause) : NULL;
-}
-
-void exec_err_setf_(struct exec_err *e, const char *error, const char *fmt, ...)
-{
-	struct buf b = BUF_INIT;
-	va_list ap;
-	va_start(ap, fmt);
-	buf_vaddf(&b, fmt, ap);
-	va_end(ap);
-	exec_err_set_(e, error, b.ptr);
-	buf_release(&b);
-}
-
-void exec_err_state_(struct exec_err *e, const struct step *st,
-		     const char *error, const char *fmt, ...)
-{
-	struct buf b = BUF_INIT;
-	va_list ap;
-	buf_addf(&b, "An error occurred while executing the state '%s' "
-		     "(entered at the event id #%ld). ",
-		 st->state->name, st->entered_event);
-	va_start(ap, fmt);
-	buf_vaddf(&b, fmt, ap);
-	va_end(ap);
-	exec_err_set_(e, error, b.ptr);
-	buf_release(&b);
-}
-
-void exec_visit_(struct exec *x, const struct asl_state *s, enum exec_outcome o,
-		 int branch)
-{
-	struct exec_result *r = x->res;
-	ARRAY_GROW(r->visits, r->nr_visits + 1, r->alloc_visits);
-	r->visits[r->nr_visits++] = (struct exec_visit){ s, o, branch, NULL };
-}
-
-/* Adds n to *size; 1 once the total passes limit (the walk stops). */
-static int count_add(size_t *size, size_t n, size_t limit)
-{
-	*size += n;
-	return *size > limit;
-}
-
-/* Bytes of a string as cJSON prints it, quotes and escapes included. */
-static size_t string_size(const char *s)
-{
-	size_t n = 2;
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-		if (*p >= 32 && *p != '"' && *p != '\\')
-			n++;
-		else if (*p == '"' || *p == '\\' || *p == '\b' || *p == '\f' ||
-		    *p == '\n' || *p == '\r' || *p == '\t')
-			n += 2;
-		else if (*p < 32)
-			n += 6;
-		else
-			n++;
-	}
-	return n;
-}
-
-/* Bytes of a number as cJSON prints it ("%1.15g", or "%1.17g" when that
- * does not read back).  Integers below 1e15 print as their digits: counted
- * here, since printing floats is the costliest part of the measure. */
-static size_t number_size(const cJSON *v, char *num, size_t len)
-{
-	double d = v->valuedouble;
-	if (d == 0)
-		return signbit(d) ? 2 : 1;
-	if (d == floor(d) && fabs(d) < 1e15) {
-		size_t n = d < 0;
-		for (double a = fabs(d); a >= 1; a = floor(a / 10))
-			n++;
-		return n;
-	}
-	if (!cJSON_PrintPreallocated((cJSON *)v, num, (int)len, 0))
-		return 24;
-	return strlen(num);
-}
-
-/* The walk of exec_check_size_: the limit, and the sizes of the execution
- * input's containers met through a share or as the input's own members,
- * kept per execution (x->sizes) since those never change. */
-struct sizer {
-	struct exec *x;
-	size_t limit;
-};
-
-static int json_size(struct sizer *z, const cJSON *v, size_t *size, int memo);
-
-/* The members of container v, brackets included. */
-static int members_size(struct sizer *z, const cJSON *v, size_t *size)
-{
-	int obj = (v->type & 0xFF) == cJSON_Object;
-	if (count_add(size, 2, z->limit))
-		return 1;
-	for (const cJSON *c = v->child; c; c = c->next) {
-		size_t sep = (c != v->child) + (obj ? string_size(c->string) + 1 : 0);
-		int memo = (c->type & cJSON_IsReference) || v == z->x->borrowed_input;
-		if (count_add(size, sep, z->limit) || json_size(z, c, size, memo))
-			return 1;
-	}
-	return 0;
-}
-
-/* A container of the execution input: measured once, keyed by its first
- * member (shared by every share of it); stored as size + 1. */
-static int input_size(struct sizer *z, const cJSON *v, size_t *size)
-{
-	const cJSON *key = v->child;
-	uintptr_t known = (uintptr_t)strmap_get(&z->x->sizes, (const char *)&key,
-						 sizeof(key));
-	if (!known) {
-		size_t n = 0;
-		if (members_size(z, v, &n))
-			return 1;
-		known = (uintptr_t)n + 1;
-		strmap_put(&z->x->sizes, (const char *)&key, sizeof(key),
-			   (void *)known);
-	}
-	return count_add(size, (size_t)known - 1, z->limit);
-}
-
-/* Length of cJSON_PrintUnformatted(v) without printing it: 1 as soon as
- * it passes the limit.  memo: v is (a share of) a node of the execution
- * input.  Recursion is bounded by the nesting of values, which the parser
- * and PAYLOAD_MAX_DEPTH bound. */
-static int json_size(struct sizer *z, const cJSON *v, size_t *size, int memo)
-{
-	char num[64];
-	switch (v->type & 0xFF) {
-	case cJSON_False:
-		return count_add(size, 5, z->limit);
-	case cJSON_True:
-		return count_add(size, 4, z->limit);
-	case cJSON_NULL:
-		return count_add(size, 4, z->limit);
-	case cJSON_Number:
-		return count_add(size, number_size(v, num, sizeof(num)), z->limit);
-	case cJSON_String:
-		return count_add(size, string_size(v->valuestring), z->limit);
-	case cJSON_Raw:
-		return count_add(size, v->valuestring ? strlen(v->valuestring) : 0,
-				z->limit);
-	case cJSON_Array:
-	case cJSON_Object:
-		if (memo && v->child)
-			return input_size(z, v, size);
-		return members_size(z, v, size);
-	default:
-		return 0;
-	}
-}
-
-int exec_check_size_(struct exec *x, const struct step *st, const cJSON *v,
-		     const char *what)
-{
-	size_t n = 0;
-	struct sizer z = { x, x->max_payload };
-	if (!v || !json_size(&z, v, &n, v == x->borrowed_input))
-		return 0;
-	struct exec_err *e = (struct exec_err *)&st->err;
-	exec_err_setf_(e, "States.DataLimitExceeded",
-		       "The state/task '%s' %s a result with a size exceeding "
-		       "the maximum number of bytes service limit.",
-		       st->state->name, what);
-	return -1;
-}
-
-/* ---- error matching (Retry and Catch) --------------------------------- */
-
-/* States.Runtime is never retried nor caught; States.ALL and
- * States.TaskFailed match every other error except States.DataLimitExceeded
- * (terminal), and States.TaskFailed not the timeouts either.
- * States.Timeout also names a heartbeat timeout (AWS: "ran longer than
- * TimeoutSeconds, or failed to send a heartbeat..."). */
-static int error_matches(const char *err, const char **names, size_t n)
-{
-	int timeout = !strcmp(err, "States.Timeout") ||
-		      !strcmp(err, "States.HeartbeatTimeout");
-	if (!strcmp(err, "States.Runtime"))
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		if (!strcmp(names[i], err) ||
-		    (timeout && !strcmp(names[i], "States.Timeout")))
-			return 1;
-		if (!strcmp(err, "States.DataLimitExceeded"))
-			continue;
-		if (!strcmp(names[i], "States.ALL"))
-			return 1;
-		if (!strcmp(names[i], "States.TaskFailed") && !timeout)
-			return 1;
-	}
-	return 0;
-}
-
-int exec_error_matches_(const char *err, const char **names, size_t n);
-int exec_error_matches_(const char *err, const char **names, size_t n)
-{
-	return error_matches(err, names, n);
-}
-
 /* ---- Catch ------------------------------------------------------------ */
 
-static cJSON *error_output(const struct exec_err *e)
+/* Routes fr's error to the first matching catcher.  0 when caught. */
+static int catch_error(struct exec *x, struct frame *fr)
 {
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "Error", e->error);
-	if (e->cause)
-		cJSON_AddStringToObject(o, "Cause", e->cause);
-	return o;
-}
-
-/* Routes st's error to the first matching catcher.  0 when caught. */
-static int catch_error(struct exec *x, struct step *st)
-{
-	const struct asl_state *s = st->state;
+	const struct asl_state *s = fr->state;
 	for (size_t i = 0; i < s->nr_catchers; i++) {
 		const struct asl_catcher *c = &s->catchers[i];
-		if (!error_matches(st->err.error, c->errors, c->nr_errors))
+		if (!exec_error_matches_(fr->err.error, c->errors, c->nr_errors))
 			continue;
-		cJSON *eo = error_output(&st->err), *out = NULL;
-		if (c->assign && exec_assign_(x, st, c->assign, eo)) {
-			cJSON_Delete(eo);
+		if (fr->flow->catch_output(x, fr, c))
 			return -1;
-		}
-		if (exec_result_path_(x, st, c->result_path ? c->result_path
-							    : NULL,
-				      st->input, eo, &out))
-			return -1;
-		exec_err_release_(&st->err);
-		st->output = out;
-		st->next = c->next_index;
-		st->end = 0;
+		exec_err_release_(&fr->err);
+		fr->next = c->next_index;
+		fr->end = 0;
 		exec_visit_(x, s, EXEC_VISIT_CAUGHT, (int)i);
 		return 0;
 	}
@@ -269,62 +38,55 @@ static int catch_error(struct exec *x, struct step *st)
 
 /* ---- Pass, Succeed, Fail ---------------------------------------------- */
 
-static int run_pass(struct exec *x, struct step *st)
+static int run_pass(struct exec *x, struct frame *fr)
 {
-	const struct asl_dataflow *f = &st->state->flow;
-	const cJSON *eff = NULL;
-	cJSON *owned = NULL, *res = NULL, *out = NULL;
-	if (exec_input_ref_(x, st, &eff, &owned))
-		return -1;
-	if (f->parameters) {
-		int rc = exec_payload_(x, st, f->parameters, eff, &res);
-		cJSON_Delete(owned);
-		if (rc)
-			return -1;
-	} else
-		res = owned ? owned : exec_copy_(x, eff);
-	if (f->result) {
-		cJSON_Delete(res);
-		res = cJSON_Duplicate(f->result, 1);
+	const struct asl_state *s = fr->state;
+	fr->shaped = 1; /* a Pass has no ResultSelector */
+	if (s->flow.result) {
+		fr->result = cJSON_Duplicate(s->flow.result, 1);
+		if (s->flow.parameters) { /* evaluated all the same, as AWS does */
+			cJSON *args = NULL;
+			if (fr->flow->arguments(x, fr, &s->flow.compiled.parameters,
+						fr->eff, &args))
+				return -1;
+			cJSON_Delete(args);
+		}
+		return 0;
 	}
-	if (f->assign && exec_assign_(x, st, f->assign, res)) {
-		cJSON_Delete(res);
-		return -1;
-	}
-	if (exec_result_path_take_(x, st, f->result_path, res, &out))
-		return -1;
-	return exec_output_path_(x, st, out, &st->output);
+	if (s->flow.parameters)
+		return fr->flow->arguments(x, fr, &s->flow.compiled.parameters,
+					   fr->eff, &fr->result);
+	fr->result = exec_take_eff_(x, fr, 0);
+	return 0;
 }
 
-static int run_succeed(struct exec *x, struct step *st)
+static int run_succeed(struct exec *x, struct frame *fr)
 {
-	cJSON *eff = NULL;
-	if (exec_input_path_(x, st, st->input, &eff))
-		return -1;
-	st->end = 1;
-	return exec_output_path_(x, st, eff, &st->output);
+	(void)x;
+	fr->end = 1;
+	return 0;
 }
 
 /* A Fail field: literal, or a path / intrinsic in ErrorPath/CausePath. */
-static int fail_field(struct exec *x, struct step *st, const cJSON *lit,
-		      const cJSON *path, const char *field, char **out)
+static int fail_field(struct exec *x, struct frame *fr, const cJSON *lit,
+		      const struct asl_expr *path, const char *field, char **out)
 {
 	*out = NULL;
-	if (!cJSON_IsString(path)) { /* the validator refuses both at once */
+	if (!cJSON_IsString(path->json)) { /* the validator refuses both at once */
 		if (cJSON_IsString(lit))
 			*out = xstrdup(lit->valuestring);
 		return 0;
 	}
 	int bad = 0;
-	cJSON *v = exec_path_(x, st, path->valuestring, st->input, &bad);
+	cJSON *v = fr->flow->value(x, fr, path, fr->input, &bad);
 	if (!v) {
-		if (!st->err.error) {
+		if (!fr->err.error) {
 			struct buf in = BUF_INIT;
-			exec_json_(st->input, &in);
-			exec_err_state_(&st->err, st, "States.Runtime",
+			exec_json_(fr->input, &in);
+			exec_err_state_(&fr->err, fr, "States.Runtime",
 					"The JSONPath '%s' specified for the field "
 					"'%s' could not be found in the input '%s'",
-					path->valuestring, field, in.ptr);
+					asl_expr_text(path), field, in.ptr);
 			buf_release(&in);
 		}
 		return -1;
@@ -340,41 +102,41 @@ static int fail_field(struct exec *x, struct step *st, const cJSON *lit,
 	return 0;
 }
 
-static int run_fail(struct exec *x, struct step *st)
+static int run_fail(struct exec *x, struct frame *fr)
 {
-	const struct asl_state *s = st->state;
+	const struct asl_state *s = fr->state;
 	char *error, *cause;
-	if (fail_field(x, st, s->error, s->error_path, "ErrorPath", &error))
+	if (fail_field(x, fr, s->error, &s->compiled.error_path, "ErrorPath", &error))
 		return -1;
-	if (fail_field(x, st, s->cause, s->cause_path, "CausePath", &cause)) {
+	if (fail_field(x, fr, s->cause, &s->compiled.cause_path, "CausePath", &cause)) {
 		free(error);
 		return -1;
 	}
-	exec_err_release_(&st->err);
-	st->err.error = error ? error : xstrdup("");
-	st->err.cause = cause;
+	exec_err_release_(&fr->err);
+	fr->err.error = error ? error : xstrdup("");
+	fr->err.cause = cause;
 	return -1;
 }
 
 /* ---- the run loop ----------------------------------------------------- */
 
-static void event_entered(struct exec *x, struct step *st)
+static void event_entered(struct exec *x, struct frame *fr)
 {
-	const struct asl_state *s = st->state;
+	const struct asl_state *s = fr->state;
 	if (!x->res->history) {
-		st->entered_event = exec_event_(x, NULL, NULL, NULL);
+		fr->entered_event = exec_event_(x, NULL, NULL, NULL);
 		return;
 	}
 	struct buf type = BUF_INIT;
 	buf_addf(&type, "%sStateEntered", exec_event_prefix_(s->type));
-	st->entered_event = exec_event_(x, type.ptr, "stateEnteredEventDetails",
-					exec_details_io_(s->name, "input", st->input));
+	fr->entered_event = exec_event_(x, type.ptr, "stateEnteredEventDetails",
+					exec_details_io_(s->name, "input", fr->input));
 	buf_release(&type);
 }
 
-static void event_exited(struct exec *x, const struct step *st)
+static void event_exited(struct exec *x, const struct frame *fr)
 {
-	const struct asl_state *s = st->state;
+	const struct asl_state *s = fr->state;
 	if (s->type == ASL_FAIL)
 		return;
 	if (!x->res->history) {
@@ -384,33 +146,33 @@ static void event_exited(struct exec *x, const struct step *st)
 	struct buf type = BUF_INIT;
 	buf_addf(&type, "%sStateExited", exec_event_prefix_(s->type));
 	exec_event_(x, type.ptr, "stateExitedEventDetails",
-		    exec_details_io_(s->name, "output", st->output));
+		    exec_details_io_(s->name, "output", fr->output));
 	buf_release(&type);
 }
 
-static int dispatch(struct exec *x, struct step *st)
+static int dispatch(struct exec *x, struct frame *fr)
 {
-	switch (st->state->type) {
+	switch (fr->state->type) {
 	case ASL_PASS:
-		return run_pass(x, st);
+		return run_pass(x, fr);
 	case ASL_TASK:
-		return exec_task_(x, st);
+		return exec_task_(x, fr);
 	case ASL_CHOICE:
-		return exec_choice_(x, st);
+		return exec_choice_(x, fr);
 	case ASL_WAIT:
-		return exec_wait_(x, st);
+		return exec_wait_(x, fr);
 	case ASL_SUCCEED:
-		return run_succeed(x, st);
+		return run_succeed(x, fr);
 	case ASL_FAIL:
-		return run_fail(x, st);
+		return run_fail(x, fr);
 	case ASL_PARALLEL:
-		return exec_parallel_(x, st);
+		return exec_parallel_(x, fr);
 	case ASL_MAP:
-		return exec_map_(x, st);
+		return exec_map_(x, fr);
 	case ASL_UNKNOWN:
 		break;
 	}
-	exec_err_state_(&st->err, st, "States.Runtime",
+	exec_err_state_(&fr->err, fr, "States.Runtime",
 			"The state has no valid Type.");
 	return -1;
 }
@@ -418,27 +180,27 @@ static int dispatch(struct exec *x, struct step *st)
 /* After a successful visit: the payload limit, then where to go. */
 /* Choice, Wait and Succeed without InputPath and OutputPath pass their
  * input on unchanged: when it was measured already, so is the output. */
-static int output_unchanged(const struct step *st)
+static int output_unchanged(const struct frame *fr)
 {
-	const struct asl_state *s = st->state;
-	return st->input_checked && !s->flow.input_path && !s->flow.output_path &&
+	const struct asl_state *s = fr->state;
+	return fr->input_checked && !s->flow.input_path && !s->flow.output_path &&
 	       (s->type == ASL_CHOICE || s->type == ASL_WAIT ||
 		s->type == ASL_SUCCEED);
 }
 
-static int finish_step(struct exec *x, struct step *st)
+static int finish_frame(struct exec *x, struct frame *fr)
 {
-	if (!output_unchanged(st) &&
-	    exec_check_size_(x, st, st->output, "returned"))
+	if (!output_unchanged(fr) &&
+	    exec_check_size_(x, fr, fr->output, "returned"))
 		return -1;
-	const struct asl_state *s = st->state;
+	const struct asl_state *s = fr->state;
 	if (s->type == ASL_CHOICE)
-		return 0; /* exec_choice_ chose st->next */
+		return 0; /* exec_choice_ chose fr->next */
 	if (s->type == ASL_SUCCEED || s->end || !s->next) {
-		st->end = 1;
+		fr->end = 1;
 		return 0;
 	}
-	st->next = s->next_index;
+	fr->next = s->next_index;
 	return 0;
 }
 
@@ -455,30 +217,48 @@ static int machine_timed_out(struct exec *x)
 	return 1;
 }
 
-static int visit(struct exec *x, struct step *st)
+/* The frame's data flow, released whatever became of the visit. */
+static void frame_release(struct frame *fr)
+{
+	cJSON_Delete(fr->eff_owned);
+	cJSON_Delete(fr->result);
+	fr->eff_owned = fr->result = NULL;
+	fr->eff = NULL;
+}
+
+/* One visit: the data flow enters, the state's type does its work, the
+ * data flow leaves (or, on an error, a catcher takes it). */
+static int visit(struct exec *x, struct frame *fr)
 {
 	x->res->transitions++;
-	event_entered(x, st);
+	fr->flow = dataflow_for(fr->state);
+	event_entered(x, fr);
 	if (exec_over_limit_(x))
 		return -1;
-	if (dispatch(x, st) == 0 && finish_step(x, st) == 0) {
-		exec_visit_(x, st->state, EXEC_VISIT_SUCCEEDED, st->rule);
-		event_exited(x, st);
+	int rc = fr->flow->enter(x, fr);
+	if (rc == 0)
+		rc = dispatch(x, fr);
+	if (rc == 0)
+		rc = dataflow_leave(x, fr);
+	frame_release(fr);
+	if (rc == 0 && finish_frame(x, fr) == 0) {
+		exec_visit_(x, fr->state, EXEC_VISIT_SUCCEEDED, fr->rule);
+		event_exited(x, fr);
 		return 0;
 	}
-	cJSON_Delete(st->output);
-	st->output = NULL;
-	if (x->stop != EXEC_RUNNING || !st->err.error) {
+	cJSON_Delete(fr->output);
+	fr->output = NULL;
+	if (x->stop != EXEC_RUNNING || !fr->err.error) {
 		/* the execution ends in this state: its path shows it failed */
-		exec_visit_(x, st->state, EXEC_VISIT_FAILED, -1);
+		exec_visit_(x, fr->state, EXEC_VISIT_FAILED, -1);
 		return -1;
 	}
-	if (catch_error(x, st) == 0) {
-		event_exited(x, st);
+	if (catch_error(x, fr) == 0) {
+		event_exited(x, fr);
 		return 0;
 	}
-	exec_visit_(x, st->state, EXEC_VISIT_FAILED, -1);
-	x->res->visits[x->res->nr_visits - 1].input = cJSON_Duplicate(st->input, 1);
+	exec_visit_(x, fr->state, EXEC_VISIT_FAILED, -1);
+	x->res->visits[x->res->nr_visits - 1].input = cJSON_Duplicate(fr->input, 1);
 	return -1;
 }
 
@@ -498,7 +278,7 @@ int exec_machine_(struct exec *x, const struct asl_machine *m, cJSON *input,
 				      "The state machine has no state to go to.");
 			return -1;
 		}
-		struct step st = { .state = &m->states[i], .input = input,
+		struct frame fr = { .state = &m->states[i], .input = input,
 				   .next = -1, .scope = scope,
 				   .map_item = map_item,
 				   .visit_id = ++x->nr_visit_ids,
@@ -506,22 +286,22 @@ int exec_machine_(struct exec *x, const struct asl_machine *m, cJSON *input,
 				   .input_borrowed = borrowed,
 				   .rule = -1,
 				   .entered_ms = x->clock.now };
-		int rc = machine_timed_out(x) ? -1 : visit(x, &st);
-		if (!st.input_borrowed)
-			cJSON_Delete(st.input);
+		int rc = machine_timed_out(x) ? -1 : visit(x, &fr);
+		if (!fr.input_borrowed)
+			cJSON_Delete(fr.input);
 		if (rc) {
-			*err = st.err;
+			*err = fr.err;
 			if (!err->error)
 				exec_err_set_(err, "States.Runtime", NULL);
 			return -1;
 		}
-		if (st.end) {
-			*out = st.output;
+		if (fr.end) {
+			*out = fr.output;
 			return 0;
 		}
-		input = st.output;
-		checked = 1; /* finish_step measured it */
-		i = st.next;
+		input = fr.output;
+		checked = 1; /* finish_frame measured it */
+		i = fr.next;
 	}
 }
 
@@ -584,9 +364,8 @@ static void init(struct exec *x, const struct asl_machine *m,
 	rng_init(&x->rng, opt->seed);
 	clock_init(&x->clock, opt->start_ms);
 	strmap_init(&x->invocations);
-	strmap_init(&x->cache);
-	strmap_init(&x->payloads);
 	strmap_init(&x->sizes);
+	exec_mocks_start_(x);
 	r->start_ms = opt->start_ms;
 	r->input = input;
 	if (opt->keep_history)
@@ -667,10 +446,10 @@ int exec_run(const struct asl_machine *m, const cJSON *input,
 	started_event(&x, input);
 	struct vscope scope = { cJSON_CreateObject(), NULL };
 	int rc;
-	struct step st0 = { .state = m->nr_states ? &m->states[0] : NULL };
+	struct frame fr0 = { .state = m->nr_states ? &m->states[0] : NULL };
 	x.borrowed_input = input; /* the first state reads it in place */
-	if (m->nr_states && exec_check_size_(&x, &st0, input, "received")) {
-		err = st0.err;
+	if (m->nr_states && exec_check_size_(&x, &fr0, input, "received")) {
+		err = fr0.err;
 		rc = -1;
 	} else {
 		rc = exec_machine_(&x, m, (cJSON *)input, &scope, NULL, &out,
@@ -686,7 +465,7 @@ int exec_run(const struct asl_machine *m, const cJSON *input,
 	clock_release(&x.clock);
 	strmap_release(&x.invocations);
 	strmap_release(&x.sizes);
-	exec_caches_free_(&x);
+	exec_mocks_finish_(&x);
 	return r->status == EXEC_SUCCEEDED ? 0 : -1;
 }
 
@@ -702,6 +481,9 @@ void exec_result_release(struct exec_result *r)
 	for (size_t i = 0; i < r->nr_visits; i++)
 		cJSON_Delete(r->visits[i].input);
 	free(r->visits);
+	for (size_t i = 0; i < r->nr_tokens; i++)
+		free(r->tokens[i]);
+	free(r->tokens);
 	memset(r, 0, sizeof(*r));
 }
 

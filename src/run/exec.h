@@ -20,6 +20,8 @@
 #define EXEC_DEFAULT_MAX_PAYLOAD 262144
 /* 2024-01-01T00:00:00Z, the default --start-time. */
 #define EXEC_DEFAULT_START_MS 1704067200000LL
+/* The task tokens .waitForTaskToken tasks receive: base64 characters. */
+#define EXEC_TOKEN_LEN 160
 /* Nested Parallel/Map executions on the C stack: the model already caps
  * nesting at ASL_MAX_NESTING, so this is that bound plus the top level. */
 #define EXEC_MAX_DEPTH (ASL_MAX_NESTING + 1)
@@ -67,6 +69,8 @@ struct exec_result {
 	struct exec_visit *visits; /* in execution order */
 	size_t nr_visits, alloc_visits;
 	size_t transitions;  /* states entered */
+	char **tokens;       /* owned: the task tokens issued, in order */
+	size_t nr_tokens, alloc_tokens;
 };
 
 /* Runs m on input (borrowed, also by *r).  Fills *r (release with

@@ -7,7 +7,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "exec_impl.h"
+#include "dataflow.h"
 #include "timestamp.h"
 #include "banned.h"
 
@@ -126,42 +126,43 @@ static int apply(enum asl_cmp op, const cJSON *v, const cJSON *operand)
 	}
 }
 
-static int invalid_path(struct step *st, const char *path)
+static int invalid_path(struct frame *fr, const char *path)
 {
-	if (!st->err.error)
-		exec_err_state_(&st->err, st, "States.Runtime",
+	if (!fr->err.error)
+		exec_err_state_(&fr->err, fr, "States.Runtime",
 				"Invalid path '%s': The choice state's condition "
 				"path references an invalid value.", path);
 	return -1;
 }
 
-/* 1 true, 0 false, -1 error (st->err). */
-static int eval_cmp(struct exec *x, struct step *st, const struct asl_rule *r,
+/* 1 true, 0 false, -1 error (fr->err). */
+static int eval_cmp(struct exec *x, struct frame *fr, const struct asl_rule *r,
 		    const cJSON *in)
 {
 	if (!r->variable || r->cmp == ASL_CMP_NONE) {
-		exec_err_state_(&st->err, st, "States.Runtime",
+		exec_err_state_(&fr->err, fr, "States.Runtime",
 				"The choice rule has no comparison.");
 		return -1;
 	}
 	cJSON *v_owned = NULL, *op_owned = NULL;
-	const cJSON *v = exec_path_ref_(x, st, r->variable, in, &v_owned);
+	const cJSON *v = fr->flow->value_ref(x, fr, &r->compiled.variable, in,
+					     &v_owned);
 	if (r->cmp == ASL_CMP_IS_PRESENT) {
 		int present = v != NULL;
 		cJSON_Delete(v_owned);
-		if (st->err.error)
+		if (fr->err.error)
 			return -1;
 		return present == cJSON_IsTrue(r->operand);
 	}
 	if (!v)
-		return invalid_path(st, r->variable);
+		return invalid_path(fr, r->variable);
 	const cJSON *operand = r->operand;
 	if (r->cmp_is_path) {
 		const char *p = cJSON_IsString(r->operand) ? r->operand->valuestring : "";
-		operand = exec_path_ref_(x, st, p, in, &op_owned);
+		operand = fr->flow->value_ref(x, fr, &r->compiled.operand, in, &op_owned);
 		if (!operand) {
 			cJSON_Delete(v_owned);
-			return invalid_path(st, p);
+			return invalid_path(fr, p);
 		}
 	}
 	int ok = apply(r->cmp, v, operand);
@@ -171,22 +172,22 @@ static int eval_cmp(struct exec *x, struct step *st, const struct asl_rule *r,
 }
 
 /* Bounded by the rule nesting the model accepted (cJSON depth limit). */
-static int eval_rule(struct exec *x, struct step *st, const struct asl_rule *r,
+static int eval_rule(struct exec *x, struct frame *fr, const struct asl_rule *r,
 		     const cJSON *in)
 {
 	switch (r->kind) {
 	case ASL_RULE_CMP:
-		return eval_cmp(x, st, r, in);
+		return eval_cmp(x, fr, r, in);
 	case ASL_RULE_NOT: {
 		if (!r->nr_children)
 			return 0;
-		int v = eval_rule(x, st, &r->children[0], in);
+		int v = eval_rule(x, fr, &r->children[0], in);
 		return v < 0 ? v : !v;
 	}
 	case ASL_RULE_AND:
 	case ASL_RULE_OR:
 		for (size_t i = 0; i < r->nr_children; i++) {
-			int v = eval_rule(x, st, &r->children[i], in);
+			int v = eval_rule(x, fr, &r->children[i], in);
 			if (v < 0)
 				return v;
 			if (v == (r->kind == ASL_RULE_OR))
@@ -196,49 +197,36 @@ static int eval_rule(struct exec *x, struct step *st, const struct asl_rule *r,
 	case ASL_RULE_CONDITION:
 		break;
 	}
-	exec_err_state_(&st->err, st, "States.Runtime",
+	exec_err_state_(&fr->err, fr, "States.Runtime",
 			"JSONata conditions are not supported yet.");
 	return -1;
 }
 
-int exec_choice_(struct exec *x, struct step *st)
+/* Picks the next state; the data flow passes the effective input on. */
+int exec_choice_(struct exec *x, struct frame *fr)
 {
-	const struct asl_state *s = st->state;
-	const cJSON *eff = NULL;
-	cJSON *owned = NULL;
-	if (exec_input_ref_(x, st, &eff, &owned))
-		return -1;
+	const struct asl_state *s = fr->state;
+	const cJSON *eff = fr->eff;
 	int next = -2;
 	for (size_t i = 0; i < s->nr_choices && next == -2; i++) {
 		const struct asl_rule *r = &s->choices[i];
-		int v = eval_rule(x, st, r, eff);
-		if (v < 0 || (v && r->assign && exec_assign_(x, st, r->assign, eff))) {
-			cJSON_Delete(owned);
+		int v = eval_rule(x, fr, r, eff);
+		if (v < 0 || (v && fr->flow->assign(x, fr, &r->compiled.assign, eff)))
 			return -1;
-		}
 		if (v) {
 			next = r->next_index;
-			st->rule = (int)i;
+			fr->rule = (int)i;
 		}
 	}
 	if (next == -2 && s->default_next) {
 		next = s->default_index;
-		if (s->flow.assign && exec_assign_(x, st, s->flow.assign, eff)) {
-			cJSON_Delete(owned);
+		if (fr->flow->assign(x, fr, &s->flow.compiled.assign, eff))
 			return -1;
-		}
 	}
 	if (next == -2) {
-		cJSON_Delete(owned);
-		exec_err_set_(&st->err, "States.NoChoiceMatched", "No Matches!");
+		exec_err_set_(&fr->err, "States.NoChoiceMatched", "No Matches!");
 		return -1;
 	}
-	st->next = next;
-	if (!owned && st->input_borrowed) {
-		owned = exec_copy_(x, st->input);
-	} else if (!owned) { /* no InputPath: the input moves on as it is */
-		owned = st->input;
-		st->input = NULL;
-	}
-	return exec_output_path_(x, st, owned, &st->output);
+	fr->next = next;
+	return 0;
 }

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exec_impl.h"
+#include "exec_frame.h"
 #include "rng.h"
 #include "timestamp.h"
 #include "xalloc.h"

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exec_impl.h"
+#include "dataflow.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -16,44 +16,20 @@
  * a --max-payload raised by hand can make us schedule. */
 #define MAP_MAX_ITEMS 1000000
 
-/* Effective input after InputPath and (if any) Parameters/template. */
-static int effective_input(struct exec *x, struct step *st, const cJSON *tmpl,
-			   cJSON **out)
+/* The branches' input: Parameters on the effective input, or a copy. */
+static int branch_input(struct exec *x, struct frame *fr, cJSON **out)
 {
-	cJSON *eff = NULL;
-	if (exec_input_path_(x, st, st->input, &eff))
-		return -1;
-	if (!tmpl) {
-		*out = eff;
+	const struct asl_state *s = fr->state;
+	if (!s->flow.parameters) {
+		*out = exec_copy_(x, fr->eff);
 		return 0;
 	}
-	int rc = exec_payload_(x, st, tmpl, eff, out);
-	cJSON_Delete(eff);
-	return rc;
-}
-
-/* ResultSelector, Assign, ResultPath, OutputPath on a result (consumed). */
-static int finish_result(struct exec *x, struct step *st, cJSON *result)
-{
-	const struct asl_dataflow *f = &st->state->flow;
-	cJSON *sel = result, *out = NULL;
-	if (f->result_selector) {
-		int rc = exec_payload_(x, st, f->result_selector, result, &sel);
-		cJSON_Delete(result);
-		if (rc)
-			return -1;
-	}
-	if (f->assign && exec_assign_(x, st, f->assign, sel)) {
-		cJSON_Delete(sel);
-		return -1;
-	}
-	if (exec_result_path_take_(x, st, f->result_path, sel, &out))
-		return -1;
-	return exec_output_path_(x, st, out, &st->output);
+	return fr->flow->arguments(x, fr, &s->flow.compiled.parameters, fr->eff,
+				   out);
 }
 
 /* Runs sub-machine m on input (consumed) in a fresh variable scope. */
-static int run_child(struct exec *x, struct step *st, const struct asl_machine *m,
+static int run_child(struct exec *x, struct frame *fr, const struct asl_machine *m,
 		     cJSON *input, const cJSON *item, cJSON **out,
 		     struct exec_err *err)
 {
@@ -62,7 +38,7 @@ static int run_child(struct exec *x, struct step *st, const struct asl_machine *
 		exec_err_set_(err, "States.Runtime", "Nesting too deep.");
 		return -1;
 	}
-	struct vscope scope = { cJSON_CreateObject(), st->scope };
+	struct vscope scope = { cJSON_CreateObject(), fr->scope };
 	x->depth++;
 	int rc = exec_machine_(x, m, input, &scope, item, out, err);
 	x->depth--;
@@ -72,11 +48,11 @@ static int run_child(struct exec *x, struct step *st, const struct asl_machine *
 
 /* ---- Parallel --------------------------------------------------------- */
 
-static int parallel_attempt(struct exec *x, struct step *st, cJSON **result)
+static int parallel_attempt(struct exec *x, struct frame *fr, cJSON **result)
 {
-	const struct asl_state *s = st->state;
+	const struct asl_state *s = fr->state;
 	cJSON *in = NULL;
-	if (effective_input(x, st, s->flow.parameters, &in))
+	if (branch_input(x, fr, &in))
 		return -1;
 	long started = exec_event_(x, "ParallelStateStarted", NULL, NULL);
 	int64_t start = x->clock.now, end = start;
@@ -87,9 +63,9 @@ static int parallel_attempt(struct exec *x, struct step *st, cJSON **result)
 		x->clock.now = start;
 		if (x->res->history)
 			x->prev_event = started; /* each branch follows the start */
-		if (run_child(x, st, s->branches[i], cJSON_Duplicate(in, 1), NULL,
+		if (run_child(x, fr, s->branches[i], cJSON_Duplicate(in, 1), NULL,
 			      &o, &err)) {
-			st->err = err;
+			fr->err = err;
 			cJSON_Delete(arr);
 			cJSON_Delete(in);
 			exec_event_(x, "ParallelStateFailed", NULL, NULL);
@@ -106,19 +82,16 @@ static int parallel_attempt(struct exec *x, struct step *st, cJSON **result)
 	return 0;
 }
 
-int exec_parallel_(struct exec *x, struct step *st)
+/* Runs the branches under Retry; the data flow places their results. */
+int exec_parallel_(struct exec *x, struct frame *fr)
 {
-	cJSON *result = NULL;
-	if (exec_with_retry_(x, st, parallel_attempt, &result))
-		return -1;
-	return finish_result(x, st, result);
+	return exec_with_retry_(x, fr, parallel_attempt, &fr->result);
 }
 
 /* ---- Map -------------------------------------------------------------- */
 
 struct map_run {
-	const cJSON *eff;   /* the Map's effective input */
-	cJSON *eff_owned;   /* eff when InputPath made a new value */
+	const cJSON *eff;   /* the Map's effective input (the frame's) */
 	const cJSON *items; /* the array iterated (inside eff, or owned) */
 	cJSON *items_owned;
 	long max_conc;   /* 0 = unlimited */
@@ -128,43 +101,34 @@ struct map_run {
 	long started; /* the MapStateStarted event */
 };
 
-static int items_of(struct exec *x, struct step *st, struct map_run *mr)
+static int items_of(struct exec *x, struct frame *fr, struct map_run *mr)
 {
-	const cJSON *ip = st->state->items_path;
-	if (cJSON_IsString(ip)) {
-		mr->items = exec_path_ref_(x, st, ip->valuestring, mr->eff,
-					   &mr->items_owned);
-		if (!mr->items && !st->err.error) {
-			struct buf n = BUF_INIT;
-			exec_path_normal_(ip->valuestring, &n);
-			exec_err_state_(&st->err, st, "States.Runtime",
-					"Invalid path '%s' : No results for path: %s",
-					ip->valuestring, n.ptr);
-			buf_release(&n);
-		}
+	const struct asl_expr *ip = &fr->state->compiled.items_path;
+	if (cJSON_IsString(ip->json)) {
+		mr->items = fr->flow->select(x, fr, ip, mr->eff, &mr->items_owned);
 		if (!mr->items)
 			return -1;
 	} else
 		mr->items = mr->eff;
 	if (!cJSON_IsArray(mr->items) || cJSON_GetArraySize(mr->items) > MAP_MAX_ITEMS) {
-		exec_err_state_(&st->err, st, "States.Runtime",
+		exec_err_state_(&fr->err, fr, "States.Runtime",
 				"Invalid path '%s': The ItemsPath field must "
 				"select an array.",
-				cJSON_IsString(ip) ? ip->valuestring : "$");
+				cJSON_IsString(ip->json) ? asl_expr_text(ip) : "$");
 		return -1;
 	}
 	return 0;
 }
 
-static long max_concurrency(struct exec *x, struct step *st, const cJSON *eff)
+static long max_concurrency(struct exec *x, struct frame *fr, const cJSON *eff)
 {
-	const struct asl_state *s = st->state;
+	const struct asl_state *s = fr->state;
 	if (cJSON_IsNumber(s->max_concurrency))
 		return (long)s->max_concurrency->valuedouble;
 	if (cJSON_IsString(s->max_concurrency_path)) {
 		int bad;
-		cJSON *v = exec_path_(x, st, s->max_concurrency_path->valuestring,
-				      eff, &bad);
+		cJSON *v = fr->flow->value(x, fr, &s->compiled.max_concurrency_path,
+					   eff, &bad);
 		long n = cJSON_IsNumber(v) ? (long)v->valuedouble : 0;
 		cJSON_Delete(v);
 		return n;
@@ -174,11 +138,12 @@ static long max_concurrency(struct exec *x, struct step *st, const cJSON *eff)
 
 /* The input of iteration i: ItemSelector (or legacy Parameters) evaluated
  * against the Map's input with $$.Map.Item set, else the item itself. */
-static int item_input(struct exec *x, struct step *st, struct map_run *mr,
+static int item_input(struct exec *x, struct frame *fr, struct map_run *mr,
 		      long i, const cJSON *value, cJSON **out)
 {
-	const struct asl_state *s = st->state;
-	const cJSON *tmpl = s->item_selector ? s->item_selector : s->flow.parameters;
+	const struct asl_state *s = fr->state;
+	const struct asl_expr *tmpl = s->item_selector ? &s->compiled.item_selector
+			: s->flow.parameters ? &s->flow.compiled.parameters : NULL;
 	if (!tmpl) {
 		*out = cJSON_Duplicate(value, 1);
 		return 0;
@@ -186,10 +151,10 @@ static int item_input(struct exec *x, struct step *st, struct map_run *mr,
 	cJSON *item = cJSON_CreateObject();
 	cJSON_AddNumberToObject(item, "Index", (double)i);
 	cJSON_AddItemReferenceToObject(item, "Value", (cJSON *)value);
-	const cJSON *saved = st->map_item;
-	st->map_item = item;
-	int rc = exec_payload_(x, st, tmpl, mr->eff, out);
-	st->map_item = saved;
+	const cJSON *saved = fr->map_item;
+	fr->map_item = item;
+	int rc = fr->flow->arguments(x, fr, tmpl, mr->eff, out);
+	fr->map_item = saved;
 	exec_context_forget_(x);
 	cJSON_Delete(item);
 	return rc;
@@ -225,17 +190,17 @@ static cJSON *iteration_details(struct exec *x, const struct asl_state *s,
 	return d;
 }
 
-static int iteration(struct exec *x, struct step *st, struct map_run *mr,
+static int iteration(struct exec *x, struct frame *fr, struct map_run *mr,
 		     long i, cJSON *input, cJSON *results)
 {
-	const struct asl_state *s = st->state;
+	const struct asl_state *s = fr->state;
 	cJSON *o = NULL;
 	struct exec_err err = { NULL, NULL };
 	if (x->res->history)
 		x->prev_event = mr->started; /* each iteration follows the start */
 	exec_event_(x, "MapIterationStarted", "mapIterationStartedEventDetails",
 		    iteration_details(x, s, i));
-	int rc = run_child(x, st, s->branches[0], input, NULL, &o, &err);
+	int rc = run_child(x, fr, s->branches[0], input, NULL, &o, &err);
 	exec_event_(x, rc ? "MapIterationFailed" : "MapIterationSucceeded",
 		    rc ? "mapIterationFailedEventDetails"
 		       : "mapIterationSucceededEventDetails",
@@ -246,7 +211,7 @@ static int iteration(struct exec *x, struct step *st, struct map_run *mr,
 	}
 	mr->failed++;
 	if (!s->distributed || x->stop != EXEC_RUNNING) {
-		st->err = err;
+		fr->err = err;
 		return -1;
 	}
 	cJSON *eo = cJSON_CreateObject();
@@ -272,10 +237,10 @@ static int over_tolerance(const struct asl_state *s, const struct map_run *mr)
 }
 
 /* Groups the selected inputs into ItemBatcher batches. */
-static cJSON *batch_inputs(struct exec *x, struct step *st, struct map_run *mr,
+static cJSON *batch_inputs(struct exec *x, struct frame *fr, struct map_run *mr,
 			   cJSON *inputs)
 {
-	const cJSON *b = st->state->item_batcher;
+	const cJSON *b = fr->state->item_batcher;
 	const cJSON *mx = cJSON_GetObjectItemCaseSensitive(b, "MaxItemsPerBatch");
 	const cJSON *bi = cJSON_GetObjectItemCaseSensitive(b, "BatchInput");
 	long per = cJSON_IsNumber(mx) && mx->valuedouble >= 1 ? (long)mx->valuedouble
@@ -288,10 +253,11 @@ static cJSON *batch_inputs(struct exec *x, struct step *st, struct map_run *mr,
 			cJSON *bobj = cJSON_CreateObject();
 			cur = cJSON_AddArrayToObject(bobj, "Items");
 			cJSON *bin = NULL;
-			if (bi && exec_payload_(x, st, bi, mr->eff, &bin) == 0)
+			if (bi && fr->flow->arguments(x, fr, &fr->state->compiled.batch_input,
+						      mr->eff, &bin) == 0)
 				cJSON_AddItemToObject(bobj, "BatchInput", bin);
 			else /* a BatchInput that fails is left out */
-				exec_err_release_(&st->err);
+				exec_err_release_(&fr->err);
 			cJSON_AddItemToArray(batches, bobj);
 			n = 0;
 		}
@@ -302,26 +268,26 @@ static cJSON *batch_inputs(struct exec *x, struct step *st, struct map_run *mr,
 	return batches;
 }
 
-static int map_inputs(struct exec *x, struct step *st, struct map_run *mr,
+static int map_inputs(struct exec *x, struct frame *fr, struct map_run *mr,
 		      cJSON **inputs)
 {
 	cJSON *arr = cJSON_CreateArray();
 	long i = 0;
 	for (const cJSON *v = mr->items->child; v; v = v->next, i++) {
 		cJSON *in = NULL;
-		if (item_input(x, st, mr, i, v, &in)) {
+		if (item_input(x, fr, mr, i, v, &in)) {
 			cJSON_Delete(arr);
 			return -1;
 		}
 		cJSON_AddItemToArray(arr, in);
 	}
-	if (st->state->item_batcher)
-		arr = batch_inputs(x, st, mr, arr);
+	if (fr->state->item_batcher)
+		arr = batch_inputs(x, fr, mr, arr);
 	*inputs = arr;
 	return 0;
 }
 
-static int run_items(struct exec *x, struct step *st, struct map_run *mr,
+static int run_items(struct exec *x, struct frame *fr, struct map_run *mr,
 		     cJSON *inputs, cJSON *results)
 {
 	int64_t start = x->clock.now, end = start;
@@ -334,15 +300,15 @@ static int run_items(struct exec *x, struct step *st, struct map_run *mr,
 	while (inputs->child) {
 		cJSON *in = cJSON_DetachItemViaPointer(inputs, inputs->child);
 		size_t slot = take_slot(x, mr, start, i);
-		if (iteration(x, st, mr, i++, in, results))
+		if (iteration(x, fr, mr, i++, in, results))
 			return -1;
 		mr->slots[slot] = x->clock.now;
 		if (x->clock.now > end)
 			end = x->clock.now;
 	}
 	x->clock.now = end;
-	if (st->state->distributed && over_tolerance(st->state, mr)) {
-		exec_err_set_(&st->err, "States.ExceedToleratedFailureThreshold",
+	if (fr->state->distributed && over_tolerance(fr->state, mr)) {
+		exec_err_set_(&fr->err, "States.ExceedToleratedFailureThreshold",
 			      "The specified tolerated failure threshold was "
 			      "exceeded");
 		return -1;
@@ -350,26 +316,27 @@ static int run_items(struct exec *x, struct step *st, struct map_run *mr,
 	return 0;
 }
 
-static int map_attempt(struct exec *x, struct step *st, cJSON **result)
+static int map_attempt(struct exec *x, struct frame *fr, cJSON **result)
 {
 	struct map_run mr = { 0 };
 	cJSON *inputs = NULL, *results = NULL;
 	int rc = -1;
-	if (!st->state->nr_branches) {
-		exec_err_state_(&st->err, st, "States.Runtime",
+	if (!fr->state->nr_branches) {
+		exec_err_state_(&fr->err, fr, "States.Runtime",
 				"The Map state has no ItemProcessor.");
 		return -1;
 	}
-	if (exec_input_ref_(x, st, &mr.eff, &mr.eff_owned) || items_of(x, st, &mr))
+	mr.eff = fr->eff;
+	if (items_of(x, fr, &mr))
 		goto out;
-	mr.max_conc = max_concurrency(x, st, mr.eff);
-	if (map_inputs(x, st, &mr, &inputs))
+	mr.max_conc = max_concurrency(x, fr, mr.eff);
+	if (map_inputs(x, fr, &mr, &inputs))
 		goto out;
 	cJSON *d = cJSON_CreateObject();
 	cJSON_AddNumberToObject(d, "length", cJSON_GetArraySize(inputs));
 	mr.started = exec_event_(x, "MapStateStarted", "mapStateStartedEventDetails", d);
 	results = cJSON_CreateArray();
-	rc = run_items(x, st, &mr, inputs, results);
+	rc = run_items(x, fr, &mr, inputs, results);
 	exec_event_(x, rc ? "MapStateFailed" : "MapStateSucceeded", NULL, NULL);
 out:
 	if (rc == 0)
@@ -377,16 +344,13 @@ out:
 	else
 		cJSON_Delete(results);
 	cJSON_Delete(inputs);
-	cJSON_Delete(mr.eff_owned);
 	cJSON_Delete(mr.items_owned);
 	free(mr.slots);
 	return rc;
 }
 
-int exec_map_(struct exec *x, struct step *st)
+/* Runs the iterations under Retry; the data flow places their results. */
+int exec_map_(struct exec *x, struct frame *fr)
 {
-	cJSON *result = NULL;
-	if (exec_with_retry_(x, st, map_attempt, &result))
-		return -1;
-	return finish_result(x, st, result);
+	return exec_with_retry_(x, fr, map_attempt, &fr->result);
 }

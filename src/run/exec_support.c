@@ -2,7 +2,7 @@
  * A machine that uses such a feature is refused with a located error rather
  * than run with the feature silently ignored: a course must never record an
  * output that Step Functions would not produce. */
-#include "exec.h"
+#include "dataflow.h"
 
 #include "banned.h"
 
@@ -22,8 +22,9 @@ static void check_state(const struct asl_machine *m, const struct asl_state *s,
 			struct diag_list *diags)
 {
 	const cJSON *v;
-	if (s->flow.lang == ASL_QL_JSONATA && (v = member(s->json, "QueryLanguage")))
-		refuse(m, v, diags, "the JSONata query language");
+	const struct dataflow *f = dataflow_for(s);
+	if (f->check)
+		f->check(m, s, diags);
 	if (s->item_reader)
 		refuse(m, s->item_reader, diags,
 		       "ItemReader (give the items in the input, with ItemsPath)");

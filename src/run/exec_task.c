@@ -1,6 +1,7 @@
 /* exec_task.c - Task and Wait states on the virtual clock: mocked
- * invocations, Retry with backoff and FULL jitter, .waitForTaskToken
- * callbacks driven by the scenario's timers, heartbeat and task timeouts.
+ * invocations, .waitForTaskToken callbacks driven by the scenario's
+ * timers, heartbeat and task timeouts (Retry and time passing:
+ * exec_time.c).
  * Not here: the mocks file (mock.c), the child-process handler
  * (exec_handler in this file is the only place that forks). */
 #define _POSIX_C_SOURCE 200809L
@@ -14,7 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "exec_impl.h"
+#include "dataflow.h"
 #include "timestamp.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -24,106 +25,26 @@
 /* An Exec handler's output and run time are bounded. */
 #define HANDLER_MAX_OUTPUT (EXEC_DEFAULT_MAX_PAYLOAD * 4)
 #define HANDLER_DEFAULT_TIMEOUT_MS 10000
-#define TIMER_SCENARIO 1
-
-int exec_error_matches_(const char *err, const char **names, size_t n);
-
-/* ---- time passing ----------------------------------------------------- */
-
-static int64_t scenario_at(struct exec *x, const cJSON *e)
-{
-	const cJSON *at = cJSON_GetObjectItemCaseSensitive(e, "at");
-	int64_t ms;
-	if (cJSON_IsNumber(at))
-		return x->res->start_ms + (int64_t)llround(at->valuedouble * 1000);
-	if (cJSON_IsString(at) && !timestamp_parse(at->valuestring, &ms))
-		return ms;
-	return x->res->start_ms;
-}
-
-static const char *scenario_action(const cJSON *e)
-{
-	const cJSON *a = cJSON_GetObjectItemCaseSensitive(e, "action");
-	return cJSON_IsString(a) ? a->valuestring : "";
-}
-
-static void load_timers(struct exec *x)
-{
-	if (x->timers_loaded || !x->opt->scenario)
-		return;
-	x->timers_loaded = 1;
-	long i = 0;
-	for (const cJSON *e = x->opt->scenario->child; e; e = e->next, i++)
-		clock_add_timer(&x->clock, scenario_at(x, e), TIMER_SCENARIO, i);
-}
-
-static const cJSON *scenario_entry(struct exec *x, long i)
-{
-	return cJSON_GetArrayItem(x->opt->scenario, (int)i);
-}
-
-static void abort_with(struct exec *x, const cJSON *e)
-{
-	const cJSON *err = cJSON_GetObjectItemCaseSensitive(e, "error");
-	const cJSON *cause = cJSON_GetObjectItemCaseSensitive(e, "cause");
-	x->stop = EXEC_ABORTED;
-	exec_err_set_(&x->stop_err, cJSON_IsString(err) ? err->valuestring : NULL,
-		      cJSON_IsString(cause) ? cause->valuestring : NULL);
-	if (!cJSON_IsString(err)) {
-		free(x->stop_err.error);
-		x->stop_err.error = NULL;
-	}
-}
-
-/* Moves the clock to 'target' unless the machine's TimeoutSeconds or a
- * StopExecution comes first; then the clock stops there and the whole
- * execution ends (returns -1). */
-static int advance(struct exec *x, int64_t target)
-{
-	load_timers(x);
-	const cJSON *t = x->top->timeout_seconds;
-	if (cJSON_IsNumber(t)) {
-		int64_t deadline = x->res->start_ms + (int64_t)(t->valuedouble * 1000);
-		if (target > deadline) {
-			clock_advance_to(&x->clock, deadline);
-			x->stop = EXEC_TIMED_OUT;
-			exec_err_set_(&x->stop_err, "States.Timeout", NULL);
-			return -1;
-		}
-	}
-	for (size_t i = 0; i < x->clock.nr; i++) {
-		const struct clock_timer *tm = &x->clock.timers[i];
-		if (tm->at > target)
-			break;
-		const cJSON *e = scenario_entry(x, tm->ref);
-		if (!strcmp(scenario_action(e), "StopExecution")) {
-			clock_advance_to(&x->clock, tm->at);
-			abort_with(x, e);
-			return -1;
-		}
-	}
-	clock_advance_to(&x->clock, target);
-	return 0;
-}
 
 /* ---- Wait ------------------------------------------------------------- */
 
-static int wait_target(struct exec *x, struct step *st, const cJSON *in,
+static int wait_target(struct exec *x, struct frame *fr, const cJSON *in,
 		       int64_t *target)
 {
-	const struct asl_state *s = st->state;
+	const struct asl_state *s = fr->state;
 	const cJSON *v = s->seconds ? s->seconds : s->timestamp;
 	cJSON *owned = NULL;
 	const char *field = s->seconds_path ? "SecondsPath" : "TimestampPath";
-	const cJSON *path = s->seconds_path ? s->seconds_path : s->timestamp_path;
-	if (!v && cJSON_IsString(path)) {
+	const struct asl_expr *path = s->seconds_path ? &s->compiled.seconds_path
+						      : &s->compiled.timestamp_path;
+	if (!v && cJSON_IsString(path->json)) {
 		int bad;
-		v = owned = exec_path_(x, st, path->valuestring, in, &bad);
+		v = owned = fr->flow->value(x, fr, path, in, &bad);
 		if (!v) {
-			if (!st->err.error)
-				exec_err_state_(&st->err, st, "States.Runtime",
+			if (!fr->err.error)
+				exec_err_state_(&fr->err, fr, "States.Runtime",
 						"Invalid path '%s' : No results for "
-						"path: %s", path->valuestring, field);
+						"path: %s", asl_expr_text(path), field);
 			return -1;
 		}
 	}
@@ -134,7 +55,7 @@ static int wait_target(struct exec *x, struct step *st, const cJSON *in,
 		*target = x->clock.now + (int64_t)v->valuedouble * 1000;
 	else if (seconds || !cJSON_IsString(v) ||
 		 timestamp_parse(v->valuestring, target)) {
-		exec_err_state_(&st->err, st, "States.Runtime",
+		exec_err_state_(&fr->err, fr, "States.Runtime",
 				"The %s field does not hold a valid %s.",
 				seconds ? "SecondsPath" : "TimestampPath",
 				seconds ? "non-negative integer" : "timestamp");
@@ -144,60 +65,13 @@ static int wait_target(struct exec *x, struct step *st, const cJSON *in,
 	return rc;
 }
 
-int exec_wait_(struct exec *x, struct step *st)
+/* Waits; the data flow passes the effective input on. */
+int exec_wait_(struct exec *x, struct frame *fr)
 {
-	cJSON *eff = NULL;
 	int64_t target = x->clock.now;
-	if (exec_input_path_(x, st, st->input, &eff))
+	if (wait_target(x, fr, fr->eff, &target) || exec_advance_(x, target))
 		return -1;
-	if (wait_target(x, st, eff, &target) || advance(x, target)) {
-		cJSON_Delete(eff);
-		return -1;
-	}
-	return exec_output_path_(x, st, eff, &st->output);
-}
-
-/* ---- Retry ------------------------------------------------------------ */
-
-static int64_t retry_delay_ms(struct exec *x, const struct asl_retrier *r,
-			      unsigned count)
-{
-	double d = r->interval_seconds * pow(r->backoff_rate, count);
-	if (r->max_delay_seconds > 0 && d > r->max_delay_seconds)
-		d = r->max_delay_seconds;
-	if (d > 1e9)
-		d = 1e9; /* beyond any execution's one-year lifetime */
-	if (r->jitter_full)
-		d *= rng_double(&x->rng);
-	return (int64_t)llround(d * 1000);
-}
-
-int exec_with_retry_(struct exec *x, struct step *st,
-		     int (*attempt)(struct exec *, struct step *, cJSON **),
-		     cJSON **result)
-{
-	const struct asl_state *s = st->state;
-	unsigned counts[64] = { 0 };
-	for (;;) {
-		if (attempt(x, st, result) == 0)
-			return 0;
-		if (x->stop != EXEC_RUNNING)
-			return -1;
-		size_t i;
-		for (i = 0; i < s->nr_retry && i < 64; i++)
-			if (exec_error_matches_(st->err.error, s->retry[i].errors,
-						s->retry[i].nr_errors))
-				break;
-		if (i == s->nr_retry || i == 64 ||
-		    counts[i] >= s->retry[i].max_attempts)
-			return -1;
-		int64_t delay = retry_delay_ms(x, &s->retry[i], counts[i]++);
-		exec_visit_(x, s, EXEC_VISIT_RETRIED, -1);
-		if (advance(x, x->clock.now + delay) || exec_over_limit_(x))
-			return -1;
-		exec_err_release_(&st->err);
-		st->retry_count++;
-	}
+	return 0;
 }
 
 /* ---- Task invocation ---------------------------------------------------- */
@@ -205,8 +79,9 @@ int exec_with_retry_(struct exec *x, struct step *st,
 struct task_call {
 	const char *resource;
 	const char *function;  /* lambda function name, or NULL */
-	cJSON *eff;            /* effective input (owned) */
+	const cJSON *eff;      /* effective input (the frame's) */
 	cJSON *params;         /* this attempt's parameters (owned) */
+	int params_fresh;      /* params were built for this attempt already */
 	int callback;          /* .waitForTaskToken */
 	double timeout_s, heartbeat_s; /* heartbeat 0: none */
 };
@@ -252,62 +127,128 @@ static cJSON *err_details(const struct exec_err *e)
 }
 
 /* Runs an Exec handler: the command gets the input on stdin and prints the
- * result as JSON.  Returns 0 with *out, or -1 with st->err. */
-static int run_handler(struct exec *x, struct step *st, const cJSON *spec,
+ * result as JSON.  Returns 0 with *out, or -1 with fr->err. */
+static int run_handler(struct exec *x, struct frame *fr, const cJSON *spec,
 		       const cJSON *in, cJSON **out);
 
-static int throw_entry(struct step *st, const cJSON *t)
+static int throw_entry(struct frame *fr, const cJSON *t)
 {
 	const cJSON *e = cJSON_GetObjectItemCaseSensitive(t, "Error");
 	const cJSON *c = cJSON_GetObjectItemCaseSensitive(t, "Cause");
-	exec_err_set_(&st->err, cJSON_IsString(e) ? e->valuestring : "",
+	exec_err_set_(&fr->err, cJSON_IsString(e) ? e->valuestring : "",
 		      cJSON_IsString(c) ? c->valuestring : NULL);
 	return -1;
 }
 
-static int mocked(struct exec *x, struct step *st, const struct task_call *c,
-		  const cJSON *entry, cJSON **out)
+/* ---- mocked responses ------------------------------------------------ */
+
+void exec_mocks_start_(struct exec *x)
 {
-	const cJSON *v;
-	if ((v = cJSON_GetObjectItemCaseSensitive(entry, "Throw")))
-		return throw_entry(st, v);
-	if ((v = cJSON_GetObjectItemCaseSensitive(entry, "Template")) &&
-	    cJSON_IsString(v)) {
+	strmap_init(&x->templates);
+	const cJSON *root = x->opt->mocks ? x->opt->mocks->root : NULL;
+	const cJSON *all = cJSON_GetObjectItemCaseSensitive(root, "MockedResponses");
+	for (const cJSON *r = all ? all->child : NULL; r; r = r->next)
+		for (const cJSON *e = r->child; e; e = e->next) {
+			const cJSON *t = cJSON_GetObjectItemCaseSensitive(e, "Template");
+			if (!cJSON_IsObject(e) || !t)
+				continue;
+			struct asl_expr *c = xcalloc(1, sizeof(*c));
+			asl_expr_init(c, t, cJSON_IsString(t) ? ASL_WANT_VALUE
+							      : ASL_WANT_TEMPLATE);
+			strmap_put(&x->templates, (const char *)&e, sizeof(e), c);
+		}
+}
+
+void exec_mocks_finish_(struct exec *x)
+{
+	for (size_t i = 0; i < x->templates.nr; i++) {
+		asl_expr_release(x->templates.entries[i].value);
+		free(x->templates.entries[i].value);
+	}
+	strmap_release(&x->templates);
+}
+
+static const struct asl_expr *mock_template(const struct exec *x,
+					    const cJSON *entry)
+{
+	return strmap_get(&x->templates, (const char *)&entry, sizeof(entry));
+}
+
+/* A Return or Template response: the Template is evaluated against 'event'
+ * (the task's parameters, or the event a Lambda integration passes). */
+static int mocked_value(struct exec *x, struct frame *fr, const cJSON *entry,
+			const cJSON *event, cJSON **out)
+{
+	const struct asl_expr *t = mock_template(x, entry);
+	if (t && cJSON_IsString(t->json)) {
 		int bad;
-		*out = exec_path_(x, st, v->valuestring, c->params, &bad);
-		if (!*out && !st->err.error)
-			exec_err_state_(&st->err, st, "States.Runtime",
+		*out = dataflow_jsonpath.value(x, fr, t, event, &bad);
+		if (!*out && !fr->err.error)
+			exec_err_state_(&fr->err, fr, "States.Runtime",
 					"The mock template '%s' selected nothing.",
-					v->valuestring);
+					asl_expr_text(t));
 		return *out ? 0 : -1;
 	}
-	if (v)
-		return exec_payload_(x, st, v, c->params, out);
-	if ((v = cJSON_GetObjectItemCaseSensitive(entry, "Exec")))
-		return run_handler(x, st, v, c->params, out);
-	v = cJSON_GetObjectItemCaseSensitive(entry, "Return");
+	if (t) /* mock files are JSONPath, whatever the state's language */
+		return dataflow_jsonpath.arguments(x, fr, t, event, out);
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(entry, "Return");
 	*out = v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull();
 	return 0;
 }
 
-static void no_mock(struct exec *x, struct step *st, const struct task_call *c)
+/* "Integration": "lambda:invoke" marks the response of a function behind
+ * the optimised integration: the Template reads the function's event (the
+ * parameters' Payload) and the answer is the Invoke API's response. */
+static int mocked_invoke(struct exec *x, struct frame *fr,
+			 const struct task_call *c, const cJSON *entry,
+			 cJSON **out)
+{
+	cJSON *v = NULL;
+	const cJSON *event = cJSON_GetObjectItemCaseSensitive(c->params, "Payload");
+	if (mocked_value(x, fr, entry, event, &v))
+		return -1;
+	*out = cJSON_CreateObject();
+	cJSON_AddStringToObject(*out, "ExecutedVersion", "$LATEST");
+	cJSON_AddItemToObject(*out, "Payload", v);
+	cJSON_AddNumberToObject(*out, "StatusCode", 200);
+	return 0;
+}
+
+static int mocked(struct exec *x, struct frame *fr, const struct task_call *c,
+		  const cJSON *entry, cJSON **out)
+{
+	const cJSON *v;
+	if ((v = cJSON_GetObjectItemCaseSensitive(entry, "Throw")))
+		return throw_entry(fr, v);
+	if ((v = cJSON_GetObjectItemCaseSensitive(entry, "Exec")) &&
+	    !cJSON_GetObjectItemCaseSensitive(entry, "Template"))
+		return run_handler(x, fr, v, c->params, out);
+	v = cJSON_GetObjectItemCaseSensitive(entry, "Integration");
+	if (cJSON_IsString(v) && !strcmp(v->valuestring, "lambda:invoke") &&
+	    (cJSON_GetObjectItemCaseSensitive(entry, "Return") ||
+	     cJSON_GetObjectItemCaseSensitive(entry, "Template")))
+		return mocked_invoke(x, fr, c, entry, out);
+	return mocked_value(x, fr, entry, c->params, out);
+}
+
+static void no_mock(struct exec *x, struct frame *fr, const struct task_call *c)
 {
 	const struct mock_config *mc = x->opt->mocks;
 	x->stop = EXEC_FAILED;
 	exec_err_setf_(&x->stop_err, "States.Runtime",
 		       "No mock for state '%s' (resource '%s') in %s%s%s",
-		       st->state->name, c->resource,
+		       fr->state->name, c->resource,
 		       mc && mc->path ? "mock file '" : "",
 		       mc && mc->path ? mc->path : "no mock file (use --mock-config)",
 		       mc && mc->path ? "'" : "");
-	exec_err_set_(&st->err, x->stop_err.error, x->stop_err.cause);
+	exec_err_set_(&fr->err, x->stop_err.error, x->stop_err.cause);
 }
 
 /* Waits on the scenario's timers for the callback of task c. */
-static int await_callback(struct exec *x, struct step *st,
+static int await_callback(struct exec *x, struct frame *fr,
 			  const struct task_call *c, cJSON **out)
 {
-	load_timers(x);
+	exec_load_timers_(x);
 	int64_t deadline = x->clock.now + (int64_t)(c->timeout_s * 1000);
 	int64_t beat = c->heartbeat_s > 0
 		? x->clock.now + (int64_t)(c->heartbeat_s * 1000) : INT64_MAX;
@@ -315,22 +256,22 @@ static int await_callback(struct exec *x, struct step *st,
 		const struct clock_timer *t = clock_peek(&x->clock);
 		int64_t limit = beat < deadline ? beat : deadline;
 		if (!t || t->at > limit) {
-			if (advance(x, limit))
+			if (exec_advance_(x, limit))
 				return -1;
-			exec_err_set_(&st->err, beat < deadline ? "States.HeartbeatTimeout"
+			exec_err_set_(&fr->err, beat < deadline ? "States.HeartbeatTimeout"
 								 : "States.Timeout", NULL);
 			return -1;
 		}
 		struct clock_timer tm;
 		clock_pop(&x->clock, &tm);
-		const cJSON *e = scenario_entry(x, tm.ref);
-		const char *a = scenario_action(e);
+		const cJSON *e = exec_scenario_entry_(x, tm.ref);
+		const char *a = exec_scenario_action_(e);
 		if (!strcmp(a, "StopExecution")) {
 			clock_advance_to(&x->clock, tm.at);
-			abort_with(x, e);
+			exec_abort_with_(x, e);
 			return -1;
 		}
-		if (advance(x, tm.at))
+		if (exec_advance_(x, tm.at))
 			return -1;
 		if (!strcmp(a, "SendTaskHeartbeat")) {
 			if (c->heartbeat_s > 0)
@@ -345,53 +286,65 @@ static int await_callback(struct exec *x, struct step *st,
 		if (!strcmp(a, "SendTaskFailure")) {
 			const cJSON *er = cJSON_GetObjectItemCaseSensitive(e, "error");
 			const cJSON *ca = cJSON_GetObjectItemCaseSensitive(e, "cause");
-			exec_err_set_(&st->err, cJSON_IsString(er) ? er->valuestring : "",
+			exec_err_set_(&fr->err, cJSON_IsString(er) ? er->valuestring : "",
 				      cJSON_IsString(ca) ? ca->valuestring : NULL);
 			return -1;
 		}
 	}
 }
 
-static int invoke(struct exec *x, struct step *st, const struct task_call *c,
+static int invoke(struct exec *x, struct frame *fr, const struct task_call *c,
 		  cJSON **out)
 {
 	char key[32];
-	int klen = snprintf(key, sizeof(key), "%p", (const void *)st->state);
+	int klen = snprintf(key, sizeof(key), "%p", (const void *)fr->state);
 	size_t n = (size_t)(uintptr_t)strmap_get(&x->invocations, key, (size_t)klen);
 	strmap_put(&x->invocations, key, (size_t)klen, (void *)(uintptr_t)(n + 1));
-	const cJSON *entry = mock_response(x->opt->mocks, st->state->name,
+	const cJSON *entry = mock_response(x->opt->mocks, fr->state->name,
 					   c->resource, c->function, (unsigned)n);
 	if (entry) {
 		const cJSON *delay = cJSON_GetObjectItemCaseSensitive(entry, "DelaySeconds");
 		double d = cJSON_IsNumber(delay) ? delay->valuedouble : 0;
 		if (d > c->timeout_s) {
-			if (advance(x, x->clock.now + (int64_t)(c->timeout_s * 1000)))
+			if (exec_advance_(x, x->clock.now + (int64_t)(c->timeout_s * 1000)))
 				return -1;
-			exec_err_set_(&st->err, "States.Timeout", NULL);
+			exec_err_set_(&fr->err, "States.Timeout", NULL);
 			return -1;
 		}
-		if (d > 0 && advance(x, x->clock.now + (int64_t)(d * 1000)))
+		if (d > 0 && exec_advance_(x, x->clock.now + (int64_t)(d * 1000)))
 			return -1;
-		return mocked(x, st, c, entry, out);
+		return mocked(x, fr, c, entry, out);
 	}
 	if (c->callback)
-		return await_callback(x, st, c, out);
-	no_mock(x, st, c);
+		return await_callback(x, fr, c, out);
+	no_mock(x, fr, c);
 	return -1;
 }
 
-static int attempt(struct exec *x, struct step *st, cJSON **result)
+/* The parameters of this attempt: built by prepare() for the first, built
+ * again for a retry (whose $$.State.RetryCount differs). */
+static int attempt_params(struct exec *x, struct frame *fr, struct task_call *c)
 {
-	const struct task_call *c = st->call;
-	const cJSON *rs = st->state->flow.result_selector;
+	const struct asl_state *s = fr->state;
+	if (c->params_fresh) {
+		c->params_fresh = 0;
+		return 0;
+	}
+	cJSON_Delete(c->params);
+	c->params = NULL;
+	if (!s->flow.parameters) {
+		c->params = cJSON_Duplicate(c->eff, 1);
+		return 0;
+	}
+	return fr->flow->arguments(x, fr, &s->flow.compiled.parameters, c->eff,
+				   &c->params);
+}
+
+static int attempt(struct exec *x, struct frame *fr, cJSON **result)
+{
+	struct task_call *c = (struct task_call *)fr->call;
 	cJSON *raw = NULL;
-	struct task_call *cw = (struct task_call *)c;
-	const cJSON *tmpl = st->state->flow.parameters;
-	cJSON_Delete(cw->params);
-	cw->params = NULL;
-	if (!tmpl)
-		cw->params = cJSON_Duplicate(c->eff, 1);
-	else if (exec_payload_(x, st, tmpl, c->eff, &cw->params))
+	if (attempt_params(x, fr, c))
 		return -1;
 	cJSON *sched = NULL;
 	if (x->res->history) {
@@ -404,13 +357,13 @@ static int attempt(struct exec *x, struct step *st, cJSON **result)
 	task_event(x, c, "TaskStarted", "taskStartedEventDetails", NULL);
 	if (c->callback)
 		task_event(x, c, "TaskSubmitted", "taskSubmittedEventDetails", NULL);
-	if (invoke(x, st, c, &raw)) {
-		if (x->stop != EXEC_RUNNING && !st->err.error)
-			exec_err_set_(&st->err, x->stop_err.error, x->stop_err.cause);
-		int timeout = st->err.error && ends_with(st->err.error, "Timeout");
+	if (invoke(x, fr, c, &raw)) {
+		if (x->stop != EXEC_RUNNING && !fr->err.error)
+			exec_err_set_(&fr->err, x->stop_err.error, x->stop_err.cause);
+		int timeout = fr->err.error && ends_with(fr->err.error, "Timeout");
 		task_event(x, c, timeout ? "TaskTimedOut" : "TaskFailed",
 			   timeout ? "taskTimedOutEventDetails" : "taskFailedEventDetails",
-			   err_details(&st->err));
+			   err_details(&fr->err));
 		return -1;
 	}
 	cJSON *ok = NULL;
@@ -421,75 +374,74 @@ static int attempt(struct exec *x, struct step *st, cJSON **result)
 		cJSON_free(os);
 	}
 	task_event(x, c, "TaskSucceeded", "taskSucceededEventDetails", ok);
-	if (exec_check_size_(x, st, raw, "returned")) {
+	if (exec_check_size_(x, fr, raw, "returned")) {
 		cJSON_Delete(raw);
 		return -1;
 	}
-	if (!rs) {
-		*result = raw;
-		return 0;
-	}
-	int rc = exec_payload_(x, st, rs, raw, result);
-	cJSON_Delete(raw);
-	return rc;
+	return fr->flow->shape(x, fr, raw, result);
 }
 
 /* TimeoutSeconds(Path) / HeartbeatSeconds(Path) in seconds; -1 error. */
-static int seconds_field(struct exec *x, struct step *st, const cJSON *lit,
-			 const cJSON *path, const char *field, const cJSON *in,
-			 double dflt, double *out)
+static int seconds_field(struct exec *x, struct frame *fr, const cJSON *lit,
+			 const struct asl_expr *path, const char *field,
+			 const cJSON *in, double dflt, double *out)
 {
 	*out = dflt;
 	if (cJSON_IsNumber(lit)) {
 		*out = lit->valuedouble;
 		return 0;
 	}
-	if (!cJSON_IsString(path))
+	if (!cJSON_IsString(path->json))
 		return 0;
 	int bad;
-	cJSON *v = exec_path_(x, st, path->valuestring, in, &bad);
+	cJSON *v = fr->flow->value(x, fr, path, in, &bad);
 	if (cJSON_IsNumber(v) && v->valuedouble > 0) {
 		*out = v->valuedouble;
 		cJSON_Delete(v);
 		return 0;
 	}
 	cJSON_Delete(v);
-	if (!st->err.error)
-		exec_err_state_(&st->err, st, "States.Runtime",
+	if (!fr->err.error)
+		exec_err_state_(&fr->err, fr, "States.Runtime",
 				"The value of the field '%s' must be a positive "
 				"integer, found at path '%s'.", field,
-				path->valuestring);
+				asl_expr_text(path));
 	return -1;
 }
 
-static void make_token(struct exec *x, char *out, size_t n)
+/* Issues a task token: drawn from the seeded RNG, kept in the result (the
+ * simulated account answers SendTask* calls with it).  Borrowed from the
+ * result. */
+static const char *issue_token(struct exec *x)
 {
 	static const char b64[] =
 		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	for (size_t i = 0; i + 1 < n; i++)
-		out[i] = b64[rng_next(&x->rng) & 63];
-	out[n - 1] = '\0';
+	struct exec_result *r = x->res;
+	char *t = xmalloc(EXEC_TOKEN_LEN + 1);
+	for (size_t i = 0; i < EXEC_TOKEN_LEN; i++)
+		t[i] = b64[rng_next(&x->rng) & 63];
+	t[EXEC_TOKEN_LEN] = '\0';
+	ARRAY_GROW(r->tokens, r->nr_tokens + 1, r->alloc_tokens);
+	r->tokens[r->nr_tokens++] = t;
+	return t;
 }
 
-static int prepare(struct exec *x, struct step *st, struct task_call *c,
-		   cJSON **eff)
+static int prepare(struct exec *x, struct frame *fr, struct task_call *c)
 {
-	const struct asl_state *s = st->state;
+	const struct asl_state *s = fr->state;
 	memset(c, 0, sizeof(*c));
 	c->resource = s->resource ? s->resource : "";
 	c->callback = ends_with(c->resource, ".waitForTaskToken");
-	if (exec_input_path_(x, st, st->input, eff))
+	c->eff = fr->eff;
+	if (attempt_params(x, fr, c))
 		return -1;
-	c->eff = *eff;
-	if (!s->flow.parameters)
-		c->params = cJSON_Duplicate(*eff, 1);
-	else if (exec_payload_(x, st, s->flow.parameters, *eff, &c->params))
-		return -1;
-	if (seconds_field(x, st, s->timeout_seconds, s->timeout_seconds_path,
-			  "TimeoutSecondsPath", *eff, TASK_DEFAULT_TIMEOUT_S,
+	c->params_fresh = 1;
+	if (seconds_field(x, fr, s->timeout_seconds, &s->compiled.timeout_seconds_path,
+			  "TimeoutSecondsPath", c->eff, TASK_DEFAULT_TIMEOUT_S,
 			  &c->timeout_s) ||
-	    seconds_field(x, st, s->heartbeat_seconds, s->heartbeat_seconds_path,
-			  "HeartbeatSecondsPath", *eff, 0, &c->heartbeat_s))
+	    seconds_field(x, fr, s->heartbeat_seconds,
+			  &s->compiled.heartbeat_seconds_path,
+			  "HeartbeatSecondsPath", c->eff, 0, &c->heartbeat_s))
 		return -1;
 	const cJSON *fn = cJSON_GetObjectItemCaseSensitive(c->params, "FunctionName");
 	if (strstr(c->resource, ":function:"))
@@ -499,42 +451,31 @@ static int prepare(struct exec *x, struct step *st, struct task_call *c,
 	return 0;
 }
 
-int exec_task_(struct exec *x, struct step *st)
+/* Invokes the task under Retry; the data flow places its result. */
+int exec_task_(struct exec *x, struct frame *fr)
 {
-	const struct asl_state *s = st->state;
+	const struct asl_state *s = fr->state;
 	struct task_call c;
-	cJSON *eff = NULL, *result = NULL, *out = NULL;
-	char token[161];
-	if (ends_with(s->resource ? s->resource : "", ".waitForTaskToken")) {
-		make_token(x, token, sizeof(token));
-		st->task_token = token;
-	}
-	int rc = prepare(x, st, &c, &eff);
+	if (ends_with(s->resource ? s->resource : "", ".waitForTaskToken"))
+		fr->task_token = issue_token(x);
+	int rc = prepare(x, fr, &c);
 	if (rc == 0) {
-		st->call = &c;
-		rc = exec_with_retry_(x, st, attempt, &result);
-		st->call = NULL;
+		fr->call = &c;
+		rc = exec_with_retry_(x, fr, attempt, &fr->result);
+		fr->call = NULL;
 	}
 	cJSON_Delete(c.params);
-	cJSON_Delete(eff);
 	free((char *)c.function);
-	st->task_token = NULL;
-	if (rc)
-		return -1;
-	if (s->flow.assign && exec_assign_(x, st, s->flow.assign, result)) {
-		cJSON_Delete(result);
-		return -1;
-	}
-	if (exec_result_path_take_(x, st, s->flow.result_path, result, &out))
-		return -1;
-	return exec_output_path_(x, st, out, &st->output);
+	fr->task_token = NULL;
+	fr->shaped = 1; /* ResultSelector ran in the attempt */
+	return rc;
 }
 
 /* ---- the Exec handler (opt-in) ------------------------------------------ */
 
-static int handler_fail(struct step *st, const char *why)
+static int handler_fail(struct frame *fr, const char *why)
 {
-	exec_err_setf_(&st->err, "States.TaskFailed", "Exec handler: %s", why);
+	exec_err_setf_(&fr->err, "States.TaskFailed", "Exec handler: %s", why);
 	return -1;
 }
 
@@ -558,31 +499,31 @@ static int read_child(int fd, struct buf *out, int timeout_ms)
 	}
 }
 
-static int run_handler(struct exec *x, struct step *st, const cJSON *spec,
+static int run_handler(struct exec *x, struct frame *fr, const cJSON *spec,
 		       const cJSON *in, cJSON **out)
 {
 	const cJSON *cmd = cJSON_GetObjectItemCaseSensitive(spec, "Command");
 	const cJSON *to = cJSON_GetObjectItemCaseSensitive(spec, "TimeoutSeconds");
 	int n = cJSON_GetArraySize(cmd);
 	if (!x->opt->allow_exec)
-		return handler_fail(st, "not allowed (run with --allow-exec)");
+		return handler_fail(fr, "not allowed (run with --allow-exec)");
 	if (!cJSON_IsArray(cmd) || n < 1 || n > 64)
-		return handler_fail(st, "Command must be a non-empty array of strings");
+		return handler_fail(fr, "Command must be a non-empty array of strings");
 	char *argv[65];
 	for (int i = 0; i < n; i++) {
 		const cJSON *a = cJSON_GetArrayItem(cmd, i);
 		if (!cJSON_IsString(a))
-			return handler_fail(st, "Command must be an array of strings");
+			return handler_fail(fr, "Command must be an array of strings");
 		argv[i] = a->valuestring;
 	}
 	argv[n] = NULL;
 	int pin[2], pout[2];
 	if (pipe(pin))
-		return handler_fail(st, "pipe failed");
+		return handler_fail(fr, "pipe failed");
 	if (pipe(pout)) {
 		close(pin[0]);
 		close(pin[1]);
-		return handler_fail(st, "pipe failed");
+		return handler_fail(fr, "pipe failed");
 	}
 	pid_t pid = fork();
 	if (pid == 0) {
@@ -614,11 +555,11 @@ static int run_handler(struct exec *x, struct step *st, const cJSON *spec,
 	*out = rr ? NULL : cJSON_ParseWithLength(b.ptr, b.len);
 	buf_release(&b);
 	if (!*out)
-		return handler_fail(st, rr ? "timed out or too much output"
+		return handler_fail(fr, rr ? "timed out or too much output"
 					   : "output is not JSON");
 	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
 		const cJSON *e = cJSON_GetObjectItemCaseSensitive(*out, "Error");
-		int rc = e ? throw_entry(st, *out) : handler_fail(st, "exited with an error");
+		int rc = e ? throw_entry(fr, *out) : handler_fail(fr, "exited with an error");
 		cJSON_Delete(*out);
 		*out = NULL;
 		return rc;

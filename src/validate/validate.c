@@ -187,7 +187,7 @@ void v_state(struct vctx *v, const struct asl_machine *m,
 
 size_t validate_machine(const struct asl_machine *m, struct diag_list *diags)
 {
-	struct vctx v = { m->doc, diags, m->json, 0, 0, 0 };
+	struct vctx v = { m->doc, diags, m->json, 0, 0, 0, m };
 	v_machine(&v, m);
 	return v.errors;
 }
@@ -224,7 +224,7 @@ static cJSON *wrap_fragment(enum validate_fragment kind, const cJSON *json)
 size_t validate_fragment(enum validate_fragment kind, const cJSON *json,
 			 const struct doc *doc, struct diag_list *diags)
 {
-	struct vctx v = { doc, diags, json, 0, 0, 1 };
+	struct vctx v = { doc, diags, json, 0, 0, 1, NULL };
 	int want_object = kind == VALIDATE_STATES;
 	if (want_object ? !cJSON_IsObject(json) : !cJSON_IsArray(json)) {
 		v_report(&v, R_FIELD_TYPE, json, AT_VALUE, "the snippet must be %s",
@@ -233,6 +233,7 @@ size_t validate_fragment(enum validate_fragment kind, const cJSON *json,
 	}
 	cJSON *def = wrap_fragment(kind, json);
 	struct asl_machine *m = asl_build(def, doc, diags);
+	v.model = m;
 	if (kind == VALIDATE_STATES) {
 		for (size_t i = 0; i < m->nr_states; i++)
 			v_state(&v, m, &m->states[i]);

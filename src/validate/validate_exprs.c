@@ -1,9 +1,11 @@
 /* validate_exprs.c - what is inside strings: JSONPath paths and reference
  * paths, context paths ($$), variables ($name), intrinsic function calls
  * (States.Format(...)), RFC 3339 timestamps and JSONata "{% ... %}" strings.
- * Paths and calls are compiled by jsonpath.h and intrinsic.h, the same
- * compilers the interpreter uses; this file only says which kind each
- * field allows and words the diagnostics.
+ * Path fields are read in the forms the model compiled (asl_expr_at), the
+ * ones the interpreter evaluates; what the model did not compile the way a
+ * field reads it (template members, a call where none is allowed) is
+ * compiled here with the same compilers.  This file only says which kind
+ * each field allows and words the diagnostics.
  * Not here: evaluating anything (that is the interpreter's). */
 #include "validate_impl.h"
 
@@ -48,6 +50,23 @@ static int check_call(const char *s, struct buf *why)
 	return -1;
 }
 
+/* What the field allows, asked of a compiled path. */
+static int path_allowed(const struct jsonpath *p, enum vpath kind, int allow_ctx,
+			struct buf *why)
+{
+	const char *bad = NULL;
+	if (kind == VPATH_REFERENCE && !jsonpath_is_reference(p))
+		bad = "a reference path takes only names and indexes (no '..', '*', "
+		      "filters, slices or unions)";
+	else if (!allow_ctx && jsonpath_root(p) == JSONPATH_ROOT_CONTEXT)
+		bad = "the context object ($$) cannot be used here";
+	else if (!allow_ctx && jsonpath_root(p) == JSONPATH_ROOT_VARIABLE)
+		bad = "a variable cannot be used here";
+	if (bad)
+		buf_adds(why, bad);
+	return bad ? -1 : 0;
+}
+
 /* Compiles with jsonpath.h, then applies what the field allows. */
 static int check_path(const char *s, enum vpath kind, int allow_ctx,
 		      struct buf *why)
@@ -58,18 +77,32 @@ static int check_path(const char *s, enum vpath kind, int allow_ctx,
 		buf_addf(why, "%s at character %zu", err.message, err.offset + 1);
 		return -1;
 	}
-	const char *bad = NULL;
-	if (kind == VPATH_REFERENCE && !jsonpath_is_reference(p))
-		bad = "a reference path takes only names and indexes (no '..', '*', "
-		      "filters, slices or unions)";
-	else if (!allow_ctx && jsonpath_root(p) == JSONPATH_ROOT_CONTEXT)
-		bad = "the context object ($$) cannot be used here";
-	else if (!allow_ctx && jsonpath_root(p) == JSONPATH_ROOT_VARIABLE)
-		bad = "a variable cannot be used here";
+	int rc = path_allowed(p, kind, allow_ctx, why);
 	jsonpath_free(p);
-	if (bad)
-		buf_adds(why, bad);
-	return bad ? -1 : 0;
+	return rc;
+}
+
+/* v_expr_check on the form the model compiled from node, when the model
+ * compiled it the way this field reads it (a call where calls are allowed,
+ * a path otherwise); 1 when it has no such form. */
+static int check_compiled(const struct vctx *v, const cJSON *node, enum vpath kind,
+			  int allow_fn, int allow_ctx, struct buf *why,
+			  enum vrule *rule)
+{
+	const struct asl_expr *e = v->model ? asl_expr_at(v->model, node) : NULL;
+	int call = intrinsic_is_call(node->valuestring);
+	if (!e || e->kind == ASL_EXPR_NONE || e->kind == ASL_EXPR_TEMPLATE ||
+	    (call && !allow_fn && (e->call || e->kind == ASL_EXPR_INVALID)))
+		return 1;
+	*rule = call && allow_fn ? R_INTRINSIC : R_PATH;
+	if (e->kind == ASL_EXPR_CALL)
+		return 0;
+	if (e->path)
+		return path_allowed(e->path, kind, allow_ctx, why);
+	buf_addf(why, "%s at character %zu", e->error, e->error_offset + 1);
+	if (call && strstr(e->error, "arguments"))
+		describe_arity(why, node->valuestring);
+	return -1;
 }
 
 int v_expr_check(const char *s, enum vpath kind, int allow_fn, int allow_ctx,
@@ -96,7 +129,11 @@ void v_path_field(struct vctx *v, const cJSON *node, enum vpath kind,
 	struct buf why = BUF_INIT;
 	enum vrule rule;
 	int is_result = !strcmp(what, "ResultPath");
-	if (v_expr_check(node->valuestring, kind, allow_null < 0, !is_result, &why, &rule))
+	int rc = check_compiled(v, node, kind, allow_null < 0, !is_result, &why, &rule);
+	if (rc == 1)
+		rc = v_expr_check(node->valuestring, kind, allow_null < 0, !is_result,
+				  &why, &rule);
+	if (rc)
 		v_report(v, rule, node, AT_VALUE, "%s '%s' is not a valid %s: %s", what,
 			 node->valuestring, rule == R_INTRINSIC ? "intrinsic call" : want,
 			 why.ptr);

@@ -78,6 +78,7 @@ struct vctx {
 	size_t count;       /* diagnostics added, capped at VALIDATE_MAX_DIAGS */
 	size_t errors;
 	int fragment;       /* a snippet: no StartAt, no graph checks */
+	const struct asl_machine *model; /* its compiled forms (asl_expr_at) */
 };
 
 /* Where a diagnostic points: a value, or the key naming it. */

@@ -1,13 +1,14 @@
-/* exec_impl.h - the interpreter's private state, shared by exec*.c only.
- * One struct exec per execution; one struct step per state visit. */
-#ifndef STEPBOOK_EXEC_IMPL_H
-#define STEPBOOK_EXEC_IMPL_H
+/* exec_frame.h - the interpreter's private state, shared by exec*.c and
+ * dataflow*.c only, and the helpers of exec_frame.c every state type uses.
+ * One struct exec per execution; one struct frame per state visit: the
+ * state's input, output, error and variable scope while it runs. */
+#ifndef STEPBOOK_EXEC_FRAME_H
+#define STEPBOOK_EXEC_FRAME_H
 
 #include "asl.h"
 #include "buf.h"
 #include "clock.h"
 #include "exec.h"
-#include "jsonpath.h"
 #include "rng.h"
 #include "strmap.h"
 
@@ -34,10 +35,12 @@ struct exec {
 	long nr_events, prev_event;
 	size_t max_events, max_payload;
 	struct strmap invocations; /* state name -> count of task calls */
-	struct strmap cache;       /* text pointer -> compiled path/call */
-	struct strmap payloads;    /* template pointer -> compiled payload */
 	struct strmap sizes;       /* input container -> its size + 1 */
-	unsigned long nr_visit_ids; /* last step.visit_id handed out */
+	struct strmap templates;   /* mock response entry -> its compiled
+				      Template (struct asl_expr), built at the
+				      start: the mocks file is no part of the
+				      model */
+	unsigned long nr_visit_ids; /* last frame.visit_id handed out */
 	/* What x->context shows now (exec_context_): */
 	unsigned long ctx_visit;
 	int ctx_retry;
@@ -52,11 +55,19 @@ struct exec {
 };
 
 struct task_call; /* exec_task.c */
+struct dataflow;  /* dataflow.h */
 
-/* One visit of one state. */
-struct step {
+/* One visit of one state (not a course command: that is steps.h's step). */
+struct frame {
 	const struct asl_state *state;
+	const struct dataflow *flow; /* the state's query language */
 	cJSON *input;   /* owned: the raw state input */
+	const cJSON *eff; /* the effective input (after InputPath): borrows
+			     input, or is eff_owned */
+	cJSON *eff_owned;
+	cJSON *result;  /* owned: what the state's work produced (Task, Pass,
+			   Parallel, Map), before ResultPath */
+	int shaped;     /* result went through ResultSelector already */
 	cJSON *output;  /* owned: set on success */
 	int next;       /* index of the next state; -1 with end */
 	int end;
@@ -74,89 +85,83 @@ struct step {
 	int rule;       /* Choice: the rule taken, -1 for Default */
 };
 
-/* exec.c */
+/* exec.c: the run loop */
 int exec_machine_(struct exec *x, const struct asl_machine *m, cJSON *input,
 		  struct vscope *scope, const cJSON *map_item, cJSON **out,
 		  struct exec_err *err);
+
+/* exec_frame.c: what every state's code shares */
 void exec_err_set_(struct exec_err *e, const char *error, const char *cause);
 void exec_err_setf_(struct exec_err *e, const char *error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* "An error occurred while executing the state 'S' (entered at the event
  * id #N). " then fmt: the shape of AWS's States.Runtime causes. */
-void exec_err_state_(struct exec_err *e, const struct step *st,
+void exec_err_state_(struct exec_err *e, const struct frame *fr,
 		     const char *error, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 void exec_err_release_(struct exec_err *e);
+/* Whether error 'err' is one of names[0..n) for Retry and Catch. */
+int exec_error_matches_(const char *err, const char **names, size_t n);
 /* Records what became of a visit; branch as in struct exec_visit. */
 void exec_visit_(struct exec *x, const struct asl_state *s, enum exec_outcome o,
 		 int branch);
 /* Checks the payload limit on v; sets States.DataLimitExceeded. */
-int exec_check_size_(struct exec *x, const struct step *st, const cJSON *v,
+int exec_check_size_(struct exec *x, const struct frame *fr, const cJSON *v,
 		     const char *what);
-
-/* exec_flow.c: the JSONPath data-flow stages.  Each returns 0, or -1 with
- * st->err set.  'in' is borrowed; *out is new and owned. */
-int exec_input_path_(struct exec *x, struct step *st, const cJSON *in, cJSON **out);
-/* Instantiates a payload template (Parameters, ResultSelector,
- * ItemSelector, Assign, mock Template), compiled once per execution. */
-int exec_payload_(struct exec *x, struct step *st, const cJSON *tmpl,
-		  const cJSON *in, cJSON **out);
-int exec_result_path_(struct exec *x, struct step *st, const cJSON *path,
-		      const cJSON *in, cJSON *result, cJSON **out); /* consumes result */
-/* ResultPath against the step's own input, which it takes over instead of
- * copying when nothing can need it again (the step owns it and has no
- * Catch).  Consumes result. */
-int exec_result_path_take_(struct exec *x, struct step *st, const cJSON *path,
-			   cJSON *result, cJSON **out);
-int exec_output_path_(struct exec *x, struct step *st, cJSON *in, cJSON **out); /* consumes in */
-int exec_assign_(struct exec *x, struct step *st, const cJSON *assign,
-		 const cJSON *in);
-/* Evaluates a path text against the step's input ($), context and
- * variables.  Returns new owned value, or NULL when nothing matched (or
- * *bad when the text is not a path). */
-cJSON *exec_path_(struct exec *x, struct step *st, const char *text,
-		  const cJSON *in, int *bad);
-/* Like exec_path_ but borrows a definite path's node from 'in' (or the
- * context, a variable) instead of copying it; anything else is evaluated
- * into *owned, which the caller frees.  NULL when nothing matched. */
-const cJSON *exec_path_ref_(struct exec *x, struct step *st, const char *text,
-			    const cJSON *in, cJSON **owned);
-/* The effective input after InputPath: st->input itself (borrowed) when
- * there is none, else a new value in *owned, which the caller frees. */
-int exec_input_ref_(struct exec *x, struct step *st, const cJSON **eff,
-		    cJSON **owned);
-/* The context object for the step ($$), with State, Task, Map filled;
- * rebuilt only when the step shows something new. */
-const cJSON *exec_context_(struct exec *x, struct step *st);
-/* A copy of v (borrowed) that shares the nodes of the execution input
- * instead of copying them (see exec_flow.c).  Returns owned, NULL for
- * NULL; free with cJSON_Delete, never change a share in it. */
-cJSON *exec_copy_(const struct exec *x, const cJSON *v);
+/* The context object for the frame ($$), with State, Task, Map filled;
+ * rebuilt only when the frame shows something new. */
+const cJSON *exec_context_(struct exec *x, struct frame *fr);
 /* Drops $$.Map.Item before the item it refers to is freed. */
 void exec_context_forget_(struct exec *x);
-/* Frees the compiled paths, calls and payloads. */
-void exec_caches_free_(struct exec *x);
-/* Appends the reference path text in AWS's bracket form: $['a'][0]. */
-void exec_path_normal_(const char *text, struct buf *out);
-/* Compiles (once, cached) and returns the path, or NULL if invalid. */
-const struct jsonpath *exec_compiled_path_(struct exec *x, const char *text);
+/* A copy of v (borrowed) that shares the nodes of the execution input
+ * instead of copying them (see exec_frame.c).  Returns owned, NULL for
+ * NULL; free with cJSON_Delete, never change a share in it. */
+cJSON *exec_copy_(const struct exec *x, const cJSON *v);
+/* Unshares the share c, a child of parent, in place (its children still
+ * share).  Returns the new child. */
+cJSON *exec_unshare_child_(cJSON *parent, cJSON *c);
+/* Whether v is the execution input or a share of it. */
+int exec_is_shared_(const struct exec *x, const cJSON *v);
+/* The effective input as an owned value, taken from the frame: moved when
+ * InputPath made it; else the state input itself when move_input (nothing
+ * reads the input again) and the frame owns it; else a copy. */
+cJSON *exec_take_eff_(struct exec *x, struct frame *fr, int move_input);
+/* Sets o[key] to v (consumed), replacing what was there. */
+void exec_set_item_(cJSON *o, const char *key, cJSON *v);
 /* Prints v compactly into out (as AWS quotes inputs in causes). */
 void exec_json_(const cJSON *v, struct buf *out);
 
 /* exec_choice.c */
-int exec_choice_(struct exec *x, struct step *st);
+int exec_choice_(struct exec *x, struct frame *fr);
 
 /* exec_task.c */
-int exec_task_(struct exec *x, struct step *st);
-int exec_wait_(struct exec *x, struct step *st);
+int exec_task_(struct exec *x, struct frame *fr);
+int exec_wait_(struct exec *x, struct frame *fr);
+/* Compiles the mocks file's Templates before the first state runs (the
+ * model compiled the machine's own expressions when it was built), and
+ * frees them after the last. */
+void exec_mocks_start_(struct exec *x);
+void exec_mocks_finish_(struct exec *x);
+
+/* exec_time.c: time passing on the virtual clock */
+/* Moves the clock to 'target' unless the machine's TimeoutSeconds or a
+ * StopExecution comes first; then the clock stops there and the whole
+ * execution ends (returns -1). */
+int exec_advance_(struct exec *x, int64_t target);
+/* The scenario's timers, put on the clock once; entry i and its action. */
+void exec_load_timers_(struct exec *x);
+const cJSON *exec_scenario_entry_(struct exec *x, long i);
+const char *exec_scenario_action_(const cJSON *e);
+/* Ends the execution ABORTED with StopExecution entry e's error, cause. */
+void exec_abort_with_(struct exec *x, const cJSON *e);
 /* Runs attempt() under the state's Retry rules. */
-int exec_with_retry_(struct exec *x, struct step *st,
-		     int (*attempt)(struct exec *, struct step *, cJSON **),
+int exec_with_retry_(struct exec *x, struct frame *fr,
+		     int (*attempt)(struct exec *, struct frame *, cJSON **),
 		     cJSON **result);
 
 /* exec_parallel.c */
-int exec_parallel_(struct exec *x, struct step *st);
-int exec_map_(struct exec *x, struct step *st);
+int exec_parallel_(struct exec *x, struct frame *fr);
+int exec_map_(struct exec *x, struct frame *fr);
 
 /* exec_history.c */
 /* Adds an event of 'type' with details under 'key' (consumed, may be NULL);

@@ -1,0 +1,146 @@
+/* check_compiled.c - the model compiles every expression of a machine when
+ * it is built (asl_expr), and running the machine compiles nothing. */
+#include <string.h>
+#include <check.h>
+#include "asl.h"
+#include "doc.h"
+#include "exec.h"
+#include "validate.h"
+#include "xalloc.h"
+#include <stdlib.h>
+#include "banned.h"
+
+/* One of each expression field, in every state type that takes one. */
+static const char machine[] =
+	"{\"StartAt\":\"P\",\"States\":{\n"
+	"\"P\":{\"Type\":\"Pass\",\"InputPath\":\"$.in\",\n"
+	"  \"Parameters\":{\"a.$\":\"$.a\",\"n.$\":\"States.MathAdd($.n, 1)\",\"c.$\":\"$$.State.Name\"},\n"
+	"  \"Assign\":{\"v.$\":\"$.a\"},\"ResultPath\":\"$.in.x[0]\",\"OutputPath\":\"$.in\",\"Next\":\"C\"},\n"
+	"\"C\":{\"Type\":\"Choice\",\"Choices\":[{\"Variable\":\"$.x[0].n\",\"NumericGreaterThanPath\":\"$.x[0].n\",\n"
+	"  \"Next\":\"W\"},{\"Not\":{\"Variable\":\"$.x\",\"IsPresent\":false},\"Assign\":{\"w.$\":\"$v\"},\"Next\":\"W\"}],\"Default\":\"F\"},\n"
+	"\"W\":{\"Type\":\"Wait\",\"SecondsPath\":\"$.x[0].n\",\"Next\":\"M\"},\n"
+	"\"M\":{\"Type\":\"Map\",\"ItemsPath\":\"$.x\",\"ItemSelector\":{\"i.$\":\"$$.Map.Item.Value\"},\n"
+	"  \"MaxConcurrencyPath\":\"$.x[0].n\",\"ResultSelector\":{\"all.$\":\"$\"},\n"
+	"  \"Catch\":[{\"ErrorEquals\":[\"States.ALL\"],\"ResultPath\":\"$.err\",\"Next\":\"F\"}],\n"
+	"  \"ItemProcessor\":{\"StartAt\":\"I\",\"States\":{\"I\":{\"Type\":\"Pass\",\"End\":true}}},\"Next\":\"S\"},\n"
+	"\"S\":{\"Type\":\"Succeed\"},\n"
+	"\"F\":{\"Type\":\"Fail\",\"ErrorPath\":\"$.e\",\"CausePath\":\"States.Format('{}', $.c)\"}}}";
+
+static struct asl_machine *build(struct doc **d, const char *text)
+{
+	struct diag_list diags = DIAG_LIST_INIT;
+	*d = doc_new("compiled.json");
+	ck_assert_int_eq(doc_parse(*d, text, strlen(text), DOC_JSON, &diags), 0);
+	struct asl_machine *m = asl_build((*d)->root, *d, &diags);
+	ck_assert_int_eq((int)diags.errors, 0);
+	diag_list_release(&diags);
+	return m;
+}
+
+START_TEST(forms_in_the_model)
+{
+	struct doc *d;
+	struct asl_machine *m = build(&d, machine);
+	const struct asl_state *p = asl_state_get(m, "P");
+	ck_assert_int_eq(p->flow.compiled.input_path.kind, ASL_EXPR_PATH);
+	ck_assert_int_eq(p->flow.compiled.parameters.kind, ASL_EXPR_TEMPLATE);
+	ck_assert_int_eq(p->flow.compiled.parameters.needs_context, 1);
+	ck_assert_int_eq(p->flow.compiled.assign.kind, ASL_EXPR_TEMPLATE);
+	ck_assert_int_eq(p->flow.compiled.result_path.kind, ASL_EXPR_PATH);
+	ck_assert_uint_eq(jsonpath_ref_len(p->flow.compiled.result_path.path), 3);
+	ck_assert_int_eq(p->flow.compiled.output_path.kind, ASL_EXPR_PATH);
+	ck_assert_int_eq(p->flow.compiled.result_selector.kind, ASL_EXPR_NONE);
+	const struct asl_state *c = asl_state_get(m, "C");
+	ck_assert_int_eq(c->choices[0].compiled.variable.kind, ASL_EXPR_PATH);
+	ck_assert_int_eq(c->choices[0].compiled.operand.kind, ASL_EXPR_PATH);
+	ck_assert_int_eq(c->choices[1].children[0].compiled.variable.kind, ASL_EXPR_PATH);
+	ck_assert_int_eq(c->choices[1].compiled.assign.kind, ASL_EXPR_TEMPLATE);
+	ck_assert_int_eq(asl_state_get(m, "W")->compiled.seconds_path.kind, ASL_EXPR_PATH);
+	const struct asl_state *map = asl_state_get(m, "M");
+	ck_assert_int_eq(map->compiled.items_path.kind, ASL_EXPR_PATH);
+	ck_assert_int_eq(map->compiled.item_selector.kind, ASL_EXPR_TEMPLATE);
+	ck_assert_int_eq(map->compiled.max_concurrency_path.kind, ASL_EXPR_PATH);
+	ck_assert_int_eq(map->flow.compiled.result_selector.kind, ASL_EXPR_TEMPLATE);
+	ck_assert_int_eq(map->catchers[0].compiled.result_path.kind, ASL_EXPR_PATH);
+	const struct asl_state *f = asl_state_get(m, "F");
+	ck_assert_int_eq(f->compiled.error_path.kind, ASL_EXPR_PATH);
+	ck_assert_int_eq(f->compiled.cause_path.kind, ASL_EXPR_CALL);
+	asl_free(m);
+	doc_free(d);
+}
+END_TEST
+
+/* What does not compile keeps its error, located in its own text. */
+START_TEST(invalid_forms_keep_their_error)
+{
+	static const char bad[] =
+		"{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\","
+		"\"InputPath\":\"$.a[\",\"ResultPath\":\"$.a[*]\","
+		"\"Parameters\":{\"x.$\":\"States.Nope(1)\"},\"End\":true}}}";
+	struct doc *d;
+	struct asl_machine *m = build(&d, bad);
+	const struct asl_dataflow *f = &m->states[0].flow;
+	ck_assert_int_eq(f->compiled.input_path.kind, ASL_EXPR_INVALID);
+	ck_assert_ptr_nonnull(f->compiled.input_path.error);
+	ck_assert_uint_eq(f->compiled.input_path.error_offset, 4);
+	ck_assert_int_eq(f->compiled.result_path.kind, ASL_EXPR_INVALID);
+	ck_assert_int_eq(f->compiled.parameters.kind, ASL_EXPR_INVALID);
+	ck_assert_str_eq(f->compiled.parameters.error_node->string, "x.$");
+	asl_free(m);
+	doc_free(d);
+}
+END_TEST
+
+/* The validator words the error the model kept, rather than compiling the
+ * path again: a marked message shows where the words came from. */
+START_TEST(validate_reads_the_compiled_forms)
+{
+	static const char bad[] =
+		"{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\","
+		"\"InputPath\":\"$.a[\",\"End\":true}}}";
+	struct doc *d;
+	struct diag_list diags = DIAG_LIST_INIT;
+	struct asl_machine *m = build(&d, bad);
+	struct asl_expr *e = &m->states[0].flow.compiled.input_path;
+	ck_assert_ptr_eq(asl_expr_at(m, e->json), e);
+	free(e->error);
+	e->error = xstrdup("marked by the model");
+	ck_assert_uint_eq(validate_machine(m, &diags), 1);
+	ck_assert_ptr_nonnull(strstr(diags.items[0].message, "marked by the model"));
+	diag_list_release(&diags);
+	asl_free(m);
+	doc_free(d);
+}
+END_TEST
+
+/* Build, then run with the count of compilations held still. */
+START_TEST(running_compiles_nothing)
+{
+	struct doc *d;
+	struct asl_machine *m = build(&d, machine);
+	cJSON *input = cJSON_Parse("{\"in\":{\"a\":1,\"n\":0,\"x\":[{\"n\":0}]}}");
+	struct exec_options o = { .start_ms = EXEC_DEFAULT_START_MS };
+	struct exec_result r;
+	unsigned long before = asl_expr_compilations();
+	exec_run(m, input, &o, &r);
+	ck_assert_uint_eq(asl_expr_compilations(), before);
+	ck_assert_int_eq(r.status, EXEC_SUCCEEDED);
+	ck_assert_uint_eq(r.transitions, 6);
+	exec_result_release(&r);
+	cJSON_Delete(input);
+	asl_free(m);
+	doc_free(d);
+}
+END_TEST
+
+Suite *compiled_suite(void)
+{
+	Suite *s = suite_create("compiled");
+	TCase *tc = tcase_create("model");
+	tcase_add_test(tc, forms_in_the_model);
+	tcase_add_test(tc, invalid_forms_keep_their_error);
+	tcase_add_test(tc, running_compiles_nothing);
+	tcase_add_test(tc, validate_reads_the_compiled_forms);
+	suite_add_tcase(s, tc);
+	return s;
+}
