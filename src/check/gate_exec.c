@@ -70,6 +70,8 @@ static void collect_steps(struct gate_ctx *c, struct gate_page *p)
 				  "that prints a result")->block_line = s->fence.line;
 			continue;
 		}
+		if (p->as_data[i])
+			continue; /* a document under a shell label: not commands */
 		struct diag_list errs = DIAG_LIST_INIT;
 		steps_parse(&p->steps, s, i, &errs);
 		if (errs.errors && p->steps.nr == first) {
@@ -340,6 +342,7 @@ static int deploy(struct run_step *r)
 			  : "the saved step '%s' does not exist", rel.ptr);
 	else {
 		struct loaded_file *lf = gate_saved_step_(r->c, rel.ptr);
+		gate_use_step_(r->p, rel.ptr, r->st->pos.line);
 		if (!lf)
 			case_fail(r, (struct pos){ 0 }, "the saved step '%s' does not load or validate", rel.ptr);
 		else if (account_deploy(r->c->account, lf, &kase(r)->diags))
