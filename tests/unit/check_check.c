@@ -116,6 +116,28 @@ START_TEST(links_in_and_out)
 }
 END_TEST
 
+/* Excerpt drift: a block that excerpts a saved step of the page but
+ * differs fails at each difference, naming both values (YAML and JSON, a
+ * catcher paired by resemblance, a tie held against the saved step linked
+ * last above); an exact excerpt with elisions ("Parameters:", "...") and
+ * the ARN a Fn::GetAtt stands for passes, as do a block marked differs, a
+ * block that is no excerpt and one too small to tell. */
+START_TEST(excerpt_drift)
+{
+	ck_report("excerpts", REPORT_TEXT, "expected.txt");
+}
+END_TEST
+
+/* A definition or JSON under another label (java, none, text) is checked
+ * as what it holds, with a check/block-label warning; genuine Java, loose
+ * JSON and YAML-shaped deploy output stay unchecked; a recorded output under
+ * text stays the command's. */
+START_TEST(blocks_by_content)
+{
+	ck_report("labels", REPORT_TEXT, "expected.txt");
+}
+END_TEST
+
 START_TEST(hand_written_examples)
 {
 	ck_report("examples", REPORT_TEXT, "expected.txt");
@@ -305,6 +327,8 @@ Suite *gate_suite(void)
 	tcase_add_test(t, bad_inputs_are_located);
 	tcase_add_test(t, failures_explain_themselves);
 	tcase_add_test(t, links_in_and_out);
+	tcase_add_test(t, excerpt_drift);
+	tcase_add_test(t, blocks_by_content);
 	tcase_add_test(t, formats);
 	tcase_add_test(t, update_rewrites_only_outputs);
 	tcase_add_test(t, symlinks_out_are_refused);
