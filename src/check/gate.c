@@ -391,14 +391,6 @@ static int is_plain_label(const char *lang)
 	return 0;
 }
 
-static int has_collection(const cJSON *v)
-{
-	for (const cJSON *c = v->child; c; c = c->next)
-		if ((cJSON_IsObject(c) || cJSON_IsArray(c)) && c->child)
-			return 1;
-	return 0;
-}
-
 /* What a block under a label other than json or yaml holds. */
 enum sniffed { SNIFF_NONE, SNIFF_JSON, SNIFF_YAML, SNIFF_YAML_EXCERPT };
 
@@ -407,11 +399,11 @@ static enum doc_format sniffed_format(unsigned char k)
 	return k == SNIFF_JSON ? DOC_JSON : DOC_YAML;
 }
 
-/* JSON must parse strictly into a mapping or list.  YAML must be a
- * definition; or, under a plain label, a mapping with something nested
+/* JSON must parse strictly (starting with { or [, it is a mapping or a
+ * list).  YAML must be a definition; or, under a plain label, a mapping
  * that turns out to excerpt a saved step of the page (SNIFF_YAML_EXCERPT,
- * decided once the commands ran): deploy output (`api keys:` and a
- * nested key) is YAML too, and a tool's output is no document. */
+ * decided once the commands ran): a tool's output is often YAML too
+ * (`api keys:` and a nested key), and no document. */
 static enum sniffed sniff(const struct snippet *s)
 {
 	enum doc_format f;
@@ -427,11 +419,10 @@ static enum sniffed sniff(const struct snippet *s)
 	enum sniffed k = SNIFF_NONE;
 	if (!doc_parse(d, s->text, s->len, json ? DOC_JSON : DOC_YAML, &ignore)) {
 		if (json)
-			k = cJSON_IsObject(d->root) || cJSON_IsArray(d->root) ? SNIFF_JSON : SNIFF_NONE;
+			k = SNIFF_JSON;
 		else if (is_asl(d->root))
 			k = SNIFF_YAML;
-		else if (is_plain_label(s->lang) && cJSON_IsObject(d->root) &&
-			 has_collection(d->root))
+		else if (is_plain_label(s->lang) && cJSON_IsObject(d->root))
 			k = SNIFF_YAML_EXCERPT;
 	}
 	doc_free(d);
