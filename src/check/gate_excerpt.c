@@ -16,6 +16,7 @@
  * again: ${opt:stage} stays) or as the loader resolved it (a page may show
  * the ARN a Fn::GetAtt stands for).
  * Not here: parsing the block (gate.c), loading saved steps (loader.h). */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,18 +99,22 @@ static int candidate_cmp(const void *a, const void *b)
 static size_t candidates(const struct gate_page *p, unsigned fence, struct candidate **out)
 {
 	struct candidate *v = xcalloc(p->nr_uses + 1, sizeof(*v));
+	struct strmap seen = STRMAP_INIT; /* rel -> its index in v, plus one */
+	strmap_init(&seen);
 	size_t n = 0;
 	for (size_t i = 0; i < p->nr_uses; i++) {
+		const char *rel = p->uses[i].rel;
 		unsigned line = p->uses[i].line;
 		unsigned rank = line < fence ? fence - line : 0x80000000u + (line - fence);
-		size_t k = 0;
-		while (k < n && strcmp(v[k].rel, p->uses[i].rel))
-			k++;
-		if (k == n)
-			v[n++] = (struct candidate){ p->uses[i].rel, rank };
-		else if (rank < v[k].rank)
-			v[k].rank = rank;
+		size_t k = (size_t)(uintptr_t)strmap_get(&seen, rel, strlen(rel));
+		if (!k) {
+			strmap_put(&seen, rel, strlen(rel), (void *)(uintptr_t)(n + 1));
+			v[n++] = (struct candidate){ rel, rank };
+		} else if (rank < v[k - 1].rank) {
+			v[k - 1].rank = rank;
+		}
 	}
+	strmap_release(&seen);
 	qsort(v, n, sizeof(*v), candidate_cmp);
 	*out = v;
 	return n;
@@ -123,11 +128,15 @@ static int is_elided(const cJSON *f)
 							 !strcmp(f->valuestring, "\xe2\x80\xa6")));
 }
 
-static size_t count_keys(const cJSON *v)
+/* Keys in v's tree (each node visited counts as work when m is given). */
+static size_t count_keys(struct matcher *m, const cJSON *v)
 {
 	size_t n = 0;
-	for (const cJSON *c = v->child; c; c = c->next)
-		n += (cJSON_IsObject(v) ? 1 : 0) + count_keys(c);
+	for (const cJSON *c = v->child; c; c = c->next) {
+		if (m)
+			m->work++;
+		n += (cJSON_IsObject(v) ? 1 : 0) + count_keys(m, c);
+	}
 	return n;
 }
 
@@ -217,12 +226,16 @@ static void report_missing(struct matcher *m, const cJSON *f, const cJSON *s)
 static void compare(struct matcher *m, const cJSON *f, const cJSON *s, const cJSON *r,
 		    struct score *sc);
 
-/* The resolved counterpart of the member key / item i of r, or NULL. */
-static const cJSON *resolved(const cJSON *r, const char *key, int i)
+/* The resolved counterpart of member 'key' of r, or NULL. */
+static const cJSON *resolved(const cJSON *r, const char *key)
 {
-	if (key)
-		return cJSON_IsObject(r) ? cJSON_GetObjectItemCaseSensitive(r, key) : NULL;
-	return cJSON_IsArray(r) ? cJSON_GetArrayItem(r, i) : NULL;
+	return cJSON_IsObject(r) ? cJSON_GetObjectItemCaseSensitive(r, key) : NULL;
+}
+
+/* The first item of the resolved list r, or NULL. */
+static const cJSON *resolved_items(const cJSON *r)
+{
+	return cJSON_IsArray(r) ? r->child : NULL;
 }
 
 static void compare_members(struct matcher *m, const cJSON *f, const cJSON *s,
@@ -237,13 +250,13 @@ static void compare_members(struct matcher *m, const cJSON *f, const cJSON *s,
 		}
 		sc->keys++;
 		if (!sm) {
-			sc->keys += count_keys(fm);
+			sc->keys += count_keys(m, fm);
 			sc->differ++;
 			report_missing(m, fm, s);
 			continue;
 		}
 		sc->found++;
-		compare(m, fm, sm, resolved(r, fm->string, 0), sc);
+		compare(m, fm, sm, resolved(r, fm->string), sc);
 	}
 	if (outer) {
 		buf_reset(&m->name);
@@ -269,36 +282,35 @@ static size_t resemblance(struct matcher *m, const cJSON *f, const cJSON *s,
 static void compare_items(struct matcher *m, const cJSON *f, const cJSON *s,
 			  const cJSON *r, struct score *sc)
 {
-	const cJSON *cur = s->child;
-	int at = 0; /* index of cur */
+	const cJSON *cur = s->child, *rcur = resolved_items(r); /* rcur: cur resolved */
 	size_t base = m->name.len, i = 0;
 	for (const cJSON *fe = f->child; fe && !m->over; fe = fe->next, i++) {
 		if (is_elided(fe))
 			continue;
-		const cJSON *best = cur;
-		int best_at = at, j = at;
+		const cJSON *best = cur, *rbest = rcur, *re = rcur;
 		size_t best_sim = 0;
-		for (const cJSON *se = cur; se && !m->over; se = se->next, j++) {
-			size_t sim = resemblance(m, fe, se, resolved(r, NULL, j));
+		for (const cJSON *se = cur; se && !m->over; se = se->next) {
+			size_t sim = resemblance(m, fe, se, re);
 			if (sim > best_sim) {
 				best = se;
-				best_at = j;
+				rbest = re;
 				best_sim = sim;
 			}
+			re = re ? re->next : NULL;
 		}
 		if (m->out) {
 			buf_truncate(&m->name, base);
 			buf_addf(&m->name, "[%zu]", i);
 		}
 		if (!best) {
-			sc->keys += count_keys(fe);
+			sc->keys += count_keys(m, fe);
 			sc->differ++;
 			report_missing(m, fe, s);
 			continue;
 		}
-		compare(m, fe, best, resolved(r, NULL, best_at), sc);
+		compare(m, fe, best, rbest, sc);
 		cur = best->next;
-		at = best_at + 1;
+		rcur = rbest ? rbest->next : NULL;
 	}
 	if (m->out)
 		buf_truncate(&m->name, base);
@@ -328,7 +340,7 @@ static void compare(struct matcher *m, const cJSON *f, const cJSON *s, const cJS
 	int scalar_s = !cJSON_IsObject(s) && !cJSON_IsArray(s);
 	int scalar_r = r && !cJSON_IsObject(r) && !cJSON_IsArray(r);
 	if (fo || fa || !((scalar_s && same_scalar(f, s)) || (scalar_r && same_scalar(f, r)))) {
-		sc->keys += fo || fa ? count_keys(f) : 0;
+		sc->keys += fo || fa ? count_keys(m, f) : 0;
 		sc->differ++;
 		report_value(m, f, s);
 		return;
@@ -345,16 +357,21 @@ static int better(const struct score *a, const struct score *b)
 	return a->differ < b->differ;
 }
 
-/* Could the block f be laid over v at all?  A mapping must share a key. */
-static int may_hold(const cJSON *f, const cJSON *v)
+/* Could the block f be laid over v at all?  A mapping must share a key.
+ * (Each look-up walks v's keys: counted as work.) */
+static int may_hold(struct matcher *m, const cJSON *f, const cJSON *v)
 {
 	if (cJSON_IsArray(f))
 		return cJSON_IsArray(v);
 	if (!cJSON_IsObject(v))
 		return 0;
-	for (const cJSON *k = f->child; k; k = k->next)
+	size_t width = (size_t)cJSON_GetArraySize(v) + 1;
+	for (const cJSON *k = f->child; k && !m->over; k = k->next) {
+		m->work += width;
+		m->over = m->work > EXCERPT_MAX_WORK;
 		if (cJSON_GetObjectItemCaseSensitive(v, k->string))
-			return 1;
+			return !m->over;
+	}
 	return 0;
 }
 
@@ -372,15 +389,17 @@ static void search(struct matcher *m, const cJSON *f, const cJSON *v, const cJSO
 {
 	if (m->over)
 		return;
-	if (may_hold(f, v)) {
+	if (may_hold(m, f, v)) {
 		struct score sc = { 0, 0, 0, 0 };
 		compare(m, f, v, r, &sc);
 		if (!m->over && (!b->place || better(&sc, &b->sc)))
 			*b = (struct best){ sc, v, r, m->sd, m->rel };
 	}
-	int i = 0;
-	for (const cJSON *c = v->child; c; c = c->next, i++)
-		search(m, f, c, resolved(r, cJSON_IsObject(v) ? c->string : NULL, i), b);
+	const cJSON *rc = resolved_items(r);
+	for (const cJSON *c = v->child; c; c = c->next) {
+		search(m, f, c, cJSON_IsObject(v) ? resolved(r, c->string) : rc, b);
+		rc = rc ? rc->next : NULL;
+	}
 }
 
 static int is_excerpt(const struct score *sc)
@@ -395,7 +414,7 @@ const char *gate_excerpt_(struct gate_ctx *c, const struct gate_page *p,
 			  struct diag_list *out)
 {
 	const cJSON *f = fd->root;
-	if (!(cJSON_IsObject(f) || cJSON_IsArray(f)) || count_keys(f) < EXCERPT_MIN_KEYS)
+	if (!(cJSON_IsObject(f) || cJSON_IsArray(f)) || count_keys(NULL, f) < EXCERPT_MIN_KEYS)
 		return NULL;
 	struct candidate *cand;
 	size_t n = candidates(p, s->fence.line, &cand);
