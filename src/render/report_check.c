@@ -9,6 +9,7 @@
 #include <cJSON.h>
 
 #include "buf.h"
+#include "jsonout.h"
 #include "strmap.h"
 #include "banned.h"
 
@@ -72,7 +73,7 @@ static void print_text(FILE *out, const struct gate_run *run, int verbose)
 		run->failed, run->skipped);
 }
 
-static void print_json(FILE *out, const struct gate_run *run)
+static void print_json(FILE *out, const struct gate_run *run, int compact)
 {
 	cJSON *root = cJSON_CreateObject();
 	cJSON *cases = cJSON_AddArrayToObject(root, "cases");
@@ -99,9 +100,7 @@ static void print_json(FILE *out, const struct gate_run *run)
 	cJSON_AddNumberToObject(root, "passed", (double)run->passed);
 	cJSON_AddNumberToObject(root, "failed", (double)run->failed);
 	cJSON_AddNumberToObject(root, "skipped", (double)run->skipped);
-	char *s = cJSON_Print(root);
-	fprintf(out, "%s\n", s);
-	cJSON_free(s);
+	jsonout_print(out, root, compact ? JSONOUT_COMPACT : JSONOUT_PRETTY);
 	cJSON_Delete(root);
 }
 
@@ -237,7 +236,7 @@ void report_check(FILE *out, const struct gate_run *run,
 		print_text(out, run, verbose);
 		break;
 	case REPORT_JSON:
-		print_json(out, run);
+		print_json(out, run, opt->compact);
 		break;
 	case REPORT_GITHUB:
 		print_github(out, run);

@@ -468,8 +468,11 @@ static int visit(struct exec *x, struct step *st)
 	}
 	cJSON_Delete(st->output);
 	st->output = NULL;
-	if (x->stop != EXEC_RUNNING || !st->err.error)
+	if (x->stop != EXEC_RUNNING || !st->err.error) {
+		/* the execution ends in this state: its path shows it failed */
+		exec_visit_(x, st->state, EXEC_VISIT_FAILED, -1);
 		return -1;
+	}
 	if (catch_error(x, st) == 0) {
 		event_exited(x, st);
 		return 0;

@@ -34,7 +34,7 @@ static char *report_v(const char *root, const char *config, enum report_format f
 	char *text = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&text, &len);
-	struct report_options ro = { format, 0 };
+	struct report_options ro = { format, 0, 0 };
 	report_check(out, &run, &ro, verbose);
 	fclose(out);
 	gate_run_release(&run);
