@@ -447,13 +447,7 @@ static int excerpts_a_step(struct gate_ctx *c, const struct gate_page *p,
  * with a warning about the label.  Returns the index of its case. */
 static size_t check_sniffed(struct gate_ctx *c, const struct snippet *s, enum doc_format f)
 {
-	int def = 0;
-	struct diag_list ignore = DIAG_LIST_INIT;
-	struct doc *d = doc_new(s->pos.file);
-	if (!doc_parse(d, s->text, s->len, f, &ignore))
-		def = is_asl(d->root);
-	doc_free(d);
-	diag_list_release(&ignore);
+	int def = gate_is_definition_(s, f);
 	const char *fmt = f == DOC_JSON ? "json" : "yaml";
 	diag_add(&c->run->notes, s->fence, SEV_WARNING, "check/block-label",
 		 "%s%s%s block holds %s: label it %s", s->lang[0] ? "a '" : "an unlabelled",
@@ -485,6 +479,26 @@ static void check_snippets(struct gate_ctx *c, struct gate_page *p)
 			gate_add_(c->run, GATE_SNIPPET, GATE_SKIP, s->lang, s->fence,
 				   "no checker for '%s' blocks", s->lang);
 	}
+}
+
+int gate_block_format_(const struct gate_page *p, size_t i, enum doc_format *f)
+{
+	if (is_data_lang(p->page.snippets[i].lang, f))
+		return 1;
+	if (p->as_data[i] == SNIFF_NONE || p->as_data[i] == SNIFF_YAML_EXCERPT)
+		return 0;
+	*f = sniffed_format(p->as_data[i]);
+	return 1;
+}
+
+int gate_is_definition_(const struct snippet *s, enum doc_format f)
+{
+	struct diag_list ignore = DIAG_LIST_INIT;
+	struct doc *d = doc_new(s->pos.file);
+	int yes = !doc_parse(d, s->text, s->len, f, &ignore) && is_asl(d->root);
+	doc_free(d);
+	diag_list_release(&ignore);
+	return yes;
 }
 
 /* After the commands ran: blocks holding data under another label that are

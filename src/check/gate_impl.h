@@ -90,6 +90,13 @@ const char *gate_excerpt_(struct gate_ctx *c, const struct gate_page *p,
 			  const struct snippet *s, const struct doc *fd,
 			  struct diag_list *out);
 
+/* Is block i of the page checked as JSON or YAML (by its label, or by what
+ * it holds)?  Its format in *f. */
+int gate_block_format_(const struct gate_page *p, size_t i, enum doc_format *f);
+
+/* Does block s, read as f, hold a whole definition (StartAt and States)? */
+int gate_is_definition_(const struct snippet *s, enum doc_format f);
+
 /* Runs the page's commands and compares recorded outputs. */
 void gate_exec_page_(struct gate_ctx *c, struct gate_page *p);
 

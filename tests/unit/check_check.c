@@ -128,6 +128,14 @@ START_TEST(excerpt_drift)
 }
 END_TEST
 
+/* A definition under ```java on a page without a deploy: validated, and
+ * the page's examples run on it (one matches its expect=, one does not). */
+START_TEST(definition_block_runs)
+{
+	ck_report("definition", REPORT_TEXT, "expected.txt");
+}
+END_TEST
+
 /* EXCERPT_MAX_WORK: a block of 2000 catchers against a saved step of 2000
  * (each item paired with the one it resembles most: quadratic) runs out
  * of budget and gets no verdict, instead of minutes of comparisons. */
@@ -365,6 +373,7 @@ Suite *gate_suite(void)
 	tcase_add_test(t, links_in_and_out);
 	tcase_add_test(t, excerpt_drift);
 	tcase_add_test(t, blocks_by_content);
+	tcase_add_test(t, definition_block_runs);
 	tcase_add_test(t, excerpt_search_is_bounded);
 	tcase_add_test(t, formats);
 	tcase_add_test(t, update_rewrites_only_outputs);
