@@ -129,7 +129,8 @@ START_TEST(excerpt_drift)
 END_TEST
 
 /* A definition under ```java on a page without a deploy: validated, and
- * the page's examples run on it (one matches its expect=, one does not). */
+ * the page's examples run on it (one matches its expect=, one does not);
+ * one under text that does not validate runs nothing (its example skips). */
 START_TEST(definition_block_runs)
 {
 	ck_report("definition", REPORT_TEXT, "expected.txt");
