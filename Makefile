@@ -126,6 +126,7 @@ LIB_OBJS += run/account.o
 # check: the CI gate
 LIB_OBJS += check/gate.o
 LIB_OBJS += check/gate_exec.o
+LIB_OBJS += check/gate_excerpt.o
 LIB_OBJS += check/jsoncmp.o
 
 # render: diagrams

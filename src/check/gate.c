@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <limits.h>
+#include <stdint.h>
 #include <sys/stat.h>
 
 #include "asl.h"
@@ -280,7 +281,8 @@ static int fragment_kind(const cJSON *v, int *single)
 
 /* Validates a whole definition or a fragment; diagnostics land in errs
  * with positions still relative to the block. */
-static void validate_block(const struct snippet *s, struct doc *d, struct diag_list *errs)
+static void validate_block(const struct snippet *s, struct doc *d, int json,
+			   struct diag_list *errs)
 {
 	int single;
 	if (is_asl(d->root) && !(s->flags & SNIPPET_FRAGMENT)) {
@@ -288,7 +290,7 @@ static void validate_block(const struct snippet *s, struct doc *d, struct diag_l
 		return;
 	}
 	int kind = fragment_kind(d->root, &single);
-	if (kind < 0 || (!(s->flags & SNIPPET_FRAGMENT) && strcmp(s->lang, "json")))
+	if (kind < 0 || (!(s->flags & SNIPPET_FRAGMENT) && !json))
 		return; /* a YAML excerpt of a service is not ASL on its own */
 	if (single) { /* one state without its name: name it */
 		cJSON *wrap = cJSON_CreateObject();
@@ -300,15 +302,18 @@ static void validate_block(const struct snippet *s, struct doc *d, struct diag_l
 	validate_fragment((enum validate_fragment)kind, d->root, d, errs);
 }
 
-/* A json/yaml block: it parses; a whole ASL definition also models. */
-static void check_data_block(struct gate_ctx *c, const struct snippet *s,
-			     enum doc_format f)
+/* A json/yaml block: it parses; a whole ASL definition also models.
+ * 'label' is the block's own label when it holds data under another.
+ * Returns the index of its case. */
+static size_t check_data_block(struct gate_ctx *c, const struct snippet *s,
+			       enum doc_format f, const char *label)
 {
 	struct diag_list errs = DIAG_LIST_INIT;
 	struct doc *d = parse_snippet(s, f, &errs);
+	const char *lang = label ? (f == DOC_JSON ? "json" : "yaml") : s->lang;
 	if (d) {
 		struct diag_list model = DIAG_LIST_INIT;
-		validate_block(s, d, &model);
+		validate_block(s, d, !strcmp(lang, "json"), &model);
 		for (size_t i = 0; i < model.nr; i++) /* positions: doc -> page */
 			diag_add(&errs, snippet_pos(s, model.items[i].pos.line,
 						    model.items[i].pos.col),
@@ -317,7 +322,9 @@ static void check_data_block(struct gate_ctx *c, const struct snippet *s,
 		diag_list_release(&model);
 	}
 	struct buf name = BUF_INIT;
-	buf_addf(&name, "%s block%s", s->lang, s->flags & SNIPPET_FRAGMENT ? " (fragment)" : "");
+	buf_addf(&name, "%s block%s", lang, s->flags & SNIPPET_FRAGMENT ? " (fragment)" : "");
+	if (label)
+		buf_addf(&name, label[0] ? " (labelled %s)" : " (unlabelled)", label);
 	int failed = errs.errors > 0;
 	enum gate_status st = failed ? GATE_FAIL : GATE_PASS;
 	const char *msg = !failed ? NULL : d ? "the block is not valid ASL" : "the block does not parse";
@@ -333,6 +340,33 @@ static void check_data_block(struct gate_ctx *c, const struct snippet *s,
 		diag_list_release(&errs);
 	buf_release(&name);
 	doc_free(d);
+	return c->run->nr - 1;
+}
+
+/* Once the commands ran (deploys name saved steps too): a block that
+ * passed fails when it excerpts a saved step of the page but differs from
+ * it (gate_excerpt.c).  Not for blocks that are inputs, outputs, events,
+ * or marked fail or differs. */
+static void check_excerpt(struct gate_ctx *c, const struct gate_page *p,
+			  const struct snippet *s, enum doc_format f, size_t kase)
+{
+	if (c->run->cases[kase].status != GATE_PASS || s->input || s->expect ||
+	    (s->flags & (SNIPPET_FAIL | SNIPPET_DIFFERS | SNIPPET_NOTIFICATION)))
+		return;
+	struct diag_list errs = DIAG_LIST_INIT;
+	struct doc *d = parse_snippet(s, f, &errs);
+	const char *rel = d ? gate_excerpt_(c, p, s, d, &errs) : NULL;
+	struct gate_case *k = &c->run->cases[kase];
+	if (rel && errs.errors) {
+		struct buf m = BUF_INIT;
+		buf_addf(&m, "the block excerpts %s but differs from it", rel);
+		k->status = GATE_FAIL;
+		k->message = buf_detach(&m, NULL);
+		k->diags = errs;
+	} else {
+		diag_list_release(&errs);
+	}
+	doc_free(d);
 }
 
 static int is_shell_or_http(const char *lang)
@@ -345,22 +379,152 @@ static int is_shell_or_http(const char *lang)
 	return 0;
 }
 
+/* Labels that say nothing of the content: YAML under them is taken for a
+ * document.  Under a language's label YAML-looking text is too often code
+ * (`class A:` nests like a mapping): only a definition counts there. */
+static int is_plain_label(const char *lang)
+{
+	static const char *const langs[] = { "text", "txt", "plain", "plaintext", "none" };
+	for (size_t i = 0; i < sizeof(langs) / sizeof(*langs); i++)
+		if (!strcmp(lang, langs[i]))
+			return 1;
+	return 0;
+}
+
+/* What a block under a label other than json or yaml holds. */
+enum sniffed { SNIFF_NONE, SNIFF_JSON, SNIFF_YAML, SNIFF_YAML_EXCERPT };
+
+static enum doc_format sniffed_format(unsigned char k)
+{
+	return k == SNIFF_JSON ? DOC_JSON : DOC_YAML;
+}
+
+/* JSON must parse strictly (starting with { or [, it is a mapping or a
+ * list).  YAML must be a definition; or, under a plain label, a mapping
+ * that turns out to excerpt a saved step of the page (SNIFF_YAML_EXCERPT,
+ * decided once the commands ran): a tool's output is often YAML too
+ * (`api keys:` and a nested key), and no document. */
+static enum sniffed sniff(const struct snippet *s)
+{
+	enum doc_format f;
+	if ((s->flags & (SNIPPET_SKIP | SNIPPET_OUTPUT | SNIPPET_NOTIFICATION)) ||
+	    s->input || s->expect || is_data_lang(s->lang, &f) || !strcmp(s->lang, "http"))
+		return SNIFF_NONE;
+	const char *t = s->text + strspn(s->text, " \t\r\n");
+	int json = *t == '{' || *t == '[';
+	if (!json && !is_plain_label(s->lang) && !strstr(t, "StartAt"))
+		return SNIFF_NONE;
+	struct diag_list ignore = DIAG_LIST_INIT;
+	struct doc *d = doc_new(s->pos.file);
+	enum sniffed k = SNIFF_NONE;
+	if (!doc_parse(d, s->text, s->len, json ? DOC_JSON : DOC_YAML, &ignore)) {
+		if (json)
+			k = SNIFF_JSON;
+		else if (is_asl(d->root))
+			k = SNIFF_YAML;
+		else if (is_plain_label(s->lang) && cJSON_IsObject(d->root))
+			k = SNIFF_YAML_EXCERPT;
+	}
+	doc_free(d);
+	diag_list_release(&ignore);
+	return k;
+}
+
+/* Does the YAML block s excerpt a saved step of the page? */
+static int excerpts_a_step(struct gate_ctx *c, const struct gate_page *p,
+			   const struct snippet *s)
+{
+	struct diag_list ignore = DIAG_LIST_INIT;
+	struct doc *d = doc_new(s->pos.file);
+	int yes = !doc_parse(d, s->text, s->len, DOC_YAML, &ignore) &&
+		  gate_excerpt_(c, p, s, d, &ignore) != NULL;
+	doc_free(d);
+	diag_list_release(&ignore);
+	return yes;
+}
+
+/* A block holding data under another label: checked as what it holds,
+ * with a warning about the label.  Returns the index of its case. */
+static size_t check_sniffed(struct gate_ctx *c, const struct snippet *s, enum doc_format f)
+{
+	int def = gate_is_definition_(s, f);
+	const char *fmt = f == DOC_JSON ? "json" : "yaml";
+	diag_add(&c->run->notes, s->fence, SEV_WARNING, "check/block-label",
+		 "%s%s%s block holds %s: label it %s", s->lang[0] ? "a '" : "an unlabelled",
+		 s->lang, s->lang[0] ? "'" : "", def ? "an ASL definition" :
+		 f == DOC_JSON ? "JSON" : "YAML", fmt);
+	return check_data_block(c, s, f, s->lang);
+}
+
+/* Before the commands run: json/yaml blocks parse and validate (their cases
+ * in p->block_case); which blocks hold data under another label. */
 static void check_snippets(struct gate_ctx *c, struct gate_page *p)
 {
+	p->as_data = xcalloc(p->page.nr + 1, 1);
+	p->block_case = xcalloc(p->page.nr + 1, sizeof(*p->block_case));
 	for (size_t i = 0; i < p->page.nr; i++) {
 		const struct snippet *s = &p->page.snippets[i];
 		enum doc_format f;
+		p->block_case[i] = SIZE_MAX;
 		if (s->flags & SNIPPET_SKIP)
 			gate_add_(c->run, GATE_SNIPPET, GATE_SKIP, s->lang[0] ? s->lang : "block",
 				   s->fence, "marked skip");
 		else if (s->flags & SNIPPET_OUTPUT)
 			continue; /* checked with the step before it */
 		else if (is_data_lang(s->lang, &f))
-			check_data_block(c, s, f);
+			p->block_case[i] = check_data_block(c, s, f, NULL);
+		else if ((p->as_data[i] = (unsigned char)sniff(s)))
+			continue; /* checked after the commands: it may be an output */
 		else if (!is_shell_or_http(s->lang))
 			gate_add_(c->run, GATE_SNIPPET, GATE_SKIP, s->lang, s->fence,
 				   "no checker for '%s' blocks", s->lang);
 	}
+}
+
+int gate_block_format_(const struct gate_page *p, size_t i, enum doc_format *f)
+{
+	if (is_data_lang(p->page.snippets[i].lang, f))
+		return 1;
+	if (p->as_data[i] == SNIFF_NONE || p->as_data[i] == SNIFF_YAML_EXCERPT)
+		return 0;
+	*f = sniffed_format(p->as_data[i]);
+	return 1;
+}
+
+int gate_is_definition_(const struct snippet *s, enum doc_format f)
+{
+	struct diag_list ignore = DIAG_LIST_INIT;
+	struct doc *d = doc_new(s->pos.file);
+	int yes = !doc_parse(d, s->text, s->len, f, &ignore) && is_asl(d->root);
+	doc_free(d);
+	diag_list_release(&ignore);
+	return yes;
+}
+
+/* After the commands ran: blocks holding data under another label that are
+ * not a command's recorded output; excerpts of the page's saved steps. */
+static void check_snippets_after(struct gate_ctx *c, struct gate_page *p)
+{
+	unsigned char *output = xcalloc(p->page.nr + 1, 1);
+	for (size_t k = 0; k < p->steps.nr; k++)
+		if (p->steps.items[k].output)
+			output[p->steps.items[k].output - p->page.snippets] = 1;
+	for (size_t i = 0; i < p->page.nr; i++) {
+		const struct snippet *s = &p->page.snippets[i];
+		enum doc_format f;
+		if (output[i])
+			continue;
+		if (p->as_data[i] == SNIFF_YAML_EXCERPT && !excerpts_a_step(c, p, s)) {
+			gate_add_(c->run, GATE_SNIPPET, GATE_SKIP, s->lang, s->fence,
+				  "no checker for '%s' blocks", s->lang);
+		} else if (p->as_data[i]) {
+			f = sniffed_format(p->as_data[i]);
+			check_excerpt(c, p, s, f, check_sniffed(c, s, f));
+		} else if (p->block_case[i] != SIZE_MAX && is_data_lang(s->lang, &f)) {
+			check_excerpt(c, p, s, f, p->block_case[i]);
+		}
+	}
+	free(output);
 }
 
 /* ---- links -------------------------------------------------------------- */
@@ -424,8 +588,10 @@ static void check_link(struct gate_ctx *c, struct gate_page *p,
 			   "%s target '%s' does not exist", kind, rel.ptr);
 		goto out;
 	}
-	if (is_step_file(rel.ptr))
+	if (is_step_file(rel.ptr)) {
 		gate_saved_step_(c, rel.ptr);
+		gate_use_step_(p, rel.ptr, l->pos.line);
+	}
 	if (hash && hash[1] && !anchor_exists(c, p, rel.ptr, hash + 1)) {
 		gate_add_(c->run, GATE_LINK, GATE_FAIL, name.ptr, l->pos,
 			   "no %s '%s' in '%s'", is_step_file(rel.ptr) ? "state machine" : "anchor",
@@ -545,12 +711,18 @@ static void gate_page(struct gate_ctx *c, const char *rel)
 	check_snippets(c, &p);
 	check_links(c, &p);
 	gate_exec_page_(c, &p);
+	check_snippets_after(c, &p);
 	check_saved_steps_dir(c, p.dir);
 	if (c->opt->update)
 		apply_edits(c, &p);
 	for (size_t i = 0; i < p.nr_edits; i++)
 		free(p.edits[i].text);
 	free(p.edits);
+	for (size_t i = 0; i < p.nr_uses; i++)
+		free(p.uses[i].rel);
+	free(p.uses);
+	free(p.as_data);
+	free(p.block_case);
 	steps_release(&p.steps);
 	snippet_page_release(&p.page);
 	free(p.dir);
@@ -596,8 +768,11 @@ static void ctx_release(struct gate_ctx *c)
 		free(c->env.entries[i].value);
 	for (size_t i = 0; i < c->aliases.nr; i++)
 		free(c->aliases.entries[i].value);
+	for (size_t i = 0; i < c->raw_steps.nr; i++)
+		doc_free(c->raw_steps.entries[i].value);
 	strmap_release(&c->loaded);
 	strmap_release(&c->step_dirs);
+	strmap_release(&c->raw_steps);
 	free(c->real_root);
 	strmap_release(&c->env);
 	strmap_release(&c->aliases);
@@ -659,6 +834,7 @@ int gate_course(struct gate_run *run, const struct gate_options *opt)
 	c.run = run;
 	strmap_init(&c.loaded);
 	strmap_init(&c.step_dirs);
+	strmap_init(&c.raw_steps);
 	c.real_root = realpath(opt->root, NULL);
 	strmap_init(&c.env);
 	strmap_init(&c.aliases);

@@ -2,7 +2,10 @@
  * check, because <check.h> is the unit-test framework's header and src/ is
  * on the include path.)
  * For every page, in the course's order: each fenced json/yaml block parses
- * (errors located in the page) and ASL blocks model; each link and image
+ * (errors located in the page) and ASL blocks model, as do blocks holding
+ * JSON or a definition under another label (with a warning about it); a
+ * block that excerpts a saved step the page uses must match it
+ * (gate_excerpt.c); each link and image
  * resolves inside the course (anchors by GitHub's slug rules); each saved
  * step loads; each command the page asks the reader to run is executed in
  * one simulated account (account.h) and its result compared with the

@@ -15,6 +15,7 @@
 #include "fileio.h"
 #include "jsobject.h"
 #include "jsoncmp.h"
+#include "validate.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -71,6 +72,8 @@ static void collect_steps(struct gate_ctx *c, struct gate_page *p)
 				  "that prints a result")->block_line = s->fence.line;
 			continue;
 		}
+		if (p->as_data[i])
+			continue; /* a document under a shell label: not commands */
 		struct diag_list errs = DIAG_LIST_INIT;
 		steps_parse(&p->steps, s, i, &errs);
 		if (errs.errors && p->steps.nr == first) {
@@ -347,6 +350,7 @@ static int deploy(struct run_step *r)
 			  : "the saved step '%s' does not exist", rel.ptr);
 	else {
 		struct loaded_file *lf = gate_saved_step_(r->c, rel.ptr);
+		gate_use_step_(r->p, rel.ptr, r->st->pos.line);
 		if (!lf)
 			case_fail(r, (struct pos){ 0 }, "the saved step '%s' does not load or validate", rel.ptr);
 		else if (account_deploy(r->c->account, lf, &kase(r)->diags))
@@ -718,15 +722,56 @@ static const struct snippet *find_named(const struct snippet_page *p, int expect
 	return NULL;
 }
 
+/* Deploys the definition block s (format f) as machine definition-LINE
+ * when it loads and validates; returns its name (owned by c->files) or
+ * NULL. */
+static const char *deploy_block(struct gate_ctx *c, const struct gate_page *p,
+				 const struct snippet *s, enum doc_format f)
+{
+	struct buf path = BUF_INIT;
+	buf_addf(&path, "%s%sdefinition-%u.asl.%s", p->dir, p->dir[0] ? "/" : "",
+		 s->fence.line, f == DOC_JSON ? "json" : "yml");
+	struct loaded_file *lf = xcalloc(1, sizeof(*lf));
+	ARRAY_GROW(c->files, c->nr_files + 1, c->alloc_files);
+	c->files[c->nr_files++] = lf; /* the account borrows it */
+	struct diag_list diags = DIAG_LIST_INIT;
+	int rc = loader_load_buffer(lf, path.ptr, s->text, s->len, NULL, &diags);
+	if (!rc && lf->nr_machines == 1)
+		validate_definition(lf->machines[0].definition, lf->machines[0].doc, &diags);
+	rc = rc || lf->nr_machines != 1 || diags.errors ||
+	     account_deploy(c->account, lf, &diags);
+	diag_list_release(&diags);
+	buf_release(&path);
+	return rc ? NULL : lf->machines[0].name;
+}
+
+/* The last whole definition above block 'before', whatever its label. */
+static const struct snippet *definition_above(const struct gate_page *p,
+					      const struct snippet *before,
+					      enum doc_format *f)
+{
+	for (size_t i = (size_t)(before - p->page.snippets); i-- > 0;) {
+		const struct snippet *s = &p->page.snippets[i];
+		if (!s->input && !s->expect && !(s->flags & (SNIPPET_SKIP | SNIPPET_FAIL |
+				SNIPPET_OUTPUT | SNIPPET_FRAGMENT | SNIPPET_NOTIFICATION)) &&
+		    gate_block_format_(p, i, f) && gate_is_definition_(s, *f))
+			return s;
+	}
+	return NULL;
+}
+
 /* The example's machine: the one a command ran last, else the only one of
- * the saved step deployed last. */
-static const char *example_machine(const struct gate_ctx *c)
+ * the saved step deployed last, else the definition block above it. */
+static const char *example_machine(struct gate_ctx *c, const struct gate_page *p,
+				   const struct snippet *in)
 {
 	if (c->last_machine)
 		return c->last_machine;
 	if (c->last_deployed && c->last_deployed->nr_machines == 1)
 		return c->last_deployed->machines[0].name;
-	return NULL;
+	enum doc_format f;
+	const struct snippet *def = definition_above(p, in, &f);
+	return def ? deploy_block(c, p, def, f) : NULL;
 }
 
 static cJSON *example_json(const struct snippet *s, struct diag_list *diags)
@@ -793,7 +838,7 @@ static void run_example(struct gate_ctx *c, struct gate_page *p, const struct sn
 	const struct snippet *ex = find_named(&p->page, 1, in->input);
 	k->block_line = in->fence.line;
 	k->output_line = ex ? ex->fence.line : 0;
-	const char *machine = example_machine(c);
+	const char *machine = example_machine(c, p, in);
 	cJSON *input = example_json(in, &kase(&r)->diags);
 	cJSON *expect = ex ? example_json(ex, &kase(&r)->diags) : NULL;
 	if (!machine) {

@@ -21,6 +21,8 @@ struct gate_ctx {
 	size_t nr_files, alloc_files;
 	struct strmap loaded;        /* course-relative path -> loaded_file * */
 	struct strmap step_dirs;     /* saved-steps folders checked (no value) */
+	struct strmap raw_steps;     /* course-relative path -> owned doc of the
+					saved step as written, or NULL */
 	char *real_root;             /* owned: the root, symbolic links resolved;
 					NULL when it cannot be */
 	struct strmap env;           /* exported variables -> owned value */
@@ -35,11 +37,24 @@ struct gate_edit {
 	char *text; /* owned */
 };
 
+/* A saved step the page links or deploys, and the line where it does. */
+struct gate_use {
+	char *rel; /* owned, course-relative */
+	unsigned line;
+};
+
 struct gate_page {
 	const char *rel;             /* course-relative path of the page */
 	char *dir;                   /* owned: its folder, course-relative */
 	struct snippet_page page;
 	struct step_list steps;
+	/* owned, one per snippet: what a block under another label than json
+	 * or yaml holds (gate.c's enum sniffed; 0: nothing we check) */
+	unsigned char *as_data;
+	size_t *block_case;          /* owned, one per snippet: the index of its
+					case in run->cases, or SIZE_MAX */
+	struct gate_use *uses;
+	size_t nr_uses, alloc_uses;
 	struct gate_edit *edits;
 	size_t nr_edits, alloc_edits;
 };
@@ -62,6 +77,25 @@ int gate_path_(const struct gate_ctx *c, const char *rel, struct buf *out);
 /* The saved step at course-relative 'rel', loaded once (NULL when it does
  * not load; the failure is a case). */
 struct loaded_file *gate_saved_step_(struct gate_ctx *c, const char *rel);
+
+/* Records that the page uses the saved step rel (links or deploys it) at
+ * 'line'. */
+void gate_use_step_(struct gate_page *p, const char *rel, unsigned line);
+
+/* Excerpt drift: when the parsed block s (its doc fd) is recognisably an
+ * excerpt of a saved step the page uses, returns the saved step's
+ * course-relative path (borrowed from p) and appends one located error per
+ * difference to out (none when it matches); NULL otherwise. */
+const char *gate_excerpt_(struct gate_ctx *c, const struct gate_page *p,
+			  const struct snippet *s, const struct doc *fd,
+			  struct diag_list *out);
+
+/* Is block i of the page checked as JSON or YAML (by its label, or by what
+ * it holds)?  Its format in *f. */
+int gate_block_format_(const struct gate_page *p, size_t i, enum doc_format *f);
+
+/* Does block s, read as f, hold a whole definition (StartAt and States)? */
+int gate_is_definition_(const struct snippet *s, enum doc_format f);
 
 /* Runs the page's commands and compares recorded outputs. */
 void gate_exec_page_(struct gate_ctx *c, struct gate_page *p);

@@ -16,6 +16,8 @@
  *   input=NAME    names a hand-written example input
  *   expect=NAME   the expected output of the example input NAME
  *   step=PATH     the saved step a deploy command in this block deploys
+ *   differs       deliberately unlike the saved step it resembles (no
+ *                 excerpt-drift check)
  * Words are separated by spaces or commas (rustdoc style: "json,fragment"). */
 #ifndef STEPBOOK_SNIPPET_H
 #define STEPBOOK_SNIPPET_H
@@ -35,6 +37,7 @@ enum snippet_flag {
 	SNIPPET_OUTPUT = 4,
 	SNIPPET_FAIL = 8,
 	SNIPPET_NOTIFICATION = 16,
+	SNIPPET_DIFFERS = 32,
 };
 
 struct snippet {

@@ -116,6 +116,73 @@ START_TEST(links_in_and_out)
 }
 END_TEST
 
+/* Excerpt drift: a block that excerpts a saved step of the page but
+ * differs fails at each difference, naming both values (YAML and JSON, a
+ * catcher paired by resemblance, a tie held against the saved step linked
+ * last above); an exact excerpt with elisions ("Parameters:", "...") and
+ * the ARN a Fn::GetAtt stands for passes, as do a block marked differs, a
+ * block that is no excerpt and one too small to tell. */
+START_TEST(excerpt_drift)
+{
+	ck_report("excerpts", REPORT_TEXT, "expected.txt");
+}
+END_TEST
+
+/* A definition under ```java on a page without a deploy: validated, and
+ * the page's examples run on it (one matches its expect=, one does not);
+ * one under text that does not validate runs nothing (its example skips). */
+START_TEST(definition_block_runs)
+{
+	ck_report("definition", REPORT_TEXT, "expected.txt");
+}
+END_TEST
+
+/* EXCERPT_MAX_WORK: a block of 2000 catchers against a saved step of 2000
+ * (each item paired with the one it resembles most: quadratic) runs out
+ * of budget and gets no verdict, instead of minutes of comparisons. */
+START_TEST(excerpt_search_is_bounded)
+{
+	char dir[] = "/tmp/stepbook-excerpt-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	struct buf step = BUF_INIT, page = BUF_INIT;
+	buf_adds(&step, "StartAt: A\nStates:\n  A:\n    Type: Pass\n    End: true\n"
+		       "    Catch:\n");
+	buf_adds(&page, "# Big\n\n[step](big.asl.yml)\n\n```yaml\nCatch:\n");
+	for (int i = 0; i < 2000; i++) {
+		buf_addf(&step, "      - {ErrorEquals: [E%d], Next: A}\n", i);
+		buf_addf(&page, "  - {ErrorEquals: [E%d], Next: %s}\n", i, i == 1999 ? "B" : "A");
+	}
+	buf_adds(&page, "```\n");
+	char path[512];
+	snprintf(path, sizeof(path), "%s/big.asl.yml", dir);
+	ck_assert_int_eq(fileio_write_atomic(path, step.ptr, step.len), 0);
+	snprintf(path, sizeof(path), "%s/README.md", dir);
+	ck_assert_int_eq(fileio_write_atomic(path, page.ptr, page.len), 0);
+	char *got = report(dir, NULL, REPORT_TEXT, 0, NULL);
+	ck_assert_ptr_nonnull(strstr(got, "README.md:5:1: ok: yaml block\n"));
+	ck_assert_ptr_null(strstr(got, "excerpt-drift"));
+	free(got);
+	buf_release(&step);
+	buf_release(&page);
+	snprintf(path, sizeof(path), "%s/big.asl.yml", dir);
+	remove(path);
+	snprintf(path, sizeof(path), "%s/README.md", dir);
+	remove(path);
+	remove(dir);
+}
+END_TEST
+
+/* A definition or JSON under another label (java, none, text) is checked
+ * as what it holds, with a check/block-label warning, and YAML under text
+ * when it excerpts a saved step (nested or flat); genuine Java, loose
+ * JSON and YAML-shaped deploy output stay unchecked; a recorded output under
+ * text stays the command's. */
+START_TEST(blocks_by_content)
+{
+	ck_report("labels", REPORT_TEXT, "expected.txt");
+}
+END_TEST
+
 START_TEST(hand_written_examples)
 {
 	ck_report("examples", REPORT_TEXT, "expected.txt");
@@ -305,6 +372,10 @@ Suite *gate_suite(void)
 	tcase_add_test(t, bad_inputs_are_located);
 	tcase_add_test(t, failures_explain_themselves);
 	tcase_add_test(t, links_in_and_out);
+	tcase_add_test(t, excerpt_drift);
+	tcase_add_test(t, blocks_by_content);
+	tcase_add_test(t, definition_block_runs);
+	tcase_add_test(t, excerpt_search_is_bounded);
 	tcase_add_test(t, formats);
 	tcase_add_test(t, update_rewrites_only_outputs);
 	tcase_add_test(t, symlinks_out_are_refused);

@@ -90,7 +90,8 @@ START_TEST(failing_case_listed)
 END_TEST
 
 /* A broken Next in a saved step: the step is reported at the Next, the
- * commands and the example that needed it at their places.  The page's
+ * page's excerpt of it (which still shows the old Next), the commands and
+ * the example that needed it at their places.  The page's
  * drawing of example one has no run to draw, so the build itself fails
  * (site/no-run); the failing cases say why.  The forked check (jobs 2)
  * hands back what the in-process one (jobs 1) finds. */
@@ -101,6 +102,8 @@ START_TEST(broken_next_says_why)
 	static const char want[] =
 		"next/part/saved-steps/01-first.yml:14:19: error: the saved step is not "
 		"valid ASL: Next of state 'Pause' names no state: 'Hullo' [check/saved-step]\n"
+		"next/part/01-first.md:17:1: error: yaml block: the block excerpts "
+		"part/saved-steps/01-first.yml but differs from it [check/snippet]\n"
 		"next/part/01-first.md:27:1: error: sls deploy (part/saved-steps/01-first.yml): "
 		"the saved step 'part/saved-steps/01-first.yml' does not load or validate [check/step]\n"
 		"next/part/01-first.md:28:25: error: sls invoke stepf --name FirstMachine: "

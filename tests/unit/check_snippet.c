@@ -22,7 +22,7 @@ START_TEST(fences_and_info)
 	const char *text =
 		"# Title\n\n"
 		"```json output\n{\"a\": 1}\n```\n\n"
-		"~~~~yaml fragment,step=saved-steps/01.yml\na: 1\n~~~~\n\n"
+		"~~~~yaml fragment,step=saved-steps/01.yml differs\na: 1\n~~~~\n\n"
 		"````bash\nexport GOPATH=~/go\n````\n\n"
 		"```\nplain\n```\n";
 	struct snippet_page p;
@@ -37,7 +37,7 @@ START_TEST(fences_and_info)
 	ck_assert_uint_eq(p.snippets[0].start, 24);
 	ck_assert_uint_eq(p.snippets[0].end, 33);
 	ck_assert_str_eq(p.snippets[1].lang, "yaml");
-	ck_assert_uint_eq(p.snippets[1].flags, SNIPPET_FRAGMENT);
+	ck_assert_uint_eq(p.snippets[1].flags, SNIPPET_FRAGMENT | SNIPPET_DIFFERS);
 	ck_assert_str_eq(p.snippets[1].step, "saved-steps/01.yml");
 	ck_assert_str_eq(p.snippets[2].lang, "bash");
 	ck_assert_str_eq(p.snippets[2].text, "export GOPATH=~/go\n");
@@ -57,7 +57,7 @@ START_TEST(unknown_annotation_warns)
 	char *got = diags_text(&l);
 	ck_assert_str_eq(got, "page.md:3:1: warning: unknown annotation 'outptu' in the "
 			      "info string (known: skip, fragment, output, fail, "
-			      "notification, input=, expect=, step=) [check/info-string]\n");
+			      "notification, differs, input=, expect=, step=) [check/info-string]\n");
 	free(got);
 	snippet_page_release(&p);
 	diag_list_release(&l);
