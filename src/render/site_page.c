@@ -160,7 +160,8 @@ static void index_page(struct site *s, const char *out, const char *title,
 		if (sec->id[0])
 			buf_addf(&url, "#%s", sec->id);
 		search_add(s->search, url.ptr, title,
-			   sec->title[0] ? sec->title : title, sec->text.ptr);
+			   sec->title[0] ? sec->title : title, sec->text.ptr,
+			   sec->code.ptr);
 		buf_release(&url);
 	}
 }

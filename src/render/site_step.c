@@ -477,7 +477,7 @@ void site_index_step_(struct site *s, size_t k)
 	const char *base = strrchr(st->rel, '/');
 	if (st->out)
 		search_add(s->search, st->out, base ? base + 1 : st->rel,
-			   "The file", st->text.ptr);
+			   "The file", "", st->text.ptr);
 }
 
 void site_build_steps_upto_(struct site *s, size_t page)
