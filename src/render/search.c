@@ -94,29 +94,34 @@ static int of_page(const cJSON *e, const char *out, size_t n)
 	return u && !strncmp(u, out, n) && (u[n] == '\0' || u[n] == '#');
 }
 
+static void add_copies(cJSON *to, const struct search_index *with)
+{
+	const cJSON *w;
+	cJSON_ArrayForEach(w, with->entries)
+		cJSON_AddItemToArray(to, cJSON_Duplicate(w, 1));
+}
+
+/* Moves every entry into a new array, the page's replaced in place
+ * (cJSON_InsertItemInArray after detaching put them at the end). */
 void search_replace_page(struct search_index *s, const char *out,
 			 const struct search_index *with)
 {
 	size_t n = strlen(out);
-	int at = -1, i = 0;
-	cJSON *e = s->entries->child;
-	while (e) {
-		cJSON *next = e->next;
-		if (of_page(e, out, n)) {
-			if (at < 0)
-				at = i;
-			cJSON_Delete(cJSON_DetachItemViaPointer(s->entries, e));
-		} else {
-			i++;
+	cJSON *old = s->entries;
+	s->entries = cJSON_CreateArray();
+	int placed = 0;
+	for (cJSON *e = old->child, *next; e; e = next) {
+		next = e->next;
+		if (!of_page(e, out, n)) {
+			cJSON_AddItemToArray(s->entries, cJSON_DetachItemViaPointer(old, e));
+		} else if (!placed) {
+			add_copies(s->entries, with);
+			placed = 1;
 		}
-		e = next;
 	}
-	const cJSON *w;
-	cJSON_ArrayForEach(w, with->entries) {
-		cJSON *copy = cJSON_Duplicate(w, 1);
-		if (at < 0 || !cJSON_InsertItemInArray(s->entries, at++, copy))
-			cJSON_AddItemToArray(s->entries, copy);
-	}
+	if (!placed)
+		add_copies(s->entries, with);
+	cJSON_Delete(old);
 }
 
 void search_write_js(const struct search_index *s, struct buf *out)

@@ -442,6 +442,32 @@ static void step_content(struct site *s, size_t k, struct buf *out)
 	buf_release(&back);
 }
 
+/* The step page before (dir -1) or after (+1) step k, or NULL. */
+static const struct site_step *step_near(const struct site *s, size_t k, int dir)
+{
+	for (size_t j = k + (size_t)dir; j < s->steps.nr; j += (size_t)dir) {
+		const struct site_step *st = s->steps.entries[j].value;
+		if (st->out)
+			return st;
+	}
+	return NULL;
+}
+
+/* The pager of a step page: the saved steps in the order pages link them. */
+static void add_step_link(cJSON *data, const char *key,
+			  const struct site_step *from, const struct site_step *to)
+{
+	if (!to)
+		return;
+	cJSON *l = cJSON_AddObjectToObject(data, key);
+	struct buf url = BUF_INIT;
+	html_relative(from->out, to->out, &url);
+	const char *base = strrchr(to->rel, '/');
+	cJSON_AddStringToObject(l, "title", base ? base + 1 : to->rel);
+	cJSON_AddStringToObject(l, "url", url.ptr);
+	buf_release(&url);
+}
+
 void site_build_step_(struct site *s, size_t k)
 {
 	const struct site_step *st = s->steps.entries[k].value;
@@ -456,6 +482,8 @@ void site_build_step_(struct site *s, size_t k)
 				      base ? base + 1 : st->rel, desc.ptr);
 	cJSON_DeleteItemFromObject(data, "prev");
 	cJSON_DeleteItemFromObject(data, "next");
+	add_step_link(data, "prev", st, step_near(s, k, -1));
+	add_step_link(data, "next", st, step_near(s, k, 1));
 	cJSON_AddStringToObject(data, "content", content.ptr);
 	cJSON *toc = cJSON_AddArrayToObject(data, "toc");
 	add_toc_entry(toc, "diagrams", "State machines");

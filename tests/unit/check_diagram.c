@@ -362,6 +362,16 @@ START_TEST(escape_state_ids)
 	char *one = strdup(state_id("Send email"));
 	ck_assert_str_ne(one, state_id("Send  email"));
 	free(one);
+	/* the plain form holds up to 64 bytes (ID_PLAIN_MAX), hashed above */
+	char name[80];
+	memset(name, 'A', 64);
+	name[64] = '\0';
+	ck_assert_uint_eq(strlen(state_id(name)), strlen("state-") + 64);
+	ck_assert_ptr_null(strchr(state_id(name), '_'));
+	name[64] = 'A';
+	name[65] = '\0';
+	ck_assert_uint_eq(strlen(state_id(name)), strlen("state-") + 32 + 9);
+	ck_assert_ptr_nonnull(strchr(state_id(name), '_'));
 	/* long names are cut to a 32-byte slug */
 	ck_assert_uint_eq(strlen(state_id("a b c d e f g h i j k l m n o p q r s t u v w x y z")),
 			  strlen("state-") + 31 + 9);

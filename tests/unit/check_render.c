@@ -11,6 +11,7 @@
 #include "helpers.h"
 #include "highlight.h"
 #include "html.h"
+#include "search.h"
 #include "stepdiff.h"
 #include "tmpl.h"
 #include "banned.h"
@@ -216,6 +217,37 @@ START_TEST(relative_table)
 }
 END_TEST
 
+/* The index: prose collapsed, code kept line by line (trimmed, blank
+ * lines dropped), a rebuilt page's entries replaced where they were. */
+START_TEST(search_index_entries)
+{
+	struct search_index *all = search_new(), *page = search_new();
+	search_add(all, "a.html", "A", "A", "one\n  two\t three ", NULL);
+	search_add(all, "b.html#x", "B", "x", "old", "  Type: Task\n\n    Next:   End\n");
+	search_add(all, "b.html#y", "B", "y", "old", "");
+	search_add(all, "bb.html", "BB", "BB", "kept", NULL);
+	search_add(page, "b.html#z", "B", "z", "new", NULL);
+	search_replace_page(all, "b.html", page);
+	struct buf js = BUF_INIT;
+	search_write_js(all, &js);
+	ck_assert_str_eq(js.ptr, "window.STEPBOOK_SEARCH = [\n"
+		"{\"u\":\"a.html\",\"p\":\"A\",\"s\":\"A\",\"t\":\"one two three\"},\n"
+		"{\"u\":\"b.html#z\",\"p\":\"B\",\"s\":\"z\",\"t\":\"new\"},\n"
+		"{\"u\":\"bb.html\",\"p\":\"BB\",\"s\":\"BB\",\"t\":\"kept\"}\n];\n");
+	buf_reset(&js);
+	search_free(page);
+	page = search_new();
+	search_add(page, "c.html", "C", "C", "<b>", "  Type: Task\n\n    Next:   End\n");
+	search_replace_page(all, "c.html", page); /* a new page: at the end */
+	search_write_js(all, &js);
+	ck_assert_ptr_nonnull(strstr(js.ptr, "\"t\":\"kept\"},\n{\"u\":\"c.html\",\"p\":\"C\","
+				   "\"s\":\"C\",\"t\":\"\\u003cb>\",\"c\":\"Type: Task\\nNext: End\"}\n];"));
+	buf_release(&js);
+	search_free(page);
+	search_free(all);
+}
+END_TEST
+
 START_TEST(stepdiff_marks_changes)
 {
 	const char *a = "a: 1\nb: 2\nc: 3\nd: 4\ne: 5\nf: 6\ng: 7\nh: 8\n";
@@ -247,6 +279,7 @@ Suite *render_suite(void)
 	tcase_add_test(tc, slug_table);
 	tcase_add_test(tc, relative_table);
 	tcase_add_test(tc, stepdiff_marks_changes);
+	tcase_add_test(tc, search_index_entries);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -195,7 +195,12 @@ static void ck_like_full_build(const char *const *files, size_t n,
 		const char *why;
 		buf_addf(&p, "%s/%s", full, files[i]);
 		ck_assert_int_eq(fileio_read(p.ptr, &want, &why), 0);
-		ck_assert_msg(!strcmp(got, want.ptr), "%s differs from a full build", files[i]);
+		if (strcmp(got, want.ptr)) {
+			fileio_write_atomic("/tmp/stepbook-serve-got", got, strlen(got));
+			fileio_write_atomic("/tmp/stepbook-serve-want", want.ptr, want.len);
+		}
+		ck_assert_msg(!strcmp(got, want.ptr), "%s differs from a full build "
+			      "(/tmp/stepbook-serve-got, -want)", files[i]);
 		free(got);
 		buf_release(&p);
 		buf_release(&want);
