@@ -227,6 +227,53 @@ START_TEST(sitemap_pager_and_marks_switches)
 }
 END_TEST
 
+static size_t count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+	for (const char *p = hay; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}
+
+/* Two steps with the same definition share one layout: the second figure
+ * is the first's with its own ids, text alternative and caption. */
+START_TEST(identical_machines_drawn_once)
+{
+	char course[512];
+	snprintf(course, sizeof(course), "%s", scratch("same-course"));
+	static const char machine[] =
+		"stepFunctions:\n  stateMachines:\n    %s:\n      definition:\n"
+		"        StartAt: Pick\n        States:\n"
+		"          Pick: {Type: Choice, Choices: [{Variable: $.n, NumericEquals: 1, Next: Done}], Default: Done}\n"
+		"          Done: {Type: Task, Resource: arn:aws:states:::sns:publish, End: true,\n"
+		"                 Catch: [{ErrorEquals: [States.ALL], Next: Done}]}\n";
+	char text[1024];
+	snprintf(text, sizeof(text), machine, "First");
+	put(course, "saved-steps/a.yml", text);
+	snprintf(text, sizeof(text), machine, "Second");
+	put(course, "saved-steps/b.yml", text);
+	put(course, "README.md", "# Same\n\n![a](saved-steps/a.yml)\n\n![b](saved-steps/b.yml)\n");
+	for (int jobs = 1; jobs <= 2; jobs++) {
+		struct diag_list l = DIAG_LIST_INIT;
+		const char *out = scratch(jobs == 1 ? "same-site-1" : "same-site-2");
+		ck_assert_int_eq(build_jobs(course, out, jobs, &l), 0);
+		struct buf p = BUF_INIT;
+		buf_addf(&p, "%s/index.html", out);
+		char *html = read_all(p.ptr);
+		ck_assert_ptr_nonnull(html);
+		ck_assert_uint_gt(count(html, "\"s0-m0-"), 5);
+		ck_assert_uint_eq(count(html, "\"s0-m0-"), count(html, "\"s1-m0-"));
+		ck_assert_uint_eq(count(html, "\"#s0-m0-"), count(html, "\"#s1-m0-"));
+		ck_assert_ptr_nonnull(strstr(html, "aria-label=\"State machine Second, 2 states."));
+		ck_assert_ptr_nonnull(strstr(html, "<figcaption>Second \xe2\x80\x94 2 states"));
+		ck_assert_ptr_nonnull(strstr(html, "<figcaption>First \xe2\x80\x94 2 states"));
+		free(html);
+		buf_release(&p);
+		diag_list_release(&l);
+	}
+}
+END_TEST
+
 START_TEST(two_builds_identical)
 {
 	struct diag_list l = DIAG_LIST_INIT;
@@ -536,6 +583,7 @@ Suite *site_suite(void)
 	tcase_add_test(tc, golden_pages);
 	tcase_add_test(tc, two_builds_identical);
 	tcase_add_test(tc, sitemap_pager_and_marks_switches);
+	tcase_add_test(tc, identical_machines_drawn_once);
 	tcase_add_test(tc, rebuild_keeps_unchanged_files);
 	tcase_add_test(tc, same_figure_twice_unique_ids);
 	tcase_add_test(tc, example_path_needs_its_run);
