@@ -104,6 +104,18 @@ static const struct { const char *lang, *code, *want; } hl_cases[] = {
 	{ "go", "func f() {} // </pre>", "<span class=\"tok-kw\">func</span> f() {} <span class=\"tok-com\">// &lt;/pre&gt;</span>" },
 	{ "js", "const s = 'a\\'b';", "<span class=\"tok-kw\">const</span> s = <span class=\"tok-str\">&#39;a\\&#39;b&#39;</span>;" },
 	{ "http", "GET /x HTTP/1.1\nA: b\n\n{}", "<span class=\"tok-meta\">GET /x HTTP/1.1</span>\n<span class=\"tok-attr\">A</span>: b\n\n{}" },
+	{ "python", "@app.route\ndef f(x=None):  # hi\n    return 'a' if x is True else 2",
+	  "<span class=\"tok-meta\">@app.route</span>\n<span class=\"tok-kw\">def</span> f(x=<span class=\"tok-lit\">None</span>):  "
+	  "<span class=\"tok-com\"># hi</span>\n    <span class=\"tok-kw\">return</span> <span class=\"tok-str\">&#39;a&#39;</span> "
+	  "<span class=\"tok-kw\">if</span> x <span class=\"tok-kw\">is</span> <span class=\"tok-lit\">True</span> "
+	  "<span class=\"tok-kw\">else</span> <span class=\"tok-num\">2</span>" },
+	{ "py", "true", "true" },
+	{ "ts", "interface A { n: number }", "<span class=\"tok-kw\">interface</span> A { n: <span class=\"tok-kw\">number</span> }" },
+	{ "typescript", "let x = `a` /* c */", "<span class=\"tok-kw\">let</span> x = <span class=\"tok-str\">`a`</span> <span class=\"tok-com\">/* c */</span>" },
+	{ "Dockerfile", "FROM node:20 AS build\n# c\nRUN npm ci --omit=dev && echo $HOME",
+	  "<span class=\"tok-kw\">FROM</span> node:20 <span class=\"tok-kw\">AS</span> build\n"
+	  "<span class=\"tok-com\"># c</span>\n<span class=\"tok-kw\">RUN</span> npm ci <span class=\"tok-attr\">--omit</span>=dev &amp;&amp; echo <span class=\"tok-var\">$HOME</span>" },
+	{ "shell", "if [ -n \"$X\" ]; then ls; fi", "<span class=\"tok-kw\">if</span> [ <span class=\"tok-attr\">-n</span> <span class=\"tok-str\">&quot;$X&quot;</span> ]; <span class=\"tok-kw\">then</span> ls; <span class=\"tok-kw\">fi</span>" },
 	{ "cobol", "<x>", "&lt;x&gt;" },
 };
 
@@ -165,7 +177,8 @@ END_TEST
 /* Every byte of any input comes out escaped, whatever the language. */
 START_TEST(highlight_never_leaks_markup)
 {
-	static const char *const langs[] = { "yaml", "json", "bash", "go", "js", "http" };
+	static const char *const langs[] = { "yaml", "json", "bash", "go", "js", "http",
+					     "ts", "python", "dockerfile" };
 	const char *code = "\"</span><script>\" '<b>' `<i>` # <x>\n/* <y> */ $<z>";
 	for (size_t i = 0; i < sizeof(langs) / sizeof(*langs); i++) {
 		struct buf out = BUF_INIT;
