@@ -836,6 +836,11 @@ static Agnode_t *catch_stub(struct draw *d, struct scope *sc, size_t i,
 	const char *id = claim_id(d);
 	set(n, "id", id);
 	hover_text(d, id, hover);
+	/* a linked node's hover text is its link's title: Graphviz writes the
+	 * tooltip there (else the label's markup); it expands \N and kin, so
+	 * a name with a backslash keeps the label */
+	if (!strchr(hover, '\\'))
+		set(n, "tooltip", hover);
 	buf_reset(&d->tmp);
 	buf_addc(&d->tmp, '#');
 	buf_adds(&d->tmp, sc->sid[c->next_index]);
