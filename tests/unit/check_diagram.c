@@ -197,7 +197,8 @@ START_TEST(long_names_wrap)
 	ck_assert_ptr_nonnull(strstr(svg.ptr, "<title>Wait For Other Processes to Complete or "
 					      "For Time Out (second)\nTask \xC2\xB7 arn:aws:lambda:"
 					      "eu-west-1:123456789012:function:an-extremely-long-"
-					      "function-name-for-waiting</title>"));
+					      "function-name-for-waiting\nthe hover text ends with the "
+					      "state&#39;s comment</title>"));
 	ck_assert_ptr_nonnull(strstr(svg.ptr, "<title>Check The Primary Region For Pending "
 					      "Orders \xE2\x86\x92 Orders Are Still Pending In The "
 					      "Primary Region: $.pending &gt; 0</title>"));

@@ -111,6 +111,7 @@ static const struct { const char *lang, *code, *want; } hl_cases[] = {
 	  "<span class=\"tok-kw\">else</span> <span class=\"tok-num\">2</span>" },
 	{ "py", "true", "true" },
 	{ "ts", "interface A { n: number }", "<span class=\"tok-kw\">interface</span> A { n: <span class=\"tok-kw\">number</span> }" },
+	{ "tsx", "type A = 1", "<span class=\"tok-kw\">type</span> A = <span class=\"tok-num\">1</span>" },
 	{ "typescript", "let x = `a` /* c */", "<span class=\"tok-kw\">let</span> x = <span class=\"tok-str\">`a`</span> <span class=\"tok-com\">/* c */</span>" },
 	{ "Dockerfile", "FROM node:20 AS build\n# c\nRUN npm ci --omit=dev && echo $HOME",
 	  "<span class=\"tok-kw\">FROM</span> node:20 <span class=\"tok-kw\">AS</span> build\n"

@@ -153,6 +153,7 @@ START_TEST(golden_pages)
 	check_golden(out, "part/saved-steps/03-third.asl.json.html", "03-third.asl.json.html");
 	check_golden(out, "404.html", "404.html");
 	check_golden(out, "sitemap.xml", "sitemap.xml");
+	check_golden(out, "search-index.js", "search-index.js");
 	char *files = tree(out);
 	ck_assert_str_eq(files,
 		"404.html\nfavicon.svg\nindex.html\npart/01-first.html\n"
