@@ -144,17 +144,21 @@ int site_figure_origin_(struct site *s, size_t k, size_t i, size_t *ok,
 	size_t len = strlen(key);
 	uintptr_t ref = (uintptr_t)strmap_get(&s->figure_keys, key, len);
 	if (ref) {
-		*ok = (size_t)((ref - 1) >> FIGURE_MACHINE_BITS);
-		*oi = (size_t)((ref - 1) & (((size_t)1 << FIGURE_MACHINE_BITS) - 1));
-		const struct site_step *o = *ok < s->steps.nr
-			? s->steps.entries[*ok].value : NULL;
-		/* the origin may have been edited since (serve): then draw */
-		if (o && (*ok != k || *oi != i) && *oi < o->lf.nr_machines &&
-		    o->keys[*oi] && !strcmp(o->keys[*oi], key))
+		size_t rk = (size_t)((ref - 1) >> FIGURE_MACHINE_BITS);
+		size_t ri = (size_t)((ref - 1) & (((size_t)1 << FIGURE_MACHINE_BITS) - 1));
+		const struct site_step *o = rk < s->steps.nr ? s->steps.entries[rk].value
+							    : NULL;
+		/* the origin may have been edited since (serve): then k/i takes
+		 * its place */
+		int same = o && ri < o->lf.nr_machines && o->keys[ri] &&
+			   !strcmp(o->keys[ri], key);
+		if (same && (rk != k || ri != i)) {
+			*ok = rk;
+			*oi = ri;
 			return 1;
-		if (o && o->keys && *oi < o->lf.nr_machines && o->keys[*oi] &&
-		    !strcmp(o->keys[*oi], key))
-			return 0; /* k/i is the origin */
+		}
+		if (same)
+			return 0;
 	}
 	strmap_put(&s->figure_keys, key, len,
 		   (void *)(((uintptr_t)k << FIGURE_MACHINE_BITS | i) + 1));
