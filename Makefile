@@ -251,7 +251,8 @@ test check: deps
 	  CK_DEFAULT_TIMEOUT=60 $(BUILD)/check_stepbook
 
 # The browser tests (about 20 s): Debian's chromium driven by playwright-core,
-# the built site over file://, then `stepbook serve` live reload.  What is
+# the built site over file://, the site fixture (alerts, long names, the step
+# pager), then `stepbook serve` live reload.  What is
 # missing is installed, and only that: chromium when absent, Node.js and npm
 # only when node is absent (tests/install-missing.sh).  Screenshots land in
 # tests/browser/screenshots.
@@ -260,9 +261,11 @@ check-browser: stepbook
 	@sh tests/install-missing.sh browser
 	@[ -d tests/browser/node_modules/playwright-core ] || \
 	  (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
-	@rm -rf build/browser-site
+	@rm -rf build/browser-site build/browser-fixture
 	./stepbook build course -o build/browser-site --quiet
+	./stepbook build tests/cases/site/course -o build/browser-fixture --quiet
 	node tests/browser/site.test.mjs build/browser-site tests/browser/screenshots
+	node tests/browser/fixture.test.mjs build/browser-fixture tests/browser/screenshots
 	node tests/browser/serve.test.mjs ./stepbook course
 
 # ---- fuzzing (clang + libFuzzer) -------------------------------------------

@@ -5,7 +5,10 @@
 # builds it with stepbook (markdown, highlighting, 200 diagrams, 200 step
 # pages, search index) and with Hugo (the same markdown, a minimal layout),
 # and prints wall time, CPU time and peak RSS side by side with the ratios.
-# Usage: [RUNS=5] sh bench/site_bench.sh [PAGES]   (from the repository root)
+# Every machine has the same definition (as cumulative saved steps often
+# do): stepbook lays it out once.  DISTINCT=1 makes each machine differ (a
+# Wait of N seconds), so every one of the 200 diagrams is laid out.
+# Usage: [RUNS=5] [DISTINCT=1] sh bench/site_bench.sh [PAGES]   (from the repository root)
 set -eu
 PAGES=${1:-200}
 ROOT=$(pwd)
@@ -16,6 +19,7 @@ STEPBOOK=${STEPBOOK:-$ROOT/stepbook}
 # figures are printed alone, with no ratio.
 HUGO="hugo --quiet -s $WORK/hugo -d $WORK/hugo-site"
 sh tests/install-missing.sh hugo hugo || HUGO=
+WAIT=5
 rm -rf "$WORK"
 mkdir -p "$WORK/course/saved-steps" "$WORK/hugo/content" "$WORK/hugo/layouts/_default"
 
@@ -43,7 +47,7 @@ stepFunctions:
           Express: {Type: Pass, Next: Charge}
           Review: {Type: Task, Resource: "arn:aws:states:::sqs:sendMessage.waitForTaskToken", HeartbeatSeconds: 60, Next: Approved}
           Approved: {Type: Choice, Choices: [{Variable: "\$.ok", BooleanEquals: true, Next: Charge}], Default: Rejected}
-          Standard: {Type: Wait, Seconds: 5, Next: Charge}
+          Standard: {Type: Wait, Seconds: $WAIT, Next: Charge}
           Charge: {Type: Task, Resource: "arn:aws:lambda:eu-west-1:123456789012:function:charge", Next: Fanout,
             Catch: [{ErrorEquals: [CardDeclined], Next: Failed}]}
           Fanout:
@@ -115,6 +119,7 @@ i=1
 while [ "$i" -le "$PAGES" ]; do
 	n=$(printf '%03d' "$i")
 	page "$n" > "$WORK/course/chapter-$n.md"
+	[ "${DISTINCT:-0}" = 1 ] && WAIT=$i
 	machine "$n" > "$WORK/course/saved-steps/step-$n.yml"
 	printf '  - [Chapter %s](chapter-%s.md)\n' "$n" "$n" >> "$WORK/course/SUMMARY.md"
 	{ printf -- '---\ntitle: "Chapter %s"\n---\n' "$n"; page "$n"; } > "$WORK/hugo/content/chapter-$n.md"
@@ -159,5 +164,5 @@ if len(cmds) < 2:
     print("hugo is not available: no ratio")
     sys.exit(0)
 (sw, sc, sr), (hw, hc, hr) = best
-print(f"{'ratio':<10} {sw / hw:8.2f} {sc / hc:8.2f} {sr / hr:9.2f}  stepbook / hugo (target: wall <= 1.00, RSS < 100 MiB)")
+print(f"{'ratio':<10} {sw / hw:8.2f} {sc / hc:8.2f} {sr / hr:9.2f}  stepbook / hugo (target: wall <= 0.80, RSS < 100 MiB)")
 PY

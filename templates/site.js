@@ -87,51 +87,109 @@
   var input = document.getElementById("search-input");
   var box = document.getElementById("search-results");
   var index = window.STEPBOOK_SEARCH || [];
-  var lower = index.map(function (e) {
-    return { p: e.p.toLowerCase(), s: e.s.toLowerCase(), t: e.t.toLowerCase() };
-  });
+  var PAGE = 10; /* hits shown at first, and added by "more results" */
+  var shown = PAGE;
   var selected = -1;
 
-  function snippet(text, term) {
-    var at = text.toLowerCase().indexOf(term);
-    if (at < 0) return text.slice(0, 140);
-    var from = Math.max(0, at - 60);
-    return (from ? "…" : "") + text.slice(from, from + 160) + (from + 160 < text.length ? "…" : "");
+  /* Words match by their stem, so that "retries", "retrying" and "retry"
+   * find each other; a term matches the words it starts (typing). */
+  function stem(w) {
+    if (w.length < 4) return w;
+    return w.replace(/(ies|ied|ying)$/, "y").replace(/(ches|shes|xes|sses)$/, function (m) { return m.slice(0, -2); })
+            .replace(/(ing|ed)$/, "").replace(/([^s])s$/, "$1");
   }
-  function highlight(el, text, terms) {
-    var low = text.toLowerCase(), pos = 0;
-    while (pos < text.length) {
-      var best = -1, len = 0;
-      terms.forEach(function (t) {
-        var at = low.indexOf(t, pos);
-        if (at >= 0 && (best < 0 || at < best)) { best = at; len = t.length; }
-      });
-      if (best < 0) { el.appendChild(document.createTextNode(text.slice(pos))); break; }
-      el.appendChild(document.createTextNode(text.slice(pos, best)));
-      var m = document.createElement("mark");
-      m.textContent = text.slice(best, best + len);
-      el.appendChild(m);
-      pos = best + len;
+  function words(text) {
+    return " " + text.toLowerCase().split(/[^a-z0-9\u00c0-\uffff]+/).filter(Boolean).map(stem).join(" ") + " ";
+  }
+  var prepared = null;
+  function prepare() {
+    if (prepared) return prepared;
+    prepared = index.map(function (e) {
+      return { p: words(e.p), s: words(e.s), t: words(e.t), c: words(e.c || "") };
+    });
+    return prepared;
+  }
+  function count(hay, needle) {
+    var n = 0, at = hay.indexOf(needle);
+    while (at >= 0 && n < 5) { n++; at = hay.indexOf(needle, at + 1); }
+    return n;
+  }
+  /* Heading (or page title) matches first, then prose, then code. */
+  function score(e, k, terms) {
+    var top = index[k].s === index[k].p, total = 0;
+    for (var j = 0; j < terms.length; j++) {
+      var t = " " + terms[j], s = 0;
+      if (e.s.indexOf(t) >= 0) s += top ? 120 : 100;
+      else if (e.p.indexOf(t) >= 0) s += 5;
+      var n = count(e.t, t);
+      if (n) s += 10 + n;
+      else if (e.c.indexOf(t) >= 0) s += 4;
+      if (!s) return 0;
+      total += s;
     }
+    return total;
   }
+  /* The stems as a pattern over the text: group 2 is the matched word
+   * (a stem ending in y also matches "ie": retry, retries). */
+  var W = "a-z0-9\u00c0-\uffff";
+  function pattern(terms, flags) {
+    var alts = terms.map(function (t) {
+      return t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/y$/, "(?:y|i)");
+    });
+    return new RegExp("(^|[^" + W + "])((?:" + alts.join("|") + ")[" + W + "]*)", flags);
+  }
+  /* Where the first term shows in prose: a window of it; in code: the line. */
+  function snippet(e, re) {
+    var m = re.exec(e.t);
+    if (m) {
+      var at = m.index + m[1].length;
+      var from = at < 60 ? 0 : e.t.lastIndexOf(" ", at - 60) + 1;
+      return { text: (from ? "…" : "") + e.t.slice(from, from + 160) + (from + 160 < e.t.length ? "…" : ""), code: false };
+    }
+    var c = e.c || "", cm = re.exec(c);
+    if (!cm) return { text: e.t.slice(0, 140) + (e.t.length > 140 ? "…" : ""), code: false };
+    at = cm.index + cm[1].length;
+    var start = c.lastIndexOf("\n", at) + 1, end = c.indexOf("\n", at);
+    var line = c.slice(start, end < 0 ? c.length : end);
+    return { text: line.length > 120 ? line.slice(0, 120) + "…" : line, code: true };
+  }
+  function highlight(el, text, re) {
+    var g = new RegExp(re.source, "gi"), pos = 0, m;
+    while ((m = g.exec(text))) {
+      var at = m.index + m[1].length;
+      el.appendChild(document.createTextNode(text.slice(pos, at)));
+      var mark = document.createElement("mark");
+      mark.textContent = m[2];
+      el.appendChild(mark);
+      pos = at + m[2].length;
+    }
+    el.appendChild(document.createTextNode(text.slice(pos)));
+  }
+  /* One hit per section, best first; hits that show the same words in
+   * the same section of different pages (a line kept from one saved step
+   * to the next) merge into the first, which lists the others. */
   function search(q) {
-    var terms = q.toLowerCase().split(/\s+/).filter(Boolean);
+    var terms = q.toLowerCase().split(/[^a-z0-9\u00c0-\uffff]+/).filter(Boolean).map(stem);
     if (!terms.length) return [];
-    var hits = [];
-    lower.forEach(function (e, k) {
-      var score = 0;
-      for (var j = 0; j < terms.length; j++) {
-        var t = terms[j], s = 0;
-        if (e.p.indexOf(t) >= 0) s += 10;
-        if (e.s.indexOf(t) >= 0) s += 6;
-        if (e.t.indexOf(t) >= 0) s += 2;
-        if (!s) return;
-        score += s;
-      }
-      hits.push({ k: k, score: score });
+    var re = pattern(terms, "i"), hits = [], seen = {}, byText = {};
+    prepare().forEach(function (e, k) {
+      var sc = score(e, k, terms);
+      if (sc) hits.push({ k: k, score: sc });
     });
     hits.sort(function (a, b) { return b.score - a.score || a.k - b.k; });
-    return hits.slice(0, 12).map(function (h) { return index[h.k]; });
+    var out = [];
+    hits.forEach(function (h) {
+      var e = index[h.k];
+      if (seen[e.u]) return;
+      seen[e.u] = true;
+      var snip = snippet(e, re), key = e.s + "\n" + snip.text;
+      if (snip.code && byText[key]) { byText[key].also.push(e); return; }
+      var hit = { e: e, snip: snip, also: [] };
+      if (snip.code) byText[key] = hit;
+      out.push(hit);
+    });
+    out.re = re;
+    return out;
   }
   function select(n) {
     var links = box.querySelectorAll("a");
@@ -142,12 +200,12 @@
     });
     links[selected].scrollIntoView({ block: "nearest" });
   }
-  function show() {
+  function show(keepShown) {
     var q = input.value.trim();
     box.textContent = "";
     selected = -1;
+    if (!keepShown) shown = PAGE;
     if (!q) { box.hidden = true; return; }
-    var terms = q.toLowerCase().split(/\s+/).filter(Boolean);
     var hits = search(q);
     if (!hits.length) {
       var none = document.createElement("div");
@@ -155,32 +213,51 @@
       none.textContent = "No results for “" + q + "”";
       box.appendChild(none);
     }
-    hits.forEach(function (e) {
-      var a = document.createElement("a");
+    hits.slice(0, shown).forEach(function (h) {
+      var e = h.e, a = document.createElement("a");
       a.href = root + e.u;
       var page = document.createElement("span");
       page.className = "r-page";
-      highlight(page, e.p, terms);
+      highlight(page, e.p, hits.re);
       a.appendChild(page);
       if (e.s && e.s !== e.p) {
         var sec = document.createElement("span");
         sec.className = "r-section";
         sec.appendChild(document.createTextNode(" › "));
-        highlight(sec, e.s, terms);
+        highlight(sec, e.s, hits.re);
         a.appendChild(sec);
       }
-      var snip = document.createElement("span");
+      var snip = document.createElement(h.snip.code ? "code" : "span");
       snip.className = "r-snippet";
-      highlight(snip, snippet(e.t, terms[0]), terms);
+      highlight(snip, h.snip.text, hits.re);
       a.appendChild(snip);
+      if (h.also.length) {
+        var also = document.createElement("span");
+        also.className = "r-also";
+        also.textContent = "also in " + h.also.map(function (o) { return o.p; }).join(", ");
+        a.appendChild(also);
+      }
       box.appendChild(a);
     });
+    if (hits.length > shown) {
+      var more = document.createElement("button");
+      more.type = "button";
+      more.className = "r-more";
+      more.textContent = "More results (" + (hits.length - shown) + ")";
+      more.addEventListener("click", function (ev) {
+        ev.stopPropagation();
+        shown += PAGE;
+        show(true);
+        input.focus();
+      });
+      box.appendChild(more);
+    }
     box.hidden = false;
   }
   if (input && box) {
     input.disabled = false;
-    input.addEventListener("input", show);
-    input.addEventListener("focus", function () { if (input.value.trim()) show(); });
+    input.addEventListener("input", function () { show(false); });
+    input.addEventListener("focus", function () { if (input.value.trim()) show(true); });
     input.addEventListener("keydown", function (e) {
       if (e.key === "ArrowDown") { e.preventDefault(); select(selected + 1); }
       else if (e.key === "ArrowUp") { e.preventDefault(); select(selected - 1); }

@@ -37,6 +37,7 @@ static const struct config_key config_keys[] = {
 	KEY("api_keys", KEY_OBJECT, api_keys),
 	KEY("mocks", KEY_OBJECT, mocks),
 	KEY("allow_html", KEY_BOOL, allow_html),
+	KEY("hide_unchecked", KEY_BOOL, hide_unchecked),
 };
 
 static const char *const type_names[] = {

@@ -40,6 +40,7 @@ struct course {
 	const cJSON *api_keys; /* object name -> value, or NULL */
 	const cJSON *mocks;    /* the raw mocks object for the interpreter */
 	int allow_html;        /* raw HTML in pages is kept (opt-in) */
+	int hide_unchecked;    /* code blocks check skipped show no mark */
 	struct course_page *pages; /* reading order */
 	size_t nr_pages, alloc_pages;
 };

@@ -4,8 +4,10 @@
  * into a new node must outlive them. */
 #include "markdown.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
@@ -101,11 +103,47 @@ static int image_alone(cmark_node *n)
 	       cmark_node_first_child(p) == n && cmark_node_last_child(p) == n;
 }
 
+/* The words of a top-level block as a reader sees them: inline text, a
+ * space between blocks (table cells, list items), no markup (table pipes,
+ * list bullets) and no code block (search indexes those apart). */
+static char *block_words(cmark_node *n)
+{
+	struct buf b = BUF_INIT;
+	cmark_iter *it = cmark_iter_new(n);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *c = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(c);
+		if (ev == CMARK_EVENT_EXIT) {
+			if ((t & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_BLOCK &&
+			    b.len && b.ptr[b.len - 1] != ' ')
+				buf_addc(&b, ' ');
+			continue;
+		}
+		switch (t) {
+		case CMARK_NODE_TEXT:
+		case CMARK_NODE_CODE:
+			buf_adds(&b, cmark_node_get_literal(c));
+			break;
+		case CMARK_NODE_SOFTBREAK:
+		case CMARK_NODE_LINEBREAK:
+			buf_addc(&b, ' ');
+			break;
+		default: /* code blocks' and HTML's literals left out */
+			break;
+		}
+	}
+	cmark_iter_free(it);
+	while (b.len && b.ptr[b.len - 1] == ' ')
+		buf_truncate(&b, b.len - 1);
+	return buf_detach(&b, NULL);
+}
+
 static void add_text_block(struct md_doc *md, cmark_node *n)
 {
 	struct md_item *it = add_item(md, MD_TEXT, n);
 	if (it)
-		it->text = cmark_render_plaintext(n, CMARK_OPT_DEFAULT, 0);
+		it->text = block_words(n);
 }
 
 static void collect_node(struct md_doc *md, cmark_node *n, cmark_node ***html,
@@ -164,6 +202,100 @@ static void neuter_html(struct md_doc *md, cmark_node *n)
 	bury(md, n);
 }
 
+/* ---- GitHub alerts --------------------------------------------------------- */
+
+/* `> [!NOTE]` alone on the first line of a block quote makes it a callout,
+ * as on GitHub (the marker in any case; anything else after it on the line
+ * and it stays a quote). */
+static const char *const alerts[][2] = {
+	{ "note", "Note" }, { "tip", "Tip" }, { "important", "Important" },
+	{ "warning", "Warning" }, { "caution", "Caution" },
+};
+
+/* The alert a block quote opens with (an index into alerts), or -1.  *brk is
+ * the line break ending the marker's line, NULL when the paragraph ends. */
+static int alert_kind(cmark_node *quote, cmark_node **brk)
+{
+	cmark_node *para = cmark_node_first_child(quote);
+	if (!para || cmark_node_get_type(para) != CMARK_NODE_PARAGRAPH)
+		return -1;
+	char line[16];
+	size_t len = 0;
+	cmark_node *c = cmark_node_first_child(para);
+	for (; c && cmark_node_get_type(c) == CMARK_NODE_TEXT; c = cmark_node_next(c)) {
+		const char *lit = cmark_node_get_literal(c);
+		size_t n = strlen(lit);
+		if (len + n >= sizeof(line))
+			return -1;
+		memcpy(line + len, lit, n);
+		len += n;
+	}
+	if (c && cmark_node_get_type(c) != CMARK_NODE_SOFTBREAK &&
+	    cmark_node_get_type(c) != CMARK_NODE_LINEBREAK)
+		return -1;
+	while (len && line[len - 1] == ' ')
+		len--;
+	line[len] = '\0';
+	*brk = c;
+	for (size_t k = 0; k < sizeof(alerts) / sizeof(*alerts); k++) {
+		size_t n = strlen(alerts[k][0]);
+		if (len == n + 3 && !strncmp(line, "[!", 2) && line[len - 1] == ']' &&
+		    !strncasecmp(line + 2, alerts[k][0], n))
+			return (int)k;
+	}
+	return -1;
+}
+
+/* Swaps the quote for a custom block around its children, marker dropped. */
+static void make_alert(struct md_doc *md, cmark_node *quote, int kind,
+		       cmark_node *brk)
+{
+	cmark_node *para = cmark_node_first_child(quote), *c;
+	while ((c = cmark_node_first_child(para)) && c != brk)
+		bury(md, c);
+	if (brk)
+		bury(md, brk);
+	if (!cmark_node_first_child(para))
+		bury(md, para);
+	char open[160], close[] = "</div>\n";
+	snprintf(open, sizeof(open), "<div class=\"admonition admonition-%s\" "
+		 "role=\"note\"><p class=\"admonition-title\">%s</p>\n",
+		 alerts[kind][0], alerts[kind][1]);
+	cmark_node *box = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+	cmark_node_set_on_enter(box, open);
+	cmark_node_set_on_exit(box, close);
+	while ((c = cmark_node_first_child(quote)))
+		cmark_node_append_child(box, c);
+	cmark_node_insert_before(quote, box);
+	bury(md, quote);
+}
+
+/* Block quotes can nest in lists and quotes: found first, swapped after
+ * the walk (the tree must not change under the iterator). */
+static void alerts_pass(struct md_doc *md)
+{
+	cmark_node **quotes = NULL;
+	size_t nr = 0, alloc = 0;
+	cmark_iter *iter = cmark_iter_new(md->root);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(iter)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(iter);
+		if (ev == CMARK_EVENT_ENTER &&
+		    cmark_node_get_type(n) == CMARK_NODE_BLOCK_QUOTE) {
+			ARRAY_GROW(quotes, nr + 1, alloc);
+			quotes[nr++] = n;
+		}
+	}
+	cmark_iter_free(iter);
+	for (size_t i = 0; i < nr; i++) {
+		cmark_node *brk = NULL;
+		int kind = alert_kind(quotes[i], &brk);
+		if (kind >= 0)
+			make_alert(md, quotes[i], kind, brk);
+	}
+	free(quotes);
+}
+
 static void collect(struct md_doc *md)
 {
 	cmark_node **html = NULL;
@@ -193,6 +325,7 @@ struct md_doc *markdown_parse(const char *path, const char *text, size_t len,
 			md->parser, cmark_find_syntax_extension(extensions[i]));
 	cmark_parser_feed(md->parser, text, len);
 	md->root = cmark_parser_finish(md->parser);
+	alerts_pass(md);
 	collect(md);
 	return md;
 }

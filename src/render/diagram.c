@@ -22,9 +22,13 @@
  * edges converging on one node cost dot most of its time (3.3 s against
  * 0.05 s measured at 200 states) and tangle the picture. */
 #define CATCH_FANIN_EDGES 3
-/* Labels are cut (with an ellipsis) at these many bytes: a diagram is an
- * overview, the definition has the rest. */
-#define LABEL_NAME_MAX 48
+/* State names wrap into lines of about NAME_LINE_MAX bytes, at most
+ * NAME_LINES_MAX of them (ASL allows 80 characters: every valid name is
+ * shown whole, so two states never read the same); a longer, invalid name
+ * is cut with an ellipsis.  Other detail lines are cut (the hover text,
+ * <title>, has them whole): a diagram is an overview. */
+#define NAME_LINE_MAX 26
+#define NAME_LINES_MAX 6
 #define LABEL_LINE_MAX 40
 #define LABEL_ERRORS_MAX 32
 /* Retriers listed in a label; more are summed up as "+N more". */
@@ -32,6 +36,15 @@
 /* Lines of a Choice condition label, RULE_LINE_MAX bytes each. */
 #define RULE_LINES_MAX 3
 #define RULE_LINE_MAX 30
+/* Error names listed on a Catch label, wrapped into lines of about
+ * CATCH_LINE_MAX bytes (one AWS error name fits: the longest,
+ * "States.ItemReaderFailed" and kin, are under 32), CATCH_LINES_MAX at
+ * most; more names are summed up as "+N". */
+#define CATCH_ERRORS_MAX 4
+#define CATCH_LINE_MAX 36
+#define CATCH_LINES_MAX 6
+/* Bytes of hover text (<title>) per element: the full name and detail. */
+#define HOVER_MAX 2048
 
 /* How a state type looks; the legend documents this table. */
 struct look {
@@ -70,6 +83,8 @@ struct draw {
 	struct strmap ids; /* ids handed out, to keep them unique */
 	struct buf id, tmp, label;
 	size_t serial;     /* for names of synthetic nodes and clusters */
+	struct diagram_titles *titles; /* hover texts by id, or NULL */
+	struct buf hover;  /* the hover text being made */
 };
 
 /* One machine being drawn: the top level, a branch or a Map processor. */
@@ -116,6 +131,37 @@ static void add_text(struct buf *out, const char *s, size_t max)
 		max--;
 	escape_gv_label(out, s, max);
 	buf_adds(out, "\xE2\x80\xA6"); /* U+2026 */
+}
+
+/* Appends text escaped and wrapped at the last space that fits (anywhere
+ * in a word longer than a line) into lines of about line_max bytes, at most lines_max of them; what does
+ * not fit is cut with an ellipsis. */
+static void add_wrapped(struct buf *out, const char *text, size_t line_max,
+			int lines_max)
+{
+	size_t len = strlen(text), at = 0;
+	for (int line = 0; at < len; line++) {
+		if (line)
+			buf_adds(out, "<BR/>");
+		size_t rest = len - at, cut = rest;
+		if (rest > line_max) {
+			cut = line_max;
+			while (cut > 0 && text[at + cut] != ' ')
+				cut--;
+			if (!cut)
+				cut = line_max;
+			while (cut > 1 && ((unsigned char)text[at + cut] & 0xC0) == 0x80)
+				cut--;
+		}
+		if (line == lines_max - 1 && cut < rest) {
+			add_text(out, text + at, cut - 1);
+			return;
+		}
+		escape_gv_label(out, text + at, cut);
+		at += cut;
+		while (at < len && text[at] == ' ')
+			at++;
+	}
 }
 
 static void add_value(struct buf *out, const cJSON *v)
@@ -222,6 +268,103 @@ static enum diagram_status state_status(struct draw *d,
 {
 	return d->hl && d->hl->state ? d->hl->state(s, d->hl->ctx)
 				     : DIAGRAM_UNSEEN;
+}
+
+/* ---- hover texts ---------------------------------------------------- */
+
+/* Files d->hover (plain text) as the hover text of element id. */
+static void hover_set(struct draw *d, const char *id)
+{
+	if (!d->titles)
+		return;
+	struct buf *t = &d->titles->text;
+	size_t at = t->len, n = d->hover.len;
+	if (n > HOVER_MAX) {
+		n = HOVER_MAX;
+		while (n && ((unsigned char)d->hover.ptr[n] & 0xC0) == 0x80)
+			n--;
+	}
+	escape_html(t, d->hover.ptr, n);
+	buf_addc(t, '\0');
+	strmap_put(&d->titles->ids, id, strlen(id), (void *)(uintptr_t)(at + 1));
+}
+
+static void hover_json(struct buf *h, const cJSON *v)
+{
+	if (cJSON_IsNumber(v))
+		buf_addf(h, "%g", v->valuedouble);
+	else if (cJSON_IsString(v))
+		buf_adds(h, v->valuestring);
+	else
+		buf_adds(h, "?");
+}
+
+static void hover_errors(struct buf *h, const char **errors, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		buf_addf(h, "%s%s", i ? ", " : "", errors[i] ? errors[i] : "?");
+}
+
+/* Name, type, and what the label cuts or leaves out. */
+static void hover_state(struct draw *d, const struct asl_state *s,
+			const char *id)
+{
+	struct buf *h = &d->hover;
+	buf_reset(h);
+	buf_addf(h, "%s\n%s", s->name ? s->name : "?", asl_type_name(s->type));
+	if (s->resource)
+		buf_addf(h, " \xC2\xB7 %s", s->resource);
+	if (s->nr_branches && s->type == ASL_PARALLEL)
+		buf_addf(h, " \xC2\xB7 %zu branch%s", s->nr_branches,
+			 s->nr_branches == 1 ? "" : "es");
+	const cJSON *w = s->seconds ? s->seconds : s->seconds_path;
+	const cJSON *ts = s->timestamp ? s->timestamp : s->timestamp_path;
+	if (w || ts) {
+		buf_adds(h, w ? " " : " until ");
+		hover_json(h, w ? w : ts);
+		buf_adds(h, w ? " s" : "");
+	}
+	if (s->error || s->error_path) {
+		buf_adds(h, "\nerror ");
+		hover_json(h, s->error ? s->error : s->error_path);
+	}
+	if (s->cause || s->cause_path) {
+		buf_adds(h, "\ncause ");
+		hover_json(h, s->cause ? s->cause : s->cause_path);
+	}
+	for (size_t i = 0; i < s->nr_retry; i++) {
+		const struct asl_retrier *r = &s->retry[i];
+		buf_addf(h, "\nretry %g\xC3\x97 (%gs, \xC3\x97%g) on ", r->max_attempts,
+			 r->interval_seconds, r->backoff_rate);
+		hover_errors(h, r->errors, r->nr_errors);
+	}
+	for (size_t i = 0; i < s->nr_catchers; i++) {
+		const struct asl_catcher *c = &s->catchers[i];
+		buf_adds(h, "\ncatch ");
+		hover_errors(h, c->errors, c->nr_errors);
+		buf_addf(h, " \xE2\x86\x92 %s", c->next ? c->next : "?");
+	}
+	const cJSON *t = s->timeout_seconds ? s->timeout_seconds : s->timeout_seconds_path;
+	const cJSON *hb = s->heartbeat_seconds ? s->heartbeat_seconds : s->heartbeat_seconds_path;
+	if (t) {
+		buf_adds(h, "\ntimeout ");
+		hover_json(h, t);
+	}
+	if (hb) {
+		buf_adds(h, "\nheartbeat ");
+		hover_json(h, hb);
+	}
+	if (s->comment)
+		buf_addf(h, "\n%s", s->comment);
+	hover_set(d, id);
+}
+
+/* A plain hover text for element id. */
+static void hover_text(struct draw *d, const char *id, const char *text)
+{
+	buf_reset(&d->hover);
+	buf_adds(&d->hover, text);
+	hover_set(d, id);
 }
 
 /* ---- state nodes ---------------------------------------------------- */
@@ -342,7 +485,7 @@ static void state_label(struct draw *d, const struct asl_state *s)
 	struct buf *l = &d->label;
 	buf_reset(l);
 	buf_addf(l, "<B>");
-	add_text(l, s->name ? s->name : "?", LABEL_NAME_MAX);
+	add_wrapped(l, s->name ? s->name : "?", NAME_LINE_MAX, NAME_LINES_MAX);
 	buf_adds(l, "</B>");
 	add_small(l, INK_SUBTEXT);
 	add_kind_line(l, s);
@@ -370,6 +513,7 @@ static void style_state(struct draw *d, Agnode_t *n, const struct asl_state *s,
 		set(n, "fontcolor", "#9ca3af");
 	state_label(d, s);
 	set_html(d, n, "label", d->label.ptr);
+	hover_state(d, s, id);
 }
 
 /* A Map processor says what it runs for; Parallel branches need no words. */
@@ -414,6 +558,9 @@ static void draw_box(struct draw *d, struct scope *sc, size_t i)
 	buf_reset(&d->tmp);
 	buf_addf(&d->tmp, "%s_box", sc->sid[i]);
 	set(box, "id", d->tmp.ptr);
+	buf_reset(&d->hover);
+	buf_addf(&d->hover, "%s (%s)", s->name ? s->name : "?", asl_type_name(s->type));
+	hover_set(d, d->tmp.ptr);
 	buf_reset(&d->tmp);
 	buf_addf(&d->tmp, "box %s", lk->cls);
 	set(box, "class", d->tmp.ptr);
@@ -435,6 +582,11 @@ static void draw_box(struct draw *d, struct scope *sc, size_t i)
 	buf_reset(&d->tmp);
 	buf_addf(&d->tmp, "%s_join", sc->sid[i]);
 	set(join, "id", d->tmp.ptr);
+	buf_reset(&d->hover);
+	buf_addf(&d->hover, s->type == ASL_MAP ? "%s: the iterations end here"
+					       : "%s: the branches join here",
+		 s->name ? s->name : "?");
+	hover_set(d, d->tmp.ptr);
 	sc->in[i] = head;
 	sc->out[i] = join;
 	for (size_t b = 0; b < s->nr_branches; b++) {
@@ -448,6 +600,13 @@ static void draw_box(struct draw *d, struct scope *sc, size_t i)
 		buf_reset(&d->tmp);
 		buf_addf(&d->tmp, "%s_branch%zu", sc->sid[i], b + 1);
 		set(bg, "id", d->tmp.ptr);
+		buf_reset(&d->hover);
+		if (s->type == ASL_MAP)
+			buf_addf(&d->hover, "%s: what runs for each item",
+				 s->name ? s->name : "?");
+		else
+			buf_addf(&d->hover, "%s: branch %zu", s->name ? s->name : "?", b + 1);
+		hover_set(d, d->tmp.ptr);
 		set(bg, "style", "rounded");
 		set(bg, "color", lk->line);
 		set(bg, "class", "branch");
@@ -486,8 +645,10 @@ static Agnode_t *pill(struct draw *d, Agraph_t *g, const char *text,
 	set(n, "fontsize", "10");
 	set(n, "height", "0.3");
 	set(n, "class", id);
-	set(n, "id", unique_id(d, NULL, id));
+	const char *nid = unique_id(d, NULL, id);
+	set(n, "id", nid);
 	set(n, "label", text);
+	hover_text(d, nid, text);
 	return n;
 }
 
@@ -515,11 +676,15 @@ static Agnode_t *missing_node(struct draw *d, struct scope *sc,
 	set(n, "color", INK_CATCH);
 	set(n, "fontcolor", "#991b1b");
 	set(n, "class", "missing");
-	set(n, "id", unique_id(d, name, "_missing"));
+	const char *id = unique_id(d, name, "_missing");
+	set(n, "id", id);
 	buf_reset(&d->label);
 	buf_adds(&d->label, "missing: ");
-	add_text(&d->label, name, LABEL_NAME_MAX);
+	add_wrapped(&d->label, name, NAME_LINE_MAX, NAME_LINES_MAX);
 	set_html(d, n, "label", d->label.ptr);
+	buf_reset(&d->hover);
+	buf_addf(&d->hover, "missing: no state is named %s", name);
+	hover_set(d, id);
 	strmap_put(&sc->missing, name, len, n);
 	return n;
 }
@@ -535,6 +700,8 @@ struct edge_spec {
 	int dashed;
 	int numbered;      /* the id ends with index + 1 */
 	enum diagram_status entry; /* an edge from a start: how the run went */
+	const char *id_part; /* the id's word when not cls, or NULL */
+	const char *hover;   /* plain text, or NULL */
 };
 
 static Agedge_t *draw_edge(struct draw *d, const struct asl_state *from,
@@ -550,11 +717,15 @@ static Agedge_t *draw_edge(struct draw *d, const struct asl_state *from,
 	set(e, "class", d->tmp.ptr);
 	buf_reset(&d->id);
 	buf_adds(&d->id, from_id);
+	const char *part = es->id_part ? es->id_part : es->cls;
 	if (es->numbered)
-		buf_addf(&d->id, "_%s%zu", es->cls, es->index + 1);
+		buf_addf(&d->id, "_%s%zu", part, es->index + 1);
 	else
-		buf_addf(&d->id, "_%s", es->cls);
-	set(e, "id", claim_id(d));
+		buf_addf(&d->id, "_%s", part);
+	const char *id = claim_id(d);
+	set(e, "id", id);
+	if (es->hover)
+		hover_text(d, id, es->hover);
 	set(e, "color", status_color(st) ? status_color(st) : es->color);
 	if (st == DIAGRAM_SUCCEEDED || st == DIAGRAM_CAUGHT || st == DIAGRAM_FAILED)
 		set(e, "penwidth", "2.5");
@@ -577,37 +748,14 @@ static Agnode_t *target(struct draw *d, struct scope *sc, const char *name,
 	return missing_node(d, sc, name ? name : "?", pos);
 }
 
-/* Appends text escaped and wrapped at spaces into lines of about
- * RULE_LINE_MAX bytes, at most RULE_LINES_MAX of them. */
-static void add_wrapped(struct buf *out, const char *text)
+/* "From -> To" and what follows: an edge's hover text, in d->hover. */
+static char *edge_hover(struct draw *d, const struct asl_state *from,
+			 const char *to, const char *rest)
 {
-	size_t len = strlen(text), at = 0;
-	for (int line = 0; at < len; line++) {
-		if (line)
-			buf_adds(out, "<BR/>");
-		size_t rest = len - at, cut = rest;
-		if (rest > RULE_LINE_MAX) {
-			cut = RULE_LINE_MAX;
-			while (cut > RULE_LINE_MAX / 2 && text[at + cut] != ' ')
-				cut--;
-			if (text[at + cut] != ' ')
-				cut = RULE_LINE_MAX;
-			while (cut > 1 && ((unsigned char)text[at + cut] & 0xC0) == 0x80)
-				cut--;
-		}
-		if (line == RULE_LINES_MAX - 1 && cut < rest) {
-			add_text(out, text + at, cut - 1);
-			return;
-		}
-		/* add_text with max = cut never cuts: copy the slice */
-		struct buf slice = BUF_INIT;
-		buf_add(&slice, text + at, cut);
-		add_text(out, slice.ptr, RULE_LINE_MAX);
-		buf_release(&slice);
-		at += cut;
-		while (at < len && text[at] == ' ')
-			at++;
-	}
+	buf_reset(&d->hover);
+	buf_addf(&d->hover, "%s \xE2\x86\x92 %s%s", from->name ? from->name : "?",
+		 to ? to : "?", rest ? rest : "");
+	return xstrdup(d->hover.ptr);
 }
 
 static void rule_edges(struct draw *d, struct scope *sc, size_t i)
@@ -618,19 +766,24 @@ static void rule_edges(struct draw *d, struct scope *sc, size_t i)
 		const struct asl_rule *rule = &s->choices[r];
 		buf_reset(&cond);
 		buf_reset(&html);
+		buf_adds(&cond, ": ");
 		asl_rule_describe(rule, &cond);
-		add_wrapped(&html, cond.ptr);
+		add_wrapped(&html, cond.ptr + 2, RULE_LINE_MAX, RULE_LINES_MAX);
+		char *hover = edge_hover(d, s, rule->next, cond.ptr);
 		struct edge_spec es = { DIAGRAM_EDGE_RULE, r, "rule", INK_RULE,
-					html.ptr, 0, 1, DIAGRAM_UNSEEN };
+					html.ptr, 0, 1, DIAGRAM_UNSEEN, NULL, hover };
 		draw_edge(d, s, sc->sid[i], sc->out[i],
 			  target(d, sc, rule->next, rule->next_index, rule->pos), &es);
+		free(hover);
 	}
 	if (s->default_next) {
+		char *hover = edge_hover(d, s, s->default_next, " (Default)");
 		struct edge_spec es = { DIAGRAM_EDGE_DEFAULT, 0, "default",
 					INK_EDGE, "<I>default</I>", 0, 0,
-					DIAGRAM_UNSEEN };
+					DIAGRAM_UNSEEN, NULL, hover };
 		draw_edge(d, s, sc->sid[i], sc->out[i],
 			  target(d, sc, s->default_next, s->default_index, s->pos), &es);
+		free(hover);
 	}
 	buf_release(&cond);
 	buf_release(&html);
@@ -649,10 +802,24 @@ static int catch_as_stub(struct draw *d, struct scope *sc,
 	return sc->fanin[c->next_index] > CATCH_FANIN_EDGES;
 }
 
+/* A Catch's error names, wrapped: "States.Timeout, States.TaskFailed +2". */
+static void add_catch_errors(struct buf *out, const struct asl_catcher *c)
+{
+	struct buf plain = BUF_INIT;
+	size_t n = c->nr_errors < CATCH_ERRORS_MAX ? c->nr_errors : CATCH_ERRORS_MAX;
+	hover_errors(&plain, c->errors, n);
+	if (!c->nr_errors)
+		buf_adds(&plain, "?");
+	if (c->nr_errors > n)
+		buf_addf(&plain, " +%zu", c->nr_errors - n);
+	add_wrapped(out, plain.ptr, CATCH_LINE_MAX, CATCH_LINES_MAX);
+	buf_release(&plain);
+}
+
 /* The small "errors -> Handler" node drawn beside a catching state, linked
  * to the handler's id. */
 static Agnode_t *catch_stub(struct draw *d, struct scope *sc, size_t i,
-			    const struct asl_catcher *c)
+			    const struct asl_catcher *c, const char *hover)
 {
 	Agnode_t *n = marker_node(d, sc->g, "catch");
 	set(n, "shape", "box");
@@ -663,14 +830,25 @@ static Agnode_t *catch_stub(struct draw *d, struct scope *sc, size_t i,
 	set(n, "fontsize", "9");
 	set(n, "height", "0.3");
 	set(n, "class", "catch-stub");
+	buf_reset(&d->id);
+	buf_addf(&d->id, "%s_stub%zu", sc->sid[i],
+		 (size_t)(c - sc->m->states[i].catchers) + 1);
+	const char *id = claim_id(d);
+	set(n, "id", id);
+	hover_text(d, id, hover);
+	/* a linked node's hover text is its link's title: Graphviz writes the
+	 * tooltip there (else the label's markup); it expands \N and kin, so
+	 * a name with a backslash keeps the label */
+	if (!strchr(hover, '\\'))
+		set(n, "tooltip", hover);
 	buf_reset(&d->tmp);
 	buf_addc(&d->tmp, '#');
 	buf_adds(&d->tmp, sc->sid[c->next_index]);
 	set(n, "href", d->tmp.ptr);
 	buf_reset(&d->label);
-	add_errors(&d->label, c->errors, c->nr_errors);
+	add_catch_errors(&d->label, c);
 	buf_adds(&d->label, "<BR/>\xE2\x86\x92 ");
-	add_text(&d->label, c->next, LABEL_NAME_MAX);
+	add_wrapped(&d->label, c->next, NAME_LINE_MAX, NAME_LINES_MAX);
 	set_html(d, n, "label", d->label.ptr);
 	if (sc->out[i] == sc->in[i]) {
 		buf_reset(&d->tmp);
@@ -686,37 +864,55 @@ static Agnode_t *catch_stub(struct draw *d, struct scope *sc, size_t i,
 static void catch_edges(struct draw *d, struct scope *sc, size_t i)
 {
 	const struct asl_state *s = &sc->m->states[i];
-	struct buf html = BUF_INIT;
+	struct buf html = BUF_INIT, rest = BUF_INIT;
 	for (size_t k = 0; k < s->nr_catchers; k++) {
 		const struct asl_catcher *c = &s->catchers[k];
+		buf_reset(&rest);
+		buf_adds(&rest, " on ");
+		hover_errors(&rest, c->errors, c->nr_errors);
+		char *hover = edge_hover(d, s, c->next, rest.ptr);
 		struct edge_spec es = { DIAGRAM_EDGE_CATCH, k, "catch", INK_CATCH,
-					NULL, 1, 1, DIAGRAM_UNSEEN };
+					NULL, 1, 1, DIAGRAM_UNSEEN, NULL, hover };
 		Agnode_t *to;
 		if (catch_as_stub(d, sc, c)) {
-			to = catch_stub(d, sc, i, c);
+			to = catch_stub(d, sc, i, c, hover);
 		} else {
 			buf_reset(&html);
-			add_errors(&html, c->errors, c->nr_errors);
+			add_catch_errors(&html, c);
 			es.label = html.ptr;
 			to = target(d, sc, c->next, c->next_index, c->pos);
 		}
 		draw_edge(d, s, sc->sid[i], sc->out[i], to, &es);
+		free(hover);
 	}
 	buf_release(&html);
+	buf_release(&rest);
 }
 
-/* Next, or the edge to End for End states, Succeed and Fail. */
+/* Next, or the edge to End for End states, Succeed and Fail.  A Fail in a
+ * branch or a Map processor ends the whole Parallel or Map with an error:
+ * it has no edge to the join bar. */
 static void next_edge(struct draw *d, struct scope *sc, size_t i)
 {
 	const struct asl_state *s = &sc->m->states[i];
 	struct edge_spec es = { DIAGRAM_EDGE_NEXT, 0, "next", INK_EDGE, NULL, 0, 0,
-				DIAGRAM_UNSEEN };
+				DIAGRAM_UNSEEN, NULL, NULL };
 	if (s->next) {
+		char *hover = edge_hover(d, s, s->next, NULL);
+		es.hover = hover;
 		draw_edge(d, s, sc->sid[i], sc->out[i],
 			  target(d, sc, s->next, s->next_index, s->pos), &es);
+		free(hover);
+	} else if (s->type == ASL_FAIL && sc->m->owner) {
+		return;
 	} else if (s->end || s->type == ASL_SUCCEED || s->type == ASL_FAIL) {
+		const struct asl_state *o = sc->m->owner;
+		char *hover = edge_hover(d, s, !o ? "End" : o->type == ASL_MAP
+					 ? "end of the iteration" : "end of the branch", NULL);
 		es.cls = "end";
+		es.hover = hover;
 		draw_edge(d, s, sc->sid[i], sc->out[i], scope_end(d, sc), &es);
+		free(hover);
 	}
 }
 
@@ -748,7 +944,7 @@ static void entry_edge(struct draw *d, struct scope *sc, int branch)
 	if (!m->start_at)
 		return;
 	struct edge_spec es = { DIAGRAM_EDGE_NEXT, (size_t)branch, "next",
-				INK_EDGE, NULL, 0, 0, DIAGRAM_UNSEEN };
+				INK_EDGE, NULL, 0, 0, DIAGRAM_UNSEEN, NULL, NULL };
 	/* the run came in here when it reached the first state */
 	if (m->start_index >= 0 && (size_t)m->start_index < m->nr_states) {
 		enum diagram_status first = state_status(d, &m->states[m->start_index]);
@@ -756,12 +952,25 @@ static void entry_edge(struct draw *d, struct scope *sc, int branch)
 				   ? first : DIAGRAM_SUCCEEDED;
 	}
 	const char *from_id = agget(sc->start, (char *)"id");
-	if (branch >= 0) {
+	buf_reset(&d->hover);
+	if (branch >= 0 && m->owner) {
 		es.cls = "branch";
+		es.id_part = "enter";
 		es.numbered = 1;
+		buf_addf(&d->hover, "%s \xE2\x86\x92 %s (", m->owner->name
+			 ? m->owner->name : "?", m->start_at);
+		if (m->owner->type == ASL_MAP)
+			buf_adds(&d->hover, "for each item)");
+		else
+			buf_addf(&d->hover, "branch %d)", branch + 1);
+	} else {
+		buf_addf(&d->hover, "Start \xE2\x86\x92 %s", m->start_at);
 	}
+	char *hover = xstrdup(d->hover.ptr);
+	es.hover = hover;
 	draw_edge(d, NULL, from_id, sc->start,
 		  target(d, sc, m->start_at, m->start_index, m->pos), &es);
+	free(hover);
 }
 
 static void scope_init(struct scope *sc, const struct asl_machine *m,
@@ -844,10 +1053,12 @@ static void graph_defaults(struct draw *d)
 		agattr(g, AGNODE, (char *)node[i][0], (char *)node[i][1]);
 	for (size_t i = 0; i < sizeof(edge) / sizeof(edge[0]); i++)
 		agattr(g, AGEDGE, (char *)edge[i][0], (char *)edge[i][1]);
-	set(g, "id", unique_id(d, NULL, "diagram"));
+	const char *gid = unique_id(d, NULL, "diagram");
+	set(g, "id", gid);
+	hover_text(d, gid, d->opt->title ? d->opt->title : "");
 	if (d->opt->title) {
 		buf_reset(&d->label);
-		add_text(&d->label, d->opt->title, LABEL_NAME_MAX * 2);
+		add_wrapped(&d->label, d->opt->title, 2 * NAME_LINE_MAX, 3);
 		set_html(d, g, "label", d->label.ptr);
 		set(g, "labelloc", "t");
 		set(g, "fontsize", "14");
@@ -856,7 +1067,7 @@ static void graph_defaults(struct draw *d)
 
 Agraph_t *diagram_build_(const struct asl_machine *m,
 			 const struct diagram_options *opt, Agdisc_t *disc,
-			 struct diag_list *diags)
+			 struct diagram_titles *titles, struct diag_list *diags)
 {
 	struct draw d;
 	memset(&d, 0, sizeof(d));
@@ -867,6 +1078,8 @@ Agraph_t *diagram_build_(const struct asl_machine *m,
 	buf_init(&d.id);
 	buf_init(&d.tmp);
 	buf_init(&d.label);
+	buf_init(&d.hover);
+	d.titles = titles;
 	d.root = agopen((char *)"stepbook", Agdirected, disc);
 	graph_defaults(&d);
 	draw_scope(&d, m, d.root, NULL, NULL, -1);
@@ -874,5 +1087,6 @@ Agraph_t *diagram_build_(const struct asl_machine *m,
 	buf_release(&d.id);
 	buf_release(&d.tmp);
 	buf_release(&d.label);
+	buf_release(&d.hover);
 	return d.root;
 }

@@ -10,6 +10,7 @@
  * cairo) since it is for looking at, not for comparing.
  * Not here: what is drawn (diagram.c). */
 #include <float.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -249,15 +250,50 @@ static Agiddisc_t seq_ids = { ids_open, ids_map, ids_alloc, ids_free,
 
 /* ---- SVG clean-up --------------------------------------------------- */
 
+/* The id of the element whose '<g id="' starts at p, '-' for "&#45;". */
+static void element_id(const char *p, const char *end, struct buf *id)
+{
+	buf_reset(id);
+	for (p += 7; p < end && *p != '"';) {
+		if (end - p >= 5 && !memcmp(p, "&#45;", 5)) {
+			buf_addc(id, '-');
+			p += 5;
+		} else {
+			buf_addc(id, *p++);
+		}
+	}
+}
+
+/* At '<title>' (lt): writes the element's hover text instead of Graphviz's
+ * and returns where copying resumes ('</title>'), or NULL to keep it. */
+static const char *put_title(const char *lt, const char *end,
+			     const struct buf *id,
+			     const struct diagram_titles *titles, struct buf *out)
+{
+	const char *close = lt + 7;
+	while (close < end && *close != '<')
+		close++;
+	uintptr_t at = titles && id->len
+		? (uintptr_t)strmap_get(&titles->ids, id->ptr, id->len) : 0;
+	if (!at || close == end)
+		return NULL;
+	buf_adds(out, "<title>");
+	buf_adds(out, titles->text.ptr + at - 1);
+	return close;
+}
+
 /* Copies svg to out without comments (a comment alone on its line goes
- * with its newline) and with "&#45;" written as "-".  Input strings cannot
- * make "<!--": Graphviz escapes '<' and '-' in everything it writes.
- * Runs of ordinary bytes are copied whole: this pass once cost as much as
- * a sixth of a diagram, byte by byte. */
-static void clean_svg(const char *svg, size_t len, struct buf *out)
+ * with its newline), with "&#45;" written as "-" and each element's
+ * <title> from titles.  Input strings cannot make "<!--": Graphviz escapes
+ * '<' and '-' in everything it writes.  Runs of ordinary bytes are copied
+ * whole: this pass once cost as much as a sixth of a diagram, byte by
+ * byte. */
+static void clean_svg(const char *svg, size_t len,
+		      const struct diagram_titles *titles, struct buf *out)
 {
 	static const char dash[] = "&#45;", comment[] = "<!--";
-	const char *p = svg, *end = svg + len, *run = svg;
+	const char *p = svg, *end = svg + len, *run = svg, *resume;
+	struct buf id = BUF_INIT;
 	buf_grow(out, len);
 	while (p < end) {
 		const char *lt = memchr(p, '<', (size_t)(end - p));
@@ -281,11 +317,21 @@ static void clean_svg(const char *svg, size_t len, struct buf *out)
 			if (bol && p < end && *p == '\n')
 				p++;
 			run = p;
+		} else if (lt && (size_t)(end - lt) >= 7 && !memcmp(lt, "<g id=\"", 7)) {
+			element_id(lt, end, &id);
+			p = lt + 1;
+		} else if (lt && (size_t)(end - lt) >= 7 && !memcmp(lt, "<title>", 7)) {
+			buf_add(out, run, (size_t)(lt - run));
+			resume = put_title(lt, end, &id, titles, out);
+			run = resume ? resume : lt;
+			p = resume ? resume : lt + 1;
+			buf_reset(&id);
 		} else {
 			p = lt ? lt + 1 : end;
 		}
 	}
 	buf_add(out, run, (size_t)(end - run));
+	buf_release(&id);
 }
 
 /* ---- numbers in SVG, faster ------------------------------------------ */
@@ -383,7 +429,7 @@ static void pdf_fixed_date(char *data, size_t len)
 }
 
 static int render_laid_out(GVC_t *gvc, Agraph_t *g, enum diagram_format fmt,
-			   struct buf *out)
+			   const struct diagram_titles *titles, struct buf *out)
 {
 	char *data = NULL;
 	unsigned int len = 0;
@@ -395,7 +441,7 @@ static int render_laid_out(GVC_t *gvc, Agraph_t *g, enum diagram_format fmt,
 		if (fmt == DIAGRAM_PDF)
 			pdf_fixed_date(data, len);
 		if (fmt == DIAGRAM_SVG)
-			clean_svg(data, len, out);
+			clean_svg(data, len, titles, out);
 		else
 			buf_add(out, data, len);
 	}
@@ -444,7 +490,9 @@ int diagram_render(const struct asl_machine *m,
 	gv_diags = diags;
 	gv_pos = m->pos;
 	agusererrf old = agseterrf(on_gv_message);
-	Agraph_t *g = diagram_build_(m, opt, &disc, diags);
+	struct diagram_titles titles = { STRMAP_INIT, BUF_INIT };
+	int svg = opt->format == DIAGRAM_SVG;
+	Agraph_t *g = diagram_build_(m, opt, &disc, svg ? &titles : NULL, diags);
 	int rc = 0;
 	if (opt->format == DIAGRAM_PNG && opt->scale > 0 && opt->scale != 1) {
 		char dpi[32]; /* cairo draws PNGs at 96 dpi */
@@ -454,8 +502,10 @@ int diagram_render(const struct asl_machine *m,
 	if (opt->format == DIAGRAM_DOT)
 		rc = agwrite(g, out) == 0 ? 0 : -1;
 	else
-		rc = render_laid_out(gvc, g, opt->format, out);
+		rc = render_laid_out(gvc, g, opt->format, &titles, out);
 	agclose(g);
+	strmap_release(&titles.ids);
+	buf_release(&titles.text);
 	flush_message();
 	agseterrf(old);
 	gv_diags = NULL;

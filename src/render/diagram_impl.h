@@ -6,12 +6,21 @@
 #include <cgraph.h>
 
 #include "diagram.h"
+#include "strmap.h"
+
+/* Hover texts by element id: what the SVG's <title> elements say instead of
+ * Graphviz's own node names ("~Start-1->AskForApproval"). */
+struct diagram_titles {
+	struct strmap ids; /* id -> offset + 1 of its text in 'text' */
+	struct buf text;   /* XML-escaped texts, each ended by a NUL */
+};
 
 /* Builds the graph of m in a fresh root graph created with disc (so that
- * agwrite can write to a buf).  Returns owned, free with agclose. */
+ * agwrite can write to a buf), filling titles (NULL: not wanted).  Returns
+ * owned, free with agclose. */
 Agraph_t *diagram_build_(const struct asl_machine *m,
 			 const struct diagram_options *opt, Agdisc_t *disc,
-			 struct diag_list *diags);
+			 struct diagram_titles *titles, struct diag_list *diags);
 
 /* num as Graphviz 2.43 writes SVG coordinates ("%.02f", trailing zeros
  * and point dropped; "0" near zero) into buf.  Returns the length, or 0

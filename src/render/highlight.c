@@ -16,6 +16,8 @@ struct lang {
 	const char *quotes;       /* string delimiters */
 	int shell;                /* $VAR, -options, # only at word start */
 	int json_keys;            /* a string followed by ':' is a key */
+	const char *const *literals; /* NULL: true, false, null, nil, undefined */
+	int decorators;           /* @name is meta (Python) */
 };
 
 static const char *const go_kw[] = {
@@ -34,14 +36,40 @@ static const char *const sh_kw[] = {
 	"case", "do", "done", "elif", "else", "esac", "export", "fi", "for",
 	"function", "if", "in", "local", "return", "then", "until", "while",
 	NULL };
+static const char *const ts_kw[] = {
+	"abstract", "any", "as", "async", "await", "boolean", "break", "case",
+	"catch", "class", "const", "continue", "declare", "default", "delete",
+	"do", "else", "enum", "export", "extends", "finally", "for", "from",
+	"function", "if", "implements", "import", "in", "instanceof",
+	"interface", "keyof", "let", "namespace", "never", "new", "number",
+	"of", "private", "protected", "public", "readonly", "return",
+	"satisfies", "static", "string", "super", "switch", "this", "throw",
+	"try", "type", "typeof", "unknown", "var", "void", "while", "yield",
+	NULL };
+static const char *const py_kw[] = {
+	"and", "as", "assert", "async", "await", "break", "class", "continue",
+	"def", "del", "elif", "else", "except", "finally", "for", "from",
+	"global", "if", "import", "in", "is", "lambda", "nonlocal", "not", "or",
+	"pass", "raise", "return", "try", "while", "with", "yield", NULL };
+/* Dockerfile instructions, then the shell words of their RUN lines */
+static const char *const docker_kw[] = {
+	"ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM",
+	"HEALTHCHECK", "LABEL", "MAINTAINER", "ONBUILD", "RUN", "SHELL",
+	"STOPSIGNAL", "USER", "VOLUME", "WORKDIR", "AS",
+	"case", "do", "done", "elif", "else", "esac", "fi", "for", "if", "in",
+	"then", "while", NULL };
 static const char *const lits[] = { "true", "false", "null", "nil",
 				    "undefined", NULL };
+static const char *const py_lits[] = { "True", "False", "None", NULL };
 
 static const struct lang langs[] = {
-	{ "json", NULL, NULL, 0, "\"", 0, 1 },
-	{ "go", go_kw, "//", 1, "\"'`", 0, 0 },
-	{ "javascript", js_kw, "//", 1, "\"'`", 0, 1 },
-	{ "bash", sh_kw, "#", 0, "\"'", 1, 0 },
+	{ "json", NULL, NULL, 0, "\"", 0, 1, NULL, 0 },
+	{ "go", go_kw, "//", 1, "\"'`", 0, 0, NULL, 0 },
+	{ "javascript", js_kw, "//", 1, "\"'`", 0, 1, NULL, 0 },
+	{ "typescript", ts_kw, "//", 1, "\"'`", 0, 1, NULL, 0 },
+	{ "bash", sh_kw, "#", 0, "\"'", 1, 0, NULL, 0 },
+	{ "python", py_kw, "#", 0, "\"'", 0, 0, py_lits, 1 },
+	{ "dockerfile", docker_kw, "#", 0, "\"'", 1, 0, NULL, 0 },
 };
 
 static const struct { const char *alias, *name; } aliases[] = {
@@ -50,6 +78,11 @@ static const struct { const char *alias, *name; } aliases[] = {
 	{ "shell", "bash" }, { "console", "bash" }, { "zsh", "bash" },
 	{ "go", "go" }, { "golang", "go" }, { "javascript", "javascript" },
 	{ "js", "javascript" }, { "mjs", "javascript" }, { "node", "javascript" },
+	{ "cjs", "javascript" }, { "jsx", "javascript" },
+	{ "typescript", "typescript" }, { "ts", "typescript" },
+	{ "tsx", "typescript" }, { "python", "python" }, { "py", "python" },
+	{ "python3", "python" }, { "dockerfile", "dockerfile" },
+	{ "docker", "dockerfile" }, { "containerfile", "dockerfile" },
 	{ "http", "http" },
 };
 
@@ -165,7 +198,7 @@ static const char *word_kind(const struct lang *l, const char *s, size_t n)
 {
 	if (in_list(l->keywords, s, n))
 		return "kw";
-	if (in_list(lits, s, n))
+	if (in_list(l->literals ? l->literals : lits, s, n))
 		return "lit";
 	return NULL;
 }
@@ -194,6 +227,14 @@ static size_t generic_token(const struct lang *l, const char *s,
 	}
 	if (l->shell && (n = shell_token(s, end, kind, word_start)))
 		return n;
+	if (l->decorators && *s == '@' && word_start && s + 1 < end &&
+	    is_word(s[1])) {
+		const char *p = s + 1;
+		while (p < end && (is_word(*p) || *p == '.'))
+			p++;
+		*kind = "meta";
+		return (size_t)(p - s);
+	}
 	if (isdigit((unsigned char)*s) && word_start) {
 		*kind = "num";
 		return number_len(s, end);

@@ -1,6 +1,6 @@
 /* highlight.h - code highlighting at build time, so pages need no script to
  * be read.  One small tokenizer per language (json, yaml, bash/shell, go,
- * javascript, http); tokens become <span class="tok-KIND"> where KIND is
+ * javascript, typescript, python, Dockerfile, http); tokens become <span class="tok-KIND"> where KIND is
  * com (comment), str, num, kw (keyword), lit (true/false/null), key (a
  * mapping key), var (shell variable), attr (option or header name), meta
  * (HTTP method and status line).  Every byte of the code is escaped.

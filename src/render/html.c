@@ -110,6 +110,7 @@ static struct html_section *new_section(struct html_page *p, const char *id,
 	s->id = xstrdup(id);
 	s->title = xstrdup(title);
 	buf_init(&s->text);
+	buf_init(&s->code);
 	return s;
 }
 
@@ -137,22 +138,40 @@ static void on_heading(struct walk *w, const struct md_item *it)
 	buf_release(&close);
 }
 
+static struct html_section *current_section(struct html_page *p)
+{
+	if (!p->nr_sections)
+		new_section(p, "", "");
+	return &p->sections[p->nr_sections - 1];
+}
+
+/* The first paragraph, cut at a word before HTML_DESCRIPTION_MAX bytes. */
+static char *description(const char *text)
+{
+	size_t n = strlen(text);
+	if (n <= HTML_DESCRIPTION_MAX)
+		return xstrdup(text);
+	n = HTML_DESCRIPTION_MAX;
+	while (n > HTML_DESCRIPTION_MAX / 2 && text[n] != ' ')
+		n--;
+	while (n && ((unsigned char)text[n] & 0xC0) == 0x80)
+		n--;
+	while (n && text[n - 1] == ' ')
+		n--;
+	struct buf b = BUF_INIT;
+	buf_add(&b, text, n);
+	buf_adds(&b, "\xE2\x80\xA6"); /* U+2026 */
+	return buf_detach(&b, NULL);
+}
+
 static void on_text(struct walk *w, const struct md_item *it)
 {
 	struct html_page *p = w->page;
-	if (!p->nr_sections)
-		new_section(p, "", "");
-	struct html_section *s = &p->sections[p->nr_sections - 1];
+	struct html_section *s = current_section(p);
 	buf_adds(&s->text, it->text);
 	buf_addc(&s->text, ' ');
-	if (!p->description && it->text[0] && it->kind == MD_TEXT) {
-		size_t n = strcspn(it->text, "\n");
-		if (n > HTML_DESCRIPTION_MAX)
-			n = HTML_DESCRIPTION_MAX;
-		while (n && ((unsigned char)it->text[n] & 0xC0) == 0x80)
-			n--;
-		p->description = xstrndup(it->text, n);
-	}
+	if (!p->description && it->text[0])
+		p->description = description(it->text);
 }
 
 static int has_scheme(const char *url)
@@ -270,6 +289,7 @@ static void on_code(struct walk *w, const struct md_item *it)
 	enum html_check check = w->links->checked
 		? w->links->checked(w->links->ctx, it->pos) : HTML_UNCHECKED;
 	html_code_block(it->info, it->text, strlen(it->text), check, &b);
+	buf_adds(&current_section(w->page)->code, it->text);
 	markdown_replace_html(w->md, it, b.ptr);
 	buf_release(&b);
 }
@@ -311,6 +331,7 @@ void html_page_release(struct html_page *page)
 		free(page->sections[i].id);
 		free(page->sections[i].title);
 		buf_release(&page->sections[i].text);
+		buf_release(&page->sections[i].code);
 	}
 	free(page->sections);
 	memset(page, 0, sizeof(*page));

@@ -46,7 +46,8 @@ struct html_heading {
 struct html_section {
 	char *id;    /* owned; "" for the text before the first heading */
 	char *title; /* owned */
-	struct buf text;
+	struct buf text; /* its prose */
+	struct buf code; /* its code blocks, one line per line */
 };
 
 struct html_page {

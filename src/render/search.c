@@ -29,43 +29,62 @@ void search_free(struct search_index *s)
 	free(s);
 }
 
-/* Collapses whitespace runs to one space, up to SEARCH_MAX_TEXT bytes
- * (cut on a UTF-8 boundary). */
-static char *collapse(const char *text)
+/* Cuts b back to at most SEARCH_MAX_TEXT bytes, on a UTF-8 boundary. */
+static void bound(struct buf *b)
+{
+	if (b->len < SEARCH_MAX_TEXT)
+		return;
+	size_t n = SEARCH_MAX_TEXT;
+	while (n && ((unsigned char)b->ptr[n] & 0xC0) == 0x80)
+		n--;
+	buf_truncate(b, n);
+}
+
+static int is_space(char c)
+{
+	return c == ' ' || c == '\n' || c == '\t' || c == '\r';
+}
+
+/* Collapses whitespace runs to one space (keep_lines: a run holding a
+ * newline becomes one newline), trimmed at both ends. */
+static char *collapse(const char *text, int keep_lines)
 {
 	struct buf b = BUF_INIT;
-	int space = 0;
-	for (const char *p = text; *p && b.len < SEARCH_MAX_TEXT; p++) {
-		if (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r') {
-			space = b.len > 0;
-			continue;
-		}
-		if (space)
-			buf_addc(&b, ' ');
-		space = 0;
-		buf_addc(&b, *p);
+	const char *p = text;
+	while (*p && b.len < SEARCH_MAX_TEXT) {
+		const char *run = p;
+		int newline = 0;
+		while (is_space(*p))
+			newline |= *p++ == '\n';
+		if (!*p)
+			break;
+		if (p > run && b.len)
+			buf_addc(&b, keep_lines && newline ? '\n' : ' ');
+		run = p;
+		while (*p && !is_space(*p))
+			p++;
+		buf_add(&b, run, (size_t)(p - run));
 	}
-	if (b.len >= SEARCH_MAX_TEXT) {
-		size_t n = b.len;
-		while (n && ((unsigned char)b.ptr[n - 1] & 0xC0) == 0x80)
-			n--;
-		if (n && ((unsigned char)b.ptr[n - 1] & 0xC0) == 0xC0)
-			n--;
-		buf_truncate(&b, n);
-	}
+	bound(&b);
 	return buf_detach(&b, NULL);
 }
 
 void search_add(struct search_index *s, const char *url, const char *page,
-		const char *section, const char *text)
+		const char *section, const char *text, const char *code)
 {
 	cJSON *e = cJSON_CreateObject();
 	cJSON_AddStringToObject(e, "u", url);
 	cJSON_AddStringToObject(e, "p", page);
 	cJSON_AddStringToObject(e, "s", section ? section : "");
-	char *t = collapse(text ? text : "");
+	char *t = collapse(text ? text : "", 0);
 	cJSON_AddStringToObject(e, "t", t);
 	free(t);
+	if (code && *code) {
+		char *c = collapse(code, 1);
+		if (*c)
+			cJSON_AddStringToObject(e, "c", c);
+		free(c);
+	}
 	cJSON_AddItemToArray(s->entries, e);
 }
 
@@ -75,29 +94,34 @@ static int of_page(const cJSON *e, const char *out, size_t n)
 	return u && !strncmp(u, out, n) && (u[n] == '\0' || u[n] == '#');
 }
 
+static void add_copies(cJSON *to, const struct search_index *with)
+{
+	const cJSON *w;
+	cJSON_ArrayForEach(w, with->entries)
+		cJSON_AddItemToArray(to, cJSON_Duplicate(w, 1));
+}
+
+/* Moves every entry into a new array, the page's replaced in place
+ * (cJSON_InsertItemInArray after detaching put them at the end). */
 void search_replace_page(struct search_index *s, const char *out,
 			 const struct search_index *with)
 {
 	size_t n = strlen(out);
-	int at = -1, i = 0;
-	cJSON *e = s->entries->child;
-	while (e) {
-		cJSON *next = e->next;
-		if (of_page(e, out, n)) {
-			if (at < 0)
-				at = i;
-			cJSON_Delete(cJSON_DetachItemViaPointer(s->entries, e));
-		} else {
-			i++;
+	cJSON *old = s->entries;
+	s->entries = cJSON_CreateArray();
+	int placed = 0;
+	for (cJSON *e = old->child, *next; e; e = next) {
+		next = e->next;
+		if (!of_page(e, out, n)) {
+			cJSON_AddItemToArray(s->entries, cJSON_DetachItemViaPointer(old, e));
+		} else if (!placed) {
+			add_copies(s->entries, with);
+			placed = 1;
 		}
-		e = next;
 	}
-	const cJSON *w;
-	cJSON_ArrayForEach(w, with->entries) {
-		cJSON *copy = cJSON_Duplicate(w, 1);
-		if (at < 0 || !cJSON_InsertItemInArray(s->entries, at++, copy))
-			cJSON_AddItemToArray(s->entries, copy);
-	}
+	if (!placed)
+		add_copies(s->entries, with);
+	cJSON_Delete(old);
 }
 
 void search_write_js(const struct search_index *s, struct buf *out)

@@ -1,5 +1,5 @@
 /* search.h - the client-side search index: one entry per page section
- * {url, page, section, text}, written as search-index.js assigning a global
+ * {u: url, p: page, s: section, t: prose, c: code lines}, written as search-index.js assigning a global
  * (a script tag loads it, so search works from file:// too).  Entries keep
  * the order they were added (reading order): the same course gives the
  * same bytes.  Not here: the search UI (templates/site.js). */
@@ -20,9 +20,11 @@ struct search_index;
 struct search_index *search_new(void);
 void search_free(struct search_index *s);
 
-/* Adds a section (all strings copied; text is whitespace-collapsed). */
+/* Adds a section (all strings copied): text is prose, whitespace-collapsed;
+ * code (NULL: none) keeps one line per line, each trimmed, blank lines
+ * dropped, so that a hit shows the line it is on. */
 void search_add(struct search_index *s, const char *url, const char *page,
-		const char *section, const char *text);
+		const char *section, const char *text, const char *code);
 
 /* Replaces the entries of site page 'out' (url 'out' or 'out#...') with
  * copies of the entries of 'with', where the first of them was (at the end

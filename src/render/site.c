@@ -328,6 +328,7 @@ void site_free_(struct site *s)
 	for (size_t i = 0; i < s->navs.nr; i++)
 		cJSON_Delete(s->navs.entries[i].value);
 	strmap_release(&s->navs);
+	strmap_release(&s->figure_keys);
 	site_check_free_(s);
 	tmpl_free(s->layout);
 	free(s->layout_path);
@@ -369,6 +370,7 @@ struct site *site_new_(const struct site_options *opt, struct diag_list *diags)
 	strmap_init(&s->steps);
 	strmap_init(&s->assets);
 	strmap_init(&s->navs);
+	strmap_init(&s->figure_keys);
 	strmap_init(&s->marks);
 	strmap_init(&s->runs);
 	s->check_pid = -1;

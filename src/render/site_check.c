@@ -423,7 +423,9 @@ enum html_check site_checked_(void *ctx, struct pos fence)
 	key(&k, s->course.pages[s->cur].src, num);
 	uintptr_t check = (uintptr_t)strmap_get(&s->marks, k.ptr, k.len);
 	buf_release(&k);
-	return check ? (enum html_check)check : HTML_UNCHECKED;
+	if (!check || (check == HTML_CHECK_SKIPPED && s->course.hide_unchecked))
+		return HTML_UNCHECKED;
+	return (enum html_check)check;
 }
 
 struct diagram_run *site_example_run_(struct site *s, const char *input)

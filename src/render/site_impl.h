@@ -38,7 +38,9 @@ struct site_step {
 	struct buf *figures;    /* one per machine, drawn on first use */
 	struct figure_use *uses; /* one per machine: shown how often where */
 	size_t index;           /* order of registration: diagram id prefix */
-	size_t first_job;       /* pool job of machine 0; SIZE_MAX: none */
+	size_t *jobs;           /* per machine: its pool job; SIZE_MAX: none */
+	char **keys;            /* per machine: its definition as JSON, which
+				   decides the figure (but for the ids) */
 	struct diag_list diags; /* loading and modelling problems */
 	size_t *users;          /* pages that link to it or draw it */
 	size_t nr_users, alloc_users;
@@ -65,6 +67,8 @@ struct site {
 	struct site_pool *pool; /* workers drawing figures; NULL before pages */
 	struct md_doc **docs;   /* per page: parsed, until its page is built */
 	struct strmap navs;     /* folder -> its sidebar, cJSON (add_nav) */
+	struct strmap figure_keys; /* definition JSON -> the first figure of
+				   it: site_figure_ref_ (step k, machine i) */
 	size_t steps_built;     /* steps[0..steps_built) have their page */
 	size_t cur;             /* the page being rendered */
 	size_t page_serial;     /* counts rendered pages, chapters and steps */
@@ -137,6 +141,13 @@ void site_step_free_(struct site_step *st);
 /* Draws the figure of machine i of st into st->figures[i] (appends).
  * Returns 0, or -1 with an error in s->diags. */
 int site_step_draw_(struct site *s, struct site_step *st, size_t i);
+/* Identical machines (cumulative saved steps repeat them) are laid out
+ * once: the first one with a definition is its figure's origin, the others
+ * copy its bytes with their own id prefix.  Returns the origin of machine
+ * i of step k (another step's machine), or 0 with *ok set when k/i is
+ * itself the first (registering it). */
+int site_figure_origin_(struct site *s, size_t k, size_t i, size_t *ok,
+			size_t *oi);
 
 /* site_check.c: `stepbook check` run on the course (marks, runs and
  * check_failed). */
@@ -179,5 +190,10 @@ struct site_run_figure {
 int site_svg_figure_(struct site *s, const struct asl_machine *m,
 		     const char *name, const char *id_prefix,
 		     const struct site_run_figure *run, struct buf *out);
+/* The figure of m (named name) made from fig, a figure of an identical
+ * machine: its SVG, this machine's text alternative and caption (the ids
+ * are fig's).  Returns 0, or -1 when fig holds no SVG. */
+int site_svg_copy_(const struct asl_machine *m, const char *name,
+		   const struct buf *fig, struct buf *out);
 
 #endif

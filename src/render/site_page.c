@@ -63,10 +63,26 @@ static void add_nav(struct site *s, cJSON *data, size_t cur, const char *out)
 		cJSON_GetObjectItemCaseSensitive(e, "current")->type =
 			i == cur ? cJSON_True : cJSON_False;
 	cJSON_AddItemToObject(data, "nav", cJSON_CreateArrayReference(nav->child));
-	if (cur > 0 && cur < c->nr_pages)
+	if (cur >= c->nr_pages) /* 404.html: no neighbours */
+		return;
+	if (cur > 0)
 		add_link(data, "prev", out, &c->pages[cur - 1]);
 	if (cur + 1 < c->nr_pages)
 		add_link(data, "next", out, &c->pages[cur + 1]);
+}
+
+/* The absolute URL of site path 'out' (site_url + out), or NULL without
+ * site_url.  Returns owned. */
+static char *absolute_url(const struct course *c, const char *out)
+{
+	if (!c->site_url || !*c->site_url)
+		return NULL;
+	struct buf u = BUF_INIT;
+	buf_adds(&u, c->site_url);
+	if (u.ptr[u.len - 1] != '/')
+		buf_addc(&u, '/');
+	buf_adds(&u, out);
+	return buf_detach(&u, NULL);
 }
 
 static void add_root(cJSON *data, const char *out)
@@ -116,15 +132,29 @@ cJSON *site_page_data_(struct site *s, size_t cur, const char *out,
 				description && *description ? description
 							    : c->description);
 	cJSON_AddStringToObject(page, "url", out);
+	char *abs = absolute_url(c, out);
+	if (abs)
+		cJSON_AddStringToObject(page, "canonical", abs);
+	free(abs);
 	cJSON_AddBoolToObject(page, "is_home", cur == 0 && !strcmp(out, c->pages[0].out));
 	add_root(data, out);
 	add_nav(s, data, cur, out);
 	return data;
 }
 
+/* has_pager: whether the layout draws the pager at all. */
+static void add_pager_flag(cJSON *data)
+{
+	cJSON_DeleteItemFromObject(data, "has_pager");
+	cJSON_AddBoolToObject(data, "has_pager",
+			      cJSON_GetObjectItemCaseSensitive(data, "prev") ||
+			      cJSON_GetObjectItemCaseSensitive(data, "next"));
+}
+
 void site_render_layout_(struct site *s, cJSON *data, const char *out)
 {
 	struct buf html = BUF_INIT;
+	add_pager_flag(data);
 	if (tmpl_render(s->layout, data, &html)) {
 		diag_error(s->diags, (struct pos){ s->layout_path, 0, 0 }, "site/template",
 			   "the page layout for '%s' renders too much (over %d "
@@ -160,7 +190,8 @@ static void index_page(struct site *s, const char *out, const char *title,
 		if (sec->id[0])
 			buf_addf(&url, "#%s", sec->id);
 		search_add(s->search, url.ptr, title,
-			   sec->title[0] ? sec->title : title, sec->text.ptr);
+			   sec->title[0] ? sec->title : title, sec->text.ptr,
+			   sec->code.ptr);
 		buf_release(&url);
 	}
 }
@@ -275,30 +306,29 @@ static void write_404(struct site *s)
 	cJSON_Delete(data);
 }
 
+static void sitemap_url(struct buf *x, const struct course *c, const char *out)
+{
+	char *abs = absolute_url(c, out);
+	buf_adds(x, "  <url><loc>");
+	escape_html(x, abs, strlen(abs));
+	buf_adds(x, "</loc></url>\n");
+	free(abs);
+}
+
+/* sitemap.xml wants absolute locations: written only with site_url. */
 void site_write_sitemap_(struct site *s)
 {
+	if (!s->course.site_url || !*s->course.site_url)
+		return;
 	struct buf x = BUF_INIT;
 	buf_adds(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		     "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-	const char *base = s->course.site_url ? s->course.site_url : "";
-	size_t bl = strlen(base);
-	for (size_t i = 0; i < s->course.nr_pages; i++) {
-		buf_adds(&x, "  <url><loc>");
-		escape_html(&x, base, bl);
-		if (bl && base[bl - 1] != '/')
-			buf_addc(&x, '/');
-		escape_html(&x, s->course.pages[i].out,
-				 strlen(s->course.pages[i].out));
-		buf_adds(&x, "</loc></url>\n");
-	}
+	for (size_t i = 0; i < s->course.nr_pages; i++)
+		sitemap_url(&x, &s->course, s->course.pages[i].out);
 	for (size_t i = 0; i < s->steps.nr; i++) {
 		const struct site_step *st = s->steps.entries[i].value;
-		buf_adds(&x, "  <url><loc>");
-		escape_html(&x, base, bl);
-		if (bl && base[bl - 1] != '/')
-			buf_addc(&x, '/');
-		escape_html(&x, st->out, strlen(st->out));
-		buf_adds(&x, "</loc></url>\n");
+		if (st->out)
+			sitemap_url(&x, &s->course, st->out);
 	}
 	buf_adds(&x, "</urlset>\n");
 	if (site_write_(s, "sitemap.xml", x.ptr, x.len))

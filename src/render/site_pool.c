@@ -117,8 +117,10 @@ static size_t list_jobs(struct site *s, struct job **jobs)
 	for (size_t k = 0; k < s->steps.nr; k++) {
 		struct site_step *st = s->steps.entries[k].value;
 		for (size_t i = 0; st->out && i < st->lf.nr_machines; i++) {
-			if (!i)
-				st->first_job = n;
+			size_t ok, oi;
+			if (site_figure_origin_(s, k, i, &ok, &oi))
+				continue; /* a copy of an earlier figure */
+			st->jobs[i] = n;
 			ARRAY_GROW(*jobs, n + 1, alloc);
 			(*jobs)[n].st = st;
 			(*jobs)[n++].machine = i;
@@ -237,9 +239,9 @@ static int wait_workers(struct site_pool *p)
 int site_pool_take_(struct site *s, struct site_step *st, size_t i)
 {
 	struct site_pool *p = s->pool;
-	if (!p || !p->sh || st->first_job == SIZE_MAX)
+	if (!p || !p->sh || st->jobs[i] == SIZE_MAX)
 		return -1;
-	size_t j = st->first_job + i;
+	size_t j = st->jobs[i];
 	for (;;) {
 		switch (atomic_load(&p->sh->slots[j].state)) {
 		case SLOT_READY:

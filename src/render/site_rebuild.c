@@ -181,6 +181,14 @@ static int render_marked(struct site *s, struct todo *t)
 	for (size_t i = 0; i < s->course.nr_pages; i++)
 		if (t->pages[i] && render(s, &s->course.pages[i], 0))
 			status = -1;
+	/* a step page added at the end: the last one's pager gains "next" */
+	for (size_t k = t->nr_steps; s->steps.nr > t->nr_steps && k-- > 0;) {
+		const struct site_step *st = s->steps.entries[k].value;
+		if (st->out) {
+			t->steps[k] = 1;
+			break;
+		}
+	}
 	for (size_t k = 0; k < s->steps.nr; k++) {
 		const struct site_step *st = s->steps.entries[k].value;
 		if (st->out && (k >= t->nr_steps || t->steps[k]))

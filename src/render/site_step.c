@@ -46,6 +46,10 @@ void site_step_free_(struct site_step *st)
 	free(st->figures);
 	free(st->uses);
 	free(st->users);
+	for (size_t i = 0; st->keys && i < st->lf.nr_machines; i++)
+		cJSON_free(st->keys[i]);
+	free(st->keys);
+	free(st->jobs);
 	if (st->loaded >= 0)
 		loader_release(&st->lf);
 	diag_list_release(&st->diags);
@@ -71,9 +75,12 @@ static struct site_step *load_step(struct site *s, const char *rel)
 	st->models = xcalloc(st->lf.nr_machines + 1, sizeof(*st->models));
 	st->figures = xcalloc(st->lf.nr_machines + 1, sizeof(*st->figures));
 	st->uses = xcalloc(st->lf.nr_machines + 1, sizeof(*st->uses));
+	st->jobs = xcalloc(st->lf.nr_machines + 1, sizeof(*st->jobs));
+	st->keys = xcalloc(st->lf.nr_machines + 1, sizeof(*st->keys));
 	st->index = s->steps.nr;
-	st->first_job = SIZE_MAX;
 	for (size_t i = 0; i < st->lf.nr_machines; i++) {
+		st->jobs[i] = SIZE_MAX;
+		st->keys[i] = cJSON_PrintUnformatted(st->lf.machines[i].definition);
 		st->models[i] = asl_build(st->lf.machines[i].definition,
 					  st->lf.machines[i].doc, &st->diags);
 		validate_machine(st->models[i], &st->diags);
@@ -122,6 +129,97 @@ static void add_renamed(const struct buf *fig, const char *prefix,
 	buf_release(&needle);
 }
 
+/* ---- identical figures ------------------------------------------------------ */
+
+/* A figure's place in s->figure_keys: step index and machine, packed. */
+#define FIGURE_MACHINE_BITS 20
+
+int site_figure_origin_(struct site *s, size_t k, size_t i, size_t *ok,
+			size_t *oi)
+{
+	const struct site_step *st = s->steps.entries[k].value;
+	const char *key = st->keys[i];
+	if (!key || i >= ((size_t)1 << FIGURE_MACHINE_BITS))
+		return 0;
+	size_t len = strlen(key);
+	uintptr_t ref = (uintptr_t)strmap_get(&s->figure_keys, key, len);
+	if (ref) {
+		size_t rk = (size_t)((ref - 1) >> FIGURE_MACHINE_BITS);
+		size_t ri = (size_t)((ref - 1) & (((size_t)1 << FIGURE_MACHINE_BITS) - 1));
+		const struct site_step *o = rk < s->steps.nr ? s->steps.entries[rk].value
+							    : NULL;
+		/* the origin may have been edited since (serve): then k/i takes
+		 * its place */
+		int same = o && ri < o->lf.nr_machines && o->keys[ri] &&
+			   !strcmp(o->keys[ri], key);
+		if (same && (rk != k || ri != i)) {
+			*ok = rk;
+			*oi = ri;
+			return 1;
+		}
+		if (same)
+			return 0;
+	}
+	strmap_put(&s->figure_keys, key, len,
+		   (void *)(((uintptr_t)k << FIGURE_MACHINE_BITS | i) + 1));
+	return 0;
+}
+
+/* Appends fig with its id prefix 'from' changed to 'to': every id and
+ * link starts with the prefix right after a quote ("PREFIX, "a_PREFIX,
+ * "#PREFIX), and text cannot hold a quote unescaped. */
+static void add_reprefixed(const struct buf *fig, const char *from,
+			   const char *to, struct buf *out)
+{
+	size_t n = strlen(from);
+	const char *p = fig->ptr, *end = fig->ptr + fig->len, *q;
+	buf_grow(out, fig->len);
+	while ((q = memchr(p, '"', (size_t)(end - p)))) {
+		const char *v = q + 1;
+		if (end - v >= 2 && (!memcmp(v, "a_", 2)))
+			v += 2;
+		else if (v < end && *v == '#')
+			v++;
+		if ((size_t)(end - v) >= n && !memcmp(v, from, n)) {
+			buf_add(out, p, (size_t)(v - p));
+			buf_adds(out, to);
+			p = v + n;
+		} else {
+			buf_add(out, p, (size_t)(q + 1 - p));
+			p = q + 1;
+		}
+	}
+	buf_add(out, p, (size_t)(end - p));
+}
+
+/* Fills st->figures[i]: a copy of its origin's, from the pool, or drawn. */
+static int draw_figure(struct site *s, struct site_step *st, size_t i)
+{
+	size_t ok, oi;
+	if (st->figures[i].len)
+		return 0;
+	if (site_figure_origin_(s, st->index, i, &ok, &oi)) {
+		struct site_step *o = s->steps.entries[ok].value;
+		if (!o->figures[oi].len && site_pool_take_(s, o, oi) &&
+		    site_step_draw_(s, o, oi))
+			return -1;
+		char from[48], to[48];
+		struct buf fig = BUF_INIT;
+		id_prefix(o, oi, from);
+		id_prefix(st, i, to);
+		int rc = site_svg_copy_(st->models[i], st->lf.machines[i].name,
+					&o->figures[oi], &fig);
+		if (!rc)
+			add_reprefixed(&fig, from, to, &st->figures[i]);
+		buf_release(&fig);
+		if (!rc)
+			return 0;
+	}
+	if (site_pool_take_(s, st, i) && site_step_draw_(s, st, i))
+		return -1;
+	return 0;
+}
+
 /* How often the page being rendered showed machine i of st so far. */
 static struct figure_use *use_on_page(struct site *s, struct site_step *st,
 				      size_t i)
@@ -139,8 +237,7 @@ static struct figure_use *use_on_page(struct site *s, struct site_step *st,
 static int figure(struct site *s, struct site_step *st, size_t i,
 		  struct buf *out)
 {
-	if (!st->figures[i].len && site_pool_take_(s, st, i) &&
-	    site_step_draw_(s, st, i))
+	if (draw_figure(s, st, i))
 		return -1;
 	struct figure_use *use = use_on_page(s, st, i);
 	if (use->count++ == 0) {
@@ -442,6 +539,32 @@ static void step_content(struct site *s, size_t k, struct buf *out)
 	buf_release(&back);
 }
 
+/* The step page before (dir -1) or after (+1) step k, or NULL. */
+static const struct site_step *step_near(const struct site *s, size_t k, int dir)
+{
+	for (size_t j = k + (size_t)dir; j < s->steps.nr; j += (size_t)dir) {
+		const struct site_step *st = s->steps.entries[j].value;
+		if (st->out)
+			return st;
+	}
+	return NULL;
+}
+
+/* The pager of a step page: the saved steps in the order pages link them. */
+static void add_step_link(cJSON *data, const char *key,
+			  const struct site_step *from, const struct site_step *to)
+{
+	if (!to)
+		return;
+	cJSON *l = cJSON_AddObjectToObject(data, key);
+	struct buf url = BUF_INIT;
+	html_relative(from->out, to->out, &url);
+	const char *base = strrchr(to->rel, '/');
+	cJSON_AddStringToObject(l, "title", base ? base + 1 : to->rel);
+	cJSON_AddStringToObject(l, "url", url.ptr);
+	buf_release(&url);
+}
+
 void site_build_step_(struct site *s, size_t k)
 {
 	const struct site_step *st = s->steps.entries[k].value;
@@ -456,6 +579,8 @@ void site_build_step_(struct site *s, size_t k)
 				      base ? base + 1 : st->rel, desc.ptr);
 	cJSON_DeleteItemFromObject(data, "prev");
 	cJSON_DeleteItemFromObject(data, "next");
+	add_step_link(data, "prev", st, step_near(s, k, -1));
+	add_step_link(data, "next", st, step_near(s, k, 1));
 	cJSON_AddStringToObject(data, "content", content.ptr);
 	cJSON *toc = cJSON_AddArrayToObject(data, "toc");
 	add_toc_entry(toc, "diagrams", "State machines");
@@ -477,7 +602,7 @@ void site_index_step_(struct site *s, size_t k)
 	const char *base = strrchr(st->rel, '/');
 	if (st->out)
 		search_add(s->search, st->out, base ? base + 1 : st->rel,
-			   "The file", st->text.ptr);
+			   "The file", "", st->text.ptr);
 }
 
 void site_build_steps_upto_(struct site *s, size_t page)

@@ -54,58 +54,72 @@ static void describe(const struct asl_machine *m, const char *name,
 	}
 }
 
-/* Appends the <svg> element of a Graphviz document with the text
- * alternative on it. */
-static void inline_svg(const struct buf *svg, const struct buf *alt,
-		       struct buf *out)
+/* The figure: the <svg> element (rest: its text after "<svg", n bytes)
+ * with the text alternative on it, and the caption. */
+static void wrap(const struct asl_machine *m, const char *name,
+		 const struct site_run_figure *run, const char *rest, size_t n,
+		 struct buf *out)
 {
-	const char *start = strstr(svg->ptr, "<svg");
-	if (!start)
-		return;
+	struct buf alt = BUF_INIT;
+	describe(m, name, &alt);
+	if (run)
+		buf_addf(&alt, " Highlighted: the path of example %s.", run->input);
+	buf_addf(out, "<figure class=\"diagram%s\"><div class=\"diagram-view\" "
+		      "tabindex=\"0\">", run ? " diagram-run" : "");
 	buf_adds(out, "<svg role=\"img\" aria-label=\"");
-	escape_attr(out, alt->ptr, alt->len);
+	escape_attr(out, alt.ptr, alt.len);
 	buf_adds(out, "\"");
-	const char *rest = start + 4;
-	size_t n = svg->len - (size_t)(rest - svg->ptr);
-	while (n && (rest[n - 1] == '\n' || rest[n - 1] == ' '))
-		n--;
 	buf_add(out, rest, n);
+	buf_adds(out, "</div><figcaption>");
+	escape_html(out, name, strlen(name));
+	buf_addf(out, " \xe2\x80\x94 %zu state%s", m->nr_states,
+		 m->nr_states == 1 ? "" : "s");
+	if (run) {
+		buf_adds(out, ", the path of example <code>");
+		escape_html(out, run->input, strlen(run->input));
+		buf_adds(out, "</code>");
+	}
+	buf_adds(out, "</figcaption></figure>\n");
+	buf_release(&alt);
+}
+
+int site_svg_copy_(const struct asl_machine *m, const char *name,
+		   const struct buf *fig, struct buf *out)
+{
+	static const char head[] = "<svg role=\"img\" aria-label=\"";
+	const char *start = strstr(fig->ptr, head);
+	const char *rest = start ? strchr(start + sizeof(head) - 1, '"') : NULL;
+	const char *end = rest ? strstr(rest, "</svg>") : NULL;
+	if (!end)
+		return -1;
+	end += 6;
+	wrap(m, name, NULL, rest + 1, (size_t)(end - rest - 1), out);
+	return 0;
 }
 
 int site_svg_figure_(struct site *s, const struct asl_machine *m,
 		     const char *name, const char *id_prefix,
 		     const struct site_run_figure *run, struct buf *out)
 {
-	struct buf svg = BUF_INIT, alt = BUF_INIT;
+	struct buf svg = BUF_INIT;
 	struct diagram_options opt = DIAGRAM_OPTIONS_INIT;
 	struct diag_list ignored = DIAG_LIST_INIT; /* shown on the step page */
 	opt.id_prefix = id_prefix;
 	opt.highlight = run ? &run->highlight : NULL;
 	int status = diagram_render(m, &opt, &svg, &ignored);
-	if (!status) {
-		describe(m, name, &alt);
-		if (run)
-			buf_addf(&alt, " Highlighted: the path of example %s.", run->input);
-		buf_addf(out, "<figure class=\"diagram%s\"><div class=\"diagram-view\" "
-			      "tabindex=\"0\">", run ? " diagram-run" : "");
-		inline_svg(&svg, &alt, out);
-		buf_adds(out, "</div><figcaption>");
-		escape_html(out, name, strlen(name));
-		buf_addf(out, " \xe2\x80\x94 %zu state%s", m->nr_states,
-			 m->nr_states == 1 ? "" : "s");
-		if (run) {
-			buf_adds(out, ", the path of example <code>");
-			escape_html(out, run->input, strlen(run->input));
-			buf_adds(out, "</code>");
-		}
-		buf_adds(out, "</figcaption></figure>\n");
-	} else {
+	const char *start = status ? NULL : strstr(svg.ptr, "<svg");
+	if (start) {
+		const char *rest = start + 4;
+		size_t n = svg.len - (size_t)(rest - svg.ptr);
+		while (n && (rest[n - 1] == '\n' || rest[n - 1] == ' '))
+			n--;
+		wrap(m, name, run, rest, n, out);
+	} else if (status) {
 		for (size_t i = 0; i < ignored.nr; i++)
 			diag_add(s->diags, ignored.items[i].pos, SEV_ERROR,
 				 ignored.items[i].rule, "%s", ignored.items[i].message);
 	}
 	diag_list_release(&ignored);
 	buf_release(&svg);
-	buf_release(&alt);
 	return status;
 }

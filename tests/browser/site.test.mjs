@@ -122,6 +122,45 @@ else {
 }
 await page.keyboard.press("Escape");
 
+// Search ranking on the bundled course: titles and headings first, one hit
+// per section, the saved steps that repeat a line merged into one hit,
+// snippets without table pipes, "more results".
+async function results(q) {
+  await page.fill("#search-input", "");
+  await page.fill("#search-input", q);
+  await page.locator("#search-results a").first().waitFor({ timeout: 5000 }).catch(() => {});
+  return page.locator("#search-results a").evaluateAll((as) => as.map((a) => ({
+    href: a.getAttribute("href"), page: a.querySelector(".r-page").textContent,
+    section: (a.querySelector(".r-section") || { textContent: "" }).textContent.replace(/^ › /, ""),
+    snippet: a.querySelector(".r-snippet").textContent,
+    also: (a.querySelector(".r-also") || { textContent: "" }).textContent })));
+}
+let r = await results("retries");
+if (!r.length || r[0].page !== "Retrying a flaky task" || r[0].section)
+  fail(`search 'retries': first hit is ${JSON.stringify(r[0])}, not the page on retrying`);
+if (r.slice(0, 3).some((h) => h.section === "Deploy")) fail("search 'retries': 'Deploy' ranks in the first three");
+if (!r.slice(0, 4).some((h) => h.section === "Retrying well")) fail("search 'retries': the heading 'Retrying well' is not in the first four");
+if (new Set(r.map((h) => h.href)).size !== r.length) fail("search 'retries': a section shows twice");
+if (r.length > 10) fail(`search 'retries': ${r.length} hits shown before "more results"`);
+await page.screenshot({ path: join(shots, "search-retries.png") });
+r = await results("heartbeat");
+const texts = r.map((h) => h.page + "\n" + h.section + "\n" + h.snippet);
+if (new Set(texts).size !== texts.length) fail("search 'heartbeat': identical hits");
+if (!r.some((h) => /\.yml$/.test(h.page) && /also in/.test(h.also)))
+  fail("search 'heartbeat': the saved steps repeating the line are not merged");
+if (r.some((h) => /\|\s*---|\| \|/.test(h.snippet))) fail("search: a snippet shows table pipes");
+await page.screenshot({ path: join(shots, "search-heartbeat.png") });
+r = await results("state");
+const more = page.locator("#search-results .r-more");
+if (!(await more.count())) fail("search 'state': no 'more results' button");
+else {
+  const before = r.length;
+  await more.click();
+  const after = await page.locator("#search-results a").count();
+  if (after <= before) fail(`search 'state': 'more results' showed ${after} hits (had ${before})`);
+}
+await page.keyboard.press("Escape");
+
 // Dark toggle: flips the theme, changes the colours, survives a reload.
 const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
 const before = await bg();

@@ -164,10 +164,51 @@ START_TEST(ids_and_titles)
 {
 	struct buf svg = BUF_INIT;
 	render_svg("callback.asl.yaml", &svg);
-	ck_assert_ptr_nonnull(strstr(svg.ptr, "<g id=\"state-SendWait\" class=\"node state task\">\n<title>SendWait</title>"));
+	/* hover text: the full name and detail, not Graphviz's node names */
+	ck_assert_ptr_nonnull(strstr(svg.ptr, "<g id=\"state-SendWait\" class=\"node state task\">\n<title>SendWait\nTask"));
+	ck_assert_ptr_null(strstr(svg.ptr, "<title>~"));
+	ck_assert_ptr_null(strstr(svg.ptr, "-&gt;"));
 	ck_assert_ptr_nonnull(strstr(svg.ptr, "id=\"state-FirstState\" class=\"node state wait\""));
 	ck_assert_ptr_nonnull(strstr(svg.ptr, "id=\"state-SendWait_catch1\" class=\"edge catch\""));
 	ck_assert_ptr_nonnull(strstr(svg.ptr, "heartbeat 60 s"));
+	buf_release(&svg);
+}
+END_TEST
+
+/* Long names wrap whole; a Catch lists its errors; a Fail in a branch has
+ * no edge to the join bar; hover texts say the full name and detail. */
+START_TEST(long_names_wrap)
+{
+	struct buf svg = BUF_INIT;
+	render_svg("long_names.asl.yaml", &svg);
+	static const char *const lines[] = {
+		">Wait For Other Processes</text>", ">to Complete or For Time</text>",
+		">Out (first)</text>", ">Out (second)</text>",
+		">Lambda.TooManyRequestsException +1</text>",
+		">Record The Failure In The</text>",
+	};
+	for (size_t i = 0; i < sizeof(lines) / sizeof(*lines); i++)
+		ck_assert_msg(strstr(svg.ptr, lines[i]), "no line %s", lines[i]);
+	/* nothing cut but the detail line of a long resource (hover has it) */
+	const char *cut = strstr(svg.ptr, "\xE2\x80\xA6</text>");
+	ck_assert_ptr_nonnull(cut);
+	ck_assert_ptr_null(strstr(cut + 1, "\xE2\x80\xA6</text>"));
+	ck_assert(!strncmp(cut - 13, "name-for-wait", 13));
+	ck_assert_ptr_nonnull(strstr(svg.ptr, "<title>Wait For Other Processes to Complete or "
+					      "For Time Out (second)\nTask \xC2\xB7 arn:aws:lambda:"
+					      "eu-west-1:123456789012:function:an-extremely-long-"
+					      "function-name-for-waiting\nthe hover text ends with the "
+					      "state&#39;s comment</title>"));
+	ck_assert_ptr_nonnull(strstr(svg.ptr, "<title>Check The Primary Region For Pending "
+					      "Orders \xE2\x86\x92 Orders Are Still Pending In The "
+					      "Primary Region: $.pending &gt; 0</title>"));
+	/* the Fail in a branch: no edge out; the Succeed beside it joins */
+	ck_assert_ptr_null(strstr(svg.ptr, "Pending-In-The-Primary-Region"));
+	ck_assert_ptr_null(strstr(svg.ptr, "_end\" class=\"edge end\">\n<title>Orders"));
+	ck_assert_ptr_nonnull(strstr(svg.ptr, "<title>Primary Region Is Clear \xE2\x86\x92 "
+					      "end of the branch</title>"));
+	ck_assert_ptr_nonnull(strstr(svg.ptr, "<title>Record The Failure In The Audit Table "
+					      "Before Giving Up \xE2\x86\x92 End</title>"));
 	buf_release(&svg);
 }
 END_TEST
@@ -181,7 +222,7 @@ START_TEST(hostile_names_escaped)
 	ck_assert_ptr_null(strstr(svg.ptr, "<b>"));
 	/* the name as text and as <title>, each character escaped */
 	ck_assert_ptr_nonnull(strstr(svg.ptr, ">&lt;script&gt;&amp;&quot;&#39;</text>"));
-	ck_assert_ptr_nonnull(strstr(svg.ptr, "<title>&lt;script&gt;&amp;&quot;&#39;</title>"));
+	ck_assert_ptr_nonnull(strstr(svg.ptr, "<title>&lt;script&gt;&amp;&quot;&#39;\nPass</title>"));
 	/* Graphviz's \N and \G were not expanded */
 	ck_assert_ptr_nonnull(strstr(svg.ptr, ">a\\N b\\G</text>"));
 	ck_assert_ptr_nonnull(strstr(svg.ptr, "Größe ✓"));
@@ -382,6 +423,16 @@ START_TEST(escape_state_ids)
 	char *one = strdup(state_id("Send email"));
 	ck_assert_str_ne(one, state_id("Send  email"));
 	free(one);
+	/* the plain form holds up to 64 bytes (ID_PLAIN_MAX), hashed above */
+	char name[80];
+	memset(name, 'A', 64);
+	name[64] = '\0';
+	ck_assert_uint_eq(strlen(state_id(name)), strlen("state-") + 64);
+	ck_assert_ptr_null(strchr(state_id(name), '_'));
+	name[64] = 'A';
+	name[65] = '\0';
+	ck_assert_uint_eq(strlen(state_id(name)), strlen("state-") + 32 + 9);
+	ck_assert_ptr_nonnull(strchr(state_id(name), '_'));
 	/* long names are cut to a 32-byte slug */
 	ck_assert_uint_eq(strlen(state_id("a b c d e f g h i j k l m n o p q r s t u v w x y z")),
 			  strlen("state-") + 31 + 9);
@@ -511,6 +562,7 @@ Suite *diagram_suite(void)
 	tcase_add_test(tc, run_view_round_trip);
 	tcase_add_test(tc, ids_and_titles);
 	tcase_add_test(tc, hostile_names_escaped);
+	tcase_add_test(tc, long_names_wrap);
 	tcase_add_test(tc, dot_reads_back);
 	tcase_add_test(tc, png_renders);
 	tcase_add_test(tc, png_scales);

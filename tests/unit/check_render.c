@@ -11,6 +11,7 @@
 #include "helpers.h"
 #include "highlight.h"
 #include "html.h"
+#include "search.h"
 #include "stepdiff.h"
 #include "tmpl.h"
 #include "banned.h"
@@ -103,6 +104,19 @@ static const struct { const char *lang, *code, *want; } hl_cases[] = {
 	{ "go", "func f() {} // </pre>", "<span class=\"tok-kw\">func</span> f() {} <span class=\"tok-com\">// &lt;/pre&gt;</span>" },
 	{ "js", "const s = 'a\\'b';", "<span class=\"tok-kw\">const</span> s = <span class=\"tok-str\">&#39;a\\&#39;b&#39;</span>;" },
 	{ "http", "GET /x HTTP/1.1\nA: b\n\n{}", "<span class=\"tok-meta\">GET /x HTTP/1.1</span>\n<span class=\"tok-attr\">A</span>: b\n\n{}" },
+	{ "python", "@app.route\ndef f(x=None):  # hi\n    return 'a' if x is True else 2",
+	  "<span class=\"tok-meta\">@app.route</span>\n<span class=\"tok-kw\">def</span> f(x=<span class=\"tok-lit\">None</span>):  "
+	  "<span class=\"tok-com\"># hi</span>\n    <span class=\"tok-kw\">return</span> <span class=\"tok-str\">&#39;a&#39;</span> "
+	  "<span class=\"tok-kw\">if</span> x <span class=\"tok-kw\">is</span> <span class=\"tok-lit\">True</span> "
+	  "<span class=\"tok-kw\">else</span> <span class=\"tok-num\">2</span>" },
+	{ "py", "true", "true" },
+	{ "ts", "interface A { n: number }", "<span class=\"tok-kw\">interface</span> A { n: <span class=\"tok-kw\">number</span> }" },
+	{ "tsx", "type A = 1", "<span class=\"tok-kw\">type</span> A = <span class=\"tok-num\">1</span>" },
+	{ "typescript", "let x = `a` /* c */", "<span class=\"tok-kw\">let</span> x = <span class=\"tok-str\">`a`</span> <span class=\"tok-com\">/* c */</span>" },
+	{ "Dockerfile", "FROM node:20 AS build\n# c\nRUN npm ci --omit=dev && echo $HOME",
+	  "<span class=\"tok-kw\">FROM</span> node:20 <span class=\"tok-kw\">AS</span> build\n"
+	  "<span class=\"tok-com\"># c</span>\n<span class=\"tok-kw\">RUN</span> npm ci <span class=\"tok-attr\">--omit</span>=dev &amp;&amp; echo <span class=\"tok-var\">$HOME</span>" },
+	{ "shell", "if [ -n \"$X\" ]; then ls; fi", "<span class=\"tok-kw\">if</span> [ <span class=\"tok-attr\">-n</span> <span class=\"tok-str\">&quot;$X&quot;</span> ]; <span class=\"tok-kw\">then</span> ls; <span class=\"tok-kw\">fi</span>" },
 	{ "cobol", "<x>", "&lt;x&gt;" },
 };
 
@@ -164,7 +178,8 @@ END_TEST
 /* Every byte of any input comes out escaped, whatever the language. */
 START_TEST(highlight_never_leaks_markup)
 {
-	static const char *const langs[] = { "yaml", "json", "bash", "go", "js", "http" };
+	static const char *const langs[] = { "yaml", "json", "bash", "go", "js", "http",
+					     "ts", "python", "dockerfile" };
 	const char *code = "\"</span><script>\" '<b>' `<i>` # <x>\n/* <y> */ $<z>";
 	for (size_t i = 0; i < sizeof(langs) / sizeof(*langs); i++) {
 		struct buf out = BUF_INIT;
@@ -216,6 +231,37 @@ START_TEST(relative_table)
 }
 END_TEST
 
+/* The index: prose collapsed, code kept line by line (trimmed, blank
+ * lines dropped), a rebuilt page's entries replaced where they were. */
+START_TEST(search_index_entries)
+{
+	struct search_index *all = search_new(), *page = search_new();
+	search_add(all, "a.html", "A", "A", "one\n  two\t three ", NULL);
+	search_add(all, "b.html#x", "B", "x", "old", "  Type: Task\n\n    Next:   End\n");
+	search_add(all, "b.html#y", "B", "y", "old", "");
+	search_add(all, "bb.html", "BB", "BB", "kept", NULL);
+	search_add(page, "b.html#z", "B", "z", "new", NULL);
+	search_replace_page(all, "b.html", page);
+	struct buf js = BUF_INIT;
+	search_write_js(all, &js);
+	ck_assert_str_eq(js.ptr, "window.STEPBOOK_SEARCH = [\n"
+		"{\"u\":\"a.html\",\"p\":\"A\",\"s\":\"A\",\"t\":\"one two three\"},\n"
+		"{\"u\":\"b.html#z\",\"p\":\"B\",\"s\":\"z\",\"t\":\"new\"},\n"
+		"{\"u\":\"bb.html\",\"p\":\"BB\",\"s\":\"BB\",\"t\":\"kept\"}\n];\n");
+	buf_reset(&js);
+	search_free(page);
+	page = search_new();
+	search_add(page, "c.html", "C", "C", "<b>", "  Type: Task\n\n    Next:   End\n");
+	search_replace_page(all, "c.html", page); /* a new page: at the end */
+	search_write_js(all, &js);
+	ck_assert_ptr_nonnull(strstr(js.ptr, "\"t\":\"kept\"},\n{\"u\":\"c.html\",\"p\":\"C\","
+				   "\"s\":\"C\",\"t\":\"\\u003cb>\",\"c\":\"Type: Task\\nNext: End\"}\n];"));
+	buf_release(&js);
+	search_free(page);
+	search_free(all);
+}
+END_TEST
+
 START_TEST(stepdiff_marks_changes)
 {
 	const char *a = "a: 1\nb: 2\nc: 3\nd: 4\ne: 5\nf: 6\ng: 7\nh: 8\n";
@@ -247,6 +293,7 @@ Suite *render_suite(void)
 	tcase_add_test(tc, slug_table);
 	tcase_add_test(tc, relative_table);
 	tcase_add_test(tc, stepdiff_marks_changes);
+	tcase_add_test(tc, search_index_entries);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -197,7 +197,12 @@ static void ck_like_full_build(const char *const *files, size_t n,
 		const char *why;
 		buf_addf(&p, "%s/%s", full, files[i]);
 		ck_assert_int_eq(fileio_read(p.ptr, &want, &why), 0);
-		ck_assert_msg(!strcmp(got, want.ptr), "%s differs from a full build", files[i]);
+		if (strcmp(got, want.ptr)) {
+			fileio_write_atomic("/tmp/stepbook-serve-got", got, strlen(got));
+			fileio_write_atomic("/tmp/stepbook-serve-want", want.ptr, want.len);
+		}
+		ck_assert_msg(!strcmp(got, want.ptr), "%s differs from a full build "
+			      "(/tmp/stepbook-serve-got, -want)", files[i]);
 		free(got);
 		buf_release(&p);
 		buf_release(&want);
@@ -380,6 +385,32 @@ START_TEST(step_change_rebuilds_its_users)
 	/* its page, the next step's page (the diff), the chapter drawing it,
 	 * search-index.js */
 	ck_assert_uint_eq(r.written, 4);
+	diag_list_release(&l);
+}
+END_TEST
+
+/* A chapter that links a new saved step: the new step's page, and the
+ * page of the step before it, whose pager gains "next", as in a full build. */
+START_TEST(new_step_extends_the_pager)
+{
+	struct site_rebuild r;
+	struct diag_list l = DIAG_LIST_INIT;
+	char path[400];
+	snprintf(path, sizeof(path), "%s/part/saved-steps/04-fourth.asl.json", course);
+	static const char asl[] = "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Succeed\"}}}\n";
+	ck_assert_int_eq(fileio_write_atomic(path, asl, strlen(asl)), 0);
+	edit("part/03-third.md", "## Long names", "Then [the fourth](saved-steps/04-fourth.asl.json).\n\n## Long names");
+	ck_assert_int_eq(poll_until_built(&r, &l), 1);
+	ck_assert_int_eq(r.full, 0);
+	static const char *const files[] = {
+		"part/03-third.html", "part/saved-steps/03-third.asl.json.html",
+		"part/saved-steps/04-fourth.asl.json.html", "search-index.js",
+		"sitemap.xml",
+	};
+	ck_like_full_build(files, sizeof(files) / sizeof(*files), &l);
+	char *page = served_file("part/saved-steps/03-third.asl.json.html");
+	ck_assert_ptr_nonnull(strstr(page, "rel=\"next\" href=\"04-fourth.asl.json.html\""));
+	free(page);
 	diag_list_release(&l);
 }
 END_TEST
@@ -710,6 +741,7 @@ Suite *serve_suite(void)
 	tcase_add_test(t, incremental_equals_full_build);
 	tcase_add_test(t, check_change_redraws_other_pages);
 	tcase_add_test(t, step_change_rebuilds_its_users);
+	tcase_add_test(t, new_step_extends_the_pager);
 	tcase_add_test(t, config_change_rebuilds_everything);
 	tcase_add_test(t, failed_rebuild_keeps_last_good_site);
 	tcase_add_test(t, events_announce_builds);

@@ -146,11 +146,21 @@ START_TEST(golden_pages)
 	check_golden(out, "part/01-first.html", "01-first.html");
 	check_golden(out, "part/02-second.html", "02-second.html");
 	check_golden(out, "part/saved-steps/02-second.yml.html", "02-second.yml.html");
+	/* h3 headings in the TOC; a rule and the Default to one state said
+	 * once in the figure's text; a step after steps of another format
+	 * compared with none of them; the step pager */
+	check_golden(out, "part/03-third.html", "03-third.html");
+	check_golden(out, "part/saved-steps/03-third.asl.json.html", "03-third.asl.json.html");
+	check_golden(out, "404.html", "404.html");
+	check_golden(out, "sitemap.xml", "sitemap.xml");
+	check_golden(out, "search-index.js", "search-index.js");
 	char *files = tree(out);
 	ck_assert_str_eq(files,
-		"404.html\nindex.html\npart/01-first.html\npart/02-second.html\n"
+		"404.html\nfavicon.svg\nindex.html\npart/01-first.html\n"
+		"part/02-second.html\npart/03-third.html\n"
 		"part/index.html\npart/saved-steps/01-first.yml.html\n"
-		"part/saved-steps/02-second.yml.html\nsearch-index.js\nsite.js\n"
+		"part/saved-steps/02-second.yml.html\n"
+		"part/saved-steps/03-third.asl.json.html\nsearch-index.js\nsite.js\n"
 		"sitemap.xml\nstyle.css\n");
 	free(files);
 	diag_list_release(&l);
@@ -179,6 +189,91 @@ static int same_trees(const char *a, const char *b)
 	free(fb);
 	return same;
 }
+
+/* Without site_url no sitemap.xml (its locations must be absolute); the
+ * 404 page has no pager; hide_unchecked drops the "not checked" marks. */
+START_TEST(sitemap_pager_and_marks_switches)
+{
+	char course[512];
+	snprintf(course, sizeof(course), "%s", scratch("switches-course"));
+	put(course, "stepbook.yml", "title: Switches\nhide_unchecked: true\n");
+	put(course, "README.md", "# One\n\n```json skip\n{\"a\": 1}\n```\n\n"
+				 "```json\n{\"b\": 2}\n```\n");
+	put(course, "two.md", "# Two\n\nText.\n");
+	put(course, "SUMMARY.md", "- [One](README.md)\n- [Two](two.md)\n");
+	struct diag_list l = DIAG_LIST_INIT;
+	const char *out = scratch("switches-site");
+	ck_assert_int_eq(build(course, out, &l), 0);
+	struct buf p = BUF_INIT;
+	buf_addf(&p, "%s/sitemap.xml", out);
+	ck_assert_int_ne(access(p.ptr, F_OK), 0);
+	buf_reset(&p);
+	buf_addf(&p, "%s/404.html", out);
+	char *html = read_all(p.ptr);
+	ck_assert_ptr_nonnull(html);
+	ck_assert_ptr_null(strstr(html, "class=\"pager\""));
+	ck_assert_ptr_null(strstr(html, "rel=\"next\""));
+	free(html);
+	buf_reset(&p);
+	buf_addf(&p, "%s/index.html", out);
+	html = read_all(p.ptr);
+	ck_assert_ptr_nonnull(html);
+	ck_assert_ptr_null(strstr(html, "data-check=\"skipped\""));
+	ck_assert_ptr_nonnull(strstr(html, "data-check=\"passed\""));
+	ck_assert_ptr_nonnull(strstr(html, "rel=\"next\" href=\"two.html\""));
+	ck_assert_ptr_null(strstr(html, "rel=\"canonical\""));
+	free(html);
+	buf_release(&p);
+	diag_list_release(&l);
+}
+END_TEST
+
+static size_t count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+	for (const char *p = hay; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}
+
+/* Two steps with the same definition share one layout: the second figure
+ * is the first's with its own ids, text alternative and caption. */
+START_TEST(identical_machines_drawn_once)
+{
+	char course[512];
+	snprintf(course, sizeof(course), "%s", scratch("same-course"));
+	static const char machine[] =
+		"stepFunctions:\n  stateMachines:\n    %s:\n      definition:\n"
+		"        StartAt: Pick\n        States:\n"
+		"          Pick: {Type: Choice, Choices: [{Variable: $.n, NumericEquals: 1, Next: Done}], Default: Done}\n"
+		"          Done: {Type: Task, Resource: arn:aws:states:::sns:publish, End: true,\n"
+		"                 Catch: [{ErrorEquals: [States.ALL], Next: Done}]}\n";
+	char text[1024];
+	snprintf(text, sizeof(text), machine, "First");
+	put(course, "saved-steps/a.yml", text);
+	snprintf(text, sizeof(text), machine, "Second");
+	put(course, "saved-steps/b.yml", text);
+	put(course, "README.md", "# Same\n\n![a](saved-steps/a.yml)\n\n![b](saved-steps/b.yml)\n");
+	for (int jobs = 1; jobs <= 2; jobs++) {
+		struct diag_list l = DIAG_LIST_INIT;
+		const char *out = scratch(jobs == 1 ? "same-site-1" : "same-site-2");
+		ck_assert_int_eq(build_jobs(course, out, jobs, &l), 0);
+		struct buf p = BUF_INIT;
+		buf_addf(&p, "%s/index.html", out);
+		char *html = read_all(p.ptr);
+		ck_assert_ptr_nonnull(html);
+		ck_assert_uint_gt(count(html, "\"s0-m0-"), 5);
+		ck_assert_uint_eq(count(html, "\"s0-m0-"), count(html, "\"s1-m0-"));
+		ck_assert_uint_eq(count(html, "\"#s0-m0-"), count(html, "\"#s1-m0-"));
+		ck_assert_ptr_nonnull(strstr(html, "aria-label=\"State machine Second, 2 states."));
+		ck_assert_ptr_nonnull(strstr(html, "<figcaption>Second \xe2\x80\x94 2 states"));
+		ck_assert_ptr_nonnull(strstr(html, "<figcaption>First \xe2\x80\x94 2 states"));
+		free(html);
+		buf_release(&p);
+		diag_list_release(&l);
+	}
+}
+END_TEST
 
 START_TEST(two_builds_identical)
 {
@@ -488,6 +583,8 @@ Suite *site_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, golden_pages);
 	tcase_add_test(tc, two_builds_identical);
+	tcase_add_test(tc, sitemap_pager_and_marks_switches);
+	tcase_add_test(tc, identical_machines_drawn_once);
 	tcase_add_test(tc, rebuild_keeps_unchanged_files);
 	tcase_add_test(tc, same_figure_twice_unique_ids);
 	tcase_add_test(tc, example_path_needs_its_run);
