@@ -359,6 +359,8 @@ static int next_match(struct jsonata_eval *ev, const jv *fn, const jv *s,
 {
 	if (from > s->u.s.len)
 		return 0;
+	if (!jv_is_func(fn) || fn->u.f->kind != JF_REGEX)
+		return jsonata_fail(ev, "T1010", JSONATA_NOPOS, "", NULL);
 	return jsonata_regex_exec(ev, fn->u.f->regex, s->u.s.p, s->u.s.len, from, m);
 }
 

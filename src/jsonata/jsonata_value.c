@@ -692,9 +692,9 @@ static cJSON *to_cjson(struct jsonata_eval *ev, const jv *v, int depth,
 	case JV_BOOL: return cJSON_CreateBool(v->u.b);
 	case JV_NUM: return cJSON_CreateNumber(v->u.n);
 	case JV_STR: {
-		cJSON *s = cJSON_CreateString("");
-		free(s->valuestring);
-		s->valuestring = xstrndup(v->u.s.p, v->u.s.len);
+		char *tmp = xstrndup(v->u.s.p, v->u.s.len);
+		cJSON *s = cJSON_CreateString(tmp);
+		free(tmp);
 		return s;
 	}
 	case JV_ARR: {
