@@ -1141,8 +1141,12 @@ static int eval_apply(struct jsonata_eval *ev, const struct jnode *n, jv *input,
 {
 	jv *lhs;
 	TRY(eval(ev, n->lhs, input, env, &lhs));
-	if (n->rhs->type == JN_FUNCTION)
-		return eval_call(ev, n->rhs, input, env, lhs, 1, out);
+	if (n->rhs->type == JN_FUNCTION) {
+		TRY(eval_call(ev, n->rhs, input, env, lhs, 1, out));
+		if (n->rhs->keep_array && jv_is_seq(*out))
+			(*out)->flags |= JV_KEEP;
+		return 0;
+	}
 	jv *fn;
 	TRY(eval(ev, n->rhs, input, env, &fn));
 	if (!jv_is_func(fn))

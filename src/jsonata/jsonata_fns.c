@@ -405,8 +405,30 @@ static jv *match_object(struct jsonata_eval *ev, const jv *s,
 	return o;
 }
 
-/* A user-supplied matcher function instead of a regex: jsonata-js calls it
- * with the string and follows 'next'; we support the first-match form. */
+/* A matcher written in JSONata: called with the string, it returns
+ * {match, start, end, groups, next} and next() the following match. */
+static int custom_match(struct jsonata_eval *ev, jv *s, jv *fn, jv *lim,
+			jv *result)
+{
+	jv *m;
+	TRY(jsonata_apply(ev, fn, &s, 1, NULL, &m));
+	for (double count = 0; m && (!lim || count < lim->u.n); count++) {
+		jv *mt = m->type == JV_OBJ ? jv_get(m, "match", 5) : NULL;
+		jv *st = m->type == JV_OBJ ? jv_get(m, "start", 5) : NULL;
+		jv *gr = m->type == JV_OBJ ? jv_get(m, "groups", 6) : NULL;
+		jv *next = m->type == JV_OBJ ? jv_get(m, "next", 4) : NULL;
+		if (!mt || !st || !gr || !jv_is_func(next))
+			return jsonata_fail(ev, "T1010", JSONATA_NOPOS, "", NULL);
+		jv *o = jv_obj(ev);
+		jv_set(ev, o, "match", 5, mt);
+		jv_set(ev, o, "index", 5, st);
+		jv_set(ev, o, "groups", 6, gr);
+		jv_push(ev, result, o);
+		TRY(jsonata_apply(ev, next, NULL, 0, NULL, &m));
+	}
+	return 0;
+}
+
 FN(fn_match)
 {
 	UNUSED_ARGS;
@@ -417,8 +439,9 @@ FN(fn_match)
 	if (lim && lim->u.n < 0)
 		return jsonata_fail(ev, "D3040", JSONATA_NOPOS, "", lim);
 	jv *result = jv_seq(ev);
+	*out = result;
 	if (!is_regex(re))
-		return jsonata_fail(ev, "T1010", JSONATA_NOPOS, "", NULL);
+		return custom_match(ev, s, re, lim, result);
 	size_t from = 0;
 	struct jsonata_match m;
 	for (double count = 0; !lim || count < lim->u.n; count++) {

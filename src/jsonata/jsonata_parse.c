@@ -836,6 +836,7 @@ static struct jslot *seek_parent(struct parser *p, struct jnode *n,
 				memcpy(p->parents[slot->index]->slot->label,
 				       n->ancestor->label, sizeof(slot->label));
 			n->ancestor = slot;
+			n->tuple = 1;
 		}
 		break;
 	case JN_PARENT:
