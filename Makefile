@@ -156,6 +156,7 @@ LIB_OBJS += render/serve_watch.o
 CLI_OBJS += cli/cmd_build.o
 CLI_OBJS += cli/cmd_check.o
 CLI_OBJS += cli/cmd_diagram.o
+CLI_OBJS += cli/cmd_eval.o
 CLI_OBJS += cli/cmd_run.o
 CLI_OBJS += cli/cmd_serve.o
 CLI_OBJS += cli/cmd_validate.o

@@ -44,8 +44,17 @@ struct parser {
 
 /* ---- errors -------------------------------------------------------------- */
 
+static int perr_value(struct parser *p, const char *code, size_t pos,
+		      const char *token, const char *value);
+
 static int perr(struct parser *p, const char *code, size_t pos,
 		const char *token)
+{
+	return perr_value(p, code, pos, token, NULL);
+}
+
+static int perr_value(struct parser *p, const char *code, size_t pos,
+		      const char *token, const char *value)
 {
 	if (p->failed)
 		return -1;
@@ -58,10 +67,10 @@ static int perr(struct parser *p, const char *code, size_t pos,
 	struct buf b = BUF_INIT;
 	for (const char *s = m; *s; s++) {
 		if (strncmp(s, "{{token}}", 9) == 0) {
-			buf_adds(&b, e->token);
+			buf_addf(&b, "\"%s\"", e->token);
 			s += 8;
 		} else if (strncmp(s, "{{value}}", 9) == 0) {
-			buf_adds(&b, e->token);
+			buf_addf(&b, "\"%s\"", value ? value : e->token);
 			s += 8;
 		} else {
 			buf_addc(&b, *s);
@@ -427,8 +436,8 @@ static int advance(struct parser *p, const char *id, int infix)
 		return -1;
 	if (id && !is_op(&p->t, id)) {
 		char tmp[64];
-		return perr(p, p->t.type == T_END ? "S0203" : "S0202", p->t.pos,
-			    tok_text(p, tmp, sizeof(tmp)));
+		return perr_value(p, p->t.type == T_END ? "S0203" : "S0202", p->t.pos,
+				  tok_text(p, tmp, sizeof(tmp)), id);
 	}
 	struct tok t;
 	if (lex(p, infix, &t) < 0)
