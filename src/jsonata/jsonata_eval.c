@@ -735,13 +735,13 @@ static jv *reduce_tuples(struct jsonata_eval *ev, jv *data)
 {
 	if (!jv_is_array(data))
 		return data;
-	jv *first = data->u.a.items[0];
-	jv *at = first->u.t.at;
+	jv *at = NULL;
 	struct jbind *acc = NULL;
 	for (size_t i = 0; i < data->u.a.n; i++) {
 		jv *t = data->u.a.items[i];
-		if (i)
-			at = jsonata_append(ev, at, t->u.t.at);
+		if (!t || t->type != JV_TUPLE)
+			continue;
+		at = i ? jsonata_append(ev, at, t->u.t.at) : t->u.t.at;
 		for (struct jbind *b = t->u.t.binds; b; b = b->next) {
 			int seen = 0;
 			for (struct jbind *c = t->u.t.binds; c != b; c = c->next)
@@ -772,10 +772,11 @@ static int group_keys(struct jsonata_eval *ev, const struct jnode *g, jv *input,
 {
 	for (size_t i = 0; i < input->u.a.n; i++) {
 		jv *item = input->u.a.items[i];
-		struct jenv *e = reduce ? frame_from_tuple(ev, env, item) : env;
+		int tuple = reduce && item;
+		struct jenv *e = tuple ? frame_from_tuple(ev, env, item) : env;
 		for (size_t p = 0; p < g->n / 2; p++) {
 			jv *key;
-			TRY(eval(ev, g->items[2 * p], reduce ? item->u.t.at : item, e, &key));
+			TRY(eval(ev, g->items[2 * p], tuple ? item->u.t.at : item, e, &key));
 			if (key && key->type != JV_STR)
 				return jsonata_fail(ev, "T1003", g->pos, "", key);
 			if (!key)
@@ -815,7 +816,7 @@ static int eval_group(struct jsonata_eval *ev, const struct jnode *g,
 	for (size_t i = 0; rc == 0 && i < nent; i++) {
 		jv *ctx = entries[i].data, *v;
 		struct jenv *e = env;
-		if (reduce) {
+		if (reduce && ctx) {
 			jv *t = reduce_tuples(ev, ctx);
 			ctx = t->u.t.at;
 			e = frame_from_tuple(ev, env, t);

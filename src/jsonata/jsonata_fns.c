@@ -321,8 +321,10 @@ FN(fn_pad)
 	UNUSED_ARGS;
 	jv *s = ARG(0), *w = ARG(1), *c = ARG(2);
 	*out = NULL;
-	if (!s)
+	if (!s || !w) {
+		*out = s;
 		return 0;
+	}
 	const char *pc = c && c->u.s.len ? c->u.s.p : " ";
 	jv padv = { .type = JV_STR, .u.s = { pc, c && c->u.s.len ? c->u.s.len : 1 } };
 	double width = w ? trunc(fabs(w->u.n)) : 0;
@@ -487,6 +489,12 @@ FN(fn_split)
 		return jsonata_fail(ev, "D3020", JSONATA_NOPOS, "", lim);
 	double limit = lim ? floor(lim->u.n) : INFINITY;
 	jv *result = jv_arr(ev, 0);
+	if (!sep) {
+		if (limit > 0)
+			jv_push(ev, result, s);
+		*out = result;
+		return 0;
+	}
 	if (jv_is_str(sep) && sep->u.s.len == 0) {
 		size_t n = cp_len(s);
 		for (size_t k = 0; k < n && (double)result->u.a.n < limit; k++)
@@ -944,7 +952,7 @@ FN(fn_power)
 	UNUSED_ARGS;
 	jv *a = ARG(0), *e = ARG(1);
 	*out = NULL;
-	if (!a)
+	if (!a || !e)
 		return 0;
 	double r = pow(a->u.n, e->u.n);
 	if (!isfinite(r))
@@ -1171,6 +1179,8 @@ FN(fn_lookup)
 	UNUSED_ARGS;
 	jv *v = ARG(0);
 	*out = NULL;
+	if (!ARG(1))
+		return 0;
 	if (v && v->type == JV_OBJ) {
 		*out = jv_get(v, ARG(1)->u.s.p, ARG(1)->u.s.len);
 		return 0;
