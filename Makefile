@@ -8,7 +8,7 @@ SANITIZE ?=
 VERSION  := 0.1.0
 
 # src/ holds one folder per layer, in pipeline order (tests/layers.sh checks it)
-LAYERS   := base load model validate run check render cli
+LAYERS   := base load jsonata model validate run check render cli
 PKGS     := libcmark-gfm yaml-0.1 libcjson libgvc libcgraph libmicrohttpd
 CWARNS   := -Wall -Wextra -Werror -Wshadow -Wconversion -Wstrict-prototypes \
             -Wmissing-prototypes -Wwrite-strings -Wno-sign-conversion
@@ -51,6 +51,15 @@ LIB_OBJS += base/escape.o
 LIB_OBJS += base/rng.o
 LIB_OBJS += base/clock.o
 LIB_OBJS += base/timestamp.o
+
+# jsonata: the JSONata engine (a sibling of load)
+LIB_OBJS += jsonata/jsonata_picture_date.o
+LIB_OBJS += jsonata/jsonata_picture_integer.o
+LIB_OBJS += jsonata/jsonata_picture_jsnum.o
+LIB_OBJS += jsonata/jsonata_picture_number.o
+LIB_OBJS += jsonata/jsonata_picture_parse.o
+LIB_OBJS += jsonata/jsonata_picture_read.o
+LIB_OBJS += jsonata/jsonata_picture_text.o
 
 # load: bytes -> located values
 LIB_OBJS += load/doc.o

@@ -28,6 +28,13 @@
 /* Messages hold the picture or value they are about, cut to fit. */
 #define JSONATA_PICTURE_MESSAGE_LEN 256
 
+/* The code for inputs where jsonata-js fails with a JavaScript exception
+ * rather than a JSONata error (a TypeError on a picture with no digit
+ * character, a RangeError from toFixed(101) or a too deep recursion), or
+ * never returns (an exponent picture and a zero or negative number): the
+ * message names the JavaScript failure. */
+#define JSONATA_PICTURE_JS_ERROR "JSERR"
+
 /* A failure as jsonata-js throws it: {code, message}.  The evaluator adds
  * position and token. */
 struct jsonata_picture_error {
@@ -75,14 +82,16 @@ int jsonata_picture_format_number(double value, const char *picture,
 /* $formatInteger(value, picture): XPath format-integer - decimal digit
  * patterns in any Unicode zero-digit family with grouping, "a"/"A", "i"/"I",
  * "w"/"W"/"Ww" (English words) and the ";o" ordinal modifier.  The value is
- * truncated toward zero first, as jsonata-js does.  Errors D3130, D3131.
+ * floored first (-3.5 is -4), as jsonata-js does.  Errors D3130, D3131.
  * Borrows everything. */
 int jsonata_picture_format_integer(double value, const char *picture,
 				   struct buf *out, struct jsonata_picture_error *err);
 
-/* $parseInteger(text, picture): the inverse.  Sets *out, or *undefined = 1
- * where jsonata-js returns undefined (text that does not match).  Errors as
- * for format_integer.  Borrows everything. */
+/* $parseInteger(text, picture): the inverse.  Sets *out; like jsonata-js it
+ * does not validate: unknown words or numerals give NaN, a decimal reads as
+ * parseInt() does.  *undefined is always 0 (jsonata-js returns undefined
+ * only for an undefined text, which is the caller's).  Errors as for
+ * format_integer.  Borrows everything. */
 int jsonata_picture_parse_integer(const char *text, const char *picture,
 				  double *out, int *undefined,
 				  struct jsonata_picture_error *err);
@@ -114,8 +123,9 @@ int jsonata_picture_from_millis(double millis, const char *picture,
  * With a picture: the XPath picture read back; components the picture leaves
  * out are taken from now_millis (the evaluation's $millis()) as jsonata-js
  * takes them from the current date.  *undefined = 1 where jsonata-js
- * returns undefined (text that does not match the picture).  Errors D3110,
- * D3130-D3136.  Borrows everything. */
+ * returns undefined (text that does not match the picture, or a picture
+ * without markers).  *out may be NaN (a timestamp jsonata-js reads as an
+ * invalid date).  Errors D3110, D3130-D3136.  Borrows everything. */
 int jsonata_picture_to_millis(const char *timestamp, const char *picture,
 			      double now_millis, double *out, int *undefined,
 			      struct jsonata_picture_error *err);
@@ -129,8 +139,10 @@ void jsonata_picture_js_number(double v, struct buf *out);
 
 /* Appends a number as $string() and JSONata's string coercion write it:
  * Number(v.toPrecision(15)) then toString(), so 22/7 is "3.14285714285714"
- * and 0.1+0.2 is "0.3".  v must be finite: for Infinity/NaN $string raises
- * D3001 before getting here (this writes "Infinity"/"NaN" regardless). */
+ * and 0.1+0.2 is "0.3"; the largest doubles round past the largest double
+ * and are written "null", as JSON.stringify writes that Infinity.  For
+ * Infinity/NaN $string raises D3001 before getting here (this writes
+ * "Infinity"/"NaN" regardless). */
 void jsonata_picture_string_number(double v, struct buf *out);
 
 /* Appends v.toPrecision(precision) (1..100) as JavaScript writes it: exact
@@ -140,9 +152,17 @@ void jsonata_picture_to_precision(double v, int precision, struct buf *out);
 
 /* Known differences from jsonata-js (see jsonata_picture_*.c for why):
  *   - $toMillis without a picture reads an ISO timestamp with no offset as
- *     UTC; Date.parse reads a date-time without offset as local time.
- *   - widths in date pictures ("[Y,5000]") and padded output are capped at
- *     JSONATA_PICTURE_MAX_WIDTH characters, where JavaScript would pad on. */
+ *     UTC; Date.parse reads a date-time without offset as local time (the
+ *     same under TZ=UTC).  Strings its pattern allows but no ECMAScript
+ *     date form covers ("2018-01-02-03") read as NaN.
+ *   - the zero padding that a width in a date picture ("[Y,5000]") or an
+ *     integer picture asks for is capped at JSONATA_PICTURE_MAX_WIDTH
+ *     characters, where JavaScript would pad on.
+ *   - $toMillis with a picture reads timestamps of at most 10000
+ *     characters (JSONATA_PICTURE_JS_ERROR beyond).
+ *   - a grouping separator that is a regular-expression character ('.',
+ *     '*') in a [Z] marker matches itself when reading, where jsonata-js
+ *     builds it into its regular expression unescaped. */
 #define JSONATA_PICTURE_MAX_WIDTH 1000
 
 #endif
