@@ -101,8 +101,7 @@ static void read_presentation(struct dt_part *part, struct u16v pres)
 }
 
 /* The integer format of a numeric marker, with its width applied. */
-static int marker_integer(struct dt_picture *p, struct dt_part *part,
-			  struct jsonata_picture_error *err)
+static int marker_integer(struct dt_part *part, struct jsonata_picture_error *err)
 {
 	struct u16 pat;
 	u16_init(&pat);
@@ -118,7 +117,10 @@ static int marker_integer(struct dt_picture *p, struct dt_part *part,
 	part->has_int = 1;
 	if (part->has_width && part->min_set && part->fmt.mandatory < part->min)
 		part->fmt.mandatory = part->min;
-	if (part->component == 'Y') {
+	/* jsonata-js 2.0.6 gives Y, M and D a digit count n (9.8.4.4 is about
+	 * years only): a maximum width fixes the digits, and reading back
+	 * takes n digits; only the year is cut to its last n */
+	if (has_unit("YMD", part->component)) {
 		part->n = -1;
 		if (part->has_width && part->max_set) {
 			part->n = part->max;
@@ -126,10 +128,8 @@ static int marker_integer(struct dt_picture *p, struct dt_part *part,
 		} else if (part->fmt.mandatory + part->fmt.optional >= 2) {
 			part->n = part->fmt.mandatory + part->fmt.optional;
 		}
+		part->fmt.parse_n = part->n;
 	}
-	/* an integer right after another: the first must have a fixed width */
-	if (p->nr >= 2 && p->parts[p->nr - 2].has_int)
-		p->parts[p->nr - 2].fmt.parse_width = p->parts[p->nr - 2].fmt.mandatory;
 	return 0;
 }
 
@@ -172,7 +172,7 @@ static int read_marker(struct dt_picture *p, struct u16v marker,
 		part->names = first == 'n' ? CASE_LOWER :
 			      part->pres1.len > 1 && part->pres1.v[1] == 'n' ? CASE_TITLE : CASE_UPPER;
 	} else if (has_unit("YMDdFWwXxHhmsf", part->component)) {
-		if (marker_integer(p, part, err))
+		if (marker_integer(part, err))
 			return -1;
 	}
 	if (part->component == 'Z' || part->component == 'z') {
@@ -401,6 +401,10 @@ static int format_name(const struct dt_part *part, double value, struct u16 *out
 		pic_fail_code(err, "D3133", b.ptr);
 		buf_release(&b);
 		return -1;
+	}
+	if (!name && part->names == CASE_TITLE && !part->has_width) {
+		u16_adds(out, "undefined"); /* months[NaN], used as it is */
+		return 0;
 	}
 	if (!name)
 		return js_type_error(err); /* months[NaN].toUpperCase() */

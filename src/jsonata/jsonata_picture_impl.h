@@ -99,6 +99,9 @@ double js_time_clip(double t);
  * 19xx, fields overflow into the next, NaN when any is NaN. */
 double js_date_utc(double y, double m, double d, double h, double mi,
 		   double s, double ms);
+/* The same without the 19xx rule (what Date.parse uses). */
+double js_make_date(double y, double m, double d, double h, double mi,
+		    double s, double ms);
 /* The UTC calendar fields of a time value t (already clipped, finite). */
 struct js_date {
 	double year, month, day, weekday, hours, minutes, seconds, millis;
@@ -126,7 +129,7 @@ struct int_format {
 	int regular;         /* 1: one separator every seps[0].position */
 	struct int_sep *seps;
 	size_t nr_seps, alloc_seps;
-	double parse_width;  /* 0: any number of digits when parsing */
+	double parse_n;      /* Y, M, D: digits read back (n of the marker) */
 	struct u16 token;    /* the picture, for D3130 */
 };
 

@@ -123,6 +123,7 @@ static int analyse_digits(struct int_format *f, struct u16v primary,
 		}
 	} else {
 		f->primary = INT_SEQUENCE;
+		f->mandatory = f->optional = NAN; /* undefined, as above */
 		u16_addv(&f->token, primary);
 	}
 	return 0;
@@ -154,6 +155,8 @@ int int_format_analyse(struct int_format *f, struct u16v picture,
 		f->primary = INT_WORDS;
 	else
 		return analyse_digits(f, primary, err);
+	/* jsonata-js leaves the digit counts undefined: NaN in arithmetic */
+	f->mandatory = f->optional = NAN;
 	return 0;
 }
 

@@ -388,8 +388,8 @@ static double civil_days(long y, long m, long d)
 	return (double)(era * 146097 + doe - 719468);
 }
 
-double js_date_utc(double y, double m, double d, double h, double mi,
-		   double s, double ms)
+double js_make_date(double y, double m, double d, double h, double mi,
+		    double s, double ms)
 {
 	double f[7] = { y, m, d, h, mi, s, ms };
 	for (int i = 0; i < 7; i++) {
@@ -397,8 +397,6 @@ double js_date_utc(double y, double m, double d, double h, double mi,
 			return NAN;
 		f[i] = trunc(f[i]);
 	}
-	if (f[0] >= 0 && f[0] <= 99)
-		f[0] += 1900;
 	double ym = f[0] + floor(f[1] / 12);
 	double mn = fmod(f[1], 12);
 	if (mn < 0)
@@ -408,6 +406,14 @@ double js_date_utc(double y, double m, double d, double h, double mi,
 	double day = civil_days((long)ym, (long)mn + 1, 1) + f[2] - 1;
 	double time = f[3] * 3600000.0 + f[4] * 60000.0 + f[5] * 1000.0 + f[6];
 	return js_time_clip(day * MS_PER_DAY + time);
+}
+
+double js_date_utc(double y, double m, double d, double h, double mi,
+		   double s, double ms)
+{
+	if (isfinite(y) && trunc(y) >= 0 && trunc(y) <= 99)
+		y = 1900 + trunc(y);
+	return js_make_date(y, m, d, h, mi, s, ms);
 }
 
 void js_date_fields(double t, struct js_date *f)

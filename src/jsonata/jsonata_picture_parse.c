@@ -78,23 +78,46 @@ static int iso_matches(struct u16v s)
 	return i == s.len;
 }
 
+/* V8's fallback parser reads "2018.5" as May 2018 and "2018-02.5" as
+ * 5 February: a one- or two-digit fraction after a date without a time is
+ * the next date field.  Returns the index after it, or 0 when it is not
+ * such a fraction (Date.parse is NaN then). */
+static size_t legacy_fraction(struct u16v s, size_t i, int fields, double *mo, double *d)
+{
+	size_t n = 0;
+	while (i + 1 + n < s.len && digit(s.v[i + 1 + n]))
+		n++;
+	if (fields > 2 || n < 1 || n > 2)
+		return 0;
+	double v = num_at(s, i + 1, n);
+	if (fields == 1)
+		*mo = v;
+	else
+		*d = v;
+	return i + 1 + n;
+}
+
 /* Date.parse of a string iso_matches accepted: the ECMAScript date-time
  * forms (and "+hhmm" zones, which V8 also reads); a date-time without a
- * zone is read as UTC.  Anything else the pattern allows (repeated groups,
- * a fraction without a time) is NaN. */
+ * zone is read as UTC.  A zone after a date alone, repeated groups or a
+ * longer fraction without a time are NaN, as in V8. */
 static double iso_parse(struct u16v s)
 {
 	double y = num_at(s, 0, 4), mo = 1, d = 1, h = 0, mi = 0, sec = 0, ms = 0, off = 0;
 	size_t i = 4;
+	int fields = 1, has_time = 0;
 	if (i < s.len && s.v[i] == '-') {
 		mo = num_at(s, i + 1, 2);
 		i += 3;
+		fields++;
 		if (i < s.len && s.v[i] == '-') {
 			d = num_at(s, i + 1, 2);
 			i += 3;
+			fields++;
 		}
 	}
 	if (i < s.len && s.v[i] == 'T') {
+		has_time = 1;
 		h = num_at(s, i + 1, 2);
 		mi = num_at(s, i + 4, 2);
 		sec = num_at(s, i + 7, 2);
@@ -107,10 +130,15 @@ static double iso_parse(struct u16v s)
 			for (; n < 3; n++)
 				ms *= 10;
 		}
+	} else if (i < s.len && s.v[i] == '.') {
+		if (!(i = legacy_fraction(s, i, fields, &mo, &d)))
+			return NAN;
 	}
 	if (i < s.len && (s.v[i] == '+' || s.v[i] == '-')) {
 		double oh = num_at(s, i + 1, 2);
 		size_t j = i + 3 + (s.v[i + 3] == ':');
+		if (!has_time || oh > 23)
+			return NAN;
 		off = (oh * 60 + num_at(s, j, 2)) * (s.v[i] == '-' ? -1 : 1);
 		i = j + 2;
 	} else if (i < s.len && s.v[i] == 'Z') {
@@ -119,7 +147,7 @@ static double iso_parse(struct u16v s)
 	if (i != s.len || mo < 1 || mo > 12 || d < 1 || d > 31 ||
 	    (h == 24 ? mi || sec || ms : h > 23))
 		return NAN;
-	return js_time_clip(js_date_utc(y, mo - 1, d, h, mi, sec, ms) - off * 60000);
+	return js_time_clip(js_make_date(y, mo - 1, d, h, mi, sec, ms) - off * 60000);
 }
 
 /* ---- matching a picture ------------------------------------------------------ */
@@ -226,22 +254,25 @@ static int words(struct matcher *m, size_t part, size_t start, size_t pos)
 	return 0;
 }
 
+/* [0-9]+, or with a digit count n: [0-9]{n} or [0-9]{n-optional,n};
+ * then (?:th|st|nd|rd) for an ordinal. */
 static int decimal(struct matcher *m, size_t part, size_t pos, const struct int_format *f)
 {
-	double w = f->parse_width;
+	double n = f->parse_n;
 	size_t run = run_of(m->text, pos, is_digit_unit);
-	size_t lo = 1, hi = run;
-	if (w > 0) { /* [0-9]{w} */
-		if ((double)run < w)
+	double lo = 1, hi = (double)run;
+	if (n > 0) {
+		lo = n - f->optional;
+		hi = n < hi ? n : hi;
+		if (lo < 0) /* "{-1,3}" is no quantifier: JavaScript reads it as text */
 			return 0;
-		lo = hi = (size_t)w;
 	}
-	for (size_t n = hi; n >= lo && n > 0; n--) {
-		size_t end = pos + n;
+	for (double k = hi; k >= lo; k--) {
+		size_t end = pos + (size_t)k;
 		if (f->ordinal) {
 			static const char *const sfx[] = { "th", "st", "nd", "rd" };
-			for (int k = 0; k < 4; k++)
-				if (ascii_at(m->text, end, sfx[k]) && then(m, part, pos, end + 2))
+			for (int i = 0; i < 4; i++)
+				if (ascii_at(m->text, end, sfx[i]) && then(m, part, pos, end + 2))
 					return 1;
 		} else if (then(m, part, pos, end)) {
 			return 1;
