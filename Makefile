@@ -89,6 +89,14 @@ LIB_OBJS += jsonata/jsonata_parse.o
 LIB_OBJS += jsonata/jsonata_regex.o
 LIB_OBJS += jsonata/jsonata_sig.o
 LIB_OBJS += jsonata/jsonata_value.o
+# jsonata: picture strings and number text (jsonata_picture.h)
+LIB_OBJS += jsonata/jsonata_picture_date.o
+LIB_OBJS += jsonata/jsonata_picture_integer.o
+LIB_OBJS += jsonata/jsonata_picture_jsnum.o
+LIB_OBJS += jsonata/jsonata_picture_number.o
+LIB_OBJS += jsonata/jsonata_picture_parse.o
+LIB_OBJS += jsonata/jsonata_picture_read.o
+LIB_OBJS += jsonata/jsonata_picture_text.o
 
 # model: paths, intrinsics, payload templates
 LIB_OBJS += model/intrinsic_fns.o
