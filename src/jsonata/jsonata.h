@@ -31,8 +31,9 @@
 #define JSONATA_MAX_TIME_MS 10000
 /* Items a range [a..b] may produce: jsonata-js's own limit (D2014). */
 #define JSONATA_MAX_RANGE 10000000
-/* Length of a string an evaluation may build ($pad, $join, &). */
-#define JSONATA_MAX_STRING ((size_t)256 << 20)
+/* Length of a string an evaluation may build ($pad, $join, &): a state's
+ * whole payload is at most 256 KiB, so this is far beyond real use. */
+#define JSONATA_MAX_STRING ((size_t)32 << 20)
 /* Nesting of values when compared, copied or converted to cJSON. */
 #define JSONATA_MAX_VALUE_DEPTH 1000
 

@@ -167,13 +167,13 @@ int jsonata_tick(struct jsonata_eval *ev, size_t pos)
 	if (ev->failed)
 		return -1;
 	ev->steps++;
+	size_t maxmem = ev->opt && ev->opt->max_memory ? ev->opt->max_memory
+						       : JSONATA_MAX_MEMORY;
+	if (ev->arena.bytes > maxmem)
+		return jsonata_failf(ev, "D1099", pos, "",
+				     "The evaluation used more than %zu bytes of memory",
+				     maxmem);
 	if ((ev->steps & 1023) == 0) {
-		size_t maxmem = ev->opt && ev->opt->max_memory ? ev->opt->max_memory
-							       : JSONATA_MAX_MEMORY;
-		if (ev->arena.bytes > maxmem)
-			return jsonata_failf(ev, "D1099", pos, "",
-					     "The evaluation used more than %zu bytes of memory",
-					     maxmem);
 		if (ev->deadline_ns) {
 			struct timespec ts;
 			clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -492,8 +492,8 @@ static int eval_wildcard(struct jsonata_eval *ev, jv *input, jv **out)
 	if (!input)
 		return 0;
 	if (input->type == JV_OBJ) {
-		for (size_t i = 0; i < input->u.o.n; i++) {
-			jv *v = input->u.o.kv[i].val;
+		for (size_t i = 0; i < input->u.o->n; i++) {
+			jv *v = input->u.o->kv[i].val;
 			if (jv_is_array(v)) {
 				jv *flat = jv_arr(ev, 0);
 				TRY(flatten_into(ev, v, flat, 0));
@@ -526,8 +526,8 @@ static int descend(struct jsonata_eval *ev, jv *v, jv *results, int depth)
 		for (size_t i = 0; i < v->u.a.n; i++)
 			TRY(descend(ev, v->u.a.items[i], results, depth + 1));
 	} else if (v && v->type == JV_OBJ) {
-		for (size_t i = 0; i < v->u.o.n; i++)
-			TRY(descend(ev, v->u.o.kv[i].val, results, depth + 1));
+		for (size_t i = 0; i < v->u.o->n; i++)
+			TRY(descend(ev, v->u.o->kv[i].val, results, depth + 1));
 	}
 	return 0;
 }
@@ -651,6 +651,11 @@ static int concat(struct jsonata_eval *ev, jv *l, jv *r, jv **out)
 {
 	struct buf b = BUF_INIT;
 	int rc = 0;
+	size_t ll = jv_is_str(l) ? l->u.s.len : 0, rl = jv_is_str(r) ? r->u.s.len : 0;
+	if (ll + rl > JSONATA_MAX_STRING)
+		return jsonata_failf(ev, "D1099", JSONATA_NOPOS, "&",
+				     "A string longer than %zu bytes cannot be built",
+				     (size_t)JSONATA_MAX_STRING);
 	if (l)
 		rc = jsonata_stringify(ev, l, 0, &b);
 	if (rc == 0 && r)
@@ -721,8 +726,10 @@ static int eval_array(struct jsonata_eval *ev, const struct jnode *n, jv *input,
 			jv_push(ev, result, v);
 			continue;
 		}
-		for (size_t k = 0; k < v->u.a.n; k++)
-			jv_push(ev, result, v->u.a.items[k]);
+		jv_reserve(ev, result, v->u.a.n);
+		memcpy(result->u.a.items + result->u.a.n, v->u.a.items,
+		       v->u.a.n * sizeof(jv *));
+		result->u.a.n += v->u.a.n;
 	}
 	if (n->consarray)
 		result->flags |= JV_CONS;
@@ -823,8 +830,8 @@ static int eval_group(struct jsonata_eval *ev, const struct jnode *g,
 		}
 		rc = eval(ev, g->items[2 * entries[i].pair + 1], ctx, e, &v);
 		if (rc == 0 && v)
-			jv_set(ev, result, groups->u.o.kv[i].key,
-			       groups->u.o.kv[i].klen, v);
+			jv_set(ev, result, groups->u.o->kv[i].key,
+			       groups->u.o->kv[i].klen, v);
 	}
 	free(entries);
 	*out = result;
@@ -1178,9 +1185,9 @@ static int transform_one(struct jsonata_eval *ev, const struct jnode *n,
 		if (update->type != JV_OBJ)
 			return jsonata_fail(ev, "T2011", n->rhs->pos, "", update);
 		if (match && match->type == JV_OBJ)
-			for (size_t k = 0; k < update->u.o.n; k++)
-				jv_set(ev, match, update->u.o.kv[k].key,
-				       update->u.o.kv[k].klen, update->u.o.kv[k].val);
+			for (size_t k = 0; k < update->u.o->n; k++)
+				jv_set(ev, match, update->u.o->kv[k].key,
+				       update->u.o->kv[k].klen, update->u.o->kv[k].val);
 	}
 	if (!n->third)
 		return 0;
@@ -1239,10 +1246,10 @@ static int clone_depth(struct jsonata_eval *ev, const jv *v, jv **out, int depth
 		return 0;
 	}
 	jv *o = jv_obj(ev);
-	for (size_t i = 0; i < v->u.o.n; i++) {
+	for (size_t i = 0; i < v->u.o->n; i++) {
 		jv *c;
-		TRY(clone_depth(ev, v->u.o.kv[i].val, &c, depth + 1));
-		jv_set(ev, o, v->u.o.kv[i].key, v->u.o.kv[i].klen, c);
+		TRY(clone_depth(ev, v->u.o->kv[i].val, &c, depth + 1));
+		jv_set(ev, o, v->u.o->kv[i].key, v->u.o->kv[i].klen, c);
 	}
 	*out = o;
 	return 0;

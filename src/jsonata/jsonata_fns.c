@@ -1142,9 +1142,9 @@ static void keys_into(struct jsonata_eval *ev, jv *v, jv *seen)
 		for (size_t i = 0; i < v->u.a.n; i++)
 			keys_into(ev, v->u.a.items[i], seen);
 	} else if (v && v->type == JV_OBJ) {
-		for (size_t i = 0; i < v->u.o.n; i++)
-			if (!jv_get(seen, v->u.o.kv[i].key, v->u.o.kv[i].klen))
-				jv_set(ev, seen, v->u.o.kv[i].key, v->u.o.kv[i].klen, JV_NULLV);
+		for (size_t i = 0; i < v->u.o->n; i++)
+			if (!jv_get(seen, v->u.o->kv[i].key, v->u.o->kv[i].klen))
+				jv_set(ev, seen, v->u.o->kv[i].key, v->u.o->kv[i].klen, JV_NULLV);
 	}
 }
 
@@ -1153,8 +1153,8 @@ FN(fn_keys)
 	UNUSED_ARGS;
 	jv *seen = jv_obj(ev), *r = jv_seq(ev);
 	keys_into(ev, ARG(0), seen);
-	for (size_t i = 0; i < seen->u.o.n; i++)
-		jv_push(ev, r, jv_str_borrow(ev, seen->u.o.kv[i].key, seen->u.o.kv[i].klen));
+	for (size_t i = 0; i < seen->u.o->n; i++)
+		jv_push(ev, r, jv_str_borrow(ev, seen->u.o->kv[i].key, seen->u.o->kv[i].klen));
 	*out = r;
 	return 0;
 }
@@ -1199,9 +1199,9 @@ static void spread_into(struct jsonata_eval *ev, jv *v, jv *r, int depth)
 		for (size_t i = 0; i < v->u.a.n; i++)
 			spread_into(ev, v->u.a.items[i], r, depth + 1);
 	} else if (v && v->type == JV_OBJ) {
-		for (size_t i = 0; i < v->u.o.n; i++) {
+		for (size_t i = 0; i < v->u.o->n; i++) {
 			jv *o = jv_obj(ev);
-			jv_set(ev, o, v->u.o.kv[i].key, v->u.o.kv[i].klen, v->u.o.kv[i].val);
+			jv_set(ev, o, v->u.o->kv[i].key, v->u.o->kv[i].klen, v->u.o->kv[i].val);
 			jv_push(ev, r, o);
 		}
 	} else if (v) {
@@ -1233,8 +1233,8 @@ FN(fn_merge)
 	jv *r = jv_obj(ev);
 	for (size_t i = 0; i < a->u.a.n; i++) {
 		jv *o = a->u.a.items[i];
-		for (size_t k = 0; k < o->u.o.n; k++)
-			jv_set(ev, r, o->u.o.kv[k].key, o->u.o.kv[k].klen, o->u.o.kv[k].val);
+		for (size_t k = 0; k < o->u.o->n; k++)
+			jv_set(ev, r, o->u.o->kv[k].key, o->u.o->kv[k].klen, o->u.o->kv[k].val);
 	}
 	*out = r;
 	return 0;
@@ -1248,9 +1248,9 @@ FN(fn_each)
 	if (!o)
 		return 0;
 	jv *r = jv_seq(ev);
-	for (size_t i = 0; i < o->u.o.n; i++) {
-		jv *res, *k = jv_str_borrow(ev, o->u.o.kv[i].key, o->u.o.kv[i].klen);
-		TRY(hof_call(ev, fn, o->u.o.kv[i].val, k, o, &res));
+	for (size_t i = 0; i < o->u.o->n; i++) {
+		jv *res, *k = jv_str_borrow(ev, o->u.o->kv[i].key, o->u.o->kv[i].klen);
+		TRY(hof_call(ev, fn, o->u.o->kv[i].val, k, o, &res));
 		if (res)
 			jv_push(ev, r, res);
 	}
@@ -1266,13 +1266,13 @@ FN(fn_sift)
 	if (!o)
 		return 0;
 	jv *r = jv_obj(ev);
-	for (size_t i = 0; i < o->u.o.n; i++) {
-		jv *res, *k = jv_str_borrow(ev, o->u.o.kv[i].key, o->u.o.kv[i].klen);
-		TRY(hof_call(ev, fn, o->u.o.kv[i].val, k, o, &res));
+	for (size_t i = 0; i < o->u.o->n; i++) {
+		jv *res, *k = jv_str_borrow(ev, o->u.o->kv[i].key, o->u.o->kv[i].klen);
+		TRY(hof_call(ev, fn, o->u.o->kv[i].val, k, o, &res));
 		if (jv_truthy(res))
-			jv_set(ev, r, o->u.o.kv[i].key, o->u.o.kv[i].klen, o->u.o.kv[i].val);
+			jv_set(ev, r, o->u.o->kv[i].key, o->u.o->kv[i].klen, o->u.o->kv[i].val);
 	}
-	*out = r->u.o.n ? r : NULL;
+	*out = r->u.o->n ? r : NULL;
 	return 0;
 }
 

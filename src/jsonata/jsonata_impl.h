@@ -87,7 +87,7 @@ typedef struct jv {
 			struct jv **items;
 			size_t n, cap;
 		} a;
-		struct jobj o;
+		struct jobj *o;
 		struct jfunc *f;
 		struct {
 			struct jv *at;
@@ -115,6 +115,8 @@ jv *jv_str_buf(struct jsonata_eval *ev, struct buf *b); /* copies b */
 jv *jv_arr(struct jsonata_eval *ev, size_t cap);
 jv *jv_seq(struct jsonata_eval *ev);
 void jv_push(struct jsonata_eval *ev, jv *arr, jv *item);
+/* Makes room for 'extra' more items at once. */
+void jv_reserve(struct jsonata_eval *ev, jv *arr, size_t extra);
 jv *jv_obj(struct jsonata_eval *ev);
 jv *jv_get(const jv *obj, const char *key, size_t klen);
 void jv_set(struct jsonata_eval *ev, jv *obj, const char *key, size_t klen,

@@ -52,12 +52,11 @@ void *jsonata_arena_alloc(struct jsonata_arena *a, size_t size)
 	a->bytes = size_add(a->bytes, size);
 	if ((size_t)(a->end - a->next) < size) {
 		size_t room = size > ARENA_CHUNK / 4 ? size : ARENA_CHUNK;
-		struct jsonata_chunk *c = xmalloc(size_add(sizeof(*c), room));
+		struct jsonata_chunk *c = xcalloc(1, size_add(sizeof(*c), room));
 		if (room == size && a->head) {
 			/* a big one: keep the head chunk's free room in use */
 			c->next = a->head->next;
 			a->head->next = c;
-			memset(c->data, 0, size);
 			return c->data;
 		}
 		c->next = a->head;
@@ -65,9 +64,8 @@ void *jsonata_arena_alloc(struct jsonata_arena *a, size_t size)
 		a->next = (char *)c->data;
 		a->end = a->next + room;
 	}
-	void *p = a->next;
+	void *p = a->next; /* chunks come zeroed and are never reused */
 	a->next += size;
-	memset(p, 0, size);
 	return p;
 }
 
@@ -147,6 +145,18 @@ jv *jv_seq(struct jsonata_eval *ev)
 	return v;
 }
 
+void jv_reserve(struct jsonata_eval *ev, jv *arr, size_t extra)
+{
+	size_t need = size_add(arr->u.a.n, extra);
+	if (need <= arr->u.a.cap)
+		return;
+	jv **items = jsonata_arena_alloc(&ev->arena, size_mul(need, sizeof(jv *)));
+	if (arr->u.a.n)
+		memcpy(items, arr->u.a.items, arr->u.a.n * sizeof(jv *));
+	arr->u.a.items = items;
+	arr->u.a.cap = need;
+}
+
 void jv_push(struct jsonata_eval *ev, jv *arr, jv *item)
 {
 	if (arr->u.a.n == arr->u.a.cap) {
@@ -163,7 +173,9 @@ void jv_push(struct jsonata_eval *ev, jv *arr, jv *item)
 
 jv *jv_obj(struct jsonata_eval *ev)
 {
-	return jv_new(ev, JV_OBJ);
+	jv *v = jv_new(ev, JV_OBJ);
+	v->u.o = jsonata_arena_alloc(&ev->arena, sizeof(struct jobj));
+	return v;
 }
 
 jv *jv_tuple(struct jsonata_eval *ev, jv *at, struct jbind *b)
@@ -234,14 +246,14 @@ static void obj_reindex(struct jsonata_eval *ev, struct jobj *o)
 
 jv *jv_get(const jv *obj, const char *key, size_t klen)
 {
-	long i = obj_find(&obj->u.o, key, klen);
-	return i < 0 ? NULL : obj->u.o.kv[i].val;
+	long i = obj_find(obj->u.o, key, klen);
+	return i < 0 ? NULL : obj->u.o->kv[i].val;
 }
 
 void jv_set(struct jsonata_eval *ev, jv *obj, const char *key, size_t klen,
 	    jv *val)
 {
-	struct jobj *o = &obj->u.o;
+	struct jobj *o = obj->u.o;
 	long i = obj_find(o, key, klen);
 	if (i >= 0) {
 		o->kv[i].val = val;
@@ -272,7 +284,7 @@ void jv_set(struct jsonata_eval *ev, jv *obj, const char *key, size_t klen,
 
 void jv_del(jv *obj, const char *key, size_t klen)
 {
-	struct jobj *o = &obj->u.o;
+	struct jobj *o = obj->u.o;
 	long i = obj_find(o, key, klen);
 	if (i < 0)
 		return;
@@ -316,10 +328,10 @@ static int equal_depth(const jv *a, const jv *b, int depth)
 				return 0;
 		return 1;
 	case JV_OBJ:
-		if (a->u.o.n != b->u.o.n)
+		if (a->u.o->n != b->u.o->n)
 			return 0;
-		for (size_t i = 0; i < a->u.o.n; i++) {
-			const struct jkv *kv = &a->u.o.kv[i];
+		for (size_t i = 0; i < a->u.o->n; i++) {
+			const struct jkv *kv = &a->u.o->kv[i];
 			jv *o = jv_get(b, kv->key, kv->klen);
 			if (!o || !equal_depth(kv->val, o, depth + 1))
 				return 0;
@@ -343,7 +355,7 @@ int jv_truthy(const jv *v)
 	case JV_BOOL: return v->u.b;
 	case JV_NUM: return v->u.n != 0 && !isnan(v->u.n);
 	case JV_STR: return v->u.s.len > 0;
-	case JV_OBJ: return v->u.o.n > 0;
+	case JV_OBJ: return v->u.o->n > 0;
 	case JV_ARR:
 		if (v->u.a.n == 1)
 			return jv_truthy(v->u.a.items[0]);
@@ -599,8 +611,8 @@ static int stringify(struct jsonata_eval *ev, const jv *v, int indent,
 	case JV_OBJ: {
 		int first = 1;
 		buf_addc(b, '{');
-		for (size_t i = 0; i < v->u.o.n; i++) {
-			const struct jkv *kv = &v->u.o.kv[i];
+		for (size_t i = 0; i < v->u.o->n; i++) {
+			const struct jkv *kv = &v->u.o->kv[i];
 			if (!kv->val)
 				continue;
 			if (!first)
@@ -713,8 +725,8 @@ static cJSON *to_cjson(struct jsonata_eval *ev, const jv *v, int depth,
 	}
 	case JV_OBJ: {
 		cJSON *o = cJSON_CreateObject();
-		for (size_t i = 0; i < v->u.o.n; i++) {
-			const struct jkv *kv = &v->u.o.kv[i];
+		for (size_t i = 0; i < v->u.o->n; i++) {
+			const struct jkv *kv = &v->u.o->kv[i];
 			if (!kv->val || kv->val->type == JV_FUNC)
 				continue;
 			cJSON *c = to_cjson(ev, kv->val, depth + 1, bad);
