@@ -771,7 +771,29 @@ static jv *reduce_tuples(struct jsonata_eval *ev, jv *data)
 struct group_entry {
 	jv *data;
 	size_t pair;
+	int own; /* data is an array this grouping made: append in place */
 };
+
+/* data = append(data, item), in place once data is the group's own array:
+ * repeated appends would copy the group's items each time. */
+static void group_add(struct jsonata_eval *ev, struct group_entry *ge, jv *item)
+{
+	if (!item)
+		return;
+	if (!ge->own) {
+		jv *before = ge->data;
+		ge->data = jsonata_append(ev, before, item);
+		ge->own = before != NULL; /* append made a new array */
+		return;
+	}
+	if (!jv_is_array(item)) {
+		jv_push(ev, ge->data, item);
+		return;
+	}
+	jv_reserve(ev, ge->data, item->u.a.n);
+	for (size_t k = 0; k < item->u.a.n; k++)
+		jv_push(ev, ge->data, item->u.a.items[k]);
+}
 
 static int group_keys(struct jsonata_eval *ev, const struct jnode *g, jv *input,
 		      struct jenv *env, int reduce, jv *groups,
@@ -793,6 +815,7 @@ static int group_keys(struct jsonata_eval *ev, const struct jnode *g, jv *input,
 				ARRAY_GROW(*entries, *nent + 1, *alloc);
 				(*entries)[*nent].data = item;
 				(*entries)[*nent].pair = p;
+				(*entries)[*nent].own = 0;
 				jv_set(ev, groups, key->u.s.p, key->u.s.len,
 				       jv_num(ev, (double)*nent));
 				(*nent)++;
@@ -801,7 +824,7 @@ static int group_keys(struct jsonata_eval *ev, const struct jnode *g, jv *input,
 			struct group_entry *ge = &(*entries)[(size_t)slot->u.n];
 			if (ge->pair != p)
 				return jsonata_fail(ev, "D1009", g->pos, "", key);
-			ge->data = jsonata_append(ev, ge->data, item);
+			group_add(ev, ge, item);
 		}
 	}
 	return 0;
