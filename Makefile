@@ -85,6 +85,7 @@ LIB_OBJS += jsonata/jsonata.o
 LIB_OBJS += jsonata/jsonata_eval.o
 LIB_OBJS += jsonata/jsonata_fns.o
 LIB_OBJS += jsonata/jsonata_fns_picture.o
+LIB_OBJS += jsonata/jsonata_json.o
 LIB_OBJS += jsonata/jsonata_parse.o
 LIB_OBJS += jsonata/jsonata_regex.o
 LIB_OBJS += jsonata/jsonata_sig.o

@@ -27,7 +27,9 @@ struct options {
 
 /* What one evaluation gave: a value, undefined, or an error. */
 struct outcome {
-	cJSON *result; /* owned, NULL for undefined */
+	cJSON *result; /* owned, NULL for undefined (JSONPath) */
+	struct buf text; /* the result as JSON (JSONata writes it directly) */
+	int defined;
 	int failed;
 	struct jsonata_error err;
 	char code[48]; /* the error's code: err.code, or an ASL error name */
@@ -90,26 +92,21 @@ static int parse_args(int argc, char **argv, struct options *o)
 	return 0;
 }
 
-/* Reads the input document; *doc stays NULL without --input.  Returns 0,
- * or -1 after printing why. */
-static int read_input(const char *path, cJSON **doc)
+static const char *input_name(const char *path)
 {
-	*doc = NULL;
-	if (!path)
-		return 0;
-	struct buf b = BUF_INIT;
+	return strcmp(path, "-") ? path : "standard input";
+}
+
+/* Reads the input document's text into b.  Returns 0, or -1 after printing
+ * why. */
+static int read_input(const char *path, struct buf *b)
+{
 	const char *why = NULL;
-	int rc = strcmp(path, "-") ? fileio_read(path, &b, &why)
-				   : fileio_read_fd(0, &b, &why);
-	if (rc == 0) {
-		*doc = cJSON_ParseWithLength(b.ptr, b.len);
-		if (!*doc)
-			why = "not valid JSON";
-	}
-	buf_release(&b);
-	if (!*doc) {
-		fprintf(stderr, "stepbook eval: %s: %s\n",
-			strcmp(path, "-") ? path : "standard input", why ? why : "cannot read");
+	int rc = strcmp(path, "-") ? fileio_read(path, b, &why)
+				   : fileio_read_fd(0, b, &why);
+	if (rc) {
+		fprintf(stderr, "stepbook eval: %s: %s\n", input_name(path),
+			why ? why : "cannot read");
 		return -1;
 	}
 	return 0;
@@ -117,7 +114,7 @@ static int read_input(const char *path, cJSON **doc)
 
 /* ---- JSONata ---------------------------------------------------------- */
 
-static void eval_jsonata(const struct options *o, const cJSON *input,
+static void eval_jsonata(const struct options *o, const struct buf *input,
 			 const cJSON *bindings, struct outcome *r)
 {
 	struct jsonata *j = jsonata_compile(o->expr, strlen(o->expr), &r->err);
@@ -126,7 +123,9 @@ static void eval_jsonata(const struct options *o, const cJSON *input,
 		return;
 	}
 	struct jsonata_options opt = { 0 };
-	r->failed = jsonata_evaluate(j, input, bindings, &opt, &r->result, &r->err) < 0;
+	r->failed = jsonata_evaluate_text(j, o->input ? input->ptr : NULL, input->len,
+					  bindings, &opt, o->json ? 0 : 2, &r->text,
+					  &r->defined, &r->err) < 0;
 	jsonata_free(j);
 }
 
@@ -208,9 +207,14 @@ static void eval_path(const char *text, const struct jsonpath_env *env,
 	jsonpath_free(p);
 }
 
-static void eval_jsonpath(const struct options *o, const cJSON *input,
+static void eval_jsonpath(const struct options *o, const struct buf *text,
 			  const cJSON *bindings, struct outcome *r)
 {
+	cJSON *input = NULL;
+	if (o->input && !(input = cJSON_ParseWithLength(text->ptr, text->len))) {
+		fail_with(r, "D1100", 0, "The input is not valid JSON");
+		return;
+	}
 	cJSON *null_doc = cJSON_CreateNull(), *context = cJSON_CreateObject();
 	struct jsonpath_env env = { input ? input : null_doc, context,
 				    bindings ? variable : NULL, (void *)bindings };
@@ -225,6 +229,10 @@ static void eval_jsonpath(const struct options *o, const cJSON *input,
 		eval_path(t, &env, r);
 	cJSON_Delete(null_doc);
 	cJSON_Delete(context);
+	cJSON_Delete(input);
+	if (r->result)
+		jsonata_write_json(r->result, o->json ? 0 : 2, &r->text);
+	r->defined = r->result != NULL;
 }
 
 /* ---- printing ------------------------------------------------------------ */
@@ -269,11 +277,11 @@ static void print_json(const struct outcome *r)
 		cJSON_AddStringToObject(e, "message", r->err.message);
 		jsonata_write_json(o, 0, &b);
 		cJSON_Delete(o);
-	} else if (!r->result) {
+	} else if (!r->defined) {
 		buf_adds(&b, "{\"undefined\":true}");
 	} else {
 		buf_adds(&b, "{\"result\":");
-		jsonata_write_json(r->result, 0, &b);
+		buf_add(&b, r->text.ptr, r->text.len);
 		buf_addc(&b, '}');
 	}
 	printf("%s\n", b.ptr);
@@ -282,15 +290,17 @@ static void print_json(const struct outcome *r)
 
 static int report(const struct options *o, const struct outcome *r)
 {
+	if (r->failed && !strcmp(r->code, "D1100")) {
+		fprintf(stderr, "stepbook eval: %s: %s\n", input_name(o->input), r->err.message);
+		return EXIT_ERRORS;
+	}
 	if (o->json) {
 		print_json(r);
 	} else if (r->failed) {
 		print_error_text(o->expr, r);
-	} else if (r->result) {
-		struct buf b = BUF_INIT;
-		jsonata_write_json(r->result, 2, &b);
-		printf("%s\n", b.ptr);
-		buf_release(&b);
+	} else if (r->defined) {
+		fwrite(r->text.ptr, 1, r->text.len, stdout);
+		putchar('\n');
 	}
 	return r->failed ? EXIT_ERRORS : EXIT_OK;
 }
@@ -301,7 +311,7 @@ int cmd_eval(int argc, char **argv)
 	int rc = parse_args(argc, argv, &o);
 	if (rc)
 		return rc > 0 ? EXIT_OK : EXIT_USAGE;
-	cJSON *input = NULL, *bindings = NULL;
+	cJSON *bindings = NULL;
 	if (o.bindings) {
 		bindings = cJSON_Parse(o.bindings);
 		if (!cJSON_IsObject(bindings)) {
@@ -310,19 +320,22 @@ int cmd_eval(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (read_input(o.input, &input) < 0) {
+	struct buf input = BUF_INIT;
+	if (o.input && read_input(o.input, &input) < 0) {
 		cJSON_Delete(bindings);
 		return EXIT_ERRORS;
 	}
 	struct outcome r = { 0 };
+	buf_init(&r.text);
 	if (o.jsonpath)
-		eval_jsonpath(&o, input, bindings, &r);
+		eval_jsonpath(&o, &input, bindings, &r);
 	else
-		eval_jsonata(&o, input, bindings, &r);
+		eval_jsonata(&o, &input, bindings, &r);
 	take_code(&r);
 	rc = report(&o, &r);
 	cJSON_Delete(r.result);
-	cJSON_Delete(input);
+	buf_release(&r.text);
+	buf_release(&input);
 	cJSON_Delete(bindings);
 	fflush(stdout);
 	return rc;

@@ -264,6 +264,29 @@ static void bind_all(struct jsonata_eval *ev, const cJSON *bindings)
 	}
 }
 
+/* Runs j on input (already converted); the caller releases ev. */
+static int run(struct jsonata_eval *ev, jv *in, jv **out)
+{
+	if (jv_is_array(in)) {
+		jv *w = jv_seq(ev);
+		jv_push(ev, w, in);
+		w->flags |= JV_OUTER;
+		in = w;
+	}
+	ev->input = in;
+	jsonata_env_bind(ev, ev->global, "$", 1, in);
+	return jsonata_eval_node(ev, ev->expr->root, in, ev->global, out);
+}
+
+static void finish(struct jsonata_eval *ev, struct jsonata_error *err, int rc)
+{
+	if (rc < 0 && err->position == JSONATA_NOPOS)
+		err->position = 0;
+	jsonata_arena_release(&ev->arena);
+	free(ev->bsigs);
+	free(ev->bvals);
+}
+
 int jsonata_evaluate(const struct jsonata *j, const cJSON *input,
 		     const cJSON *bindings, const struct jsonata_options *opt,
 		     cJSON **result, struct jsonata_error *err)
@@ -273,23 +296,38 @@ int jsonata_evaluate(const struct jsonata *j, const cJSON *input,
 	*result = NULL;
 	setup(&ev, j, opt, err);
 	bind_all(&ev, bindings);
-	jv *in = jsonata_from_cjson(&ev, input);
-	if (jv_is_array(in)) {
-		jv *w = jv_seq(&ev);
-		jv_push(&ev, w, in);
-		w->flags |= JV_OUTER;
-		in = w;
-	}
-	ev.input = in;
-	jsonata_env_bind(&ev, ev.global, "$", 1, in);
 	jv *out;
-	int rc = jsonata_eval_node(&ev, j->root, in, ev.global, &out);
+	int rc = run(&ev, jsonata_from_cjson(&ev, input), &out);
 	if (rc == 0)
 		rc = jsonata_to_cjson(&ev, out, result);
-	if (rc < 0 && err->position == JSONATA_NOPOS)
-		err->position = 0;
-	jsonata_arena_release(&ev.arena);
-	free(ev.bsigs);
-	free(ev.bvals);
+	finish(&ev, err, rc);
+	return rc;
+}
+
+int jsonata_evaluate_text(const struct jsonata *j, const char *input,
+			  size_t len, const cJSON *bindings,
+			  const struct jsonata_options *opt, int indent,
+			  struct buf *out, int *defined,
+			  struct jsonata_error *err)
+{
+	struct jsonata_eval ev;
+	memset(err, 0, sizeof(*err));
+	*defined = 0;
+	setup(&ev, j, opt, err);
+	bind_all(&ev, bindings);
+	jv *in = NULL, *res;
+	size_t off;
+	int rc = 0;
+	if (input && jsonata_parse_json(&ev, input, len, &in, &off) < 0)
+		rc = jsonata_failf(&ev, "D1100", off, "",
+				   "The input is not valid JSON (at byte %zu)", off);
+	if (rc == 0)
+		rc = run(&ev, in, &res);
+	if (rc == 0) {
+		size_t before = out->len;
+		rc = jsonata_write_value(&ev, res, indent, out);
+		*defined = rc == 0 && out->len > before;
+	}
+	finish(&ev, err, rc);
 	return rc;
 }

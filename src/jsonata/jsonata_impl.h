@@ -122,6 +122,8 @@ jv *jv_get(const jv *obj, const char *key, size_t klen);
 void jv_set(struct jsonata_eval *ev, jv *obj, const char *key, size_t klen,
 	    jv *val);
 void jv_del(jv *obj, const char *key, size_t klen);
+/* Makes room for n members in all. */
+void jv_obj_reserve(struct jsonata_eval *ev, jv *obj, size_t n);
 jv *jv_tuple(struct jsonata_eval *ev, jv *at, struct jbind *b);
 struct jbind *jv_bind(struct jsonata_eval *ev, struct jbind *next,
 		      const char *name, jv *val);
@@ -325,6 +327,15 @@ int jsonata_sig_validate(struct jsonata_eval *ev, const struct jsig *sig,
 jv *jsonata_from_cjson(struct jsonata_eval *ev, const cJSON *c);
 /* Returns owned cJSON (cJSON_Delete), NULL for undefined; -1 if too deep. */
 int jsonata_to_cjson(struct jsonata_eval *ev, const jv *v, cJSON **out);
+
+/* JSON text to values, parsed in place in an arena copy of text.  Returns
+ * 0, or -1 with the byte offset of the fault in *err_offset. */
+int jsonata_parse_json(struct jsonata_eval *ev, const char *text, size_t len,
+		       jv **out, size_t *err_offset);
+/* Appends v as JSON.stringify(v, null, indent) would; nothing for undefined
+ * or a function.  -1 (error recorded) past JSONATA_MAX_VALUE_DEPTH. */
+int jsonata_write_value(struct jsonata_eval *ev, const jv *v, int indent,
+			struct buf *out);
 
 /* String form as $string: JSON for objects/arrays, numbers at 15 digits. */
 int jsonata_stringify(struct jsonata_eval *ev, const jv *v, int pretty,

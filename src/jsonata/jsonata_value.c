@@ -250,6 +250,18 @@ jv *jv_get(const jv *obj, const char *key, size_t klen)
 	return i < 0 ? NULL : obj->u.o->kv[i].val;
 }
 
+void jv_obj_reserve(struct jsonata_eval *ev, jv *obj, size_t n)
+{
+	struct jobj *o = obj->u.o;
+	if (n <= o->cap)
+		return;
+	struct jkv *kv = jsonata_arena_alloc(&ev->arena, size_mul(n, sizeof(*kv)));
+	if (o->n)
+		memcpy(kv, o->kv, o->n * sizeof(*kv));
+	o->kv = kv;
+	o->cap = n;
+}
+
 void jv_set(struct jsonata_eval *ev, jv *obj, const char *key, size_t klen,
 	    jv *val)
 {
