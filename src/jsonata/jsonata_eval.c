@@ -324,9 +324,46 @@ static int eval_tuple_step(struct jsonata_eval *ev, const struct jnode *step,
 	return eval_stages(ev, step, result, env, out);
 }
 
+static int plain_step(const struct jnode *step)
+{
+	return !step->nstages && !step->tuple && !step->group && !step->npreds &&
+	       !step->keep_array && !step->focus && !step->index;
+}
+
+/* A path of plain names (after an optional variable) through objects: the
+ * field itself, as the general path would end up giving it, without
+ * building sequences.  0 when the path needs the general walk. */
+static int simple_chain(struct jsonata_eval *ev, const struct jnode *n,
+			jv *input, struct jenv *env, jv **out)
+{
+	if (n->keep_singleton || n->group)
+		return 0;
+	const struct jnode *first = n->items[0];
+	size_t i = 0;
+	jv *v = input;
+	if (first->type == JN_VARIABLE && plain_step(first) && first->len > 0) {
+		v = lookup(ev, env, first->str, first->len);
+		i = 1;
+	}
+	for (; i < n->n; i++) {
+		const struct jnode *step = n->items[i];
+		if (step->type != JN_NAME || !plain_step(step) || !v || v->type != JV_OBJ)
+			return 0;
+		v = jv_get(v, step->str, step->len);
+	}
+	if (jv_is_array(v) && (v->flags & (JV_SEQ | JV_CONS | JV_OUTER)))
+		return 0;
+	if (v && v->type == JV_FUNC && n->n > 1)
+		return 0;
+	*out = v;
+	return 1;
+}
+
 static int eval_path(struct jsonata_eval *ev, const struct jnode *n, jv *input,
 		     struct jenv *env, jv **out)
 {
+	if (simple_chain(ev, n, input, env, out))
+		return 0;
 	jv *in_seq = jv_is_array(input) && n->items[0]->type != JN_VARIABLE
 		     ? input : seq_of(ev, input);
 	jv *result = NULL, *tuples = NULL;

@@ -150,6 +150,8 @@ void jsonata_utf8_put(struct buf *b, uint32_t cp);
 
 /* Writes d as JavaScript's Number.prototype.toString does. */
 void jsonata_num_js(double d, char out[32]);
+/* Number(d.toPrecision(15)): the value $string and '&' write. */
+double jsonata_num_15(double d);
 
 /* ---- syntax tree ------------------------------------------------------- */
 

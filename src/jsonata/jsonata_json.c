@@ -121,6 +121,14 @@ static int parse_string(struct jparser *jp, const char **s, size_t *len)
 	return 0;
 }
 
+static const double pow10_exact[] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
+
+/* A JSON number.  Up to 15 significant digits without an exponent are
+ * exact as m / 10^k (both exact doubles, one correctly rounded division);
+ * everything else goes through strtod. */
 static jv *parse_number(struct jparser *jp)
 {
 	char *q = jp->p;
@@ -129,21 +137,32 @@ static jv *parse_number(struct jparser *jp)
 		q++;
 	if (q >= jp->end || *q < '0' || *q > '9')
 		return NULL;
-	double v = 0;
-	int digits = 0;
-	while (q < jp->end && *q >= '0' && *q <= '9' && digits < 15) {
-		v = v * 10 + (*q++ - '0');
+	double m = 0;
+	int digits = 0, frac = 0;
+	while (q < jp->end && *q >= '0' && *q <= '9') {
+		m = m * 10 + (*q++ - '0');
 		digits++;
 	}
-	if (q < jp->end && (*q == '.' || *q == 'e' || *q == 'E' || (*q >= '0' && *q <= '9'))) {
+	if (q < jp->end && *q == '.') {
+		q++;
+		while (q < jp->end && *q >= '0' && *q <= '9') {
+			m = m * 10 + (*q++ - '0');
+			digits++;
+			frac++;
+		}
+		if (frac == 0)
+			return NULL;
+	}
+	if (digits > 15 || (q < jp->end && (*q == 'e' || *q == 'E'))) {
 		char *stop;
-		v = strtod(jp->p, &stop);
+		double v = strtod(jp->p, &stop);
 		if (stop == jp->p)
 			return NULL;
 		jp->p = stop;
 		return jv_num(jp->ev, v);
 	}
 	jp->p = q;
+	double v = frac ? m / pow10_exact[frac] : m;
 	return jv_num(jp->ev, neg ? -v : v);
 }
 

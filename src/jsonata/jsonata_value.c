@@ -472,6 +472,29 @@ int jv_strcmp(const jv *a, const jv *b)
 
 /* ---- numbers as JavaScript writes them --------------------------------- */
 
+/* Shortest round-trip digits of d (no sign): digits[] and the decimal
+ * exponent of the first digit.  15 digits first: most numbers need no more,
+ * and a 15-digit result that reads back is already the shortest. */
+static size_t shortest_digits(double d, char digits[24], int *exp10)
+{
+	char tmp[40];
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, d);
+		if (strtod(tmp, NULL) == d || prec == 17)
+			break;
+	}
+	size_t k = 0;
+	const char *p = tmp + (tmp[0] == '-');
+	for (; *p && *p != 'e'; p++)
+		if (*p != '.')
+			digits[k++] = *p;
+	while (k > 1 && digits[k - 1] == '0')
+		k--;
+	digits[k] = '\0';
+	*exp10 = atoi(p + 1);
+	return k;
+}
+
 void jsonata_num_js(double d, char out[32])
 {
 	if (isnan(d)) {
@@ -486,32 +509,18 @@ void jsonata_num_js(double d, char out[32])
 		snprintf(out, 32, "0");
 		return;
 	}
-	char tmp[40];
-	int prec;
-	for (prec = 1; prec <= 17; prec++) {
-		snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, d);
-		if (strtod(tmp, NULL) == d)
-			break;
+	if (d == floor(d) && fabs(d) < 9007199254740992.0) {
+		snprintf(out, 32, "%lld", (long long)d);
+		return;
 	}
-	/* tmp: [-]D[.DDD]e[+-]XX */
 	char digits[24];
-	size_t k = 0;
-	const char *p = tmp;
-	int neg = *p == '-';
-	if (neg)
-		p++;
-	for (; *p && *p != 'e'; p++)
-		if (*p != '.')
-			digits[k++] = *p;
-	while (k > 1 && digits[k - 1] == '0')
-		k--;
-	digits[k] = '\0';
-	int e = atoi(p + 1);
+	int e;
+	size_t k = shortest_digits(d, digits, &e);
 	int n = e + 1; /* position of the decimal point */
 	char *o = out;
 	size_t room = 32;
 	int w = 0;
-	if (neg)
+	if (d < 0)
 		o[w++] = '-';
 	if ((int)k <= n && n <= 21) {
 		memcpy(o + w, digits, k);
@@ -542,6 +551,16 @@ void jsonata_num_js(double d, char out[32])
 			      abs(n - 1));
 	}
 	o[w] = '\0';
+}
+
+/* Number(d.toPrecision(15)), the value $string writes. */
+double jsonata_num_15(double d)
+{
+	if (d == floor(d) && fabs(d) < 1e15)
+		return d;
+	char num[40];
+	snprintf(num, sizeof(num), "%.15g", d);
+	return strtod(num, NULL);
 }
 
 /* ---- JSON text ------------------------------------------------------------ */
@@ -599,7 +618,7 @@ static int stringify(struct jsonata_eval *ev, const jv *v, int indent,
 	case JV_NUM:
 		if (!isfinite(v->u.n))
 			return jsonata_fail(ev, "D1001", 0, "", v);
-		jsonata_num_js(strtod((snprintf(num, sizeof(num), "%.15g", v->u.n), num), NULL), num);
+		jsonata_num_js(jsonata_num_15(v->u.n), num);
 		buf_adds(b, num);
 		return 0;
 	case JV_STR: json_string(b, v->u.s.p, v->u.s.len); return 0;
