@@ -2,8 +2,10 @@
  * expression and evaluates it against a fixed document with one binding,
  * under small bounds (depth, time, memory) so a hostile expression ends in
  * an error quickly.  Every failure must carry a code and a message; every
- * result must convert back to JSON text.
+ * result must convert back to JSON text.  Input "EXPR\n\nJSON" evaluates
+ * EXPR against the JSON text instead (jsonata_evaluate_text's own parser).
  * Not here: the parser alone (fuzz_jsonata_parse.c). */
+#define _GNU_SOURCE
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +33,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		bindings = cJSON_Parse("{\"v\":[1,\"two\",{\"three\":3}]}");
 	}
 	struct jsonata_error err;
-	struct jsonata *j = jsonata_compile((const char *)data, size, &err);
+	const char *text = NULL;
+	size_t tlen = 0, elen = size;
+	const uint8_t *sep = size > 1 ? memmem(data, size, "\n\n", 2) : NULL;
+	if (sep) {
+		elen = (size_t)(sep - data);
+		text = (const char *)sep + 2;
+		tlen = size - elen - 2;
+	}
+	struct jsonata *j = jsonata_compile((const char *)data, elen, &err);
 	if (!j)
 		return 0;
 	struct jsonata_options opt = { 0 };
@@ -40,7 +50,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	opt.max_memory = (size_t)64 << 20;
 	opt.allow_eval = 1;
 	cJSON *result = NULL;
-	if (jsonata_evaluate(j, doc, bindings, &opt, &result, &err) < 0) {
+	if (text) {
+		struct buf out = BUF_INIT;
+		int defined;
+		if (jsonata_evaluate_text(j, text, tlen, bindings, &opt, 2, &out, &defined,
+					  &err) < 0 && (!err.code[0] || !err.message[0]))
+			abort();
+		buf_release(&out);
+	} else if (jsonata_evaluate(j, doc, bindings, &opt, &result, &err) < 0) {
 		if (!err.code[0] || !err.message[0])
 			abort();
 	} else if (result) {

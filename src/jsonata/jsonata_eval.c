@@ -135,14 +135,16 @@ jv *jsonata_append(struct jsonata_eval *ev, jv *a, jv *b)
 	size_t nb = jv_is_array(b) ? b->u.a.n : 1;
 	jv *r = jv_arr(ev, size_add(na, nb));
 	if (jv_is_array(a)) {
-		memcpy(r->u.a.items, a->u.a.items, na * sizeof(jv *));
+		if (na)
+			memcpy(r->u.a.items, a->u.a.items, na * sizeof(jv *));
 		r->flags = a->flags & JV_SEQ ? JV_SEQ : 0; /* concat keeps no flags */
 		r->flags = 0;
 	} else {
 		r->u.a.items[0] = a;
 	}
 	if (jv_is_array(b))
-		memcpy(r->u.a.items + na, b->u.a.items, nb * sizeof(jv *));
+		if (nb)
+			memcpy(r->u.a.items + na, b->u.a.items, nb * sizeof(jv *));
 	else
 		r->u.a.items[na] = b;
 	r->u.a.n = na + nb;
@@ -763,6 +765,8 @@ static int eval_array(struct jsonata_eval *ev, const struct jnode *n, jv *input,
 			jv_push(ev, result, v);
 			continue;
 		}
+		if (v->u.a.n == 0)
+			continue;
 		jv_reserve(ev, result, v->u.a.n);
 		memcpy(result->u.a.items + result->u.a.n, v->u.a.items,
 		       v->u.a.n * sizeof(jv *));
@@ -1198,8 +1202,10 @@ static int eval_partial(struct jsonata_eval *ev, const struct jnode *n,
 	f->f1 = proc;
 	f->args = jsonata_arena_alloc(&ev->arena, (total + 1) * sizeof(jv *));
 	f->holes = jsonata_arena_alloc(&ev->arena, total + 1);
-	memcpy(f->args, args, n->n * sizeof(jv *));
-	memcpy(f->holes, holes, n->n);
+	if (n->n) {
+		memcpy(f->args, args, n->n * sizeof(jv *));
+		memcpy(f->holes, holes, n->n);
+	}
 	f->nargs = n->n;
 	return 0;
 }
