@@ -5,6 +5,7 @@ PREFIX   ?= /usr/local
 DESTDIR  ?=
 CC       ?= cc
 SANITIZE ?=
+TSAN     ?=
 VERSION  := 0.1.0
 
 # src/ holds one folder per layer, in pipeline order (tests/layers.sh checks it)
@@ -34,9 +35,19 @@ TEST_ENV := CK_TIMEOUT_MULTIPLIER=5
 ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
               -fno-sanitize-recover=undefined
 LDFLAGS  += -fsanitize=address,undefined
+else ifeq ($(TSAN),1)
+# ThreadSanitizer: only serve has threads (libmicrohttpd's, one per
+# connection, beside the main thread that rebuilds), so only its suite runs,
+# with a load test; the first race reported fails the test.
+BUILD    := build/tsan
+TEST_ENV := CK_TIMEOUT_MULTIPLIER=10 CK_RUN_SUITE=serve \
+            TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+ALL_CFLAGS += -fsanitize=thread -fno-omit-frame-pointer
+LDFLAGS  += -fsanitize=thread
 else
 BUILD    := build/rel
 endif
+SANITIZED := $(filter 1,$(SANITIZE) $(TSAN))
 
 # ---- objects of libstepbook.a, one per line, by layer ----------------------
 # base: libc only
@@ -46,6 +57,7 @@ LIB_OBJS += base/fileio.o
 LIB_OBJS += base/strmap.o
 LIB_OBJS += base/xalloc.o
 LIB_OBJS += base/jsonmem.o
+LIB_OBJS += base/jsonout.o
 # base: escaping, time, randomness
 LIB_OBJS += base/escape.o
 LIB_OBJS += base/rng.o
@@ -163,6 +175,7 @@ help:
 	@echo 'make deps       install missing Debian packages (apt-get)'
 	@echo 'make            build ./stepbook'
 	@echo 'make check      build and run the whole test suite (SANITIZE=1: ASan+UBSan; BROWSER=0: no browser test)'
+	@echo '                TSAN=1: the serve suite and its load test under ThreadSanitizer'
 	@echo 'make check-browser  build the course and open every page in headless Chromium'
 	@echo 'make fuzz       build the libFuzzer targets with clang (fuzz-run runs each)'
 	@echo 'make bench      benchmarks against the peers'
@@ -185,9 +198,9 @@ deps:
 	fi
 
 # ---- build -----------------------------------------------------------------
-# ./stepbook is the release build; a sanitized build stays in build/san.
+# ./stepbook is the release build; a sanitized one stays in build/san or build/tsan.
 stepbook: $(BUILD)/stepbook
-	@if [ "$(SANITIZE)" != 1 ]; then cp $< $@; fi
+	@if [ -z "$(SANITIZED)" ]; then cp $< $@; fi
 
 $(BUILD)/stepbook: $(CLI_O) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(CLI_O) $(LIB) $(LIBS)
@@ -228,19 +241,19 @@ $(BUILD)/check_stepbook: $(TEST_O) $(LIB)
 test check: deps
 	@$(MAKE) --no-print-directory stepbook $(BUILD)/check_stepbook
 	@sh tests/layers.sh
-	@if [ "$(BROWSER)" = 1 ] && [ "$(SANITIZE)" != 1 ]; then \
+	@if [ "$(BROWSER)" = 1 ] && [ -z "$(SANITIZED)" ]; then \
 	  $(MAKE) --no-print-directory check-browser; fi
 	$(TEST_ENV) STEPBOOK=$(CURDIR)/$(BUILD)/stepbook SHARED=$(CURDIR)/../shared \
 	  CK_DEFAULT_TIMEOUT=60 $(BUILD)/check_stepbook
 
 # The browser tests (about 20 s): Debian's chromium driven by playwright-core,
-# the built site over file://, then `stepbook serve` live reload; both are
-# installed here when missing.  Screenshots land in tests/browser/screenshots.
+# the built site over file://, then `stepbook serve` live reload.  What is
+# missing is installed, and only that: chromium when absent, Node.js and npm
+# only when node is absent (tests/install-missing.sh).  Screenshots land in
+# tests/browser/screenshots.
 BROWSER ?= 1
 check-browser: stepbook
-	@command -v chromium >/dev/null && command -v npm >/dev/null || { \
-	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium nodejs npm; }
+	@sh tests/install-missing.sh browser
 	@[ -d tests/browser/node_modules/playwright-core ] || \
 	  (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 	@rm -rf build/browser-site

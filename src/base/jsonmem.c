@@ -3,11 +3,14 @@
  * serves one size class (16, 32, 48, 64 bytes) and freed slots go on the
  * class's free list.  A pointer belongs to the pool when it falls inside
  * the reservation; anything else came from malloc.  Pages are never given
- * back: a run's values are freed at its end anyway.  Single-threaded, as
- * the whole program is.
+ * back: a run's values are freed at its end anyway.  Single-threaded: the
+ * pool belongs to the thread that installed it (the main thread; `serve`'s
+ * connection threads never touch cJSON), and sanitizer builds assert so.
  * Not here: what the values are (cJSON), xalloc's abort-on-failure. */
 #include "jsonmem.h"
 
+#include <assert.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +47,7 @@ static struct {
 	uintptr_t bump[CLASSES + 1], bump_end[CLASSES + 1];
 	unsigned char *class_of; /* per page */
 	int installed;
+	pthread_t owner;         /* the thread that installed the hooks */
 } pool;
 
 /* Carves a new page for class c.  0, or -1 when the reservation is spent
@@ -114,9 +118,13 @@ static void pool_init(void)
 }
 
 /* Sanitizer builds: malloc, handing out the address GRAIN bytes in, so
- * that free() on cJSON memory, or cJSON_free on malloc's, is a bad free. */
+ * that free() on cJSON memory, or cJSON_free on malloc's, is a bad free;
+ * and a cJSON value made on another thread than the pool's owner stops
+ * the program (the pool would have raced). */
 static void *checked_alloc(size_t n)
 {
+	assert(pthread_equal(pthread_self(), pool.owner) &&
+	       "cJSON used off the main thread");
 	char *p = malloc(size_add(n, GRAIN));
 	return p ? p + GRAIN : NULL;
 }
@@ -133,6 +141,7 @@ void jsonmem_install(void)
 	if (pool.installed)
 		return;
 	pool.installed = 1;
+	pool.owner = pthread_self();
 #ifdef JSONMEM_CHECKED
 	h.malloc_fn = checked_alloc;
 	h.free_fn = checked_free;

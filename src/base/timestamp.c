@@ -106,7 +106,8 @@ int timestamp_parse(const char *s, int64_t *ms)
 	return 0;
 }
 
-static void format(int64_t ms, struct buf *out, int always_ms)
+/* Appends "YYYY-MM-DDTHH:MM:SS" and returns the milliseconds left over. */
+static int64_t format_seconds(int64_t ms, struct buf *out)
 {
 	int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
 	int64_t rem = ms - days * 86400000, y, m, d;
@@ -114,8 +115,14 @@ static void format(int64_t ms, struct buf *out, int always_ms)
 	buf_addf(out, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld", (long long)y,
 		 (long long)m, (long long)d, (long long)(rem / 3600000),
 		 (long long)(rem / 60000 % 60), (long long)(rem / 1000 % 60));
-	if (always_ms || rem % 1000)
-		buf_addf(out, ".%03lld", (long long)(rem % 1000));
+	return rem % 1000;
+}
+
+static void format(int64_t ms, struct buf *out, int always_ms)
+{
+	int64_t frac = format_seconds(ms, out);
+	if (always_ms || frac)
+		buf_addf(out, ".%03lld", (long long)frac);
 	buf_addc(out, 'Z');
 }
 
@@ -127,4 +134,13 @@ void timestamp_format(int64_t ms, struct buf *out)
 void timestamp_format_short(int64_t ms, struct buf *out)
 {
 	format(ms, out, 0);
+}
+
+/* Python's datetime.isoformat(): microseconds only when not zero. */
+void timestamp_format_cli(int64_t ms, struct buf *out)
+{
+	int64_t frac = format_seconds(ms, out);
+	if (frac)
+		buf_addf(out, ".%03lld000", (long long)frac);
+	buf_adds(out, "+00:00");
 }

@@ -19,5 +19,9 @@ int timestamp_parse(const char *s, int64_t *ms);
 void timestamp_format(int64_t ms, struct buf *out);
 /* Appends ms as "YYYY-MM-DDTHH:MM:SSZ", or with ".mmm" when not whole. */
 void timestamp_format_short(int64_t ms, struct buf *out);
+/* Appends ms as the AWS CLI v2 prints a response's timestamps (Python's
+ * datetime.isoformat() in UTC): "2024-01-01T00:00:02.500000+00:00", and
+ * "2024-01-01T00:00:02+00:00" when the second is whole. */
+void timestamp_format_cli(int64_t ms, struct buf *out);
 
 #endif

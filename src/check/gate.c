@@ -54,6 +54,7 @@ void gate_run_release(struct gate_run *run)
 		free(k->file);
 		free(k->message);
 		free(k->diff);
+		free(k->detail);
 		diag_list_release(&k->diags);
 	}
 	free(run->cases);

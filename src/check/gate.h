@@ -34,6 +34,8 @@ struct gate_case {
 	struct pos pos; /* pos.file points at file */
 	char *message;  /* owned: why it failed or was skipped, or NULL */
 	char *diff;     /* owned unified diff (expected vs actual), or NULL */
+	char *detail;   /* owned, or NULL: what --verbose adds to a failure
+			   (a failed execution's path, its failing state's input) */
 	struct diag_list diags; /* located errors behind a failure */
 	/* The lines, in file, of the opening fences of the code block the case
 	 * is about and of the recorded output it was held against (0: none):

@@ -607,9 +607,14 @@ static void run_request(struct run_step *r)
 	int http_recorded = r->st->kind == STEP_HTTP && r->st->output;
 	if (rs.error && !expect_fail && !http_recorded) {
 		struct buf m = BUF_INIT;
-		buf_addf(&m, "%s: %s", rs.error, rs.message ? rs.message : "");
+		/* a failed execution's message names its status itself */
+		if (strcmp(rs.error, "ExecutionFailed"))
+			buf_addf(&m, "%s: ", rs.error);
+		buf_adds(&m, rs.message ? rs.message : "");
 		case_fail(r, error_pos(r, rs.error), "%s", m.ptr);
 		buf_release(&m);
+		kase(r)->detail = rs.detail;
+		rs.detail = NULL;
 	} else if (!rs.error && expect_fail) {
 		case_fail(r, (struct pos){ 0 }, "the command was expected to fail, "
 			  "but it succeeded%s", NULL);

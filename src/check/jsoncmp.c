@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonout.h"
 #include "timestamp.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -211,52 +212,9 @@ int jsoncmp_match(const cJSON *expected, const cJSON *actual,
 
 /* ---- printing ----------------------------------------------------------- */
 
-static void indent(struct buf *out, unsigned depth)
-{
-	for (unsigned i = 0; i < depth; i++)
-		buf_adds(out, "  ");
-}
-
-static void print_scalar(const cJSON *v, struct buf *out)
-{
-	char *s = cJSON_PrintUnformatted(v);
-	buf_adds(out, s ? s : "null");
-	cJSON_free(s);
-}
-
-static void print_value(const cJSON *v, unsigned depth, struct buf *out)
-{
-	int obj = cJSON_IsObject(v);
-	if ((!obj && !cJSON_IsArray(v))) {
-		print_scalar(v, out);
-		return;
-	}
-	if (!v->child) {
-		buf_adds(out, obj ? "{}" : "[]");
-		return;
-	}
-	buf_addc(out, obj ? '{' : '[');
-	for (const cJSON *c = v->child; c; c = c->next) {
-		buf_addc(out, '\n');
-		indent(out, depth + 1);
-		if (obj) {
-			cJSON *k = cJSON_CreateString(c->string);
-			print_scalar(k, out);
-			cJSON_Delete(k);
-			buf_adds(out, ": ");
-		}
-		print_value(c, depth + 1, out);
-		if (c->next)
-			buf_addc(out, ',');
-	}
-	buf_addc(out, '\n');
-	indent(out, depth);
-	buf_addc(out, obj ? '}' : ']');
-}
-
 void jsoncmp_print(const cJSON *v, struct buf *out)
 {
-	print_value(v, 0, out);
+	jsonout_write(out, v, JSONOUT_PRETTY);
 }
 
 /* ---- unified diff ------------------------------------------------------- */

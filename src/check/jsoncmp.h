@@ -41,7 +41,8 @@ enum jsoncmp_shape jsoncmp_shape(const char *s);
 int jsoncmp_match(const cJSON *expected, const cJSON *actual,
 		  cJSON **normalized);
 
-/* Appends v as JSON indented by two spaces (JSON.stringify(v, null, 2)). */
+/* Appends v as JSON indented by two spaces: jsonout.h's layout, which is
+ * also JSON.stringify(v, null, 2)'s. */
 void jsoncmp_print(const cJSON *v, struct buf *out);
 
 /* Appends a unified diff (3 lines of context) of two texts, headed by

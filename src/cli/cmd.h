@@ -19,6 +19,16 @@ struct command {
 	const char *summary;
 };
 
+/* The course a command works on when none is named: course/ when that
+ * folder exists (the repository root of a course project), else the current
+ * folder.  build, serve and check agree on it.  Returns a static string. */
+const char *cmd_default_course(void);
+
+struct diag_list;
+/* Prints the cases the check of 'course' failed (site_build_checked), one
+ * located line each, and a closing count; nothing when there are none. */
+void cmd_check_failed(FILE *out, const struct diag_list *failed, const char *course);
+
 int cmd_build(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_diagram(int argc, char **argv);

@@ -11,33 +11,40 @@
 
 static const char usage_text[] =
 	"usage: stepbook check [COURSE] [--config FILE] [--format text|json|github|junit]\n"
-	"                      [--update] [--verbose]\n"
-	"  COURSE          the course folder (default: .)\n"
+	"                      [--compact] [--update] [--verbose]\n"
+	"  COURSE          the course folder (default: course/ when it exists, else .)\n"
 	"  --config FILE   stage, region, account, api_keys and mocks\n"
 	"                  (default: COURSE/stepbook.yml)\n"
 	"  --format F      text (default), json, github annotations, junit XML\n"
+	"  --compact       json on one line (jq -c) instead of indented by two spaces\n"
 	"  --update        rewrite recorded outputs from the actual results\n"
 	"  --verbose, -v   also list passed and skipped cases, with reasons\n"
 	"Exit status: 0 nothing failed, 1 something failed, 2 usage.\n";
 
+/* --help prints the whole usage; a wrong command line one line saying
+ * what is wrong. */
 static int usage(const char *why, const char *arg)
 {
-	if (why)
-		fprintf(stderr, "stepbook check: %s%s\n", why, arg ? arg : "");
-	fputs(usage_text, why ? stderr : stdout);
-	return why ? EXIT_USAGE : EXIT_OK;
+	if (!why) {
+		fputs(usage_text, stdout);
+		return EXIT_OK;
+	}
+	fprintf(stderr, "stepbook check: %s%s\n", why, arg ? arg : "");
+	return EXIT_USAGE;
 }
 
 int cmd_check(int argc, char **argv)
 {
-	struct gate_options opt = { ".", NULL, 0, NULL, NULL };
-	struct report_options ro = { REPORT_TEXT, 0 };
+	struct gate_options opt = { cmd_default_course(), NULL, 0, NULL, NULL };
+	struct report_options ro = { REPORT_TEXT, 0, 0 };
 	int verbose = 0;
 	int have_root = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--help") || !strcmp(a, "-h"))
 			return usage(NULL, NULL);
+		else if (!strcmp(a, "--compact"))
+			ro.compact = 1;
 		else if (!strcmp(a, "--update"))
 			opt.update = 1;
 		else if (!strcmp(a, "--verbose") || !strcmp(a, "-v"))
@@ -46,8 +53,11 @@ int cmd_check(int argc, char **argv)
 			opt.config = argv[++i];
 		else if (!strcmp(a, "--format") && i + 1 < argc) {
 			if (report_format_parse(argv[++i], &ro.format))
-				return usage("unknown format ", argv[i]);
-		} else if (a[0] == '-')
+				return usage("--format is text, json, github or junit, not ",
+					     argv[i]);
+		} else if (!strcmp(a, "--config") || !strcmp(a, "--format"))
+			return usage("option needs a value: ", a);
+		else if (a[0] == '-')
 			return usage("unknown option ", a);
 		else if (have_root++)
 			return usage("one course at a time", NULL);

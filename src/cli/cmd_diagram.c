@@ -196,7 +196,7 @@ int cmd_diagram(int argc, char **argv)
 			   "no state machine named '%s' here", c.machine);
 		failed = 1;
 	}
-	struct report_options ro = { REPORT_TEXT, isatty(2) };
+	struct report_options ro = { REPORT_TEXT, isatty(2), 0 };
 	report_print(stderr, &diags, &ro);
 	diag_list_release(&diags);
 	return failed ? EXIT_ERRORS : EXIT_OK;

@@ -1,7 +1,9 @@
 /* cmd_run.c - `stepbook run`: execute a state machine offline.
  * Exit status: 0 the execution SUCCEEDED, 1 it FAILED, TIMED_OUT or was
  * ABORTED (or the input could not be loaded), 2 usage. */
+#include <stdarg.h>
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,6 +15,7 @@
 #include "report.h"
 #include "exec.h"
 #include "fileio.h"
+#include "jsonout.h"
 #include "loader.h"
 #include "mock.h"
 #include "strmap.h"
@@ -23,22 +26,58 @@
 struct run_args {
 	const char *file, *machine, *input, *input_file, *mock_file, *test_case;
 	const char *scenario_file, *format, *start_time, *name, *diagram;
+	int compact;
 	struct exec_options opt;
 };
 
 static const char usage_text[] =
 	"usage: stepbook run FILE [--machine NAME] [--input JSON | --input-file FILE]\n"
-	"         [--mock-config FILE --test-case NAME] [--scenario FILE] [--allow-exec]\n"
-	"         [--format text|json|history|events] [--start-time ISO] [--seed N]\n"
-	"         [--max-events N] [--max-payload BYTES] [--name NAME]\n"
-	"         [--diagram OUT.svg]\n"
+	"         [--mock-config FILE [--test-case NAME]] [--scenario FILE]\n"
+	"         [--allow-exec] [--format text|json|history|events] [--compact]\n"
+	"         [--start-time ISO] [--seed N] [--max-events N]\n"
+	"         [--max-payload BYTES] [--name NAME] [--diagram OUT.svg]\n\n"
+	"Executes one state machine of FILE (ASL JSON/YAML, serverless.yml,\n"
+	"CloudFormation/SAM template) offline: tasks answer from mocks and time is\n"
+	"virtual, so the same command always prints the same bytes.\n\n"
+	"  --machine NAME       the machine to run when FILE declares several (its key,\n"
+	"                       logical id or deployed name)\n"
+	"  --input JSON         the execution input (default: {})\n"
+	"  --input-file FILE    the execution input, read from FILE\n"
+	"  --mock-config FILE   task responses, in the Step Functions Local\n"
+	"                       MockConfigFile format with stepbook's extensions\n"
+	"                       (doc/mocks.md)\n"
+	"  --test-case NAME     the test case of the mock file (default: the machine's\n"
+	"                       only one; with none, the file's Defaults answer alone)\n"
+	"  --scenario FILE      callbacks, heartbeats and stops on the virtual clock\n"
+	"  --allow-exec         let mocks run local commands (\"Exec\" responses)\n"
+	"  --format FORMAT      text (default): status, path, output or error and cause\n"
+	"                       json: {status, output, error, cause}\n"
+	"                       history: {events}, as get-execution-history prints them\n"
+	"                       events: the EventBridge status-change events\n"
+	"  --compact            JSON on one line (jq -c), not indented by two spaces\n"
+	"  --start-time ISO     when the virtual clock starts\n"
+	"                       (default 2024-01-01T00:00:00Z)\n"
+	"  --seed N             seeds execution names, task tokens and States.MathRandom\n"
+	"                       (default 0)\n"
+	"  --max-events N       fail with States.Runtime past N history events\n"
+	"                       (default 25000, AWS's quota)\n"
+	"  --max-payload BYTES  fail with States.DataLimitExceeded past BYTES of state\n"
+	"                       input or output (default 262144, AWS's quota)\n"
+	"  --name NAME          the machine's name in ARNs, $$.StateMachine and the mock\n"
+	"                       file (default: the machine's own name)\n"
+	"  --diagram OUT.svg    also draw the machine with the path the run took\n\n"
 	"Exit status: 0 SUCCEEDED, 1 FAILED/TIMED_OUT/ABORTED or bad input, 2 usage.\n";
 
-static int usage(const char *why)
+/* A wrong command line: one line saying what is wrong. */
+__attribute__((format(printf, 1, 2)))
+static int usage(const char *fmt, ...)
 {
-	if (why)
-		fprintf(stderr, "stepbook run: %s\n", why);
-	fputs(usage_text, stderr);
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("stepbook run: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
 	return EXIT_USAGE;
 }
 
@@ -52,68 +91,92 @@ static int parse_size(const char *s, size_t *out)
 	return 0;
 }
 
-/* One option with a value; returns 1 if consumed, 0 if unknown, -1 bad. */
-static int option(struct run_args *a, const char *k, const char *v)
+/* The options that take a value, and where it goes (NULL: parsed below). */
+static const char *const value_options[] = { "--machine", "--input",
+	"--input-file", "--mock-config", "--test-case", "--scenario", "--format",
+	"--start-time", "--name", "--diagram", "--seed", "--max-events",
+	"--max-payload" };
+#define NR_VALUE_OPTIONS (sizeof(value_options) / sizeof(*value_options))
+
+static const char **option_slot(struct run_args *a, size_t i)
 {
-	const char *const names[] = { "--machine", "--input", "--input-file",
-		"--mock-config", "--test-case", "--scenario", "--format",
-		"--start-time", "--name", "--diagram" };
 	const char **slots[] = { &a->machine, &a->input, &a->input_file,
 		&a->mock_file, &a->test_case, &a->scenario_file, &a->format,
 		&a->start_time, &a->name, &a->diagram };
-	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
-		if (!strcmp(k, names[i])) {
-			*slots[i] = v;
-			return 1;
-		}
-	if (!strcmp(k, "--seed")) {
+	return i < sizeof(slots) / sizeof(*slots) ? slots[i] : NULL;
+}
+
+/* Option value_options[i] with value v.  Returns 0, or -1 when v is bad. */
+static int option(struct run_args *a, size_t i, const char *v)
+{
+	const char **slot = option_slot(a, i);
+	if (slot) {
+		*slot = v;
+		return 0;
+	}
+	if (!strcmp(value_options[i], "--seed")) {
 		char *end;
 		a->opt.seed = strtoull(v, &end, 10);
-		return *end ? -1 : 1;
+		return *end || !*v ? -1 : 0;
 	}
-	if (!strcmp(k, "--max-events"))
-		return parse_size(v, &a->opt.max_events) ? -1 : 1;
-	if (!strcmp(k, "--max-payload"))
-		return parse_size(v, &a->opt.max_payload) ? -1 : 1;
-	return 0;
+	return parse_size(v, !strcmp(value_options[i], "--max-events")
+			  ? &a->opt.max_events : &a->opt.max_payload);
+}
+
+/* The option at argv[*i] (and its value).  Returns 0, or EXIT_USAGE after
+ * saying what is wrong. */
+static int parse_option(struct run_args *a, int argc, char **argv, int *i)
+{
+	const char *k = argv[*i];
+	if (!strcmp(k, "--allow-exec") || !strcmp(k, "--compact")) {
+		*(k[2] == 'a' ? &a->opt.allow_exec : &a->compact) = 1;
+		return 0;
+	}
+	for (size_t o = 0; o < NR_VALUE_OPTIONS; o++) {
+		if (strcmp(k, value_options[o]))
+			continue;
+		if (*i + 1 >= argc) {
+			fprintf(stderr, "stepbook run: %s needs a value\n", k);
+			return EXIT_USAGE;
+		}
+		if (option(a, o, argv[++*i]) == 0)
+			return 0;
+		fprintf(stderr, "stepbook run: bad value for %s: '%s'\n", k, argv[*i]);
+		return EXIT_USAGE;
+	}
+	fprintf(stderr, "stepbook run: unknown option '%s'; "
+			"'stepbook run --help' lists them\n", k);
+	return EXIT_USAGE;
 }
 
 static int parse_args(struct run_args *a, int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {
 		const char *k = argv[i];
-		if (!strcmp(k, "--allow-exec")) {
-			a->opt.allow_exec = 1;
-			continue;
-		}
-		if (k[0] != '-' || !k[1]) {
-			if (a->file)
-				return usage("only one FILE");
+		if (k[0] == '-' && k[1]) {
+			if (parse_option(a, argc, argv, &i))
+				return EXIT_USAGE;
+		} else if (a->file) {
+			return usage("one FILE at a time");
+		} else {
 			a->file = k;
-			continue;
-		}
-		if (i + 1 >= argc)
-			return usage("option needs a value");
-		int r = option(a, k, argv[++i]);
-		if (r <= 0) {
-			fprintf(stderr, "stepbook run: %s option '%s'\n",
-				r ? "bad value for" : "unknown", k);
-			return usage(NULL);
 		}
 	}
 	if (!a->file)
-		return usage("missing FILE");
+		return usage("no FILE to run; 'stepbook run --help' describes the options");
 	if (!a->format)
 		a->format = "text";
 	if (strcmp(a->format, "text") && strcmp(a->format, "json") &&
 	    strcmp(a->format, "history") && strcmp(a->format, "events"))
-		return usage("--format is text, json, history or events");
+		return usage("--format is text, json, history or events, not '%s'",
+			     a->format);
 	if (a->input && a->input_file)
 		return usage("--input and --input-file exclude each other");
-	if (!a->mock_file != !a->test_case && !(a->mock_file && !a->test_case))
+	if (a->test_case && !a->mock_file)
 		return usage("--test-case needs --mock-config");
 	if (a->start_time && timestamp_parse(a->start_time, &a->opt.start_ms))
-		return usage("--start-time is not an RFC 3339 timestamp");
+		return usage("--start-time '%s' is not an RFC 3339 timestamp",
+			     a->start_time);
 	return 0;
 }
 
@@ -134,7 +197,7 @@ static cJSON *read_json(const char *path, const char *what)
 
 static void print_diags(struct diag_list *d)
 {
-	struct report_options ro = { REPORT_TEXT, isatty(2) };
+	struct report_options ro = { REPORT_TEXT, isatty(2), 0 };
 	diag_sort(d);
 	report_print(stderr, d, &ro);
 }
@@ -157,14 +220,12 @@ static const struct loaded_machine *pick_machine(const struct loaded_file *lf,
 	return NULL;
 }
 
-static void print_json(cJSON *v)
+static unsigned json_flags(const struct run_args *a)
 {
-	char *s = cJSON_Print(v);
-	puts(s ? s : "null");
-	cJSON_free(s);
+	return a->compact ? JSONOUT_COMPACT : JSONOUT_PRETTY;
 }
 
-static void print_text(const struct exec_result *r)
+static void print_text(const struct run_args *a, const struct exec_result *r)
 {
 	static const char *const what[] = { "ok", "failed", "caught", "retried" };
 	printf("%s\n", exec_status_name(r->status));
@@ -175,20 +236,39 @@ static void print_text(const struct exec_result *r)
 		       r->visits[i].outcome ? what[r->visits[i].outcome] : "");
 	printf("%s\n", r->nr_visits > 200 ? " ..." : "");
 	if (r->output) {
-		char *s = cJSON_Print(r->output);
-		printf("output: %s\n", s);
-		cJSON_free(s);
+		fputs("output: ", stdout);
+		jsonout_print(stdout, r->output, json_flags(a));
 	}
-	if (r->error)
+	if (r->error && *r->error)
 		printf("error: %s\n", r->error);
-	if (r->cause)
+	if (r->cause && *r->cause)
 		printf("cause: %s\n", r->cause);
+}
+
+/* The history as the AWS CLI v2 prints get-execution-history: timestamps
+ * as ISO 8601 text, not the epoch seconds of the API. */
+static cJSON *cli_history(const cJSON *history)
+{
+	cJSON *events = cJSON_Duplicate(history, 1);
+	struct buf t = BUF_INIT;
+	cJSON *e;
+	cJSON_ArrayForEach(e, events) {
+		cJSON *ts = cJSON_GetObjectItemCaseSensitive(e, "timestamp");
+		if (!cJSON_IsNumber(ts))
+			continue;
+		buf_reset(&t);
+		timestamp_format_cli(llround(ts->valuedouble * 1000.0), &t);
+		cJSON_ReplaceItemInObjectCaseSensitive(e, "timestamp",
+						       cJSON_CreateString(t.ptr));
+	}
+	buf_release(&t);
+	return events ? events : cJSON_CreateArray();
 }
 
 static void print_result(const struct run_args *a, const struct exec_result *r)
 {
 	if (!strcmp(a->format, "text")) {
-		print_text(r);
+		print_text(a, r);
 		return;
 	}
 	cJSON *o = cJSON_CreateObject();
@@ -201,13 +281,13 @@ static void print_result(const struct run_args *a, const struct exec_result *r)
 		cJSON_AddItemToObject(o, "cause", r->cause ? cJSON_CreateString(r->cause)
 							   : cJSON_CreateNull());
 	} else if (!strcmp(a->format, "history")) {
-		cJSON_AddItemToObject(o, "events", cJSON_Duplicate(r->history, 1));
+		cJSON_AddItemToObject(o, "events", cli_history(r->history));
 	} else {
 		cJSON_Delete(o);
 		o = cJSON_CreateArray();
 		exec_status_events(r, &a->opt, o);
 	}
-	print_json(o);
+	jsonout_print(stdout, o, json_flags(a));
 	cJSON_Delete(o);
 }
 
@@ -239,21 +319,79 @@ static int write_diagram(const struct run_args *a, const struct asl_machine *m,
 	return rc;
 }
 
+/* The machine's entry in the mock file, found as mock_select finds it:
+ * by name, by deployed name, or the file's only entry.  Borrowed or NULL. */
+static const cJSON *mock_machine(const struct mock_config *mc, const char *name,
+				 const char *deployed)
+{
+	const cJSON *sms = cJSON_GetObjectItemCaseSensitive(mc->root, "StateMachines");
+	const cJSON *m = name ? cJSON_GetObjectItemCaseSensitive(sms, name) : NULL;
+	if (!m && deployed)
+		m = cJSON_GetObjectItemCaseSensitive(sms, deployed);
+	if (!m && sms && sms->child && !sms->child->next)
+		m = sms->child;
+	return m;
+}
+
+/* --mock-config without --test-case: the machine's only test case.  With
+ * none the file's Defaults answer alone; with several, says which exist.
+ * Returns 0 or -1. */
+static int default_test_case(struct run_args *a, const struct loaded_machine *lm,
+			     const struct mock_config *mc)
+{
+	const cJSON *m = mock_machine(mc, a->name, lm->deployed_name);
+	const cJSON *tcs = cJSON_GetObjectItemCaseSensitive(m, "TestCases");
+	int n = cJSON_GetArraySize(tcs);
+	if (n <= 1) {
+		a->test_case = n ? tcs->child->string : NULL;
+		return 0;
+	}
+	fprintf(stderr, "stepbook run: mock file '%s' has %d test cases for '%s'; "
+			"choose one with --test-case:", a->mock_file, n, m->string);
+	for (const cJSON *t = tcs->child; t; t = t->next)
+		fprintf(stderr, "%s %s", t == tcs->child ? "" : ",", t->string);
+	fputc('\n', stderr);
+	return -1;
+}
+
+/* Loads --mock-config and selects the test case.  Returns 0, or -1 after
+ * saying what is wrong. */
+static int load_mocks(struct run_args *a, const struct loaded_machine *lm,
+		      struct mock_config *mc)
+{
+	char *why = NULL;
+	if (!a->mock_file)
+		return 0;
+	if (mock_load(mc, a->mock_file, &why))
+		goto fail;
+	if (!a->test_case) {
+		if (default_test_case(a, lm, mc))
+			return -1;
+		if (!a->test_case)
+			return 0; /* no test case: the file's Defaults alone */
+	}
+	if (mock_select(mc, a->name, a->test_case, &why) == 0)
+		return 0;
+	if (lm->deployed_name) {
+		free(why);
+		why = NULL;
+		if (mock_select(mc, lm->deployed_name, a->test_case, &why) == 0)
+			return 0;
+	}
+fail:
+	fprintf(stderr, "stepbook run: %s\n", why);
+	free(why);
+	return -1;
+}
+
 static int execute(struct run_args *a, const struct loaded_machine *lm,
 		   const struct asl_machine *m, cJSON *input)
 {
 	struct mock_config mc = { 0 };
-	char *why = NULL;
 	int status = EXIT_ERRORS;
 	cJSON *scenario = NULL;
-	if (a->mock_file && (mock_load(&mc, a->mock_file, &why) ||
-			     (a->test_case && mock_select(&mc, a->name, a->test_case, &why) &&
-			      (!lm->deployed_name || (free(why), why = NULL,
-				mock_select(&mc, lm->deployed_name, a->test_case, &why)))))) {
-		fprintf(stderr, "stepbook run: %s\n", why);
-		goto out;
-	}
-	if (a->scenario_file && !(scenario = read_json(a->scenario_file, "scenario")))
+	if (load_mocks(a, lm, &mc) ||
+	    (a->scenario_file && !(scenario = read_json(a->scenario_file, "scenario"))))
 		goto out;
 	a->opt.mocks = a->mock_file ? &mc : NULL;
 	a->opt.scenario = scenario;
@@ -266,7 +404,6 @@ static int execute(struct run_args *a, const struct loaded_machine *lm,
 		status = EXIT_ERRORS;
 	exec_result_release(&r);
 out:
-	free(why);
 	cJSON_Delete(scenario);
 	mock_release(&mc);
 	return status;
@@ -307,10 +444,11 @@ int cmd_run(int argc, char **argv)
 	struct run_args a;
 	memset(&a, 0, sizeof(a));
 	a.opt.start_ms = EXEC_DEFAULT_START_MS;
-	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		fputs(usage_text, stdout);
-		return EXIT_OK;
-	}
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(usage_text, stdout);
+			return EXIT_OK;
+		}
 	int rc = parse_args(&a, argc, argv);
 	if (rc)
 		return rc;

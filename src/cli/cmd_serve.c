@@ -24,11 +24,14 @@ static void on_signal(int sig)
 static int usage(FILE *out, int status)
 {
 	fprintf(out, "usage: stepbook serve [COURSE] [--port N] [-o DIR] [--quiet]\n\n"
-		     "Builds the course folder COURSE (default course/) and serves it\n"
+		     "Builds the course folder COURSE (default course/ when it\n"
+		     "exists, else .) and serves it\n"
 		     "on http://127.0.0.1:N/ (default %d; 0 picks a free port).  When a\n"
 		     "file of the course or the theme changes, the pages it touches are\n"
 		     "rebuilt and open pages reload.  The site is built in a private\n"
-		     "temporary folder, or in DIR with -o.  Ctrl-C stops.\n",
+		     "temporary folder, or in DIR with -o.  Each build prints the\n"
+		     "cases `stepbook check` failed, and open pages show them over\n"
+		     "the page.  Ctrl-C stops.\n",
 		 SERVE_DEFAULT_PORT);
 	return status;
 }
@@ -68,7 +71,7 @@ static void report(const struct diag_list *diags)
 {
 	struct diag_list sorted = *diags;
 	diag_sort(&sorted);
-	struct report_options ro = { REPORT_TEXT, isatty(2) };
+	struct report_options ro = { REPORT_TEXT, isatty(2), 0 };
 	report_print(stderr, &sorted, &ro);
 }
 
@@ -80,7 +83,7 @@ static double ms_since(const struct timespec *t0)
 	       (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
-static void poll_once(struct serve *sv, int quiet)
+static void poll_once(struct serve *sv, const char *course, int quiet)
 {
 	struct diag_list diags = DIAG_LIST_INIT;
 	struct site_rebuild r;
@@ -89,6 +92,8 @@ static void poll_once(struct serve *sv, int quiet)
 	int status = serve_poll(sv, &diags, &r);
 	if (status)
 		report(&diags);
+	if (status > 0)
+		cmd_check_failed(stderr, serve_check_failed(sv), course);
 	if (status > 0 && !quiet)
 		fprintf(stderr, "rebuilt %s%zu file%s in %.1f ms\n", r.full ? "everything, " : "",
 			r.written, r.written == 1 ? "" : "s", ms_since(&t0));
@@ -97,19 +102,19 @@ static void poll_once(struct serve *sv, int quiet)
 	diag_list_release(&diags);
 }
 
-static void loop(struct serve *sv, int quiet)
+static void loop(struct serve *sv, const char *course, int quiet)
 {
 	struct timespec nap = { 0, SERVE_POLL_MS * 1000000L };
 	while (!stop) {
 		nanosleep(&nap, NULL);
 		if (!stop)
-			poll_once(sv, quiet);
+			poll_once(sv, course, quiet);
 	}
 }
 
 int cmd_serve(int argc, char **argv)
 {
-	struct serve_options opt = { "course", NULL, NULL, SERVE_DEFAULT_PORT };
+	struct serve_options opt = { cmd_default_course(), NULL, NULL, SERVE_DEFAULT_PORT };
 	int quiet = 0, p = parse(argc, argv, &opt, &quiet);
 	if (p)
 		return p > 0 ? usage(stdout, EXIT_OK) : usage(stderr, EXIT_USAGE);
@@ -124,10 +129,11 @@ int cmd_serve(int argc, char **argv)
 	diag_list_release(&diags);
 	if (!sv)
 		return EXIT_ERRORS;
+	cmd_check_failed(stderr, serve_check_failed(sv), opt.course);
 	printf("serving %s on http://127.0.0.1:%u/ (Ctrl-C stops)\n", opt.course,
 	       serve_port(sv));
 	fflush(stdout);
-	loop(sv, quiet);
+	loop(sv, opt.course, quiet);
 	serve_free(sv);
 	if (!quiet)
 		fprintf(stderr, "stopped\n");

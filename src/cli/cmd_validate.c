@@ -22,12 +22,13 @@ struct options {
 static void usage(FILE *out)
 {
 	fputs("usage: stepbook validate FILE... [--machine NAME] [--format text|json|github]\n"
-	      "                         [--strict] [--quiet]\n"
+	      "                         [--compact] [--strict] [--quiet]\n"
 	      "       stepbook validate --list-rules\n\n"
 	      "Checks every state machine of each FILE (ASL JSON/YAML, serverless.yml,\n"
 	      "CloudFormation/SAM template) against the Amazon States Language.\n\n"
 	      "  --machine NAME   only the machine with this name (key, logical id or name)\n"
 	      "  --format FORMAT  text (default), json, or github (workflow annotations)\n"
+	      "  --compact        json on one line (jq -c), not indented by two spaces\n"
 	      "  --strict         warnings fail too (exit status 1)\n"
 	      "  --quiet          print errors only, and no summary line\n"
 	      "  --list-rules     print the rules: id, severity, summary (tab-separated)\n\n"
@@ -59,15 +60,23 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->strict = 1;
 		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
 			o->quiet = 1;
+		} else if (!strcmp(a, "--compact")) {
+			o->report.compact = 1;
 		} else if (!strcmp(a, "--machine") && i + 1 < argc) {
 			o->machine = argv[++i];
 		} else if (!strcmp(a, "--format") && i + 1 < argc) {
-			if (report_format_parse(argv[++i], &o->report.format)) {
-				fprintf(stderr, "stepbook validate: unknown format '%s'\n", argv[i]);
+			if (report_format_parse(argv[++i], &o->report.format) ||
+			    o->report.format == REPORT_JUNIT) {
+				fprintf(stderr, "stepbook validate: --format is text, json or "
+						"github, not '%s'\n", argv[i]);
 				return -1;
 			}
+		} else if (!strcmp(a, "--machine") || !strcmp(a, "--format")) {
+			fprintf(stderr, "stepbook validate: %s needs a value\n", a);
+			return -1;
 		} else if (a[0] == '-' && a[1]) {
-			fprintf(stderr, "stepbook validate: unknown option '%s'\n", a);
+			fprintf(stderr, "stepbook validate: unknown option '%s'; "
+					"'stepbook validate --help' lists them\n", a);
 			return -1;
 		} else {
 			argv[nfiles++] = argv[i];
@@ -114,13 +123,14 @@ static void keep_failures(struct diag_list *l, int strict)
 
 int cmd_validate(int argc, char **argv)
 {
-	struct options o = { NULL, { REPORT_TEXT, 0 }, 0, 0 };
+	struct options o = { NULL, { REPORT_TEXT, 0, 0 }, 0, 0 };
 	int nfiles = parse_args(argc, argv, &o);
 	if (nfiles == -2)
 		return EXIT_OK;
 	if (nfiles <= 0) {
 		if (!nfiles)
-			usage(stderr);
+			fputs("stepbook validate: no FILE to validate; "
+			      "'stepbook validate --help' describes the options\n", stderr);
 		return EXIT_USAGE;
 	}
 	struct diag_list diags = DIAG_LIST_INIT;
@@ -136,6 +146,9 @@ int cmd_validate(int argc, char **argv)
 		keep_failures(&diags, o.strict);
 	o.report.show_source = o.report.format == REPORT_TEXT && isatty(STDOUT_FILENO);
 	report_print(stdout, &diags, &o.report);
+	/* the summary goes to stderr: when stdout is a pipe it must not
+	 * overtake the diagnostics still in stdout's buffer */
+	fflush(stdout);
 	if (!o.quiet && o.report.format == REPORT_TEXT)
 		fprintf(stderr, "%zu machine%s checked: %zu error%s, %zu warning%s\n",
 			machines, machines == 1 ? "" : "s", errors, errors == 1 ? "" : "s",

@@ -4,6 +4,7 @@
  * check failed), 2 usage error. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cmd.h"
 #include "jsonmem.h"
@@ -17,6 +18,12 @@ static const struct command commands[] = {
 	{ "serve", cmd_serve, "serve the course website, rebuilt as files change" },
 	{ "validate", cmd_validate, "check state machines against the States Language" },
 };
+
+const char *cmd_default_course(void)
+{
+	struct stat st;
+	return !stat("course", &st) && S_ISDIR(st.st_mode) ? "course" : ".";
+}
 
 static void usage(FILE *out)
 {

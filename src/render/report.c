@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "fileio.h"
+#include "jsonout.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -112,12 +113,10 @@ cJSON *report_diags_json_(const struct diag_list *l)
 	return arr;
 }
 
-static void print_json(FILE *out, const struct diag_list *l)
+static void print_json(FILE *out, const struct diag_list *l, int compact)
 {
 	cJSON *arr = report_diags_json_(l);
-	char *s = cJSON_Print(arr);
-	fprintf(out, "%s\n", s);
-	cJSON_free(s);
+	jsonout_print(out, arr, compact ? JSONOUT_COMPACT : JSONOUT_PRETTY);
 	cJSON_Delete(arr);
 }
 
@@ -169,7 +168,7 @@ void report_print(FILE *out, const struct diag_list *l,
 		print_text(out, l, opt->show_source);
 		break;
 	case REPORT_JSON:
-		print_json(out, l);
+		print_json(out, l, opt->compact);
 		break;
 	case REPORT_GITHUB:
 	case REPORT_JUNIT:

@@ -1,7 +1,8 @@
 /* report.h - prints diagnostics for people and for machines.
  * text:   path:line:col: error: message [rule], then the source line and a
  *         caret under the column when showing source (a TTY, or asked);
- * json:   one array of {file, line, column, severity, rule, message, pointer};
+ * json:   one array of {file, line, column, severity, rule, message, pointer},
+ *         in jq's layout (jsonout.h), or on one line when compact;
  * github: workflow commands (::error file=...,line=...,col=...::message);
  * junit:  one <testcase> per check case (report_check only; diagnostics
  *         print as one failing testcase each).
@@ -21,6 +22,7 @@ enum report_format { REPORT_TEXT, REPORT_JSON, REPORT_GITHUB, REPORT_JUNIT };
 struct report_options {
 	enum report_format format;
 	int show_source; /* text: quote the line and put a caret under it */
+	int compact;     /* json: one line (jq -c) instead of jq's indented layout */
 };
 
 /* Parses "text" / "json" / "github" / "junit".  Returns 0, or -1 if unknown. */

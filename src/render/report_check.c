@@ -9,6 +9,7 @@
 #include <cJSON.h>
 
 #include "buf.h"
+#include "jsonout.h"
 #include "strmap.h"
 #include "banned.h"
 
@@ -23,6 +24,16 @@ static void print_diag_lines(FILE *out, const struct diag_list *l, const char *i
 		if (d->rule)
 			fprintf(out, " [%s]", d->rule);
 		fputc('\n', out);
+	}
+}
+
+/* Each line of text, after indent. */
+static void print_indented(FILE *out, const char *text, const char *indent)
+{
+	while (*text) {
+		size_t n = strcspn(text, "\n");
+		fprintf(out, "%s%.*s\n", indent, (int)n, text);
+		text += n + (text[n] == '\n');
 	}
 }
 
@@ -45,6 +56,8 @@ static void text_case(FILE *out, const struct gate_case *k, int verbose)
 		print_diag_lines(out, &k->diags, "  ");
 		if (k->diff)
 			fputs(k->diff, out);
+		if (k->detail && verbose)
+			print_indented(out, k->detail, "  ");
 	}
 }
 
@@ -60,7 +73,7 @@ static void print_text(FILE *out, const struct gate_run *run, int verbose)
 		run->failed, run->skipped);
 }
 
-static void print_json(FILE *out, const struct gate_run *run)
+static void print_json(FILE *out, const struct gate_run *run, int compact)
 {
 	cJSON *root = cJSON_CreateObject();
 	cJSON *cases = cJSON_AddArrayToObject(root, "cases");
@@ -77,6 +90,8 @@ static void print_json(FILE *out, const struct gate_run *run)
 			cJSON_AddStringToObject(o, "message", k->message);
 		if (k->diff)
 			cJSON_AddStringToObject(o, "diff", k->diff);
+		if (k->detail)
+			cJSON_AddStringToObject(o, "detail", k->detail);
 		if (k->diags.nr)
 			cJSON_AddItemToObject(o, "diagnostics", report_diags_json_(&k->diags));
 		cJSON_AddItemToArray(cases, o);
@@ -85,9 +100,7 @@ static void print_json(FILE *out, const struct gate_run *run)
 	cJSON_AddNumberToObject(root, "passed", (double)run->passed);
 	cJSON_AddNumberToObject(root, "failed", (double)run->failed);
 	cJSON_AddNumberToObject(root, "skipped", (double)run->skipped);
-	char *s = cJSON_Print(root);
-	fprintf(out, "%s\n", s);
-	cJSON_free(s);
+	jsonout_print(out, root, compact ? JSONOUT_COMPACT : JSONOUT_PRETTY);
 	cJSON_Delete(root);
 }
 
@@ -223,7 +236,7 @@ void report_check(FILE *out, const struct gate_run *run,
 		print_text(out, run, verbose);
 		break;
 	case REPORT_JSON:
-		print_json(out, run);
+		print_json(out, run, opt->compact);
 		break;
 	case REPORT_GITHUB:
 		print_github(out, run);

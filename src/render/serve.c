@@ -53,32 +53,44 @@ static int make_out(struct serve *sv, struct diag_list *diags)
 	return 0;
 }
 
-/* The report of a failed build, as the terminal shows it.  Returns owned. */
-static char *report_text(const struct diag_list *diags)
+/* Errors as the terminal shows them, with their source lines or one line
+ * each.  Returns owned; NULL for an empty list. */
+static char *report_text(const struct diag_list *diags, int show_source)
 {
 	char *text = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
+	FILE *f = diags->nr ? open_memstream(&text, &len) : NULL;
 	if (!f)
-		return xstrdup("the build failed");
-	struct report_options ro = { REPORT_TEXT, 1 };
+		return NULL;
+	struct report_options ro = { REPORT_TEXT, show_source, 0 };
 	report_print(f, diags, &ro);
 	fclose(f);
 	return text;
 }
 
-/* Tells the connection threads a build ended (error NULL: it worked). */
+/* Tells the connection threads a build ended.  The event's bytes are made
+ * here, on the main thread (the only writer of generation), and swapped in
+ * under the lock. */
 static void announce(struct serve *sv, const struct diag_list *diags, int ok)
 {
-	char *text = ok ? NULL : report_text(diags);
+	char *text = ok ? NULL : report_text(diags, 1);
+	char *check = ok ? report_text(serve_check_failed(sv), 0) : NULL;
+	if (!ok && !text)
+		text = xstrdup("the build failed");
+	size_t len;
+	unsigned long generation = sv->generation + (ok != 0);
+	char *event = serve_http_event(generation, text, check, &len);
+	free(text);
+	free(check);
 	pthread_mutex_lock(&sv->lock);
-	if (ok)
-		sv->generation++;
+	sv->generation = generation;
 	sv->events++;
-	free(sv->error);
-	sv->error = text;
+	char *old = sv->event;
+	sv->event = event;
+	sv->event_len = len;
 	pthread_cond_broadcast(&sv->changed);
 	pthread_mutex_unlock(&sv->lock);
+	free(old);
 }
 
 static void init_sync(struct serve *sv)
@@ -132,7 +144,7 @@ void serve_free(struct serve *sv)
 		nftw(sv->tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	free(sv->tmp);
 	free(sv->out);
-	free(sv->error);
+	free(sv->event);
 	pthread_cond_destroy(&sv->changed);
 	pthread_mutex_destroy(&sv->lock);
 	free(sv);
@@ -146,6 +158,11 @@ unsigned serve_port(const struct serve *sv)
 const char *serve_root(const struct serve *sv)
 {
 	return sv->out;
+}
+
+const struct diag_list *serve_check_failed(const struct serve *sv)
+{
+	return site_session_check_failed(sv->session);
 }
 
 unsigned long serve_generation(const struct serve *sv)

@@ -47,6 +47,10 @@ void serve_free(struct serve *sv);
 unsigned serve_port(const struct serve *sv);
 /* The folder being served.  Borrowed. */
 const char *serve_root(const struct serve *sv);
+/* The cases the course's check failed at the last build (site.h,
+ * site_session_check_failed); open pages show them too.  Main thread only;
+ * borrowed until the next serve_poll. */
+const struct diag_list *serve_check_failed(const struct serve *sv);
 /* Successful builds so far (the first is 1). */
 unsigned long serve_generation(const struct serve *sv);
 

@@ -27,10 +27,11 @@
 /* An event stream says it is alive this often (proxies and browsers drop
  * silent connections), and notices a stopping server at once anyway. */
 #define KEEPALIVE_S 15
-/* Bytes of a failed build's report sent to pages: a screenful is enough
- * (the terminal has it all) and keeps one event in one write. */
+/* Bytes of a failed build's report, and of the failing check cases, sent
+ * to pages: a screenful each is enough (the terminal has it all) and keeps
+ * one event in one write (JSON escapes at most 6 bytes per byte). */
 #define MAX_ERROR_TEXT 8000
-#define EVENT_BLOCK (MAX_ERROR_TEXT * 6 + 256)
+#define EVENT_BLOCK (2 * MAX_ERROR_TEXT * 6 + 256)
 /* The longest a request waits for a site folder being swapped in: the two
  * renames take microseconds; with no site at all (the first build failed)
  * each request is this much slower, which nobody notices. */
@@ -274,20 +275,34 @@ struct stream {
 	int started;
 };
 
-static void event_text(struct serve *sv, struct buf *out)
+/* Adds text to m as key, cut to MAX_ERROR_TEXT bytes (on a character
+ * boundary: the event stays UTF-8). */
+static void add_text(cJSON *m, const char *key, const char *text)
+{
+	size_t n = strlen(text);
+	if (n > MAX_ERROR_TEXT)
+		for (n = MAX_ERROR_TEXT; n && (text[n] & 0xC0) == 0x80; n--)
+			;
+	char *t = xstrndup(text, n);
+	cJSON_AddStringToObject(m, key, t);
+	free(t);
+}
+
+char *serve_http_event(unsigned long generation, const char *error,
+		       const char *check, size_t *len)
 {
 	cJSON *m = cJSON_CreateObject();
-	cJSON_AddNumberToObject(m, "generation", (double)sv->generation);
-	if (sv->error) {
-		size_t n = strlen(sv->error);
-		char *e = xstrndup(sv->error, n > MAX_ERROR_TEXT ? MAX_ERROR_TEXT : n);
-		cJSON_AddStringToObject(m, "error", e);
-		free(e);
-	}
+	cJSON_AddNumberToObject(m, "generation", (double)generation);
+	if (error)
+		add_text(m, "error", error);
+	if (check)
+		add_text(m, "check", check);
 	char *j = cJSON_PrintUnformatted(m);
-	buf_addf(out, "data: %s\n\n", j);
+	struct buf out = BUF_INIT;
+	buf_addf(&out, "data: %s\n\n", j);
 	cJSON_free(j);
 	cJSON_Delete(m);
+	return buf_detach(&out, len);
 }
 
 static void wait_news(struct stream *s)
@@ -300,25 +315,33 @@ static void wait_news(struct stream *s)
 			break;
 }
 
+/* Copies n bytes of text to out (at most max). */
+static size_t put(char *out, size_t max, const char *text, size_t n)
+{
+	n = n < max ? n : max;
+	memcpy(out, text, n);
+	return n;
+}
+
+/* A connection thread: copies the last build's news (made by the main
+ * thread) under the lock, and nothing more. */
 static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
 {
 	(void)pos;
+	static const char alive[] = ": alive\n\n";
 	struct stream *s = cls;
-	struct buf text = BUF_INIT;
+	size_t n = 0;
 	pthread_mutex_lock(&s->sv->lock);
 	if (s->started)
 		wait_news(s);
 	int stop = s->sv->stopping;
 	if (!stop && (!s->started || s->sv->events != s->seen))
-		event_text(s->sv, &text);
+		n = put(out, max, s->sv->event, s->sv->event_len);
 	else if (!stop)
-		buf_adds(&text, ": alive\n\n");
+		n = put(out, max, alive, sizeof(alive) - 1);
 	s->seen = s->sv->events;
 	s->started = 1;
 	pthread_mutex_unlock(&s->sv->lock);
-	size_t n = text.len < max ? text.len : max;
-	memcpy(out, text.ptr, n);
-	buf_release(&text);
 	return stop ? MHD_CONTENT_READER_END_OF_STREAM : (ssize_t)n;
 }
 

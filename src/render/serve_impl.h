@@ -31,12 +31,18 @@ struct serve {
 	struct serve_snapshot seen;
 	struct MHD_Daemon *daemon;
 	unsigned port;
-	/* shared with the connection threads, under 'lock' */
+	/* Shared with the connection threads, under 'lock'.  Everything else
+	 * is written before the daemon starts or after it stopped, or is the
+	 * main thread's alone.  The connection threads never touch cJSON (its
+	 * allocator, jsonmem.h, is the main thread's): the main thread writes
+	 * each build's news as bytes ready to send, and they copy them. */
 	pthread_mutex_t lock;
 	pthread_cond_t changed;
 	unsigned long generation;  /* successful builds */
 	unsigned long events;      /* builds, good or failed */
-	char *error;               /* owned: the failed build's report, or NULL */
+	char *event;               /* owned: the last build's news, one whole
+				      Server-Sent Event ("data: {...}\n\n") */
+	size_t event_len;
 	int stopping;
 };
 
@@ -50,7 +56,14 @@ void serve_snapshot_release(struct serve_snapshot *snap);
 size_t serve_snapshot_diff(const struct serve_snapshot *a,
 			   const struct serve_snapshot *b, const char ***paths);
 
-/* serve_http.c: starts the daemon on 127.0.0.1:opt.port.  Returns 0 or -1. */
+/* serve_http.c: the news of a build for open pages, as one Server-Sent
+ * Event: {"generation": N}, with "error": the report when the build
+ * failed, "check": the failing check cases when they are any (each NULL:
+ * absent).  Main thread only (cJSON).  Returns owned (malloc), its length
+ * in *len. */
+char *serve_http_event(unsigned long generation, const char *error,
+		       const char *check, size_t *len);
+/* Starts the daemon on 127.0.0.1:opt.port.  Returns 0 or -1. */
 int serve_http_start(struct serve *sv);
 void serve_http_stop(struct serve *sv);
 

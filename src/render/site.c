@@ -392,12 +392,22 @@ int site_full_build_(struct site *s)
 	return status;
 }
 
-int site_build(const struct site_options *opt, struct diag_list *diags)
+int site_build_checked(const struct site_options *opt, struct diag_list *diags,
+		       struct diag_list *failed)
 {
 	struct site *s = site_new_(opt, diags);
 	int status = site_full_build_(s);
+	const struct diag_list *l = &s->check_failed;
+	for (size_t i = 0; failed && i < l->nr; i++)
+		diag_error(failed, l->items[i].pos, l->items[i].rule, "%s",
+			   l->items[i].message);
 	site_free_(s);
 	return status;
+}
+
+int site_build(const struct site_options *opt, struct diag_list *diags)
+{
+	return site_build_checked(opt, diags, NULL);
 }
 
 /* ---- finding the default theme -------------------------------------------- */

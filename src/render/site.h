@@ -23,6 +23,13 @@ struct site_options {
 /* Builds the site.  Returns 0, or -1 with located errors in diags (the
  * output folder untouched).  Warnings may be added either way. */
 int site_build(const struct site_options *opt, struct diag_list *diags);
+/* The same; the cases the course's check failed are appended to failed
+ * (even when the build failed: they may say why), one error each, in the
+ * check's order: at the case ("NAME: WHY"), or at the first located error
+ * of a case that has no place of its own ("WHY: ERROR"), rule check/KIND.
+ * They mark the pages but do not fail the build. */
+int site_build_checked(const struct site_options *opt, struct diag_list *diags,
+		       struct diag_list *failed);
 
 /* ---- rebuilding what changed (`stepbook serve`) ------------------------- */
 
@@ -55,6 +62,11 @@ struct site_rebuild {
  * again with the next call. */
 int site_rebuild_paths(struct site_session *ss, const char *const *paths,
 		       size_t n, struct diag_list *diags, struct site_rebuild *r);
+
+/* The failing cases of the last check of the session's site (see
+ * site_build_checked): the last good build's, or the last rebuild's.
+ * Borrowed until the next site_rebuild_paths; empty before any build. */
+const struct diag_list *site_session_check_failed(const struct site_session *ss);
 
 /* The default theme folder: $STEPBOOK_TEMPLATES, templates/ beside or
  * above the executable, or the installed share/stepbook/templates.

@@ -10,6 +10,7 @@
  * Not here: the checks (gate.h), drawing (site_svg.c). */
 #define _XOPEN_SOURCE 700
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,6 +67,40 @@ static void mark(struct site *s, const char *page, unsigned line,
 	buf_release(&k);
 }
 
+/* ---- the failing cases, for the terminal and the serve overlay ---------- */
+
+static const char *const rule_of[] = {
+	[GATE_SNIPPET] = "check/snippet", [GATE_LINK] = "check/link",
+	[GATE_SAVED_STEP] = "check/saved-step", [GATE_STEP] = "check/step",
+};
+
+/* Kinds index rule_of: -1 when k is not one (bytes from the child). */
+static int kind_ok(long k)
+{
+	return k >= 0 && k < (long)(sizeof(rule_of) / sizeof(*rule_of));
+}
+
+/* One line for failing case k: at its place, "NAME: WHY"; a case with no
+ * place of its own (a saved step that does not validate) is put at its
+ * first located error, "WHY: THAT ERROR". */
+static void add_failure(struct diag_list *l, const struct gate_case *k)
+{
+	const struct diag *d = NULL;
+	for (size_t i = 0; !k->pos.line && !d && i < k->diags.nr; i++)
+		if (k->diags.items[i].pos.line)
+			d = &k->diags.items[i];
+	const char *why = k->message ? k->message : "failed";
+	if (d) {
+		diag_error(l, d->pos, rule_of[k->kind], "%s: %s", why, d->message);
+		return;
+	}
+	struct pos p = { k->file, k->pos.line, k->pos.col };
+	if (k->message)
+		diag_error(l, p, rule_of[k->kind], "%s: %s", k->name, k->message);
+	else
+		diag_error(l, p, rule_of[k->kind], "%s", k->name);
+}
+
 static void on_example(void *ctx, const struct gate_example *ex)
 {
 	struct site *s = ctx;
@@ -89,6 +124,7 @@ void site_check_free_(struct site *s)
 		diagram_run_free(s->runs.entries[i].value);
 	strmap_release(&s->runs);
 	strmap_release(&s->marks);
+	diag_list_release(&s->check_failed);
 }
 
 static void reset(struct site *s)
@@ -118,6 +154,9 @@ static void run_gate(struct site *s,
 		mark(s, page, k->block_line, of_status[k->status]);
 		mark(s, page, k->output_line, of_status[k->status]);
 	}
+	for (size_t i = 0; i < run.nr; i++)
+		if (run.cases[i].status == GATE_FAIL)
+			add_failure(&s->check_failed, &run.cases[i]);
 	gate_run_release(&run);
 }
 
@@ -128,7 +167,8 @@ void site_check_course_(struct site *s)
 }
 
 /* ---- in another process ---------------------------------------------------
- * The child writes "LEN:KEY CHECK\n" per mark, then "-\n", then per run
+ * The child writes "LEN:KEY CHECK\n" per mark, then "-\n", then per failing
+ * case "LEN:FILE LINE COL KIND LEN:MESSAGE \n", then "-\n", then per run
  * "LEN:KEY " and the run (diagram_run_write). */
 
 static void put_key(struct buf *b, const char *key, size_t len)
@@ -149,6 +189,21 @@ static void write_run(void *ctx, const struct gate_example *ex)
 	buf_release(&k);
 }
 
+static void write_failures(const struct diag_list *l, struct buf *b)
+{
+	for (size_t i = 0; i < l->nr; i++) {
+		const struct diag *d = &l->items[i];
+		int kind = 0;
+		while (strcmp(rule_of[kind], d->rule))
+			kind++;
+		put_key(b, d->file, strlen(d->file));
+		buf_addf(b, "%u %u %d ", d->pos.line, d->pos.col, kind);
+		put_key(b, d->message, strlen(d->message));
+		buf_addc(b, '\n');
+	}
+	buf_adds(b, "-\n");
+}
+
 static void child(struct site *s, int fd)
 {
 	struct buf runs = BUF_INIT, all = BUF_INIT;
@@ -159,6 +214,7 @@ static void child(struct site *s, int fd)
 		buf_addf(&all, "%d\n", (int)(uintptr_t)e->value);
 	}
 	buf_adds(&all, "-\n");
+	write_failures(&s->check_failed, &all);
 	buf_add(&all, runs.ptr, runs.len);
 	_exit(fileio_write_fd(fd, all.ptr, all.len) ? 1 : 0);
 }
@@ -176,6 +232,42 @@ static int get_key(const char **p, const char *end, struct buf *k)
 	buf_add(k, q, len);
 	*p = q + len + 1;
 	return 0;
+}
+
+/* "N " at *p, N in [0, max].  0 or -1. */
+static int get_num(const char **p, const char *end, long max, long *n)
+{
+	char *next;
+	if (*p >= end || **p < '0' || **p > '9')
+		return -1;
+	*n = strtol(*p, &next, 10);
+	if (next >= end || *next != ' ' || *n > max)
+		return -1;
+	*p = next + 1;
+	return 0;
+}
+
+/* The failing cases the child wrote, up to and past their "-\n".  0 or -1. */
+static int read_failures(struct site *s, const char **p, const char *end)
+{
+	struct buf file = BUF_INIT, msg = BUF_INIT;
+	long line, col, kind;
+	int status = 0;
+	while (!status && *p < end && **p != '-') {
+		status = get_key(p, end, &file) || get_num(p, end, UINT32_MAX, &line) ||
+			 get_num(p, end, UINT32_MAX, &col) ||
+			 get_num(p, end, LONG_MAX, &kind) || !kind_ok(kind) ||
+			 get_key(p, end, &msg) || *p >= end || *(*p)++ != '\n' ? -1 : 0;
+		struct pos at = { file.ptr, (unsigned)line, (unsigned)col };
+		if (!status)
+			diag_error(&s->check_failed, at, rule_of[kind], "%s", msg.ptr);
+	}
+	if (!status && (end - *p < 2 || (*p)[0] != '-' || (*p)[1] != '\n'))
+		status = -1;
+	*p += 2;
+	buf_release(&file);
+	buf_release(&msg);
+	return status;
 }
 
 /* Reads what the child wrote.  0, or -1 when it is not all there. */
@@ -197,7 +289,10 @@ static int read_results(struct site *s, const char *p, const char *end)
 	}
 	if (!status && (end - p < 2 || p[0] != '-' || p[1] != '\n'))
 		status = -1;
-	for (p += 2; !status && p < end;) {
+	p += 2;
+	if (!status)
+		status = read_failures(s, &p, end);
+	while (!status && p < end) {
 		struct diagram_run *v = NULL;
 		if (get_key(&p, end, &k) || !(v = diagram_run_read(&p, end))) {
 			status = -1;

@@ -72,6 +72,7 @@ struct site {
 				   fenced there (site_check.c) */
 	struct strmap runs;     /* "PAGE\nNAME" -> struct diagram_run * of the
 				   page's example NAME */
+	struct diag_list check_failed; /* one error per failing check case */
 	int check_pid;          /* the process checking the course, or -1 */
 	int check_fd;           /* its results (an unlinked file) */
 	int status;
@@ -137,7 +138,8 @@ void site_step_free_(struct site_step *st);
  * Returns 0, or -1 with an error in s->diags. */
 int site_step_draw_(struct site *s, struct site_step *st, size_t i);
 
-/* site_check.c: `stepbook check` run on the course (marks and runs). */
+/* site_check.c: `stepbook check` run on the course (marks, runs and
+ * check_failed). */
 void site_check_course_(struct site *s);
 /* The same in a forked process (when s->opt->jobs allows), from when the
  * build folder exists; site_check_finish_ collects it (or checks here). */

@@ -235,6 +235,12 @@ static int incremental(struct site_session *ss, const char *const *paths,
 	return status ? -1 : 0;
 }
 
+const struct diag_list *site_session_check_failed(const struct site_session *ss)
+{
+	static const struct diag_list none = DIAG_LIST_INIT;
+	return ss->s ? &ss->s->check_failed : &none;
+}
+
 /* ---- the entry point ------------------------------------------------------ */
 
 static int needs_full(struct site_session *ss, const char *const *paths,

@@ -674,6 +674,37 @@ static size_t machine_for(struct account *a, const char *name,
 	return mi;
 }
 
+/* "execution FAILED in state 'Greet': HelloBroke: the service is down",
+ * with the path taken and the failing state's input as the detail. */
+static int fail_execution(struct account_response *rs, const struct exec_result *r)
+{
+	const struct exec_visit *v = exec_failed_visit(r);
+	struct buf m = BUF_INIT, d = BUF_INIT;
+	buf_addf(&m, "execution %s", exec_status_name(r->status));
+	if (v)
+		buf_addf(&m, " in state '%s'", v->state->name);
+	if (r->error)
+		buf_addf(&m, ": %s", r->error);
+	if (r->cause && *r->cause)
+		buf_addf(&m, ": %s", r->cause);
+	buf_adds(&d, "path:");
+	for (size_t i = 0; i < r->nr_visits; i++) {
+		const struct exec_visit *w = &r->visits[i];
+		buf_addf(&d, "%s %s", i ? " ->" : "", w->state->name);
+		if (w->outcome == EXEC_VISIT_RETRIED || w->outcome == EXEC_VISIT_CAUGHT)
+			buf_adds(&d, w->outcome == EXEC_VISIT_RETRIED ? " (retried)" : " (caught)");
+	}
+	if (v && v->input) {
+		char *in = cJSON_PrintUnformatted(v->input);
+		buf_addf(&d, "\ninput of '%s': %s", v->state->name, in);
+		cJSON_free(in);
+	}
+	fail(rs, 200, "ExecutionFailed", "%s", m.ptr);
+	rs->detail = buf_detach(&d, NULL);
+	buf_release(&m);
+	return -1;
+}
+
 static int op_start(struct account *a, const struct account_request *rq,
 		    struct account_response *rs)
 {
@@ -700,8 +731,7 @@ static int op_start(struct account *a, const struct account_request *rq,
 		a->now = e->stop_ms; /* synchronous: the reader waits for the end */
 	rs->result = describe(a, e, rq->op == ACCOUNT_INVOKE ? DATES_ISO_Z : DATES_ISO_OFFSET);
 	if (e->r.status != EXEC_SUCCEEDED)
-		return fail(rs, 200, "ExecutionFailed", "the execution ended %s",
-			    exec_status_name(e->r.status));
+		return fail_execution(rs, &e->r);
 	return 0;
 }
 
@@ -784,6 +814,7 @@ void account_response_release(struct account_response *rs)
 	cJSON_Delete(rs->result);
 	free(rs->error);
 	free(rs->message);
+	free(rs->detail);
 	memset(rs, 0, sizeof(*rs));
 }
 
@@ -823,6 +854,30 @@ static const struct route *find_route(const struct account *a, const char *metho
 	return NULL;
 }
 
+/* 403 for a private route without a valid key, with a message naming the
+ * keys the service declares and where their values come from. */
+static int refuse_key(const struct account *a, const char *key, struct account_response *rs)
+{
+	http_answer(rs, 403, "Forbidden");
+	struct buf m = BUF_INIT;
+	buf_adds(&m, key ? "the x-api-key header matches no API key of the service"
+			 : "the route is private and the request sends no x-api-key header");
+	if (!a->nr_keys)
+		buf_adds(&m, ", and the service declares no API key (apiKeys)");
+	else
+		buf_adds(&m, "; the route expects the value of one of the service's keys, "
+			     "set by api_keys in stepbook.yml:");
+	for (size_t i = 0; i < a->nr_keys; i++) {
+		const char *name = a->keys[i].name;
+		buf_addf(&m, "%s '%s'", i ? "," : "", name);
+		if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(a->opt.api_keys, name)))
+			buf_adds(&m, " (not set)");
+	}
+	free(rs->message);
+	rs->message = buf_detach(&m, NULL);
+	return -1;
+}
+
 /* API keys and the usage plan: 403 without a valid key, 429 over limits. */
 static int http_guard(struct account *a, const struct route *r, const char *key,
 		      struct account_response *rs)
@@ -834,7 +889,7 @@ static int http_guard(struct account *a, const struct route *r, const char *key,
 		if (!strcmp(a->keys[i].value, key))
 			k = &a->keys[i];
 	if (!k)
-		return http_answer(rs, 403, "Forbidden");
+		return refuse_key(a, key, rs);
 	if (a->burst_limit > 0) { /* refill at rateLimit per second, up to burstLimit */
 		a->tokens += a->rate_limit * (double)(a->now - a->filled_ms) / 1000.0;
 		if (a->tokens > a->burst_limit)

@@ -60,6 +60,9 @@ struct account_response {
 	cJSON *result;   /* owned: what the command prints; NULL when nothing */
 	char *error;     /* owned AWS error code (ExecutionDoesNotExist...), or NULL */
 	char *message;   /* owned, with error */
+	char *detail;    /* owned, or NULL: what a verbose report adds to the
+			    error (a failed execution's path and the failing
+			    state's input) */
 	int status;      /* HTTP status (200 for CLI successes) */
 };
 

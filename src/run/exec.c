@@ -60,7 +60,7 @@ void exec_visit_(struct exec *x, const struct asl_state *s, enum exec_outcome o,
 {
 	struct exec_result *r = x->res;
 	ARRAY_GROW(r->visits, r->nr_visits + 1, r->alloc_visits);
-	r->visits[r->nr_visits++] = (struct exec_visit){ s, o, branch };
+	r->visits[r->nr_visits++] = (struct exec_visit){ s, o, branch, NULL };
 }
 
 /* Adds n to *size; 1 once the total passes limit (the walk stops). */
@@ -468,13 +468,17 @@ static int visit(struct exec *x, struct step *st)
 	}
 	cJSON_Delete(st->output);
 	st->output = NULL;
-	if (x->stop != EXEC_RUNNING || !st->err.error)
+	if (x->stop != EXEC_RUNNING || !st->err.error) {
+		/* the execution ends in this state: its path shows it failed */
+		exec_visit_(x, st->state, EXEC_VISIT_FAILED, -1);
 		return -1;
+	}
 	if (catch_error(x, st) == 0) {
 		event_exited(x, st);
 		return 0;
 	}
 	exec_visit_(x, st->state, EXEC_VISIT_FAILED, -1);
+	x->res->visits[x->res->nr_visits - 1].input = cJSON_Duplicate(st->input, 1);
 	return -1;
 }
 
@@ -695,8 +699,22 @@ void exec_result_release(struct exec_result *r)
 	free(r->execution_arn);
 	free(r->machine_arn);
 	free(r->name);
+	for (size_t i = 0; i < r->nr_visits; i++)
+		cJSON_Delete(r->visits[i].input);
 	free(r->visits);
 	memset(r, 0, sizeof(*r));
+}
+
+const struct exec_visit *exec_failed_visit(const struct exec_result *r)
+{
+	size_t i = r->nr_visits;
+	if (r->status != EXEC_FAILED || !i || r->visits[i - 1].outcome != EXEC_VISIT_FAILED)
+		return NULL;
+	/* An uncaught error fails the innermost state first, then each
+	 * enclosing Parallel or Map: the first of the trailing failures. */
+	while (i > 1 && r->visits[i - 2].outcome == EXEC_VISIT_FAILED)
+		i--;
+	return &r->visits[i - 1];
 }
 
 const char *exec_status_name(enum exec_status s)

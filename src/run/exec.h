@@ -49,6 +49,8 @@ struct exec_visit {
 	enum exec_outcome outcome;
 	int branch; /* CAUGHT: the catcher's index; a Choice that SUCCEEDED:
 		       the rule taken, -1 for Default; otherwise -1 */
+	cJSON *input; /* owned: a FAILED visit's state input (what a failure
+			 report shows), otherwise NULL */
 };
 
 struct exec_result {
@@ -80,6 +82,13 @@ void exec_result_release(struct exec_result *r);
 int exec_check_supported(const struct asl_machine *m, struct diag_list *diags);
 
 const char *exec_status_name(enum exec_status s);
+
+/* The visit where the error of a failed execution arose: the innermost
+ * state of the failure that ended it (a state inside a Parallel branch
+ * rather than the Parallel).  NULL when r did not end failing in a state
+ * (it succeeded, timed out, or failed before its first state).  Borrowed
+ * from r. */
+const struct exec_visit *exec_failed_visit(const struct exec_result *r);
 
 /* Appends EventBridge "Step Functions Execution Status Change" events
  * (RUNNING, then the final status) to arr. */

@@ -23,8 +23,8 @@
 #define CASES "tests/cases/check/"
 
 /* The report of the course at root, in 'format'; owned. */
-static char *report(const char *root, const char *config, enum report_format format,
-		    int update, int *failed)
+static char *report_v(const char *root, const char *config, enum report_format format,
+		      int update, int *failed, int verbose)
 {
 	struct gate_options opt = { root, config, update, NULL, NULL };
 	struct gate_run run = GATE_RUN_INIT;
@@ -34,11 +34,18 @@ static char *report(const char *root, const char *config, enum report_format for
 	char *text = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&text, &len);
-	struct report_options ro = { format, 0 };
-	report_check(out, &run, &ro, 1);
+	struct report_options ro = { format, 0, 0 };
+	report_check(out, &run, &ro, verbose);
 	fclose(out);
 	gate_run_release(&run);
 	return text;
+}
+
+/* The verbose report, as the pinned files hold it. */
+static char *report(const char *root, const char *config, enum report_format format,
+		    int update, int *failed)
+{
+	return report_v(root, config, format, update, failed, 1);
 }
 
 static char *slurp(const char *path)
@@ -79,6 +86,33 @@ END_TEST
 START_TEST(notification_events)
 {
 	ck_report("notifications", REPORT_TEXT, "expected.txt");
+}
+END_TEST
+
+/* A function that throws, a branch that fails after its retry, a Fail
+ * state, a private route without its key: each failure names the state, the
+ * error and the cause (or the keys expected); --verbose adds the path and
+ * the failing state's input. */
+START_TEST(failures_explain_themselves)
+{
+	ck_report("failing", REPORT_TEXT, "expected.txt");
+	int failed = 0;
+	char *got = report_v(CASES "failing", NULL, REPORT_TEXT, 0, &failed, 0);
+	ck_assert_int_ne(failed, 0);
+	ck_assert_ptr_nonnull(strstr(got, "README.md:12:1: error: sls invoke stepf --name "
+				     "HelloMachine: execution FAILED in state 'Greet': HelloBroke: "
+				     "the greeting service is down\n"));
+	ck_assert_ptr_null(strstr(got, "path:"));
+	ck_assert_ptr_null(strstr(got, "input of"));
+	free(got);
+}
+END_TEST
+
+/* Protocol-relative, absolute and mailto links are not followed; a missing
+ * page linked twice fails at each link; an h3 heading is an anchor. */
+START_TEST(links_in_and_out)
+{
+	ck_report("links", REPORT_TEXT, "expected.txt");
 }
 END_TEST
 
@@ -200,6 +234,9 @@ START_TEST(exit_statuses)
 	ck_assert_int_eq(run_cli("check --bogus"), 2);
 	ck_assert_int_eq(run_cli("check " CASES "no-such-course"), 2);
 	ck_assert_int_eq(run_cli("check " CASES "commands " CASES "bad"), 2);
+	/* from the repository root: the bundled course, as build would */
+	ck_assert_int_eq(run_cli("check"), 0);
+	ck_assert_int_eq(run_cli("check " CASES "failing"), 1);
 }
 END_TEST
 
@@ -266,6 +303,8 @@ Suite *gate_suite(void)
 	tcase_add_test(t, hand_written_examples);
 	tcase_add_test(t, notification_events);
 	tcase_add_test(t, bad_inputs_are_located);
+	tcase_add_test(t, failures_explain_themselves);
+	tcase_add_test(t, links_in_and_out);
 	tcase_add_test(t, formats);
 	tcase_add_test(t, update_rewrites_only_outputs);
 	tcase_add_test(t, symlinks_out_are_refused);

@@ -5,7 +5,9 @@
  * standard output and error.  NAME.svg, when present, lists strings (one a line) that
  * $OUT/run.svg must contain: the --diagram of the run.  Needs $STEPBOOK
  * (set by `make check`); skips without it.  UPDATE_GOLDEN=1 rewrites the
- * .out files instead of comparing. */
+ * .out files instead of comparing.  cli/ holds the command line itself, of
+ * run and its siblings (validate, check, diagram): usage errors in one line,
+ * --compact, --help, the order of a summary when the output is piped. */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
 #include <stdio.h>

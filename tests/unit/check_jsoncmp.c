@@ -21,6 +21,12 @@ START_TEST(shapes)
 	token[7] = '+';
 	ck_assert_int_eq(jsoncmp_shape(token), JSONCMP_TOKEN);
 	ck_assert_int_eq(jsoncmp_shape("SUCCEEDED"), JSONCMP_PLAIN);
+	/* a token is 100 characters or more: 99 are plain text */
+	token[100] = '\0';
+	ck_assert_int_eq(jsoncmp_shape(token), JSONCMP_TOKEN);
+	token[99] = '\0';
+	ck_assert_int_eq(jsoncmp_shape(token), JSONCMP_PLAIN);
+	ck_assert_int_eq(jsoncmp_shape("QUJDREVGR0hJSktMTU5PUFFSU1RVVldY"), JSONCMP_PLAIN);
 }
 END_TEST
 
@@ -54,6 +60,13 @@ START_TEST(volatile_values_match_by_shape)
 	ck_assert(matches("1573568204569", "1704067200000"));
 	ck_assert(!matches("1573568204.569", "1704067200000"));
 	ck_assert(!matches("5", "6"));
+	/* the units' bounds: [1e9, 1e10) seconds, [1e12, 1e13) milliseconds */
+	ck_assert(matches("1e9", "9999999999"));
+	ck_assert(!matches("1e9", "1e10"));
+	ck_assert(!matches("999999999", "1000000000"));
+	ck_assert(matches("1e12", "9999999999999"));
+	ck_assert(!matches("1e12", "1e13"));
+	ck_assert(!matches("999999999999", "1000000000000"));
 }
 END_TEST
 

@@ -22,6 +22,7 @@
 
 #include "buf.h"
 #include "fileio.h"
+#include "helpers.h"
 #include "serve.h"
 #include "serve_impl.h"
 #include "site.h"
@@ -439,7 +440,7 @@ START_TEST(events_announce_builds)
 	int fd = connect_local();
 	send_request(fd, "GET", "/__stepbook/events");
 	struct buf seen = BUF_INIT;
-	ck_assert(stream_until(fd, &seen, "data: {\"generation\":1}\n\n"));
+	ck_assert(stream_until(fd, &seen, "data: {\"generation\":1,\"check\":"));
 	ck_assert_ptr_nonnull(strstr(seen.ptr, "text/event-stream"));
 	struct site_rebuild r;
 	struct diag_list l = DIAG_LIST_INIT;
@@ -449,10 +450,115 @@ START_TEST(events_announce_builds)
 	ck_assert(stream_until(fd, &seen, "01-first.md:"));
 	edit("part/01-first.md", "then [leaves](/etc/passwd).", "then says hi.");
 	ck_assert_int_eq(poll_until_built(&r, &l), 1);
-	ck_assert(stream_until(fd, &seen, "data: {\"generation\":2}\n\n"));
+	ck_assert(stream_until(fd, &seen, "data: {\"generation\":2,\"check\":"));
 	close(fd);
 	buf_release(&seen);
 	diag_list_release(&l);
+}
+END_TEST
+
+/* The failing check cases of each build: listed for the terminal and sent
+ * to open pages with the build's news; a rebuild that mends them sends
+ * none. */
+#define PAGE2_FAILS "part/02-second.md:16:1: error: HTTP request POST /dev/start: " \
+	"the recorded output differs from the actual result [check/step]\n"
+
+START_TEST(check_failures_announced)
+{
+	const struct diag_list *failed = serve_check_failed(sv);
+	ck_assert_uint_eq(failed->nr, 1);
+	char want[1200];
+	snprintf(want, sizeof(want), "%s/" PAGE2_FAILS, course);
+	char *text = diags_text(failed);
+	ck_assert_str_eq(text, want);
+	free(text);
+	int fd = connect_local();
+	send_request(fd, "GET", "/__stepbook/events");
+	struct buf seen = BUF_INIT;
+	snprintf(want, sizeof(want), "data: {\"generation\":1,\"check\":\"%s/"
+		 "part/02-second.md:16:1: error: HTTP request POST /dev/start: the "
+		 "recorded output differs from the actual result [check/step]\\n\"}\n\n",
+		 course);
+	ck_assert(stream_until(fd, &seen, want));
+	/* a deploy on page 1 serves page 2's request: the check passes */
+	struct site_rebuild r;
+	struct diag_list l = DIAG_LIST_INIT;
+	edit("part/01-first.md", "```bash\nexport STAGE=dev",
+	     "Then [the API's step](saved-steps/02-second.yml):\n\n```bash\nexport STAGE=dev");
+	ck_assert_int_eq(poll_until_built(&r, &l), 1);
+	ck_assert_uint_eq(serve_check_failed(sv)->nr, 0);
+	ck_assert(stream_until(fd, &seen, "data: {\"generation\":2}\n\n"));
+	/* a recorded output that no longer matches: failing again */
+	edit("part/02-second.md", "\"startDate\"", "\"startedAt\"");
+	ck_assert_int_eq(poll_until_built(&r, &l), 1);
+	ck_assert_uint_eq(serve_check_failed(sv)->nr, 1);
+	ck_assert(stream_until(fd, &seen, "data: {\"generation\":3,\"check\":"));
+	close(fd);
+	buf_release(&seen);
+	diag_list_release(&l);
+}
+END_TEST
+
+/* ---- load: many event streams while the course changes ------------------
+ * libmicrohttpd answers each stream on a thread of its own while the main
+ * thread rebuilds; `make check TSAN=1` runs this under ThreadSanitizer.
+ * The clients read only what has arrived between edits, so the threads
+ * writing one build's news overlap the next rebuild. */
+
+/* Event streams open at once (SERVE_MAX_CONNECTIONS is 64). */
+#define LOAD_STREAMS 24
+/* Rebuilds, alternately breaking a page and fixing it. */
+#define LOAD_EDITS 12
+
+/* Adds to seen what the stream has sent so far, without waiting. */
+static void drain(int fd, struct buf *seen)
+{
+	char chunk[4096];
+	ssize_t n;
+	while ((n = recv(fd, chunk, sizeof(chunk), MSG_DONTWAIT)) > 0)
+		buf_add(seen, chunk, (size_t)n);
+}
+
+START_TEST(streams_under_load)
+{
+	int fds[LOAD_STREAMS];
+	struct buf seen[LOAD_STREAMS];
+	for (int i = 0; i < LOAD_STREAMS; i++) {
+		fds[i] = connect_local();
+		send_request(fds[i], "GET", "/__stepbook/events");
+		buf_init(&seen[i]);
+	}
+	for (int i = 0; i < LOAD_STREAMS; i++)
+		ck_assert(stream_until(fds[i], &seen[i], "data: {\"generation\":1"));
+	struct site_rebuild r;
+	struct diag_list l = DIAG_LIST_INIT;
+	unsigned long good = 1;
+	for (int e = 0; e < LOAD_EDITS; e++) {
+		int broken = e % 2 == 0;
+		if (broken)
+			edit("part/01-first.md", "then says hello.", "then [leaves](/etc/passwd).");
+		else
+			edit("part/01-first.md", "then [leaves](/etc/passwd).", "then says hello.");
+		ck_assert_int_eq(poll_until_built(&r, &l), broken ? -1 : 1);
+		good += !broken;
+		diag_list_release(&l);
+		struct reply rep;
+		fetch("GET", "/part/01-first.html", &rep);
+		ck_assert_int_eq(rep.status, 200);
+		reply_release(&rep);
+		for (int i = 0; i < LOAD_STREAMS; i++)
+			drain(fds[i], &seen[i]);
+	}
+	char want[64];
+	snprintf(want, sizeof(want), "data: {\"generation\":%lu", good);
+	for (int i = 0; i < LOAD_STREAMS; i++) {
+		ck_assert_msg(stream_until(fds[i], &seen[i], want),
+			      "stream %d missed the last build", i);
+		ck_assert_ptr_nonnull(strstr(seen[i].ptr, "\"error\":"));
+		close(fds[i]);
+		buf_release(&seen[i]);
+	}
+	ck_assert_uint_eq(serve_generation(sv), good);
 }
 END_TEST
 
@@ -521,6 +627,16 @@ START_TEST(command_line)
 		 "i=$((i+1)); [ $i -lt 300 ] || { kill $pid; exit 3; }; sleep 0.1; done; "
 		 "kill -INT $pid; wait $pid", bin, course, work, work);
 	ck_assert_int_eq(WEXITSTATUS(system(cmd)), 0);
+	/* the first build's failing check case, located, and the count */
+	char want[1200];
+	snprintf(want, sizeof(want), "%s/" PAGE2_FAILS "the check failed: 1 case "
+		 "(`stepbook check %s` has the details)\n", course, course);
+	snprintf(cmd, sizeof(cmd), "%s/out", work);
+	struct buf out = BUF_INIT;
+	const char *why;
+	ck_assert_int_eq(fileio_read(cmd, &out, &why), 0);
+	ck_assert_msg(strstr(out.ptr, want) != NULL, "%s", out.ptr);
+	buf_release(&out);
 }
 END_TEST
 
@@ -541,6 +657,8 @@ Suite *serve_suite(void)
 	tcase_add_test(t, config_change_rebuilds_everything);
 	tcase_add_test(t, failed_rebuild_keeps_last_good_site);
 	tcase_add_test(t, events_announce_builds);
+	tcase_add_test(t, check_failures_announced);
+	tcase_add_test(t, streams_under_load);
 	tcase_add_test(t, built_files_have_no_script);
 	tcase_add_test(t, watch_stays_in_course);
 	tcase_add_test(t, command_line);

@@ -1,0 +1,2 @@
+1
+run bare-fail.asl.json

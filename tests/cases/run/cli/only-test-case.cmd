@@ -1,0 +1,2 @@
+0
+run retry.asl.json --mock-config mocks.json --name other

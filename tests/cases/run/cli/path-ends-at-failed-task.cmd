@@ -1,0 +1,2 @@
+1
+run nomock.asl.json

@@ -1,0 +1,2 @@
+0
+validate retry.asl.json --format json

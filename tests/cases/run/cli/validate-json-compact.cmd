@@ -1,0 +1,2 @@
+1
+validate typo.asl.json --format json --compact

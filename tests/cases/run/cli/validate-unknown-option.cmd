@@ -1,0 +1,2 @@
+2
+validate typo.asl.json --strcit
