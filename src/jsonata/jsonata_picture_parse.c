@@ -18,8 +18,8 @@
 #include "banned.h"
 
 /* The longest timestamp read with a picture: the words part recurses once
- * per word it tries. */
-#define PARSE_MAX_TEXT 10000
+ * per word it takes, and a thread's stack must hold that. */
+#define PARSE_MAX_TEXT 4096
 /* Parts x positions the failure memo may cover (bits). */
 #define PARSE_MAX_STATES (64u * 1024 * 1024)
 
@@ -595,7 +595,7 @@ static int parse_picture(struct u16v text, struct u16v picture, double now,
 	if (!rc)
 		rc = check_parts(&pic, err);
 	size_t width = text.len + 1;
-	if (!rc && (text.len > PARSE_MAX_TEXT || (pic.nr + 1) * width > PARSE_MAX_STATES))
+	if (!rc && (text.len > PARSE_MAX_TEXT || pic.nr + 1 > PARSE_MAX_STATES / width))
 		rc = pic_fail(err, PIC_CODE_RANGE, "timestamp or picture too long to read");
 	if (rc) {
 		dt_release(&pic);

@@ -218,6 +218,29 @@ START_TEST(widths_are_capped)
 }
 END_TEST
 
+/* Hostile timestamps: a long run of words and separators that never
+ * matches must not backtrack exponentially, and text beyond the limit is
+ * refused rather than recursed on. */
+START_TEST(hostile_timestamps)
+{
+	struct buf t = BUF_INIT;
+	for (int i = 0; i < 400; i++)
+		buf_adds(&t, "one seven ");
+	buf_adds(&t, "x");
+	double v = 0;
+	int undefined = 0;
+	struct jsonata_picture_error err;
+	ck_assert_int_eq(jsonata_picture_to_millis(t.ptr, "[Yw] [Dw] [Mw]", 0, &v, &undefined, &err), 0);
+	ck_assert_int_eq(undefined, 1);
+	buf_reset(&t);
+	for (int i = 0; i < 5000; i++)
+		buf_addc(&t, '1');
+	ck_assert_int_eq(jsonata_picture_to_millis(t.ptr, "[Y]", 0, &v, &undefined, &err), -1);
+	ck_assert_str_eq(err.code, JSONATA_PICTURE_JS_ERROR);
+	buf_release(&t);
+}
+END_TEST
+
 /* ---- the jsonata-js test suite -------------------------------------------- */
 
 /* The case files: SHARED/jsonata-test-suite/groups, or NULL. */
@@ -603,6 +626,10 @@ Suite *jsonata_picture_suite(void)
 	tcase_add_test(t, options_by_name);
 	tcase_add_test(t, widths_are_capped);
 	suite_add_tcase(s, t);
+	TCase *h = tcase_create("hostile");
+	tcase_set_timeout(h, 10);
+	tcase_add_test(h, hostile_timestamps);
+	suite_add_tcase(s, h);
 	TCase *u = tcase_create("jsonata-js suite");
 	tcase_add_test(u, jsonata_suite_groups);
 	tcase_add_test(u, jsonata_suite_numbers);
