@@ -165,6 +165,9 @@ void jsonata_picture_to_precision(double v, int precision, struct buf *out);
  *   - $toMillis with a picture reads timestamps of at most 4096 UTF-16
  *     units, and pictures of at most 64 Mi parts x positions
  *     (JSONATA_PICTURE_JS_ERROR beyond).
+ *   - reading with a picture, its literal text matches case-insensitively
+ *     for ASCII, Latin-1, Latin Extended-A, Greek and Cyrillic letters;
+ *     other cased letters (e.g. Latin Extended-B) must match exactly.
  *   - a grouping separator that is a regular-expression character ('.',
  *     '*') in a [Z] marker matches itself when reading, where jsonata-js
  *     builds it into its regular expression unescaped. */

@@ -160,15 +160,38 @@ struct matcher {
 	size_t width;                          /* text.len + 1 */
 };
 
-static uint16_t lower(uint16_t c)
+/* Canonicalize() of the regular expression 'i' flag (without 'u'): the
+ * upper case when it is one code unit and does not turn a non-ASCII unit
+ * into an ASCII one.  Covers the cased letters of Latin-1, Latin
+ * Extended-A, Greek and Cyrillic; other scripts compare exactly. */
+static uint16_t canon(uint16_t c)
 {
-	return c >= 'A' && c <= 'Z' ? (uint16_t)(c + 32) : c;
+	if (c >= 'a' && c <= 'z')
+		return (uint16_t)(c - 32);
+	if ((c >= 0xE0 && c <= 0xFE && c != 0xF7) || (c >= 0x3B1 && c <= 0x3CB && c != 0x3C2) ||
+	    (c >= 0x430 && c <= 0x44F))
+		return (uint16_t)(c - 32);
+	if (c == 0x3C2)
+		return 0x3A3; /* final sigma */
+	if (c == 0xB5)
+		return 0x39C; /* micro sign: Greek capital mu */
+	if (c == 0xFF)
+		return 0x178;
+	if (c >= 0x450 && c <= 0x45F)
+		return (uint16_t)(c - 80);
+	if (c >= 0x100 && c <= 0x17F && c != 0x130 && c != 0x131 && c != 0x138 && c != 0x149 &&
+	    c != 0x17F) {
+		int odd_lower = (c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E);
+		if (odd_lower ? !(c & 1) : (c & 1))
+			return (uint16_t)(c - 1);
+	}
+	return c;
 }
 
-/* The 'i' flag: ASCII letters match either case. */
+/* The 'i' flag: both units canonicalize to the same one. */
 static int same_ci(uint16_t a, uint16_t b)
 {
-	return lower(a) == lower(b);
+	return canon(a) == canon(b);
 }
 
 static int literal_at(struct u16v s, size_t at, struct u16v lit)

@@ -133,6 +133,8 @@ static const struct call calls[] = {
 	{ "toMillis", "12 March 18", "[D] [MNn] [Y01]", NULL, "-1634947200000" },
 	{ "toMillis", "1803", "[Y01][M01]", NULL, "-1635897600000" },
 	{ "formatInteger", "1234", "#;o", NULL, "!D3130" },
+	{ "toMillis", "\xC3\x89T\xC3\x89 2018", "\xC3\xA9t\xC3\xA9 [Y]", NULL, "1514764800000" },
+	{ "toMillis", "\xC5\xBF 2018", "S [Y]", NULL, "!undefined" },
 	{ "parseInteger", "12,345", "#,##0", NULL, "12345" },
 	{ "parseInteger", "eleventy", "w", NULL, "NaN" },
 	{ "parseInteger", "abc", "###\xd9\xa1", NULL, "!JSERR" },
