@@ -168,9 +168,10 @@ void jsonata_picture_to_precision(double v, int precision, struct buf *out);
  *   - reading with a picture, its literal text matches case-insensitively
  *     for ASCII, Latin-1, Latin Extended-A, Greek and Cyrillic letters;
  *     other cased letters (e.g. Latin Extended-B) must match exactly.
- *   - a grouping separator that is a regular-expression character ('.',
- *     '*') in a [Z] marker matches itself when reading, where jsonata-js
- *     builds it into its regular expression unescaped. */
+ *   - jsonata-js builds the separator of a [Z01:01] marker into its
+ *     regular expression unescaped; we follow '.', '^', '$' and the
+ *     characters that make it invalid, but report '|' and '\\' as
+ *     JSONATA_PICTURE_JS_ERROR where JavaScript would alternate or escape. */
 #define JSONATA_PICTURE_MAX_WIDTH 1000
 
 #endif

@@ -304,6 +304,25 @@ static int decimal(struct matcher *m, size_t part, size_t pos, const struct int_
 	return 0;
 }
 
+/* jsonata-js puts the separator of [Z01:01] into its regular expression
+ * unescaped: '.' matches any character but a line end, '^' and '$' match
+ * nothing here (check_parts refuses the characters that break the
+ * expression).  Returns the length matched at i, or 0. */
+static size_t zone_separator_at(struct u16v s, size_t i, uint32_t cp)
+{
+	if (cp == '^' || cp == '$')
+		return 0;
+	if (cp == '.')
+		return i < s.len && s.v[i] != '\n' && s.v[i] != '\r' && s.v[i] != 0x2028 &&
+		       s.v[i] != 0x2029;
+	struct u16 sep;
+	u16_init(&sep);
+	u16_addcp(&sep, cp);
+	size_t n = literal_at(s, i, u16_view(&sep)) ? sep.len : 0;
+	u16_release(&sep);
+	return n;
+}
+
 static int zone(struct matcher *m, size_t part, size_t pos, const struct dt_part *p)
 {
 	size_t at = pos;
@@ -319,14 +338,10 @@ static int zone(struct matcher *m, size_t part, size_t pos, const struct dt_part
 				return 1;
 			continue;
 		}
-		struct u16 sep;
-		u16_init(&sep);
-		u16_addcp(&sep, p->fmt.seps[0].cp);
-		int ok = literal_at(m->text, end, u16_view(&sep));
-		end += sep.len;
-		u16_release(&sep);
-		if (!ok)
+		size_t len = zone_separator_at(m->text, end, p->fmt.seps[0].cp);
+		if (!len)
 			continue;
+		end += len;
 		for (size_t k = run_of(m->text, end, is_digit_unit); k > 0; k--)
 			if (then(m, part, pos, end + k))
 				return 1;
@@ -446,9 +461,11 @@ static double read_zone(const struct dt_part *p, struct u16v s)
 		struct u16 sep;
 		u16_init(&sep);
 		u16_addcp(&sep, p->fmt.seps[0].cp);
+		/* indexOf is case-sensitive where the match was not: -1 reads
+		 * substring(0, -1) and substring(0) */
 		size_t at = u16_index_of(s, u16_view(&sep), 0);
-		double h = js_parse_int(u16_sub(s, 0, at));
-		double mi = js_parse_int(u16_sub(s, at + sep.len, s.len));
+		double h = at == U16_NPOS ? NAN : js_parse_int(u16_sub(s, 0, at));
+		double mi = js_parse_int(at == U16_NPOS ? s : u16_sub(s, at + 1, s.len));
 		u16_release(&sep);
 		return h * 60 + mi;
 	}
@@ -494,6 +511,12 @@ static int check_parts(const struct dt_picture *pic, struct jsonata_picture_erro
 {
 	for (size_t i = 0; i < pic->nr; i++) {
 		const struct dt_part *p = &pic->parts[i];
+		if (p->is_marker && (p->component == 'Z' || p->component == 'z') &&
+		    p->fmt.regular && p->fmt.seps[0].cp < 128 &&
+		    strchr("*+?()[|\\", (char)p->fmt.seps[0].cp))
+			return pic_fail(err, PIC_CODE_RANGE,
+					"SyntaxError: Invalid regular expression (separator '%c')",
+					(char)p->fmt.seps[0].cp);
 		if (!p->is_marker || p->component == 'Z' || p->component == 'z')
 			continue;
 		if (p->has_int && p->fmt.primary == INT_SEQUENCE) {
