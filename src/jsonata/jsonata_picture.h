@@ -14,8 +14,12 @@
  *     *undefined to 1 (0 otherwise);
  *   - "undefined argument => undefined result" (e.g. $fromMillis(nothing))
  *     is the caller's job: these functions only see present values;
+ *   - where jsonata-js fails with a JavaScript exception instead of a
+ *     JSONata error, or never returns, the code is JSONATA_PICTURE_JS_ERROR;
  *   - nothing reads the clock, the locale or TZ: time comes in as epoch
- *     milliseconds, "now" as an argument.
+ *     milliseconds, "now" as an argument;
+ *   - output is bounded by the input: widths are capped (below), every loop
+ *     and recursion has a named limit.
  * Not here: argument signatures and type errors (T0410...), evaluation, the
  * $round/$string dispatch on non-numbers - that is the language core's. */
 #ifndef STEPBOOK_JSONATA_PICTURE_H
@@ -158,11 +162,16 @@ void jsonata_picture_to_precision(double v, int precision, struct buf *out);
  *   - the zero padding that a width in a date picture ("[Y,5000]") or an
  *     integer picture asks for is capped at JSONATA_PICTURE_MAX_WIDTH
  *     characters, where JavaScript would pad on.
- *   - $toMillis with a picture reads timestamps of at most 10000
- *     characters (JSONATA_PICTURE_JS_ERROR beyond).
- *   - a grouping separator that is a regular-expression character ('.',
- *     '*') in a [Z] marker matches itself when reading, where jsonata-js
- *     builds it into its regular expression unescaped. */
+ *   - $toMillis with a picture reads timestamps of at most 4096 UTF-16
+ *     units, and pictures of at most 64 Mi parts x positions
+ *     (JSONATA_PICTURE_JS_ERROR beyond).
+ *   - reading with a picture, its literal text matches case-insensitively
+ *     for ASCII, Latin-1, Latin Extended-A, Greek and Cyrillic letters;
+ *     other cased letters (e.g. Latin Extended-B) must match exactly.
+ *   - jsonata-js builds the separator of a [Z01:01] marker into its
+ *     regular expression unescaped; we follow '.', '^', '$' and the
+ *     characters that make it invalid, but report '|' and '\\' as
+ *     JSONATA_PICTURE_JS_ERROR where JavaScript would alternate or escape. */
 #define JSONATA_PICTURE_MAX_WIDTH 1000
 
 #endif

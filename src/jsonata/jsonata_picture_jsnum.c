@@ -219,6 +219,7 @@ void jsonata_picture_string_number(double v, struct buf *out)
 
 void js_to_fixed(double v, int digits, struct buf *out)
 {
+	digits = digits < 0 ? 0 : digits > 100 ? 100 : digits; /* toFixed's range */
 	if (isnan(v) || fabs(v) >= 1e21) {
 		jsonata_picture_js_number(v, out);
 		return;

@@ -343,10 +343,11 @@ static double index_or_minus1(struct u16v s, struct u16v needle)
 	return i == U16_NPOS ? -1 : (double)i;
 }
 
-/* Bullets 8-12: the digits of the rounded mantissa laid out. */
-static void lay_out(const struct numfmt *n, const struct analysis *a, struct u16 *s)
+/* Bullet 7's end: the decimal separator in place of '.' (or after the
+ * digits), then zero digits stripped from both ends. */
+static void point_and_strip(const struct numfmt *n, struct u16 *s)
 {
-	struct u16v dec = P(n, P_DEC), zero = P(n, P_ZERO), group = P(n, P_GROUP);
+	struct u16v dec = P(n, P_DEC), zero = P(n, P_ZERO);
 	static const uint16_t dot_unit[] = { '.' };
 	struct u16v dot = { dot_unit, 1 };
 	size_t dot_at = u16_index_of(u16_view(s), dot, 0);
@@ -361,15 +362,22 @@ static void lay_out(const struct numfmt *n, const struct analysis *a, struct u16
 		u16_release(s);
 		*s = r;
 	}
-	if (zero.len == 1) {
-		size_t lead = 0;
-		while (lead < s->len && s->v[lead] == zero.v[0])
-			lead++;
-		memmove(s->v, s->v + lead, (s->len - lead) * sizeof(*s->v));
-		s->len -= lead;
-		while (s->len && s->v[s->len - 1] == zero.v[0])
-			s->len--;
-	}
+	if (zero.len != 1) /* charAt(0) === zero_digit never holds */
+		return;
+	size_t lead = 0;
+	while (lead < s->len && s->v[lead] == zero.v[0])
+		lead++;
+	memmove(s->v, s->v + lead, (s->len - lead) * sizeof(*s->v));
+	s->len -= lead;
+	while (s->len && s->v[s->len - 1] == zero.v[0])
+		s->len--;
+}
+
+/* Bullets 8-12: the digits of the rounded mantissa laid out. */
+static void lay_out(const struct numfmt *n, const struct analysis *a, struct u16 *s)
+{
+	struct u16v dec = P(n, P_DEC), zero = P(n, P_ZERO), group = P(n, P_GROUP);
+	point_and_strip(n, s);
 	double dp = index_or_minus1(u16_view(s), dec);
 	double pad_left = a->min_int - dp;
 	double pad_right = a->min_frac - ((double)s->len - dp - 1);
@@ -399,6 +407,50 @@ static void lay_out(const struct numfmt *n, const struct analysis *a, struct u16
 		s->len = s->len ? s->len - 1 : 0;
 }
 
+/* Bullet 5: mantissa * 10^exponent = the number, the mantissa within
+ * [10^(scaling-1), 10^scaling]. */
+static int scale(const struct analysis *a, double *mantissa, double *exponent,
+		 struct jsonata_picture_error *err)
+{
+	double max_m = pow(10, a->scaling), min_m = pow(10, a->scaling - 1);
+	int steps = 0;
+	while (*mantissa < min_m && steps++ < SCALE_MAX_STEPS) {
+		*mantissa *= 10;
+		*exponent -= 1;
+	}
+	while (*mantissa > max_m && steps++ < SCALE_MAX_STEPS) {
+		*mantissa /= 10;
+		*exponent += 1;
+	}
+	if (steps >= SCALE_MAX_STEPS)
+		return pic_fail(err, PIC_CODE_RANGE,
+				"jsonata-js never returns: an exponent picture for %s",
+				*mantissa < min_m ? "a zero or negative number" : "this number");
+	return 0;
+}
+
+/* Bullet 13: separator, minus sign and padded exponent digits. */
+static void add_exponent_part(const struct numfmt *n, const struct analysis *a,
+			      double exponent, struct u16 *s)
+{
+	struct u16 e;
+	u16_init(&e);
+	make_string(n, exponent, 0, &e);
+	double pad = a->min_exp - (double)e.len;
+	if (pad > 0) {
+		struct u16 p;
+		u16_init(&p);
+		repeat(&p, P(n, P_ZERO), pad);
+		u16_insert(&e, 0, u16_view(&p));
+		u16_release(&p);
+	}
+	u16_addv(s, P(n, P_EXP));
+	if (exponent < 0)
+		u16_addv(s, P(n, P_MINUS));
+	u16_addv(s, u16_view(&e));
+	u16_release(&e);
+}
+
 /* Bullets 2-14 for one value and its sub-picture. */
 static int format_with(const struct numfmt *n, const struct analysis *a,
 		       double value, struct u16 *out, struct jsonata_picture_error *err)
@@ -409,22 +461,8 @@ static int format_with(const struct numfmt *n, const struct analysis *a,
 	else if (has(a->pic, P(n, P_PERMILLE)))
 		adjusted = value * 1000;
 	double mantissa = adjusted, exponent = 0;
-	if (a->min_exp) {
-		double max_m = pow(10, a->scaling), min_m = pow(10, a->scaling - 1);
-		int steps = 0;
-		while (mantissa < min_m && steps++ < SCALE_MAX_STEPS) {
-			mantissa *= 10;
-			exponent -= 1;
-		}
-		while (mantissa > max_m && steps++ < SCALE_MAX_STEPS) {
-			mantissa /= 10;
-			exponent += 1;
-		}
-		if (steps >= SCALE_MAX_STEPS)
-			return pic_fail(err, PIC_CODE_RANGE,
-					"jsonata-js never returns: an exponent picture for %s",
-					mantissa < min_m ? "a zero or negative number" : "this number");
-	}
+	if (a->min_exp && scale(a, &mantissa, &exponent, err))
+		return -1;
 	if (a->max_frac > TO_FIXED_MAX)
 		return pic_fail(err, PIC_CODE_RANGE,
 				"RangeError: toFixed() digits argument must be between 0 and 100");
@@ -433,24 +471,8 @@ static int format_with(const struct numfmt *n, const struct analysis *a,
 	u16_init(&s);
 	make_string(n, rounded, a->max_frac, &s);
 	lay_out(n, a, &s);
-	if (a->min_exp) {
-		struct u16 e;
-		u16_init(&e);
-		make_string(n, exponent, 0, &e);
-		double pad = a->min_exp - (double)e.len;
-		if (pad > 0) {
-			struct u16 p;
-			u16_init(&p);
-			repeat(&p, P(n, P_ZERO), pad);
-			u16_insert(&e, 0, u16_view(&p));
-			u16_release(&p);
-		}
-		u16_addv(&s, P(n, P_EXP));
-		if (exponent < 0)
-			u16_addv(&s, P(n, P_MINUS));
-		u16_addv(&s, u16_view(&e));
-		u16_release(&e);
-	}
+	if (a->min_exp)
+		add_exponent_part(n, a, exponent, &s);
 	u16_addv(out, u16_view(&a->prefix));
 	u16_addv(out, u16_view(&s));
 	u16_addv(out, u16_view(&a->suffix));

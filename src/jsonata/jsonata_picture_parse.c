@@ -18,8 +18,8 @@
 #include "banned.h"
 
 /* The longest timestamp read with a picture: the words part recurses once
- * per word it tries. */
-#define PARSE_MAX_TEXT 10000
+ * per word it takes, and a thread's stack must hold that. */
+#define PARSE_MAX_TEXT 4096
 /* Parts x positions the failure memo may cover (bits). */
 #define PARSE_MAX_STATES (64u * 1024 * 1024)
 
@@ -160,15 +160,38 @@ struct matcher {
 	size_t width;                          /* text.len + 1 */
 };
 
-static uint16_t lower(uint16_t c)
+/* Canonicalize() of the regular expression 'i' flag (without 'u'): the
+ * upper case when it is one code unit and does not turn a non-ASCII unit
+ * into an ASCII one.  Covers the cased letters of Latin-1, Latin
+ * Extended-A, Greek and Cyrillic; other scripts compare exactly. */
+static uint16_t canon(uint16_t c)
 {
-	return c >= 'A' && c <= 'Z' ? (uint16_t)(c + 32) : c;
+	if (c >= 'a' && c <= 'z')
+		return (uint16_t)(c - 32);
+	if ((c >= 0xE0 && c <= 0xFE && c != 0xF7) || (c >= 0x3B1 && c <= 0x3CB && c != 0x3C2) ||
+	    (c >= 0x430 && c <= 0x44F))
+		return (uint16_t)(c - 32);
+	if (c == 0x3C2)
+		return 0x3A3; /* final sigma */
+	if (c == 0xB5)
+		return 0x39C; /* micro sign: Greek capital mu */
+	if (c == 0xFF)
+		return 0x178;
+	if (c >= 0x450 && c <= 0x45F)
+		return (uint16_t)(c - 80);
+	if (c >= 0x100 && c <= 0x17F && c != 0x130 && c != 0x131 && c != 0x138 && c != 0x149 &&
+	    c != 0x17F) {
+		int odd_lower = (c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E);
+		if (odd_lower ? !(c & 1) : (c & 1))
+			return (uint16_t)(c - 1);
+	}
+	return c;
 }
 
-/* The 'i' flag: ASCII letters match either case. */
+/* The 'i' flag: both units canonicalize to the same one. */
 static int same_ci(uint16_t a, uint16_t b)
 {
-	return lower(a) == lower(b);
+	return canon(a) == canon(b);
 }
 
 static int literal_at(struct u16v s, size_t at, struct u16v lit)
@@ -281,6 +304,25 @@ static int decimal(struct matcher *m, size_t part, size_t pos, const struct int_
 	return 0;
 }
 
+/* jsonata-js puts the separator of [Z01:01] into its regular expression
+ * unescaped: '.' matches any character but a line end, '^' and '$' match
+ * nothing here (check_parts refuses the characters that break the
+ * expression).  Returns the length matched at i, or 0. */
+static size_t zone_separator_at(struct u16v s, size_t i, uint32_t cp)
+{
+	if (cp == '^' || cp == '$')
+		return 0;
+	if (cp == '.')
+		return i < s.len && s.v[i] != '\n' && s.v[i] != '\r' && s.v[i] != 0x2028 &&
+		       s.v[i] != 0x2029;
+	struct u16 sep;
+	u16_init(&sep);
+	u16_addcp(&sep, cp);
+	size_t n = literal_at(s, i, u16_view(&sep)) ? sep.len : 0;
+	u16_release(&sep);
+	return n;
+}
+
 static int zone(struct matcher *m, size_t part, size_t pos, const struct dt_part *p)
 {
 	size_t at = pos;
@@ -296,14 +338,10 @@ static int zone(struct matcher *m, size_t part, size_t pos, const struct dt_part
 				return 1;
 			continue;
 		}
-		struct u16 sep;
-		u16_init(&sep);
-		u16_addcp(&sep, p->fmt.seps[0].cp);
-		int ok = literal_at(m->text, end, u16_view(&sep));
-		end += sep.len;
-		u16_release(&sep);
-		if (!ok)
+		size_t len = zone_separator_at(m->text, end, p->fmt.seps[0].cp);
+		if (!len)
 			continue;
+		end += len;
 		for (size_t k = run_of(m->text, end, is_digit_unit); k > 0; k--)
 			if (then(m, part, pos, end + k))
 				return 1;
@@ -423,9 +461,11 @@ static double read_zone(const struct dt_part *p, struct u16v s)
 		struct u16 sep;
 		u16_init(&sep);
 		u16_addcp(&sep, p->fmt.seps[0].cp);
+		/* indexOf is case-sensitive where the match was not: -1 reads
+		 * substring(0, -1) and substring(0) */
 		size_t at = u16_index_of(s, u16_view(&sep), 0);
-		double h = js_parse_int(u16_sub(s, 0, at));
-		double mi = js_parse_int(u16_sub(s, at + sep.len, s.len));
+		double h = at == U16_NPOS ? NAN : js_parse_int(u16_sub(s, 0, at));
+		double mi = js_parse_int(at == U16_NPOS ? s : u16_sub(s, at + 1, s.len));
 		u16_release(&sep);
 		return h * 60 + mi;
 	}
@@ -471,6 +511,12 @@ static int check_parts(const struct dt_picture *pic, struct jsonata_picture_erro
 {
 	for (size_t i = 0; i < pic->nr; i++) {
 		const struct dt_part *p = &pic->parts[i];
+		if (p->is_marker && (p->component == 'Z' || p->component == 'z') &&
+		    p->fmt.regular && p->fmt.seps[0].cp < 128 &&
+		    strchr("*+?()[|\\", (char)p->fmt.seps[0].cp))
+			return pic_fail(err, PIC_CODE_RANGE,
+					"SyntaxError: Invalid regular expression (separator '%c')",
+					(char)p->fmt.seps[0].cp);
 		if (!p->is_marker || p->component == 'Z' || p->component == 'z')
 			continue;
 		if (p->has_int && p->fmt.primary == INT_SEQUENCE) {
@@ -595,7 +641,7 @@ static int parse_picture(struct u16v text, struct u16v picture, double now,
 	if (!rc)
 		rc = check_parts(&pic, err);
 	size_t width = text.len + 1;
-	if (!rc && (text.len > PARSE_MAX_TEXT || (pic.nr + 1) * width > PARSE_MAX_STATES))
+	if (!rc && (text.len > PARSE_MAX_TEXT || pic.nr + 1 > PARSE_MAX_STATES / width))
 		rc = pic_fail(err, PIC_CODE_RANGE, "timestamp or picture too long to read");
 	if (rc) {
 		dt_release(&pic);

@@ -133,6 +133,12 @@ static const struct call calls[] = {
 	{ "toMillis", "12 March 18", "[D] [MNn] [Y01]", NULL, "-1634947200000" },
 	{ "toMillis", "1803", "[Y01][M01]", NULL, "-1635897600000" },
 	{ "formatInteger", "1234", "#;o", NULL, "!D3130" },
+	{ "toMillis", "\xC3\x89T\xC3\x89 2018", "\xC3\xA9t\xC3\xA9 [Y]", NULL, "1514764800000" },
+	{ "toMillis", "\xC5\xBF 2018", "S [Y]", NULL, "!undefined" },
+	{ "toMillis", "2018 +05X30", "[Y] [Z01x01]", NULL, "1514764800000" },
+	{ "toMillis", "2018 +05.30", "[Y] [Z01.01]", NULL, "1514745000000" },
+	{ "toMillis", "2018 +05x30", "[Y] [Z01.01]", NULL, "1514764800000" },
+	{ "toMillis", "2018 +05*30", "[Y] [Z01*01]", NULL, "!JSERR" },
 	{ "parseInteger", "12,345", "#,##0", NULL, "12345" },
 	{ "parseInteger", "eleventy", "w", NULL, "NaN" },
 	{ "parseInteger", "abc", "###\xd9\xa1", NULL, "!JSERR" },
@@ -215,6 +221,29 @@ START_TEST(widths_are_capped)
 	ck_assert_int_eq(jsonata_picture_from_millis(0, "[Y,99999999]", NULL, &b, &err), 0);
 	ck_assert_uint_eq(b.len, JSONATA_PICTURE_MAX_WIDTH + strlen("1970"));
 	buf_release(&b);
+}
+END_TEST
+
+/* Hostile timestamps: a long run of words and separators that never
+ * matches must not backtrack exponentially, and text beyond the limit is
+ * refused rather than recursed on. */
+START_TEST(hostile_timestamps)
+{
+	struct buf t = BUF_INIT;
+	for (int i = 0; i < 400; i++)
+		buf_adds(&t, "one seven ");
+	buf_adds(&t, "x");
+	double v = 0;
+	int undefined = 0;
+	struct jsonata_picture_error err;
+	ck_assert_int_eq(jsonata_picture_to_millis(t.ptr, "[Yw] [Dw] [Mw]", 0, &v, &undefined, &err), 0);
+	ck_assert_int_eq(undefined, 1);
+	buf_reset(&t);
+	for (int i = 0; i < 5000; i++)
+		buf_addc(&t, '1');
+	ck_assert_int_eq(jsonata_picture_to_millis(t.ptr, "[Y]", 0, &v, &undefined, &err), -1);
+	ck_assert_str_eq(err.code, JSONATA_PICTURE_JS_ERROR);
+	buf_release(&t);
 }
 END_TEST
 
@@ -603,6 +632,10 @@ Suite *jsonata_picture_suite(void)
 	tcase_add_test(t, options_by_name);
 	tcase_add_test(t, widths_are_capped);
 	suite_add_tcase(s, t);
+	TCase *h = tcase_create("hostile");
+	tcase_set_timeout(h, 10);
+	tcase_add_test(h, hostile_timestamps);
+	suite_add_tcase(s, h);
 	TCase *u = tcase_create("jsonata-js suite");
 	tcase_add_test(u, jsonata_suite_groups);
 	tcase_add_test(u, jsonata_suite_numbers);
