@@ -134,19 +134,15 @@ jv *jsonata_append(struct jsonata_eval *ev, jv *a, jv *b)
 	size_t na = jv_is_array(a) ? a->u.a.n : 1;
 	size_t nb = jv_is_array(b) ? b->u.a.n : 1;
 	jv *r = jv_arr(ev, size_add(na, nb));
-	if (jv_is_array(a)) {
-		if (na)
-			memcpy(r->u.a.items, a->u.a.items, na * sizeof(jv *));
-		r->flags = a->flags & JV_SEQ ? JV_SEQ : 0; /* concat keeps no flags */
-		r->flags = 0;
-	} else {
+	/* Array.prototype.concat: a plain array, no sequence flags */
+	if (!jv_is_array(a))
 		r->u.a.items[0] = a;
-	}
-	if (jv_is_array(b))
-		if (nb)
-			memcpy(r->u.a.items + na, b->u.a.items, nb * sizeof(jv *));
-	else
+	else if (na)
+		memcpy(r->u.a.items, a->u.a.items, na * sizeof(jv *));
+	if (!jv_is_array(b))
 		r->u.a.items[na] = b;
+	else if (nb)
+		memcpy(r->u.a.items + na, b->u.a.items, nb * sizeof(jv *));
 	r->u.a.n = na + nb;
 	return r;
 }
