@@ -143,7 +143,7 @@ jv *jsonata_append(struct jsonata_eval *ev, jv *a, jv *b)
 		r->u.a.items[na] = b;
 	else if (nb)
 		memcpy(r->u.a.items + na, b->u.a.items, nb * sizeof(jv *));
-	r->u.a.n = na + nb;
+	r->u.a.n = (uint32_t)(na + nb);
 	return r;
 }
 
@@ -677,7 +677,7 @@ static int range(struct jsonata_eval *ev, const struct jnode *n, jv *l, jv *r,
 	s->flags = JV_SEQ;
 	for (size_t i = 0; i < (size_t)size; i++)
 		s->u.a.items[i] = jv_num(ev, l->u.n + (double)i);
-	s->u.a.n = (size_t)size;
+	s->u.a.n = (uint32_t)size;
 	*out = s;
 	return 0;
 }
@@ -990,7 +990,7 @@ static int eval_sort(struct jsonata_eval *ev, const struct jnode *sort,
 	result->flags = JV_SEQ | (input->flags & JV_TUPLES);
 	for (size_t i = 0; i < n; i++)
 		result->u.a.items[i] = input->u.a.items[idx[i]];
-	result->u.a.n = n;
+	result->u.a.n = (uint32_t)n;
 	free(idx);
 	free(tmp);
 	*out = result;

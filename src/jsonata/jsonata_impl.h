@@ -85,7 +85,7 @@ typedef struct jv {
 		} s;
 		struct {
 			struct jv **items;
-			size_t n, cap;
+			uint32_t n, cap; /* the memory bound keeps arrays far below 2^32 */
 		} a;
 		struct jobj *o;
 		struct jfunc *f;

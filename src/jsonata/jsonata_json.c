@@ -197,7 +197,7 @@ static int parse_array(struct jparser *jp, jv **out)
 	size_t n = jp->nstack - base;
 	jv *a = jv_arr(jp->ev, n);
 	memcpy(a->u.a.items, jp->stack + base, n * sizeof(jv *));
-	a->u.a.n = n;
+	a->u.a.n = (uint32_t)n;
 	jp->nstack = base;
 	*out = a;
 	return 0;

@@ -45,7 +45,7 @@ void jsonata_arena_release(struct jsonata_arena *a)
 
 void *jsonata_arena_alloc(struct jsonata_arena *a, size_t size)
 {
-	size_t al = sizeof(max_align_t);
+	size_t al = sizeof(double); /* values hold pointers and doubles only */
 	size = size_add(size, al - 1) / al * al;
 	if (size == 0)
 		size = al;
@@ -95,6 +95,17 @@ jv jsonata_null_ = { .type = JV_NULL };
 jv jsonata_true_ = { .type = JV_BOOL, .u.b = 1 };
 jv jsonata_false_ = { .type = JV_BOOL, .u.b = 0 };
 
+/* Array counts are 32-bit: the memory bound keeps every array far below,
+ * so passing it is a broken invariant, not an input error. */
+static size_t check_count(size_t n)
+{
+	if (n > UINT32_MAX) {
+		fprintf(stderr, "jsonata: an array of %zu items passed the memory bound\n", n);
+		abort();
+	}
+	return n;
+}
+
 static jv *jv_new(struct jsonata_eval *ev, uint8_t type)
 {
 	jv *v = jsonata_arena_alloc(&ev->arena, sizeof(*v));
@@ -130,10 +141,10 @@ jv *jv_str_buf(struct jsonata_eval *ev, struct buf *b)
 jv *jv_arr(struct jsonata_eval *ev, size_t cap)
 {
 	jv *v = jv_new(ev, JV_ARR);
-	if (cap) {
+	if (check_count(cap)) {
 		v->u.a.items = jsonata_arena_alloc(&ev->arena,
 						   size_mul(cap, sizeof(jv *)));
-		v->u.a.cap = cap;
+		v->u.a.cap = (uint32_t)cap;
 	}
 	return v;
 }
@@ -147,26 +158,26 @@ jv *jv_seq(struct jsonata_eval *ev)
 
 void jv_reserve(struct jsonata_eval *ev, jv *arr, size_t extra)
 {
-	size_t need = size_add(arr->u.a.n, extra);
+	size_t need = check_count(size_add(arr->u.a.n, extra));
 	if (need <= arr->u.a.cap)
 		return;
 	jv **items = jsonata_arena_alloc(&ev->arena, size_mul(need, sizeof(jv *)));
 	if (arr->u.a.n)
 		memcpy(items, arr->u.a.items, arr->u.a.n * sizeof(jv *));
 	arr->u.a.items = items;
-	arr->u.a.cap = need;
+	arr->u.a.cap = (uint32_t)need;
 }
 
 void jv_push(struct jsonata_eval *ev, jv *arr, jv *item)
 {
 	if (arr->u.a.n == arr->u.a.cap) {
-		size_t cap = arr->u.a.cap ? size_mul(arr->u.a.cap, 2) : 4;
+		size_t cap = check_count(arr->u.a.cap ? size_mul(arr->u.a.cap, 2) : 4);
 		jv **items = jsonata_arena_alloc(&ev->arena,
 						 size_mul(cap, sizeof(jv *)));
 		if (arr->u.a.n)
 			memcpy(items, arr->u.a.items, arr->u.a.n * sizeof(jv *));
 		arr->u.a.items = items;
-		arr->u.a.cap = cap;
+		arr->u.a.cap = (uint32_t)cap;
 	}
 	arr->u.a.items[arr->u.a.n++] = item;
 }
