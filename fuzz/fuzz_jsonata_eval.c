@@ -53,9 +53,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (text) {
 		struct buf out = BUF_INIT;
 		int defined;
-		if (jsonata_evaluate_text(j, text, tlen, bindings, &opt, 2, &out, &defined,
+		char *copy = malloc(tlen + 1);
+		memcpy(copy, text, tlen);
+		if (jsonata_evaluate_text(j, copy, tlen, bindings, &opt, 2, &out, &defined,
 					  &err) < 0 && (!err.code[0] || !err.message[0]))
 			abort();
+		free(copy);
 		buf_release(&out);
 	} else if (jsonata_evaluate(j, doc, bindings, &opt, &result, &err) < 0) {
 		if (!err.code[0] || !err.message[0])

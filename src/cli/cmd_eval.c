@@ -114,7 +114,7 @@ static int read_input(const char *path, struct buf *b)
 
 /* ---- JSONata ---------------------------------------------------------- */
 
-static void eval_jsonata(const struct options *o, const struct buf *input,
+static void eval_jsonata(const struct options *o, struct buf *input,
 			 const cJSON *bindings, struct outcome *r)
 {
 	struct jsonata *j = jsonata_compile(o->expr, strlen(o->expr), &r->err);

@@ -304,7 +304,7 @@ int jsonata_evaluate(const struct jsonata *j, const cJSON *input,
 	return rc;
 }
 
-int jsonata_evaluate_text(const struct jsonata *j, const char *input,
+int jsonata_evaluate_text(const struct jsonata *j, char *input,
 			  size_t len, const cJSON *bindings,
 			  const struct jsonata_options *opt, int indent,
 			  struct buf *out, int *defined,

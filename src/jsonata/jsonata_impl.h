@@ -330,9 +330,10 @@ jv *jsonata_from_cjson(struct jsonata_eval *ev, const cJSON *c);
 /* Returns owned cJSON (cJSON_Delete), NULL for undefined; -1 if too deep. */
 int jsonata_to_cjson(struct jsonata_eval *ev, const jv *v, cJSON **out);
 
-/* JSON text to values, parsed in place in an arena copy of text.  Returns
- * 0, or -1 with the byte offset of the fault in *err_offset. */
-int jsonata_parse_json(struct jsonata_eval *ev, const char *text, size_t len,
+/* JSON text to values, parsed in place: text is changed, and the values
+ * borrow it.  Returns 0, or -1 with the byte offset of the fault in
+ * *err_offset. */
+int jsonata_parse_json(struct jsonata_eval *ev, char *text, size_t len,
 		       jv **out, size_t *err_offset);
 /* Appends v as JSON.stringify(v, null, indent) would; nothing for undefined
  * or a function.  -1 (error recorded) past JSONATA_MAX_VALUE_DEPTH. */

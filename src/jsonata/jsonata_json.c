@@ -1,8 +1,8 @@
 /* jsonata_json.c - JSON text straight to and from the engine's values, for
  * callers that hold text rather than cJSON (the eval command, benchmarks):
- * the input is copied into the evaluation's arena once and parsed in place
- * (strings stay where they are, their closing quote becomes the
- * terminator), so a large document costs one copy plus its values; the
+ * the caller's text is parsed in place (strings stay where they are, their
+ * closing quote becomes the terminator, escapes shrink in place), so a
+ * large document costs its values and nothing more; the
  * result is written as JSON.stringify would, numbers as JavaScript prints
  * them.  Nesting is bounded by JSONATA_MAX_VALUE_DEPTH, as cJSON bounds it.
  * Not here: the cJSON boundary (jsonata_value.c). */
@@ -283,11 +283,10 @@ static int parse_value(struct jparser *jp, jv **out)
 	}
 }
 
-int jsonata_parse_json(struct jsonata_eval *ev, const char *text, size_t len,
+int jsonata_parse_json(struct jsonata_eval *ev, char *copy, size_t len,
 		       jv **out, size_t *err_offset)
 {
 	struct jparser jp = { 0 };
-	char *copy = jsonata_arena_strndup(&ev->arena, text, len);
 	jp.ev = ev;
 	jp.p = copy;
 	jp.end = copy + len;
