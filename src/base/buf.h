@@ -1,7 +1,7 @@
 /* buf.h - the one growable byte buffer.
  * A buf's ptr is never NULL and always NUL-terminated, so it can be handed to
  * any C string function at any time.  Embedded by value: buf_init/buf_release.
- * Not here: escaping (escape.h), formatting JSON (cJSON does that). */
+ * Not here: escaping (escape.h), formatting JSON (jsonout.h). */
 #ifndef STEPBOOK_BUF_H
 #define STEPBOOK_BUF_H
 

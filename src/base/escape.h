@@ -3,7 +3,7 @@
  * through these functions: they escape markup characters and replace what
  * XML cannot carry at all (invalid UTF-8, C0 controls other than tab, LF and
  * CR) with U+FFFD, so no input can break the document around it.
- * Not here: JSON output (cJSON). */
+ * Not here: JSON output (jsonout.h). */
 #ifndef STEPBOOK_ESCAPE_H
 #define STEPBOOK_ESCAPE_H
 

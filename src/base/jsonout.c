@@ -11,7 +11,8 @@
 #include "xalloc.h"
 #include "banned.h"
 
-void jsonout_string(struct buf *out, const char *s, size_t len)
+/* Appends s[0..len) as a quoted JSON string. */
+static void string(struct buf *out, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t plain = 0;
@@ -67,7 +68,7 @@ static int value(struct buf *out, const cJSON *v)
 	}
 	case cJSON_String:
 		if (v->valuestring)
-			jsonout_string(out, v->valuestring, strlen(v->valuestring));
+			string(out, v->valuestring, strlen(v->valuestring));
 		else
 			buf_adds(out, "\"\"");
 		return 0;
@@ -110,7 +111,7 @@ static void member(struct buf *out, const cJSON *c, const cJSON *m,
 	if (!cJSON_IsObject(c))
 		return;
 	const char *k = m->string ? m->string : "";
-	jsonout_string(out, k, strlen(k));
+	string(out, k, strlen(k));
 	buf_adds(out, flags & JSONOUT_COMPACT ? ":" : ": ");
 }
 

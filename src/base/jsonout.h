@@ -31,7 +31,4 @@ void jsonout_write(struct buf *out, const cJSON *v, unsigned flags);
 /* Writes v and a newline to f.  Returns 0, or -1 when f reports an error. */
 int jsonout_print(FILE *f, const cJSON *v, unsigned flags);
 
-/* Appends s[0..len) as a quoted JSON string. */
-void jsonout_string(struct buf *out, const char *s, size_t len);
-
 #endif

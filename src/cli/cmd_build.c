@@ -1,4 +1,5 @@
 /* cmd_build.c - `stepbook build [COURSE] [-o DIR] [-j N] [--strict] [--quiet]`. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,18 +10,36 @@
 #include "site.h"
 #include "banned.h"
 
+/* A wrong command line: one line saying what is wrong. */
+__attribute__((format(printf, 1, 2)))
+static int bad_usage(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("stepbook build: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return EXIT_USAGE;
+}
+
 static int usage(FILE *out, int status)
 {
-	fprintf(out, "usage: stepbook build [COURSE] [-o DIR] [-j N] [--strict] [--quiet]\n\n"
-		     "Builds the course folder COURSE (default course/ when it exists,\n"
-		     "else .) into the static website DIR (default site/).  The old\n"
-		     "site is replaced only when the build succeeds.  Diagrams are\n"
-		     "drawn by N processes (default: one per core); the site is the\n"
-		     "same.\n"
-		     "Code blocks show what `stepbook check` made of them; an\n"
-		     "image titled input=NAME is the path of the page's example NAME.\n"
-		     "Each case the check failed is printed, located; the build\n"
-		     "still succeeds (exit 0) unless --strict is given (exit 1).\n");
+	fputs("usage: stepbook build [COURSE] [-o DIR] [-j N] [--strict] [--quiet]\n\n"
+	      "Builds the course folder COURSE (default course/ when it exists,\n"
+	      "else .) into a static website.  Code blocks show what `stepbook\n"
+	      "check` made of them; an image titled input=NAME is the path of the\n"
+	      "page's example NAME.  Each case the check failed is printed, located.\n\n"
+	      "  -o, --out DIR   the website (default site/); the old one is replaced\n"
+	      "                  only when the build succeeds\n"
+	      "  -j, --jobs N    processes drawing diagrams, 1 to 64 (default: one per\n"
+	      "                  core); the site is the same\n"
+	      "  --strict        exit 1 when the check failed (the site is still built)\n"
+	      "  -q, --quiet     no progress on standard error\n\n"
+	      "Open DIR/index.html in a browser, or let `stepbook serve` build and\n"
+	      "serve the course, rebuilt as files change.\n"
+	      "Exit status: 0 built, 1 the course has errors (or, with --strict, a\n"
+	      "failed check), 2 usage.\n", out);
 	return status;
 }
 
@@ -50,22 +69,30 @@ int cmd_build(int argc, char **argv)
 	struct site_options opt = { cmd_default_course(), "site", NULL, isatty(2), 0 };
 	int seen_course = 0, strict = 0;
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+		const char *a = argv[i];
+		int out = !strcmp(a, "-o") || !strcmp(a, "--out");
+		int jobs = !strcmp(a, "-j") || !strcmp(a, "--jobs");
+		if (!strcmp(a, "--help") || !strcmp(a, "-h"))
 			return usage(stdout, EXIT_OK);
-		if ((!strcmp(argv[i], "-o") || !strcmp(argv[i], "--out")) && i + 1 < argc)
+		if ((out || jobs) && i + 1 >= argc)
+			return bad_usage("%s needs a value", a);
+		if (out)
 			opt.out = argv[++i];
-		else if ((!strcmp(argv[i], "-j") || !strcmp(argv[i], "--jobs")) &&
-			 i + 1 < argc) {
-			if (jobs_arg(argv[++i], &opt.jobs))
-				return usage(stderr, EXIT_USAGE);
-		} else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q"))
+		else if (jobs && jobs_arg(argv[++i], &opt.jobs))
+			return bad_usage("%s is a number from 1 to 64, not '%s'", a, argv[i]);
+		else if (jobs)
+			continue;
+		else if (!strcmp(a, "--quiet") || !strcmp(a, "-q"))
 			opt.progress = 0;
-		else if (!strcmp(argv[i], "--strict"))
+		else if (!strcmp(a, "--strict"))
 			strict = 1;
-		else if (argv[i][0] != '-' && !seen_course++)
-			opt.course = argv[i];
+		else if (a[0] == '-')
+			return bad_usage("unknown option '%s'; 'stepbook build --help' "
+					 "lists them", a);
+		else if (seen_course++)
+			return bad_usage("one course at a time");
 		else
-			return usage(stderr, EXIT_USAGE);
+			opt.course = a;
 	}
 	struct diag_list diags = DIAG_LIST_INIT, failed = DIAG_LIST_INIT;
 	int status = site_build_checked(&opt, &diags, &failed);

@@ -1,5 +1,6 @@
 /* cmd_check.c - `stepbook check [COURSE]`: the CI gate.
  * Exit status: 0 nothing failed, 1 something failed, 2 usage. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -21,15 +22,16 @@ static const char usage_text[] =
 	"  --verbose, -v   also list passed and skipped cases, with reasons\n"
 	"Exit status: 0 nothing failed, 1 something failed, 2 usage.\n";
 
-/* --help prints the whole usage; a wrong command line one line saying
- * what is wrong. */
-static int usage(const char *why, const char *arg)
+/* A wrong command line: one line saying what is wrong. */
+__attribute__((format(printf, 1, 2)))
+static int usage(const char *fmt, ...)
 {
-	if (!why) {
-		fputs(usage_text, stdout);
-		return EXIT_OK;
-	}
-	fprintf(stderr, "stepbook check: %s%s\n", why, arg ? arg : "");
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("stepbook check: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
 	return EXIT_USAGE;
 }
 
@@ -41,8 +43,10 @@ int cmd_check(int argc, char **argv)
 	int have_root = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		if (!strcmp(a, "--help") || !strcmp(a, "-h"))
-			return usage(NULL, NULL);
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			fputs(usage_text, stdout);
+			return EXIT_OK;
+		}
 		else if (!strcmp(a, "--compact"))
 			ro.compact = 1;
 		else if (!strcmp(a, "--update"))
@@ -53,24 +57,25 @@ int cmd_check(int argc, char **argv)
 			opt.config = argv[++i];
 		else if (!strcmp(a, "--format") && i + 1 < argc) {
 			if (report_format_parse(argv[++i], &ro.format))
-				return usage("--format is text, json, github or junit, not ",
-					     argv[i]);
+				return usage("--format is text, json, github or junit, "
+					     "not '%s'", argv[i]);
 		} else if (!strcmp(a, "--config") || !strcmp(a, "--format"))
-			return usage("option needs a value: ", a);
+			return usage("%s needs a value", a);
 		else if (a[0] == '-')
-			return usage("unknown option ", a);
+			return usage("unknown option '%s'; 'stepbook check --help' "
+				     "lists them", a);
 		else if (have_root++)
-			return usage("one course at a time", NULL);
+			return usage("one course at a time");
 		else
 			opt.root = a;
 	}
 	struct stat st;
 	if (stat(opt.root, &st) || !S_ISDIR(st.st_mode))
-		return usage("not a course folder: ", opt.root);
+		return usage("not a course folder: '%s'", opt.root);
 	size_t n = strlen(opt.root);
 	char root[4096];
 	if (n >= sizeof(root))
-		return usage("path too long", NULL);
+		return usage("path too long");
 	memcpy(root, opt.root, n + 1);
 	while (n > 1 && root[n - 1] == '/')
 		root[--n] = '\0';

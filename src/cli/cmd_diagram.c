@@ -2,7 +2,9 @@
  * any file the loader reads (ASL, serverless.yml, CloudFormation/SAM).
  * Output files are written atomically.  Warnings go to stderr and the
  * picture is still drawn; a file that cannot be loaded is an error. */
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -18,8 +20,8 @@
 
 static const char usage_text[] =
 	"usage: stepbook diagram FILE... [--machine NAME] [-o OUT | --out-dir DIR]\n"
-	"                        [-T svg|dot|png] [-t TITLE] [--catch auto|edges|stubs]\n"
-	"                        [--stage STAGE]\n"
+	"                        [-T svg|dot|png|pdf] [--scale N] [-t TITLE]\n"
+	"                        [--catch auto|edges|stubs] [--stage STAGE]\n"
 	"\n"
 	"Draws every state machine the files declare (ASL JSON/YAML, serverless.yml,\n"
 	"CloudFormation or SAM templates).\n"
@@ -29,7 +31,9 @@ static const char usage_text[] =
 	"  -o OUT           write the one diagram to OUT (default: standard output)\n"
 	"  --out-dir DIR    write each diagram to DIR/STEM.MACHINE.EXT (DIR/STEM.EXT\n"
 	"                   when the machine is named after its file)\n"
-	"  -T FORMAT        svg (default), dot or png\n"
+	"  -T FORMAT        svg (default), dot, png or pdf\n"
+	"  --scale N        png: N times the pixels (96 dpi times N; up to 8), for\n"
+	"                   slides and screens\n"
 	"  -t TITLE         a title drawn above the diagram\n"
 	"  --catch STYLE    Catch edges: auto (default: a shared handler is drawn as a\n"
 	"                   small node beside each state), edges, or stubs\n"
@@ -46,15 +50,34 @@ struct diagram_cmd {
 	size_t written;
 };
 
-static int usage(FILE *out, int status)
+/* A wrong command line: one line saying what is wrong.  Returns -1. */
+__attribute__((format(printf, 1, 2)))
+static int bad_usage(const char *fmt, ...)
 {
-	fputs(usage_text, out);
-	return status;
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("stepbook diagram: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return -1;
 }
 
 static const char *format_ext(enum diagram_format f)
 {
-	return f == DIAGRAM_DOT ? "dot" : f == DIAGRAM_PNG ? "png" : "svg";
+	static const char *const ext[] = { "svg", "dot", "png", "pdf" };
+	return ext[f];
+}
+
+/* --scale: a number in (0, DIAGRAM_MAX_SCALE].  Returns 0 or -1. */
+static int parse_scale(const char *v, double *out)
+{
+	char *end;
+	double d = strtod(v, &end);
+	if (end == v || *end || !(d > 0 && d <= DIAGRAM_MAX_SCALE))
+		return -1;
+	*out = d;
+	return 0;
 }
 
 static int write_stdout(const struct buf *b)
@@ -132,46 +155,73 @@ static int draw_file(struct diagram_cmd *c, const char *file,
 	return r;
 }
 
-static int parse_args(struct diagram_cmd *c, int argc, char **argv)
+/* The option at argv[i] with its value v: 0, or -1 after saying what is
+ * wrong.  Options without a value are handled by parse_args. */
+static int option(struct diagram_cmd *c, const char *a, const char *v)
 {
 	static const char *const catch_names[] = { "auto", "edges", "stubs" };
+	if (!strcmp(a, "-T") || !strcmp(a, "--format")) {
+		if (diagram_format_from_name(v, &c->opt.format))
+			return bad_usage("-T is svg, dot, png or pdf, not '%s'", v);
+	} else if (!strcmp(a, "--scale")) {
+		if (parse_scale(v, &c->opt.scale))
+			return bad_usage("--scale is a number above 0, at most %g, not '%s'",
+					 DIAGRAM_MAX_SCALE, v);
+	} else if (!strcmp(a, "-o")) {
+		c->output = v;
+	} else if (!strcmp(a, "--out-dir")) {
+		c->out_dir = v;
+	} else if (!strcmp(a, "--machine")) {
+		c->machine = v;
+	} else if (!strcmp(a, "-t")) {
+		c->opt.title = v;
+	} else if (!strcmp(a, "--stage")) {
+		c->load.stage = v;
+	} else {
+		int k = 0;
+		while (k < 3 && strcmp(v, catch_names[k]))
+			k++;
+		if (k == 3)
+			return bad_usage("--catch is auto, edges or stubs, not '%s'", v);
+		c->opt.catch_style = (enum diagram_catch_style)k;
+	}
+	return 0;
+}
+
+static int parse_args(struct diagram_cmd *c, int argc, char **argv)
+{
+	static const char *const with_value[] = { "-T", "--format", "--scale",
+		"-o", "--out-dir", "--machine", "-t", "--stage", "--catch" };
 	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		int takes = v != NULL;
+		const char *a = argv[i];
+		size_t k = 0;
 		if (!strcmp(a, "-h") || !strcmp(a, "--help"))
 			return 1;
-		if ((!strcmp(a, "-T") || !strcmp(a, "--format")) && takes) {
-			if (diagram_format_from_name(v, &c->opt.format))
-				return -1;
-		} else if (!strcmp(a, "-o") && takes) {
-			c->output = v;
-		} else if (!strcmp(a, "--out-dir") && takes) {
-			c->out_dir = v;
-		} else if (!strcmp(a, "--machine") && takes) {
-			c->machine = v;
-		} else if (!strcmp(a, "-t") && takes) {
-			c->opt.title = v;
-		} else if (!strcmp(a, "--stage") && takes) {
-			c->load.stage = v;
-		} else if (!strcmp(a, "--catch") && takes) {
-			int k = 0;
-			while (k < 3 && strcmp(v, catch_names[k]))
-				k++;
-			if (k == 3)
-				return -1;
-			c->opt.catch_style = (enum diagram_catch_style)k;
-		} else if (a[0] == '-' && a[1]) {
-			return -1;
-		} else {
+		if (a[0] != '-' || !a[1]) {
 			c->files[c->nr_files++] = a;
 			continue;
 		}
-		i++; /* the option's value */
+		while (k < sizeof(with_value) / sizeof(*with_value) && strcmp(a, with_value[k]))
+			k++;
+		if (k == sizeof(with_value) / sizeof(*with_value))
+			return bad_usage("unknown option '%s'; 'stepbook diagram --help' "
+					 "lists them", a);
+		if (i + 1 >= argc)
+			return bad_usage("%s needs a value", a);
+		if (option(c, a, argv[++i]))
+			return -1;
 	}
-	if (!c->nr_files || (c->output && c->out_dir))
-		return -1;
+	if (!c->nr_files)
+		return bad_usage("no FILE to draw; 'stepbook diagram --help' "
+				 "describes the options");
+	if (c->output && c->out_dir)
+		return bad_usage("-o and --out-dir exclude each other");
 	if (c->output && c->nr_files > 1 && !c->machine)
-		return -1;
+		return bad_usage("-o writes one diagram: name its --machine, or use "
+				 "--out-dir DIR for several files");
+	if (c->opt.scale && c->opt.format != DIAGRAM_PNG)
+		return bad_usage("--scale is for -T png (svg and pdf scale by "
+				 "themselves)");
 	return 0;
 }
 
@@ -182,7 +232,7 @@ int cmd_diagram(int argc, char **argv)
 				 files, 0, 0 };
 	int r = parse_args(&c, argc, argv);
 	if (r)
-		return r > 0 ? usage(stdout, EXIT_OK) : usage(stderr, EXIT_USAGE);
+		return r > 0 ? (fputs(usage_text, stdout), EXIT_OK) : EXIT_USAGE;
 	if (c.out_dir && fileio_mkdirs(c.out_dir)) {
 		fprintf(stderr, "stepbook: cannot create %s: %m\n", c.out_dir);
 		return EXIT_ERRORS;

@@ -1,9 +1,9 @@
 /* cmd_run.c - `stepbook run`: execute a state machine offline.
  * Exit status: 0 the execution SUCCEEDED, 1 it FAILED, TIMED_OUT or was
  * ABORTED (or the input could not be loaded), 2 usage. */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -128,25 +128,24 @@ static int option(struct run_args *a, size_t i, const char *v)
 static int parse_option(struct run_args *a, int argc, char **argv, int *i)
 {
 	const char *k = argv[*i];
-	if (!strcmp(k, "--allow-exec") || !strcmp(k, "--compact")) {
-		*(k[2] == 'a' ? &a->opt.allow_exec : &a->compact) = 1;
+	if (!strcmp(k, "--allow-exec")) {
+		a->opt.allow_exec = 1;
+		return 0;
+	}
+	if (!strcmp(k, "--compact")) {
+		a->compact = 1;
 		return 0;
 	}
 	for (size_t o = 0; o < NR_VALUE_OPTIONS; o++) {
 		if (strcmp(k, value_options[o]))
 			continue;
-		if (*i + 1 >= argc) {
-			fprintf(stderr, "stepbook run: %s needs a value\n", k);
-			return EXIT_USAGE;
-		}
-		if (option(a, o, argv[++*i]) == 0)
-			return 0;
-		fprintf(stderr, "stepbook run: bad value for %s: '%s'\n", k, argv[*i]);
-		return EXIT_USAGE;
+		if (*i + 1 >= argc)
+			return usage("%s needs a value", k);
+		if (option(a, o, argv[++*i]))
+			return usage("bad value for %s: '%s'", k, argv[*i]);
+		return 0;
 	}
-	fprintf(stderr, "stepbook run: unknown option '%s'; "
-			"'stepbook run --help' lists them\n", k);
-	return EXIT_USAGE;
+	return usage("unknown option '%s'; 'stepbook run --help' lists them", k);
 }
 
 static int parse_args(struct run_args *a, int argc, char **argv)

@@ -2,6 +2,7 @@
  * builds, serves on 127.0.0.1, polls for changes until Ctrl-C. */
 #define _XOPEN_SOURCE 700
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,8 +32,11 @@ static int usage(FILE *out, int status)
 		     "rebuilt and open pages reload.  The site is built in a private\n"
 		     "temporary folder, or in DIR with -o.  Each build prints the\n"
 		     "cases `stepbook check` failed, and open pages show them over\n"
-		     "the page.  Ctrl-C stops.\n",
-		 SERVE_DEFAULT_PORT);
+		     "the page.  Ctrl-C stops.\n\n"
+		     "  -p, --port N    the port (default %d; 0 picks a free one)\n"
+		     "  -o, --out DIR   build in DIR instead of a temporary folder\n"
+		     "  -q, --quiet     no line per rebuild\n",
+		 SERVE_DEFAULT_PORT, SERVE_DEFAULT_PORT);
 	return status;
 }
 
@@ -46,23 +50,45 @@ static int parse_port(const char *s, unsigned *port)
 	return 0;
 }
 
+/* A wrong command line: one line saying what is wrong.  Returns -1. */
+__attribute__((format(printf, 1, 2)))
+static int bad_usage(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("stepbook serve: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return -1;
+}
+
 static int parse(int argc, char **argv, struct serve_options *opt, int *quiet)
 {
 	int seen_course = 0;
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+		const char *a = argv[i];
+		int out = !strcmp(a, "-o") || !strcmp(a, "--out");
+		int port = !strcmp(a, "--port") || !strcmp(a, "-p");
+		if (!strcmp(a, "--help") || !strcmp(a, "-h"))
 			return 1;
-		if ((!strcmp(argv[i], "-o") || !strcmp(argv[i], "--out")) && i + 1 < argc)
+		if ((out || port) && i + 1 >= argc)
+			return bad_usage("%s needs a value", a);
+		if (out)
 			opt->out = argv[++i];
-		else if ((!strcmp(argv[i], "--port") || !strcmp(argv[i], "-p")) && i + 1 < argc) {
-			if (parse_port(argv[++i], &opt->port))
-				return -1;
-		} else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q"))
+		else if (port && parse_port(argv[++i], &opt->port))
+			return bad_usage("%s is a number from 0 to 65535, not '%s'", a, argv[i]);
+		else if (port)
+			continue;
+		else if (!strcmp(a, "--quiet") || !strcmp(a, "-q"))
 			*quiet = 1;
-		else if (argv[i][0] != '-' && !seen_course++)
-			opt->course = argv[i];
+		else if (a[0] == '-')
+			return bad_usage("unknown option '%s'; 'stepbook serve --help' "
+					 "lists them", a);
+		else if (seen_course++)
+			return bad_usage("one course at a time");
 		else
-			return -1;
+			opt->course = a;
 	}
 	return 0;
 }
@@ -117,7 +143,7 @@ int cmd_serve(int argc, char **argv)
 	struct serve_options opt = { cmd_default_course(), NULL, NULL, SERVE_DEFAULT_PORT };
 	int quiet = 0, p = parse(argc, argv, &opt, &quiet);
 	if (p)
-		return p > 0 ? usage(stdout, EXIT_OK) : usage(stderr, EXIT_USAGE);
+		return p > 0 ? usage(stdout, EXIT_OK) : EXIT_USAGE;
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;

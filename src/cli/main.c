@@ -54,7 +54,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);
-	fprintf(stderr, "stepbook: unknown command '%s'\n", argv[1]);
-	usage(stderr);
+	fprintf(stderr, "stepbook: unknown command '%s'; 'stepbook --help' "
+			"lists them\n", argv[1]);
 	return 2;
 }

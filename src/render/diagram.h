@@ -16,7 +16,13 @@
 #include "buf.h"
 #include "diag.h"
 
-enum diagram_format { DIAGRAM_SVG, DIAGRAM_DOT, DIAGRAM_PNG };
+/* SVG and DOT are stepbook's own bytes; PNG and PDF come from Graphviz's
+ * cairo renderer (the pango plugin). */
+enum diagram_format { DIAGRAM_SVG, DIAGRAM_DOT, DIAGRAM_PNG, DIAGRAM_PDF };
+
+/* The largest PNG scale: 8 times 96 dpi keeps a 200-state machine's
+ * picture within cairo's 32767-pixel surfaces. */
+#define DIAGRAM_MAX_SCALE 8.0
 
 /* How Catch edges are drawn.  A long edge from every state to one shared
  * handler costs most of the layout time and tangles the picture, so AUTO
@@ -61,9 +67,11 @@ struct diagram_options {
 				  in one page; [A-Za-z0-9_-] kept; NULL none */
 	enum diagram_catch_style catch_style;
 	const struct diagram_highlight *highlight; /* NULL: no run shown */
+	double scale; /* PNG: pixels per point / 96 dpi, (0, DIAGRAM_MAX_SCALE];
+			 0 is 1 */
 };
 
-#define DIAGRAM_OPTIONS_INIT { DIAGRAM_SVG, NULL, NULL, DIAGRAM_CATCH_AUTO, NULL }
+#define DIAGRAM_OPTIONS_INIT { DIAGRAM_SVG, NULL, NULL, DIAGRAM_CATCH_AUTO, NULL, 0 }
 
 /* Renders m as opt->format (opt NULL: defaults) and appends the bytes to
  * out.  Borrows m and opt.  Problems in the machine that show in the
@@ -74,7 +82,8 @@ int diagram_render(const struct asl_machine *m,
 		   const struct diagram_options *opt, struct buf *out,
 		   struct diag_list *diags);
 
-/* "svg", "dot", "png" -> *fmt.  Returns 0, or -1 for an unknown name. */
+/* "svg", "dot", "png", "pdf" -> *fmt.  Returns 0, or -1 for an unknown
+ * name. */
 int diagram_format_from_name(const char *name, enum diagram_format *fmt);
 
 #endif

@@ -367,6 +367,21 @@ void gvprintdouble(GVJ_t *job, double num)
 
 /* ---- the session ---------------------------------------------------- */
 
+/* cairo stamps a PDF with the wall-clock time ("/CreationDate
+ * (D:20261202235547Z)"); the 14 digits become the Unix epoch's, in place
+ * (the cross-reference offsets stay right), so the same machine gives the
+ * same bytes, as for the other formats. */
+static void pdf_fixed_date(char *data, size_t len)
+{
+	static const char key[] = "/CreationDate (D:";
+	size_t k = sizeof(key) - 1;
+	for (size_t i = 0; i + k + 14 <= len; i++)
+		if (data[i] == '/' && !memcmp(data + i, key, k)) {
+			memcpy(data + i + k, "19700101000000", 14);
+			return;
+		}
+}
+
 static int render_laid_out(GVC_t *gvc, Agraph_t *g, enum diagram_format fmt,
 			   struct buf *out)
 {
@@ -374,9 +389,11 @@ static int render_laid_out(GVC_t *gvc, Agraph_t *g, enum diagram_format fmt,
 	unsigned int len = 0;
 	if (gvLayout(gvc, g, "dot") != 0)
 		return -1;
-	int rc = gvRenderData(gvc, g, fmt == DIAGRAM_PNG ? "png" : "svg",
-			      &data, &len);
+	int rc = gvRenderData(gvc, g, fmt == DIAGRAM_PNG ? "png" :
+				      fmt == DIAGRAM_PDF ? "pdf" : "svg", &data, &len);
 	if (rc == 0 && data) {
+		if (fmt == DIAGRAM_PDF)
+			pdf_fixed_date(data, len);
 		if (fmt == DIAGRAM_SVG)
 			clean_svg(data, len, out);
 		else
@@ -392,7 +409,7 @@ static int render_laid_out(GVC_t *gvc, Agraph_t *g, enum diagram_format fmt,
  * A context holds no state from one layout to the next that shows in the
  * output (the golden SVGs of tests/cases/diagram check it), and a forked
  * worker gets its own copy. */
-static GVC_t *contexts[2]; /* fixed metrics (SVG, DOT), system (PNG) */
+static GVC_t *contexts[2]; /* fixed metrics (SVG, DOT), system (PNG, PDF) */
 
 static void free_contexts(void)
 {
@@ -406,7 +423,7 @@ static void free_contexts(void)
 static GVC_t *context(enum diagram_format fmt)
 {
 	static int registered;
-	size_t k = fmt == DIAGRAM_PNG;
+	size_t k = fmt == DIAGRAM_PNG || fmt == DIAGRAM_PDF;
 	if (!contexts[k]) {
 		if (!registered && atexit(free_contexts) == 0)
 			registered = 1;
@@ -429,6 +446,11 @@ int diagram_render(const struct asl_machine *m,
 	agusererrf old = agseterrf(on_gv_message);
 	Agraph_t *g = diagram_build_(m, opt, &disc, diags);
 	int rc = 0;
+	if (opt->format == DIAGRAM_PNG && opt->scale > 0 && opt->scale != 1) {
+		char dpi[32]; /* cairo draws PNGs at 96 dpi */
+		snprintf(dpi, sizeof(dpi), "%g", 96 * opt->scale);
+		agsafeset(g, (char *)"dpi", dpi, (char *)"");
+	}
 	if (opt->format == DIAGRAM_DOT)
 		rc = agwrite(g, out) == 0 ? 0 : -1;
 	else
@@ -447,6 +469,7 @@ int diagram_format_from_name(const char *name, enum diagram_format *fmt)
 {
 	static const struct { const char *name; enum diagram_format fmt; } names[] = {
 		{ "svg", DIAGRAM_SVG }, { "dot", DIAGRAM_DOT }, { "png", DIAGRAM_PNG },
+		{ "pdf", DIAGRAM_PDF },
 	};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (!strcmp(name, names[i].name)) {

@@ -220,6 +220,66 @@ START_TEST(png_renders)
 }
 END_TEST
 
+/* The width and height a PNG's IHDR chunk gives. */
+static void png_size(const struct buf *png, unsigned *w, unsigned *h)
+{
+	const unsigned char *p = (const unsigned char *)png->ptr + 16;
+	ck_assert_uint_gt(png->len, 24);
+	*w = (unsigned)p[0] << 24 | (unsigned)p[1] << 16 | (unsigned)p[2] << 8 | p[3];
+	*h = (unsigned)p[4] << 24 | (unsigned)p[5] << 16 | (unsigned)p[6] << 8 | p[7];
+}
+
+/* --scale 2 doubles both sides (192 dpi instead of cairo's 96). */
+START_TEST(png_scales)
+{
+	struct diagram_options opt = DIAGRAM_OPTIONS_INIT;
+	struct diag_list diags = DIAG_LIST_INIT;
+	struct buf one = BUF_INIT, two = BUF_INIT;
+	unsigned w1, h1, w2, h2;
+	opt.format = DIAGRAM_PNG;
+	render_case("hello.asl.yaml", &opt, &one, &diags);
+	opt.scale = 2;
+	render_case("hello.asl.yaml", &opt, &two, &diags);
+	png_size(&one, &w1, &h1);
+	png_size(&two, &w2, &h2);
+	ck_assert_uint_eq(w2, 2 * w1);
+	ck_assert_uint_eq(h2, 2 * h1);
+	buf_release(&one);
+	buf_release(&two);
+	diag_list_release(&diags);
+}
+END_TEST
+
+/* Whether the bytes of b hold s (binary-safe strstr). */
+static int holds(const struct buf *b, const char *s)
+{
+	size_t n = strlen(s);
+	for (size_t i = 0; i + n <= b->len; i++)
+		if (!memcmp(b->ptr + i, s, n))
+			return 1;
+	return 0;
+}
+
+/* cairo's PDF, with its creation date fixed: the same bytes every time. */
+START_TEST(pdf_renders)
+{
+	struct diagram_options opt = DIAGRAM_OPTIONS_INIT;
+	struct diag_list diags = DIAG_LIST_INIT;
+	struct buf a = BUF_INIT, b = BUF_INIT;
+	opt.format = DIAGRAM_PDF;
+	render_case("callback.asl.yaml", &opt, &a, &diags);
+	render_case("callback.asl.yaml", &opt, &b, &diags);
+	ck_assert(a.len > 1000 && !memcmp(a.ptr, "%PDF-", 5));
+	ck_assert(holds(&a, "/CreationDate (D:19700101000000"));
+	ck_assert(holds(&a, "%%EOF"));
+	ck_assert(a.len == b.len && !memcmp(a.ptr, b.ptr, a.len));
+	ck_assert_uint_eq(diags.nr, 0);
+	buf_release(&a);
+	buf_release(&b);
+	diag_list_release(&diags);
+}
+END_TEST
+
 START_TEST(missing_targets_warn)
 {
 	struct diag_list diags = DIAG_LIST_INIT;
@@ -453,6 +513,8 @@ Suite *diagram_suite(void)
 	tcase_add_test(tc, hostile_names_escaped);
 	tcase_add_test(tc, dot_reads_back);
 	tcase_add_test(tc, png_renders);
+	tcase_add_test(tc, png_scales);
+	tcase_add_test(tc, pdf_renders);
 	tcase_add_test(tc, missing_targets_warn);
 	tcase_add_test(tc, highlight_classes);
 	tcase_add_test(tc, escape_text_and_attr);

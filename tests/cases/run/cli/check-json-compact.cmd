@@ -1,0 +1,2 @@
+0
+check ../../check/throttle --format json --compact

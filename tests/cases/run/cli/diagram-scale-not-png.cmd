@@ -1,0 +1,2 @@
+2
+diagram retry.asl.json --scale 2

@@ -1,0 +1,2 @@
+2
+diagram retry.asl.json -T png --scale 20

@@ -1,0 +1,2 @@
+2
+run retry.asl.json --seed ''

@@ -1,0 +1,2 @@
+0
+run serverless.yml --machine orderFlow --mock-config deployed.json --format json
