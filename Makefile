@@ -9,8 +9,8 @@ TSAN     ?=
 VERSION  := 0.1.0
 
 # src/ holds one folder per layer, in pipeline order (tests/layers.sh checks it)
-LAYERS   := base load model validate run check render cli
-PKGS     := libcmark-gfm yaml-0.1 libcjson libgvc libcgraph libmicrohttpd
+LAYERS   := base load jsonata model validate run check render cli
+PKGS     := libcmark-gfm yaml-0.1 libcjson libgvc libcgraph libmicrohttpd libpcre2-8
 CWARNS   := -Wall -Wextra -Werror -Wshadow -Wconversion -Wstrict-prototypes \
             -Wmissing-prototypes -Wwrite-strings -Wno-sign-conversion
 CFLAGS   ?= -O2 -g
@@ -85,6 +85,25 @@ LIB_OBJS += load/steps.o
 LIB_OBJS += load/course.o
 LIB_OBJS += load/markdown.o
 
+# jsonata: the JSONata engine (base layer and cJSON only; regexes by PCRE2)
+LIB_OBJS += jsonata/jsonata.o
+LIB_OBJS += jsonata/jsonata_eval.o
+LIB_OBJS += jsonata/jsonata_fns.o
+LIB_OBJS += jsonata/jsonata_fns_picture.o
+LIB_OBJS += jsonata/jsonata_json.o
+LIB_OBJS += jsonata/jsonata_parse.o
+LIB_OBJS += jsonata/jsonata_regex.o
+LIB_OBJS += jsonata/jsonata_sig.o
+LIB_OBJS += jsonata/jsonata_value.o
+# jsonata: picture strings and number text (jsonata_picture.h)
+LIB_OBJS += jsonata/jsonata_picture_date.o
+LIB_OBJS += jsonata/jsonata_picture_integer.o
+LIB_OBJS += jsonata/jsonata_picture_jsnum.o
+LIB_OBJS += jsonata/jsonata_picture_number.o
+LIB_OBJS += jsonata/jsonata_picture_parse.o
+LIB_OBJS += jsonata/jsonata_picture_read.o
+LIB_OBJS += jsonata/jsonata_picture_text.o
+
 # model: paths, intrinsics, payload templates
 LIB_OBJS += model/intrinsic_fns.o
 LIB_OBJS += model/intrinsic_parse.o
@@ -157,6 +176,7 @@ LIB_OBJS += render/serve_watch.o
 CLI_OBJS += cli/cmd_build.o
 CLI_OBJS += cli/cmd_check.o
 CLI_OBJS += cli/cmd_diagram.o
+CLI_OBJS += cli/cmd_eval.o
 CLI_OBJS += cli/cmd_run.o
 CLI_OBJS += cli/cmd_serve.o
 CLI_OBJS += cli/cmd_validate.o
@@ -188,7 +208,7 @@ help:
 
 # ---- dependencies ----------------------------------------------------------
 DEB_PKGS := libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev \
-            libcjson-dev libgraphviz-dev libssl-dev libmicrohttpd-dev check \
+            libcjson-dev libgraphviz-dev libssl-dev libmicrohttpd-dev libpcre2-dev check \
             pkg-config
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \

@@ -32,6 +32,7 @@ void cmd_check_failed(FILE *out, const struct diag_list *failed, const char *cou
 int cmd_build(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_diagram(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_validate(int argc, char **argv);

@@ -14,6 +14,7 @@ static const struct command commands[] = {
 	{ "build", cmd_build, "build the course website (static HTML)" },
 	{ "check", cmd_check, "check a course: snippets, links, saved steps, recorded runs" },
 	{ "diagram", cmd_diagram, "draw state machine diagrams (SVG, DOT, PNG)" },
+	{ "eval", cmd_eval, "evaluate a JSONata (or JSONPath) expression against JSON" },
 	{ "run", cmd_run, "execute a state machine offline, with mocks" },
 	{ "serve", cmd_serve, "serve the course website, rebuilt as files change" },
 	{ "validate", cmd_validate, "check state machines against the States Language" },

@@ -1,0 +1,457 @@
+/* jsonata_json.c - JSON text straight to and from the engine's values, for
+ * callers that hold text rather than cJSON (the eval command, benchmarks):
+ * the caller's text is parsed in place (strings stay where they are, their
+ * closing quote becomes the terminator, escapes shrink in place), so a
+ * large document costs its values and nothing more; the
+ * result is written as JSON.stringify would, numbers as JavaScript prints
+ * them.  Nesting is bounded by JSONATA_MAX_VALUE_DEPTH, as cJSON bounds it.
+ * Not here: the cJSON boundary (jsonata_value.c). */
+#include "jsonata_impl.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+#include "banned.h"
+
+struct jparser {
+	struct jsonata_eval *ev;
+	char *p, *end;
+	int depth;
+	jv **stack;          /* array items being collected */
+	size_t nstack, astack;
+	struct jkv *members; /* object members being collected */
+	size_t nmem, amem;
+};
+
+static void skip_ws(struct jparser *jp)
+{
+	while (jp->p < jp->end && (*jp->p == ' ' || *jp->p == '\n' ||
+				   *jp->p == '\r' || *jp->p == '\t'))
+		jp->p++;
+}
+
+static int hex4(const char *s, uint32_t *out)
+{
+	uint32_t v = 0;
+	for (int i = 0; i < 4; i++) {
+		char c = s[i];
+		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+			: c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		if (d < 0)
+			return -1;
+		v = v * 16 + (uint32_t)d;
+	}
+	*out = v;
+	return 0;
+}
+
+/* Writes code point cp as UTF-8 at *w. */
+static void put_utf8(char **w, uint32_t cp)
+{
+	char *o = *w;
+	if (cp < 0x80) {
+		*o++ = (char)cp;
+	} else if (cp < 0x800) {
+		*o++ = (char)(0xC0 | (cp >> 6));
+		*o++ = (char)(0x80 | (cp & 0x3F));
+	} else if (cp < 0x10000) {
+		*o++ = (char)(0xE0 | (cp >> 12));
+		*o++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+		*o++ = (char)(0x80 | (cp & 0x3F));
+	} else {
+		*o++ = (char)(0xF0 | (cp >> 18));
+		*o++ = (char)(0x80 | ((cp >> 12) & 0x3F));
+		*o++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+		*o++ = (char)(0x80 | (cp & 0x3F));
+	}
+	*w = o;
+}
+
+static int unescape(struct jparser *jp, char **w)
+{
+	char c = *++jp->p;
+	const char *esc = strchr("\"\\/bfnrt", c);
+	if (c && esc) {
+		*(*w)++ = "\"\\/\b\f\n\r\t"[esc - "\"\\/bfnrt"];
+		jp->p++;
+		return 0;
+	}
+	uint32_t cp, lo;
+	if (c != 'u' || jp->end - jp->p < 5 || hex4(jp->p + 1, &cp) < 0)
+		return -1;
+	jp->p += 5;
+	if (cp >= 0xD800 && cp < 0xDC00 && jp->end - jp->p >= 6 && jp->p[0] == '\\' &&
+	    jp->p[1] == 'u' && hex4(jp->p + 2, &lo) == 0 && lo >= 0xDC00 && lo < 0xE000) {
+		cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+		jp->p += 6;
+	}
+	put_utf8(w, cp); /* never longer than the escape it replaces */
+	return 0;
+}
+
+/* Parses the string at jp->p (on its opening quote) in place. */
+static int parse_string(struct jparser *jp, const char **s, size_t *len)
+{
+	char *start = ++jp->p, *w = NULL;
+	while (jp->p < jp->end && *jp->p != '"') {
+		unsigned char c = (unsigned char)*jp->p;
+		if (c < 0x20)
+			return -1;
+		if (c == '\\') {
+			if (!w)
+				w = jp->p;
+			if (unescape(jp, &w) < 0)
+				return -1;
+			continue;
+		}
+		if (w)
+			*w++ = (char)c;
+		jp->p++;
+	}
+	if (jp->p >= jp->end)
+		return -1;
+	char *stop = w ? w : jp->p;
+	*stop = '\0';
+	jp->p++;
+	*s = start;
+	*len = (size_t)(stop - start);
+	return 0;
+}
+
+static const double pow10_exact[] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
+
+/* A JSON number.  Up to 15 significant digits without an exponent are
+ * exact as m / 10^k (both exact doubles, one correctly rounded division);
+ * everything else goes through strtod. */
+static jv *parse_number(struct jparser *jp)
+{
+	char *q = jp->p;
+	int neg = *q == '-';
+	if (neg)
+		q++;
+	if (q >= jp->end || *q < '0' || *q > '9')
+		return NULL;
+	double m = 0;
+	int digits = 0, frac = 0;
+	while (q < jp->end && *q >= '0' && *q <= '9') {
+		m = m * 10 + (*q++ - '0');
+		digits++;
+	}
+	if (q < jp->end && *q == '.') {
+		q++;
+		while (q < jp->end && *q >= '0' && *q <= '9') {
+			m = m * 10 + (*q++ - '0');
+			digits++;
+			frac++;
+		}
+		if (frac == 0)
+			return NULL;
+	}
+	if (digits > 15 || (q < jp->end && (*q == 'e' || *q == 'E'))) {
+		char *stop;
+		double v = strtod(jp->p, &stop);
+		if (stop == jp->p)
+			return NULL;
+		jp->p = stop;
+		return jv_num(jp->ev, v);
+	}
+	jp->p = q;
+	double v = frac ? m / pow10_exact[frac] : m;
+	return jv_num(jp->ev, neg ? -v : v);
+}
+
+static int parse_value(struct jparser *jp, jv **out);
+
+static int parse_array(struct jparser *jp, jv **out)
+{
+	size_t base = jp->nstack;
+	jp->p++;
+	skip_ws(jp);
+	if (jp->p < jp->end && *jp->p == ']') {
+		jp->p++;
+		*out = jv_arr(jp->ev, 0);
+		return 0;
+	}
+	for (;;) {
+		jv *v;
+		if (parse_value(jp, &v) < 0)
+			return -1;
+		ARRAY_GROW(jp->stack, jp->nstack + 1, jp->astack);
+		jp->stack[jp->nstack++] = v;
+		skip_ws(jp);
+		if (jp->p < jp->end && *jp->p == ',') {
+			jp->p++;
+			continue;
+		}
+		if (jp->p >= jp->end || *jp->p != ']')
+			return -1;
+		jp->p++;
+		break;
+	}
+	size_t n = jp->nstack - base;
+	jv *a = jv_arr(jp->ev, n);
+	memcpy(a->u.a.items, jp->stack + base, n * sizeof(jv *));
+	a->u.a.n = (uint32_t)n;
+	jp->nstack = base;
+	*out = a;
+	return 0;
+}
+
+static int parse_object(struct jparser *jp, jv **out)
+{
+	size_t base = jp->nmem;
+	jp->p++;
+	skip_ws(jp);
+	if (jp->p < jp->end && *jp->p == '}') {
+		jp->p++;
+		*out = jv_obj(jp->ev);
+		return 0;
+	}
+	for (;;) {
+		struct jkv kv;
+		skip_ws(jp);
+		if (jp->p >= jp->end || *jp->p != '"' || parse_string(jp, &kv.key, &kv.klen) < 0)
+			return -1;
+		skip_ws(jp);
+		if (jp->p >= jp->end || *jp->p++ != ':' || parse_value(jp, &kv.val) < 0)
+			return -1;
+		ARRAY_GROW(jp->members, jp->nmem + 1, jp->amem);
+		jp->members[jp->nmem++] = kv;
+		skip_ws(jp);
+		if (jp->p < jp->end && *jp->p == ',') {
+			jp->p++;
+			continue;
+		}
+		if (jp->p >= jp->end || *jp->p != '}')
+			return -1;
+		jp->p++;
+		break;
+	}
+	jv *o = jv_obj(jp->ev);
+	jv_obj_reserve(jp->ev, o, jp->nmem - base);
+	for (size_t i = base; i < jp->nmem; i++)
+		jv_set(jp->ev, o, jp->members[i].key, jp->members[i].klen, jp->members[i].val);
+	jp->nmem = base;
+	*out = o;
+	return 0;
+}
+
+static int parse_literal(struct jparser *jp, const char *word, jv *v, jv **out)
+{
+	size_t n = strlen(word);
+	if ((size_t)(jp->end - jp->p) < n || memcmp(jp->p, word, n) != 0)
+		return -1;
+	jp->p += n;
+	*out = v;
+	return 0;
+}
+
+static int parse_value(struct jparser *jp, jv **out)
+{
+	skip_ws(jp);
+	if (jp->p >= jp->end)
+		return -1;
+	int rc;
+	switch (*jp->p) {
+	case '{':
+	case '[':
+		if (++jp->depth > JSONATA_MAX_VALUE_DEPTH)
+			return -1;
+		rc = *jp->p == '{' ? parse_object(jp, out) : parse_array(jp, out);
+		jp->depth--;
+		return rc;
+	case '"': {
+		const char *s;
+		size_t len;
+		if (parse_string(jp, &s, &len) < 0)
+			return -1;
+		*out = jv_str_borrow(jp->ev, s, len);
+		return 0;
+	}
+	case 't': return parse_literal(jp, "true", JV_BOOLV(1), out);
+	case 'f': return parse_literal(jp, "false", JV_BOOLV(0), out);
+	case 'n': return parse_literal(jp, "null", JV_NULLV, out);
+	default:
+		*out = parse_number(jp);
+		return *out ? 0 : -1;
+	}
+}
+
+int jsonata_parse_json(struct jsonata_eval *ev, char *copy, size_t len,
+		       jv **out, size_t *err_offset)
+{
+	struct jparser jp = { 0 };
+	jp.ev = ev;
+	jp.p = copy;
+	jp.end = copy + len;
+	int rc = parse_value(&jp, out);
+	if (rc == 0) {
+		skip_ws(&jp);
+		if (jp.p != jp.end)
+			rc = -1;
+	}
+	*err_offset = (size_t)(jp.p - copy);
+	free(jp.stack);
+	free(jp.members);
+	return rc;
+}
+
+/* ---- writing ------------------------------------------------------------- */
+
+static void write_string(struct buf *b, const char *s, size_t len)
+{
+	buf_addc(b, '"');
+	size_t run = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		const char *esc = NULL;
+		char tmp[8];
+		if (c == '"')
+			esc = "\\\"";
+		else if (c == '\\')
+			esc = "\\\\";
+		else if (c < 0x20) {
+			static const char *const named[32] = {
+				['\b'] = "\\b", ['\f'] = "\\f", ['\n'] = "\\n",
+				['\r'] = "\\r", ['\t'] = "\\t",
+			};
+			esc = named[c];
+			if (!esc) {
+				snprintf(tmp, sizeof(tmp), "\\u%04x", c);
+				esc = tmp;
+			}
+		} else if (c == 0xED && i + 2 < len && ((unsigned char)s[i + 1] & 0xE0) == 0xA0) {
+			/* a lone surrogate, as JSON.stringify escapes it */
+			unsigned cp = 0xD000u | (((unsigned char)s[i + 1] & 0x3Fu) << 6) |
+				      ((unsigned char)s[i + 2] & 0x3Fu);
+			snprintf(tmp, sizeof(tmp), "\\u%04x", cp);
+			buf_add(b, s + i - run, run);
+			run = 0;
+			buf_adds(b, tmp);
+			i += 2;
+			continue;
+		}
+		if (!esc) {
+			run++;
+			continue;
+		}
+		buf_add(b, s + i - run, run);
+		run = 0;
+		buf_adds(b, esc);
+	}
+	buf_add(b, s + len - run, run);
+	buf_addc(b, '"');
+}
+
+static void indent_to(struct buf *b, int indent, int level)
+{
+	if (!indent)
+		return;
+	buf_addc(b, '\n');
+	for (int i = 0; i < indent * level; i++)
+		buf_addc(b, ' ');
+}
+
+static int skipped(const jv *v)
+{
+	return !v || v->type == JV_FUNC;
+}
+
+static int write_value(struct jsonata_eval *ev, const jv *v, int indent,
+		       int level, struct buf *b);
+
+static int write_array(struct jsonata_eval *ev, const jv *v, int indent,
+		       int level, struct buf *b)
+{
+	if (v->u.a.n == 0) {
+		buf_adds(b, "[]");
+		return 0;
+	}
+	buf_addc(b, '[');
+	for (size_t i = 0; i < v->u.a.n; i++) {
+		if (i)
+			buf_addc(b, ',');
+		indent_to(b, indent, level + 1);
+		const jv *it = v->u.a.items[i];
+		if (skipped(it))
+			buf_adds(b, "null");
+		else if (write_value(ev, it, indent, level + 1, b) < 0)
+			return -1;
+	}
+	indent_to(b, indent, level);
+	buf_addc(b, ']');
+	return 0;
+}
+
+static int write_object(struct jsonata_eval *ev, const jv *v, int indent,
+			int level, struct buf *b)
+{
+	int first = 1;
+	buf_addc(b, '{');
+	for (size_t i = 0; i < v->u.o->n; i++) {
+		const struct jkv *kv = &v->u.o->kv[i];
+		if (skipped(kv->val))
+			continue;
+		if (!first)
+			buf_addc(b, ',');
+		first = 0;
+		indent_to(b, indent, level + 1);
+		write_string(b, kv->key, kv->klen);
+		buf_adds(b, indent ? ": " : ":");
+		if (write_value(ev, kv->val, indent, level + 1, b) < 0)
+			return -1;
+	}
+	if (!first)
+		indent_to(b, indent, level);
+	buf_addc(b, '}');
+	return 0;
+}
+
+static int write_value(struct jsonata_eval *ev, const jv *v, int indent,
+		       int level, struct buf *b)
+{
+	char num[32];
+	if (level > JSONATA_MAX_VALUE_DEPTH)
+		return jsonata_failf(ev, "D1099", 0, "", "the result is nested deeper than %d levels",
+				     JSONATA_MAX_VALUE_DEPTH);
+	switch (v->type) {
+	case JV_NULL: buf_adds(b, "null"); return 0;
+	case JV_BOOL: buf_adds(b, v->u.b ? "true" : "false"); return 0;
+	case JV_NUM:
+		if (!isfinite(v->u.n)) {
+			buf_adds(b, "null");
+			return 0;
+		}
+		jsonata_num_js(v->u.n, num);
+		buf_adds(b, num);
+		return 0;
+	case JV_STR: write_string(b, v->u.s.p, v->u.s.len); return 0;
+	case JV_ARR:
+		if ((v->flags & JV_OUTER) && v->u.a.n == 1 && v->u.a.items[0])
+			return write_value(ev, v->u.a.items[0], indent, level, b);
+		return write_array(ev, v, indent, level, b);
+	case JV_OBJ: return write_object(ev, v, indent, level, b);
+	case JV_TUPLE:
+		if (v->u.t.at)
+			return write_value(ev, v->u.t.at, indent, level, b);
+		buf_adds(b, "null");
+		return 0;
+	default:
+		buf_adds(b, "null");
+		return 0;
+	}
+}
+
+int jsonata_write_value(struct jsonata_eval *ev, const jv *v, int indent,
+			struct buf *out)
+{
+	if (skipped(v))
+		return 0;
+	return write_value(ev, v, indent, 0, out);
+}

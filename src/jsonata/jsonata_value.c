@@ -1,0 +1,850 @@
+/* jsonata_value.c - the arena, the value type and what every part of the
+ * engine does with values: objects in insertion order with a hash index,
+ * deep equality, truthiness, UTF-16 lengths of UTF-8 text, JavaScript's
+ * number format, JSON text, and conversion to and from cJSON.
+ * Not here: evaluation (jsonata_eval.c), built-ins (jsonata_fns.c). */
+#include "jsonata_impl.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+#include "banned.h"
+
+/* ---- arena --------------------------------------------------------------- */
+
+/* Chunks are this big unless one allocation needs more. */
+#define ARENA_CHUNK (64 * 1024)
+
+struct jsonata_chunk {
+	struct jsonata_chunk *next;
+	max_align_t data[];
+};
+
+void jsonata_arena_init(struct jsonata_arena *a)
+{
+	memset(a, 0, sizeof(*a));
+}
+
+void jsonata_arena_release(struct jsonata_arena *a)
+{
+	for (size_t i = a->ncleanups; i > 0; i--)
+		a->cleanups[i - 1](a->cleanup_args[i - 1]);
+	free(a->cleanups);
+	free(a->cleanup_args);
+	struct jsonata_chunk *c = a->head;
+	while (c) {
+		struct jsonata_chunk *next = c->next;
+		free(c);
+		c = next;
+	}
+	memset(a, 0, sizeof(*a));
+}
+
+void *jsonata_arena_alloc(struct jsonata_arena *a, size_t size)
+{
+	size_t al = sizeof(double); /* values hold pointers and doubles only */
+	size = size_add(size, al - 1) / al * al;
+	if (size == 0)
+		size = al;
+	a->bytes = size_add(a->bytes, size);
+	if ((size_t)(a->end - a->next) < size) {
+		size_t room = size > ARENA_CHUNK / 4 ? size : ARENA_CHUNK;
+		struct jsonata_chunk *c = xcalloc(1, size_add(sizeof(*c), room));
+		if (room == size && a->head) {
+			/* a big one: keep the head chunk's free room in use */
+			c->next = a->head->next;
+			a->head->next = c;
+			return c->data;
+		}
+		c->next = a->head;
+		a->head = c;
+		a->next = (char *)c->data;
+		a->end = a->next + room;
+	}
+	void *p = a->next; /* chunks come zeroed and are never reused */
+	a->next += size;
+	return p;
+}
+
+char *jsonata_arena_strndup(struct jsonata_arena *a, const char *s, size_t n)
+{
+	char *p = jsonata_arena_alloc(a, size_add(n, 1));
+	if (n)
+		memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+void jsonata_arena_cleanup(struct jsonata_arena *a, void (*fn)(void *),
+			   void *arg)
+{
+	ARRAY_GROW(a->cleanups, a->ncleanups + 1, a->alloc_cleanups);
+	size_t cap = a->alloc_cleanups;
+	a->cleanup_args = xrealloc(a->cleanup_args, size_mul(cap, sizeof(void *)));
+	a->cleanups[a->ncleanups] = fn;
+	a->cleanup_args[a->ncleanups] = arg;
+	a->ncleanups++;
+}
+
+/* ---- constructors -------------------------------------------------------- */
+
+jv jsonata_null_ = { .type = JV_NULL };
+jv jsonata_true_ = { .type = JV_BOOL, .u.b = 1 };
+jv jsonata_false_ = { .type = JV_BOOL, .u.b = 0 };
+
+/* Array counts are 32-bit: the memory bound keeps every array far below,
+ * so passing it is a broken invariant, not an input error. */
+static size_t check_count(size_t n)
+{
+	if (n > UINT32_MAX) {
+		fprintf(stderr, "jsonata: an array of %zu items passed the memory bound\n", n);
+		abort();
+	}
+	return n;
+}
+
+static jv *jv_new(struct jsonata_eval *ev, uint8_t type)
+{
+	jv *v = jsonata_arena_alloc(&ev->arena, sizeof(*v));
+	v->type = type;
+	return v;
+}
+
+jv *jv_num(struct jsonata_eval *ev, double n)
+{
+	jv *v = jv_new(ev, JV_NUM);
+	v->u.n = n;
+	return v;
+}
+
+jv *jv_str_borrow(struct jsonata_eval *ev, const char *p, size_t len)
+{
+	jv *v = jv_new(ev, JV_STR);
+	v->u.s.p = p;
+	v->u.s.len = len;
+	return v;
+}
+
+jv *jv_str(struct jsonata_eval *ev, const char *p, size_t len)
+{
+	return jv_str_borrow(ev, jsonata_arena_strndup(&ev->arena, p, len), len);
+}
+
+jv *jv_str_buf(struct jsonata_eval *ev, struct buf *b)
+{
+	return jv_str(ev, b->ptr, b->len);
+}
+
+jv *jv_arr(struct jsonata_eval *ev, size_t cap)
+{
+	jv *v = jv_new(ev, JV_ARR);
+	if (check_count(cap)) {
+		v->u.a.items = jsonata_arena_alloc(&ev->arena,
+						   size_mul(cap, sizeof(jv *)));
+		v->u.a.cap = (uint32_t)cap;
+	}
+	return v;
+}
+
+jv *jv_seq(struct jsonata_eval *ev)
+{
+	jv *v = jv_arr(ev, 0);
+	v->flags = JV_SEQ;
+	return v;
+}
+
+void jv_reserve(struct jsonata_eval *ev, jv *arr, size_t extra)
+{
+	size_t need = check_count(size_add(arr->u.a.n, extra));
+	if (need <= arr->u.a.cap)
+		return;
+	jv **items = jsonata_arena_alloc(&ev->arena, size_mul(need, sizeof(jv *)));
+	if (arr->u.a.n)
+		memcpy(items, arr->u.a.items, arr->u.a.n * sizeof(jv *));
+	arr->u.a.items = items;
+	arr->u.a.cap = (uint32_t)need;
+}
+
+void jv_push(struct jsonata_eval *ev, jv *arr, jv *item)
+{
+	if (arr->u.a.n == arr->u.a.cap) {
+		size_t cap = check_count(arr->u.a.cap ? size_mul(arr->u.a.cap, 2) : 4);
+		jv **items = jsonata_arena_alloc(&ev->arena,
+						 size_mul(cap, sizeof(jv *)));
+		if (arr->u.a.n)
+			memcpy(items, arr->u.a.items, arr->u.a.n * sizeof(jv *));
+		arr->u.a.items = items;
+		arr->u.a.cap = (uint32_t)cap;
+	}
+	arr->u.a.items[arr->u.a.n++] = item;
+}
+
+jv *jv_obj(struct jsonata_eval *ev)
+{
+	jv *v = jv_new(ev, JV_OBJ);
+	v->u.o = jsonata_arena_alloc(&ev->arena, sizeof(struct jobj));
+	return v;
+}
+
+jv *jv_tuple(struct jsonata_eval *ev, jv *at, struct jbind *b)
+{
+	jv *v = jv_new(ev, JV_TUPLE);
+	v->u.t.at = at;
+	v->u.t.binds = b;
+	return v;
+}
+
+struct jbind *jv_bind(struct jsonata_eval *ev, struct jbind *next,
+		      const char *name, jv *val)
+{
+	struct jbind *b = jsonata_arena_alloc(&ev->arena, sizeof(*b));
+	b->name = name;
+	b->val = val;
+	b->next = next;
+	return b;
+}
+
+/* ---- objects ------------------------------------------------------------- */
+
+/* Objects with more keys than this get a hash index. */
+#define OBJ_LINEAR 8
+
+static uint32_t key_hash(const char *k, size_t len)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (uint8_t)k[i]) * 16777619u;
+	return h;
+}
+
+static long obj_find(const struct jobj *o, const char *key, size_t klen)
+{
+	if (!o->slots) {
+		for (size_t i = 0; i < o->n; i++)
+			if (o->kv[i].klen == klen &&
+			    memcmp(o->kv[i].key, key, klen) == 0)
+				return (long)i;
+		return -1;
+	}
+	size_t mask = o->nslots - 1;
+	for (size_t s = key_hash(key, klen) & mask;; s = (s + 1) & mask) {
+		uint32_t at = o->slots[s];
+		if (at == 0)
+			return -1;
+		const struct jkv *kv = &o->kv[at - 1];
+		if (kv->klen == klen && memcmp(kv->key, key, klen) == 0)
+			return (long)(at - 1);
+	}
+}
+
+static void obj_reindex(struct jsonata_eval *ev, struct jobj *o)
+{
+	size_t ns = 16;
+	while (ns < o->n * 2 + 2)
+		ns *= 2;
+	o->slots = jsonata_arena_alloc(&ev->arena, ns * sizeof(uint32_t));
+	o->nslots = ns;
+	for (size_t i = 0; i < o->n; i++) {
+		size_t s = key_hash(o->kv[i].key, o->kv[i].klen) & (ns - 1);
+		while (o->slots[s])
+			s = (s + 1) & (ns - 1);
+		o->slots[s] = (uint32_t)(i + 1);
+	}
+}
+
+jv *jv_get(const jv *obj, const char *key, size_t klen)
+{
+	long i = obj_find(obj->u.o, key, klen);
+	return i < 0 ? NULL : obj->u.o->kv[i].val;
+}
+
+void jv_obj_reserve(struct jsonata_eval *ev, jv *obj, size_t n)
+{
+	struct jobj *o = obj->u.o;
+	if (n <= o->cap)
+		return;
+	struct jkv *kv = jsonata_arena_alloc(&ev->arena, size_mul(n, sizeof(*kv)));
+	if (o->n)
+		memcpy(kv, o->kv, o->n * sizeof(*kv));
+	o->kv = kv;
+	o->cap = n;
+}
+
+void jv_set(struct jsonata_eval *ev, jv *obj, const char *key, size_t klen,
+	    jv *val)
+{
+	struct jobj *o = obj->u.o;
+	long i = obj_find(o, key, klen);
+	if (i >= 0) {
+		o->kv[i].val = val;
+		return;
+	}
+	if (o->n == o->cap) {
+		size_t cap = o->cap ? size_mul(o->cap, 2) : 4;
+		struct jkv *kv = jsonata_arena_alloc(&ev->arena,
+						     size_mul(cap, sizeof(*kv)));
+		if (o->n)
+			memcpy(kv, o->kv, o->n * sizeof(*kv));
+		o->kv = kv;
+		o->cap = cap;
+	}
+	o->kv[o->n].key = key;
+	o->kv[o->n].klen = klen;
+	o->kv[o->n].val = val;
+	o->n++;
+	if (o->n > OBJ_LINEAR && (!o->slots || o->n * 2 > o->nslots))
+		obj_reindex(ev, o);
+	else if (o->slots) {
+		size_t s = key_hash(key, klen) & (o->nslots - 1);
+		while (o->slots[s])
+			s = (s + 1) & (o->nslots - 1);
+		o->slots[s] = (uint32_t)o->n;
+	}
+}
+
+void jv_del(jv *obj, const char *key, size_t klen)
+{
+	struct jobj *o = obj->u.o;
+	long i = obj_find(o, key, klen);
+	if (i < 0)
+		return;
+	memmove(&o->kv[i], &o->kv[i + 1], (o->n - (size_t)i - 1) * sizeof(*o->kv));
+	o->n--;
+	o->slots = NULL; /* back to a linear scan; rebuilt on the next set */
+	o->nslots = 0;
+}
+
+/* ---- predicates ------------------------------------------------------------ */
+
+int jv_is_array(const jv *v) { return v && v->type == JV_ARR; }
+int jv_is_seq(const jv *v) { return v && v->type == JV_ARR && (v->flags & JV_SEQ); }
+int jv_is_num(const jv *v) { return v && v->type == JV_NUM; }
+int jv_is_str(const jv *v) { return v && v->type == JV_STR; }
+int jv_is_func(const jv *v) { return v && v->type == JV_FUNC; }
+
+int jv_is_int(const jv *v)
+{
+	return jv_is_num(v) && isfinite(v->u.n) && floor(v->u.n) == v->u.n;
+}
+
+static int equal_depth(const jv *a, const jv *b, int depth)
+{
+	if (a == b)
+		return 1;
+	if (!a || !b || a->type != b->type || depth > JSONATA_MAX_VALUE_DEPTH)
+		return 0;
+	switch (a->type) {
+	case JV_NULL: return 1;
+	case JV_BOOL: return a->u.b == b->u.b;
+	case JV_NUM: return a->u.n == b->u.n;
+	case JV_STR:
+		return a->u.s.len == b->u.s.len &&
+		       memcmp(a->u.s.p, b->u.s.p, a->u.s.len) == 0;
+	case JV_ARR:
+		if (a->u.a.n != b->u.a.n)
+			return 0;
+		for (size_t i = 0; i < a->u.a.n; i++)
+			if (!equal_depth(a->u.a.items[i], b->u.a.items[i], depth + 1))
+				return 0;
+		return 1;
+	case JV_OBJ:
+		if (a->u.o->n != b->u.o->n)
+			return 0;
+		for (size_t i = 0; i < a->u.o->n; i++) {
+			const struct jkv *kv = &a->u.o->kv[i];
+			jv *o = jv_get(b, kv->key, kv->klen);
+			if (!o || !equal_depth(kv->val, o, depth + 1))
+				return 0;
+		}
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int jv_equal(const jv *a, const jv *b)
+{
+	return equal_depth(a, b, 0);
+}
+
+int jv_truthy(const jv *v)
+{
+	if (!v)
+		return 0;
+	switch (v->type) {
+	case JV_BOOL: return v->u.b;
+	case JV_NUM: return v->u.n != 0 && !isnan(v->u.n);
+	case JV_STR: return v->u.s.len > 0;
+	case JV_OBJ: return v->u.o->n > 0;
+	case JV_ARR:
+		if (v->u.a.n == 1)
+			return jv_truthy(v->u.a.items[0]);
+		for (size_t i = 0; i < v->u.a.n; i++)
+			if (jv_truthy(v->u.a.items[i]))
+				return 1;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* ---- UTF-8 and UTF-16 --------------------------------------------------- */
+
+/* Length of the UTF-8 sequence that starts with byte c (1 for stray bytes). */
+static size_t utf8_seq(unsigned char c)
+{
+	if (c < 0xC0)
+		return 1;
+	if (c < 0xE0)
+		return 2;
+	if (c < 0xF0)
+		return 3;
+	return 4;
+}
+
+size_t jsonata_utf16_len(const char *s, size_t len)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < len;) {
+		size_t k = utf8_seq((unsigned char)s[i]);
+		n += k == 4 ? 2 : 1;
+		i += k;
+	}
+	return n;
+}
+
+size_t jsonata_utf16_offset(const char *s, size_t len, size_t u)
+{
+	size_t i = 0, n = 0;
+	while (i < len && n < u) {
+		size_t k = utf8_seq((unsigned char)s[i]);
+		n += k == 4 ? 2 : 1;
+		i += k;
+	}
+	return i > len ? len : i;
+}
+
+void jsonata_utf8_put(struct buf *b, uint32_t cp)
+{
+	char o[4];
+	if (cp < 0x80) {
+		buf_addc(b, (char)cp);
+		return;
+	}
+	if (cp < 0x800) {
+		o[0] = (char)(0xC0 | (cp >> 6));
+		o[1] = (char)(0x80 | (cp & 0x3F));
+		buf_add(b, o, 2);
+	} else if (cp < 0x10000) {
+		o[0] = (char)(0xE0 | (cp >> 12));
+		o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		o[2] = (char)(0x80 | (cp & 0x3F));
+		buf_add(b, o, 3);
+	} else {
+		o[0] = (char)(0xF0 | (cp >> 18));
+		o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+		o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		o[3] = (char)(0x80 | (cp & 0x3F));
+		buf_add(b, o, 4);
+	}
+}
+
+/* UTF-8 orders as UTF-16 does except that U+E000..U+FFFF sort after
+ * supplementary characters in UTF-16 (surrogates are 0xD800..0xDFFF). */
+static unsigned utf16_rank(const unsigned char *p)
+{
+	unsigned c = p[0];
+	if (c >= 0xF0)
+		return 0xEE; /* a surrogate pair: between 0xED and 0xEE leads */
+	return c >= 0xEE ? c + 1 : c;
+}
+
+int jv_strcmp(const jv *a, const jv *b)
+{
+	size_t n = a->u.s.len < b->u.s.len ? a->u.s.len : b->u.s.len;
+	const unsigned char *p = (const unsigned char *)a->u.s.p;
+	const unsigned char *q = (const unsigned char *)b->u.s.p;
+	size_t i = 0;
+	while (i < n && p[i] == q[i])
+		i++;
+	if (i == n)
+		return a->u.s.len < b->u.s.len ? -1 : a->u.s.len > b->u.s.len;
+	/* back to the lead byte of the differing characters */
+	while (i > 0 && (p[i] & 0xC0) == 0x80)
+		i--;
+	unsigned ra = utf16_rank(p + i), rb = utf16_rank(q + i);
+	if (ra != rb)
+		return ra < rb ? -1 : 1;
+	return p[i] < q[i] ? -1 : 1;
+}
+
+/* ---- numbers as JavaScript writes them --------------------------------- */
+
+/* Shortest round-trip digits of d (no sign): digits[] and the decimal
+ * exponent of the first digit.  15 digits first: most numbers need no more,
+ * and a 15-digit result that reads back is already the shortest. */
+static size_t shortest_digits(double d, char digits[24], int *exp10)
+{
+	char tmp[40];
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, d);
+		if (strtod(tmp, NULL) == d || prec == 17)
+			break;
+	}
+	size_t k = 0;
+	const char *p = tmp + (tmp[0] == '-');
+	for (; *p && *p != 'e'; p++)
+		if (*p != '.')
+			digits[k++] = *p;
+	while (k > 1 && digits[k - 1] == '0')
+		k--;
+	digits[k] = '\0';
+	*exp10 = atoi(p + 1);
+	return k;
+}
+
+void jsonata_num_js(double d, char out[32])
+{
+	if (isnan(d)) {
+		snprintf(out, 32, "NaN");
+		return;
+	}
+	if (isinf(d)) {
+		snprintf(out, 32, d < 0 ? "-Infinity" : "Infinity");
+		return;
+	}
+	if (d == 0) {
+		snprintf(out, 32, "0");
+		return;
+	}
+	if (d == floor(d) && fabs(d) < 9007199254740992.0) {
+		snprintf(out, 32, "%lld", (long long)d);
+		return;
+	}
+	char digits[24];
+	int e;
+	size_t k = shortest_digits(d, digits, &e);
+	int n = e + 1; /* position of the decimal point */
+	char *o = out;
+	size_t room = 32;
+	int w = 0;
+	if (d < 0)
+		o[w++] = '-';
+	if ((int)k <= n && n <= 21) {
+		memcpy(o + w, digits, k);
+		w += (int)k;
+		for (int i = (int)k; i < n; i++)
+			o[w++] = '0';
+	} else if (0 < n && n <= 21) {
+		memcpy(o + w, digits, (size_t)n);
+		w += n;
+		o[w++] = '.';
+		memcpy(o + w, digits + n, k - (size_t)n);
+		w += (int)k - n;
+	} else if (-6 < n && n <= 0) {
+		o[w++] = '0';
+		o[w++] = '.';
+		for (int i = 0; i < -n; i++)
+			o[w++] = '0';
+		memcpy(o + w, digits, k);
+		w += (int)k;
+	} else {
+		o[w++] = digits[0];
+		if (k > 1) {
+			o[w++] = '.';
+			memcpy(o + w, digits + 1, k - 1);
+			w += (int)k - 1;
+		}
+		w += snprintf(o + w, room - (size_t)w, "e%c%d", n - 1 >= 0 ? '+' : '-',
+			      abs(n - 1));
+	}
+	o[w] = '\0';
+}
+
+/* Number(d.toPrecision(15)), the value $string writes. */
+double jsonata_num_15(double d)
+{
+	if (d == floor(d) && fabs(d) < 1e15)
+		return d;
+	char num[40];
+	snprintf(num, sizeof(num), "%.15g", d);
+	return strtod(num, NULL);
+}
+
+/* ---- JSON text ------------------------------------------------------------ */
+
+static void json_string(struct buf *b, const char *s, size_t len)
+{
+	buf_addc(b, '"');
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		switch (c) {
+		case '"': buf_adds(b, "\\\""); break;
+		case '\\': buf_adds(b, "\\\\"); break;
+		case '\b': buf_adds(b, "\\b"); break;
+		case '\f': buf_adds(b, "\\f"); break;
+		case '\n': buf_adds(b, "\\n"); break;
+		case '\r': buf_adds(b, "\\r"); break;
+		case '\t': buf_adds(b, "\\t"); break;
+		default:
+			if (c < 0x20)
+				buf_addf(b, "\\u%04x", c);
+			else
+				buf_addc(b, (char)c);
+		}
+	}
+	buf_addc(b, '"');
+}
+
+static void newline(struct buf *b, int indent, int level)
+{
+	if (!indent)
+		return;
+	buf_addc(b, '\n');
+	for (int i = 0; i < indent * level; i++)
+		buf_addc(b, ' ');
+}
+
+/* Iterative on nothing: callers bound the depth (JSONATA_MAX_VALUE_DEPTH). */
+static int stringify(struct jsonata_eval *ev, const jv *v, int indent,
+		     int level, struct buf *b)
+{
+	char num[32];
+	if (level > JSONATA_MAX_VALUE_DEPTH)
+		return jsonata_failf(ev, "D1099", 0, "", "a value nested deeper than %d levels cannot be written",
+				     JSONATA_MAX_VALUE_DEPTH);
+	if (b->len > JSONATA_MAX_STRING)
+		return jsonata_failf(ev, "D1099", 0, "", "a string longer than %zu bytes cannot be built",
+				     (size_t)JSONATA_MAX_STRING);
+	if (!v) {
+		buf_adds(b, "null");
+		return 0;
+	}
+	switch (v->type) {
+	case JV_NULL: buf_adds(b, "null"); return 0;
+	case JV_BOOL: buf_adds(b, v->u.b ? "true" : "false"); return 0;
+	case JV_NUM:
+		if (!isfinite(v->u.n))
+			return jsonata_fail(ev, "D1001", 0, "", v);
+		jsonata_num_js(jsonata_num_15(v->u.n), num);
+		buf_adds(b, num);
+		return 0;
+	case JV_STR: json_string(b, v->u.s.p, v->u.s.len); return 0;
+	case JV_FUNC: buf_adds(b, "\"\""); return 0;
+	case JV_ARR:
+		if (v->u.a.n == 0) {
+			buf_adds(b, "[]");
+			return 0;
+		}
+		buf_addc(b, '[');
+		for (size_t i = 0; i < v->u.a.n; i++) {
+			if (i)
+				buf_addc(b, ',');
+			newline(b, indent, level + 1);
+			if (stringify(ev, v->u.a.items[i], indent, level + 1, b) < 0)
+				return -1;
+		}
+		newline(b, indent, level);
+		buf_addc(b, ']');
+		return 0;
+	case JV_OBJ: {
+		int first = 1;
+		buf_addc(b, '{');
+		for (size_t i = 0; i < v->u.o->n; i++) {
+			const struct jkv *kv = &v->u.o->kv[i];
+			if (!kv->val)
+				continue;
+			if (!first)
+				buf_addc(b, ',');
+			first = 0;
+			newline(b, indent, level + 1);
+			json_string(b, kv->key, kv->klen);
+			buf_adds(b, indent ? ": " : ":");
+			if (stringify(ev, kv->val, indent, level + 1, b) < 0)
+				return -1;
+		}
+		if (!first)
+			newline(b, indent, level);
+		buf_addc(b, '}');
+		return 0;
+	}
+	default:
+		buf_adds(b, "null");
+		return 0;
+	}
+}
+
+int jsonata_stringify(struct jsonata_eval *ev, const jv *v, int pretty,
+		      struct buf *out)
+{
+	if (v && v->type == JV_STR) {
+		buf_add(out, v->u.s.p, v->u.s.len);
+		return 0;
+	}
+	if (v && v->type == JV_FUNC)
+		return 0;
+	if (v && v->type == JV_NUM && !isfinite(v->u.n))
+		return jsonata_fail(ev, "D3001", 0, "", v);
+	if (v && v->type == JV_ARR && (v->flags & JV_OUTER) && v->u.a.n)
+		v = v->u.a.items[0];
+	return stringify(ev, v, pretty ? 2 : 0, 0, out);
+}
+
+/* ---- cJSON boundary ------------------------------------------------------- */
+
+/* cJSON's parser nests at most CJSON_NESTING_LIMIT deep, which bounds this
+ * recursion for parsed input; built input is checked the same way. */
+static jv *from_cjson(struct jsonata_eval *ev, const cJSON *c, int depth)
+{
+	if (!c || depth > JSONATA_MAX_VALUE_DEPTH)
+		return NULL;
+	if (cJSON_IsNull(c))
+		return JV_NULLV;
+	if (cJSON_IsTrue(c))
+		return JV_BOOLV(1);
+	if (cJSON_IsFalse(c))
+		return JV_BOOLV(0);
+	if (cJSON_IsNumber(c))
+		return jv_num(ev, c->valuedouble);
+	if (cJSON_IsString(c))
+		return jv_str(ev, c->valuestring, strlen(c->valuestring));
+	if (cJSON_IsArray(c)) {
+		jv *a = jv_arr(ev, (size_t)cJSON_GetArraySize(c));
+		for (const cJSON *i = c->child; i; i = i->next)
+			jv_push(ev, a, from_cjson(ev, i, depth + 1));
+		return a;
+	}
+	if (cJSON_IsObject(c)) {
+		jv *o = jv_obj(ev);
+		for (const cJSON *i = c->child; i; i = i->next) {
+			size_t kl = strlen(i->string);
+			jv_set(ev, o, jsonata_arena_strndup(&ev->arena, i->string, kl),
+			       kl, from_cjson(ev, i, depth + 1));
+		}
+		return o;
+	}
+	return NULL;
+}
+
+jv *jsonata_from_cjson(struct jsonata_eval *ev, const cJSON *c)
+{
+	return from_cjson(ev, c, 0);
+}
+
+static cJSON *to_cjson(struct jsonata_eval *ev, const jv *v, int depth,
+		       int *bad)
+{
+	if (depth > JSONATA_MAX_VALUE_DEPTH) {
+		*bad = 1;
+		return NULL;
+	}
+	switch (v->type) {
+	case JV_NULL: return cJSON_CreateNull();
+	case JV_BOOL: return cJSON_CreateBool(v->u.b);
+	case JV_NUM: return cJSON_CreateNumber(v->u.n);
+	case JV_STR: {
+		char *tmp = xstrndup(v->u.s.p, v->u.s.len);
+		cJSON *s = cJSON_CreateString(tmp);
+		free(tmp);
+		return s;
+	}
+	case JV_ARR: {
+		if ((v->flags & JV_TUPLES) == 0 && v->u.a.n == 1 &&
+		    (v->flags & JV_OUTER))
+			return to_cjson(ev, v->u.a.items[0], depth, bad);
+		cJSON *a = cJSON_CreateArray();
+		for (size_t i = 0; i < v->u.a.n; i++) {
+			const jv *it = v->u.a.items[i];
+			cJSON *c = !it || it->type == JV_FUNC ? cJSON_CreateNull()
+							      : to_cjson(ev, it, depth + 1, bad);
+			if (c)
+				cJSON_AddItemToArray(a, c);
+		}
+		return a;
+	}
+	case JV_OBJ: {
+		cJSON *o = cJSON_CreateObject();
+		for (size_t i = 0; i < v->u.o->n; i++) {
+			const struct jkv *kv = &v->u.o->kv[i];
+			if (!kv->val || kv->val->type == JV_FUNC)
+				continue;
+			cJSON *c = to_cjson(ev, kv->val, depth + 1, bad);
+			if (!c)
+				continue;
+			char *k = xstrndup(kv->key, kv->klen);
+			cJSON_AddItemToObject(o, k, c);
+			free(k);
+		}
+		return o;
+	}
+	case JV_TUPLE:
+		return v->u.t.at ? to_cjson(ev, v->u.t.at, depth, bad) : NULL;
+	default:
+		return NULL;
+	}
+}
+
+int jsonata_to_cjson(struct jsonata_eval *ev, const jv *v, cJSON **out)
+{
+	int bad = 0;
+	*out = NULL;
+	if (!v || v->type == JV_FUNC)
+		return 0;
+	*out = to_cjson(ev, v, 0, &bad);
+	if (bad) {
+		cJSON_Delete(*out);
+		*out = NULL;
+		return jsonata_failf(ev, "D1099", 0, "",
+				     "the result is nested deeper than %d levels",
+				     JSONATA_MAX_VALUE_DEPTH);
+	}
+	return 0;
+}
+
+/* ---- writing cJSON as JavaScript would ---------------------------------- */
+
+static void write_json(const cJSON *v, int indent, int level, struct buf *b)
+{
+	char num[32];
+	if (cJSON_IsNull(v) || level > JSONATA_MAX_VALUE_DEPTH) {
+		buf_adds(b, "null");
+	} else if (cJSON_IsBool(v)) {
+		buf_adds(b, cJSON_IsTrue(v) ? "true" : "false");
+	} else if (cJSON_IsNumber(v)) {
+		if (!isfinite(v->valuedouble)) {
+			buf_adds(b, "null");
+			return;
+		}
+		jsonata_num_js(v->valuedouble, num);
+		buf_adds(b, num);
+	} else if (cJSON_IsString(v)) {
+		json_string(b, v->valuestring, strlen(v->valuestring));
+	} else if (cJSON_IsArray(v) || cJSON_IsObject(v)) {
+		int obj = cJSON_IsObject(v);
+		if (!v->child) {
+			buf_adds(b, obj ? "{}" : "[]");
+			return;
+		}
+		buf_addc(b, obj ? '{' : '[');
+		for (const cJSON *i = v->child; i; i = i->next) {
+			newline(b, indent, level + 1);
+			if (obj) {
+				json_string(b, i->string, strlen(i->string));
+				buf_adds(b, indent ? ": " : ":");
+			}
+			write_json(i, indent, level + 1, b);
+			if (i->next)
+				buf_addc(b, ',');
+		}
+		newline(b, indent, level);
+		buf_addc(b, obj ? '}' : ']');
+	}
+}
+
+void jsonata_write_json(const cJSON *v, int indent, struct buf *out)
+{
+	write_json(v, indent, 0, out);
+}

@@ -1,0 +1,2 @@
+1
+eval '$' --input nowhere.json

@@ -1,0 +1,2 @@
+0
+eval '$x & " " & $uppercase($y)' --bindings '{"x": "hello", "y": "world"}'

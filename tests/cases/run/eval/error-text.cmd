@@ -1,0 +1,2 @@
+1
+eval 'Account.Name + 1' --input input.json

@@ -1,0 +1,2 @@
+0
+eval 'Account.Order.Product{Name: $sum(Quantity)}' --input input.json

@@ -1,0 +1,2 @@
+1
+eval '"s" + 1' --format json

@@ -1,0 +1,2 @@
+0
+eval '[1..3].($ * 2)' --format json

@@ -1,0 +1,2 @@
+0
+eval 'missing' --format json

@@ -1,0 +1,2 @@
+1
+eval '$.nope' --lang jsonpath --input input.json --format json

@@ -1,0 +1,2 @@
+0
+eval '{"name.$": "$.Account.Name", "n.$": "States.ArrayLength($.Account.Order)"}' --lang jsonpath --input input.json

@@ -1,0 +1,2 @@
+0
+eval '$.Account.Order[*].OrderID' --lang jsonpath --input input.json

@@ -1,0 +1,2 @@
+1
+eval '[1..1e9]' --format json

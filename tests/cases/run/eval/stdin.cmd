@@ -1,0 +1,2 @@
+0
+eval 'Account.Order[1].OrderID' --input - < input.json

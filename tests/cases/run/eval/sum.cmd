@@ -1,0 +1,2 @@
+0
+eval '$sum(Account.Order.Product.(Price * Quantity))' --input input.json

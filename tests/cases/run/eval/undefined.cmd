@@ -1,0 +1,2 @@
+0
+eval 'Account.Nothing' --input input.json

@@ -1,0 +1,213 @@
+/* check_jsonata.c - the JSONata engine's own promises, beyond the
+ * conformance suite: every bound ends with an error (never a crash or a
+ * hang), a compiled expression serves many evaluations, the clock and the
+ * random generator are injected, $eval sits behind its flag, errors carry
+ * code, position and token, and numbers print as JavaScript prints them. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <check.h>
+#include <cJSON.h>
+
+#include "buf.h"
+#include "jsonata.h"
+#include "banned.h"
+
+/* Evaluates expr against input text (NULL: undefined); returns the result
+ * as compact JSON ("undefined" when there is none) or "error CODE". */
+static char *eval_opt(const char *expr, const char *input,
+		      const struct jsonata_options *opt)
+{
+	struct jsonata_error err;
+	struct buf b = BUF_INIT;
+	struct jsonata *j = jsonata_compile(expr, strlen(expr), &err);
+	if (!j) {
+		buf_addf(&b, "error %s", err.code);
+		return buf_detach(&b, NULL);
+	}
+	cJSON *in = input ? cJSON_Parse(input) : NULL, *out = NULL;
+	if (jsonata_evaluate(j, in, NULL, opt, &out, &err) < 0)
+		buf_addf(&b, "error %s", err.code);
+	else if (!out)
+		buf_adds(&b, "undefined");
+	else
+		jsonata_write_json(out, 0, &b);
+	cJSON_Delete(in);
+	cJSON_Delete(out);
+	jsonata_free(j);
+	return buf_detach(&b, NULL);
+}
+
+static void expect(const char *expr, const char *input, const char *want)
+{
+	char *got = eval_opt(expr, input, NULL);
+	ck_assert_msg(strcmp(got, want) == 0, "%s: got %s, want %s", expr, got, want);
+	free(got);
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+START_TEST(deep_expression)
+{
+	/* 100,000 nested parentheses and 100,000 nested unary minus: the
+	 * parser stops at JSONATA_MAX_PARSE_DEPTH instead of the C stack */
+	size_t n = 100000;
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < n; i++)
+		buf_addc(&b, '(');
+	buf_addc(&b, '1');
+	for (size_t i = 0; i < n; i++)
+		buf_addc(&b, ')');
+	struct jsonata_error err;
+	ck_assert_ptr_null(jsonata_compile(b.ptr, b.len, &err));
+	ck_assert_str_eq(err.code, "S0299");
+	buf_reset(&b);
+	for (size_t i = 0; i < n; i++)
+		buf_adds(&b, "-[");
+	ck_assert_ptr_null(jsonata_compile(b.ptr, b.len, &err));
+	ck_assert_str_eq(err.code, "S0299");
+	buf_release(&b);
+}
+END_TEST
+
+START_TEST(bounds)
+{
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	expect("[1..1e9]", NULL, "error D2014");
+	expect("$count([1..1e7])", NULL, "10000000");
+	/* runaway recursion: U1001 at JSONATA_MAX_DEPTH */
+	expect("($f := function($n) { $n + $f($n + 1) }; $f(0))", NULL, "error U1001");
+	/* a tail call runs in constant depth */
+	expect("($f := function($n, $a) { $n = 0 ? $a : $f($n - 1, $a + 1) }; $f(20000, 0))",
+	       NULL, "20000");
+	/* an infinite tail loop ends at the time bound */
+	struct jsonata_options opt = { 0 };
+	opt.time_ms = 300;
+	char *got = eval_opt("($f := function() { $f() }; $f())", NULL, &opt);
+	ck_assert_str_eq(got, "error U1001");
+	free(got);
+	/* catastrophic backtracking ends at PCRE2's match limit */
+	expect("$match(\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab\", /^(a+)+$/)", NULL,
+	       "error D1005");
+	/* memory: a bound of 16 MiB stops a doubling string */
+	opt.time_ms = 0;
+	opt.max_memory = (size_t)16 << 20;
+	got = eval_opt("($s := function($x, $n) { $n = 0 ? $x : $s($x & $x, $n - 1) }; $length($s('ab', 40)))",
+		       NULL, &opt);
+	ck_assert_msg(strncmp(got, "error ", 6) == 0, "got %s", got);
+	free(got);
+	ck_assert_msg(seconds_since(&t0) < 20.0 * (getenv("CK_TIMEOUT_MULTIPLIER") ? 5 : 1),
+		      "bounds took %.1f s", seconds_since(&t0));
+}
+END_TEST
+
+START_TEST(reuse)
+{
+	struct jsonata_error err;
+	const char *expr = "Account.Order.Product{Name: $sum(Quantity)}";
+	struct jsonata *j = jsonata_compile(expr, strlen(expr), &err);
+	ck_assert_ptr_nonnull(j);
+	for (int i = 0; i < 50; i++) {
+		char text[200];
+		snprintf(text, sizeof(text),
+			 "{\"Account\":{\"Order\":[{\"Product\":[{\"Name\":\"a\",\"Quantity\":%d},"
+			 "{\"Name\":\"b\",\"Quantity\":1}]},{\"Product\":{\"Name\":\"a\",\"Quantity\":1}}]}}",
+			 i);
+		cJSON *in = cJSON_Parse(text), *out = NULL;
+		ck_assert_int_eq(jsonata_evaluate(j, in, NULL, NULL, &out, &err), 0);
+		ck_assert_int_eq((int)cJSON_GetObjectItem(out, "a")->valuedouble, i + 1);
+		cJSON_Delete(in);
+		cJSON_Delete(out);
+	}
+	jsonata_free(j);
+}
+END_TEST
+
+START_TEST(injected)
+{
+	struct jsonata_options opt = { 0 };
+	opt.now_ms = 1700000000123;
+	opt.seed = 42;
+	char *a = eval_opt("[$now(), $millis()]", NULL, &opt);
+	ck_assert_str_eq(a, "[\"2023-11-14T22:13:20.123Z\",1700000000123]");
+	free(a);
+	a = eval_opt("[$random(), $random(), $shuffle([1..10])]", NULL, &opt);
+	char *b = eval_opt("[$random(), $random(), $shuffle([1..10])]", NULL, &opt);
+	ck_assert_str_eq(a, b);
+	free(a);
+	free(b);
+	/* $eval only with allow_eval */
+	expect("$eval('1 + 2')", NULL, "error T1006");
+	opt.allow_eval = 1;
+	a = eval_opt("$eval('[a, b]', {'a': 1, 'b': 2})", NULL, &opt);
+	ck_assert_str_eq(a, "[1,2]");
+	free(a);
+	a = eval_opt("$eval('1 +')", NULL, &opt);
+	ck_assert_str_eq(a, "error D3120");
+	free(a);
+}
+END_TEST
+
+START_TEST(errors)
+{
+	struct jsonata_error err;
+	const char *expr = "\"s\" + 1";
+	struct jsonata *j = jsonata_compile(expr, strlen(expr), &err);
+	cJSON *out = NULL;
+	ck_assert_int_eq(jsonata_evaluate(j, NULL, NULL, NULL, &out, &err), -1);
+	ck_assert_str_eq(err.code, "T2001");
+	ck_assert_uint_eq(err.position, 5);
+	ck_assert_str_eq(err.token, "+");
+	ck_assert_str_eq(err.message, "The left side of the \"+\" operator must evaluate to a number");
+	jsonata_free(j);
+	ck_assert_ptr_null(jsonata_compile("[1, 2", 5, &err));
+	ck_assert_str_eq(err.code, "S0203");
+	ck_assert_str_eq(err.message, "Expected \"]\" before end of expression");
+	expect("$substring('abc', 'x')", NULL, "error T0410");
+	expect("$foo()", NULL, "error T1006");
+	expect("foo()", "{\"foo\": 1}", "error T1006");
+	expect("sum(1)", NULL, "error T1005");
+}
+END_TEST
+
+START_TEST(values)
+{
+	expect("[1e21, 1e-7, 0.1 + 0.2, 100, -0.5, 123456789012345680000]", NULL,
+	       "[1e+21,1e-7,0.30000000000000004,100,-0.5,123456789012345680000]");
+	expect("$string(22/7) & ' ' & $string(1e-7)", NULL, "\"3.14285714285714 1e-7\"");
+	/* lengths and substrings count code points, as jsonata-js does */
+	expect("[$length('h\\u00e9\\ud83d\\ude00'), $substring('a\\ud83d\\ude00b', 1, 1)]", NULL,
+	       "[3,\"\xf0\x9f\x98\x80\"]");
+	/* regex offsets count UTF-16 units, as JavaScript's RegExp does */
+	expect("$match('\\ud83d\\ude00x', /x/).index", NULL, "2");
+	expect("Account.Order[0].Product.Name", "{\"Account\":{\"Order\":[{\"Product\":[{\"Name\":\"A\"}]}]}}",
+	       "\"A\"");
+	expect("Account.Order[0].Product[].Name", "{\"Account\":{\"Order\":[{\"Product\":[{\"Name\":\"A\"}]}]}}",
+	       "[\"A\"]");
+	expect("$", "[1,2]", "[1,2]");
+	expect("nothing", "{}", "undefined");
+}
+END_TEST
+
+Suite *jsonata_suite(void)
+{
+	Suite *s = suite_create("jsonata");
+	TCase *tc = tcase_create("engine");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, deep_expression);
+	tcase_add_test(tc, bounds);
+	tcase_add_test(tc, reuse);
+	tcase_add_test(tc, injected);
+	tcase_add_test(tc, errors);
+	tcase_add_test(tc, values);
+	suite_add_tcase(s, tc);
+	return s;
+}
