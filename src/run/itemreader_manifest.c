@@ -33,7 +33,8 @@ int itemreader_gunzip(const char *data, size_t len, struct buf *out,
 		z.next_out = (Bytef *)out->ptr + out->len;
 		z.avail_out = 65536;
 		rc = inflate(&z, Z_NO_FLUSH);
-		buf_truncate(out, out->len + (65536 - z.avail_out));
+		out->len += 65536 - z.avail_out; /* buf_grow left room for it */
+		out->ptr[out->len] = '\0';
 		if (rc == Z_BUF_ERROR && z.avail_in)
 			rc = Z_OK;
 	}
