@@ -130,6 +130,9 @@ START_TEST(manifest)
 	       "[{\"Bucket\":\"demo\",\"Key\":\"inventory/photo1.jpg\",\"Size\":\"1024\",\"LastModifiedDate\":\"2024-01-01T00:00:00.000Z\"}]");
 	EXPECT(run(GET, "demo", "inventory/bad-manifest.json", "{\"InputType\":\"MANIFEST\"}"),
 	       "ERROR: s3://demo/inventory/bad-manifest.json: data file s3://demo/inventory/data/bad.csv.gz, line 1, column 1: unterminated quoted field");
+	/* a gzip bomb stops at the object bound */
+	EXPECT(run(GET, "demo", "inventory/bomb-manifest.json", "{\"InputType\":\"MANIFEST\"}"),
+	       "ERROR: s3://demo/inventory/bomb-manifest.json: data file s3://demo/inventory/data/bomb.csv.gz: decompressed data larger than 16777216 bytes");
 	EXPECT(run(GET, "demo", "inventory/orc-manifest.json", "{\"InputType\":\"MANIFEST\"}"),
 	       "ERROR: s3://demo/inventory/orc-manifest.json: manifest: only CSV inventories are read (\"fileFormat\": \"CSV\"); ORC and Parquet are not supported");
 	EXPECT(run(GET, "demo", "csv/people.csv", "{\"InputType\":\"PARQUET\"}"),
@@ -230,6 +233,30 @@ START_TEST(bounds)
 }
 END_TEST
 
+START_TEST(list_depth_bound)
+{
+	char dir[] = "/tmp/itemreader-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	struct buf p = BUF_INIT;
+	buf_addf(&p, "%s/deep", dir);
+	for (int i = 0; i <= ITEMREADER_MAX_DEPTH + 1; i++) {
+		ck_assert_int_eq(mkdir(p.ptr, 0755), 0);
+		buf_adds(&p, "/d");
+	}
+	struct itemreader_request rq = { dir, LIST, "deep", NULL, "", NULL, 0 };
+	cJSON *items = NULL;
+	char *error = NULL, *cause = NULL;
+	ck_assert_int_eq(itemreader_read(&rq, &items, &error, &cause), -1);
+	ck_assert_str_eq(cause, "s3://deep/: folders nested deeper than 32");
+	free(error);
+	free(cause);
+	buf_reset(&p);
+	buf_addf(&p, "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(p.ptr), 0);
+	buf_release(&p);
+}
+END_TEST
+
 START_TEST(csv_100k_rows_fast)
 {
 	struct buf b = BUF_INIT;
@@ -308,6 +335,7 @@ Suite *itemreader_suite(void)
 	tcase_add_test(tc, list_objects);
 	tcase_add_test(tc, refused_keys);
 	tcase_add_test(tc, bounds);
+	tcase_add_test(tc, list_depth_bound);
 	tcase_add_test(tc, result_writer);
 	suite_add_tcase(s, tc);
 	TCase *perf = tcase_create("perf");
