@@ -125,7 +125,7 @@ int itemreader_list(const struct itemreader_request *rq, cJSON *out,
 	const cJSON *m = cJSON_GetObjectItemCaseSensitive(rq->reader_config, "MaxItems");
 	max = cJSON_IsNumber(m) && m->valuedouble >= 1 && m->valuedouble <= ITEMREADER_MAX_MAX_ITEMS ? (long)m->valuedouble : 0;
 	int rc = walk(root.ptr, &rel, 0, rq->prefix ? rq->prefix : "", &l, f);
-	if (rc == 0)
+	if (rc == 0 && l.nr) /* qsort's array must not be NULL */
 		qsort(l.keys, l.nr, sizeof(*l.keys), by_key);
 	long n = 0;
 	for (size_t i = 0; i < l.nr; i++) {
