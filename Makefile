@@ -10,7 +10,7 @@ VERSION  := 0.1.0
 
 # src/ holds one folder per layer, in pipeline order (tests/layers.sh checks it)
 LAYERS   := base load jsonata model validate run check render cli
-PKGS     := libcmark-gfm yaml-0.1 libcjson libgvc libcgraph libmicrohttpd libpcre2-8
+PKGS     := libcmark-gfm yaml-0.1 libcjson libgvc libcgraph libmicrohttpd libpcre2-8 zlib
 CWARNS   := -Wall -Wextra -Werror -Wshadow -Wconversion -Wstrict-prototypes \
             -Wmissing-prototypes -Wwrite-strings -Wno-sign-conversion
 CFLAGS   ?= -O2 -g
@@ -139,6 +139,14 @@ LIB_OBJS += run/exec_support.o
 LIB_OBJS += run/exec_task.o
 LIB_OBJS += run/exec_time.o
 
+# run: Distributed Map item readers and result writer over a local S3 folder
+LIB_OBJS += run/itemreader.o
+LIB_OBJS += run/itemreader_csv.o
+LIB_OBJS += run/itemreader_json.o
+LIB_OBJS += run/itemreader_list.o
+LIB_OBJS += run/itemreader_manifest.o
+LIB_OBJS += run/itemreader_write.o
+
 # run: the simulated AWS account behind check
 LIB_OBJS += run/account.o
 
@@ -208,7 +216,8 @@ help:
 
 # ---- dependencies ----------------------------------------------------------
 DEB_PKGS := libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev \
-            libcjson-dev libgraphviz-dev libssl-dev libmicrohttpd-dev libpcre2-dev check \
+            libcjson-dev libgraphviz-dev libssl-dev libmicrohttpd-dev libpcre2-dev \
+            zlib1g-dev check \
             pkg-config
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
