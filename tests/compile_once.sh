@@ -4,7 +4,7 @@
 # intrinsic_compile, a future jsonata_compile).  The model compiles every
 # expression of a machine when asl_build runs; the interpreter evaluates.
 # The one call of asl_expr_init in src/run/ compiles the mocks file's
-# Templates as an execution starts (the mocks file is no part of the model).
+# Templates when the file is loaded (the mocks file is no part of the model).
 set -eu
 cd "$(dirname "$0")/../src"
 status=0

@@ -116,8 +116,7 @@ static void build_mocks(struct account *a)
 			cJSON_AddItemToObject(r, "0", mock_entry(m));
 		}
 	}
-	a->mocks.root = root;
-	a->mocks.path = "the course's mocks";
+	mock_adopt(&a->mocks, root, "the course's mocks");
 }
 
 /* Points function 'fn' (as the ARN names it) at mock 'mock' if it exists. */
@@ -253,6 +252,7 @@ static const char *invoke_response(struct account *a, const char *key, struct bu
 		cJSON_AddStringToObject(w, "Integration", "lambda:invoke");
 		cJSON_AddItemToObject(wrapped, e->string, w);
 	}
+	mock_adopt_response(&a->mocks, wrapped);
 	return name->ptr;
 }
 

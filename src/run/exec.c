@@ -365,7 +365,6 @@ static void init(struct exec *x, const struct asl_machine *m,
 	clock_init(&x->clock, opt->start_ms);
 	strmap_init(&x->invocations);
 	strmap_init(&x->sizes);
-	exec_mocks_start_(x);
 	r->start_ms = opt->start_ms;
 	r->input = input;
 	if (opt->keep_history)
@@ -465,7 +464,6 @@ int exec_run(const struct asl_machine *m, const cJSON *input,
 	clock_release(&x.clock);
 	strmap_release(&x.invocations);
 	strmap_release(&x.sizes);
-	exec_mocks_finish_(&x);
 	return r->status == EXEC_SUCCEEDED ? 0 : -1;
 }
 

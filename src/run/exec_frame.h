@@ -36,10 +36,6 @@ struct exec {
 	size_t max_events, max_payload;
 	struct strmap invocations; /* state name -> count of task calls */
 	struct strmap sizes;       /* input container -> its size + 1 */
-	struct strmap templates;   /* mock response entry -> its compiled
-				      Template (struct asl_expr), built at the
-				      start: the mocks file is no part of the
-				      model */
 	unsigned long nr_visit_ids; /* last frame.visit_id handed out */
 	/* What x->context shows now (exec_context_): */
 	unsigned long ctx_visit;
@@ -137,12 +133,6 @@ int exec_choice_(struct exec *x, struct frame *fr);
 /* exec_task.c */
 int exec_task_(struct exec *x, struct frame *fr);
 int exec_wait_(struct exec *x, struct frame *fr);
-/* Compiles the mocks file's Templates before the first state runs (the
- * model compiled the machine's own expressions when it was built), and
- * frees them after the last. */
-void exec_mocks_start_(struct exec *x);
-void exec_mocks_finish_(struct exec *x);
-
 /* exec_time.c: time passing on the virtual clock */
 /* Moves the clock to 'target' unless the machine's TimeoutSeconds or a
  * StopExecution comes first; then the clock stops there and the whole

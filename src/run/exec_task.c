@@ -142,44 +142,12 @@ static int throw_entry(struct frame *fr, const cJSON *t)
 
 /* ---- mocked responses ------------------------------------------------ */
 
-void exec_mocks_start_(struct exec *x)
-{
-	strmap_init(&x->templates);
-	const cJSON *root = x->opt->mocks ? x->opt->mocks->root : NULL;
-	const cJSON *all = cJSON_GetObjectItemCaseSensitive(root, "MockedResponses");
-	for (const cJSON *r = all ? all->child : NULL; r; r = r->next)
-		for (const cJSON *e = r->child; e; e = e->next) {
-			const cJSON *t = cJSON_GetObjectItemCaseSensitive(e, "Template");
-			if (!cJSON_IsObject(e) || !t)
-				continue;
-			struct asl_expr *c = xcalloc(1, sizeof(*c));
-			asl_expr_init(c, t, cJSON_IsString(t) ? ASL_WANT_VALUE
-							      : ASL_WANT_TEMPLATE);
-			strmap_put(&x->templates, (const char *)&e, sizeof(e), c);
-		}
-}
-
-void exec_mocks_finish_(struct exec *x)
-{
-	for (size_t i = 0; i < x->templates.nr; i++) {
-		asl_expr_release(x->templates.entries[i].value);
-		free(x->templates.entries[i].value);
-	}
-	strmap_release(&x->templates);
-}
-
-static const struct asl_expr *mock_template(const struct exec *x,
-					    const cJSON *entry)
-{
-	return strmap_get(&x->templates, (const char *)&entry, sizeof(entry));
-}
-
 /* A Return or Template response: the Template is evaluated against 'event'
  * (the task's parameters, or the event a Lambda integration passes). */
 static int mocked_value(struct exec *x, struct frame *fr, const cJSON *entry,
 			const cJSON *event, cJSON **out)
 {
-	const struct asl_expr *t = mock_template(x, entry);
+	const struct asl_expr *t = mock_template(x->opt->mocks, entry);
 	if (t && cJSON_IsString(t->json)) {
 		int bad;
 		*out = dataflow_jsonpath.value(x, fr, t, event, &bad);

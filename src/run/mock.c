@@ -16,17 +16,48 @@ static char *why_f(const char *fmt, const char *a, const char *b)
 	return buf_detach(&m, NULL);
 }
 
+void mock_adopt_response(struct mock_config *mc, const cJSON *response)
+{
+	for (const cJSON *e = response ? response->child : NULL; e; e = e->next) {
+		const cJSON *t = cJSON_GetObjectItemCaseSensitive(e, "Template");
+		if (!cJSON_IsObject(e) || !t || mock_template(mc, e))
+			continue;
+		struct asl_expr *c = xcalloc(1, sizeof(*c));
+		asl_expr_init(c, t, cJSON_IsString(t) ? ASL_WANT_VALUE
+						      : ASL_WANT_TEMPLATE);
+		strmap_put(&mc->templates, (const char *)&e, sizeof(e), c);
+	}
+}
+
+/* Every "Template" of MockedResponses, compiled like a Parameters template
+ * (a string is a path or an intrinsic call). */
+static void compile_templates(struct mock_config *mc)
+{
+	const cJSON *all = cJSON_GetObjectItemCaseSensitive(mc->root,
+							    "MockedResponses");
+	for (const cJSON *r = all ? all->child : NULL; r; r = r->next)
+		mock_adopt_response(mc, r);
+}
+
+void mock_adopt(struct mock_config *mc, cJSON *root, const char *path)
+{
+	memset(mc, 0, sizeof(*mc));
+	strmap_init(&mc->templates);
+	mc->root = root;
+	mc->path = path;
+	compile_templates(mc);
+}
+
 int mock_load(struct mock_config *mc, const char *path, char **why)
 {
 	struct buf text = BUF_INIT;
 	const char *reason;
-	memset(mc, 0, sizeof(*mc));
-	mc->path = path;
 	if (fileio_read(path, &text, &reason)) {
+		mock_adopt(mc, NULL, path);
 		*why = why_f("cannot read mock file '%s': %s", path, reason);
 		return -1;
 	}
-	mc->root = cJSON_ParseWithLength(text.ptr, text.len);
+	mock_adopt(mc, cJSON_ParseWithLength(text.ptr, text.len), path);
 	buf_release(&text);
 	if (!cJSON_IsObject(mc->root)) {
 		*why = why_f("mock file '%s' is not a JSON object%s", path, NULL);
@@ -37,8 +68,20 @@ int mock_load(struct mock_config *mc, const char *path, char **why)
 
 void mock_release(struct mock_config *mc)
 {
+	for (size_t i = 0; i < mc->templates.nr; i++) {
+		asl_expr_release(mc->templates.entries[i].value);
+		free(mc->templates.entries[i].value);
+	}
+	strmap_release(&mc->templates);
 	cJSON_Delete(mc->root);
 	memset(mc, 0, sizeof(*mc));
+}
+
+const struct asl_expr *mock_template(const struct mock_config *mc,
+				     const cJSON *entry)
+{
+	return mc ? strmap_get(&mc->templates, (const char *)&entry,
+			       sizeof(entry)) : NULL;
 }
 
 static const cJSON *only_child(const cJSON *o)

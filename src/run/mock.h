@@ -9,15 +9,32 @@
 
 #include <cJSON.h>
 
+#include "asl.h"
+#include "strmap.h"
+
 struct mock_config {
 	cJSON *root;       /* owned */
 	const char *path;  /* borrowed, for messages */
 	const cJSON *test_case; /* the selected state -> response map, or NULL */
+	struct strmap templates; /* response entry -> its compiled Template
+				    (struct asl_expr, owned): compiled once
+				    with the file, as a model compiles its
+				    expressions, never while a machine runs */
 };
 
 /* Reads and parses 'path'.  Returns 0, or -1 with *why owned (free()). */
 int mock_load(struct mock_config *mc, const char *path, char **why);
+/* Takes root (consumed), a MockConfigFile built in memory, and compiles its
+ * Templates as mock_load does. */
+void mock_adopt(struct mock_config *mc, cJSON *root, const char *path);
 void mock_release(struct mock_config *mc);
+/* Compiles the Templates of 'response' (a MockedResponses member the
+ * caller added to mc->root after loading). */
+void mock_adopt_response(struct mock_config *mc, const cJSON *response);
+
+/* The compiled Template of response entry 'entry', or NULL.  Borrowed. */
+const struct asl_expr *mock_template(const struct mock_config *mc,
+				     const cJSON *entry);
 
 /* Selects test case 'name' of machine 'machine' (NULL machine: the only
  * machine of the file).  Returns 0, or -1 with *why owned (free()). */

@@ -5,6 +5,7 @@
 #include "asl.h"
 #include "doc.h"
 #include "exec.h"
+#include "mock.h"
 #include "validate.h"
 #include "xalloc.h"
 #include <stdlib.h>
@@ -133,6 +134,45 @@ START_TEST(running_compiles_nothing)
 }
 END_TEST
 
+/* A mocks file's Templates are compiled with the file, once: two runs
+ * answering from it compile nothing. */
+START_TEST(mock_templates_compile_with_the_file)
+{
+	static const char task[] =
+		"{\"StartAt\":\"T\",\"States\":{\"T\":{\"Type\":\"Task\","
+		"\"Resource\":\"arn:aws:states:::lambda:invoke\","
+		"\"Parameters\":{\"FunctionName\":\"f\",\"Payload\":{\"n.$\":\"$.n\"}},"
+		"\"End\":true}}}";
+	struct doc *d;
+	struct asl_machine *m = build(&d, task);
+	struct mock_config mc;
+	unsigned long before = asl_expr_compilations();
+	mock_adopt(&mc, cJSON_Parse("{\"Defaults\":{\"f\":\"Twice\"},"
+		"\"MockedResponses\":{\"Twice\":{\"0\":{\"Template\":"
+		"{\"Payload\":{\"twice.$\":\"States.MathAdd($.Payload.n, $.Payload.n)\"}}}}}}"),
+		"mocks.json");
+	ck_assert_uint_eq(asl_expr_compilations(), before + 1);
+	before = asl_expr_compilations();
+	for (int i = 0; i < 2; i++) {
+		cJSON *input = cJSON_Parse("{\"n\":21}");
+		struct exec_options o = { .start_ms = EXEC_DEFAULT_START_MS,
+					  .mocks = &mc };
+		struct exec_result r;
+		exec_run(m, input, &o, &r);
+		ck_assert_int_eq(r.status, EXEC_SUCCEEDED);
+		char *out = cJSON_PrintUnformatted(r.output);
+		ck_assert_str_eq(out, "{\"Payload\":{\"twice\":42}}");
+		cJSON_free(out);
+		exec_result_release(&r);
+		cJSON_Delete(input);
+	}
+	ck_assert_uint_eq(asl_expr_compilations(), before);
+	mock_release(&mc);
+	asl_free(m);
+	doc_free(d);
+}
+END_TEST
+
 Suite *compiled_suite(void)
 {
 	Suite *s = suite_create("compiled");
@@ -140,6 +180,7 @@ Suite *compiled_suite(void)
 	tcase_add_test(tc, forms_in_the_model);
 	tcase_add_test(tc, invalid_forms_keep_their_error);
 	tcase_add_test(tc, running_compiles_nothing);
+	tcase_add_test(tc, mock_templates_compile_with_the_file);
 	tcase_add_test(tc, validate_reads_the_compiled_forms);
 	suite_add_tcase(s, tc);
 	return s;

@@ -126,8 +126,7 @@ static void run_case(const char *name, const cJSON *c, const cJSON *def,
 	set_options(c, &o);
 	const cJSON *mocks = cJSON_GetObjectItem(c, "mocks");
 	if (mocks) {
-		mc.root = cJSON_Duplicate(mocks, 1);
-		mc.path = name;
+		mock_adopt(&mc, cJSON_Duplicate(mocks, 1), name);
 		const cJSON *tc = cJSON_GetObjectItem(c, "testCase");
 		if (cJSON_IsString(tc))
 			ck_assert_msg(mock_select(&mc, NULL, tc->valuestring, &why) == 0,
