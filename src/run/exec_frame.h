@@ -134,6 +134,11 @@ int exec_choice_(struct exec *x, struct frame *fr);
 int exec_task_(struct exec *x, struct frame *fr);
 int exec_wait_(struct exec *x, struct frame *fr);
 /* exec_time.c: time passing on the virtual clock */
+/* Seconds as milliseconds of the virtual clock, saturated at about 31
+ * years either way: a number from the input (TimeoutSecondsPath...) may be
+ * any double, and no execution lives longer than one year. */
+#define EXEC_MAX_SPAN_MS ((int64_t)1000 * 1000 * 1000 * 1000)
+int64_t exec_ms_(double seconds);
 /* Moves the clock to 'target' unless the machine's TimeoutSeconds or a
  * StopExecution comes first; then the clock stops there and the whole
  * execution ends (returns -1). */

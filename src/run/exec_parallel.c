@@ -120,16 +120,23 @@ static int items_of(struct exec *x, struct frame *fr, struct map_run *mr)
 	return 0;
 }
 
+/* A count from the definition or the input, which may be any double:
+ * beyond MAP_MAX_ITEMS it makes no difference. */
+static long count_of(double v)
+{
+	return v <= 0 ? 0 : v >= MAP_MAX_ITEMS ? MAP_MAX_ITEMS : (long)v;
+}
+
 static long max_concurrency(struct exec *x, struct frame *fr, const cJSON *eff)
 {
 	const struct asl_state *s = fr->state;
 	if (cJSON_IsNumber(s->max_concurrency))
-		return (long)s->max_concurrency->valuedouble;
+		return count_of(s->max_concurrency->valuedouble);
 	if (cJSON_IsString(s->max_concurrency_path)) {
 		int bad;
 		cJSON *v = fr->flow->value(x, fr, &s->compiled.max_concurrency_path,
 					   eff, &bad);
-		long n = cJSON_IsNumber(v) ? (long)v->valuedouble : 0;
+		long n = cJSON_IsNumber(v) ? count_of(v->valuedouble) : 0;
 		cJSON_Delete(v);
 		return n;
 	}
@@ -230,7 +237,7 @@ static int over_tolerance(const struct asl_state *s, const struct map_run *mr)
 	const cJSON *p = s->tolerated_failure_percentage;
 	if (!mr->failed)
 		return 0;
-	int count_ok = cJSON_IsNumber(c) && mr->failed <= (long)c->valuedouble;
+	int count_ok = cJSON_IsNumber(c) && (double)mr->failed <= c->valuedouble;
 	int pct_ok = cJSON_IsNumber(p) && mr->total &&
 		     100.0 * (double)mr->failed / (double)mr->total <= p->valuedouble;
 	return !count_ok && !pct_ok;
@@ -243,8 +250,8 @@ static cJSON *batch_inputs(struct exec *x, struct frame *fr, struct map_run *mr,
 	const cJSON *b = fr->state->item_batcher;
 	const cJSON *mx = cJSON_GetObjectItemCaseSensitive(b, "MaxItemsPerBatch");
 	const cJSON *bi = cJSON_GetObjectItemCaseSensitive(b, "BatchInput");
-	long per = cJSON_IsNumber(mx) && mx->valuedouble >= 1 ? (long)mx->valuedouble
-							     : MAP_MAX_ITEMS;
+	long per = cJSON_IsNumber(mx) && mx->valuedouble >= 1
+		? count_of(mx->valuedouble) : MAP_MAX_ITEMS;
 	cJSON *batches = cJSON_CreateArray(), *cur = NULL;
 	long n = 0;
 	while (inputs->child) {

@@ -6,6 +6,7 @@
  * (exec_handler in this file is the only place that forks). */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
@@ -52,7 +53,7 @@ static int wait_target(struct exec *x, struct frame *fr, const cJSON *in,
 	int rc = 0;
 	if (seconds && cJSON_IsNumber(v) && v->valuedouble >= 0 &&
 	    v->valuedouble == floor(v->valuedouble))
-		*target = x->clock.now + (int64_t)v->valuedouble * 1000;
+		*target = x->clock.now + exec_ms_(v->valuedouble);
 	else if (seconds || !cJSON_IsString(v) ||
 		 timestamp_parse(v->valuestring, target)) {
 		exec_err_state_(&fr->err, fr, "States.Runtime",
@@ -217,9 +218,9 @@ static int await_callback(struct exec *x, struct frame *fr,
 			  const struct task_call *c, cJSON **out)
 {
 	exec_load_timers_(x);
-	int64_t deadline = x->clock.now + (int64_t)(c->timeout_s * 1000);
+	int64_t deadline = x->clock.now + exec_ms_(c->timeout_s);
 	int64_t beat = c->heartbeat_s > 0
-		? x->clock.now + (int64_t)(c->heartbeat_s * 1000) : INT64_MAX;
+		? x->clock.now + exec_ms_(c->heartbeat_s) : INT64_MAX;
 	for (;;) {
 		const struct clock_timer *t = clock_peek(&x->clock);
 		int64_t limit = beat < deadline ? beat : deadline;
@@ -243,7 +244,7 @@ static int await_callback(struct exec *x, struct frame *fr,
 			return -1;
 		if (!strcmp(a, "SendTaskHeartbeat")) {
 			if (c->heartbeat_s > 0)
-				beat = x->clock.now + (int64_t)(c->heartbeat_s * 1000);
+				beat = x->clock.now + exec_ms_(c->heartbeat_s);
 			continue;
 		}
 		if (!strcmp(a, "SendTaskSuccess")) {
@@ -274,12 +275,12 @@ static int invoke(struct exec *x, struct frame *fr, const struct task_call *c,
 		const cJSON *delay = cJSON_GetObjectItemCaseSensitive(entry, "DelaySeconds");
 		double d = cJSON_IsNumber(delay) ? delay->valuedouble : 0;
 		if (d > c->timeout_s) {
-			if (exec_advance_(x, x->clock.now + (int64_t)(c->timeout_s * 1000)))
+			if (exec_advance_(x, x->clock.now + exec_ms_(c->timeout_s)))
 				return -1;
 			exec_err_set_(&fr->err, "States.Timeout", NULL);
 			return -1;
 		}
-		if (d > 0 && exec_advance_(x, x->clock.now + (int64_t)(d * 1000)))
+		if (d > 0 && exec_advance_(x, x->clock.now + exec_ms_(d)))
 			return -1;
 		return mocked(x, fr, c, entry, out);
 	}
@@ -511,7 +512,8 @@ static int run_handler(struct exec *x, struct frame *fr, const cJSON *spec,
 	cJSON_free(text);
 	close(pin[1]);
 	struct buf b = BUF_INIT;
-	int ms = cJSON_IsNumber(to) ? (int)(to->valuedouble * 1000) : HANDLER_DEFAULT_TIMEOUT_MS;
+	int ms = cJSON_IsNumber(to) && to->valuedouble < INT_MAX / 1000
+		? (int)exec_ms_(to->valuedouble) : HANDLER_DEFAULT_TIMEOUT_MS;
 	int rr = pid > 0 ? read_child(pout[0], &b, ms) : -1;
 	close(pout[0]);
 	int status = 0;

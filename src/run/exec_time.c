@@ -15,12 +15,22 @@
 
 /* ---- time passing ----------------------------------------------------- */
 
+int64_t exec_ms_(double seconds)
+{
+	double ms = seconds * 1000;
+	if (!(ms > (double)-EXEC_MAX_SPAN_MS))   /* NaN included */
+		return ms != ms ? 0 : -EXEC_MAX_SPAN_MS;
+	if (ms > (double)EXEC_MAX_SPAN_MS)
+		return EXEC_MAX_SPAN_MS;
+	return (int64_t)llround(ms);
+}
+
 static int64_t scenario_at(struct exec *x, const cJSON *e)
 {
 	const cJSON *at = cJSON_GetObjectItemCaseSensitive(e, "at");
 	int64_t ms;
 	if (cJSON_IsNumber(at))
-		return x->res->start_ms + (int64_t)llround(at->valuedouble * 1000);
+		return x->res->start_ms + exec_ms_(at->valuedouble);
 	if (cJSON_IsString(at) && !timestamp_parse(at->valuestring, &ms))
 		return ms;
 	return x->res->start_ms;
@@ -68,7 +78,7 @@ int exec_advance_(struct exec *x, int64_t target)
 	exec_load_timers_(x);
 	const cJSON *t = x->top->timeout_seconds;
 	if (cJSON_IsNumber(t)) {
-		int64_t deadline = x->res->start_ms + (int64_t)(t->valuedouble * 1000);
+		int64_t deadline = x->res->start_ms + exec_ms_(t->valuedouble);
 		if (target > deadline) {
 			clock_advance_to(&x->clock, deadline);
 			x->stop = EXEC_TIMED_OUT;
@@ -103,7 +113,7 @@ static int64_t retry_delay_ms(struct exec *x, const struct asl_retrier *r,
 		d = 1e9; /* beyond any execution's one-year lifetime */
 	if (r->jitter_full)
 		d *= rng_double(&x->rng);
-	return (int64_t)llround(d * 1000);
+	return exec_ms_(d);
 }
 
 int exec_with_retry_(struct exec *x, struct frame *fr,
