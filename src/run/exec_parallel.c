@@ -360,7 +360,8 @@ static int map_attempt(struct exec *x, struct frame *fr, cJSON **result)
 		goto out;
 	exec_record_(fr, EXEC_STAGE_AFTER_ITEMS_PATH, mr.items);
 	mr.max_conc = max_concurrency(x, fr, mr.eff);
-	exec_record_number_(fr, EXEC_STAGE_MAX_CONCURRENCY, (double)mr.max_conc);
+	if (fr->state->max_concurrency || fr->state->max_concurrency_path)
+		exec_record_number_(fr, EXEC_STAGE_MAX_CONCURRENCY, (double)mr.max_conc);
 	if (map_inputs(x, fr, &mr, &inputs))
 		goto out;
 	if (exec_test_mocked_(x, fr)) { /* TestState: no iteration runs */
