@@ -174,10 +174,28 @@ static cJSON *options_mock(const struct ts_args *a)
 	return m;
 }
 
+/* The JSON options hold JSON text: a wrong one is a wrong command line. */
+static int json_options_ok(const struct ts_args *a)
+{
+	const char *const vals[] = { a->input, a->mock_result, a->variables,
+				     a->context };
+	const char *const names[] = { "--input", "--mock-result", "--variables",
+				      "--context" };
+	for (size_t i = 0; i < sizeof(vals) / sizeof(*vals); i++) {
+		cJSON *v = vals[i] ? cJSON_Parse(vals[i]) : NULL;
+		if (vals[i] && !v)
+			return usage("%s is not JSON text: '%s'", names[i], vals[i]);
+		cJSON_Delete(v);
+	}
+	return 0;
+}
+
 /* The request the options spell (JSON text fields stay text, as the API
  * takes them).  Returns owned, or NULL after a usage message. */
 static cJSON *options_request(const struct ts_args *a, const char *state)
 {
+	if (json_options_ok(a))
+		return NULL;
 	cJSON *r = cJSON_CreateObject();
 	cJSON *cfg = cJSON_CreateObject();
 	add_str(r, "stateName", state);
