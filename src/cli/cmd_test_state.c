@@ -101,15 +101,15 @@ static int parse_args(struct ts_args *a, int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {
 		const char *k = argv[i];
-		const char **s;
+		const char **s = k[0] == '-' && k[1] ? slot(a, k) : NULL;
 		if (!strcmp(k, "--compact"))
 			a->compact = 1;
-		else if (k[0] == '-' && k[1] && !(s = slot(a, k)))
+		else if (k[0] == '-' && k[1] && !s)
 			return usage("unknown option '%s'; 'stepbook test-state "
 				     "--help' lists them", k);
-		else if (k[0] == '-' && k[1] && i + 1 >= argc)
+		else if (s && i + 1 >= argc)
 			return usage("%s needs a value", k);
-		else if (k[0] == '-' && k[1])
+		else if (s)
 			*s = argv[++i];
 		else if (a->file)
 			return usage("one FILE at a time");

@@ -175,6 +175,8 @@ struct exec_test {
 	const char *mock_cause;   /* NULL: none */
 	long retrier_retry_count; /* retries made by the matching Retry */
 	long map_iteration_failure_count; /* failed Map iterations, -1: none */
+	const cJSON *reader_items; /* what the Map's ItemReader read, or NULL */
+	const char *reader_error, *reader_cause; /* or how reading it failed */
 };
 
 struct exec_test_result {

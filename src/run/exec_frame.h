@@ -156,6 +156,9 @@ void exec_inspect_end_(struct exec *x, struct frame *fr, int attach);
 /* Records a copy of v (borrowed; NULL records nothing) as stage k. */
 void exec_record_(struct frame *fr, enum exec_stage k, const cJSON *v);
 void exec_record_number_(struct frame *fr, enum exec_stage k, double v);
+/* A retry starts over after the effective input: what the failed attempt
+ * recorded past it goes. */
+void exec_inspect_retry_(struct frame *fr);
 /* Records fr->err as {"Error","Cause"}. */
 void exec_record_error_(struct frame *fr);
 /* Records every variable fr sees (none: nothing). */
@@ -166,6 +169,10 @@ void exec_record_variables_(struct frame *fr);
 int exec_test_mocked_(const struct exec *x, const struct frame *fr);
 /* The mock as fr's result (new owned *out), or its error.  0 or -1. */
 int exec_test_mock_(struct exec *x, struct frame *fr, cJSON **out);
+/* The items the request's mapItemReaderData gave the Map under test: 1
+ * with *items set, 0 when it gives none, -1 with fr->err (the reader
+ * failed on that data). */
+int exec_test_items_(struct exec *x, struct frame *fr, const cJSON **items);
 /* Retry r (index i) matched fr's error: RETRIABLE unless the request's
  * retry count exhausts it.  Always -1 (the error stays). */
 int exec_test_retry_(struct exec *x, struct frame *fr, size_t i);

@@ -112,3 +112,11 @@ void exec_record_variables_(struct frame *fr)
 	}
 	put(fr, EXEC_STAGE_VARIABLES, all);
 }
+
+void exec_inspect_retry_(struct frame *fr)
+{
+	if (!fr->insp)
+		return;
+	for (int k = EXEC_STAGE_AFTER_PARAMETERS; k < EXEC_NR_STAGES; k++)
+		put(fr, (enum exec_stage)k, NULL);
+}

@@ -109,7 +109,11 @@ struct map_run {
 static int items_of(struct exec *x, struct frame *fr, struct map_run *mr)
 {
 	const struct asl_expr *ip = &fr->state->compiled.items_path;
-	if (cJSON_IsString(ip->json)) {
+	int given = exec_test_items_(x, fr, &mr->items); /* TestState's reader data */
+	if (given < 0)
+		return -1;
+	if (given) {
+	} else if (cJSON_IsString(ip->json)) {
 		mr->items = fr->flow->select(x, fr, ip, mr->eff, &mr->items_owned);
 		if (!mr->items)
 			return -1;

@@ -33,6 +33,19 @@ int exec_test_mock_(struct exec *x, struct frame *fr, cJSON **out)
 	return 0;
 }
 
+int exec_test_items_(struct exec *x, struct frame *fr, const cJSON **items)
+{
+	const struct exec_test *t = x->test;
+	if (!fr->under_test || (!t->reader_items && !t->reader_error))
+		return 0;
+	if (t->reader_error) {
+		exec_err_set_(&fr->err, t->reader_error, t->reader_cause);
+		return -1;
+	}
+	*items = t->reader_items;
+	return 1;
+}
+
 /* The wait before retry number count + 1 of r, in whole seconds as the API
  * reports it: IntervalSeconds x BackoffRate^count, capped by
  * MaxDelaySeconds; a FULL jitter's random share is left out. */

@@ -132,6 +132,7 @@ int exec_with_retry_(struct exec *x, struct frame *fr,
 		if (exec_advance_(x, x->clock.now + delay) || exec_over_limit_(x))
 			return -1;
 		exec_err_release_(&fr->err);
+		exec_inspect_retry_(fr);
 		fr->retry_count++;
 	}
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "teststate.h"
+#include "itemreader.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -231,6 +232,39 @@ static int holds_state(const struct asl_state *s, const char *name)
 	return 0;
 }
 
+/* mapItemReaderData: the object the Map's ItemReader would read, parsed as
+ * its ReaderConfig says (itemreader.h). */
+static int reader_data(struct teststate *t, const cJSON *data,
+		       struct diag_list *diags)
+{
+	const cJSON *ir = t->test.state->item_reader;
+	const cJSON *res = get(ir, "Resource"), *p = get(ir, "Parameters");
+	const cJSON *type = get(get(ir, "ReaderConfig"), "InputType");
+	if (!p)
+		p = get(ir, "Arguments");
+	if (!cJSON_IsString(res) || strncmp(res->valuestring, "arn:aws:states:::s3:getObject", 29) ||
+	    (cJSON_IsString(type) && !strcmp(type->valuestring, "MANIFEST")))
+		return bad(t, diags, data, "test-state/unsupported", "%s",
+			   "mapItemReaderData is supported for an s3:getObject "
+			   "ItemReader of CSV, JSON or JSONL objects");
+	const cJSON *b = get(p, "Bucket"), *k = get(p, "Key");
+	struct itemreader_request rq = {
+		.resource = res->valuestring,
+		.bucket = cJSON_IsString(b) ? b->valuestring : NULL,
+		.key = cJSON_IsString(k) ? k->valuestring : NULL,
+		.reader_config = get(ir, "ReaderConfig"),
+	};
+	char *printed = cJSON_IsString(data) ? NULL : cJSON_PrintUnformatted(data);
+	const char *text = printed ? printed : data->valuestring;
+	if (itemreader_parse(&rq, text, strlen(text), &t->reader_items,
+			     &t->reader_error, &t->reader_cause) == 0)
+		t->test.reader_items = t->reader_items;
+	t->test.reader_error = t->reader_error;
+	t->test.reader_cause = t->reader_cause;
+	cJSON_free(printed);
+	return 0;
+}
+
 static int state_configuration(struct teststate *t, const cJSON *cfg,
 			       struct diag_list *diags)
 {
@@ -269,10 +303,7 @@ static int state_configuration(struct teststate *t, const cJSON *cfg,
 	if ((c = get(cfg, "mapItemReaderData")) && (s->type != ASL_MAP || !s->item_reader))
 		return bad(t, diags, c, RULE_REQUEST, "%s",
 			   "mapItemReaderData is for a Map state with an ItemReader");
-	if (c)
-		return bad(t, diags, c, "test-state/unsupported", "%s",
-			   "mapItemReaderData is not supported by stepbook test-state yet");
-	return 0;
+	return c ? reader_data(t, c, diags) : 0;
 }
 
 /* The mocked result of a Map is the array of its iterations' results; a
@@ -458,6 +489,9 @@ void teststate_release(struct teststate *t)
 	cJSON_Delete(t->context);
 	cJSON_Delete(t->mock_result);
 	cJSON_Delete(t->map_item);
+	cJSON_Delete(t->reader_items);
+	free(t->reader_error);
+	free(t->reader_cause);
 	free(t->input_text);
 	memset(t, 0, sizeof(*t));
 }

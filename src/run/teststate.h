@@ -30,6 +30,8 @@ struct teststate {
 	struct exec_test test;     /* its pointers borrow the fields below */
 	cJSON *input, *variables, *context, *mock_result, *map_item; /* owned */
 	char *input_text;          /* owned: the input as the request wrote it */
+	cJSON *reader_items;       /* owned: mapItemReaderData's items */
+	char *reader_error, *reader_cause; /* owned: or why they cannot be read */
 	enum teststate_level level;
 	int mocked;                /* the request has a mock */
 };
