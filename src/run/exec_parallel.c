@@ -337,6 +337,12 @@ static int map_mocked(struct exec *x, struct frame *fr, struct map_run *mr,
 	long failed = x->test->map_iteration_failure_count;
 	mr->total = cJSON_GetArraySize(inputs);
 	mr->failed = failed > 0 ? failed : 0;
+	if (mr->failed > mr->total) {
+		exec_err_state_(&fr->err, fr, "States.Runtime",
+				"mapIterationFailureCount %ld exceeds the %ld "
+				"items of the Map state.", mr->failed, mr->total);
+		return -1;
+	}
 	exec_record_(fr, EXEC_STAGE_TOLERATED_FAILURE_COUNT, s->tolerated_failure_count);
 	exec_record_(fr, EXEC_STAGE_TOLERATED_FAILURE_PERCENTAGE,
 		     s->tolerated_failure_percentage);
