@@ -130,6 +130,7 @@ LIB_OBJS += validate/validate_states.o
 LIB_OBJS += run/mock.o
 LIB_OBJS += run/dataflow.o
 LIB_OBJS += run/dataflow_jsonpath.o
+LIB_OBJS += run/dataflow_jsonata.o
 LIB_OBJS += run/exec.o
 LIB_OBJS += run/exec_choice.o
 LIB_OBJS += run/exec_frame.o
