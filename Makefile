@@ -89,6 +89,7 @@ LIB_OBJS += load/markdown.o
 LIB_OBJS += jsonata/jsonata.o
 LIB_OBJS += jsonata/jsonata_eval.o
 LIB_OBJS += jsonata/jsonata_fns.o
+LIB_OBJS += jsonata/jsonata_fns_aws.o
 LIB_OBJS += jsonata/jsonata_fns_picture.o
 LIB_OBJS += jsonata/jsonata_json.o
 LIB_OBJS += jsonata/jsonata_parse.o
