@@ -175,7 +175,8 @@ static int eval_part(struct exec *x, struct frame *fr,
 		return coded_error(x, fr, p, p->error);
 	cJSON *b = bindings(x, fr, sv, p->needs_context);
 	struct jsonata_options o = { .now_ms = x->clock.now,
-				     .seed = rng_next(&x->rng) };
+				     .seed = rng_next(&x->rng),
+				     .step_functions = 1 };
 	struct jsonata_error err;
 	int rc = jsonata_evaluate(p->expr, NULL, b, &o, out, &err);
 	cJSON_Delete(b);

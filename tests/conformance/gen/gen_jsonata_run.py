@@ -409,6 +409,37 @@ case("jsonata-callback-token-in-arguments",
      {}, ok({"ok": True}),
      scenario=[{"at": 5, "action": "SendTaskSuccess", "output": {"ok": True}}])
 
+# ---- AWS's own functions, in the fields that use them (functions page of
+# "Transforming data with JSONata") --------------------------------------------
+
+case("jsonata-fn-partition-batches-map-items",
+     machine({"M": {"Type": "Map", "Items": "{% $partition($states.input.ids, 2) %}",
+                    "ItemProcessor": {"StartAt": "I", "States": {"I": {
+                        "Type": "Pass", "Output": "{% $count($states.input) %}", "End": True}}},
+                    "End": True}}),
+     {"ids": [1, 2, 3, 4, 5]}, ok([2, 2, 1]))
+
+case("jsonata-fn-parse-task-result-string",
+     one({"Type": "Task", "Resource": LAMBDA,
+          "Output": "{% $parse($states.result.body).total %}"}),
+     {}, ok(9), mocks({"0": {"Return": {"body": "{\"total\": 9}"}}}, state="S"),
+     testCase="tc")
+
+case("jsonata-fn-hash-in-arguments",
+     one({"Type": "Task", "Resource": LAMBDA,
+          "Arguments": {"h": "{% $hash('abc', 'SHA-256') %}"}}),
+     {}, ok({"h": "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"}),
+     mocks({"0": {"Template": "$"}}, state="S"), testCase="tc")
+
+case("jsonata-fn-range-loop-items",
+     one({"Type": "Map", "Items": "{% $range(0, 6, 3) %}",
+          "ItemProcessor": {"StartAt": "I", "States": {"I": {"Type": "Pass", "End": True}}}}),
+     {}, ok([0, 3, 6]))
+
+case("jsonata-fn-random-seeded-java",
+     one({"Type": "Pass", "Output": "{% $random(42) %}"}),
+     {}, ok(0.7275636800328681))
+
 
 def main():
     for old in os.listdir(OUT):
