@@ -156,8 +156,9 @@ static cJSON *bindings(struct exec *x, struct frame *fr,
 	if (sv->error_output)
 		cJSON_AddItemReferenceToObject(st, "errorOutput",
 					       (cJSON *)sv->error_output);
-	cJSON_AddItemReferenceToObject(st, "context", (cJSON *)(context
-		? exec_context_(x, fr) : x->context));
+	if (context) /* only an expression that may read it pays for it */
+		cJSON_AddItemReferenceToObject(st, "context",
+					       (cJSON *)exec_context_(x, fr));
 	for (const struct vscope *s = fr->scope; s; s = s->parent)
 		for (cJSON *v = s->vars->child; v; v = v->next)
 			if (s == fr->scope ||
@@ -373,7 +374,9 @@ static int output(struct exec *x, struct frame *fr, cJSON *in)
 		commit(fr);
 		return 0;
 	}
-	struct states_view sv = { fr->input, has_result(fr) ? in : NULL, NULL };
+	/* the types that pass their input on may have moved it into 'in' */
+	struct states_view sv = { fr->input ? fr->input : in,
+				  has_result(fr) ? in : NULL, NULL };
 	int rc = eval_field(x, fr, e, &sv, &fr->output);
 	cJSON_Delete(in);
 	if (rc == 0)

@@ -303,6 +303,16 @@ case("jsonata-wait-output",
      one({"Type": "Wait", "Seconds": 0, "Output": {"waited": "{% $states.input.x %}"}}),
      {"x": 1}, ok({"waited": 1}))
 
+case("jsonata-wait-output-reads-input-after-pass",
+     machine({"P": {"Type": "Pass", "Output": {"x": 2}, "Next": "W"},
+              "W": {"Type": "Wait", "Seconds": 1, "Assign": {"seen": "{% $states.input.x %}"},
+                    "Output": "{% $states.input.x * 10 %}", "Next": "C"},
+              "C": {"Type": "Choice", "Choices": [{"Condition": "{% $states.input = 20 %}",
+                                                   "Output": "{% [$states.input, $seen] %}",
+                                                   "Next": "E"}]},
+              "E": {"Type": "Succeed"}}),
+     {}, ok([20, 2]))
+
 case("jsonata-fail-error-and-cause-computed",
      one({"Type": "Fail", "Error": "{% 'Order.' & $states.input.code %}",
           "Cause": "{% 'order ' & $string($states.input.id) & ' refused' %}"}),
