@@ -89,6 +89,7 @@ LIB_OBJS += load/markdown.o
 LIB_OBJS += jsonata/jsonata.o
 LIB_OBJS += jsonata/jsonata_eval.o
 LIB_OBJS += jsonata/jsonata_fns.o
+LIB_OBJS += jsonata/jsonata_fns_aws.o
 LIB_OBJS += jsonata/jsonata_fns_picture.o
 LIB_OBJS += jsonata/jsonata_json.o
 LIB_OBJS += jsonata/jsonata_parse.o
@@ -116,6 +117,7 @@ LIB_OBJS += model/payload.o
 LIB_OBJS += model/asl.o
 LIB_OBJS += model/asl_build.o
 LIB_OBJS += model/asl_expr.o
+LIB_OBJS += model/asl_quick.o
 
 # validate
 LIB_OBJS += validate/suggest.o
@@ -130,6 +132,7 @@ LIB_OBJS += validate/validate_states.o
 LIB_OBJS += run/mock.o
 LIB_OBJS += run/dataflow.o
 LIB_OBJS += run/dataflow_jsonpath.o
+LIB_OBJS += run/dataflow_jsonata.o
 LIB_OBJS += run/exec.o
 LIB_OBJS += run/exec_choice.o
 LIB_OBJS += run/exec_frame.o

@@ -48,8 +48,17 @@ static int catch_error(struct exec *x, struct frame *fr)
 
 /* ---- Pass, Succeed, Fail ---------------------------------------------- */
 
-/* A Pass has no raw result and no ResultSelector: what it produces is
- * recorded as afterResultSelector, as AWS's TestState reports it. */
+/* A JSONPath Pass has no raw result and no ResultSelector: what it
+ * produces is recorded as afterResultSelector, as AWS's TestState reports
+ * it.  A JSONata Pass has neither stage. */
+static void record_pass(struct frame *fr, const cJSON *params)
+{
+	if (fr->state->flow.lang == ASL_QL_JSONATA)
+		return;
+	exec_record_(fr, EXEC_STAGE_AFTER_PARAMETERS, params);
+	exec_record_(fr, EXEC_STAGE_AFTER_RESULT_SELECTOR, fr->result);
+}
+
 static int run_pass(struct exec *x, struct frame *fr)
 {
 	const struct asl_state *s = fr->state;
@@ -61,11 +70,10 @@ static int run_pass(struct exec *x, struct frame *fr)
 			if (fr->flow->arguments(x, fr, &s->flow.compiled.parameters,
 						fr->eff, &args))
 				return -1;
-			exec_record_(fr, EXEC_STAGE_AFTER_PARAMETERS, args);
+			record_pass(fr, args);
 			cJSON_Delete(args);
 		} else
-			exec_record_(fr, EXEC_STAGE_AFTER_PARAMETERS, fr->eff);
-		exec_record_(fr, EXEC_STAGE_AFTER_RESULT_SELECTOR, fr->result);
+			record_pass(fr, fr->eff);
 		return 0;
 	}
 	if (s->flow.parameters) {
@@ -74,8 +82,7 @@ static int run_pass(struct exec *x, struct frame *fr)
 			return -1;
 	} else
 		fr->result = exec_take_eff_(x, fr, 0);
-	exec_record_(fr, EXEC_STAGE_AFTER_PARAMETERS, fr->result);
-	exec_record_(fr, EXEC_STAGE_AFTER_RESULT_SELECTOR, fr->result);
+	record_pass(fr, fr->result);
 	return 0;
 }
 
@@ -86,11 +93,31 @@ static int run_succeed(struct exec *x, struct frame *fr)
 	return 0;
 }
 
-/* A Fail field: literal, or a path / intrinsic in ErrorPath/CausePath. */
+/* A JSONata Error or Cause: a string, written or computed. */
+static int fail_jsonata(struct exec *x, struct frame *fr,
+			const struct asl_expr *e, char **out)
+{
+	int bad;
+	cJSON *v = fr->flow->value(x, fr, e, fr->input, &bad);
+	if (!v)
+		return -1;
+	if (cJSON_IsString(v))
+		*out = xstrdup(v->valuestring);
+	else
+		dataflow_jsonata_type_error(x, fr, e, v, "a string");
+	cJSON_Delete(v);
+	return *out ? 0 : -1;
+}
+
+/* A Fail field: literal, or a path / intrinsic in ErrorPath/CausePath,
+ * or a JSONata field. */
 static int fail_field(struct exec *x, struct frame *fr, const cJSON *lit,
-		      const struct asl_expr *path, const char *field, char **out)
+		      const struct asl_expr *path, const struct asl_expr *jsonata,
+		      const char *field, char **out)
 {
 	*out = NULL;
+	if (jsonata->json)
+		return fail_jsonata(x, fr, jsonata, out);
 	if (!cJSON_IsString(path->json)) { /* the validator refuses both at once */
 		if (cJSON_IsString(lit))
 			*out = xstrdup(lit->valuestring);
@@ -125,9 +152,11 @@ static int run_fail(struct exec *x, struct frame *fr)
 {
 	const struct asl_state *s = fr->state;
 	char *error, *cause;
-	if (fail_field(x, fr, s->error, &s->compiled.error_path, "ErrorPath", &error))
+	if (fail_field(x, fr, s->error, &s->compiled.error_path,
+		       &s->compiled.error, "ErrorPath", &error))
 		return -1;
-	if (fail_field(x, fr, s->cause, &s->compiled.cause_path, "CausePath", &cause)) {
+	if (fail_field(x, fr, s->cause, &s->compiled.cause_path,
+		       &s->compiled.cause, "CausePath", &cause)) {
 		free(error);
 		return -1;
 	}
@@ -203,6 +232,8 @@ static int output_unchanged(const struct frame *fr)
 {
 	const struct asl_state *s = fr->state;
 	return fr->input_checked && !s->flow.input_path && !s->flow.output_path &&
+	       !s->flow.output &&
+	       !(fr->rule >= 0 && s->choices[fr->rule].output) &&
 	       (s->type == ASL_CHOICE || s->type == ASL_WAIT ||
 		s->type == ASL_SUCCEED);
 }
@@ -241,7 +272,8 @@ static void frame_release(struct frame *fr)
 {
 	cJSON_Delete(fr->eff_owned);
 	cJSON_Delete(fr->result);
-	fr->eff_owned = fr->result = NULL;
+	cJSON_Delete(fr->assigned);
+	fr->eff_owned = fr->result = fr->assigned = NULL;
 	fr->eff = NULL;
 }
 

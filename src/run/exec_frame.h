@@ -91,6 +91,8 @@ struct frame {
 	struct exec_inspection *insp; /* owned: the stages recorded, with
 					 opt->inspect; NULL when off */
 	int under_test; /* the state TestState runs (x->test) */
+	cJSON *assigned; /* owned: JSONata Assign values evaluated, not yet in
+			    scope (they take effect after Output) */
 };
 
 /* exec.c: the run loop */
@@ -156,6 +158,8 @@ void exec_inspect_end_(struct exec *x, struct frame *fr, int attach);
 /* Records a copy of v (borrowed; NULL records nothing) as stage k. */
 void exec_record_(struct frame *fr, enum exec_stage k, const cJSON *v);
 void exec_record_number_(struct frame *fr, enum exec_stage k, double v);
+/* Records v as afterParameters, or afterArguments for a JSONata state. */
+void exec_record_arguments_(struct frame *fr, const cJSON *v);
 /* A retry starts over after the effective input: what the failed attempt
  * recorded past it goes. */
 void exec_inspect_retry_(struct frame *fr);

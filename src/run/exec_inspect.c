@@ -74,6 +74,12 @@ void exec_record_(struct frame *fr, enum exec_stage k, const cJSON *v)
 		put(fr, k, cJSON_Duplicate(v, 1));
 }
 
+void exec_record_arguments_(struct frame *fr, const cJSON *v)
+{
+	exec_record_(fr, fr->state->flow.lang == ASL_QL_JSONATA
+			 ? EXEC_STAGE_AFTER_ARGUMENTS : EXEC_STAGE_AFTER_PARAMETERS, v);
+}
+
 void exec_record_number_(struct frame *fr, enum exec_stage k, double v)
 {
 	if (fr->insp)
