@@ -96,11 +96,11 @@ static void merge_context(struct exec *x, const cJSON *ctx)
 static void outcome(struct exec *x, struct frame *fr, int rc,
 		    struct exec_test_result *r)
 {
-	const struct exec_result *run = &x->res[0];
-	const struct exec_visit *v = run->nr_visits ? &run->visits[run->nr_visits - 1] : NULL;
-	if (v) {
+	struct exec_result *run = x->res;
+	struct exec_visit *v = run->nr_visits ? &run->visits[run->nr_visits - 1] : NULL;
+	if (v) { /* the response owns the visit's stages */
 		r->inspection = v->inspection;
-		((struct exec_visit *)v)->inspection = NULL;
+		v->inspection = NULL;
 	}
 	if (rc == 0) {
 		int caught = v && v->outcome == EXEC_VISIT_CAUGHT;
