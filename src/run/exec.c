@@ -16,13 +16,15 @@
 #include "banned.h"
 
 /* Records what became of the visit; its inspection goes with it. */
-static void visited(struct exec *x, struct frame *fr, enum exec_outcome o,
-		    int branch)
+static inline void visited(struct exec *x, struct frame *fr,
+			   enum exec_outcome o, int branch)
 {
-	exec_record_variables_(fr);
-	exec_record_(fr, EXEC_STAGE_OUTPUT, fr->output);
 	exec_visit_(x, fr->state, o, branch);
-	exec_inspect_end_(x, fr, 1);
+	if (fr->insp) {
+		exec_record_variables_(fr);
+		exec_record_(fr, EXEC_STAGE_OUTPUT, fr->output);
+		exec_inspect_end_(x, fr, 1);
+	}
 }
 
 /* ---- Catch ------------------------------------------------------------ */
@@ -554,7 +556,8 @@ void exec_result_release(struct exec_result *r)
 	free(r->name);
 	for (size_t i = 0; i < r->nr_visits; i++) {
 		cJSON_Delete(r->visits[i].input);
-		exec_inspection_free(r->visits[i].inspection);
+		if (r->visits[i].inspection)
+			exec_inspection_free(r->visits[i].inspection);
 	}
 	free(r->visits);
 	for (size_t i = 0; i < r->nr_tokens; i++)

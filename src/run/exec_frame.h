@@ -150,23 +150,66 @@ void exec_set_item_(cJSON *o, const char *key, cJSON *v);
 void exec_json_(const cJSON *v, struct buf *out);
 
 /* exec_inspect.c: the inspection recorder (exec.h).  Every exec_record_*
- * is a no-op when the frame records nothing (fr->insp NULL). */
+ * is a no-op when the frame records nothing (fr->insp NULL): inline tests,
+ * so that a run that does not inspect pays one load and branch per stage. */
+void exec_inspect_begin_slow_(struct frame *fr);
+void exec_inspect_end_slow_(struct exec *x, struct frame *fr, int attach);
+void exec_record_slow_(struct frame *fr, enum exec_stage k, const cJSON *v);
+void exec_record_number_slow_(struct frame *fr, enum exec_stage k, double v);
+void exec_record_error_slow_(struct frame *fr);
+void exec_record_variables_slow_(struct frame *fr);
+void exec_inspect_retry_slow_(struct frame *fr);
+
 /* Gives fr a recorder when the execution inspects. */
-void exec_inspect_begin_(struct exec *x, struct frame *fr);
+static inline void exec_inspect_begin_(struct exec *x, struct frame *fr)
+{
+	if (x->opt->inspect)
+		exec_inspect_begin_slow_(fr);
+}
 /* Hands fr's recorder to the visit just recorded (attach) or frees it. */
-void exec_inspect_end_(struct exec *x, struct frame *fr, int attach);
+static inline void exec_inspect_end_(struct exec *x, struct frame *fr, int attach)
+{
+	if (fr->insp)
+		exec_inspect_end_slow_(x, fr, attach);
+}
 /* Records a copy of v (borrowed; NULL records nothing) as stage k. */
-void exec_record_(struct frame *fr, enum exec_stage k, const cJSON *v);
-void exec_record_number_(struct frame *fr, enum exec_stage k, double v);
+static inline void exec_record_(struct frame *fr, enum exec_stage k, const cJSON *v)
+{
+	if (fr->insp)
+		exec_record_slow_(fr, k, v);
+}
+static inline void exec_record_number_(struct frame *fr, enum exec_stage k, double v)
+{
+	if (fr->insp)
+		exec_record_number_slow_(fr, k, v);
+}
 /* Records v as afterParameters, or afterArguments for a JSONata state. */
-void exec_record_arguments_(struct frame *fr, const cJSON *v);
+static inline void exec_record_arguments_(struct frame *fr, const cJSON *v)
+{
+	if (fr->insp)
+		exec_record_slow_(fr, fr->state->flow.lang == ASL_QL_JSONATA
+				  ? EXEC_STAGE_AFTER_ARGUMENTS
+				  : EXEC_STAGE_AFTER_PARAMETERS, v);
+}
 /* A retry starts over after the effective input: what the failed attempt
  * recorded past it goes. */
-void exec_inspect_retry_(struct frame *fr);
+static inline void exec_inspect_retry_(struct frame *fr)
+{
+	if (fr->insp)
+		exec_inspect_retry_slow_(fr);
+}
 /* Records fr->err as {"Error","Cause"}. */
-void exec_record_error_(struct frame *fr);
+static inline void exec_record_error_(struct frame *fr)
+{
+	if (fr->insp)
+		exec_record_error_slow_(fr);
+}
 /* Records every variable fr sees (none: nothing). */
-void exec_record_variables_(struct frame *fr);
+static inline void exec_record_variables_(struct frame *fr)
+{
+	if (fr->insp)
+		exec_record_variables_slow_(fr);
+}
 
 /* exec_test.c: TestState's hooks in the state types */
 /* Whether fr's work is replaced by the request's mock. */

@@ -44,17 +44,15 @@ void exec_inspection_free(struct exec_inspection *in)
 	free(in);
 }
 
-void exec_inspect_begin_(struct exec *x, struct frame *fr)
+void exec_inspect_begin_slow_(struct frame *fr)
 {
-	if (x->opt->inspect && !fr->insp)
+	if (!fr->insp)
 		fr->insp = xcalloc(1, sizeof(*fr->insp));
 }
 
-void exec_inspect_end_(struct exec *x, struct frame *fr, int attach)
+void exec_inspect_end_slow_(struct exec *x, struct frame *fr, int attach)
 {
 	struct exec_result *r = x->res;
-	if (!fr->insp)
-		return;
 	if (attach && r->nr_visits && !r->visits[r->nr_visits - 1].inspection)
 		r->visits[r->nr_visits - 1].inspection = fr->insp;
 	else
@@ -68,27 +66,20 @@ static void put(struct frame *fr, enum exec_stage k, cJSON *v)
 	fr->insp->stage[k] = v;
 }
 
-void exec_record_(struct frame *fr, enum exec_stage k, const cJSON *v)
+void exec_record_slow_(struct frame *fr, enum exec_stage k, const cJSON *v)
 {
-	if (fr->insp && v)
+	if (v)
 		put(fr, k, cJSON_Duplicate(v, 1));
 }
 
-void exec_record_arguments_(struct frame *fr, const cJSON *v)
+void exec_record_number_slow_(struct frame *fr, enum exec_stage k, double v)
 {
-	exec_record_(fr, fr->state->flow.lang == ASL_QL_JSONATA
-			 ? EXEC_STAGE_AFTER_ARGUMENTS : EXEC_STAGE_AFTER_PARAMETERS, v);
+	put(fr, k, cJSON_CreateNumber(v));
 }
 
-void exec_record_number_(struct frame *fr, enum exec_stage k, double v)
+void exec_record_error_slow_(struct frame *fr)
 {
-	if (fr->insp)
-		put(fr, k, cJSON_CreateNumber(v));
-}
-
-void exec_record_error_(struct frame *fr)
-{
-	if (!fr->insp || !fr->err.error)
+	if (!fr->err.error)
 		return;
 	cJSON *e = cJSON_CreateObject();
 	cJSON_AddStringToObject(e, "Error", fr->err.error);
@@ -98,12 +89,10 @@ void exec_record_error_(struct frame *fr)
 }
 
 /* Every variable the frame sees: outer scopes first, inner ones win. */
-void exec_record_variables_(struct frame *fr)
+void exec_record_variables_slow_(struct frame *fr)
 {
 	const struct vscope *chain[EXEC_MAX_DEPTH * 2 + 2];
 	size_t n = 0;
-	if (!fr->insp)
-		return;
 	for (const struct vscope *s = fr->scope; s && n < sizeof(chain) / sizeof(*chain);
 	     s = s->parent)
 		chain[n++] = s;
@@ -119,10 +108,8 @@ void exec_record_variables_(struct frame *fr)
 	put(fr, EXEC_STAGE_VARIABLES, all);
 }
 
-void exec_inspect_retry_(struct frame *fr)
+void exec_inspect_retry_slow_(struct frame *fr)
 {
-	if (!fr->insp)
-		return;
 	for (int k = EXEC_STAGE_AFTER_PARAMETERS; k < EXEC_NR_STAGES; k++)
 		put(fr, (enum exec_stage)k, NULL);
 }
