@@ -92,7 +92,7 @@ n=100000
 ours=$(best /dev/null ./stepbook run "$tmp/jsonata-loop.asl.json" \
 	--input-file "$tmp/loop-$n.json" $sb)
 grep -q "\"i\":[[:space:]]*$n" "$tmp/out" || echo "  stepbook: unexpected output for jsonata loop $n"
-row "jsonata $n" "$((2 * n + 2))" "transitions" "$ours"
+row "jsonata $n" "$((2 * n + 2))" "transitions" "$ours" ""
 set -- $ours $jsonpath_loop
 printf '%-12s vs JSONPath loop: time x%.2f (peer: cannot run JSONata)\n' "" \
 	"$(echo "$1 / $3" | bc -l)"
