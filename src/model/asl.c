@@ -65,8 +65,6 @@ static void exprs_release(struct asl_expr *e, size_t n)
 #define EXPRS_RELEASE(block) \
 	exprs_release((struct asl_expr *)&(block), sizeof(block) / sizeof(struct asl_expr))
 
-/* The whole compiled block, so that a field added to it is released too
- * (a Choice rule's JSONata Condition and Output were not). */
 static void rules_release(struct asl_rule *rules, size_t nr)
 {
 	for (size_t i = 0; i < nr; i++) {
