@@ -15,6 +15,18 @@
 #include "xalloc.h"
 #include "banned.h"
 
+/* Records what became of the visit; its inspection goes with it. */
+static inline void visited(struct exec *x, struct frame *fr,
+			   enum exec_outcome o, int branch)
+{
+	exec_visit_(x, fr->state, o, branch);
+	if (fr->insp) {
+		exec_record_variables_(fr);
+		exec_record_(fr, EXEC_STAGE_OUTPUT, fr->output);
+		exec_inspect_end_(x, fr, 1);
+	}
+}
+
 /* ---- Catch ------------------------------------------------------------ */
 
 /* Routes fr's error to the first matching catcher.  0 when caught. */
@@ -30,13 +42,24 @@ static int catch_error(struct exec *x, struct frame *fr)
 		exec_err_release_(&fr->err);
 		fr->next = c->next_index;
 		fr->end = 0;
-		exec_visit_(x, s, EXEC_VISIT_CAUGHT, (int)i);
+		visited(x, fr, EXEC_VISIT_CAUGHT, (int)i);
 		return 0;
 	}
 	return -1;
 }
 
 /* ---- Pass, Succeed, Fail ---------------------------------------------- */
+
+/* A JSONPath Pass has no raw result and no ResultSelector: what it
+ * produces is recorded as afterResultSelector, as AWS's TestState reports
+ * it.  A JSONata Pass has neither stage. */
+static void record_pass(struct frame *fr, const cJSON *params)
+{
+	if (fr->state->flow.lang == ASL_QL_JSONATA)
+		return;
+	exec_record_(fr, EXEC_STAGE_AFTER_PARAMETERS, params);
+	exec_record_(fr, EXEC_STAGE_AFTER_RESULT_SELECTOR, fr->result);
+}
 
 static int run_pass(struct exec *x, struct frame *fr)
 {
@@ -49,14 +72,19 @@ static int run_pass(struct exec *x, struct frame *fr)
 			if (fr->flow->arguments(x, fr, &s->flow.compiled.parameters,
 						fr->eff, &args))
 				return -1;
+			record_pass(fr, args);
 			cJSON_Delete(args);
-		}
+		} else
+			record_pass(fr, fr->eff);
 		return 0;
 	}
-	if (s->flow.parameters)
-		return fr->flow->arguments(x, fr, &s->flow.compiled.parameters,
-					   fr->eff, &fr->result);
-	fr->result = exec_take_eff_(x, fr, 0);
+	if (s->flow.parameters) {
+		if (fr->flow->arguments(x, fr, &s->flow.compiled.parameters,
+					fr->eff, &fr->result))
+			return -1;
+	} else
+		fr->result = exec_take_eff_(x, fr, 0);
+	record_pass(fr, fr->result);
 	return 0;
 }
 
@@ -67,11 +95,31 @@ static int run_succeed(struct exec *x, struct frame *fr)
 	return 0;
 }
 
-/* A Fail field: literal, or a path / intrinsic in ErrorPath/CausePath. */
+/* A JSONata Error or Cause: a string, written or computed. */
+static int fail_jsonata(struct exec *x, struct frame *fr,
+			const struct asl_expr *e, char **out)
+{
+	int bad;
+	cJSON *v = fr->flow->value(x, fr, e, fr->input, &bad);
+	if (!v)
+		return -1;
+	if (cJSON_IsString(v))
+		*out = xstrdup(v->valuestring);
+	else
+		dataflow_jsonata_type_error(x, fr, e, v, "a string");
+	cJSON_Delete(v);
+	return *out ? 0 : -1;
+}
+
+/* A Fail field: literal, or a path / intrinsic in ErrorPath/CausePath,
+ * or a JSONata field. */
 static int fail_field(struct exec *x, struct frame *fr, const cJSON *lit,
-		      const struct asl_expr *path, const char *field, char **out)
+		      const struct asl_expr *path, const struct asl_expr *jsonata,
+		      const char *field, char **out)
 {
 	*out = NULL;
+	if (jsonata->json)
+		return fail_jsonata(x, fr, jsonata, out);
 	if (!cJSON_IsString(path->json)) { /* the validator refuses both at once */
 		if (cJSON_IsString(lit))
 			*out = xstrdup(lit->valuestring);
@@ -106,9 +154,11 @@ static int run_fail(struct exec *x, struct frame *fr)
 {
 	const struct asl_state *s = fr->state;
 	char *error, *cause;
-	if (fail_field(x, fr, s->error, &s->compiled.error_path, "ErrorPath", &error))
+	if (fail_field(x, fr, s->error, &s->compiled.error_path,
+		       &s->compiled.error, "ErrorPath", &error))
 		return -1;
-	if (fail_field(x, fr, s->cause, &s->compiled.cause_path, "CausePath", &cause)) {
+	if (fail_field(x, fr, s->cause, &s->compiled.cause_path,
+		       &s->compiled.cause, "CausePath", &cause)) {
 		free(error);
 		return -1;
 	}
@@ -184,6 +234,8 @@ static int output_unchanged(const struct frame *fr)
 {
 	const struct asl_state *s = fr->state;
 	return fr->input_checked && !s->flow.input_path && !s->flow.output_path &&
+	       !s->flow.output &&
+	       !(fr->rule >= 0 && s->choices[fr->rule].output) &&
 	       (s->type == ASL_CHOICE || s->type == ASL_WAIT ||
 		s->type == ASL_SUCCEED);
 }
@@ -222,7 +274,8 @@ static void frame_release(struct frame *fr)
 {
 	cJSON_Delete(fr->eff_owned);
 	cJSON_Delete(fr->result);
-	fr->eff_owned = fr->result = NULL;
+	cJSON_Delete(fr->assigned);
+	fr->eff_owned = fr->result = fr->assigned = NULL;
 	fr->eff = NULL;
 }
 
@@ -232,9 +285,13 @@ static int visit(struct exec *x, struct frame *fr)
 {
 	x->res->transitions++;
 	fr->flow = dataflow_for(fr->state);
+	exec_inspect_begin_(x, fr);
+	exec_record_(fr, EXEC_STAGE_INPUT, fr->input);
 	event_entered(x, fr);
-	if (exec_over_limit_(x))
+	if (exec_over_limit_(x)) {
+		exec_inspect_end_(x, fr, 0);
 		return -1;
+	}
 	int rc = fr->flow->enter(x, fr);
 	if (rc == 0)
 		rc = dispatch(x, fr);
@@ -242,22 +299,23 @@ static int visit(struct exec *x, struct frame *fr)
 		rc = dataflow_leave(x, fr);
 	frame_release(fr);
 	if (rc == 0 && finish_frame(x, fr) == 0) {
-		exec_visit_(x, fr->state, EXEC_VISIT_SUCCEEDED, fr->rule);
+		visited(x, fr, EXEC_VISIT_SUCCEEDED, fr->rule);
 		event_exited(x, fr);
 		return 0;
 	}
 	cJSON_Delete(fr->output);
 	fr->output = NULL;
+	exec_record_error_(fr);
 	if (x->stop != EXEC_RUNNING || !fr->err.error) {
 		/* the execution ends in this state: its path shows it failed */
-		exec_visit_(x, fr->state, EXEC_VISIT_FAILED, -1);
+		visited(x, fr, EXEC_VISIT_FAILED, -1);
 		return -1;
 	}
-	if (catch_error(x, fr) == 0) {
+	if (x->test_retry_index < 0 && catch_error(x, fr) == 0) {
 		event_exited(x, fr);
 		return 0;
 	}
-	exec_visit_(x, fr->state, EXEC_VISIT_FAILED, -1);
+	visited(x, fr, EXEC_VISIT_FAILED, -1);
 	x->res->visits[x->res->nr_visits - 1].input = cJSON_Duplicate(fr->input, 1);
 	return -1;
 }
@@ -350,6 +408,11 @@ static void make_names(struct exec *x)
 	r->execution_arn = buf_detach(&b, NULL);
 }
 
+int exec_visit_state_(struct exec *x, struct frame *fr)
+{
+	return visit(x, fr);
+}
+
 static void init(struct exec *x, const struct asl_machine *m,
 		 const cJSON *input, const struct exec_options *opt,
 		 struct exec_result *r)
@@ -371,6 +434,7 @@ static void init(struct exec *x, const struct asl_machine *m,
 		r->history = cJSON_CreateArray();
 	size_t n = (size_t)cJSON_GetArraySize(opt->scenario);
 	x->scenario_used = xcalloc(n + 1, 1);
+	x->test_retry_index = -1;
 	make_names(x);
 	x->context = make_context(x, input);
 }
@@ -435,14 +499,30 @@ static void started_event(struct exec *x, const cJSON *input)
 	exec_event_(x, "ExecutionStarted", "executionStartedEventDetails", d);
 }
 
+void exec_start_(struct exec *x, const struct asl_machine *m,
+		 const cJSON *input, const struct exec_options *opt,
+		 struct exec_result *r)
+{
+	init(x, m, input, opt, r);
+	started_event(x, input);
+}
+
+void exec_end_(struct exec *x)
+{
+	cJSON_Delete(x->context);
+	free(x->scenario_used);
+	clock_release(&x->clock);
+	strmap_release(&x->invocations);
+	strmap_release(&x->sizes);
+}
+
 int exec_run(const struct asl_machine *m, const cJSON *input,
 	     const struct exec_options *opt, struct exec_result *r)
 {
 	struct exec x;
 	struct exec_err err = { NULL, NULL };
 	cJSON *out = NULL;
-	init(&x, m, input, opt, r);
-	started_event(&x, input);
+	exec_start_(&x, m, input, opt, r);
 	struct vscope scope = { cJSON_CreateObject(), NULL };
 	int rc;
 	struct frame fr0 = { .state = m->nr_states ? &m->states[0] : NULL };
@@ -459,11 +539,7 @@ int exec_run(const struct asl_machine *m, const cJSON *input,
 	if (r->history)
 		exec_history_order_(&x);
 	cJSON_Delete(scope.vars);
-	cJSON_Delete(x.context);
-	free(x.scenario_used);
-	clock_release(&x.clock);
-	strmap_release(&x.invocations);
-	strmap_release(&x.sizes);
+	exec_end_(&x);
 	return r->status == EXEC_SUCCEEDED ? 0 : -1;
 }
 
@@ -476,8 +552,11 @@ void exec_result_release(struct exec_result *r)
 	free(r->execution_arn);
 	free(r->machine_arn);
 	free(r->name);
-	for (size_t i = 0; i < r->nr_visits; i++)
+	for (size_t i = 0; i < r->nr_visits; i++) {
 		cJSON_Delete(r->visits[i].input);
+		if (r->visits[i].inspection)
+			exec_inspection_free(r->visits[i].inspection);
+	}
 	free(r->visits);
 	for (size_t i = 0; i < r->nr_tokens; i++)
 		free(r->tokens[i]);

@@ -48,6 +48,11 @@ struct exec {
 	int depth;
 	int timers_loaded;
 	const cJSON *borrowed_input; /* exec_run's input, never freed here */
+	/* TestState (exec_test.c): the request, or NULL for a whole run */
+	const struct exec_test *test;
+	int test_retry_index;  /* the Retry that would retry again, or -1:
+				  then no Catch takes the error */
+	long test_backoff_s;
 };
 
 struct task_call; /* exec_task.c */
@@ -79,9 +84,22 @@ struct frame {
 	int input_checked; /* the input passed the payload limit already */
 	int input_borrowed; /* input is the caller's execution input: not ours */
 	int rule;       /* Choice: the rule taken, -1 for Default */
+	struct exec_inspection *insp; /* owned: the stages recorded, with
+					 opt->inspect; NULL when off */
+	int under_test; /* the state TestState runs (x->test) */
+	cJSON *assigned; /* owned: JSONata Assign values evaluated, not yet in
+			    scope (they take effect after Output) */
 };
 
 /* exec.c: the run loop */
+/* Sets up x for an execution of m on input (exec_run's first half), and
+ * releases what it holds after the last event. */
+void exec_start_(struct exec *x, const struct asl_machine *m,
+		 const cJSON *input, const struct exec_options *opt,
+		 struct exec_result *r);
+void exec_end_(struct exec *x);
+/* One visit of fr->state: 0, or -1 with fr->err (uncaught). */
+int exec_visit_state_(struct exec *x, struct frame *fr);
 int exec_machine_(struct exec *x, const struct asl_machine *m, cJSON *input,
 		  struct vscope *scope, const cJSON *map_item, cJSON **out,
 		  struct exec_err *err);
@@ -126,6 +144,81 @@ cJSON *exec_take_eff_(struct exec *x, struct frame *fr, int move_input);
 void exec_set_item_(cJSON *o, const char *key, cJSON *v);
 /* Prints v compactly into out (as AWS quotes inputs in causes). */
 void exec_json_(const cJSON *v, struct buf *out);
+
+/* exec_inspect.c: the inspection recorder (exec.h).  Every exec_record_*
+ * is a no-op when the frame records nothing (fr->insp NULL): inline tests,
+ * so that a run that does not inspect pays one load and branch per stage. */
+void exec_inspect_begin_slow_(struct frame *fr);
+void exec_inspect_end_slow_(struct exec *x, struct frame *fr, int attach);
+void exec_record_slow_(struct frame *fr, enum exec_stage k, const cJSON *v);
+void exec_record_number_slow_(struct frame *fr, enum exec_stage k, double v);
+void exec_record_error_slow_(struct frame *fr);
+void exec_record_variables_slow_(struct frame *fr);
+void exec_inspect_retry_slow_(struct frame *fr);
+
+/* Gives fr a recorder when the execution inspects. */
+static inline void exec_inspect_begin_(struct exec *x, struct frame *fr)
+{
+	if (x->opt->inspect)
+		exec_inspect_begin_slow_(fr);
+}
+/* Hands fr's recorder to the visit just recorded (attach) or frees it. */
+static inline void exec_inspect_end_(struct exec *x, struct frame *fr, int attach)
+{
+	if (fr->insp)
+		exec_inspect_end_slow_(x, fr, attach);
+}
+/* Records a copy of v (borrowed; NULL records nothing) as stage k. */
+static inline void exec_record_(struct frame *fr, enum exec_stage k, const cJSON *v)
+{
+	if (fr->insp)
+		exec_record_slow_(fr, k, v);
+}
+static inline void exec_record_number_(struct frame *fr, enum exec_stage k, double v)
+{
+	if (fr->insp)
+		exec_record_number_slow_(fr, k, v);
+}
+/* Records v as afterParameters, or afterArguments for a JSONata state. */
+static inline void exec_record_arguments_(struct frame *fr, const cJSON *v)
+{
+	if (fr->insp)
+		exec_record_slow_(fr, fr->state->flow.lang == ASL_QL_JSONATA
+				  ? EXEC_STAGE_AFTER_ARGUMENTS
+				  : EXEC_STAGE_AFTER_PARAMETERS, v);
+}
+/* A retry starts over after the effective input: what the failed attempt
+ * recorded past it goes. */
+static inline void exec_inspect_retry_(struct frame *fr)
+{
+	if (fr->insp)
+		exec_inspect_retry_slow_(fr);
+}
+/* Records fr->err as {"Error","Cause"}. */
+static inline void exec_record_error_(struct frame *fr)
+{
+	if (fr->insp)
+		exec_record_error_slow_(fr);
+}
+/* Records every variable fr sees (none: nothing). */
+static inline void exec_record_variables_(struct frame *fr)
+{
+	if (fr->insp)
+		exec_record_variables_slow_(fr);
+}
+
+/* exec_test.c: TestState's hooks in the state types */
+/* Whether fr's work is replaced by the request's mock. */
+int exec_test_mocked_(const struct exec *x, const struct frame *fr);
+/* The mock as fr's result (new owned *out), or its error.  0 or -1. */
+int exec_test_mock_(struct exec *x, struct frame *fr, cJSON **out);
+/* The items the request's mapItemReaderData gave the Map under test: 1
+ * with *items set, 0 when it gives none, -1 with fr->err (the reader
+ * failed on that data). */
+int exec_test_items_(struct exec *x, struct frame *fr, const cJSON **items);
+/* Retry r (index i) matched fr's error: RETRIABLE unless the request's
+ * retry count exhausts it.  Always -1 (the error stays). */
+int exec_test_retry_(struct exec *x, struct frame *fr, size_t i);
 
 /* exec_choice.c */
 int exec_choice_(struct exec *x, struct frame *fr);

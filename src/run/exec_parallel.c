@@ -19,13 +19,13 @@
 /* The branches' input: Parameters on the effective input, or a copy. */
 static int branch_input(struct exec *x, struct frame *fr, cJSON **out)
 {
-	const struct asl_state *s = fr->state;
-	if (!s->flow.parameters) {
+	const struct asl_expr *args = dataflow_arguments_of(fr->state);
+	if (!args)
 		*out = exec_copy_(x, fr->eff);
-		return 0;
-	}
-	return fr->flow->arguments(x, fr, &s->flow.compiled.parameters, fr->eff,
-				   out);
+	else if (fr->flow->arguments(x, fr, args, fr->eff, out))
+		return -1;
+	exec_record_arguments_(fr, *out);
+	return 0;
 }
 
 /* Runs sub-machine m on input (consumed) in a fresh variable scope. */
@@ -54,6 +54,10 @@ static int parallel_attempt(struct exec *x, struct frame *fr, cJSON **result)
 	cJSON *in = NULL;
 	if (branch_input(x, fr, &in))
 		return -1;
+	if (exec_test_mocked_(x, fr)) { /* TestState: no branch runs */
+		cJSON_Delete(in);
+		return exec_test_mock_(x, fr, result);
+	}
 	long started = exec_event_(x, "ParallelStateStarted", NULL, NULL);
 	int64_t start = x->clock.now, end = start;
 	cJSON *arr = cJSON_CreateArray();
@@ -99,11 +103,27 @@ struct map_run {
 	size_t nslots;
 	long failed, total;
 	long started; /* the MapStateStarted event */
+	/* ToleratedFailureCount / Percentage as evaluated, -1 when absent */
+	double tolerated_count, tolerated_pct;
 };
 
 static int items_of(struct exec *x, struct frame *fr, struct map_run *mr)
 {
 	const struct asl_expr *ip = &fr->state->compiled.items_path;
+	const struct asl_expr *items = &fr->state->compiled.items;
+	int given = exec_test_items_(x, fr, &mr->items); /* TestState's reader data */
+	if (given)
+		return given < 0 ? -1 : 0;
+	if (items->json) { /* JSONata: Items, an array written or computed */
+		mr->items = fr->flow->select(x, fr, items, mr->eff, &mr->items_owned);
+		if (!mr->items)
+			return -1;
+		if (!cJSON_IsArray(mr->items) ||
+		    cJSON_GetArraySize(mr->items) > MAP_MAX_ITEMS)
+			return dataflow_jsonata_type_error(x, fr, items, mr->items,
+							   "an array");
+		return 0;
+	}
 	if (cJSON_IsString(ip->json)) {
 		mr->items = fr->flow->select(x, fr, ip, mr->eff, &mr->items_owned);
 		if (!mr->items)
@@ -127,9 +147,34 @@ static long count_of(double v)
 	return v <= 0 ? 0 : v >= MAP_MAX_ITEMS ? MAP_MAX_ITEMS : (long)v;
 }
 
+/* A JSONata field that takes a non-negative number: -1 on an error. */
+static double jsonata_count(struct exec *x, struct frame *fr,
+			    const struct asl_expr *e, const cJSON *eff, int integer)
+{
+	int bad;
+	cJSON *v = fr->flow->value(x, fr, e, eff, &bad);
+	double n = -1;
+	if (!v)
+		return -1;
+	if (cJSON_IsNumber(v) && v->valuedouble >= 0 &&
+	    (!integer || v->valuedouble == floor(v->valuedouble)))
+		n = v->valuedouble;
+	else
+		dataflow_jsonata_type_error(x, fr, e, v, integer
+					    ? "a non-negative integer"
+					    : "a non-negative number");
+	cJSON_Delete(v);
+	return n;
+}
+
+/* MaxConcurrency, 0 for unlimited; -1 on an error. */
 static long max_concurrency(struct exec *x, struct frame *fr, const cJSON *eff)
 {
 	const struct asl_state *s = fr->state;
+	if (s->compiled.max_concurrency.json) {
+		double n = jsonata_count(x, fr, &s->compiled.max_concurrency, eff, 1);
+		return n > 1e9 ? 0 : (long)n;
+	}
 	if (cJSON_IsNumber(s->max_concurrency))
 		return count_of(s->max_concurrency->valuedouble);
 	if (cJSON_IsString(s->max_concurrency_path)) {
@@ -230,16 +275,35 @@ static int iteration(struct exec *x, struct frame *fr, struct map_run *mr,
 	return 0;
 }
 
-/* Distributed Map: over the tolerated failures? */
-static int over_tolerance(const struct asl_state *s, const struct map_run *mr)
+/* The tolerated failures, read before the iterations run: a JSONata
+ * state's fields may be expressions.  0, or -1 on an error. */
+static int tolerance(struct exec *x, struct frame *fr, struct map_run *mr)
 {
+	const struct asl_state *s = fr->state;
 	const cJSON *c = s->tolerated_failure_count;
 	const cJSON *p = s->tolerated_failure_percentage;
+	mr->tolerated_count = cJSON_IsNumber(c) ? c->valuedouble : -1;
+	mr->tolerated_pct = cJSON_IsNumber(p) ? p->valuedouble : -1;
+	if (s->compiled.tolerated_failure_count.nr_parts &&
+	    (mr->tolerated_count = jsonata_count(x, fr,
+			&s->compiled.tolerated_failure_count, mr->eff, 1)) < 0)
+		return -1;
+	if (s->compiled.tolerated_failure_percentage.nr_parts &&
+	    (mr->tolerated_pct = jsonata_count(x, fr,
+			&s->compiled.tolerated_failure_percentage, mr->eff, 0)) < 0)
+		return -1;
+	return 0;
+}
+
+/* Distributed Map: over the tolerated failures? */
+static int over_tolerance(const struct map_run *mr)
+{
 	if (!mr->failed)
 		return 0;
-	int count_ok = cJSON_IsNumber(c) && (double)mr->failed <= c->valuedouble;
-	int pct_ok = cJSON_IsNumber(p) && mr->total &&
-		     100.0 * (double)mr->failed / (double)mr->total <= p->valuedouble;
+	int count_ok = mr->tolerated_count >= 0 &&
+		       mr->failed <= (long)mr->tolerated_count;
+	int pct_ok = mr->tolerated_pct >= 0 && mr->total &&
+		     100.0 * (double)mr->failed / (double)mr->total <= mr->tolerated_pct;
 	return !count_ok && !pct_ok;
 }
 
@@ -288,8 +352,11 @@ static int map_inputs(struct exec *x, struct frame *fr, struct map_run *mr,
 		}
 		cJSON_AddItemToArray(arr, in);
 	}
-	if (fr->state->item_batcher)
+	exec_record_(fr, EXEC_STAGE_AFTER_ITEM_SELECTOR, arr);
+	if (fr->state->item_batcher) {
 		arr = batch_inputs(x, fr, mr, arr);
+		exec_record_(fr, EXEC_STAGE_AFTER_ITEM_BATCHER, arr);
+	}
 	*inputs = arr;
 	return 0;
 }
@@ -314,13 +381,42 @@ static int run_items(struct exec *x, struct frame *fr, struct map_run *mr,
 			end = x->clock.now;
 	}
 	x->clock.now = end;
-	if (fr->state->distributed && over_tolerance(fr->state, mr)) {
+	if (fr->state->distributed && over_tolerance(mr)) {
 		exec_err_set_(&fr->err, "States.ExceedToleratedFailureThreshold",
 			      "The specified tolerated failure threshold was "
 			      "exceeded");
 		return -1;
 	}
 	return 0;
+}
+
+/* TestState's mocked Map: the request's failed iterations against the
+ * tolerated failures, then the mock as the Map's result. */
+static int map_mocked(struct exec *x, struct frame *fr, struct map_run *mr,
+		      const cJSON *inputs, cJSON **results)
+{
+	long failed = x->test->map_iteration_failure_count;
+	mr->total = cJSON_GetArraySize(inputs);
+	mr->failed = failed > 0 ? failed : 0;
+	if (mr->failed > mr->total) {
+		exec_err_state_(&fr->err, fr, "States.Runtime",
+				"mapIterationFailureCount %ld exceeds the %ld "
+				"items of the Map state.", mr->failed, mr->total);
+		return -1;
+	}
+	if (mr->tolerated_count >= 0)
+		exec_record_number_(fr, EXEC_STAGE_TOLERATED_FAILURE_COUNT,
+				    mr->tolerated_count);
+	if (mr->tolerated_pct >= 0)
+		exec_record_number_(fr, EXEC_STAGE_TOLERATED_FAILURE_PERCENTAGE,
+				    mr->tolerated_pct);
+	if (over_tolerance(mr)) {
+		exec_err_set_(&fr->err, "States.ExceedToleratedFailureThreshold",
+			      "The specified tolerated failure threshold was "
+			      "exceeded");
+		return -1;
+	}
+	return exec_test_mock_(x, fr, results);
 }
 
 static int map_attempt(struct exec *x, struct frame *fr, cJSON **result)
@@ -336,9 +432,18 @@ static int map_attempt(struct exec *x, struct frame *fr, cJSON **result)
 	mr.eff = fr->eff;
 	if (items_of(x, fr, &mr))
 		goto out;
+	if (fr->state->flow.lang == ASL_QL_JSONPATH) /* as TestState shows it */
+		exec_record_(fr, EXEC_STAGE_AFTER_ITEMS_PATH, mr.items);
 	mr.max_conc = max_concurrency(x, fr, mr.eff);
-	if (map_inputs(x, fr, &mr, &inputs))
+	if (fr->state->max_concurrency || fr->state->max_concurrency_path)
+		exec_record_number_(fr, EXEC_STAGE_MAX_CONCURRENCY, (double)mr.max_conc);
+	if (mr.max_conc < 0 || tolerance(x, fr, &mr) ||
+	    map_inputs(x, fr, &mr, &inputs))
 		goto out;
+	if (exec_test_mocked_(x, fr)) { /* TestState: no iteration runs */
+		rc = map_mocked(x, fr, &mr, inputs, &results);
+		goto out;
+	}
 	cJSON *d = cJSON_CreateObject();
 	cJSON_AddNumberToObject(d, "length", cJSON_GetArraySize(inputs));
 	mr.started = exec_event_(x, "MapStateStarted", "mapStateStartedEventDetails", d);

@@ -39,14 +39,21 @@ static void check_state(const struct asl_machine *m, const struct asl_state *s,
 int exec_check_supported(const struct asl_machine *m, struct diag_list *diags)
 {
 	size_t before = diags->errors;
-	const cJSON *ql = member(m->json, "QueryLanguage");
-	if (m->lang == ASL_QL_JSONATA && ql)
-		refuse(m, ql, diags, "the JSONata query language");
 	for (size_t i = 0; i < m->nr_states; i++) {
 		const struct asl_state *s = &m->states[i];
 		check_state(m, s, diags);
 		for (size_t b = 0; b < s->nr_branches; b++)
 			exec_check_supported(s->branches[b], diags);
 	}
+	return diags->errors > before ? -1 : 0;
+}
+
+int exec_check_state_supported(const struct asl_machine *m,
+			       const struct asl_state *s, struct diag_list *diags)
+{
+	size_t before = diags->errors;
+	const struct dataflow *f = dataflow_for(s);
+	if (f->check)
+		f->check(m, s, diags);
 	return diags->errors > before ? -1 : 0;
 }

@@ -1,0 +1,2 @@
+2
+test-state test-state-machine.asl.yaml --retry-count -1

@@ -1,0 +1,2 @@
+2
+test-state test-state-machine.asl.yaml --input '{"n": 2'

@@ -1,0 +1,2 @@
+1
+test-state test-state-machine.asl.yaml --state Charge

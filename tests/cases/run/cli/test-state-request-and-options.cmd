@@ -1,0 +1,2 @@
+2
+test-state --request r.json --state Charge

@@ -1,0 +1,2 @@
+0
+test-state test-state-machine.asl.yaml --input '{"n": 2}'
