@@ -31,6 +31,7 @@ struct jsonata_arena {
 	struct jsonata_chunk *head;
 	char *next, *end; /* free room in the head chunk */
 	size_t bytes;     /* everything allocated so far */
+	size_t chunk;     /* size of the next chunk (0: the first) */
 	void (**cleanups)(void *);
 	void **cleanup_args;
 	size_t ncleanups, alloc_cleanups;

@@ -24,7 +24,51 @@ struct jparser {
 	size_t nstack, astack;
 	struct jkv *members; /* object members being collected */
 	size_t nmem, amem;
+	jv **scalars;        /* recent numbers and short strings, by value */
 };
+
+/* Scalars are immutable, so equal ones may share one value: a document's
+ * repeated numbers and strings (quantities, regions, product codes) then
+ * cost a pointer each.  A direct-mapped cache, replaced on collision:
+ * bounded memory, no probing. */
+#define SCALAR_CACHE 8192
+#define SCALAR_CACHE_LEN 32 /* longer strings are rarely repeated */
+
+static jv **scalar_slot(struct jparser *jp, uint64_t h)
+{
+	if (!jp->scalars)
+		jp->scalars = xcalloc(SCALAR_CACHE, sizeof(*jp->scalars));
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 32;
+	return &jp->scalars[h & (SCALAR_CACHE - 1)];
+}
+
+static jv *shared_num(struct jparser *jp, double d)
+{
+	uint64_t bits;
+	memcpy(&bits, &d, sizeof(bits));
+	jv **slot = scalar_slot(jp, bits);
+	jv *v = *slot;
+	/* memcmp, not ==: 0 and -0 are different values */
+	if (v && v->type == JV_NUM && memcmp(&v->u.n, &d, sizeof(d)) == 0)
+		return v;
+	return *slot = jv_num(jp->ev, d);
+}
+
+static jv *shared_str(struct jparser *jp, const char *p, size_t len)
+{
+	if (len > SCALAR_CACHE_LEN)
+		return jv_str_borrow(jp->ev, p, len);
+	uint64_t h = 1469598103934665603ULL ^ len;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
+	jv **slot = scalar_slot(jp, h);
+	jv *v = *slot;
+	if (v && v->type == JV_STR && v->u.s.len == len && memcmp(v->u.s.p, p, len) == 0)
+		return v;
+	return *slot = jv_str_borrow(jp->ev, p, len);
+}
 
 static void skip_ws(struct jparser *jp)
 {
@@ -159,11 +203,11 @@ static jv *parse_number(struct jparser *jp)
 		if (stop == jp->p)
 			return NULL;
 		jp->p = stop;
-		return jv_num(jp->ev, v);
+		return shared_num(jp, v);
 	}
 	jp->p = q;
 	double v = frac ? m / pow10_exact[frac] : m;
-	return jv_num(jp->ev, neg ? -v : v);
+	return shared_num(jp, neg ? -v : v);
 }
 
 static int parse_value(struct jparser *jp, jv **out);
@@ -271,7 +315,7 @@ static int parse_value(struct jparser *jp, jv **out)
 		size_t len;
 		if (parse_string(jp, &s, &len) < 0)
 			return -1;
-		*out = jv_str_borrow(jp->ev, s, len);
+		*out = shared_str(jp, s, len);
 		return 0;
 	}
 	case 't': return parse_literal(jp, "true", JV_BOOLV(1), out);
@@ -299,6 +343,7 @@ int jsonata_parse_json(struct jsonata_eval *ev, char *copy, size_t len,
 	*err_offset = (size_t)(jp.p - copy);
 	free(jp.stack);
 	free(jp.members);
+	free(jp.scalars);
 	return rc;
 }
 

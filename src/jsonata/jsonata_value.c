@@ -15,8 +15,12 @@
 
 /* ---- arena --------------------------------------------------------------- */
 
-/* Chunks are this big unless one allocation needs more. */
-#define ARENA_CHUNK (64 * 1024)
+/* The first chunk is this big; each next one doubles, up to ARENA_CHUNK_MAX,
+ * so a small evaluation (a state's field) costs one small chunk while a big
+ * document's chunks are large enough that calloc maps fresh zero pages
+ * instead of clearing heap memory. */
+#define ARENA_CHUNK (16 * 1024)
+#define ARENA_CHUNK_MAX (8 * 1024 * 1024)
 
 struct jsonata_chunk {
 	struct jsonata_chunk *next;
@@ -51,7 +55,10 @@ void *jsonata_arena_alloc(struct jsonata_arena *a, size_t size)
 		size = al;
 	a->bytes = size_add(a->bytes, size);
 	if ((size_t)(a->end - a->next) < size) {
-		size_t room = size > ARENA_CHUNK / 4 ? size : ARENA_CHUNK;
+		size_t chunk = a->chunk ? a->chunk : ARENA_CHUNK;
+		size_t room = size > chunk / 4 ? size : chunk;
+		if (room == chunk && chunk < ARENA_CHUNK_MAX)
+			a->chunk = chunk * 2;
 		struct jsonata_chunk *c = xcalloc(1, size_add(sizeof(*c), room));
 		if (room == size && a->head) {
 			/* a big one: keep the head chunk's free room in use */
@@ -220,12 +227,18 @@ static uint32_t key_hash(const char *k, size_t len)
 	return h;
 }
 
+/* Most keys differ in length or first byte: no call for those. */
+static inline int same_key(const struct jkv *kv, const char *key, size_t klen)
+{
+	return kv->klen == klen && (klen == 0 || (kv->key[0] == key[0] &&
+			memcmp(kv->key, key, klen) == 0));
+}
+
 static long obj_find(const struct jobj *o, const char *key, size_t klen)
 {
 	if (!o->slots) {
 		for (size_t i = 0; i < o->n; i++)
-			if (o->kv[i].klen == klen &&
-			    memcmp(o->kv[i].key, key, klen) == 0)
+			if (same_key(&o->kv[i], key, klen))
 				return (long)i;
 		return -1;
 	}
@@ -235,7 +248,7 @@ static long obj_find(const struct jobj *o, const char *key, size_t klen)
 		if (at == 0)
 			return -1;
 		const struct jkv *kv = &o->kv[at - 1];
-		if (kv->klen == klen && memcmp(kv->key, key, klen) == 0)
+		if (same_key(kv, key, klen))
 			return (long)(at - 1);
 	}
 }
