@@ -530,7 +530,7 @@ static int eval_wildcard(struct jsonata_eval *ev, jv *input, jv **out)
 		return 0;
 	if (input->type == JV_OBJ) {
 		for (size_t i = 0; i < input->u.o->n; i++) {
-			jv *v = input->u.o->kv[i].val;
+			jv *v = input->u.o->vals[i];
 			if (jv_is_array(v)) {
 				jv *flat = jv_arr(ev, 0);
 				TRY(flatten_into(ev, v, flat, 0));
@@ -564,7 +564,7 @@ static int descend(struct jsonata_eval *ev, jv *v, jv *results, int depth)
 			TRY(descend(ev, v->u.a.items[i], results, depth + 1));
 	} else if (v && v->type == JV_OBJ) {
 		for (size_t i = 0; i < v->u.o->n; i++)
-			TRY(descend(ev, v->u.o->kv[i].val, results, depth + 1));
+			TRY(descend(ev, v->u.o->vals[i], results, depth + 1));
 	}
 	return 0;
 }
@@ -892,8 +892,8 @@ static int eval_group(struct jsonata_eval *ev, const struct jnode *g,
 		}
 		rc = eval(ev, g->items[2 * entries[i].pair + 1], ctx, e, &v);
 		if (rc == 0 && v)
-			jv_set(ev, result, groups->u.o->kv[i].key,
-			       groups->u.o->kv[i].klen, v);
+			jv_set(ev, result, groups->u.o->keys[i].key,
+			       groups->u.o->keys[i].klen, v);
 	}
 	free(entries);
 	*out = result;
@@ -1250,8 +1250,8 @@ static int transform_one(struct jsonata_eval *ev, const struct jnode *n,
 			return jsonata_fail(ev, "T2011", n->rhs->pos, "", update);
 		if (match && match->type == JV_OBJ)
 			for (size_t k = 0; k < update->u.o->n; k++)
-				jv_set(ev, match, update->u.o->kv[k].key,
-				       update->u.o->kv[k].klen, update->u.o->kv[k].val);
+				jv_set(ev, match, update->u.o->keys[k].key,
+				       update->u.o->keys[k].klen, update->u.o->vals[k]);
 	}
 	if (!n->third)
 		return 0;
@@ -1264,7 +1264,7 @@ static int transform_one(struct jsonata_eval *ev, const struct jnode *n,
 		if (!jv_is_str(list->u.a.items[k]))
 			return jsonata_fail(ev, "T2012", n->third->pos, "", dels);
 	for (size_t k = 0; match && match->type == JV_OBJ && k < list->u.a.n; k++)
-		jv_del(match, list->u.a.items[k]->u.s.p, list->u.a.items[k]->u.s.len);
+		jv_del(ev, match, list->u.a.items[k]->u.s.p, list->u.a.items[k]->u.s.len);
 	return 0;
 }
 
@@ -1312,8 +1312,8 @@ static int clone_depth(struct jsonata_eval *ev, const jv *v, jv **out, int depth
 	jv *o = jv_obj(ev);
 	for (size_t i = 0; i < v->u.o->n; i++) {
 		jv *c;
-		TRY(clone_depth(ev, v->u.o->kv[i].val, &c, depth + 1));
-		jv_set(ev, o, v->u.o->kv[i].key, v->u.o->kv[i].klen, c);
+		TRY(clone_depth(ev, v->u.o->vals[i], &c, depth + 1));
+		jv_set(ev, o, v->u.o->keys[i].key, v->u.o->keys[i].klen, c);
 	}
 	*out = o;
 	return 0;

@@ -60,16 +60,24 @@ enum jv_flag {
 };
 
 struct jv;
-struct jkv {
+struct jkv { /* a member as the JSON parser collects it */
 	const char *key;
 	size_t klen;
 	struct jv *val;
 };
+struct jkey {
+	const char *key;
+	size_t klen;
+};
 struct jobj {
-	struct jkv *kv; /* insertion order */
+	struct jkey *keys; /* insertion order */
+	struct jv **vals;  /* vals[i] belongs to keys[i] */
 	size_t n, cap;
 	uint32_t *slots; /* hash index (index+1), built past a few keys */
 	size_t nslots;
+	/* keys is a shape shared with other objects of the same keys (the
+	 * JSON parser's): copied before a key is added or deleted */
+	int shared;
 };
 struct jbind; /* tuple bindings */
 struct jfunc;
@@ -122,9 +130,14 @@ jv *jv_obj(struct jsonata_eval *ev);
 jv *jv_get(const jv *obj, const char *key, size_t klen);
 void jv_set(struct jsonata_eval *ev, jv *obj, const char *key, size_t klen,
 	    jv *val);
-void jv_del(jv *obj, const char *key, size_t klen);
+void jv_del(struct jsonata_eval *ev, jv *obj, const char *key, size_t klen);
 /* Makes room for n members in all. */
 void jv_obj_reserve(struct jsonata_eval *ev, jv *obj, size_t n);
+/* An object of n members whose keys array is shared (borrowed: never
+ * changed, copied before the object gains or loses a key) and whose vals
+ * array it takes over.  The keys are distinct. */
+jv *jv_obj_shaped(struct jsonata_eval *ev, struct jkey *keys, jv **vals,
+		  size_t n);
 jv *jv_tuple(struct jsonata_eval *ev, jv *at, struct jbind *b);
 struct jbind *jv_bind(struct jsonata_eval *ev, struct jbind *next,
 		      const char *name, jv *val);

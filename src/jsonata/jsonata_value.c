@@ -228,7 +228,7 @@ static uint32_t key_hash(const char *k, size_t len)
 }
 
 /* Most keys differ in length or first byte: no call for those. */
-static inline int same_key(const struct jkv *kv, const char *key, size_t klen)
+static inline int same_key(const struct jkey *kv, const char *key, size_t klen)
 {
 	return kv->klen == klen && (klen == 0 || (kv->key[0] == key[0] &&
 			memcmp(kv->key, key, klen) == 0));
@@ -238,7 +238,7 @@ static long obj_find(const struct jobj *o, const char *key, size_t klen)
 {
 	if (!o->slots) {
 		for (size_t i = 0; i < o->n; i++)
-			if (same_key(&o->kv[i], key, klen))
+			if (same_key(&o->keys[i], key, klen))
 				return (long)i;
 		return -1;
 	}
@@ -247,8 +247,7 @@ static long obj_find(const struct jobj *o, const char *key, size_t klen)
 		uint32_t at = o->slots[s];
 		if (at == 0)
 			return -1;
-		const struct jkv *kv = &o->kv[at - 1];
-		if (same_key(kv, key, klen))
+		if (same_key(&o->keys[at - 1], key, klen))
 			return (long)(at - 1);
 	}
 }
@@ -261,7 +260,7 @@ static void obj_reindex(struct jsonata_eval *ev, struct jobj *o)
 	o->slots = jsonata_arena_alloc(&ev->arena, ns * sizeof(uint32_t));
 	o->nslots = ns;
 	for (size_t i = 0; i < o->n; i++) {
-		size_t s = key_hash(o->kv[i].key, o->kv[i].klen) & (ns - 1);
+		size_t s = key_hash(o->keys[i].key, o->keys[i].klen) & (ns - 1);
 		while (o->slots[s])
 			s = (s + 1) & (ns - 1);
 		o->slots[s] = (uint32_t)(i + 1);
@@ -271,19 +270,42 @@ static void obj_reindex(struct jsonata_eval *ev, struct jobj *o)
 jv *jv_get(const jv *obj, const char *key, size_t klen)
 {
 	long i = obj_find(obj->u.o, key, klen);
-	return i < 0 ? NULL : obj->u.o->kv[i].val;
+	return i < 0 ? NULL : obj->u.o->vals[i];
+}
+
+/* Gives o its own arrays of at least cap members. */
+static void obj_resize(struct jsonata_eval *ev, struct jobj *o, size_t cap)
+{
+	struct jkey *keys = jsonata_arena_alloc(&ev->arena, size_mul(cap, sizeof(*keys)));
+	jv **vals = jsonata_arena_alloc(&ev->arena, size_mul(cap, sizeof(*vals)));
+	if (o->n) {
+		memcpy(keys, o->keys, o->n * sizeof(*keys));
+		memcpy(vals, o->vals, o->n * sizeof(*vals));
+	}
+	o->keys = keys;
+	o->vals = vals;
+	o->cap = cap;
+	o->shared = 0;
 }
 
 void jv_obj_reserve(struct jsonata_eval *ev, jv *obj, size_t n)
 {
-	struct jobj *o = obj->u.o;
-	if (n <= o->cap)
-		return;
-	struct jkv *kv = jsonata_arena_alloc(&ev->arena, size_mul(n, sizeof(*kv)));
-	if (o->n)
-		memcpy(kv, o->kv, o->n * sizeof(*kv));
-	o->kv = kv;
-	o->cap = n;
+	if (n > obj->u.o->cap)
+		obj_resize(ev, obj->u.o, n);
+}
+
+jv *jv_obj_shaped(struct jsonata_eval *ev, struct jkey *keys, jv **vals,
+		  size_t n)
+{
+	jv *v = jv_obj(ev);
+	struct jobj *o = v->u.o;
+	o->keys = keys;
+	o->vals = vals;
+	o->n = o->cap = n;
+	o->shared = 1;
+	if (n > OBJ_LINEAR)
+		obj_reindex(ev, o);
+	return v;
 }
 
 void jv_set(struct jsonata_eval *ev, jv *obj, const char *key, size_t klen,
@@ -292,21 +314,14 @@ void jv_set(struct jsonata_eval *ev, jv *obj, const char *key, size_t klen,
 	struct jobj *o = obj->u.o;
 	long i = obj_find(o, key, klen);
 	if (i >= 0) {
-		o->kv[i].val = val;
+		o->vals[i] = val;
 		return;
 	}
-	if (o->n == o->cap) {
-		size_t cap = o->cap ? size_mul(o->cap, 2) : 4;
-		struct jkv *kv = jsonata_arena_alloc(&ev->arena,
-						     size_mul(cap, sizeof(*kv)));
-		if (o->n)
-			memcpy(kv, o->kv, o->n * sizeof(*kv));
-		o->kv = kv;
-		o->cap = cap;
-	}
-	o->kv[o->n].key = key;
-	o->kv[o->n].klen = klen;
-	o->kv[o->n].val = val;
+	if (o->n == o->cap || o->shared)
+		obj_resize(ev, o, o->n == o->cap ? (o->cap ? size_mul(o->cap, 2) : 4) : o->cap);
+	o->keys[o->n].key = key;
+	o->keys[o->n].klen = klen;
+	o->vals[o->n] = val;
 	o->n++;
 	if (o->n > OBJ_LINEAR && (!o->slots || o->n * 2 > o->nslots))
 		obj_reindex(ev, o);
@@ -318,13 +333,17 @@ void jv_set(struct jsonata_eval *ev, jv *obj, const char *key, size_t klen,
 	}
 }
 
-void jv_del(jv *obj, const char *key, size_t klen)
+/* A shared shape is copied first: other objects still use it. */
+void jv_del(struct jsonata_eval *ev, jv *obj, const char *key, size_t klen)
 {
 	struct jobj *o = obj->u.o;
 	long i = obj_find(o, key, klen);
 	if (i < 0)
 		return;
-	memmove(&o->kv[i], &o->kv[i + 1], (o->n - (size_t)i - 1) * sizeof(*o->kv));
+	if (o->shared)
+		obj_resize(ev, o, o->cap);
+	memmove(&o->keys[i], &o->keys[i + 1], (o->n - (size_t)i - 1) * sizeof(*o->keys));
+	memmove(&o->vals[i], &o->vals[i + 1], (o->n - (size_t)i - 1) * sizeof(*o->vals));
 	o->n--;
 	o->slots = NULL; /* back to a linear scan; rebuilt on the next set */
 	o->nslots = 0;
@@ -367,9 +386,9 @@ static int equal_depth(const jv *a, const jv *b, int depth)
 		if (a->u.o->n != b->u.o->n)
 			return 0;
 		for (size_t i = 0; i < a->u.o->n; i++) {
-			const struct jkv *kv = &a->u.o->kv[i];
+			const struct jkey *kv = &a->u.o->keys[i];
 			jv *o = jv_get(b, kv->key, kv->klen);
-			if (!o || !equal_depth(kv->val, o, depth + 1))
+			if (!o || !equal_depth(a->u.o->vals[i], o, depth + 1))
 				return 0;
 		}
 		return 1;
@@ -667,8 +686,9 @@ static int stringify(struct jsonata_eval *ev, const jv *v, int indent,
 		int first = 1;
 		buf_addc(b, '{');
 		for (size_t i = 0; i < v->u.o->n; i++) {
-			const struct jkv *kv = &v->u.o->kv[i];
-			if (!kv->val)
+			const struct jkey *kv = &v->u.o->keys[i];
+			jv *val = v->u.o->vals[i];
+			if (!val)
 				continue;
 			if (!first)
 				buf_addc(b, ',');
@@ -676,7 +696,7 @@ static int stringify(struct jsonata_eval *ev, const jv *v, int indent,
 			newline(b, indent, level + 1);
 			json_string(b, kv->key, kv->klen);
 			buf_adds(b, indent ? ": " : ":");
-			if (stringify(ev, kv->val, indent, level + 1, b) < 0)
+			if (stringify(ev, val, indent, level + 1, b) < 0)
 				return -1;
 		}
 		if (!first)
@@ -781,10 +801,11 @@ static cJSON *to_cjson(struct jsonata_eval *ev, const jv *v, int depth,
 	case JV_OBJ: {
 		cJSON *o = cJSON_CreateObject();
 		for (size_t i = 0; i < v->u.o->n; i++) {
-			const struct jkv *kv = &v->u.o->kv[i];
-			if (!kv->val || kv->val->type == JV_FUNC)
+			const struct jkey *kv = &v->u.o->keys[i];
+			jv *val = v->u.o->vals[i];
+			if (!val || val->type == JV_FUNC)
 				continue;
-			cJSON *c = to_cjson(ev, kv->val, depth + 1, bad);
+			cJSON *c = to_cjson(ev, val, depth + 1, bad);
 			if (!c)
 				continue;
 			char *k = xstrndup(kv->key, kv->klen);

@@ -172,6 +172,19 @@ START_TEST(errors)
 	 * length (a TypeError, not a coded error); this once offset a NULL
 	 * pointer, which clang's UBSan reports */
 	expect("$formatNumber(1, '')", NULL, "error JSERR");
+	/* $error's message: jsonata-js's `message || default`, and a NUL in
+	 * it (found by fuzz_jsonata_eval) no longer empties the C string */
+	const char *msgs[][2] = {
+		{ "$error('')", "$error() function evaluated" },
+		{ "$error('a\\u0000b')", "a\\u0000b" },
+		{ "$assert(false, '')", "$assert() statement failed" },
+	};
+	for (size_t i = 0; i < 3; i++) {
+		j = jsonata_compile(msgs[i][0], strlen(msgs[i][0]), &err);
+		ck_assert_int_eq(jsonata_evaluate(j, NULL, NULL, NULL, &out, &err), -1);
+		ck_assert_str_eq(err.message, msgs[i][1]);
+		jsonata_free(j);
+	}
 	ck_assert_ptr_null(jsonata_compile("[1, 2", 5, &err));
 	ck_assert_str_eq(err.code, "S0203");
 	ck_assert_str_eq(err.message, "Expected \"]\" before end of expression");
