@@ -72,12 +72,12 @@ struct jkey {
 struct jobj {
 	struct jkey *keys; /* insertion order */
 	struct jv **vals;  /* vals[i] belongs to keys[i] */
-	size_t n, cap;
 	uint32_t *slots; /* hash index (index+1), built past a few keys */
-	size_t nslots;
+	/* 32-bit counts, as arrays': the memory bound keeps them far below */
+	uint32_t n, cap, nslots;
 	/* keys is a shape shared with other objects of the same keys (the
 	 * JSON parser's): copied before a key is added or deleted */
-	int shared;
+	uint32_t shared;
 };
 struct jbind; /* tuple bindings */
 struct jfunc;

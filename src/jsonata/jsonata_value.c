@@ -258,7 +258,7 @@ static void obj_reindex(struct jsonata_eval *ev, struct jobj *o)
 	while (ns < o->n * 2 + 2)
 		ns *= 2;
 	o->slots = jsonata_arena_alloc(&ev->arena, ns * sizeof(uint32_t));
-	o->nslots = ns;
+	o->nslots = (uint32_t)ns;
 	for (size_t i = 0; i < o->n; i++) {
 		size_t s = key_hash(o->keys[i].key, o->keys[i].klen) & (ns - 1);
 		while (o->slots[s])
@@ -284,7 +284,7 @@ static void obj_resize(struct jsonata_eval *ev, struct jobj *o, size_t cap)
 	}
 	o->keys = keys;
 	o->vals = vals;
-	o->cap = cap;
+	o->cap = (uint32_t)check_count(cap);
 	o->shared = 0;
 }
 
@@ -301,7 +301,7 @@ jv *jv_obj_shaped(struct jsonata_eval *ev, struct jkey *keys, jv **vals,
 	struct jobj *o = v->u.o;
 	o->keys = keys;
 	o->vals = vals;
-	o->n = o->cap = n;
+	o->n = o->cap = (uint32_t)check_count(n);
 	o->shared = 1;
 	if (n > OBJ_LINEAR)
 		obj_reindex(ev, o);
