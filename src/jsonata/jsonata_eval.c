@@ -205,6 +205,7 @@ static int eval_step(struct jsonata_eval *ev, const struct jnode *step,
 		return 0;
 	}
 	jv *result = jv_seq(ev);
+	jv_reserve(ev, result, input->u.a.n); /* at most one result an item */
 	for (size_t i = 0; i < input->u.a.n; i++) {
 		jv *res;
 		TRY(eval(ev, step, input->u.a.items[i], env, &res));
@@ -219,6 +220,7 @@ static int eval_step(struct jsonata_eval *ev, const struct jnode *step,
 		return 0;
 	}
 	jv *seq = jv_seq(ev);
+	jv_reserve(ev, seq, result->u.a.n);
 	for (size_t i = 0; i < result->u.a.n; i++)
 		push_flat(ev, seq, result->u.a.items[i]);
 	*out = seq;
@@ -1366,7 +1368,7 @@ static int apply_regex(struct jsonata_eval *ev, const struct jfunc *f,
 static int eval_block(struct jsonata_eval *ev, const struct jnode *n, jv *input,
 		      struct jenv *env, jv **out)
 {
-	struct jenv *frame = jsonata_env_new(ev, env);
+	struct jenv *frame = n->no_frame ? env : jsonata_env_new(ev, env);
 	*out = NULL;
 	for (size_t i = 0; i < n->n; i++)
 		TRY(eval(ev, n->items[i], input, frame, out));

@@ -196,6 +196,7 @@ struct jnode {
 	uint8_t type;
 	uint8_t op;
 	uint8_t keep_array, consarray, tuple, thunk, keep_singleton, descending;
+	uint8_t no_frame;    /* JN_BLOCK: binds nothing, runs in its parent's frame */
 	size_t pos;          /* jsonata-js position: offset just past the token */
 	const char *str;     /* name, string, variable, operator text */
 	size_t len;

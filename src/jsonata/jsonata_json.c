@@ -49,7 +49,8 @@ struct shape_slot {
 #define SCALAR_CACHE_LEN 32 /* longer strings are rarely repeated */
 
 struct scalar_slot {
-	uint64_t key; /* a number's bits, or a string's hash */
+	uint64_t key; /* a number's bits, a short string's bytes, or a hash */
+	size_t len;   /* a string's length */
 	jv *v;
 };
 
@@ -76,14 +77,22 @@ static jv *shared_str(struct jparser *jp, const char *p, size_t len)
 {
 	if (len > SCALAR_CACHE_LEN)
 		return jv_str_borrow(jp->ev, p, len);
-	uint64_t h = 1469598103934665603ULL ^ len;
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
-	struct scalar_slot *s = slot_of(&jp->strs, h);
-	if (s->v && s->key == h && s->v->u.s.len == len &&
-	    memcmp(s->v->u.s.p, p, len) == 0)
+	/* up to 8 bytes: the bytes are the key, compared without touching
+	 * the value; longer: a hash, then the text */
+	uint64_t h = 0;
+	if (len <= sizeof(h)) {
+		memcpy(&h, p, len);
+	} else {
+		h = 1469598103934665603ULL;
+		for (size_t i = 0; i < len; i++)
+			h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
+	}
+	struct scalar_slot *s = slot_of(&jp->strs, h ^ len);
+	if (s->v && s->key == h && s->len == len &&
+	    (len <= sizeof(h) || memcmp(s->v->u.s.p, p, len) == 0))
 		return s->v;
 	s->key = h;
+	s->len = len;
 	return s->v = jv_str_borrow(jp->ev, p, len);
 }
 
