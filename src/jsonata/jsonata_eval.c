@@ -1053,6 +1053,10 @@ static int apply_lambda(struct jsonata_eval *ev, const struct jfunc *f,
 			jv **argv, size_t argc, jv **out)
 {
 	struct jenv *env = jsonata_env_new(ev, f->env);
+	if (f->nparams) { /* exactly the room the parameters need */
+		env->e = jsonata_arena_alloc(&ev->arena, f->nparams * sizeof(*env->e));
+		env->cap = f->nparams;
+	}
 	for (size_t i = 0; i < f->nparams; i++)
 		jsonata_env_bind(ev, env, f->params[i]->str, f->params[i]->len,
 				 i < argc ? argv[i] : NULL);

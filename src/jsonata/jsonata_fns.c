@@ -1342,9 +1342,12 @@ FN(fn_map)
 	if (!a)
 		return 0;
 	jv *r = jv_seq(ev);
+	jv_reserve(ev, r, a->u.a.n);
+	int indexed = jv_is_func(fn) && jsonata_func_arity(fn) >= 2; /* else no index */
 	for (size_t i = 0; i < a->u.a.n; i++) {
 		jv *res;
-		TRY(hof_call(ev, fn, a->u.a.items[i], jv_num(ev, (double)i), a, &res));
+		TRY(hof_call(ev, fn, a->u.a.items[i],
+			     indexed ? jv_num(ev, (double)i) : NULL, a, &res));
 		if (res)
 			jv_push(ev, r, res);
 	}
@@ -1360,9 +1363,11 @@ FN(fn_filter)
 	if (!a)
 		return 0;
 	jv *r = jv_seq(ev);
+	int indexed = jv_is_func(fn) && jsonata_func_arity(fn) >= 2; /* else no index */
 	for (size_t i = 0; i < a->u.a.n; i++) {
 		jv *res;
-		TRY(hof_call(ev, fn, a->u.a.items[i], jv_num(ev, (double)i), a, &res));
+		TRY(hof_call(ev, fn, a->u.a.items[i],
+			     indexed ? jv_num(ev, (double)i) : NULL, a, &res));
 		if (truthy_fn(res))
 			jv_push(ev, r, a->u.a.items[i]);
 	}
