@@ -162,6 +162,17 @@ static void push_flat(struct jsonata_eval *ev, jv *seq, jv *res)
 
 /* ---- bounds ----------------------------------------------------------------- */
 
+int jsonata_room(struct jsonata_eval *ev, size_t bytes, size_t pos)
+{
+	size_t maxmem = ev->opt && ev->opt->max_memory ? ev->opt->max_memory
+						       : JSONATA_MAX_MEMORY;
+	if (bytes > maxmem || ev->arena.bytes > maxmem - bytes)
+		return jsonata_failf(ev, "D1099", pos, "",
+				     "The evaluation used more than %zu bytes of memory",
+				     maxmem);
+	return 0;
+}
+
 int jsonata_tick(struct jsonata_eval *ev, size_t pos)
 {
 	if (ev->failed)
@@ -677,6 +688,9 @@ static int range(struct jsonata_eval *ev, const struct jnode *n, jv *l, jv *r,
 		return jsonata_failf(ev, "D2014", n->pos, "..",
 				     "The size of the sequence allocated by the range operator (..) must not exceed 1e7.  Attempted to allocate %.0f.",
 				     size);
+	/* every item costs a value and a pointer: past the memory bound, fail
+	 * before the loop rather than after millions of unchecked steps */
+	TRY(jsonata_room(ev, (size_t)size * (sizeof(jv) + sizeof(jv *)), n->pos));
 	jv *s = jv_arr(ev, (size_t)size);
 	s->flags = JV_SEQ;
 	for (size_t i = 0; i < (size_t)size; i++)

@@ -66,6 +66,8 @@ FN(fn_range)
 		return jsonata_failf(ev, "D2014", JSONATA_NOPOS, "",
 				     "The size of the sequence allocated by $range must not exceed 1e7.  Attempted to allocate %.0f.",
 				     count);
+	if (jsonata_room(ev, (size_t)count * (sizeof(jv) + sizeof(jv *)), JSONATA_NOPOS) < 0)
+		return -1;
 	jv *r = jv_arr(ev, (size_t)count);
 	r->flags = JV_CONS;
 	/* start + i*step, not a running sum: no drift over many steps */

@@ -394,6 +394,9 @@ int jsonata_fns_now(struct jsonata_eval *ev, jv **argv, size_t argc, jv *input,
 		    jv **out);
 int jsonata_fns_picture(struct jsonata_eval *ev, const char *name, jv **argv,
 			size_t argc, jv *input, jv **out);
+/* Fails (D1099) when 'bytes' more would pass the memory bound: for loops
+ * that allocate many values between two ticks. */
+int jsonata_room(struct jsonata_eval *ev, size_t bytes, size_t pos);
 /* Counts one evaluation step; -1 when a bound is passed. */
 int jsonata_tick(struct jsonata_eval *ev, size_t pos);
 

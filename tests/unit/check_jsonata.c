@@ -104,6 +104,20 @@ START_TEST(bounds)
 		       NULL, &opt);
 	ck_assert_msg(strncmp(got, "error ", 6) == 0, "got %s", got);
 	free(got);
+	/* a range checks the bound before making its items (found by
+	 * fuzz_jsonata_eval: ten million items took seconds past a 64 MiB
+	 * bound), and so does Step Functions' $range */
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	got = eval_opt("[1..10000000] ~> $count()", NULL, &opt);
+	ck_assert_str_eq(got, "error D1099");
+	free(got);
+	opt.step_functions = 1;
+	got = eval_opt("$count($range(1, 10000000, 1))", NULL, &opt);
+	ck_assert_str_eq(got, "error D1099");
+	free(got);
+	ck_assert_msg(seconds_since(&t1) < 0.5 * (getenv("CK_TIMEOUT_MULTIPLIER") ? 5 : 1),
+		      "a range past the memory bound took %.2f s", seconds_since(&t1));
 	ck_assert_msg(seconds_since(&t0) < 20.0 * (getenv("CK_TIMEOUT_MULTIPLIER") ? 5 : 1),
 		      "bounds took %.1f s", seconds_since(&t0));
 }
