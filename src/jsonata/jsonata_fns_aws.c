@@ -3,7 +3,7 @@
  * only when jsonata_options.step_functions is set, so the jsonata-js suite
  * sees the language unchanged; there $random takes AWS's optional seed.
  * AWS documents what each returns but not its error codes, so the failures
- * here carry stepbook's own codes (D3200-D3205), listed in jsonata.c.
+ * here carry stepbook's own codes (D3200-D3203), listed in jsonata.c.
  * Not here: the JSONata 2.0.6 built-ins (jsonata_fns.c). */
 #include "jsonata_impl.h"
 

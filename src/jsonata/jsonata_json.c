@@ -1,8 +1,9 @@
 /* jsonata_json.c - JSON text straight to and from the engine's values, for
  * callers that hold text rather than cJSON (the eval command, benchmarks):
  * the caller's text is parsed in place (strings stay where they are, their
- * closing quote becomes the terminator, escapes shrink in place), so a
- * large document costs its values and nothing more; the
+ * closing quote becomes the terminator, escapes shrink in place), records
+ * with the same keys share one array of keys, and repeated scalars share
+ * one value, so a large document costs little more than its values; the
  * result is written as JSON.stringify would, numbers as JavaScript prints
  * them.  Nesting is bounded by JSONATA_MAX_VALUE_DEPTH, as cJSON bounds it.
  * Not here: the cJSON boundary (jsonata_value.c). */
