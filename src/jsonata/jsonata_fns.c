@@ -335,7 +335,9 @@ FN(fn_pad)
 	}
 	TRY(str_limit(ev, (size_t)need * 4));
 	struct buf pad = BUF_INIT;
-	size_t pclen = cp_len(&padv);
+	/* a pad of stray continuation bytes (invalid UTF-8 in the
+	 * expression, found by fuzz_jsonata_eval) counts as one character */
+	size_t pclen = cp_len(&padv) ? cp_len(&padv) : 1;
 	for (size_t k = 0; k < (size_t)need; k++) {
 		size_t ci = k % pclen;
 		size_t a = cp_off(&padv, ci), bb = cp_off(&padv, ci + 1);

@@ -186,6 +186,9 @@ START_TEST(errors)
 	 * length (a TypeError, not a coded error); this once offset a NULL
 	 * pointer, which clang's UBSan reports */
 	expect("$formatNumber(1, '')", NULL, "error JSERR");
+	/* a pad that is only a stray UTF-8 continuation byte once divided by
+	 * zero characters (found by fuzz_jsonata_eval): one unit now */
+	expect("$pad('foo', -5, '\x87')", NULL, "\"\x87\x87" "foo\"");
 	/* $error's message: jsonata-js's `message || default`, and a NUL in
 	 * it (found by fuzz_jsonata_eval) no longer empties the C string */
 	const char *msgs[][2] = {
