@@ -162,6 +162,17 @@ static void push_flat(struct jsonata_eval *ev, jv *seq, jv *res)
 
 /* ---- bounds ----------------------------------------------------------------- */
 
+int jsonata_room(struct jsonata_eval *ev, size_t bytes, size_t pos)
+{
+	size_t maxmem = ev->opt && ev->opt->max_memory ? ev->opt->max_memory
+						       : JSONATA_MAX_MEMORY;
+	if (bytes > maxmem || ev->arena.bytes > maxmem - bytes)
+		return jsonata_failf(ev, "D1099", pos, "",
+				     "The evaluation used more than %zu bytes of memory",
+				     maxmem);
+	return 0;
+}
+
 int jsonata_tick(struct jsonata_eval *ev, size_t pos)
 {
 	if (ev->failed)
@@ -205,6 +216,7 @@ static int eval_step(struct jsonata_eval *ev, const struct jnode *step,
 		return 0;
 	}
 	jv *result = jv_seq(ev);
+	jv_reserve(ev, result, input->u.a.n); /* at most one result an item */
 	for (size_t i = 0; i < input->u.a.n; i++) {
 		jv *res;
 		TRY(eval(ev, step, input->u.a.items[i], env, &res));
@@ -219,6 +231,7 @@ static int eval_step(struct jsonata_eval *ev, const struct jnode *step,
 		return 0;
 	}
 	jv *seq = jv_seq(ev);
+	jv_reserve(ev, seq, result->u.a.n);
 	for (size_t i = 0; i < result->u.a.n; i++)
 		push_flat(ev, seq, result->u.a.items[i]);
 	*out = seq;
@@ -530,7 +543,7 @@ static int eval_wildcard(struct jsonata_eval *ev, jv *input, jv **out)
 		return 0;
 	if (input->type == JV_OBJ) {
 		for (size_t i = 0; i < input->u.o->n; i++) {
-			jv *v = input->u.o->kv[i].val;
+			jv *v = input->u.o->vals[i];
 			if (jv_is_array(v)) {
 				jv *flat = jv_arr(ev, 0);
 				TRY(flatten_into(ev, v, flat, 0));
@@ -564,7 +577,7 @@ static int descend(struct jsonata_eval *ev, jv *v, jv *results, int depth)
 			TRY(descend(ev, v->u.a.items[i], results, depth + 1));
 	} else if (v && v->type == JV_OBJ) {
 		for (size_t i = 0; i < v->u.o->n; i++)
-			TRY(descend(ev, v->u.o->kv[i].val, results, depth + 1));
+			TRY(descend(ev, v->u.o->vals[i], results, depth + 1));
 	}
 	return 0;
 }
@@ -675,6 +688,9 @@ static int range(struct jsonata_eval *ev, const struct jnode *n, jv *l, jv *r,
 		return jsonata_failf(ev, "D2014", n->pos, "..",
 				     "The size of the sequence allocated by the range operator (..) must not exceed 1e7.  Attempted to allocate %.0f.",
 				     size);
+	/* every item costs a value and a pointer: past the memory bound, fail
+	 * before the loop rather than after millions of unchecked steps */
+	TRY(jsonata_room(ev, (size_t)size * (sizeof(jv) + sizeof(jv *)), n->pos));
 	jv *s = jv_arr(ev, (size_t)size);
 	s->flags = JV_SEQ;
 	for (size_t i = 0; i < (size_t)size; i++)
@@ -892,8 +908,8 @@ static int eval_group(struct jsonata_eval *ev, const struct jnode *g,
 		}
 		rc = eval(ev, g->items[2 * entries[i].pair + 1], ctx, e, &v);
 		if (rc == 0 && v)
-			jv_set(ev, result, groups->u.o->kv[i].key,
-			       groups->u.o->kv[i].klen, v);
+			jv_set(ev, result, groups->u.o->keys[i].key,
+			       groups->u.o->keys[i].klen, v);
 	}
 	free(entries);
 	*out = result;
@@ -1051,6 +1067,10 @@ static int apply_lambda(struct jsonata_eval *ev, const struct jfunc *f,
 			jv **argv, size_t argc, jv **out)
 {
 	struct jenv *env = jsonata_env_new(ev, f->env);
+	if (f->nparams) { /* exactly the room the parameters need */
+		env->e = jsonata_arena_alloc(&ev->arena, f->nparams * sizeof(*env->e));
+		env->cap = f->nparams;
+	}
 	for (size_t i = 0; i < f->nparams; i++)
 		jsonata_env_bind(ev, env, f->params[i]->str, f->params[i]->len,
 				 i < argc ? argv[i] : NULL);
@@ -1250,8 +1270,8 @@ static int transform_one(struct jsonata_eval *ev, const struct jnode *n,
 			return jsonata_fail(ev, "T2011", n->rhs->pos, "", update);
 		if (match && match->type == JV_OBJ)
 			for (size_t k = 0; k < update->u.o->n; k++)
-				jv_set(ev, match, update->u.o->kv[k].key,
-				       update->u.o->kv[k].klen, update->u.o->kv[k].val);
+				jv_set(ev, match, update->u.o->keys[k].key,
+				       update->u.o->keys[k].klen, update->u.o->vals[k]);
 	}
 	if (!n->third)
 		return 0;
@@ -1264,7 +1284,7 @@ static int transform_one(struct jsonata_eval *ev, const struct jnode *n,
 		if (!jv_is_str(list->u.a.items[k]))
 			return jsonata_fail(ev, "T2012", n->third->pos, "", dels);
 	for (size_t k = 0; match && match->type == JV_OBJ && k < list->u.a.n; k++)
-		jv_del(match, list->u.a.items[k]->u.s.p, list->u.a.items[k]->u.s.len);
+		jv_del(ev, match, list->u.a.items[k]->u.s.p, list->u.a.items[k]->u.s.len);
 	return 0;
 }
 
@@ -1312,8 +1332,8 @@ static int clone_depth(struct jsonata_eval *ev, const jv *v, jv **out, int depth
 	jv *o = jv_obj(ev);
 	for (size_t i = 0; i < v->u.o->n; i++) {
 		jv *c;
-		TRY(clone_depth(ev, v->u.o->kv[i].val, &c, depth + 1));
-		jv_set(ev, o, v->u.o->kv[i].key, v->u.o->kv[i].klen, c);
+		TRY(clone_depth(ev, v->u.o->vals[i], &c, depth + 1));
+		jv_set(ev, o, v->u.o->keys[i].key, v->u.o->keys[i].klen, c);
 	}
 	*out = o;
 	return 0;
@@ -1366,7 +1386,7 @@ static int apply_regex(struct jsonata_eval *ev, const struct jfunc *f,
 static int eval_block(struct jsonata_eval *ev, const struct jnode *n, jv *input,
 		      struct jenv *env, jv **out)
 {
-	struct jenv *frame = jsonata_env_new(ev, env);
+	struct jenv *frame = n->no_frame ? env : jsonata_env_new(ev, env);
 	*out = NULL;
 	for (size_t i = 0; i < n->n; i++)
 		TRY(eval(ev, n->items[i], input, frame, out));

@@ -335,7 +335,9 @@ FN(fn_pad)
 	}
 	TRY(str_limit(ev, (size_t)need * 4));
 	struct buf pad = BUF_INIT;
-	size_t pclen = cp_len(&padv);
+	/* a pad of stray continuation bytes (invalid UTF-8 in the
+	 * expression, found by fuzz_jsonata_eval) counts as one character */
+	size_t pclen = cp_len(&padv) ? cp_len(&padv) : 1;
 	for (size_t k = 0; k < (size_t)need; k++) {
 		size_t ci = k % pclen;
 		size_t a = cp_off(&padv, ci), bb = cp_off(&padv, ci + 1);
@@ -1143,8 +1145,8 @@ static void keys_into(struct jsonata_eval *ev, jv *v, jv *seen)
 			keys_into(ev, v->u.a.items[i], seen);
 	} else if (v && v->type == JV_OBJ) {
 		for (size_t i = 0; i < v->u.o->n; i++)
-			if (!jv_get(seen, v->u.o->kv[i].key, v->u.o->kv[i].klen))
-				jv_set(ev, seen, v->u.o->kv[i].key, v->u.o->kv[i].klen, JV_NULLV);
+			if (!jv_get(seen, v->u.o->keys[i].key, v->u.o->keys[i].klen))
+				jv_set(ev, seen, v->u.o->keys[i].key, v->u.o->keys[i].klen, JV_NULLV);
 	}
 }
 
@@ -1154,7 +1156,7 @@ FN(fn_keys)
 	jv *seen = jv_obj(ev), *r = jv_seq(ev);
 	keys_into(ev, ARG(0), seen);
 	for (size_t i = 0; i < seen->u.o->n; i++)
-		jv_push(ev, r, jv_str_borrow(ev, seen->u.o->kv[i].key, seen->u.o->kv[i].klen));
+		jv_push(ev, r, jv_str_borrow(ev, seen->u.o->keys[i].key, seen->u.o->keys[i].klen));
 	*out = r;
 	return 0;
 }
@@ -1201,7 +1203,7 @@ static void spread_into(struct jsonata_eval *ev, jv *v, jv *r, int depth)
 	} else if (v && v->type == JV_OBJ) {
 		for (size_t i = 0; i < v->u.o->n; i++) {
 			jv *o = jv_obj(ev);
-			jv_set(ev, o, v->u.o->kv[i].key, v->u.o->kv[i].klen, v->u.o->kv[i].val);
+			jv_set(ev, o, v->u.o->keys[i].key, v->u.o->keys[i].klen, v->u.o->vals[i]);
 			jv_push(ev, r, o);
 		}
 	} else if (v) {
@@ -1234,7 +1236,7 @@ FN(fn_merge)
 	for (size_t i = 0; i < a->u.a.n; i++) {
 		jv *o = a->u.a.items[i];
 		for (size_t k = 0; k < o->u.o->n; k++)
-			jv_set(ev, r, o->u.o->kv[k].key, o->u.o->kv[k].klen, o->u.o->kv[k].val);
+			jv_set(ev, r, o->u.o->keys[k].key, o->u.o->keys[k].klen, o->u.o->vals[k]);
 	}
 	*out = r;
 	return 0;
@@ -1249,8 +1251,8 @@ FN(fn_each)
 		return 0;
 	jv *r = jv_seq(ev);
 	for (size_t i = 0; i < o->u.o->n; i++) {
-		jv *res, *k = jv_str_borrow(ev, o->u.o->kv[i].key, o->u.o->kv[i].klen);
-		TRY(hof_call(ev, fn, o->u.o->kv[i].val, k, o, &res));
+		jv *res, *k = jv_str_borrow(ev, o->u.o->keys[i].key, o->u.o->keys[i].klen);
+		TRY(hof_call(ev, fn, o->u.o->vals[i], k, o, &res));
 		if (res)
 			jv_push(ev, r, res);
 	}
@@ -1267,22 +1269,40 @@ FN(fn_sift)
 		return 0;
 	jv *r = jv_obj(ev);
 	for (size_t i = 0; i < o->u.o->n; i++) {
-		jv *res, *k = jv_str_borrow(ev, o->u.o->kv[i].key, o->u.o->kv[i].klen);
-		TRY(hof_call(ev, fn, o->u.o->kv[i].val, k, o, &res));
+		jv *res, *k = jv_str_borrow(ev, o->u.o->keys[i].key, o->u.o->keys[i].klen);
+		TRY(hof_call(ev, fn, o->u.o->vals[i], k, o, &res));
 		if (jv_truthy(res))
-			jv_set(ev, r, o->u.o->kv[i].key, o->u.o->kv[i].klen, o->u.o->kv[i].val);
+			jv_set(ev, r, o->u.o->keys[i].key, o->u.o->keys[i].klen, o->u.o->vals[i]);
 	}
 	*out = r->u.o->n ? r : NULL;
 	return 0;
+}
+
+/* Fails with the author's message, or 'fallback' when there is none or it
+ * is empty (jsonata-js's `message || default`).  The message is a C
+ * string: a NUL in the text is written as \u0000 instead of ending it. */
+static int fail_with_text(struct jsonata_eval *ev, const char *code,
+			  const jv *m, const char *fallback)
+{
+	if (!m || m->u.s.len == 0)
+		return jsonata_failf(ev, code, JSONATA_NOPOS, "", "%s", fallback);
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < m->u.s.len && b.len < 512; i++) {
+		if (m->u.s.p[i])
+			buf_addc(&b, m->u.s.p[i]);
+		else
+			buf_adds(&b, "\\u0000");
+	}
+	int rc = jsonata_failf(ev, code, JSONATA_NOPOS, "", "%s", b.ptr);
+	buf_release(&b);
+	return rc;
 }
 
 FN(fn_error)
 {
 	UNUSED_ARGS;
 	*out = NULL;
-	jv *m = ARG(0);
-	return jsonata_failf(ev, "D3137", JSONATA_NOPOS, "", "%.*s",
-			     m ? (int)m->u.s.len : 26, m ? m->u.s.p : "$error() function evaluated");
+	return fail_with_text(ev, "D3137", ARG(0), "$error() function evaluated");
 }
 
 FN(fn_assert)
@@ -1292,8 +1312,7 @@ FN(fn_assert)
 	*out = NULL;
 	if (c && c->u.b)
 		return 0;
-	return jsonata_failf(ev, "D3141", JSONATA_NOPOS, "", "%.*s",
-			     m ? (int)m->u.s.len : 25, m ? m->u.s.p : "$assert() statement failed");
+	return fail_with_text(ev, "D3141", m, "$assert() statement failed");
 }
 
 FN(fn_type)
@@ -1325,9 +1344,12 @@ FN(fn_map)
 	if (!a)
 		return 0;
 	jv *r = jv_seq(ev);
+	jv_reserve(ev, r, a->u.a.n);
+	int indexed = jv_is_func(fn) && jsonata_func_arity(fn) >= 2; /* else no index */
 	for (size_t i = 0; i < a->u.a.n; i++) {
 		jv *res;
-		TRY(hof_call(ev, fn, a->u.a.items[i], jv_num(ev, (double)i), a, &res));
+		TRY(hof_call(ev, fn, a->u.a.items[i],
+			     indexed ? jv_num(ev, (double)i) : NULL, a, &res));
 		if (res)
 			jv_push(ev, r, res);
 	}
@@ -1343,9 +1365,11 @@ FN(fn_filter)
 	if (!a)
 		return 0;
 	jv *r = jv_seq(ev);
+	int indexed = jv_is_func(fn) && jsonata_func_arity(fn) >= 2; /* else no index */
 	for (size_t i = 0; i < a->u.a.n; i++) {
 		jv *res;
-		TRY(hof_call(ev, fn, a->u.a.items[i], jv_num(ev, (double)i), a, &res));
+		TRY(hof_call(ev, fn, a->u.a.items[i],
+			     indexed ? jv_num(ev, (double)i) : NULL, a, &res));
 		if (truthy_fn(res))
 			jv_push(ev, r, a->u.a.items[i]);
 	}

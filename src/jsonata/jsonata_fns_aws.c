@@ -3,7 +3,7 @@
  * only when jsonata_options.step_functions is set, so the jsonata-js suite
  * sees the language unchanged; there $random takes AWS's optional seed.
  * AWS documents what each returns but not its error codes, so the failures
- * here carry stepbook's own codes (D3200-D3205), listed in jsonata.c.
+ * here carry stepbook's own codes (D3200-D3203), listed in jsonata.c.
  * Not here: the JSONata 2.0.6 built-ins (jsonata_fns.c). */
 #include "jsonata_impl.h"
 
@@ -66,6 +66,8 @@ FN(fn_range)
 		return jsonata_failf(ev, "D2014", JSONATA_NOPOS, "",
 				     "The size of the sequence allocated by $range must not exceed 1e7.  Attempted to allocate %.0f.",
 				     count);
+	if (jsonata_room(ev, (size_t)count * (sizeof(jv) + sizeof(jv *)), JSONATA_NOPOS) < 0)
+		return -1;
 	jv *r = jv_arr(ev, (size_t)count);
 	r->flags = JV_CONS;
 	/* start + i*step, not a running sum: no drift over many steps */

@@ -41,9 +41,9 @@ static int format_number(struct jsonata_eval *ev, jv **argv, size_t argc,
 	jsonata_picture_number_options_init(&o);
 	const jv *opts = ARG(2);
 	for (size_t i = 0; opts && opts->type == JV_OBJ && i < opts->u.o->n; i++)
-		if (jv_is_str(opts->u.o->kv[i].val))
-			jsonata_picture_number_option_set(&o, opts->u.o->kv[i].key,
-							  opts->u.o->kv[i].val->u.s.p);
+		if (jv_is_str(opts->u.o->vals[i]))
+			jsonata_picture_number_option_set(&o, opts->u.o->keys[i].key,
+							  opts->u.o->vals[i]->u.s.p);
 	struct buf b = BUF_INIT;
 	struct jsonata_picture_error pe;
 	int rc = jsonata_picture_format_number(argv[0]->u.n, cstr(ARG(1)) ? cstr(ARG(1)) : "",

@@ -31,6 +31,7 @@ struct jsonata_arena {
 	struct jsonata_chunk *head;
 	char *next, *end; /* free room in the head chunk */
 	size_t bytes;     /* everything allocated so far */
+	size_t chunk;     /* size of the next chunk (0: the first) */
 	void (**cleanups)(void *);
 	void **cleanup_args;
 	size_t ncleanups, alloc_cleanups;
@@ -59,16 +60,24 @@ enum jv_flag {
 };
 
 struct jv;
-struct jkv {
+struct jkv { /* a member as the JSON parser collects it */
 	const char *key;
 	size_t klen;
 	struct jv *val;
 };
+struct jkey {
+	const char *key;
+	size_t klen;
+};
 struct jobj {
-	struct jkv *kv; /* insertion order */
-	size_t n, cap;
+	struct jkey *keys; /* insertion order */
+	struct jv **vals;  /* vals[i] belongs to keys[i] */
 	uint32_t *slots; /* hash index (index+1), built past a few keys */
-	size_t nslots;
+	/* 32-bit counts, as arrays': the memory bound keeps them far below */
+	uint32_t n, cap, nslots;
+	/* keys is a shape shared with other objects of the same keys (the
+	 * JSON parser's): copied before a key is added or deleted */
+	uint32_t shared;
 };
 struct jbind; /* tuple bindings */
 struct jfunc;
@@ -121,9 +130,14 @@ jv *jv_obj(struct jsonata_eval *ev);
 jv *jv_get(const jv *obj, const char *key, size_t klen);
 void jv_set(struct jsonata_eval *ev, jv *obj, const char *key, size_t klen,
 	    jv *val);
-void jv_del(jv *obj, const char *key, size_t klen);
+void jv_del(struct jsonata_eval *ev, jv *obj, const char *key, size_t klen);
 /* Makes room for n members in all. */
 void jv_obj_reserve(struct jsonata_eval *ev, jv *obj, size_t n);
+/* An object of n members whose keys array is shared (borrowed: never
+ * changed, copied before the object gains or loses a key) and whose vals
+ * array it takes over.  The keys are distinct. */
+jv *jv_obj_shaped(struct jsonata_eval *ev, struct jkey *keys, jv **vals,
+		  size_t n);
 jv *jv_tuple(struct jsonata_eval *ev, jv *at, struct jbind *b);
 struct jbind *jv_bind(struct jsonata_eval *ev, struct jbind *next,
 		      const char *name, jv *val);
@@ -182,6 +196,7 @@ struct jnode {
 	uint8_t type;
 	uint8_t op;
 	uint8_t keep_array, consarray, tuple, thunk, keep_singleton, descending;
+	uint8_t no_frame;    /* JN_BLOCK: binds nothing, runs in its parent's frame */
 	size_t pos;          /* jsonata-js position: offset just past the token */
 	const char *str;     /* name, string, variable, operator text */
 	size_t len;
@@ -379,6 +394,9 @@ int jsonata_fns_now(struct jsonata_eval *ev, jv **argv, size_t argc, jv *input,
 		    jv **out);
 int jsonata_fns_picture(struct jsonata_eval *ev, const char *name, jv **argv,
 			size_t argc, jv *input, jv **out);
+/* Fails (D1099) when 'bytes' more would pass the memory bound: for loops
+ * that allocate many values between two ticks. */
+int jsonata_room(struct jsonata_eval *ev, size_t bytes, size_t pos);
 /* Counts one evaluation step; -1 when a bound is passed. */
 int jsonata_tick(struct jsonata_eval *ev, size_t pos);
 

@@ -1,8 +1,9 @@
 /* jsonata_json.c - JSON text straight to and from the engine's values, for
  * callers that hold text rather than cJSON (the eval command, benchmarks):
  * the caller's text is parsed in place (strings stay where they are, their
- * closing quote becomes the terminator, escapes shrink in place), so a
- * large document costs its values and nothing more; the
+ * closing quote becomes the terminator, escapes shrink in place), records
+ * with the same keys share one array of keys, and repeated scalars share
+ * one value, so a large document costs little more than its values; the
  * result is written as JSON.stringify would, numbers as JavaScript prints
  * them.  Nesting is bounded by JSONATA_MAX_VALUE_DEPTH, as cJSON bounds it.
  * Not here: the cJSON boundary (jsonata_value.c). */
@@ -24,7 +25,77 @@ struct jparser {
 	size_t nstack, astack;
 	struct jkv *members; /* object members being collected */
 	size_t nmem, amem;
+	struct scalar_slot *nums, *strs; /* recent scalars, by value */
+	struct shape_slot *shapes;       /* recent objects' keys */
 };
+
+/* Objects with the same keys in the same order (a document's records)
+ * share one array of keys, a shape: each object then holds only its
+ * values.  Shapes are found in a direct-mapped cache like scalars. */
+#define SHAPE_CACHE 256
+#define SHAPE_MAX_KEYS 32 /* duplicate keys are checked pairwise */
+
+struct shape_slot {
+	uint64_t hash;
+	size_t n;
+	struct jkey *keys;
+};
+
+/* Scalars are immutable, so equal ones may share one value: a document's
+ * repeated numbers and strings (quantities, regions, product codes) then
+ * cost a pointer each.  Direct-mapped caches, replaced on collision:
+ * bounded memory, no probing; the key sits in the slot so a miss never
+ * touches the value's memory. */
+#define SCALAR_CACHE 4096
+#define SCALAR_CACHE_LEN 32 /* longer strings are rarely repeated */
+
+struct scalar_slot {
+	uint64_t key; /* a number's bits, a short string's bytes, or a hash */
+	size_t len;   /* a string's length */
+	jv *v;
+};
+
+static struct scalar_slot *slot_of(struct scalar_slot **table, uint64_t h)
+{
+	if (!*table)
+		*table = xcalloc(SCALAR_CACHE, sizeof(**table));
+	uint64_t m = (h ^ (h >> 29)) * 0xbf58476d1ce4e5b9ULL;
+	return &(*table)[(m ^ (m >> 32)) & (SCALAR_CACHE - 1)];
+}
+
+static jv *shared_num(struct jparser *jp, double d)
+{
+	uint64_t bits;
+	memcpy(&bits, &d, sizeof(bits)); /* 0 and -0 differ: compare bits */
+	struct scalar_slot *s = slot_of(&jp->nums, bits);
+	if (s->v && s->key == bits)
+		return s->v;
+	s->key = bits;
+	return s->v = jv_num(jp->ev, d);
+}
+
+static jv *shared_str(struct jparser *jp, const char *p, size_t len)
+{
+	if (len > SCALAR_CACHE_LEN)
+		return jv_str_borrow(jp->ev, p, len);
+	/* up to 8 bytes: the bytes are the key, compared without touching
+	 * the value; longer: a hash, then the text */
+	uint64_t h = 0;
+	if (len <= sizeof(h)) {
+		memcpy(&h, p, len);
+	} else {
+		h = 1469598103934665603ULL;
+		for (size_t i = 0; i < len; i++)
+			h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
+	}
+	struct scalar_slot *s = slot_of(&jp->strs, h ^ len);
+	if (s->v && s->key == h && s->len == len &&
+	    (len <= sizeof(h) || memcmp(s->v->u.s.p, p, len) == 0))
+		return s->v;
+	s->key = h;
+	s->len = len;
+	return s->v = jv_str_borrow(jp->ev, p, len);
+}
 
 static void skip_ws(struct jparser *jp)
 {
@@ -159,14 +230,74 @@ static jv *parse_number(struct jparser *jp)
 		if (stop == jp->p)
 			return NULL;
 		jp->p = stop;
-		return jv_num(jp->ev, v);
+		return shared_num(jp, v);
 	}
 	jp->p = q;
 	double v = frac ? m / pow10_exact[frac] : m;
-	return jv_num(jp->ev, neg ? -v : v);
+	return shared_num(jp, neg ? -v : v);
 }
 
 static int parse_value(struct jparser *jp, jv **out);
+
+static int same_member_key(const struct jkv *m, const struct jkey *k)
+{
+	return m->klen == k->klen && memcmp(m->key, k->key, k->klen) == 0;
+}
+
+/* The keys of the n members as a shape: the one a recent object with the
+ * same keys in the same order uses, or a new one.  NULL when two members
+ * share a key (the object is then built member by member, the last value
+ * winning) or there are too many to check cheaply. */
+static struct jkey *shape_of(struct jparser *jp, const struct jkv *m, size_t n)
+{
+	if (n > SHAPE_MAX_KEYS)
+		return NULL;
+	uint64_t h = 1469598103934665603ULL ^ n;
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; k < i; k++)
+			if (m[k].klen == m[i].klen && memcmp(m[k].key, m[i].key, m[i].klen) == 0)
+				return NULL;
+		for (size_t c = 0; c < m[i].klen; c++)
+			h = (h ^ (unsigned char)m[i].key[c]) * 1099511628211ULL;
+		h = (h ^ 0xff) * 1099511628211ULL;
+	}
+	if (!jp->shapes)
+		jp->shapes = xcalloc(SHAPE_CACHE, sizeof(*jp->shapes));
+	struct shape_slot *s = &jp->shapes[(h ^ (h >> 32)) & (SHAPE_CACHE - 1)];
+	if (s->keys && s->hash == h && s->n == n) {
+		size_t i = 0;
+		while (i < n && same_member_key(&m[i], &s->keys[i]))
+			i++;
+		if (i == n)
+			return s->keys;
+	}
+	struct jkey *keys = jsonata_arena_alloc(&jp->ev->arena, n * sizeof(*keys));
+	for (size_t i = 0; i < n; i++) {
+		keys[i].key = m[i].key;
+		keys[i].klen = m[i].klen;
+	}
+	s->hash = h;
+	s->n = n;
+	s->keys = keys;
+	return keys;
+}
+
+static jv *make_object(struct jparser *jp, const struct jkv *m, size_t n)
+{
+	struct jsonata_eval *ev = jp->ev;
+	struct jkey *keys = shape_of(jp, m, n);
+	if (!keys) {
+		jv *o = jv_obj(ev);
+		jv_obj_reserve(ev, o, n);
+		for (size_t i = 0; i < n; i++)
+			jv_set(ev, o, m[i].key, m[i].klen, m[i].val);
+		return o;
+	}
+	jv **vals = jsonata_arena_alloc(&ev->arena, size_mul(n, sizeof(*vals)));
+	for (size_t i = 0; i < n; i++)
+		vals[i] = m[i].val;
+	return jv_obj_shaped(ev, keys, vals, n);
+}
 
 static int parse_array(struct jparser *jp, jv **out)
 {
@@ -233,12 +364,8 @@ static int parse_object(struct jparser *jp, jv **out)
 		jp->p++;
 		break;
 	}
-	jv *o = jv_obj(jp->ev);
-	jv_obj_reserve(jp->ev, o, jp->nmem - base);
-	for (size_t i = base; i < jp->nmem; i++)
-		jv_set(jp->ev, o, jp->members[i].key, jp->members[i].klen, jp->members[i].val);
+	*out = make_object(jp, jp->members + base, jp->nmem - base);
 	jp->nmem = base;
-	*out = o;
 	return 0;
 }
 
@@ -271,7 +398,7 @@ static int parse_value(struct jparser *jp, jv **out)
 		size_t len;
 		if (parse_string(jp, &s, &len) < 0)
 			return -1;
-		*out = jv_str_borrow(jp->ev, s, len);
+		*out = shared_str(jp, s, len);
 		return 0;
 	}
 	case 't': return parse_literal(jp, "true", JV_BOOLV(1), out);
@@ -299,6 +426,9 @@ int jsonata_parse_json(struct jsonata_eval *ev, char *copy, size_t len,
 	*err_offset = (size_t)(jp.p - copy);
 	free(jp.stack);
 	free(jp.members);
+	free(jp.nums);
+	free(jp.strs);
+	free(jp.shapes);
 	return rc;
 }
 
@@ -395,8 +525,9 @@ static int write_object(struct jsonata_eval *ev, const jv *v, int indent,
 	int first = 1;
 	buf_addc(b, '{');
 	for (size_t i = 0; i < v->u.o->n; i++) {
-		const struct jkv *kv = &v->u.o->kv[i];
-		if (skipped(kv->val))
+		const struct jkey *kv = &v->u.o->keys[i];
+		jv *val = v->u.o->vals[i];
+		if (skipped(val))
 			continue;
 		if (!first)
 			buf_addc(b, ',');
@@ -404,7 +535,7 @@ static int write_object(struct jsonata_eval *ev, const jv *v, int indent,
 		indent_to(b, indent, level + 1);
 		write_string(b, kv->key, kv->klen);
 		buf_adds(b, indent ? ": " : ":");
-		if (write_value(ev, kv->val, indent, level + 1, b) < 0)
+		if (write_value(ev, val, indent, level + 1, b) < 0)
 			return -1;
 	}
 	if (!first)

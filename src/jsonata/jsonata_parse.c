@@ -1238,6 +1238,38 @@ static struct jnode *post(struct parser *p, struct jnode *e)
 	return p->failed ? NULL : r;
 }
 
+/* Deeper than this, blocks keep their frames (the safe default). */
+#define MARK_MAX_DEPTH 2000
+
+/* Whether evaluating n may bind a variable (:=) in the frame it runs in.
+ * Marks every block whose items cannot: such a block needs no frame of its
+ * own, which saves one per evaluation of, say, `orders.(price * qty)`.
+ * Blocks and lambdas bind in frames of their own, so they contain their
+ * items' bindings. */
+static int mark_frames(struct jnode *n, int depth)
+{
+	if (!n)
+		return 0;
+	if (depth > MARK_MAX_DEPTH)
+		return 1;
+	int binds = n->type == JN_BIND;
+	binds |= mark_frames(n->lhs, depth + 1);
+	binds |= mark_frames(n->rhs, depth + 1);
+	binds |= mark_frames(n->third, depth + 1);
+	binds |= mark_frames(n->group, depth + 1);
+	for (size_t i = 0; i < n->n; i++)
+		binds |= mark_frames(n->items[i], depth + 1);
+	for (size_t i = 0; i < n->nstages; i++)
+		binds |= mark_frames(n->stages[i], depth + 1);
+	for (size_t i = 0; i < n->npreds; i++)
+		binds |= mark_frames(n->preds[i], depth + 1);
+	if (n->type == JN_BLOCK) {
+		n->no_frame = !binds;
+		return 0;
+	}
+	return n->type == JN_LAMBDA ? 0 : binds;
+}
+
 int jsonata_parse(struct jsonata *j, const char *text, size_t len,
 		  struct jsonata_error *err, size_t max_depth)
 {
@@ -1265,6 +1297,7 @@ int jsonata_parse(struct jsonata *j, const char *text, size_t len,
 		perr(&p, "S0217", e->pos, type_name(e));
 		goto fail;
 	}
+	mark_frames(e, 0);
 	j->root = e;
 	j->ancestors = p.nparents;
 	free(p.parents);

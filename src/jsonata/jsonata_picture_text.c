@@ -164,7 +164,8 @@ struct u16v u16_view(const struct u16 *s)
 
 struct u16v u16_sub(struct u16v s, size_t from, size_t to)
 {
-	struct u16v v = { s.v + from, to - from };
+	/* an empty view may have no storage at all: NULL + 0 is undefined */
+	struct u16v v = { s.v ? s.v + from : s.v, to - from };
 	return v;
 }
 

@@ -15,8 +15,12 @@
 
 /* ---- arena --------------------------------------------------------------- */
 
-/* Chunks are this big unless one allocation needs more. */
-#define ARENA_CHUNK (64 * 1024)
+/* The first chunk is this big; each next one doubles, up to ARENA_CHUNK_MAX,
+ * so a small evaluation (a state's field) costs one small chunk while a big
+ * document's chunks are large enough that calloc maps fresh zero pages
+ * instead of clearing heap memory. */
+#define ARENA_CHUNK (16 * 1024)
+#define ARENA_CHUNK_MAX (8 * 1024 * 1024)
 
 struct jsonata_chunk {
 	struct jsonata_chunk *next;
@@ -51,7 +55,10 @@ void *jsonata_arena_alloc(struct jsonata_arena *a, size_t size)
 		size = al;
 	a->bytes = size_add(a->bytes, size);
 	if ((size_t)(a->end - a->next) < size) {
-		size_t room = size > ARENA_CHUNK / 4 ? size : ARENA_CHUNK;
+		size_t chunk = a->chunk ? a->chunk : ARENA_CHUNK;
+		size_t room = size > chunk / 4 ? size : chunk;
+		if (room == chunk && chunk < ARENA_CHUNK_MAX)
+			a->chunk = chunk * 2;
 		struct jsonata_chunk *c = xcalloc(1, size_add(sizeof(*c), room));
 		if (room == size && a->head) {
 			/* a big one: keep the head chunk's free room in use */
@@ -220,12 +227,18 @@ static uint32_t key_hash(const char *k, size_t len)
 	return h;
 }
 
+/* Most keys differ in length or first byte: no call for those. */
+static inline int same_key(const struct jkey *kv, const char *key, size_t klen)
+{
+	return kv->klen == klen && (klen == 0 || (kv->key[0] == key[0] &&
+			memcmp(kv->key, key, klen) == 0));
+}
+
 static long obj_find(const struct jobj *o, const char *key, size_t klen)
 {
 	if (!o->slots) {
 		for (size_t i = 0; i < o->n; i++)
-			if (o->kv[i].klen == klen &&
-			    memcmp(o->kv[i].key, key, klen) == 0)
+			if (same_key(&o->keys[i], key, klen))
 				return (long)i;
 		return -1;
 	}
@@ -234,8 +247,7 @@ static long obj_find(const struct jobj *o, const char *key, size_t klen)
 		uint32_t at = o->slots[s];
 		if (at == 0)
 			return -1;
-		const struct jkv *kv = &o->kv[at - 1];
-		if (kv->klen == klen && memcmp(kv->key, key, klen) == 0)
+		if (same_key(&o->keys[at - 1], key, klen))
 			return (long)(at - 1);
 	}
 }
@@ -246,9 +258,9 @@ static void obj_reindex(struct jsonata_eval *ev, struct jobj *o)
 	while (ns < o->n * 2 + 2)
 		ns *= 2;
 	o->slots = jsonata_arena_alloc(&ev->arena, ns * sizeof(uint32_t));
-	o->nslots = ns;
+	o->nslots = (uint32_t)ns;
 	for (size_t i = 0; i < o->n; i++) {
-		size_t s = key_hash(o->kv[i].key, o->kv[i].klen) & (ns - 1);
+		size_t s = key_hash(o->keys[i].key, o->keys[i].klen) & (ns - 1);
 		while (o->slots[s])
 			s = (s + 1) & (ns - 1);
 		o->slots[s] = (uint32_t)(i + 1);
@@ -258,19 +270,42 @@ static void obj_reindex(struct jsonata_eval *ev, struct jobj *o)
 jv *jv_get(const jv *obj, const char *key, size_t klen)
 {
 	long i = obj_find(obj->u.o, key, klen);
-	return i < 0 ? NULL : obj->u.o->kv[i].val;
+	return i < 0 ? NULL : obj->u.o->vals[i];
+}
+
+/* Gives o its own arrays of at least cap members. */
+static void obj_resize(struct jsonata_eval *ev, struct jobj *o, size_t cap)
+{
+	struct jkey *keys = jsonata_arena_alloc(&ev->arena, size_mul(cap, sizeof(*keys)));
+	jv **vals = jsonata_arena_alloc(&ev->arena, size_mul(cap, sizeof(*vals)));
+	if (o->n) {
+		memcpy(keys, o->keys, o->n * sizeof(*keys));
+		memcpy(vals, o->vals, o->n * sizeof(*vals));
+	}
+	o->keys = keys;
+	o->vals = vals;
+	o->cap = (uint32_t)check_count(cap);
+	o->shared = 0;
 }
 
 void jv_obj_reserve(struct jsonata_eval *ev, jv *obj, size_t n)
 {
-	struct jobj *o = obj->u.o;
-	if (n <= o->cap)
-		return;
-	struct jkv *kv = jsonata_arena_alloc(&ev->arena, size_mul(n, sizeof(*kv)));
-	if (o->n)
-		memcpy(kv, o->kv, o->n * sizeof(*kv));
-	o->kv = kv;
-	o->cap = n;
+	if (n > obj->u.o->cap)
+		obj_resize(ev, obj->u.o, n);
+}
+
+jv *jv_obj_shaped(struct jsonata_eval *ev, struct jkey *keys, jv **vals,
+		  size_t n)
+{
+	jv *v = jv_obj(ev);
+	struct jobj *o = v->u.o;
+	o->keys = keys;
+	o->vals = vals;
+	o->n = o->cap = (uint32_t)check_count(n);
+	o->shared = 1;
+	if (n > OBJ_LINEAR)
+		obj_reindex(ev, o);
+	return v;
 }
 
 void jv_set(struct jsonata_eval *ev, jv *obj, const char *key, size_t klen,
@@ -279,21 +314,14 @@ void jv_set(struct jsonata_eval *ev, jv *obj, const char *key, size_t klen,
 	struct jobj *o = obj->u.o;
 	long i = obj_find(o, key, klen);
 	if (i >= 0) {
-		o->kv[i].val = val;
+		o->vals[i] = val;
 		return;
 	}
-	if (o->n == o->cap) {
-		size_t cap = o->cap ? size_mul(o->cap, 2) : 4;
-		struct jkv *kv = jsonata_arena_alloc(&ev->arena,
-						     size_mul(cap, sizeof(*kv)));
-		if (o->n)
-			memcpy(kv, o->kv, o->n * sizeof(*kv));
-		o->kv = kv;
-		o->cap = cap;
-	}
-	o->kv[o->n].key = key;
-	o->kv[o->n].klen = klen;
-	o->kv[o->n].val = val;
+	if (o->n == o->cap || o->shared)
+		obj_resize(ev, o, o->n == o->cap ? (o->cap ? size_mul(o->cap, 2) : 4) : o->cap);
+	o->keys[o->n].key = key;
+	o->keys[o->n].klen = klen;
+	o->vals[o->n] = val;
 	o->n++;
 	if (o->n > OBJ_LINEAR && (!o->slots || o->n * 2 > o->nslots))
 		obj_reindex(ev, o);
@@ -305,13 +333,17 @@ void jv_set(struct jsonata_eval *ev, jv *obj, const char *key, size_t klen,
 	}
 }
 
-void jv_del(jv *obj, const char *key, size_t klen)
+/* A shared shape is copied first: other objects still use it. */
+void jv_del(struct jsonata_eval *ev, jv *obj, const char *key, size_t klen)
 {
 	struct jobj *o = obj->u.o;
 	long i = obj_find(o, key, klen);
 	if (i < 0)
 		return;
-	memmove(&o->kv[i], &o->kv[i + 1], (o->n - (size_t)i - 1) * sizeof(*o->kv));
+	if (o->shared)
+		obj_resize(ev, o, o->cap);
+	memmove(&o->keys[i], &o->keys[i + 1], (o->n - (size_t)i - 1) * sizeof(*o->keys));
+	memmove(&o->vals[i], &o->vals[i + 1], (o->n - (size_t)i - 1) * sizeof(*o->vals));
 	o->n--;
 	o->slots = NULL; /* back to a linear scan; rebuilt on the next set */
 	o->nslots = 0;
@@ -354,9 +386,9 @@ static int equal_depth(const jv *a, const jv *b, int depth)
 		if (a->u.o->n != b->u.o->n)
 			return 0;
 		for (size_t i = 0; i < a->u.o->n; i++) {
-			const struct jkv *kv = &a->u.o->kv[i];
+			const struct jkey *kv = &a->u.o->keys[i];
 			jv *o = jv_get(b, kv->key, kv->klen);
-			if (!o || !equal_depth(kv->val, o, depth + 1))
+			if (!o || !equal_depth(a->u.o->vals[i], o, depth + 1))
 				return 0;
 		}
 		return 1;
@@ -654,8 +686,9 @@ static int stringify(struct jsonata_eval *ev, const jv *v, int indent,
 		int first = 1;
 		buf_addc(b, '{');
 		for (size_t i = 0; i < v->u.o->n; i++) {
-			const struct jkv *kv = &v->u.o->kv[i];
-			if (!kv->val)
+			const struct jkey *kv = &v->u.o->keys[i];
+			jv *val = v->u.o->vals[i];
+			if (!val)
 				continue;
 			if (!first)
 				buf_addc(b, ',');
@@ -663,7 +696,7 @@ static int stringify(struct jsonata_eval *ev, const jv *v, int indent,
 			newline(b, indent, level + 1);
 			json_string(b, kv->key, kv->klen);
 			buf_adds(b, indent ? ": " : ":");
-			if (stringify(ev, kv->val, indent, level + 1, b) < 0)
+			if (stringify(ev, val, indent, level + 1, b) < 0)
 				return -1;
 		}
 		if (!first)
@@ -768,10 +801,11 @@ static cJSON *to_cjson(struct jsonata_eval *ev, const jv *v, int depth,
 	case JV_OBJ: {
 		cJSON *o = cJSON_CreateObject();
 		for (size_t i = 0; i < v->u.o->n; i++) {
-			const struct jkv *kv = &v->u.o->kv[i];
-			if (!kv->val || kv->val->type == JV_FUNC)
+			const struct jkey *kv = &v->u.o->keys[i];
+			jv *val = v->u.o->vals[i];
+			if (!val || val->type == JV_FUNC)
 				continue;
-			cJSON *c = to_cjson(ev, kv->val, depth + 1, bad);
+			cJSON *c = to_cjson(ev, val, depth + 1, bad);
 			if (!c)
 				continue;
 			char *k = xstrndup(kv->key, kv->klen);

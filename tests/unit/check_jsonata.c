@@ -104,6 +104,20 @@ START_TEST(bounds)
 		       NULL, &opt);
 	ck_assert_msg(strncmp(got, "error ", 6) == 0, "got %s", got);
 	free(got);
+	/* a range checks the bound before making its items (found by
+	 * fuzz_jsonata_eval: ten million items took seconds past a 64 MiB
+	 * bound), and so does Step Functions' $range */
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	got = eval_opt("[1..10000000] ~> $count()", NULL, &opt);
+	ck_assert_str_eq(got, "error D1099");
+	free(got);
+	opt.step_functions = 1;
+	got = eval_opt("$count($range(1, 10000000, 1))", NULL, &opt);
+	ck_assert_str_eq(got, "error D1099");
+	free(got);
+	ck_assert_msg(seconds_since(&t1) < 0.5 * (getenv("CK_TIMEOUT_MULTIPLIER") ? 5 : 1),
+		      "a range past the memory bound took %.2f s", seconds_since(&t1));
 	ck_assert_msg(seconds_since(&t0) < 20.0 * (getenv("CK_TIMEOUT_MULTIPLIER") ? 5 : 1),
 		      "bounds took %.1f s", seconds_since(&t0));
 }
@@ -168,6 +182,26 @@ START_TEST(errors)
 	ck_assert_str_eq(err.token, "+");
 	ck_assert_str_eq(err.message, "The left side of the \"+\" operator must evaluate to a number");
 	jsonata_free(j);
+	/* an empty picture: jsonata-js 2.0.6 fails reading a missing part's
+	 * length (a TypeError, not a coded error); this once offset a NULL
+	 * pointer, which clang's UBSan reports */
+	expect("$formatNumber(1, '')", NULL, "error JSERR");
+	/* a pad that is only a stray UTF-8 continuation byte once divided by
+	 * zero characters (found by fuzz_jsonata_eval): one unit now */
+	expect("$pad('foo', -5, '\x87')", NULL, "\"\x87\x87" "foo\"");
+	/* $error's message: jsonata-js's `message || default`, and a NUL in
+	 * it (found by fuzz_jsonata_eval) no longer empties the C string */
+	const char *msgs[][2] = {
+		{ "$error('')", "$error() function evaluated" },
+		{ "$error('a\\u0000b')", "a\\u0000b" },
+		{ "$assert(false, '')", "$assert() statement failed" },
+	};
+	for (size_t i = 0; i < 3; i++) {
+		j = jsonata_compile(msgs[i][0], strlen(msgs[i][0]), &err);
+		ck_assert_int_eq(jsonata_evaluate(j, NULL, NULL, NULL, &out, &err), -1);
+		ck_assert_str_eq(err.message, msgs[i][1]);
+		jsonata_free(j);
+	}
 	ck_assert_ptr_null(jsonata_compile("[1, 2", 5, &err));
 	ck_assert_str_eq(err.code, "S0203");
 	ck_assert_str_eq(err.message, "Expected \"]\" before end of expression");

@@ -1,0 +1,2 @@
+0
+eval '[$exists($eval), $exists($uuid)]' --format json
