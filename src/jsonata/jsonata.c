@@ -239,6 +239,7 @@ static void setup(struct jsonata_eval *ev, const struct jsonata *j,
 {
 	memset(ev, 0, sizeof(*ev));
 	jsonata_arena_init(&ev->arena);
+	jsonata_arena_init(&ev->perm);
 	ev->expr = j;
 	ev->opt = opt;
 	ev->err = err;
@@ -289,6 +290,7 @@ static void finish(struct jsonata_eval *ev, struct jsonata_error *err, int rc)
 	if (rc < 0 && err->position == JSONATA_NOPOS)
 		err->position = 0;
 	jsonata_arena_release(&ev->arena);
+	jsonata_arena_release(&ev->perm);
 	free(ev->bsigs);
 	free(ev->bvals);
 }

@@ -78,9 +78,9 @@ static jv *builtin_value(struct jsonata_eval *ev, const struct jsonata_builtin *
 {
 	size_t i = jsonata_builtin_index(b);
 	if (!ev->bvals[i]) {
-		jv *v = jsonata_arena_alloc(&ev->arena, sizeof(*v));
+		jv *v = jsonata_arena_alloc(&ev->perm, sizeof(*v));
 		v->type = JV_FUNC;
-		v->u.f = jsonata_arena_alloc(&ev->arena, sizeof(struct jfunc));
+		v->u.f = jsonata_arena_alloc(&ev->perm, sizeof(struct jfunc));
 		v->u.f->kind = JF_BUILTIN;
 		v->u.f->bi = b;
 		v->u.f->sig = jsonata_builtin_sig(ev, b);
@@ -1129,9 +1129,43 @@ static const char *proc_name(const struct jnode *proc)
 	return proc->str ? proc->str : "";
 }
 
-int jsonata_apply(struct jsonata_eval *ev, jv *fn, jv **argv, size_t argc,
-		  jv *input, jv **out)
+/* A tail loop compacts once it has allocated this much since its start
+ * and twice what survived the last compaction: the copying stays in
+ * proportion to what the loop allocates. */
+#define JSONATA_GC_MIN ((size_t)1 << 20)
+
+/* Between two turns of the trampoline the loop holds only the next call:
+ * what the replaced frames allocated and the call does not reach is given
+ * back, so a tail loop runs in bounded memory (jsonata_gc.c).  Returns the
+ * argument vector, moved. */
+static jv **compact_turn(struct jsonata_eval *ev, const struct jsonata_mark *m,
+			 size_t *limit, jv **next, jv **args, size_t n)
 {
+	if (ev->no_compact || ev->arena.bytes - m->bytes < *limit)
+		return args;
+	jv **roots = xmalloc((n + 1) * sizeof(jv *));
+	memcpy(roots, args, n * sizeof(jv *));
+	roots[n] = *next;
+	jsonata_gc_compact(ev, m, roots, n + 1);
+	size_t live = ev->arena.bytes - m->bytes;
+	*limit = live > JSONATA_GC_MIN / 2 ? live * 2 : JSONATA_GC_MIN;
+#ifdef JSONATA_GC_EVERY_TURN
+	*limit = 0; /* a test build: a pointer the walk misses shows at once */
+#endif
+	jv **moved = jsonata_arena_alloc(&ev->arena, (n + 1) * sizeof(jv *));
+	memcpy(moved, roots, n * sizeof(jv *));
+	*next = roots[n];
+	free(roots);
+	return moved;
+}
+
+static int apply_loop(struct jsonata_eval *ev, const struct jsonata_mark *m,
+		      jv *fn, jv **argv, size_t argc, jv *input, jv **out)
+{
+	size_t limit = JSONATA_GC_MIN;
+#ifdef JSONATA_GC_EVERY_TURN
+	limit = 0;
+#endif
 	TRY(apply_inner(ev, fn, argv, argc, input, out));
 	while (jv_is_func(*out) && (*out)->u.f->thunk) {
 		const struct jfunc *t = (*out)->u.f;
@@ -1142,12 +1176,26 @@ int jsonata_apply(struct jsonata_eval *ev, jv *fn, jv **argv, size_t argc,
 		jv **args = jsonata_arena_alloc(&ev->arena, (call->n + 1) * sizeof(jv *));
 		for (size_t i = 0; i < call->n; i++)
 			TRY(eval(ev, call->items[i], t->input, t->env, &args[i]));
+		/* t and the frame it closes over are garbage from here */
+		args = compact_turn(ev, m, &limit, &next, args, call->n);
 		if (apply_inner(ev, next, args, call->n, input, out) < 0) {
 			jsonata_fill_pos(ev, call->pos, proc_name(call->lhs));
 			return -1;
 		}
 	}
 	return 0;
+}
+
+int jsonata_apply(struct jsonata_eval *ev, jv *fn, jv **argv, size_t argc,
+		  jv *input, jv **out)
+{
+	/* the mark comes before the first call, so the frames of every call
+	 * the loop replaces lie above it (arguments may bind into them) */
+	struct jsonata_mark m;
+	jsonata_arena_mark(&ev->arena, &m);
+	int rc = apply_loop(ev, &m, fn, argv, argc, input, out);
+	jsonata_arena_unmark(&ev->arena, &m);
+	return rc;
 }
 
 static int eval_call(struct jsonata_eval *ev, const struct jnode *n, jv *input,

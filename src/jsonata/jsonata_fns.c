@@ -1452,6 +1452,7 @@ FN(fn_eval)
 		in->flags |= JV_OUTER;
 	}
 	ev->eval_depth++;
+	ev->no_compact = 1; /* it may bind into the global frame */
 	int rc = jsonata_eval_node(ev, j->root, in, ev->global, out);
 	ev->eval_depth--;
 	/* values may point into j's literals: keep it alive with the arena */
@@ -1591,7 +1592,7 @@ const struct jsig *jsonata_builtin_sig(struct jsonata_eval *ev,
 	if (!ev->bsigs[i]) {
 		size_t off;
 		const char *code;
-		ev->bsigs[i] = jsonata_sig_parse(&ev->arena, b->sig, strlen(b->sig),
+		ev->bsigs[i] = jsonata_sig_parse(&ev->perm, b->sig, strlen(b->sig),
 						 &off, &code);
 	}
 	return ev->bsigs[i];

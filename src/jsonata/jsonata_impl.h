@@ -6,8 +6,11 @@
  * evaluating, the converted input included).  Values never own anything:
  * they are freed in bulk when the evaluation ends, so sharing a value between
  * two arrays costs nothing and nothing is ever freed item by item (no
- * recursion on input depth when freeing).  The evaluation arena counts its
- * bytes; the evaluator stops with an error past the memory bound.
+ * recursion on input depth when freeing).  The one exception is a tail
+ * loop: between two turns it holds only its next call, so it compacts what
+ * it allocated since it began (jsonata_gc.c) and runs in the memory its live
+ * values need.  The evaluation arena counts its bytes; the evaluator stops
+ * with an error past the memory bound.
  *
  * Undefined is the NULL value pointer.  Arrays carry jsonata-js's flags
  * (sequence, keep-singleton, constructed, outer wrapper, tuple stream).
@@ -32,6 +35,9 @@ struct jsonata_arena {
 	char *next, *end; /* free room in the head chunk */
 	size_t bytes;     /* everything allocated so far */
 	size_t chunk;     /* size of the next chunk (0: the first) */
+	/* the head chunk when the innermost mark was set: a big allocation
+	 * goes below the head only while the head lies above it */
+	struct jsonata_chunk *floor;
 	void (**cleanups)(void *);
 	void **cleanup_args;
 	size_t ncleanups, alloc_cleanups;
@@ -45,6 +51,31 @@ char *jsonata_arena_strndup(struct jsonata_arena *a, const char *s, size_t n);
 /* Runs fn(arg) when the arena is released. */
 void jsonata_arena_cleanup(struct jsonata_arena *a, void (*fn)(void *),
 			   void *arg);
+
+/* A point in an arena's life: what was allocated after it can be given
+ * back (jsonata_arena_rewind) while what was allocated before stays put.
+ * Marks nest, innermost last. */
+struct jsonata_mark {
+	struct jsonata_chunk *head, *floor;
+	char *next;
+	size_t bytes;
+};
+void jsonata_arena_mark(struct jsonata_arena *a, struct jsonata_mark *m);
+/* Ends mark m (the innermost), keeping everything allocated since. */
+void jsonata_arena_unmark(struct jsonata_arena *a, const struct jsonata_mark *m);
+/* Frees everything allocated since m and takes over the chunks of 'from'
+ * (which is left empty; it has no cleanups): what was copied into 'from'
+ * now lives in a as if allocated since m. */
+void jsonata_arena_rewind(struct jsonata_arena *a, const struct jsonata_mark *m,
+			  struct jsonata_arena *from);
+/* The memory allocated since m, as [lo, hi) byte ranges: returns owned
+ * (free), *n ranges, sorted by address. */
+struct jsonata_range {
+	uintptr_t lo, hi;
+};
+struct jsonata_range *jsonata_arena_since(const struct jsonata_arena *a,
+					  const struct jsonata_mark *m,
+					  size_t *n);
 
 /* ---- values ------------------------------------------------------------- */
 
@@ -302,6 +333,10 @@ const struct jsig *jsonata_builtin_sig(struct jsonata_eval *ev,
 
 struct jsonata_eval {
 	struct jsonata_arena arena;
+	/* what must outlive a tail loop's compaction, made lazily but
+	 * pointed at from ev itself: the built-ins' signatures and values */
+	struct jsonata_arena perm;
+	int no_compact; /* $eval ran: the global frame may hold any value */
 	const struct jsonata *expr;
 	const struct jsonata_options *opt;
 	struct jenv *global;
@@ -397,6 +432,12 @@ int jsonata_fns_picture(struct jsonata_eval *ev, const char *name, jv **argv,
 /* Fails (D1099) when 'bytes' more would pass the memory bound: for loops
  * that allocate many values between two ticks. */
 int jsonata_room(struct jsonata_eval *ev, size_t bytes, size_t pos);
+/* Compacts what the innermost tail loop allocated since m (jsonata_gc.c):
+ * the values reachable from roots[0..n) move to fresh chunks and the roots
+ * are updated to them, and the rest is freed.  Everything else made since m
+ * must be dead: the loop holds nothing but its next call. */
+void jsonata_gc_compact(struct jsonata_eval *ev, const struct jsonata_mark *m,
+			jv **roots, size_t n);
 /* Counts one evaluation step; -1 when a bound is passed. */
 int jsonata_tick(struct jsonata_eval *ev, size_t pos);
 

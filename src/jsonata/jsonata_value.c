@@ -24,6 +24,7 @@
 
 struct jsonata_chunk {
 	struct jsonata_chunk *next;
+	size_t size; /* bytes of data */
 	max_align_t data[];
 };
 
@@ -60,7 +61,8 @@ void *jsonata_arena_alloc(struct jsonata_arena *a, size_t size)
 		if (room == chunk && chunk < ARENA_CHUNK_MAX)
 			a->chunk = chunk * 2;
 		struct jsonata_chunk *c = xcalloc(1, size_add(sizeof(*c), room));
-		if (room == size && a->head) {
+		c->size = room;
+		if (room == size && a->head && a->head != a->floor) {
 			/* a big one: keep the head chunk's free room in use */
 			c->next = a->head->next;
 			a->head->next = c;
@@ -94,6 +96,72 @@ void jsonata_arena_cleanup(struct jsonata_arena *a, void (*fn)(void *),
 	a->cleanups[a->ncleanups] = fn;
 	a->cleanup_args[a->ncleanups] = arg;
 	a->ncleanups++;
+}
+
+void jsonata_arena_mark(struct jsonata_arena *a, struct jsonata_mark *m)
+{
+	m->head = a->head;
+	m->floor = a->floor;
+	m->next = a->next;
+	m->bytes = a->bytes;
+	a->floor = a->head;
+}
+
+void jsonata_arena_unmark(struct jsonata_arena *a, const struct jsonata_mark *m)
+{
+	a->floor = m->floor;
+}
+
+void jsonata_arena_rewind(struct jsonata_arena *a, const struct jsonata_mark *m,
+			  struct jsonata_arena *from)
+{
+	struct jsonata_chunk *c = a->head;
+	while (c != m->head) {
+		struct jsonata_chunk *next = c->next;
+		free(c);
+		c = next;
+	}
+	a->head = m->head;
+	/* the mark's chunk keeps its used room: chunks are never reused, as
+	 * allocations count on zeroed memory */
+	a->next = a->end = NULL;
+	a->bytes = m->bytes;
+	if (from->head) {
+		struct jsonata_chunk *last = from->head;
+		while (last->next)
+			last = last->next;
+		last->next = a->head;
+		a->head = from->head;
+		a->next = from->next;
+		a->end = from->end;
+		a->bytes = size_add(a->bytes, from->bytes);
+	}
+	memset(from, 0, sizeof(*from));
+}
+
+static int range_cmp(const void *x, const void *y)
+{
+	const struct jsonata_range *a = x, *b = y;
+	return a->lo < b->lo ? -1 : a->lo > b->lo;
+}
+
+struct jsonata_range *jsonata_arena_since(const struct jsonata_arena *a,
+					  const struct jsonata_mark *m,
+					  size_t *n)
+{
+	size_t count = 1;
+	for (const struct jsonata_chunk *c = a->head; c != m->head; c = c->next)
+		count++;
+	struct jsonata_range *r = xmalloc(size_mul(count, sizeof(*r)));
+	*n = 0;
+	for (const struct jsonata_chunk *c = a->head; c != m->head; c = c->next)
+		r[(*n)++] = (struct jsonata_range){ (uintptr_t)c->data,
+						    (uintptr_t)c->data + c->size };
+	if (m->head && m->next)
+		r[(*n)++] = (struct jsonata_range){ (uintptr_t)m->next,
+			(uintptr_t)m->head->data + m->head->size };
+	qsort(r, *n, sizeof(*r), range_cmp);
+	return r;
 }
 
 /* ---- constructors -------------------------------------------------------- */

@@ -77,6 +77,35 @@ START_TEST(deep_expression)
 }
 END_TEST
 
+/* A tail loop gives back the frames it replaces: the endless loop of the
+ * conformance suite (tail-recursion/case006) ends at the time bound with
+ * U1001 whatever the machine's load, never at the memory bound first, and a
+ * long loop that carries objects, strings and closures from turn to turn
+ * keeps them intact in a few MiB. */
+START_TEST(tail_loop_memory)
+{
+	struct jsonata_options opt = { 0 };
+	opt.time_ms = 200;
+	opt.max_memory = (size_t)8 << 20;
+	char *got = eval_opt("(  $inf := function(){$inf()};  $inf())", NULL, &opt);
+	ck_assert_str_eq(got, "error U1001");
+	free(got);
+	opt.time_ms = -1;
+	got = eval_opt("($mul := function($a, $b) { $a * $b };"
+		       " $f := function($n, $acc, $g) { $n = 0 ? [$acc, $g(2)] :"
+		       " $f($n - 1, {'sum': $acc.sum + $n, 'last': 'n' & $n}, $mul(?, $n)) };"
+		       " $f(300000, {'sum': 0}, $mul(?, -1)))",
+		       NULL, &opt);
+	ck_assert_str_eq(got, "[{\"sum\":45000150000,\"last\":\"n1\"},2]");
+	free(got);
+	/* an accumulator that grows: what survives is copied, not lost */
+	got = eval_opt("($f := function($n, $acc) { $n = 0 ? [$count($acc), $sum($acc), $acc[0], $acc[-1]] :"
+		       " $f($n - 1, $append($acc, $n)) }; $f(2000, []))", NULL, &opt);
+	ck_assert_str_eq(got, "[2000,2001000,2000,1]");
+	free(got);
+}
+END_TEST
+
 START_TEST(bounds)
 {
 	struct timespec t0;
@@ -238,6 +267,7 @@ Suite *jsonata_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, deep_expression);
 	tcase_add_test(tc, bounds);
+	tcase_add_test(tc, tail_loop_memory);
 	tcase_add_test(tc, reuse);
 	tcase_add_test(tc, injected);
 	tcase_add_test(tc, errors);
