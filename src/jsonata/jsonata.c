@@ -312,8 +312,8 @@ int jsonata_evaluate(const struct jsonata *j, const cJSON *input,
 	return rc;
 }
 
-int jsonata_evaluate_text(const struct jsonata *j, char *input,
-			  size_t len, const cJSON *bindings,
+int jsonata_evaluate_text(const struct jsonata *j, struct buf *input,
+			  const cJSON *bindings,
 			  const struct jsonata_options *opt, int indent,
 			  struct buf *out, int *defined,
 			  struct jsonata_error *err)
@@ -326,9 +326,12 @@ int jsonata_evaluate_text(const struct jsonata *j, char *input,
 	jv *in = NULL, *res;
 	size_t off;
 	int rc = 0;
-	if (input && jsonata_parse_json(&ev, input, len, &in, &off) < 0)
-		rc = jsonata_failf(&ev, "D1100", off, "",
-				   "The input is not valid JSON (at byte %zu)", off);
+	if (input) {
+		if (jsonata_parse_json(&ev, input->ptr, input->len, 1, &in, &off) < 0)
+			rc = jsonata_failf(&ev, "D1100", off, "",
+					   "The input is not valid JSON (at byte %zu)", off);
+		buf_release(input);
+	}
 	if (rc == 0)
 		rc = run(&ev, in, &res);
 	if (rc == 0) {

@@ -197,6 +197,55 @@ int jsonata_tick(struct jsonata_eval *ev, size_t pos)
 	return 0;
 }
 
+/* ---- scopes ----------------------------------------------------------------- */
+
+/* Strings up to this long survive a scope by copy; longer ones keep it. */
+#define SCOPE_STR 256
+
+/* A scope gives back, when it ends, what an evaluation allocated for a
+ * value that needs none of it: a predicate's test, a step's number or
+ * short string, a lambda's scalar result.  Per-item temporaries (frames,
+ * argument vectors, one-item sequences) then cost nothing, and a path over
+ * a large document runs in the memory of what it keeps.  Only code that
+ * binds nothing in an older frame runs in a scope (jnode.frame_safe,
+ * lambda bodies), so nothing older points into what is given back. */
+static void scope_begin(struct jsonata_eval *ev, struct jsonata_mark *m)
+{
+	jsonata_arena_mark(&ev->arena, m);
+}
+
+/* Ends the scope begun at m; *keep (may be NULL, or keep itself) is what
+ * survives, moved when it was made in the scope. */
+static void scope_end(struct jsonata_eval *ev, struct jsonata_mark *m,
+		      jv **keep)
+{
+	struct jsonata_arena *a = &ev->arena;
+	jv *v = keep ? *keep : NULL;
+	if (ev->no_compact || a->bytes == m->bytes) {
+		jsonata_arena_unmark(a, m);
+		return;
+	}
+	if (!v || !jsonata_arena_since_has(a, m, v)) {
+		jsonata_arena_rewind(a, m, NULL);
+	} else if (v->type == JV_NUM) {
+		jv copy = *v;
+		jsonata_arena_rewind(a, m, NULL);
+		*keep = jv_num(ev, copy.u.n);
+		(*keep)->flags = copy.flags;
+	} else if (v->type == JV_STR && v->u.s.len <= SCOPE_STR) {
+		jv copy = *v;
+		char text[SCOPE_STR + 1];
+		int own = jsonata_arena_since_has(a, m, copy.u.s.p);
+		if (own)
+			memcpy(text, copy.u.s.p, copy.u.s.len);
+		jsonata_arena_rewind(a, m, NULL);
+		*keep = own ? jv_str(ev, text, copy.u.s.len)
+			    : jv_str_borrow(ev, copy.u.s.p, copy.u.s.len);
+		(*keep)->flags = copy.flags;
+	}
+	jsonata_arena_unmark(a, m);
+}
+
 /* ---- paths ------------------------------------------------------------------ */
 
 static int eval_filter(struct jsonata_eval *ev, const struct jnode *pred,
@@ -205,6 +254,24 @@ static int eval_sort(struct jsonata_eval *ev, const struct jnode *sort,
 		     jv *input, struct jenv *env, jv **out);
 static int eval_group(struct jsonata_eval *ev, const struct jnode *g,
 		      jv *input, struct jenv *env, jv **out);
+
+/* A step's results flattened one level (evaluateStep): the sequence
+ * itself when no result is an array to flatten, which spares a copy of
+ * every large step's results. */
+static jv *flatten(struct jsonata_eval *ev, jv *result)
+{
+	size_t i = 0;
+	while (i < result->u.a.n && (!jv_is_array(result->u.a.items[i]) ||
+				     (result->u.a.items[i]->flags & JV_CONS)))
+		i++;
+	if (i == result->u.a.n)
+		return result;
+	jv *seq = jv_seq(ev);
+	jv_reserve(ev, seq, result->u.a.n);
+	for (i = 0; i < result->u.a.n; i++)
+		push_flat(ev, seq, result->u.a.items[i]);
+	return seq;
+}
 
 static int eval_step(struct jsonata_eval *ev, const struct jnode *step,
 		     jv *input, struct jenv *env, int last, jv **out)
@@ -219,9 +286,15 @@ static int eval_step(struct jsonata_eval *ev, const struct jnode *step,
 	jv_reserve(ev, result, input->u.a.n); /* at most one result an item */
 	for (size_t i = 0; i < input->u.a.n; i++) {
 		jv *res;
-		TRY(eval(ev, step, input->u.a.items[i], env, &res));
-		for (size_t s = 0; s < step->nstages; s++)
-			TRY(eval_filter(ev, step->stages[s]->lhs, res, env, &res));
+		struct jsonata_mark m;
+		if (step->frame_safe)
+			scope_begin(ev, &m);
+		int rc = eval(ev, step, input->u.a.items[i], env, &res);
+		for (size_t s = 0; rc == 0 && s < step->nstages; s++)
+			rc = eval_filter(ev, step->stages[s]->lhs, res, env, &res);
+		if (step->frame_safe)
+			scope_end(ev, &m, rc == 0 ? &res : NULL);
+		TRY(rc);
 		if (res)
 			jv_push(ev, result, res);
 	}
@@ -230,11 +303,7 @@ static int eval_step(struct jsonata_eval *ev, const struct jnode *step,
 		*out = result->u.a.items[0];
 		return 0;
 	}
-	jv *seq = jv_seq(ev);
-	jv_reserve(ev, seq, result->u.a.n);
-	for (size_t i = 0; i < result->u.a.n; i++)
-		push_flat(ev, seq, result->u.a.items[i]);
-	*out = seq;
+	*out = flatten(ev, result);
 	return 0;
 }
 
@@ -449,6 +518,27 @@ static int index_select(struct jsonata_eval *ev, jv *input, double value,
 	return 0;
 }
 
+/* How many times a predicate's value res selects item i of n: a number
+ * (or array of numbers) is an index, negative from the end; anything else
+ * selects by truthiness. */
+static size_t selections(const jv *res, size_t i, size_t n)
+{
+	if (jv_is_num(res)) {
+		double ii = floor(res->u.n);
+		return (ii < 0 ? ii + (double)n : ii) == (double)i;
+	}
+	if (!is_array_of_numbers(res))
+		return jv_truthy(res) != 0;
+	size_t take = 0;
+	for (size_t k = 0; k < res->u.a.n; k++) {
+		double ii = floor(res->u.a.items[k]->u.n);
+		if (ii < 0)
+			ii += (double)n;
+		take += ii == (double)i;
+	}
+	return take;
+}
+
 static int eval_filter(struct jsonata_eval *ev, const struct jnode *pred,
 		       jv *input, struct jenv *env, jv **out)
 {
@@ -463,24 +553,20 @@ static int eval_filter(struct jsonata_eval *ev, const struct jnode *pred,
 	for (size_t i = 0; i < input->u.a.n; i++) {
 		jv *item = input->u.a.items[i], *ctx = item, *res;
 		struct jenv *e = env;
+		struct jsonata_mark m;
+		if (pred->frame_safe)
+			scope_begin(ev, &m);
 		if (tuples) {
 			ctx = item->u.t.at;
 			e = frame_from_tuple(ev, env, item);
 		}
-		TRY(eval(ev, pred, ctx, e, &res));
-		if (jv_is_num(res))
-			res = seq_of(ev, res);
-		if (is_array_of_numbers(res)) {
-			for (size_t k = 0; k < res->u.a.n; k++) {
-				double ii = floor(res->u.a.items[k]->u.n);
-				if (ii < 0)
-					ii += (double)input->u.a.n;
-				if (ii == (double)i)
-					jv_push(ev, results, item);
-			}
-		} else if (jv_truthy(res)) {
+		int rc = eval(ev, pred, ctx, e, &res);
+		size_t take = rc == 0 ? selections(res, i, input->u.a.n) : 0;
+		if (pred->frame_safe)
+			scope_end(ev, &m, NULL);
+		TRY(rc);
+		while (take--)
 			jv_push(ev, results, item);
-		}
 	}
 	*out = results;
 	return 0;
@@ -1194,7 +1280,12 @@ int jsonata_apply(struct jsonata_eval *ev, jv *fn, jv **argv, size_t argc,
 	struct jsonata_mark m;
 	jsonata_arena_mark(&ev->arena, &m);
 	int rc = apply_loop(ev, &m, fn, argv, argc, input, out);
-	jsonata_arena_unmark(&ev->arena, &m);
+	/* a lambda's body binds only in frames of its own: its call is a
+	 * scope */
+	if (rc == 0 && jv_is_func(fn) && fn->u.f->kind == JF_LAMBDA)
+		scope_end(ev, &m, out);
+	else
+		jsonata_arena_unmark(&ev->arena, &m);
 	return rc;
 }
 

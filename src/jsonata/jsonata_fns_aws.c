@@ -172,7 +172,7 @@ FN(fn_parse)
 	/* the JSON parser works in place: give it a copy of its own */
 	char *copy = jsonata_arena_strndup(&ev->arena, s->u.s.p, s->u.s.len);
 	size_t off = 0;
-	if (jsonata_parse_json(ev, copy, s->u.s.len, out, &off) < 0) {
+	if (jsonata_parse_json(ev, copy, s->u.s.len, 0, out, &off) < 0) {
 		*out = NULL;
 		if (ev->failed)
 			return -1;

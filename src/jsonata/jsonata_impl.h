@@ -38,6 +38,7 @@ struct jsonata_arena {
 	/* the head chunk when the innermost mark was set: a big allocation
 	 * goes below the head only while the head lies above it */
 	struct jsonata_chunk *floor;
+	struct jsonata_chunk *spare; /* a rewound chunk kept for reuse */
 	void (**cleanups)(void *);
 	void **cleanup_args;
 	size_t ncleanups, alloc_cleanups;
@@ -57,17 +58,21 @@ void jsonata_arena_cleanup(struct jsonata_arena *a, void (*fn)(void *),
  * Marks nest, innermost last. */
 struct jsonata_mark {
 	struct jsonata_chunk *head, *floor;
-	char *next;
+	char *next, *end;
 	size_t bytes;
 };
 void jsonata_arena_mark(struct jsonata_arena *a, struct jsonata_mark *m);
 /* Ends mark m (the innermost), keeping everything allocated since. */
 void jsonata_arena_unmark(struct jsonata_arena *a, const struct jsonata_mark *m);
-/* Frees everything allocated since m and takes over the chunks of 'from'
- * (which is left empty; it has no cleanups): what was copied into 'from'
- * now lives in a as if allocated since m. */
+/* Frees everything allocated since m (its memory is reused) and, when
+ * 'from' is not NULL, takes over its chunks (it is left empty; it has no
+ * cleanups): what was copied into 'from' lives in a as if allocated since
+ * m. */
 void jsonata_arena_rewind(struct jsonata_arena *a, const struct jsonata_mark *m,
 			  struct jsonata_arena *from);
+/* 1 when p lies in memory allocated since m. */
+int jsonata_arena_since_has(const struct jsonata_arena *a,
+			    const struct jsonata_mark *m, const void *p);
 /* The memory allocated since m, as [lo, hi) byte ranges: returns owned
  * (free), *n ranges, sorted by address. */
 struct jsonata_range {
@@ -228,6 +233,9 @@ struct jnode {
 	uint8_t op;
 	uint8_t keep_array, consarray, tuple, thunk, keep_singleton, descending;
 	uint8_t no_frame;    /* JN_BLOCK: binds nothing, runs in its parent's frame */
+	/* evaluating it binds no variable in the frame it runs in (0 when not
+	 * known): what it allocates is its own, for scopes to give back */
+	uint8_t frame_safe;
 	size_t pos;          /* jsonata-js position: offset just past the token */
 	const char *str;     /* name, string, variable, operator text */
 	size_t len;
@@ -389,11 +397,13 @@ jv *jsonata_from_cjson(struct jsonata_eval *ev, const cJSON *c);
 /* Returns owned cJSON (cJSON_Delete), NULL for undefined; -1 if too deep. */
 int jsonata_to_cjson(struct jsonata_eval *ev, const jv *v, cJSON **out);
 
-/* JSON text to values, parsed in place: text is changed, and the values
- * borrow it.  Returns 0, or -1 with the byte offset of the fault in
- * *err_offset. */
+/* JSON text to values: text is changed (escapes decode in place), the
+ * values do not point into it.  With give_back, the caller needs the text
+ * no more: its pages behind the parse go back to the system as the parse
+ * moves on (it is then garbage, though still allocated).  Returns 0, or -1
+ * with the byte offset of the fault in *err_offset. */
 int jsonata_parse_json(struct jsonata_eval *ev, char *text, size_t len,
-		       jv **out, size_t *err_offset);
+		       int give_back, jv **out, size_t *err_offset);
 /* Appends v as JSON.stringify(v, null, indent) would; nothing for undefined
  * or a function.  -1 (error recorded) past JSONATA_MAX_VALUE_DEPTH. */
 int jsonata_write_value(struct jsonata_eval *ev, const jv *v, int indent,

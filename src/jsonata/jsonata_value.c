@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "xalloc.h"
 #include "banned.h"
@@ -22,11 +23,61 @@
 #define ARENA_CHUNK (16 * 1024)
 #define ARENA_CHUNK_MAX (8 * 1024 * 1024)
 
+/* Chunks this big or bigger are mapped straight from the system: freed,
+ * they go back at once.  (From malloc they would not: after the first big
+ * free, glibc serves big blocks from its heap, where calloc must clear
+ * memory it already holds, and a scope that gives back a chunk would then
+ * pay for clearing the next one in resident pages.) */
+#define ARENA_MAP_MIN ((size_t)256 * 1024)
+
 struct jsonata_chunk {
 	struct jsonata_chunk *next;
-	size_t size; /* bytes of data */
+	size_t size;    /* bytes of data */
+	char *top;      /* end of the used room once it is no longer the head */
+	uint8_t mapped; /* from mmap, not malloc */
+	uint8_t big;    /* one allocation of its own */
 	max_align_t data[];
 };
+
+static struct jsonata_chunk *chunk_new(size_t room)
+{
+	size_t total = size_add(sizeof(struct jsonata_chunk), room);
+	struct jsonata_chunk *c = NULL;
+	if (total >= ARENA_MAP_MIN) {
+		void *p = mmap(NULL, total, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p != MAP_FAILED) {
+			c = p;
+			c->mapped = 1;
+		}
+	}
+	if (!c)
+		c = xcalloc(1, total);
+	c->size = room;
+	return c;
+}
+
+static void chunk_free(struct jsonata_chunk *c)
+{
+	if (c->mapped)
+		munmap(c, sizeof(*c) + c->size);
+	else
+		free(c);
+}
+
+/* A chunk for 'room' bytes: the spare one a rewind kept, cleared, when it
+ * is big enough. */
+static struct jsonata_chunk *chunk_get(struct jsonata_arena *a, size_t room)
+{
+	struct jsonata_chunk *c = a->spare;
+	if (!c || c->size < room)
+		return chunk_new(room);
+	a->spare = NULL;
+	memset(c->data, 0, (size_t)(c->top - (char *)c->data));
+	c->next = NULL;
+	c->top = NULL;
+	return c;
+}
 
 void jsonata_arena_init(struct jsonata_arena *a)
 {
@@ -42,9 +93,11 @@ void jsonata_arena_release(struct jsonata_arena *a)
 	struct jsonata_chunk *c = a->head;
 	while (c) {
 		struct jsonata_chunk *next = c->next;
-		free(c);
+		chunk_free(c);
 		c = next;
 	}
+	if (a->spare)
+		chunk_free(a->spare);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -60,20 +113,23 @@ void *jsonata_arena_alloc(struct jsonata_arena *a, size_t size)
 		size_t room = size > chunk / 4 ? size : chunk;
 		if (room == chunk && chunk < ARENA_CHUNK_MAX)
 			a->chunk = chunk * 2;
-		struct jsonata_chunk *c = xcalloc(1, size_add(sizeof(*c), room));
-		c->size = room;
+		struct jsonata_chunk *c = room == chunk ? chunk_get(a, room) : chunk_new(room);
+		room = c->size;
+		c->big = room == size;
 		if (room == size && a->head && a->head != a->floor) {
 			/* a big one: keep the head chunk's free room in use */
 			c->next = a->head->next;
 			a->head->next = c;
 			return c->data;
 		}
+		if (a->head)
+			a->head->top = a->next;
 		c->next = a->head;
 		a->head = c;
 		a->next = (char *)c->data;
 		a->end = a->next + room;
 	}
-	void *p = a->next; /* chunks come zeroed and are never reused */
+	void *p = a->next; /* chunks come zeroed, rewound room is cleared */
 	a->next += size;
 	return p;
 }
@@ -103,6 +159,7 @@ void jsonata_arena_mark(struct jsonata_arena *a, struct jsonata_mark *m)
 	m->head = a->head;
 	m->floor = a->floor;
 	m->next = a->next;
+	m->end = a->end;
 	m->bytes = a->bytes;
 	a->floor = a->head;
 }
@@ -112,21 +169,48 @@ void jsonata_arena_unmark(struct jsonata_arena *a, const struct jsonata_mark *m)
 	a->floor = m->floor;
 }
 
+int jsonata_arena_since_has(const struct jsonata_arena *a,
+			    const struct jsonata_mark *m, const void *p)
+{
+	uintptr_t x = (uintptr_t)p;
+	for (const struct jsonata_chunk *c = a->head; c != m->head; c = c->next)
+		if (x >= (uintptr_t)c->data && x < (uintptr_t)c->data + c->size)
+			return 1;
+	return m->head && x >= (uintptr_t)m->next &&
+	       x < (uintptr_t)m->head->data + m->head->size;
+}
+
 void jsonata_arena_rewind(struct jsonata_arena *a, const struct jsonata_mark *m,
 			  struct jsonata_arena *from)
 {
 	struct jsonata_chunk *c = a->head;
 	while (c != m->head) {
 		struct jsonata_chunk *next = c->next;
-		free(c);
+		if (!c->big && (!a->spare || a->spare->size < c->size)) {
+			/* kept for the next chunk: a scope that ends past a
+			 * chunk's end does not map and unmap one each time */
+			if (a->spare)
+				chunk_free(a->spare);
+			if (c == a->head)
+				c->top = a->next;
+			a->spare = c;
+		} else {
+			chunk_free(c);
+		}
 		c = next;
 	}
+	if (m->head) {
+		/* allocations count on zeroed memory: clear what was used */
+		char *top = a->head == m->head ? a->next : m->head->top;
+		if (top > m->next)
+			memset(m->next, 0, (size_t)(top - m->next));
+		m->head->top = m->next;
+	}
 	a->head = m->head;
-	/* the mark's chunk keeps its used room: chunks are never reused, as
-	 * allocations count on zeroed memory */
-	a->next = a->end = NULL;
+	a->next = m->next;
+	a->end = m->end;
 	a->bytes = m->bytes;
-	if (from->head) {
+	if (from && from->head) {
 		struct jsonata_chunk *last = from->head;
 		while (last->next)
 			last = last->next;
@@ -136,7 +220,8 @@ void jsonata_arena_rewind(struct jsonata_arena *a, const struct jsonata_mark *m,
 		a->end = from->end;
 		a->bytes = size_add(a->bytes, from->bytes);
 	}
-	memset(from, 0, sizeof(*from));
+	if (from)
+		memset(from, 0, sizeof(*from));
 }
 
 static int range_cmp(const void *x, const void *y)
