@@ -214,34 +214,77 @@ static void scope_begin(struct jsonata_eval *ev, struct jsonata_mark *m)
 	jsonata_arena_mark(&ev->arena, m);
 }
 
+/* A value taken out of a scope before its memory is given back: one made
+ * before the scope (kept as it is), a number, or a short string. */
+struct kept {
+	jv *older; /* the value itself when made before the scope */
+	int is_older;
+	jv v;
+	int own; /* the string's text was made in the scope */
+	char text[SCOPE_STR + 1];
+};
+
+static int keep_take(struct jsonata_eval *ev, const struct jsonata_mark *m,
+		     jv *v, struct kept *k)
+{
+	k->older = v;
+	k->is_older = !v || !jsonata_arena_since_has(&ev->arena, m, v);
+	if (k->is_older)
+		return 1;
+	k->v = *v;
+	if (v->type == JV_NUM)
+		return 1;
+	if (v->type != JV_STR || v->u.s.len > SCOPE_STR)
+		return 0;
+	k->own = jsonata_arena_since_has(&ev->arena, m, v->u.s.p);
+	if (k->own)
+		memcpy(k->text, v->u.s.p, v->u.s.len);
+	return 1;
+}
+
+static jv *keep_make(struct jsonata_eval *ev, const struct kept *k)
+{
+	if (k->is_older)
+		return k->older;
+	jv *v;
+	if (k->v.type == JV_NUM)
+		v = jv_num(ev, k->v.u.n);
+	else if (k->own)
+		v = jv_str(ev, k->text, k->v.u.s.len);
+	else
+		v = jv_str_borrow(ev, k->v.u.s.p, k->v.u.s.len);
+	v->flags = k->v.flags;
+	return v;
+}
+
 /* Ends the scope begun at m; *keep (may be NULL, or keep itself) is what
- * survives, moved when it was made in the scope. */
+ * survives, moved when it was made in the scope: a number, a short string,
+ * or a sequence of at most one of those (a filtered step's result). */
 static void scope_end(struct jsonata_eval *ev, struct jsonata_mark *m,
 		      jv **keep)
 {
 	struct jsonata_arena *a = &ev->arena;
 	jv *v = keep ? *keep : NULL;
+	struct kept k;
 	if (ev->no_compact || a->bytes == m->bytes) {
 		jsonata_arena_unmark(a, m);
 		return;
 	}
-	if (!v || !jsonata_arena_since_has(a, m, v)) {
+	if (keep_take(ev, m, v, &k)) {
 		jsonata_arena_rewind(a, m, NULL);
-	} else if (v->type == JV_NUM) {
-		jv copy = *v;
+		if (keep)
+			*keep = keep_make(ev, &k);
+	} else if (v->type == JV_ARR && v->u.a.n <= 1 && !(v->flags & JV_TUPLES) &&
+		   (v->u.a.n == 0 || keep_take(ev, m, v->u.a.items[0], &k))) {
+		uint8_t flags = v->flags;
+		size_t n = v->u.a.n;
 		jsonata_arena_rewind(a, m, NULL);
-		*keep = jv_num(ev, copy.u.n);
-		(*keep)->flags = copy.flags;
-	} else if (v->type == JV_STR && v->u.s.len <= SCOPE_STR) {
-		jv copy = *v;
-		char text[SCOPE_STR + 1];
-		int own = jsonata_arena_since_has(a, m, copy.u.s.p);
-		if (own)
-			memcpy(text, copy.u.s.p, copy.u.s.len);
-		jsonata_arena_rewind(a, m, NULL);
-		*keep = own ? jv_str(ev, text, copy.u.s.len)
-			    : jv_str_borrow(ev, copy.u.s.p, copy.u.s.len);
-		(*keep)->flags = copy.flags;
+		jv *arr = jv_arr(ev, n);
+		arr->flags = flags;
+		if (n)
+			arr->u.a.items[0] = keep_make(ev, &k);
+		arr->u.a.n = (uint32_t)n;
+		*keep = arr;
 	}
 	jsonata_arena_unmark(a, m);
 }

@@ -106,6 +106,55 @@ START_TEST(tail_loop_memory)
 }
 END_TEST
 
+/* Per-item temporaries are given back: a predicate, a step and a lambda
+ * that each allocate some hundred bytes for every one of 150,000 items run
+ * within a 16 MiB bound that the range and the results nearly fill. */
+START_TEST(scoped_temporaries)
+{
+	struct jsonata_options opt = { 0 };
+	opt.max_memory = (size_t)16 << 20;
+	const char *cases[][2] = {
+		{ "$count([1..150000][$ in [7, 8, 9, 'a', 'b']])", "3" },
+		{ "$sum([1..150000].([$, $, $][1] + 0))", "11250075000" },
+		{ "$sum($map([1..150000], function($v) { [$v, $v, $v][1] * 2 }))", "22500150000" },
+		{ "$count([1..150000].$string($)[$length($) = 6])", "50001" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = eval_opt(cases[i][0], NULL, &opt);
+		ck_assert_msg(strcmp(got, cases[i][1]) == 0, "%s: got %s, want %s",
+			      cases[i][0], got, cases[i][1]);
+		free(got);
+	}
+}
+END_TEST
+
+/* jsonata_evaluate_text gives the text back as it parses: nothing may
+ * point into it afterwards (strings with escapes, keys, the last record
+ * and the first, read after several MiB of text were released). */
+START_TEST(text_given_back)
+{
+	struct buf doc = BUF_INIT;
+	buf_adds(&doc, "{\"items\": [");
+	for (int i = 0; i < 60000; i++)
+		buf_addf(&doc, "%s{\"k\\u0041\": \"v%d\\n\", \"long\": \"%040d\"}",
+			 i ? "," : "", i, i);
+	buf_adds(&doc, "], \"last\": \"end\"}");
+	ck_assert_int_gt((int)doc.len, 4 << 20);
+	struct jsonata_error err;
+	const char *expr = "$count(items) & items[0].kA & items[-1].kA & last & $substring(items[-1].long, 35)";
+	struct jsonata *j = jsonata_compile(expr, strlen(expr), &err);
+	ck_assert_ptr_nonnull(j);
+	struct buf out = BUF_INIT;
+	int defined;
+	ck_assert_int_eq(jsonata_evaluate_text(j, &doc, NULL, NULL, 0, &out, &defined, &err), 0);
+	ck_assert_int_eq(defined, 1);
+	ck_assert_str_eq(out.ptr, "\"60000v0\\nv59999\\nend59999\"");
+	ck_assert_uint_eq(doc.len, 0); /* consumed */
+	buf_release(&out);
+	jsonata_free(j);
+}
+END_TEST
+
 START_TEST(bounds)
 {
 	struct timespec t0;
@@ -268,6 +317,8 @@ Suite *jsonata_suite(void)
 	tcase_add_test(tc, deep_expression);
 	tcase_add_test(tc, bounds);
 	tcase_add_test(tc, tail_loop_memory);
+	tcase_add_test(tc, scoped_temporaries);
+	tcase_add_test(tc, text_given_back);
 	tcase_add_test(tc, reuse);
 	tcase_add_test(tc, injected);
 	tcase_add_test(tc, errors);
