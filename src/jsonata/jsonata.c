@@ -108,7 +108,7 @@ static void value_text(struct jsonata_eval *ev, const jv *v, struct buf *b)
 	}
 	if (v->type == JV_STR) {
 		buf_addc(b, '"');
-		buf_add(b, v->u.s.p, v->u.s.len > 100 ? 100 : v->u.s.len);
+		buf_add(b, v->u.s.p, v->len > 100 ? 100 : v->len);
 		buf_addc(b, '"');
 		return;
 	}

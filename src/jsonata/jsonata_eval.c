@@ -114,7 +114,7 @@ static struct jenv *frame_from_tuple(struct jsonata_eval *ev, struct jenv *env,
 				     const jv *tuple)
 {
 	struct jenv *f = jsonata_env_new(ev, env);
-	f->tb = tuple->u.t.binds;
+	f->tb = JV_BINDS(tuple);
 	return f;
 }
 
@@ -133,8 +133,8 @@ jv *jsonata_append(struct jsonata_eval *ev, jv *a, jv *b)
 		return b;
 	if (!b)
 		return a;
-	size_t na = jv_is_array(a) ? a->u.a.n : 1;
-	size_t nb = jv_is_array(b) ? b->u.a.n : 1;
+	size_t na = jv_is_array(a) ? a->len : 1;
+	size_t nb = jv_is_array(b) ? b->len : 1;
 	jv *r = jv_arr(ev, size_add(na, nb));
 	/* Array.prototype.concat: a plain array, no sequence flags */
 	if (!jv_is_array(a))
@@ -145,7 +145,7 @@ jv *jsonata_append(struct jsonata_eval *ev, jv *a, jv *b)
 		r->u.a.items[na] = b;
 	else if (nb)
 		memcpy(r->u.a.items + na, b->u.a.items, nb * sizeof(jv *));
-	r->u.a.n = (uint32_t)(na + nb);
+	r->len = (uint32_t)(na + nb);
 	return r;
 }
 
@@ -156,7 +156,7 @@ static void push_flat(struct jsonata_eval *ev, jv *seq, jv *res)
 		jv_push(ev, seq, res);
 		return;
 	}
-	for (size_t i = 0; i < res->u.a.n; i++)
+	for (size_t i = 0; i < res->len; i++)
 		jv_push(ev, seq, res->u.a.items[i]);
 }
 
@@ -234,11 +234,11 @@ static int keep_take(struct jsonata_eval *ev, const struct jsonata_mark *m,
 	k->v = *v;
 	if (v->type == JV_NUM)
 		return 1;
-	if (v->type != JV_STR || v->u.s.len > SCOPE_STR)
+	if (v->type != JV_STR || v->len > SCOPE_STR)
 		return 0;
 	k->own = jsonata_arena_since_has(&ev->arena, m, v->u.s.p);
 	if (k->own)
-		memcpy(k->text, v->u.s.p, v->u.s.len);
+		memcpy(k->text, v->u.s.p, v->len);
 	return 1;
 }
 
@@ -250,9 +250,9 @@ static jv *keep_make(struct jsonata_eval *ev, const struct kept *k)
 	if (k->v.type == JV_NUM)
 		v = jv_num(ev, k->v.u.n);
 	else if (k->own)
-		v = jv_str(ev, k->text, k->v.u.s.len);
+		v = jv_str(ev, k->text, k->v.len);
 	else
-		v = jv_str_borrow(ev, k->v.u.s.p, k->v.u.s.len);
+		v = jv_str_borrow(ev, k->v.u.s.p, k->v.len);
 	v->flags = k->v.flags;
 	return v;
 }
@@ -274,16 +274,16 @@ static void scope_end(struct jsonata_eval *ev, struct jsonata_mark *m,
 		jsonata_arena_rewind(a, m, NULL);
 		if (keep)
 			*keep = keep_make(ev, &k);
-	} else if (v->type == JV_ARR && v->u.a.n <= 1 && !(v->flags & JV_TUPLES) &&
-		   (v->u.a.n == 0 || keep_take(ev, m, v->u.a.items[0], &k))) {
+	} else if (v->type == JV_ARR && v->len <= 1 && !(v->flags & JV_TUPLES) &&
+		   (v->len == 0 || keep_take(ev, m, v->u.a.items[0], &k))) {
 		uint8_t flags = v->flags;
-		size_t n = v->u.a.n;
+		size_t n = v->len;
 		jsonata_arena_rewind(a, m, NULL);
 		jv *arr = jv_arr(ev, n);
 		arr->flags = flags;
 		if (n)
 			arr->u.a.items[0] = keep_make(ev, &k);
-		arr->u.a.n = (uint32_t)n;
+		arr->len = (uint32_t)n;
 		*keep = arr;
 	}
 	jsonata_arena_unmark(a, m);
@@ -304,14 +304,14 @@ static int eval_group(struct jsonata_eval *ev, const struct jnode *g,
 static jv *flatten(struct jsonata_eval *ev, jv *result)
 {
 	size_t i = 0;
-	while (i < result->u.a.n && (!jv_is_array(result->u.a.items[i]) ||
+	while (i < result->len && (!jv_is_array(result->u.a.items[i]) ||
 				     (result->u.a.items[i]->flags & JV_CONS)))
 		i++;
-	if (i == result->u.a.n)
+	if (i == result->len)
 		return result;
 	jv *seq = jv_seq(ev);
-	jv_reserve(ev, seq, result->u.a.n);
-	for (i = 0; i < result->u.a.n; i++)
+	jv_reserve(ev, seq, result->len);
+	for (i = 0; i < result->len; i++)
 		push_flat(ev, seq, result->u.a.items[i]);
 	return seq;
 }
@@ -326,8 +326,8 @@ static int eval_step(struct jsonata_eval *ev, const struct jnode *step,
 		return 0;
 	}
 	jv *result = jv_seq(ev);
-	jv_reserve(ev, result, input->u.a.n); /* at most one result an item */
-	for (size_t i = 0; i < input->u.a.n; i++) {
+	jv_reserve(ev, result, input->len); /* at most one result an item */
+	for (size_t i = 0; i < input->len; i++) {
 		jv *res;
 		struct jsonata_mark m;
 		if (step->frame_safe)
@@ -341,7 +341,7 @@ static int eval_step(struct jsonata_eval *ev, const struct jnode *step,
 		if (res)
 			jv_push(ev, result, res);
 	}
-	if (last && result->u.a.n == 1 && jv_is_array(result->u.a.items[0]) &&
+	if (last && result->len == 1 && jv_is_array(result->u.a.items[0]) &&
 	    !jv_is_seq(result->u.a.items[0])) {
 		*out = result->u.a.items[0];
 		return 0;
@@ -359,9 +359,9 @@ static int eval_stages(struct jsonata_eval *ev, const struct jnode *step,
 			TRY(eval_filter(ev, st->lhs, tuples, env, &tuples));
 			continue;
 		}
-		for (size_t i = 0; tuples && i < tuples->u.a.n; i++) {
+		for (size_t i = 0; tuples && i < tuples->len; i++) {
 			jv *t = tuples->u.a.items[i];
-			t->u.t.binds = jv_bind(ev, t->u.t.binds, st->str, jv_num(ev, (double)i));
+			JV_BINDS(t) = jv_bind(ev, JV_BINDS(t), st->str, jv_num(ev, (double)i));
 		}
 	}
 	*out = tuples;
@@ -394,7 +394,7 @@ static int tuple_sort_step(struct jsonata_eval *ev, const struct jnode *step,
 		jv *sorted;
 		TRY(eval_sort(ev, step, input, env, &sorted));
 		result = tuple_stream(ev);
-		for (size_t i = 0; i < sorted->u.a.n; i++) {
+		for (size_t i = 0; i < sorted->len; i++) {
 			struct jbind *b = step->index ? jv_bind(ev, NULL, step->index,
 								jv_num(ev, (double)i)) : NULL;
 			jv_push(ev, result, jv_tuple(ev, sorted->u.a.items[i], b));
@@ -409,8 +409,8 @@ static jv *tuple_out(struct jsonata_eval *ev, const struct jnode *step,
 	jv *item = res->u.a.items[bb];
 	if (stream)
 		return jv_tuple(ev, item->u.t.at,
-				merge_binds(ev, in->u.t.binds, item->u.t.binds));
-	struct jbind *b = in->u.t.binds;
+				merge_binds(ev, JV_BINDS(in), JV_BINDS(item)));
+	struct jbind *b = JV_BINDS(in);
 	jv *at = item;
 	if (step->focus) {
 		b = jv_bind(ev, b, step->focus, item);
@@ -431,10 +431,10 @@ static int eval_tuple_step(struct jsonata_eval *ev, const struct jnode *step,
 	jv *result = tuple_stream(ev);
 	if (!tuples) {
 		tuples = tuple_stream(ev);
-		for (size_t i = 0; i < input->u.a.n; i++)
+		for (size_t i = 0; i < input->len; i++)
 			jv_push(ev, tuples, jv_tuple(ev, input->u.a.items[i], NULL));
 	}
-	for (size_t e = 0; e < tuples->u.a.n; e++) {
+	for (size_t e = 0; e < tuples->len; e++) {
 		jv *t = tuples->u.a.items[e];
 		jv *res;
 		TRY(eval(ev, step, t->u.t.at, frame_from_tuple(ev, env, t), &res));
@@ -443,7 +443,7 @@ static int eval_tuple_step(struct jsonata_eval *ev, const struct jnode *step,
 		if (!jv_is_array(res))
 			res = seq_of(ev, res);
 		int stream = (res->flags & JV_TUPLES) != 0;
-		for (size_t bb = 0; bb < res->u.a.n; bb++)
+		for (size_t bb = 0; bb < res->len; bb++)
 			jv_push(ev, result, tuple_out(ev, step, t, res, stream, bb));
 	}
 	return eval_stages(ev, step, result, env, out);
@@ -504,7 +504,7 @@ static int eval_path(struct jsonata_eval *ev, const struct jnode *n, jv *input,
 		} else {
 			TRY(eval_step(ev, step, in_seq, env, i == n->n - 1, &result));
 		}
-		if (!is_tuple && (!result || (jv_is_array(result) && result->u.a.n == 0)))
+		if (!is_tuple && (!result || (jv_is_array(result) && result->len == 0)))
 			break;
 		if (!step->focus)
 			in_seq = result;
@@ -514,7 +514,7 @@ static int eval_path(struct jsonata_eval *ev, const struct jnode *n, jv *input,
 			result = tuples;
 		} else {
 			result = jv_seq(ev);
-			for (size_t i = 0; tuples && i < tuples->u.a.n; i++)
+			for (size_t i = 0; tuples && i < tuples->len; i++)
 				jv_push(ev, result, tuples->u.a.items[i]->u.t.at);
 		}
 	}
@@ -537,7 +537,7 @@ static int is_array_of_numbers(const jv *v)
 {
 	if (!jv_is_array(v))
 		return 0;
-	for (size_t i = 0; i < v->u.a.n; i++)
+	for (size_t i = 0; i < v->len; i++)
 		if (!jv_is_num(v->u.a.items[i]))
 			return 0;
 	return 1;
@@ -548,8 +548,8 @@ static int index_select(struct jsonata_eval *ev, jv *input, double value,
 {
 	double idx = floor(value);
 	if (idx < 0)
-		idx += (double)input->u.a.n;
-	jv *item = idx >= 0 && idx < (double)input->u.a.n
+		idx += (double)input->len;
+	jv *item = idx >= 0 && idx < (double)input->len
 		   ? input->u.a.items[(size_t)idx] : NULL;
 	if (item) {
 		if (jv_is_array(item))
@@ -573,7 +573,7 @@ static size_t selections(const jv *res, size_t i, size_t n)
 	if (!is_array_of_numbers(res))
 		return jv_truthy(res) != 0;
 	size_t take = 0;
-	for (size_t k = 0; k < res->u.a.n; k++) {
+	for (size_t k = 0; k < res->len; k++) {
 		double ii = floor(res->u.a.items[k]->u.n);
 		if (ii < 0)
 			ii += (double)n;
@@ -593,7 +593,7 @@ static int eval_filter(struct jsonata_eval *ev, const struct jnode *pred,
 		input = seq_of(ev, input);
 	if (pred->type == JN_NUMBER)
 		return index_select(ev, input, pred->num, results, out);
-	for (size_t i = 0; i < input->u.a.n; i++) {
+	for (size_t i = 0; i < input->len; i++) {
 		jv *item = input->u.a.items[i], *ctx = item, *res;
 		struct jenv *e = env;
 		struct jsonata_mark m;
@@ -604,7 +604,7 @@ static int eval_filter(struct jsonata_eval *ev, const struct jnode *pred,
 			e = frame_from_tuple(ev, env, item);
 		}
 		int rc = eval(ev, pred, ctx, e, &res);
-		size_t take = rc == 0 ? selections(res, i, input->u.a.n) : 0;
+		size_t take = rc == 0 ? selections(res, i, input->len) : 0;
 		if (pred->frame_safe)
 			scope_end(ev, &m, NULL);
 		TRY(rc);
@@ -633,13 +633,13 @@ static int lookup_name(struct jsonata_eval *ev, jv *input, const char *key,
 		return jsonata_failf(ev, "D1099", JSONATA_NOPOS, "",
 				     "Arrays nested deeper than %d levels", JSONATA_MAX_VALUE_DEPTH);
 	jv *result = jv_seq(ev);
-	for (size_t i = 0; i < input->u.a.n; i++) {
+	for (size_t i = 0; i < input->len; i++) {
 		jv *res;
 		TRY(lookup_name(ev, input->u.a.items[i], key, klen, depth + 1, &res));
 		if (!res)
 			continue;
 		if (jv_is_array(res))
-			for (size_t k = 0; k < res->u.a.n; k++)
+			for (size_t k = 0; k < res->len; k++)
 				jv_push(ev, result, res->u.a.items[k]);
 		else
 			jv_push(ev, result, res);
@@ -657,7 +657,7 @@ static int flatten_into(struct jsonata_eval *ev, jv *v, jv *out, int depth)
 		jv_push(ev, out, v);
 		return 0;
 	}
-	for (size_t i = 0; i < v->u.a.n; i++)
+	for (size_t i = 0; i < v->len; i++)
 		TRY(flatten_into(ev, v->u.a.items[i], out, depth + 1));
 	return 0;
 }
@@ -666,7 +666,7 @@ static int eval_wildcard(struct jsonata_eval *ev, jv *input, jv **out)
 {
 	jv *results = jv_seq(ev);
 	*out = results;
-	if (jv_is_array(input) && (input->flags & JV_OUTER) && input->u.a.n > 0)
+	if (jv_is_array(input) && (input->flags & JV_OUTER) && input->len > 0)
 		input = input->u.a.items[0];
 	if (!input)
 		return 0;
@@ -676,14 +676,14 @@ static int eval_wildcard(struct jsonata_eval *ev, jv *input, jv **out)
 			if (jv_is_array(v)) {
 				jv *flat = jv_arr(ev, 0);
 				TRY(flatten_into(ev, v, flat, 0));
-				for (size_t k = 0; k < flat->u.a.n; k++)
+				for (size_t k = 0; k < flat->len; k++)
 					jv_push(ev, results, flat->u.a.items[k]);
 			} else if (v) {
 				jv_push(ev, results, v);
 			}
 		}
 	} else if (input->type == JV_ARR) {
-		for (size_t i = 0; i < input->u.a.n; i++) {
+		for (size_t i = 0; i < input->len; i++) {
 			jv *v = input->u.a.items[i];
 			if (jv_is_array(v))
 				TRY(flatten_into(ev, v, results, 0));
@@ -702,7 +702,7 @@ static int descend(struct jsonata_eval *ev, jv *v, jv *results, int depth)
 	if (!jv_is_array(v))
 		jv_push(ev, results, v);
 	if (jv_is_array(v)) {
-		for (size_t i = 0; i < v->u.a.n; i++)
+		for (size_t i = 0; i < v->len; i++)
 			TRY(descend(ev, v->u.a.items[i], results, depth + 1));
 	} else if (v && v->type == JV_OBJ) {
 		for (size_t i = 0; i < v->u.o->n; i++)
@@ -718,7 +718,7 @@ static int eval_descendants(struct jsonata_eval *ev, jv *input, jv **out)
 		return 0;
 	jv *results = jv_seq(ev);
 	TRY(descend(ev, input, results, 0));
-	*out = results->u.a.n == 1 ? results->u.a.items[0] : results;
+	*out = results->len == 1 ? results->u.a.items[0] : results;
 	return 0;
 }
 
@@ -795,7 +795,7 @@ static int strict_equal(const jv *a, const jv *b)
 		return 0;
 	switch (a->type) {
 	case JV_NUM: return a->u.n == b->u.n;
-	case JV_STR: return a->u.s.len == b->u.s.len && memcmp(a->u.s.p, b->u.s.p, a->u.s.len) == 0;
+	case JV_STR: return a->len == b->len && memcmp(a->u.s.p, b->u.s.p, a->len) == 0;
 	case JV_BOOL: return a->u.b == b->u.b;
 	case JV_NULL: return 1;
 	default: return 0;
@@ -824,7 +824,7 @@ static int range(struct jsonata_eval *ev, const struct jnode *n, jv *l, jv *r,
 	s->flags = JV_SEQ;
 	for (size_t i = 0; i < (size_t)size; i++)
 		s->u.a.items[i] = jv_num(ev, l->u.n + (double)i);
-	s->u.a.n = (uint32_t)size;
+	s->len = (uint32_t)size;
 	*out = s;
 	return 0;
 }
@@ -833,7 +833,7 @@ static int concat(struct jsonata_eval *ev, jv *l, jv *r, jv **out)
 {
 	struct buf b = BUF_INIT;
 	int rc = 0;
-	size_t ll = jv_is_str(l) ? l->u.s.len : 0, rl = jv_is_str(r) ? r->u.s.len : 0;
+	size_t ll = jv_is_str(l) ? l->len : 0, rl = jv_is_str(r) ? r->len : 0;
 	if (ll + rl > JSONATA_MAX_STRING)
 		return jsonata_failf(ev, "D1099", JSONATA_NOPOS, "&",
 				     "A string longer than %zu bytes cannot be built",
@@ -881,7 +881,7 @@ static int eval_binary(struct jsonata_eval *ev, const struct jnode *n, jv *input
 		if (l && r) {
 			if (!jv_is_array(r))
 				found = strict_equal(l, r);
-			for (size_t i = 0; jv_is_array(r) && i < r->u.a.n && !found; i++)
+			for (size_t i = 0; jv_is_array(r) && i < r->len && !found; i++)
 				found = strict_equal(l, r->u.a.items[i]);
 		}
 		*out = JV_BOOLV(found);
@@ -908,12 +908,12 @@ static int eval_array(struct jsonata_eval *ev, const struct jnode *n, jv *input,
 			jv_push(ev, result, v);
 			continue;
 		}
-		if (v->u.a.n == 0)
+		if (v->len == 0)
 			continue;
-		jv_reserve(ev, result, v->u.a.n);
-		memcpy(result->u.a.items + result->u.a.n, v->u.a.items,
-		       v->u.a.n * sizeof(jv *));
-		result->u.a.n += v->u.a.n;
+		jv_reserve(ev, result, v->len);
+		memcpy(result->u.a.items + result->len, v->u.a.items,
+		       v->len * sizeof(jv *));
+		result->len += v->len;
 	}
 	if (n->consarray)
 		result->flags |= JV_CONS;
@@ -928,14 +928,14 @@ static jv *reduce_tuples(struct jsonata_eval *ev, jv *data)
 		return data;
 	jv *at = NULL;
 	struct jbind *acc = NULL;
-	for (size_t i = 0; i < data->u.a.n; i++) {
+	for (size_t i = 0; i < data->len; i++) {
 		jv *t = data->u.a.items[i];
 		if (!t || t->type != JV_TUPLE)
 			continue;
 		at = i ? jsonata_append(ev, at, t->u.t.at) : t->u.t.at;
-		for (struct jbind *b = t->u.t.binds; b; b = b->next) {
+		for (struct jbind *b = JV_BINDS(t); b; b = b->next) {
 			int seen = 0;
-			for (struct jbind *c = t->u.t.binds; c != b; c = c->next)
+			for (struct jbind *c = JV_BINDS(t); c != b; c = c->next)
 				if (strcmp(c->name, b->name) == 0)
 					seen = 1;
 			if (seen)
@@ -974,8 +974,8 @@ static void group_add(struct jsonata_eval *ev, struct group_entry *ge, jv *item)
 		jv_push(ev, ge->data, item);
 		return;
 	}
-	jv_reserve(ev, ge->data, item->u.a.n);
-	for (size_t k = 0; k < item->u.a.n; k++)
+	jv_reserve(ev, ge->data, item->len);
+	for (size_t k = 0; k < item->len; k++)
 		jv_push(ev, ge->data, item->u.a.items[k]);
 }
 
@@ -983,7 +983,7 @@ static int group_keys(struct jsonata_eval *ev, const struct jnode *g, jv *input,
 		      struct jenv *env, int reduce, jv *groups,
 		      struct group_entry **entries, size_t *nent, size_t *alloc)
 {
-	for (size_t i = 0; i < input->u.a.n; i++) {
+	for (size_t i = 0; i < input->len; i++) {
 		jv *item = input->u.a.items[i];
 		int tuple = reduce && item;
 		struct jenv *e = tuple ? frame_from_tuple(ev, env, item) : env;
@@ -994,13 +994,13 @@ static int group_keys(struct jsonata_eval *ev, const struct jnode *g, jv *input,
 				return jsonata_fail(ev, "T1003", g->pos, "", key);
 			if (!key)
 				continue;
-			jv *slot = jv_get(groups, key->u.s.p, key->u.s.len);
+			jv *slot = jv_get(groups, key->u.s.p, key->len);
 			if (!slot) {
 				ARRAY_GROW(*entries, *nent + 1, *alloc);
 				(*entries)[*nent].data = item;
 				(*entries)[*nent].pair = p;
 				(*entries)[*nent].own = 0;
-				jv_set(ev, groups, key->u.s.p, key->u.s.len,
+				jv_set(ev, groups, key->u.s.p, key->len,
 				       jv_num(ev, (double)*nent));
 				(*nent)++;
 				continue;
@@ -1020,7 +1020,7 @@ static int eval_group(struct jsonata_eval *ev, const struct jnode *g,
 	int reduce = input && jv_is_array(input) && (input->flags & JV_TUPLES);
 	if (!jv_is_array(input))
 		input = seq_of(ev, input);
-	if (input->u.a.n == 0)
+	if (input->len == 0)
 		input = seq_of(ev, NULL);
 	jv *groups = jv_obj(ev);
 	struct group_entry *entries = NULL;
@@ -1109,11 +1109,11 @@ static void merge_sort(struct sort_ctx *c, size_t *idx, size_t *tmp, size_t n)
 static int eval_sort(struct jsonata_eval *ev, const struct jnode *sort,
 		     jv *input, struct jenv *env, jv **out)
 {
-	if (!jv_is_array(input) || input->u.a.n <= 1) {
+	if (!jv_is_array(input) || input->len <= 1) {
 		*out = input;
 		return 0;
 	}
-	size_t n = input->u.a.n;
+	size_t n = input->len;
 	int tuples = (input->flags & JV_TUPLES) != 0;
 	struct sort_ctx c = { ev, sort, NULL, 0 };
 	c.keys = jsonata_arena_alloc(&ev->arena, size_mul(n, sizeof(jv **)));
@@ -1137,7 +1137,7 @@ static int eval_sort(struct jsonata_eval *ev, const struct jnode *sort,
 	result->flags = JV_SEQ | (input->flags & JV_TUPLES);
 	for (size_t i = 0; i < n; i++)
 		result->u.a.items[i] = input->u.a.items[idx[i]];
-	result->u.a.n = (uint32_t)n;
+	result->len = (uint32_t)n;
 	free(idx);
 	free(tmp);
 	*out = result;
@@ -1462,11 +1462,11 @@ static int transform_one(struct jsonata_eval *ev, const struct jnode *n,
 	if (!dels)
 		return 0;
 	jv *list = jv_is_array(dels) ? dels : seq_of(ev, dels);
-	for (size_t k = 0; k < list->u.a.n; k++)
+	for (size_t k = 0; k < list->len; k++)
 		if (!jv_is_str(list->u.a.items[k]))
 			return jsonata_fail(ev, "T2012", n->third->pos, "", dels);
-	for (size_t k = 0; match && match->type == JV_OBJ && k < list->u.a.n; k++)
-		jv_del(ev, match, list->u.a.items[k]->u.s.p, list->u.a.items[k]->u.s.len);
+	for (size_t k = 0; match && match->type == JV_OBJ && k < list->len; k++)
+		jv_del(ev, match, list->u.a.items[k]->u.s.p, list->u.a.items[k]->len);
 	return 0;
 }
 
@@ -1486,7 +1486,7 @@ static int apply_transform(struct jsonata_eval *ev, const struct jfunc *f,
 	}
 	if (!jv_is_array(matches))
 		matches = seq_of(ev, matches);
-	for (size_t i = 0; i < matches->u.a.n; i++)
+	for (size_t i = 0; i < matches->len; i++)
 		TRY(transform_one(ev, n, f->env, matches->u.a.items[i]));
 	*out = result;
 	return 0;
@@ -1502,8 +1502,8 @@ static int clone_depth(struct jsonata_eval *ev, const jv *v, jv **out, int depth
 		return 0;
 	}
 	if (v->type == JV_ARR) {
-		jv *a = jv_arr(ev, v->u.a.n);
-		for (size_t i = 0; i < v->u.a.n; i++) {
+		jv *a = jv_arr(ev, v->len);
+		for (size_t i = 0; i < v->len; i++) {
 			jv *c;
 			TRY(clone_depth(ev, v->u.a.items[i], &c, depth + 1));
 			jv_push(ev, a, c);
@@ -1547,7 +1547,7 @@ static int apply_regex(struct jsonata_eval *ev, const struct jfunc *f,
 		return 0;
 	const jv *s = argv[0];
 	struct jsonata_match m;
-	int rc = jsonata_regex_exec(ev, f->regex, s->u.s.p, s->u.s.len, 0, &m);
+	int rc = jsonata_regex_exec(ev, f->regex, s->u.s.p, s->len, 0, &m);
 	if (rc <= 0)
 		return rc;
 	jv *o = jv_obj(ev);
@@ -1579,7 +1579,7 @@ static int eval_variable(struct jsonata_eval *ev, const struct jnode *n,
 			 jv *input, struct jenv *env, jv **out)
 {
 	if (n->len == 0) {
-		*out = jv_is_array(input) && (input->flags & JV_OUTER) && input->u.a.n
+		*out = jv_is_array(input) && (input->flags & JV_OUTER) && input->len
 		       ? input->u.a.items[0] : input;
 		return 0;
 	}
@@ -1692,9 +1692,9 @@ static int eval(struct jsonata_eval *ev, const struct jnode *n, jv *input,
 	if (jv_is_seq(r) && !(r->flags & JV_TUPLES)) {
 		if (n->keep_array)
 			r->flags |= JV_KEEP;
-		if (r->u.a.n == 0)
+		if (r->len == 0)
 			*out = NULL;
-		else if (r->u.a.n == 1 && !(r->flags & JV_KEEP))
+		else if (r->len == 1 && !(r->flags & JV_KEEP))
 			*out = r->u.a.items[0];
 	}
 	return 0;

@@ -98,8 +98,9 @@ static void *forward(struct gc *g, enum gc_kind kind, void *p)
 	size_t s = slot_of(g, (uintptr_t)p);
 	if (g->old[s])
 		return g->moved[s];
-	void *copy = jsonata_arena_alloc(&g->to, gc_size[kind]);
-	memcpy(copy, p, gc_size[kind]);
+	size_t size = kind == GC_JV ? jv_size(((const jv *)p)->type) : gc_size[kind];
+	void *copy = jsonata_arena_alloc(&g->to, size);
+	memcpy(copy, p, size);
 	g->old[s] = (uintptr_t)p;
 	g->moved[s] = copy;
 	g->nmoved++;
@@ -131,18 +132,18 @@ static void scan_value(struct gc *g, jv *v)
 {
 	switch (v->type) {
 	case JV_STR:
-		v->u.s.p = copy_str(g, v->u.s.p, v->u.s.len);
+		v->u.s.p = copy_str(g, v->u.s.p, v->len);
 		break;
 	case JV_ARR:
-		if (v->u.a.n) {
-			jv **items = jsonata_arena_alloc(&g->to, v->u.a.n * sizeof(jv *));
-			for (size_t i = 0; i < v->u.a.n; i++)
+		if (v->len) {
+			jv **items = jsonata_arena_alloc(&g->to, v->len * sizeof(jv *));
+			for (size_t i = 0; i < v->len; i++)
 				items[i] = forward(g, GC_JV, v->u.a.items[i]);
 			v->u.a.items = items;
 		} else {
 			v->u.a.items = NULL;
 		}
-		v->u.a.cap = v->u.a.n;
+		JV_CAP(v) = v->len;
 		break;
 	case JV_OBJ:
 		v->u.o = forward(g, GC_OBJ, v->u.o);
@@ -152,7 +153,7 @@ static void scan_value(struct gc *g, jv *v)
 		break;
 	case JV_TUPLE:
 		v->u.t.at = forward(g, GC_JV, v->u.t.at);
-		v->u.t.binds = forward(g, GC_BIND, v->u.t.binds);
+		JV_BINDS(v) = forward(g, GC_BIND, JV_BINDS(v));
 		break;
 	default:
 		break;

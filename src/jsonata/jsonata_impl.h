@@ -118,28 +118,43 @@ struct jobj {
 struct jbind; /* tuple bindings */
 struct jfunc;
 
+/* 16 bytes: a document's values are most of an evaluation's memory.  An
+ * array is a struct jarr and a tuple a struct jtuple: the same header with
+ * one more field behind it (never copy a jv by value). */
 typedef struct jv {
 	uint8_t type;
 	uint8_t flags;
+	/* a string's bytes, an array's items: 32 bits, as the memory bound
+	 * and the JSON parser keep them far below 2^32 */
+	uint32_t len;
 	union {
 		int b;
 		double n;
 		struct {
 			const char *p; /* NUL-terminated UTF-8 */
-			size_t len;
 		} s;
 		struct {
 			struct jv **items;
-			uint32_t n, cap; /* the memory bound keeps arrays far below 2^32 */
 		} a;
 		struct jobj *o;
 		struct jfunc *f;
 		struct {
 			struct jv *at;
-			struct jbind *binds;
 		} t;
 	} u;
 } jv;
+
+struct jarr {
+	jv v;
+	uint32_t cap; /* room in v.u.a.items */
+};
+#define JV_CAP(v) (((struct jarr *)(v))->cap)
+
+struct jtuple {
+	jv v;
+	struct jbind *binds;
+};
+#define JV_BINDS(v) (((struct jtuple *)(v))->binds)
 
 /* A tuple's variable bindings: a persistent list, newest first. */
 struct jbind {
@@ -147,6 +162,9 @@ struct jbind {
 	jv *val;
 	struct jbind *next;
 };
+
+/* Bytes a value of this type takes (jarr, jtuple or jv). */
+size_t jv_size(uint8_t type);
 
 extern jv jsonata_null_, jsonata_true_, jsonata_false_;
 #define JV_NULLV (&jsonata_null_)

@@ -58,17 +58,18 @@ struct shape_slot {
 /* Scalars are immutable, so equal ones may share one value: a document's
  * repeated numbers and strings (quantities, regions, product codes) then
  * cost a pointer each.  Direct-mapped caches, replaced on collision:
- * bounded memory, no probing; the key sits in the slot so a miss never
- * touches the value's memory.  They grow with the text, a slot for every 64
- * bytes, so a large document's thousands of prices and customer codes are
- * mostly found again; the caches are freed when the parse ends. */
+ * bounded memory, no probing; the key sits in the slot so a miss on it
+ * never touches the value's memory.  They grow with the text, a slot for
+ * every 64 bytes up to 32768 (16 bytes each: past that, the misses in
+ * the table cost more time than the values saved), so a large document's
+ * thousands of prices and customer codes are mostly found again; the
+ * caches are freed when the parse ends. */
 #define SCALAR_CACHE_MIN 256
-#define SCALAR_CACHE_MAX 65536
+#define SCALAR_CACHE_MAX 32768
 #define SCALAR_CACHE_LEN 32 /* longer strings are rarely repeated */
 
 struct scalar_slot {
 	uint64_t key; /* a number's bits, a short string's bytes, or a hash */
-	size_t len;   /* a string's length */
 	jv *v;
 };
 
@@ -107,11 +108,10 @@ static jv *shared_str(struct jparser *jp, const char *p, size_t len)
 			h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
 	}
 	struct scalar_slot *s = slot_of(jp, &jp->strs, h ^ len);
-	if (s->v && s->key == h && s->len == len &&
+	if (s->v && s->key == h && s->v->len == len &&
 	    (len <= sizeof(h) || memcmp(s->v->u.s.p, p, len) == 0))
 		return s->v;
 	s->key = h;
-	s->len = len;
 	return s->v = jv_str(jp->ev, p, len);
 }
 
@@ -203,6 +203,8 @@ static int parse_string(struct jparser *jp, const char **s, size_t *len)
 	if (jp->p >= jp->end)
 		return -1;
 	char *stop = w ? w : jp->p;
+	if ((size_t)(stop - start) > UINT32_MAX)
+		return -1; /* past what a value's length holds */
 	*stop = '\0';
 	jp->p++;
 	*s = start;
@@ -375,7 +377,7 @@ static int parse_array(struct jparser *jp, jv **out)
 	size_t n = jp->nstack - base;
 	jv *a = jv_arr(jp->ev, n);
 	memcpy(a->u.a.items, jp->stack + base, n * sizeof(jv *));
-	a->u.a.n = (uint32_t)n;
+	a->len = (uint32_t)n;
 	jp->nstack = base;
 	*out = a;
 	return 0;
@@ -558,12 +560,12 @@ static int write_value(struct jsonata_eval *ev, const jv *v, int indent,
 static int write_array(struct jsonata_eval *ev, const jv *v, int indent,
 		       int level, struct buf *b)
 {
-	if (v->u.a.n == 0) {
+	if (v->len == 0) {
 		buf_adds(b, "[]");
 		return 0;
 	}
 	buf_addc(b, '[');
-	for (size_t i = 0; i < v->u.a.n; i++) {
+	for (size_t i = 0; i < v->len; i++) {
 		if (i)
 			buf_addc(b, ',');
 		indent_to(b, indent, level + 1);
@@ -621,9 +623,9 @@ static int write_value(struct jsonata_eval *ev, const jv *v, int indent,
 		jsonata_num_js(v->u.n, num);
 		buf_adds(b, num);
 		return 0;
-	case JV_STR: write_string(b, v->u.s.p, v->u.s.len); return 0;
+	case JV_STR: write_string(b, v->u.s.p, v->len); return 0;
 	case JV_ARR:
-		if ((v->flags & JV_OUTER) && v->u.a.n == 1 && v->u.a.items[0])
+		if ((v->flags & JV_OUTER) && v->len == 1 && v->u.a.items[0])
 			return write_value(ev, v->u.a.items[0], indent, level, b);
 		return write_array(ev, v, indent, level, b);
 	case JV_OBJ: return write_object(ev, v, indent, level, b);

@@ -266,9 +266,15 @@ static size_t check_count(size_t n)
 	return n;
 }
 
+size_t jv_size(uint8_t type)
+{
+	return type == JV_ARR ? sizeof(struct jarr)
+	       : type == JV_TUPLE ? sizeof(struct jtuple) : sizeof(jv);
+}
+
 static jv *jv_new(struct jsonata_eval *ev, uint8_t type)
 {
-	jv *v = jsonata_arena_alloc(&ev->arena, sizeof(*v));
+	jv *v = jsonata_arena_alloc(&ev->arena, jv_size(type));
 	v->type = type;
 	return v;
 }
@@ -284,7 +290,7 @@ jv *jv_str_borrow(struct jsonata_eval *ev, const char *p, size_t len)
 {
 	jv *v = jv_new(ev, JV_STR);
 	v->u.s.p = p;
-	v->u.s.len = len;
+	v->len = (uint32_t)check_count(len);
 	return v;
 }
 
@@ -304,7 +310,7 @@ jv *jv_arr(struct jsonata_eval *ev, size_t cap)
 	if (check_count(cap)) {
 		v->u.a.items = jsonata_arena_alloc(&ev->arena,
 						   size_mul(cap, sizeof(jv *)));
-		v->u.a.cap = (uint32_t)cap;
+		JV_CAP(v) = (uint32_t)cap;
 	}
 	return v;
 }
@@ -318,28 +324,28 @@ jv *jv_seq(struct jsonata_eval *ev)
 
 void jv_reserve(struct jsonata_eval *ev, jv *arr, size_t extra)
 {
-	size_t need = check_count(size_add(arr->u.a.n, extra));
-	if (need <= arr->u.a.cap)
+	size_t need = check_count(size_add(arr->len, extra));
+	if (need <= JV_CAP(arr))
 		return;
 	jv **items = jsonata_arena_alloc(&ev->arena, size_mul(need, sizeof(jv *)));
-	if (arr->u.a.n)
-		memcpy(items, arr->u.a.items, arr->u.a.n * sizeof(jv *));
+	if (arr->len)
+		memcpy(items, arr->u.a.items, arr->len * sizeof(jv *));
 	arr->u.a.items = items;
-	arr->u.a.cap = (uint32_t)need;
+	JV_CAP(arr) = (uint32_t)need;
 }
 
 void jv_push(struct jsonata_eval *ev, jv *arr, jv *item)
 {
-	if (arr->u.a.n == arr->u.a.cap) {
-		size_t cap = check_count(arr->u.a.cap ? size_mul(arr->u.a.cap, 2) : 4);
+	if (arr->len == JV_CAP(arr)) {
+		size_t cap = check_count(JV_CAP(arr) ? size_mul(JV_CAP(arr), 2) : 4);
 		jv **items = jsonata_arena_alloc(&ev->arena,
 						 size_mul(cap, sizeof(jv *)));
-		if (arr->u.a.n)
-			memcpy(items, arr->u.a.items, arr->u.a.n * sizeof(jv *));
+		if (arr->len)
+			memcpy(items, arr->u.a.items, arr->len * sizeof(jv *));
 		arr->u.a.items = items;
-		arr->u.a.cap = (uint32_t)cap;
+		JV_CAP(arr) = (uint32_t)cap;
 	}
-	arr->u.a.items[arr->u.a.n++] = item;
+	arr->u.a.items[arr->len++] = item;
 }
 
 jv *jv_obj(struct jsonata_eval *ev)
@@ -353,7 +359,7 @@ jv *jv_tuple(struct jsonata_eval *ev, jv *at, struct jbind *b)
 {
 	jv *v = jv_new(ev, JV_TUPLE);
 	v->u.t.at = at;
-	v->u.t.binds = b;
+	JV_BINDS(v) = b;
 	return v;
 }
 
@@ -526,12 +532,12 @@ static int equal_depth(const jv *a, const jv *b, int depth)
 	case JV_BOOL: return a->u.b == b->u.b;
 	case JV_NUM: return a->u.n == b->u.n;
 	case JV_STR:
-		return a->u.s.len == b->u.s.len &&
-		       memcmp(a->u.s.p, b->u.s.p, a->u.s.len) == 0;
+		return a->len == b->len &&
+		       memcmp(a->u.s.p, b->u.s.p, a->len) == 0;
 	case JV_ARR:
-		if (a->u.a.n != b->u.a.n)
+		if (a->len != b->len)
 			return 0;
-		for (size_t i = 0; i < a->u.a.n; i++)
+		for (size_t i = 0; i < a->len; i++)
 			if (!equal_depth(a->u.a.items[i], b->u.a.items[i], depth + 1))
 				return 0;
 		return 1;
@@ -562,12 +568,12 @@ int jv_truthy(const jv *v)
 	switch (v->type) {
 	case JV_BOOL: return v->u.b;
 	case JV_NUM: return v->u.n != 0 && !isnan(v->u.n);
-	case JV_STR: return v->u.s.len > 0;
+	case JV_STR: return v->len > 0;
 	case JV_OBJ: return v->u.o->n > 0;
 	case JV_ARR:
-		if (v->u.a.n == 1)
+		if (v->len == 1)
 			return jv_truthy(v->u.a.items[0]);
-		for (size_t i = 0; i < v->u.a.n; i++)
+		for (size_t i = 0; i < v->len; i++)
 			if (jv_truthy(v->u.a.items[i]))
 				return 1;
 		return 0;
@@ -649,14 +655,14 @@ static unsigned utf16_rank(const unsigned char *p)
 
 int jv_strcmp(const jv *a, const jv *b)
 {
-	size_t n = a->u.s.len < b->u.s.len ? a->u.s.len : b->u.s.len;
+	size_t n = a->len < b->len ? a->len : b->len;
 	const unsigned char *p = (const unsigned char *)a->u.s.p;
 	const unsigned char *q = (const unsigned char *)b->u.s.p;
 	size_t i = 0;
 	while (i < n && p[i] == q[i])
 		i++;
 	if (i == n)
-		return a->u.s.len < b->u.s.len ? -1 : a->u.s.len > b->u.s.len;
+		return a->len < b->len ? -1 : a->len > b->len;
 	/* back to the lead byte of the differing characters */
 	while (i > 0 && (p[i] & 0xC0) == 0x80)
 		i--;
@@ -817,15 +823,15 @@ static int stringify(struct jsonata_eval *ev, const jv *v, int indent,
 		jsonata_num_js(jsonata_num_15(v->u.n), num);
 		buf_adds(b, num);
 		return 0;
-	case JV_STR: json_string(b, v->u.s.p, v->u.s.len); return 0;
+	case JV_STR: json_string(b, v->u.s.p, v->len); return 0;
 	case JV_FUNC: buf_adds(b, "\"\""); return 0;
 	case JV_ARR:
-		if (v->u.a.n == 0) {
+		if (v->len == 0) {
 			buf_adds(b, "[]");
 			return 0;
 		}
 		buf_addc(b, '[');
-		for (size_t i = 0; i < v->u.a.n; i++) {
+		for (size_t i = 0; i < v->len; i++) {
 			if (i)
 				buf_addc(b, ',');
 			newline(b, indent, level + 1);
@@ -867,14 +873,14 @@ int jsonata_stringify(struct jsonata_eval *ev, const jv *v, int pretty,
 		      struct buf *out)
 {
 	if (v && v->type == JV_STR) {
-		buf_add(out, v->u.s.p, v->u.s.len);
+		buf_add(out, v->u.s.p, v->len);
 		return 0;
 	}
 	if (v && v->type == JV_FUNC)
 		return 0;
 	if (v && v->type == JV_NUM && !isfinite(v->u.n))
 		return jsonata_fail(ev, "D3001", 0, "", v);
-	if (v && v->type == JV_ARR && (v->flags & JV_OUTER) && v->u.a.n)
+	if (v && v->type == JV_ARR && (v->flags & JV_OUTER) && v->len)
 		v = v->u.a.items[0];
 	return stringify(ev, v, pretty ? 2 : 0, 0, out);
 }
@@ -932,17 +938,17 @@ static cJSON *to_cjson(struct jsonata_eval *ev, const jv *v, int depth,
 	case JV_BOOL: return cJSON_CreateBool(v->u.b);
 	case JV_NUM: return cJSON_CreateNumber(v->u.n);
 	case JV_STR: {
-		char *tmp = xstrndup(v->u.s.p, v->u.s.len);
+		char *tmp = xstrndup(v->u.s.p, v->len);
 		cJSON *s = cJSON_CreateString(tmp);
 		free(tmp);
 		return s;
 	}
 	case JV_ARR: {
-		if ((v->flags & JV_TUPLES) == 0 && v->u.a.n == 1 &&
+		if ((v->flags & JV_TUPLES) == 0 && v->len == 1 &&
 		    (v->flags & JV_OUTER))
 			return to_cjson(ev, v->u.a.items[0], depth, bad);
 		cJSON *a = cJSON_CreateArray();
-		for (size_t i = 0; i < v->u.a.n; i++) {
+		for (size_t i = 0; i < v->len; i++) {
 			const jv *it = v->u.a.items[i];
 			cJSON *c = !it || it->type == JV_FUNC ? cJSON_CreateNull()
 							      : to_cjson(ev, it, depth + 1, bad);
