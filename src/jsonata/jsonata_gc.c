@@ -22,7 +22,7 @@
 enum gc_kind { GC_JV, GC_OBJ, GC_FUNC, GC_ENV, GC_BIND };
 
 static const size_t gc_size[] = {
-	[GC_JV] = sizeof(jv),
+	[GC_JV] = sizeof(jv), /* at least: jv_size by its type */
 	[GC_OBJ] = sizeof(struct jobj),
 	[GC_FUNC] = sizeof(struct jfunc),
 	[GC_ENV] = sizeof(struct jenv),

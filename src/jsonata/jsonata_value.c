@@ -255,12 +255,13 @@ jv jsonata_null_ = { .type = JV_NULL };
 jv jsonata_true_ = { .type = JV_BOOL, .u.b = 1 };
 jv jsonata_false_ = { .type = JV_BOOL, .u.b = 0 };
 
-/* Array counts are 32-bit: the memory bound keeps every array far below,
- * so passing it is a broken invariant, not an input error. */
+/* Array counts and string lengths are 32-bit: the memory bound keeps every
+ * array and built string far below, and the JSON parser refuses longer
+ * strings, so passing it is a broken invariant, not an input error. */
 static size_t check_count(size_t n)
 {
 	if (n > UINT32_MAX) {
-		fprintf(stderr, "jsonata: an array of %zu items passed the memory bound\n", n);
+		fprintf(stderr, "jsonata: a value of %zu items or bytes passed the memory bound\n", n);
 		abort();
 	}
 	return n;
