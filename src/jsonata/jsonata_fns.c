@@ -549,18 +549,24 @@ FN(fn_join)
 	*out = NULL;
 	if (!a)
 		return 0;
-	struct buf b = BUF_INIT;
+	/* measured first, then written once where it stays: a long join
+	 * costs its length, not a growing buffer and a copy */
+	size_t len = 0, seplen = sep ? sep->len : 0;
 	for (size_t i = 0; i < a->len; i++) {
-		if (i && sep)
-			buf_add(&b, sep->u.s.p, sep->len);
-		buf_add(&b, a->u.a.items[i]->u.s.p, a->u.a.items[i]->len);
-		if (b.len > JSONATA_MAX_STRING) {
-			buf_release(&b);
-			return str_limit(ev, JSONATA_MAX_STRING + 1);
-		}
+		len += (i ? seplen : 0) + a->u.a.items[i]->len;
+		if (len > JSONATA_MAX_STRING)
+			return str_limit(ev, len);
 	}
-	*out = jv_str_buf(ev, &b);
-	buf_release(&b);
+	char *text = jsonata_arena_alloc(&ev->arena, len + 1), *w = text;
+	for (size_t i = 0; i < a->len; i++) {
+		if (i && seplen) {
+			memcpy(w, sep->u.s.p, seplen);
+			w += seplen;
+		}
+		memcpy(w, a->u.a.items[i]->u.s.p, a->u.a.items[i]->len);
+		w += a->u.a.items[i]->len;
+	}
+	*out = jv_str_borrow(ev, text, len);
 	return 0;
 }
 

@@ -20,10 +20,11 @@
 #include "xalloc.h"
 #include "banned.h"
 
-/* A member as the parser collects it: its key is copied to the side (the
- * text behind the parse may be given back before the object is made). */
+/* A member as the parser collects it: its key points into the text, or
+ * into the arena once the text under it is given back (rescue_keys). */
 struct member {
-	size_t koff, klen; /* in jparser.keytext */
+	const char *key;
+	size_t klen;
 	jv *val;
 };
 
@@ -35,7 +36,6 @@ struct jparser {
 	size_t nstack, astack;
 	struct member *members; /* object members being collected */
 	size_t nmem, amem;
-	struct buf keytext;  /* their keys, a stack like members */
 	int give_back;       /* the text is not needed behind the parse */
 	char *given;         /* the text before this is given back */
 	struct scalar_slot *nums, *strs; /* recent scalars, by value */
@@ -58,18 +58,18 @@ struct shape_slot {
 /* Scalars are immutable, so equal ones may share one value: a document's
  * repeated numbers and strings (quantities, regions, product codes) then
  * cost a pointer each.  Direct-mapped caches, replaced on collision:
- * bounded memory, no probing; the key sits in the slot so a miss on it
- * never touches the value's memory.  They grow with the text, a slot for
- * every 64 bytes up to 32768 (16 bytes each: past that, the misses in
- * the table cost more time than the values saved), so a large document's
- * thousands of prices and customer codes are mostly found again; the
- * caches are freed when the parse ends. */
+ * bounded memory, no probing; the key sits in the slot so a miss never
+ * touches the value's memory.  They grow with the text, a slot for every 64
+ * bytes, up to 4096: larger tables save a little memory on a big document
+ * (1.5 MB of 30 at 32768) but their misses make the parse a third slower;
+ * a small document ($parse) gets a small table. */
 #define SCALAR_CACHE_MIN 256
-#define SCALAR_CACHE_MAX 32768
+#define SCALAR_CACHE_MAX 4096
 #define SCALAR_CACHE_LEN 32 /* longer strings are rarely repeated */
 
 struct scalar_slot {
 	uint64_t key; /* a number's bits, a short string's bytes, or a hash */
+	size_t len;   /* a string's length */
 	jv *v;
 };
 
@@ -108,10 +108,11 @@ static jv *shared_str(struct jparser *jp, const char *p, size_t len)
 			h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
 	}
 	struct scalar_slot *s = slot_of(jp, &jp->strs, h ^ len);
-	if (s->v && s->key == h && s->v->len == len &&
+	if (s->v && s->key == h && s->len == len &&
 	    (len <= sizeof(h) || memcmp(s->v->u.s.p, p, len) == 0))
 		return s->v;
 	s->key = h;
+	s->len = len;
 	return s->v = jv_str(jp->ev, p, len);
 }
 
@@ -259,15 +260,9 @@ static jv *parse_number(struct jparser *jp)
 
 static int parse_value(struct jparser *jp, jv **out);
 
-static const char *member_key(const struct jparser *jp, const struct member *m)
+static int same_member_key(const struct member *m, const struct jkey *k)
 {
-	return jp->keytext.ptr + m->koff;
-}
-
-static int same_member_key(const struct jparser *jp, const struct member *m,
-			   const struct jkey *k)
-{
-	return m->klen == k->klen && memcmp(member_key(jp, m), k->key, k->klen) == 0;
+	return m->klen == k->klen && memcmp(m->key, k->key, k->klen) == 0;
 }
 
 /* The keys of the n members as a shape: the one a recent object with the
@@ -280,9 +275,9 @@ static struct jkey *shape_of(struct jparser *jp, const struct member *m, size_t 
 		return NULL;
 	uint64_t h = 1469598103934665603ULL ^ n;
 	for (size_t i = 0; i < n; i++) {
-		const char *ki = member_key(jp, &m[i]);
+		const char *ki = m[i].key;
 		for (size_t k = 0; k < i; k++)
-			if (m[k].klen == m[i].klen && memcmp(member_key(jp, &m[k]), ki, m[i].klen) == 0)
+			if (m[k].klen == m[i].klen && memcmp(m[k].key, ki, m[i].klen) == 0)
 				return NULL;
 		for (size_t c = 0; c < m[i].klen; c++)
 			h = (h ^ (unsigned char)ki[c]) * 1099511628211ULL;
@@ -293,14 +288,14 @@ static struct jkey *shape_of(struct jparser *jp, const struct member *m, size_t 
 	struct shape_slot *s = &jp->shapes[(h ^ (h >> 32)) & (SHAPE_CACHE - 1)];
 	if (s->keys && s->hash == h && s->n == n) {
 		size_t i = 0;
-		while (i < n && same_member_key(jp, &m[i], &s->keys[i]))
+		while (i < n && same_member_key(&m[i], &s->keys[i]))
 			i++;
 		if (i == n)
 			return s->keys;
 	}
 	struct jkey *keys = jsonata_arena_alloc(&jp->ev->arena, n * sizeof(*keys));
 	for (size_t i = 0; i < n; i++) {
-		keys[i].key = jsonata_arena_strndup(&jp->ev->arena, member_key(jp, &m[i]),
+		keys[i].key = jsonata_arena_strndup(&jp->ev->arena, m[i].key,
 						    m[i].klen);
 		keys[i].klen = m[i].klen;
 	}
@@ -318,7 +313,7 @@ static jv *make_object(struct jparser *jp, const struct member *m, size_t n)
 		jv *o = jv_obj(ev);
 		jv_obj_reserve(ev, o, n);
 		for (size_t i = 0; i < n; i++)
-			jv_set(ev, o, jsonata_arena_strndup(&ev->arena, member_key(jp, &m[i]),
+			jv_set(ev, o, jsonata_arena_strndup(&ev->arena, m[i].key,
 							    m[i].klen),
 			       m[i].klen, m[i].val);
 		return o;
@@ -332,8 +327,20 @@ static jv *make_object(struct jparser *jp, const struct member *m, size_t n)
 /* Gives the pages of text behind the parse back to the system when the
  * caller needs the text no more: a large document's text then never sits
  * in memory beside all of its values.  Nothing points into it: strings and
- * keys are copied as they are read. */
+ * keys are copied as they are read, the open objects' keys when their
+ * text goes. */
 #define GIVE_BACK_STEP ((size_t)1 << 20)
+
+/* Copies the keys of the members still being collected (the open
+ * objects') that lie before 'upto' into the arena: a few per MiB. */
+static void rescue_keys(struct jparser *jp, const char *upto)
+{
+	for (size_t i = 0; i < jp->nmem; i++) {
+		struct member *m = &jp->members[i];
+		if (m->key >= jp->given && m->key < upto)
+			m->key = jsonata_arena_strndup(&jp->ev->arena, m->key, m->klen);
+	}
+}
 
 static void give_back(struct jparser *jp)
 {
@@ -342,8 +349,10 @@ static void give_back(struct jparser *jp)
 	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
 	uintptr_t lo = ((uintptr_t)jp->given + page - 1) & ~(page - 1);
 	uintptr_t hi = (uintptr_t)jp->p & ~(page - 1);
-	if (hi > lo)
+	if (hi > lo) {
+		rescue_keys(jp, (const char *)hi);
 		madvise((void *)lo, hi - lo, MADV_DONTNEED);
+	}
 	jp->given = jp->p;
 }
 
@@ -385,7 +394,7 @@ static int parse_array(struct jparser *jp, jv **out)
 
 static int parse_object(struct jparser *jp, jv **out)
 {
-	size_t base = jp->nmem, kbase = jp->keytext.len;
+	size_t base = jp->nmem;
 	jp->p++;
 	skip_ws(jp);
 	if (jp->p < jp->end && *jp->p == '}') {
@@ -395,12 +404,9 @@ static int parse_object(struct jparser *jp, jv **out)
 	}
 	for (;;) {
 		struct member kv;
-		const char *key;
 		skip_ws(jp);
-		if (jp->p >= jp->end || *jp->p != '"' || parse_string(jp, &key, &kv.klen) < 0)
+		if (jp->p >= jp->end || *jp->p != '"' || parse_string(jp, &kv.key, &kv.klen) < 0)
 			return -1;
-		kv.koff = jp->keytext.len;
-		buf_add(&jp->keytext, key, kv.klen);
 		skip_ws(jp);
 		if (jp->p >= jp->end || *jp->p++ != ':' || parse_value(jp, &kv.val) < 0)
 			return -1;
@@ -419,7 +425,6 @@ static int parse_object(struct jparser *jp, jv **out)
 	}
 	*out = make_object(jp, jp->members + base, jp->nmem - base);
 	jp->nmem = base;
-	buf_truncate(&jp->keytext, kbase);
 	return 0;
 }
 
@@ -476,7 +481,6 @@ int jsonata_parse_json(struct jsonata_eval *ev, char *copy, size_t len,
 	while (jp.cache_slots < SCALAR_CACHE_MAX && jp.cache_slots < len / 64)
 		jp.cache_slots *= 2;
 	jp.given = copy;
-	buf_init(&jp.keytext);
 	int rc = parse_value(&jp, out);
 	if (rc == 0) {
 		skip_ws(&jp);
@@ -486,7 +490,6 @@ int jsonata_parse_json(struct jsonata_eval *ev, char *copy, size_t len,
 	*err_offset = (size_t)(jp.p - copy);
 	free(jp.stack);
 	free(jp.members);
-	buf_release(&jp.keytext);
 	free(jp.nums);
 	free(jp.strs);
 	free(jp.shapes);
