@@ -266,7 +266,9 @@ static void scope_end(struct jsonata_eval *ev, struct jsonata_mark *m,
 	struct jsonata_arena *a = &ev->arena;
 	jv *v = keep ? *keep : NULL;
 	struct kept k;
-	if (ev->no_compact || a->bytes == m->bytes) {
+	/* after an error everything stays: its message may still quote a
+	 * value made in the scope */
+	if (ev->failed || ev->no_compact || a->bytes == m->bytes) {
 		jsonata_arena_unmark(a, m);
 		return;
 	}
