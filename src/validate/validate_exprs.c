@@ -186,21 +186,6 @@ void v_template(struct vctx *v, const cJSON *tmpl)
 }
 
 /* Recursion is bounded by the document's nesting limit (DOC_MAX_DEPTH). */
-void v_jsonata(struct vctx *v, const cJSON *value)
-{
-	if (cJSON_IsString(value)) {
-		const char *s = value->valuestring;
-		size_t n = strlen(s);
-		if (!strncmp(s, "{%", 2) && (n < 4 || strcmp(s + n - 2, "%}")))
-			v_report(v, R_JSONATA, value, AT_VALUE,
-				 "a JSONata expression that opens with {%% must close with %%}");
-		return;
-	}
-	for (const cJSON *m = value ? value->child : NULL; m; m = m->next)
-		v_jsonata(v, m);
-}
-
-/* Recursion is bounded by the document's nesting limit (DOC_MAX_DEPTH). */
 /* Whether text names the task token or a node that holds it: $$.Task.Token,
  * $$.Task, the whole context $$ (and the same under $states.context). */
 static int names_token(const char *text)
