@@ -92,7 +92,10 @@ static void report_syntax(struct ja_check *c, const struct jsonata_error *e,
 	if (e->token[0] && strcmp(e->token, "(end)") && tok <= at &&
 	    !strncmp(c->text + at - tok, e->token, tok))
 		at -= tok; /* the engine points just past the token */
-	v_report_in(c->v, R_JSONATA_SYNTAX, c->str, c->base + at,
+	size_t where = c->base + at;
+	if (at == len) /* the expression ended too early: point at its "%}" */
+		where = strlen(c->str->valuestring) - 2;
+	v_report_in(c->v, R_JSONATA_SYNTAX, c->str, where,
 		    "JSONata syntax error %s: %s", e->code, e->message);
 }
 
@@ -174,15 +177,26 @@ static void on_finding(void *ctx, const struct ja_finding *f)
 	}
 }
 
-static void check_expression(struct vctx *v, const cJSON *str, enum ja_allow allow)
+/* The expression as the model compiled it (its field's part for str), or
+ * compiled here for a field the model holds no JSONata form of (a
+ * snippet, a field outside the model's list). */
+static void check_expression(struct vctx *v, const struct asl_expr *field,
+			     const cJSON *str, enum ja_allow allow)
 {
 	const char *s = str->valuestring;
 	size_t n = strlen(s);
 	if (n < 4 || strcmp(s + n - 2, "%}"))
 		return v_report(v, R_JSONATA, str, AT_VALUE,
 				"a JSONata expression that opens with {%% must close with %%}");
+	const struct asl_jsonata_part *part = field ? asl_jsonata_part_of(field, str) : NULL;
 	struct ja_check c = { v, str, s + 2, 2, allow };
 	size_t len = n - 4;
+	if (part) {
+		c.text = s + part->offset, c.base = part->offset, len = part->len;
+		if (part->error)
+			return report_syntax(&c, part->error, len);
+		return v_ja_scan(c.text, len, on_finding, &c);
+	}
 	struct jsonata_error err;
 	memset(&err, 0, sizeof(err));
 	struct jsonata *j = jsonata_compile(c.text, len, &err);
@@ -193,15 +207,24 @@ static void check_expression(struct vctx *v, const cJSON *str, enum ja_allow all
 }
 
 /* Recursion is bounded by the document's nesting limit (DOC_MAX_DEPTH). */
-void v_jsonata(struct vctx *v, const cJSON *value, enum ja_allow allow)
+static void walk(struct vctx *v, const struct asl_expr *field,
+		 const cJSON *value, enum ja_allow allow)
 {
 	if (cJSON_IsString(value)) {
 		if (!strncmp(value->valuestring, "{%", 2))
-			check_expression(v, value, allow);
+			check_expression(v, field, value, allow);
 		return;
 	}
 	for (const cJSON *m = value ? value->child : NULL; m; m = m->next)
-		v_jsonata(v, m, allow);
+		walk(v, field, m, allow);
+}
+
+void v_jsonata(struct vctx *v, const cJSON *value, enum ja_allow allow)
+{
+	const struct asl_expr *field = v->model && value ? asl_expr_at(v->model, value) : NULL;
+	if (field && field->kind != ASL_EXPR_JSONATA && field->kind != ASL_EXPR_INVALID)
+		field = NULL;
+	walk(v, field, value, allow);
 }
 
 /* ---- Assign ------------------------------------------------------------ */
