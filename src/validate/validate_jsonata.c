@@ -17,6 +17,7 @@
 
 #include <string.h>
 
+#include "intrinsic.h"
 #include "jsonata.h"
 #include "banned.h"
 
@@ -206,6 +207,21 @@ static void check_expression(struct vctx *v, const struct asl_expr *field,
 	v_ja_scan(c.text, len, on_finding, &c);
 }
 
+/* A JSONPath template member "x.$": "States.Format(...)" in a JSONata
+ * value: the key is taken as written and the call never runs. */
+static void dollar_key_call(struct vctx *v, const cJSON *m)
+{
+	size_t n = strlen(m->string);
+	if (n < 2 || strcmp(m->string + n - 2, ".$") || !cJSON_IsString(m) ||
+	    !intrinsic_is_call(m->valuestring))
+		return;
+	v_report(v, R_JSONATA_INTRINSIC, m, AT_VALUE,
+		 "'%s' (key '%s') is an intrinsic call; a JSONata state takes a "
+		 "'.$' key as written and never runs the call: write \"%.*s\": "
+		 "\"{%% ... %%}\" with a JSONata function", m->valuestring, m->string,
+		 (int)(n - 2), m->string);
+}
+
 /* Recursion is bounded by the document's nesting limit (DOC_MAX_DEPTH). */
 static void walk(struct vctx *v, const struct asl_expr *field,
 		 const cJSON *value, enum ja_allow allow)
@@ -215,8 +231,11 @@ static void walk(struct vctx *v, const struct asl_expr *field,
 			check_expression(v, field, value, allow);
 		return;
 	}
-	for (const cJSON *m = value ? value->child : NULL; m; m = m->next)
+	for (const cJSON *m = value ? value->child : NULL; m; m = m->next) {
+		if (cJSON_IsObject(value))
+			dollar_key_call(v, m);
 		walk(v, field, m, allow);
+	}
 }
 
 void v_jsonata(struct vctx *v, const cJSON *value, enum ja_allow allow)
