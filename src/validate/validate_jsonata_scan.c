@@ -244,6 +244,7 @@ struct frame {
 	size_t commas;
 	int nonempty;
 	int chained;   /* called on the right of ~> */
+	int pipes;     /* a transform | location | update |: the '|' read */
 };
 
 struct walk {
@@ -311,6 +312,26 @@ static void close_bracket(struct walk *w)
 	w->fn(w->ctx, &fd);
 }
 
+/* The transform operator | location | update [, delete] | reads its
+ * location and update against the object it copies: not the top level. */
+static int on_pipe(struct walk *w)
+{
+	struct frame *f = &w->stack[w->depth];
+	if (f->pipes) {
+		if (++f->pipes == 3)
+			w->depth--;
+		return 0;
+	}
+	if (w->depth == MAX_OPEN)
+		return -1;
+	f = &w->stack[++w->depth];
+	memset(f, 0, sizeof(*f));
+	f->callee = -1;
+	f->inner = 1;
+	f->pipes = 1;
+	return 0;
+}
+
 static void on_var(struct walk *w, size_t i)
 {
 	const struct token *t = tok(w, i), *n1 = tok(w, i + 1), *n2 = tok(w, i + 2);
@@ -352,8 +373,10 @@ void v_ja_scan(const char *text, size_t len, ja_found_fn *fn, void *ctx)
 			break;
 		else if (t->kind == TK_CLOSE)
 			close_bracket(w);
-		else if (is_op(text, t, ","))
+		else if (is_op(text, t, ",") && !w->stack[w->depth].pipes)
 			w->stack[w->depth].commas++;
+		else if (is_op(text, t, "|") && on_pipe(w) < 0)
+			break;
 		else if (t->kind == TK_VAR)
 			on_var(w, i);
 		else if (t->kind == TK_NAME && !on_intrinsic(w, i) && top_operand(w, i))
