@@ -239,6 +239,37 @@ START_TEST(jsonata_invalid_forms_keep_their_error)
 }
 END_TEST
 
+/* A JSONata machine runs with the count of compilations held still. */
+START_TEST(jsonata_running_compiles_nothing)
+{
+	static const char loop[] =
+		"{\"QueryLanguage\":\"JSONata\",\"StartAt\":\"I\",\"States\":{\n"
+		"\"I\":{\"Type\":\"Pass\",\"Assign\":{\"n\":0},\"Next\":\"C\"},\n"
+		"\"C\":{\"Type\":\"Choice\",\"Choices\":[{\"Condition\":\"{% $n < 3 %}\",\"Next\":\"P\"}],\"Default\":\"M\"},\n"
+		"\"P\":{\"Type\":\"Pass\",\"Assign\":{\"n\":\"{% $n + 1 %}\"},\"Next\":\"C\"},\n"
+		"\"M\":{\"Type\":\"Map\",\"Items\":\"{% [1..$n] %}\",\"ItemSelector\":{\"v\":\"{% $states.context.Map.Item.Value %}\"},\n"
+		"  \"ItemProcessor\":{\"StartAt\":\"W\",\"States\":{\"W\":{\"Type\":\"Wait\",\"Seconds\":\"{% $states.input.v %}\",\n"
+		"  \"Output\":\"{% $states.input.v * 2 %}\",\"End\":true}}},\"Output\":{\"sum\":\"{% $sum($states.result) %}\"},\"End\":true}}}";
+	struct doc *d;
+	struct asl_machine *m = build(&d, loop);
+	cJSON *input = cJSON_CreateObject();
+	struct exec_options o = { .start_ms = EXEC_DEFAULT_START_MS };
+	struct exec_result r;
+	unsigned long before = asl_expr_compilations();
+	exec_run(m, input, &o, &r);
+	ck_assert_uint_eq(asl_expr_compilations(), before);
+	ck_assert_int_eq(r.status, EXEC_SUCCEEDED);
+	char *out = cJSON_PrintUnformatted(r.output);
+	ck_assert_str_eq(out, "{\"sum\":12}");
+	cJSON_free(out);
+	ck_assert_uint_eq(r.transitions, 12); /* I, 4 x C, 3 x P, M, 3 x W */
+	exec_result_release(&r);
+	cJSON_Delete(input);
+	asl_free(m);
+	doc_free(d);
+}
+END_TEST
+
 START_TEST(jsonata_span)
 {
 	size_t off, len;
@@ -323,6 +354,7 @@ Suite *compiled_suite(void)
 	tcase_add_test(tc, jsonata_span);
 	tcase_add_test(tc, validate_reads_template_faults);
 	tcase_add_test(tc, validate_reads_jsonata_parts);
+	tcase_add_test(tc, jsonata_running_compiles_nothing);
 	suite_add_tcase(s, tc);
 	return s;
 }
