@@ -223,9 +223,20 @@ static void dollar_key_call(struct vctx *v, const cJSON *m)
 }
 
 /* Recursion is bounded by the document's nesting limit (DOC_MAX_DEPTH). */
+static const struct asl_expr *jsonata_form(const struct vctx *v, const cJSON *node)
+{
+	const struct asl_expr *e = v->model && node ? asl_expr_at(v->model, node) : NULL;
+	return e && (e->kind == ASL_EXPR_JSONATA || e->kind == ASL_EXPR_INVALID) ? e : NULL;
+}
+
+/* field: the model's form of the value or of a value around it; a member
+ * the model compiled as a field of its own (ItemReader's Arguments...)
+ * is read from that form. */
 static void walk(struct vctx *v, const struct asl_expr *field,
 		 const cJSON *value, enum ja_allow allow)
 {
+	if (!field)
+		field = jsonata_form(v, value);
 	if (cJSON_IsString(value)) {
 		if (!strncmp(value->valuestring, "{%", 2))
 			check_expression(v, field, value, allow);
@@ -240,10 +251,7 @@ static void walk(struct vctx *v, const struct asl_expr *field,
 
 void v_jsonata(struct vctx *v, const cJSON *value, enum ja_allow allow)
 {
-	const struct asl_expr *field = v->model && value ? asl_expr_at(v->model, value) : NULL;
-	if (field && field->kind != ASL_EXPR_JSONATA && field->kind != ASL_EXPR_INVALID)
-		field = NULL;
-	walk(v, field, value, allow);
+	walk(v, NULL, value, allow);
 }
 
 /* ---- Assign ------------------------------------------------------------ */
