@@ -126,6 +126,8 @@ LIB_OBJS += validate/validate_choice.o
 LIB_OBJS += validate/validate_exprs.o
 LIB_OBJS += validate/validate_fields.o
 LIB_OBJS += validate/validate_graph.o
+LIB_OBJS += validate/validate_jsonata.o
+LIB_OBJS += validate/validate_jsonata_scan.o
 LIB_OBJS += validate/validate_states.o
 
 # run: the interpreter

@@ -199,6 +199,10 @@ static struct doc *parse_embedded(struct cfn *c, struct origin *o,
 	if (r)
 		return NULL;
 	fill_bare(c, d->root, vars);
+	if (o->at) { /* traced exactly: strings of d can be traced to the template */
+		d->origin = o->at;
+		o->at = NULL;
+	}
 	return d;
 }
 
