@@ -145,9 +145,9 @@ case(406, "pass-output-nested-array", one([1, "{% $states.input.x %}",
      {"x": 3}, ok([1, 3, {"k": 6}]))
 case(407, "pass-output-non-expression-strings", one(
     {"path": "$.x", "var": "$states.input.x", "intrinsic": "States.Format('{}', 1)",
-     "half": "{% not closed", "inner": "a {% 1 %} b", "ctx": "$$.Execution.Id"}),
+     "inner": "a {% 1 %} b", "ctx": "$$.Execution.Id"}),
      {"x": 1}, ok({"path": "$.x", "var": "$states.input.x",
-                   "intrinsic": "States.Format('{}', 1)", "half": "{% not closed",
+                   "intrinsic": "States.Format('{}', 1)",
                    "inner": "a {% 1 %} b", "ctx": "$$.Execution.Id"}))
 case(408, "pass-output-literal-number", one(42), {"x": 1}, ok(42))
 case(409, "pass-output-literal-json", one({"a": 1, "b": [True, None], "c": {"d": "e"}}),
@@ -379,31 +379,39 @@ case(466, "assign-many-states-accumulate", chain(
     ("D", p(Output="{% $total %}"))), [5, 6], ok(11))
 
 # ---- 467-479: JSONPath states and variables; QueryLanguage mixing -------
+# A JSONata machine holds no JSONPath state; mixing happens in a JSONPath
+# machine (no top-level QueryLanguage) whose JSONata states say so.
+def ja(**f):
+    s = {"Type": "Pass", "QueryLanguage": "JSONata"}
+    s.update(f)
+    return s
+
+
 case(467, "jsonpath-state-reads-variable", chain(
-    ("A", p(Assign={"customerName": "María"})),
-    ("B", {"Type": "Pass", "QueryLanguage": "JSONPath",
+    ("A", ja(Assign={"customerName": "María"})),
+    ("B", {"Type": "Pass",
            "Parameters": {"static": "Hello", "title.$": "$.title",
-                          "name.$": "$customerName", "not-evaluated": "$customerName"}})),
+                          "name.$": "$customerName", "not-evaluated": "$customerName"}}),
+    ql=None),
      {"title": "Doctor"}, ok({"static": "Hello", "title": "Doctor", "name": "María",
                               "not-evaluated": "$customerName"}))
 case(468, "jsonpath-state-assigns-jsonata-reads", chain(
-    ("A", {"Type": "Pass", "QueryLanguage": "JSONPath",
-           "Assign": {"fromPath.$": "$.a", "lit": 2}}),
-    ("B", p(Output={"a": "{% $fromPath %}", "lit": "{% $lit %}"}))),
+    ("A", {"Type": "Pass", "Assign": {"fromPath.$": "$.a", "lit": 2}}),
+    ("B", ja(Output={"a": "{% $fromPath %}", "lit": "{% $lit %}"})), ql=None),
      {"a": "A"}, ok({"a": "A", "lit": 2}))
 case(469, "jsonpath-machine-jsonata-state", chain(
     ("A", {"Type": "Pass", "Parameters": {"v.$": "$.x"}}),
-    ("B", {"Type": "Pass", "QueryLanguage": "JSONata",
-           "Output": "{% $states.input.v * 10 %}"}), ql=None),
+    ("B", ja(Output="{% $states.input.v * 10 %}")), ql=None),
      {"x": 3}, ok(30))
 case(470, "jsonpath-machine-explicit-then-jsonata", chain(
-    ("A", {"Type": "Pass", "QueryLanguage": "JSONata", "Output": {"v": "{% $states.input.x %}"}}),
+    ("A", ja(Output={"v": "{% $states.input.x %}"})),
     ("B", {"Type": "Pass", "ResultPath": "$.copy", "Result": "r"}), ql="JSONPath"),
      {"x": 1}, ok({"v": 1, "copy": "r"}))
-case(471, "jsonata-machine-jsonpath-task", chain(
-    ("T", {"Type": "Task", "Resource": LAMBDA, "QueryLanguage": "JSONPath",
+case(471, "jsonpath-task-then-jsonata", chain(
+    ("T", {"Type": "Task", "Resource": LAMBDA,
            "Parameters": {"id.$": "$.id"}, "ResultPath": "$.res"}),
-    ("B", p(Output="{% $states.input.res.id %}"))), {"id": "i"}, ok("i"), **mocks(ECHO))
+    ("B", ja(Output="{% $states.input.res.id %}")), ql=None), {"id": "i"}, ok("i"),
+     **mocks(ECHO))
 case(472, "jsonata-map-inner-inherits-jsonata", chain(
     ("M", {"Type": "Map", "Items": "{% $states.input.l %}",
            "ItemProcessor": {"StartAt": "I",
@@ -419,15 +427,27 @@ case(474, "jsonata-parallel-inner-inherits-jsonata", chain(
     ("P", {"Type": "Parallel",
            "Branches": [machine({"A": p(Output="{% $states.input.a & '!' %}", End=True)},
                                 ql=None)]})), {"a": "x"}, ok(["x!"]))
-case(475, "jsonpath-choice-variable-in-jsonata-machine", chain(
-    ("A", p(Assign={"level": 5})),
-    ("C", {"Type": "Choice", "QueryLanguage": "JSONPath",
+case(475, "jsonpath-choice-reads-jsonata-variable", chain(
+    ("A", ja(Assign={"level": 5})),
+    ("C", {"Type": "Choice",
            "Choices": [{"Variable": "$level", "NumericGreaterThan": 3, "Next": "Hi"}],
            "Default": "Lo"}),
-    ("Hi", p(Output="hi", End=True)), ("Lo", p(Output="lo", End=True))), {}, ok("hi"))
+    ("Hi", ja(Output="hi", End=True)), ("Lo", ja(Output="lo", End=True)), ql=None),
+     {}, ok("hi"))
 case(476, "jsonpath-output-path-then-jsonata", chain(
-    ("A", {"Type": "Pass", "QueryLanguage": "JSONPath", "OutputPath": "$.inner"}),
-    ("B", p(Output="{% $states.input.k %}"))), {"inner": {"k": "v"}}, ok("v"))
+    ("A", {"Type": "Pass", "OutputPath": "$.inner"}),
+    ("B", ja(Output="{% $states.input.k %}")), ql=None), {"inner": {"k": "v"}}, ok("v"))
+case(477, "jsonpath-machine-jsonata-parallel-arguments", chain(
+    ("P", {"Type": "Parallel", "QueryLanguage": "JSONata",
+           "Arguments": {"n": "{% $states.input.n + 1 %}"},
+           "Branches": [machine({"B": {"Type": "Pass", "Parameters": {"got.$": "$.n"},
+                                       "End": True}}, ql=None)]}), ql=None),
+     {"n": 1}, ok([{"got": 2}]))
+case(478, "jsonpath-machine-jsonata-task-result", chain(
+    ("T", {"Type": "Task", "Resource": LAMBDA, "QueryLanguage": "JSONata",
+           "Output": {"fromResult": "{% $states.result.v %}"}}),
+    ("B", {"Type": "Pass", "ResultPath": "$.next", "Result": True}), ql=None),
+     {}, ok({"fromResult": 1, "next": True}), **mocks({"Return": {"v": 1}}))
 
 # ---- 480-499: $states.context members -------------------------------------
 case(480, "context-execution-id",
