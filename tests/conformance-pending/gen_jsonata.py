@@ -449,6 +449,17 @@ case(478, "jsonpath-machine-jsonata-task-result", chain(
     ("B", {"Type": "Pass", "ResultPath": "$.next", "Result": True}), ql=None),
      {}, ok({"fromResult": 1, "next": True}), **mocks({"Return": {"v": 1}}))
 
+case(479, "dmap-item-batcher-expressions", chain(
+    ("S", {"Type": "Map", "Items": "{% $states.input.l %}",
+           "ItemBatcher": {"MaxItemsPerBatch": "{% $states.input.size %}",
+                           "BatchInput": {"k": "{% $states.input.k %}", "fixed": 1}},
+           "ItemProcessor": {"StartAt": "P", "States": {"P": p(End=True)},
+                             "ProcessorConfig": {"Mode": "DISTRIBUTED",
+                                                 "ExecutionType": "STANDARD"}}})),
+     {"l": [1, 2, 3], "size": 2, "k": "v"},
+     ok([{"Items": [1, 2], "BatchInput": {"k": "v", "fixed": 1}},
+         {"Items": [3], "BatchInput": {"k": "v", "fixed": 1}}]))
+
 # ---- 480-499: $states.context members -------------------------------------
 case(480, "context-execution-id",
      one({"ok": "{% $states.context.Execution.Id = '" + EXEC_ARN +
