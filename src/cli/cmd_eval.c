@@ -23,6 +23,7 @@ struct options {
 	const char *expr, *input, *bindings;
 	int jsonpath; /* --lang jsonpath */
 	int json;     /* --format json */
+	int no_aws;   /* --no-aws: plain JSONata, as jsonata-js runs it */
 };
 
 /* What one evaluation gave: a value, undefined, or an error. */
@@ -38,7 +39,8 @@ struct outcome {
 static void usage(FILE *out)
 {
 	fputs("usage: stepbook eval EXPR [--input FILE|-] [--bindings JSON]\n"
-	      "                      [--lang jsonata|jsonpath] [--format text|json]\n\n"
+	      "                      [--lang jsonata|jsonpath] [--format text|json]\n"
+	      "                      [--no-aws]\n\n"
 	      "Evaluates EXPR against the JSON of FILE ('-' reads standard input; no\n"
 	      "--input means no input: undefined in JSONata, null in JSONPath).\n\n"
 	      "  --bindings JSON  an object of variables: {\"x\": 1} makes $x\n"
@@ -46,7 +48,11 @@ static void usage(FILE *out)
 	      "                   template ({\"a.$\": \"$.b\"}) or a States.* call\n"
 	      "  --format FORMAT  text (default): the result as JSON, nothing when it is\n"
 	      "                   undefined; json: one object, {\"result\": V},\n"
-	      "                   {\"undefined\": true} or {\"error\": {...}}\n\n"
+	      "                   {\"undefined\": true} or {\"error\": {...}}\n"
+	      "  --no-aws         plain JSONata 2.0.6, as jsonata-js runs it: without\n"
+	      "                   Step Functions' own functions, and with $eval\n\n"
+	      "JSONata is evaluated as Step Functions does: with AWS's $partition,\n"
+	      "$range, $hash, $random([seed]), $uuid and $parse, and without $eval.\n"
 	      "$now() and $millis() read a clock at 0 (1970-01-01T00:00:00.000Z) and\n"
 	      "$random() a generator seeded with 0: the same command prints the same.\n\n"
 	      "Exit status: 0 a result (or undefined), 1 an error, 2 usage.\n",
@@ -71,6 +77,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 			   (!strcmp(val, "jsonata") || !strcmp(val, "jsonpath"))) {
 			o->jsonpath = !strcmp(val, "jsonpath");
 			i++;
+		} else if (!strcmp(a, "--no-aws")) {
+			o->no_aws = 1;
 		} else if (!strcmp(a, "--format") && val &&
 			   (!strcmp(val, "text") || !strcmp(val, "json"))) {
 			o->json = !strcmp(val, "json");
@@ -123,6 +131,8 @@ static void eval_jsonata(const struct options *o, struct buf *input,
 		return;
 	}
 	struct jsonata_options opt = { 0 };
+	opt.step_functions = !o->no_aws;
+	opt.allow_eval = o->no_aws;
 	r->failed = jsonata_evaluate_text(j, o->input ? input->ptr : NULL, input->len,
 					  bindings, &opt, o->json ? 0 : 2, &r->text,
 					  &r->defined, &r->err) < 0;

@@ -83,6 +83,11 @@ static const struct { const char *code, *text; } messages[] = {
 	{ "D3139", "The $single() function expected exactly 1 matching result.  Instead it matched 0." },
 	{ "D3140", "Malformed URL passed to the function: {{value}}" },
 	{ "D3150", "Picture-string functions are not available in this build" },
+	/* stepbook's codes for Step Functions' own functions */
+	{ "D3200", "The chunk size of $partition must be a positive integer" },
+	{ "D3201", "The step of $range must not be zero" },
+	{ "D3202", "The algorithm of $hash must be one of MD5, SHA-1, SHA-256, SHA-384, SHA-512" },
+	{ "D3203", "The argument of $parse is not valid JSON" },
 	{ "U1001", "Stack overflow error: Check for non-terminating recursive function.  Consider rewriting as tail-recursive." },
 };
 
@@ -247,8 +252,9 @@ static void setup(struct jsonata_eval *ev, const struct jsonata *j,
 	}
 	rng_init(&ev->rng, opt ? opt->seed : 0);
 	ev->now_ms = opt ? opt->now_ms : 0;
-	ev->bsigs = xcalloc(jsonata_nbuiltins, sizeof(*ev->bsigs));
-	ev->bvals = xcalloc(jsonata_nbuiltins, sizeof(*ev->bvals));
+	size_t nb = jsonata_nbuiltins + jsonata_aws_nbuiltins;
+	ev->bsigs = xcalloc(nb, sizeof(*ev->bsigs));
+	ev->bvals = xcalloc(nb, sizeof(*ev->bvals));
 	ev->global = jsonata_env_new(ev, NULL);
 }
 

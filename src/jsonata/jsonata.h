@@ -51,7 +51,10 @@ struct jsonata_error {
 struct jsonata_options {
 	int64_t now_ms;      /* what $now() and $millis() return */
 	uint64_t seed;       /* seed of $random() and $shuffle() */
-	int allow_eval;      /* 1: $eval is available */
+	int allow_eval;      /* 1: $eval is available (never with step_functions) */
+	/* 1: AWS Step Functions' own functions $partition, $range, $hash,
+	 * $random([seed]), $uuid, $parse; $eval never */
+	int step_functions;
 	size_t max_depth;    /* JSONATA_MAX_DEPTH */
 	long time_ms;        /* JSONATA_MAX_TIME_MS; < 0 for no bound */
 	size_t max_memory;   /* JSONATA_MAX_MEMORY */

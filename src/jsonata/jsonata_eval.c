@@ -76,7 +76,7 @@ static jv *env_find(const struct jenv *env, const char *name, size_t len,
 
 static jv *builtin_value(struct jsonata_eval *ev, const struct jsonata_builtin *b)
 {
-	size_t i = (size_t)(b - jsonata_builtins);
+	size_t i = jsonata_builtin_index(b);
 	if (!ev->bvals[i]) {
 		jv *v = jsonata_arena_alloc(&ev->arena, sizeof(*v));
 		v->type = JV_FUNC;
@@ -96,8 +96,10 @@ static jv *lookup(struct jsonata_eval *ev, const struct jenv *env,
 	jv *v = env_find(env, name, len, &found);
 	if (found)
 		return v;
-	const struct jsonata_builtin *b = jsonata_builtin_find(name, len);
-	if (b && (strcmp(b->name, "eval") != 0 || (ev->opt && ev->opt->allow_eval)))
+	int aws = ev->opt && ev->opt->step_functions;
+	const struct jsonata_builtin *b = jsonata_builtin_find(name, len, aws);
+	/* Step Functions has no $eval, whatever allow_eval says */
+	if (b && (strcmp(b->name, "eval") != 0 || (!aws && ev->opt && ev->opt->allow_eval)))
 		return builtin_value(ev, b);
 	return NULL;
 }

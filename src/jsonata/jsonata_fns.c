@@ -1522,18 +1522,20 @@ const struct jsonata_builtin jsonata_builtins[] = {
 };
 const size_t jsonata_nbuiltins = sizeof(jsonata_builtins) / sizeof(*jsonata_builtins);
 
-const struct jsonata_builtin *jsonata_builtin_find(const char *name, size_t len)
+static const struct jsonata_builtin *table_find(const struct jsonata_builtin *t,
+					       size_t nt, const char *name,
+					       size_t len)
 {
-	size_t lo = 0, hi = jsonata_nbuiltins;
+	size_t lo = 0, hi = nt;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		const char *m = jsonata_builtins[mid].name;
+		const char *m = t[mid].name;
 		size_t ml = strlen(m);
 		int c = memcmp(m, name, ml < len ? ml : len);
 		if (c == 0)
 			c = ml < len ? -1 : ml > len;
 		if (c == 0)
-			return &jsonata_builtins[mid];
+			return &t[mid];
 		if (c < 0)
 			lo = mid + 1;
 		else
@@ -1542,10 +1544,26 @@ const struct jsonata_builtin *jsonata_builtin_find(const char *name, size_t len)
 	return NULL;
 }
 
+const struct jsonata_builtin *jsonata_builtin_find(const char *name, size_t len,
+						   int step_functions)
+{
+	const struct jsonata_builtin *b = NULL;
+	if (step_functions)
+		b = table_find(jsonata_aws_builtins, jsonata_aws_nbuiltins, name, len);
+	return b ? b : table_find(jsonata_builtins, jsonata_nbuiltins, name, len);
+}
+
+size_t jsonata_builtin_index(const struct jsonata_builtin *b)
+{
+	if (b >= jsonata_aws_builtins && b < jsonata_aws_builtins + jsonata_aws_nbuiltins)
+		return jsonata_nbuiltins + (size_t)(b - jsonata_aws_builtins);
+	return (size_t)(b - jsonata_builtins);
+}
+
 const struct jsig *jsonata_builtin_sig(struct jsonata_eval *ev,
 				       const struct jsonata_builtin *b)
 {
-	size_t i = (size_t)(b - jsonata_builtins);
+	size_t i = jsonata_builtin_index(b);
 	if (!ev->bsigs[i]) {
 		size_t off;
 		const char *code;

@@ -270,8 +270,17 @@ struct jsonata_builtin {
 };
 extern const struct jsonata_builtin jsonata_builtins[];
 extern const size_t jsonata_nbuiltins;
+/* AWS Step Functions' own functions (jsonata_fns_aws.c). */
+extern const struct jsonata_builtin jsonata_aws_builtins[];
+extern const size_t jsonata_aws_nbuiltins;
+/* The built-in called name[0..len): with step_functions, AWS's functions
+ * first (its $random takes a seed).  NULL when there is none. */
 const struct jsonata_builtin *jsonata_builtin_find(const char *name,
-						   size_t len);
+						   size_t len,
+						   int step_functions);
+/* A slot for b in per-evaluation caches of jsonata_nbuiltins +
+ * jsonata_aws_nbuiltins entries. */
+size_t jsonata_builtin_index(const struct jsonata_builtin *b);
 /* The parsed signature of builtin b (parsed once per evaluation). */
 const struct jsig *jsonata_builtin_sig(struct jsonata_eval *ev,
 				       const struct jsonata_builtin *b);

@@ -5,7 +5,7 @@
  *
  * Strings borrow from the cJSON definition, which the document owns; a model
  * must not outlive its document.  Every expression a state holds (paths,
- * payload templates, intrinsic calls) is compiled here, once, into a
+ * payload templates, intrinsic calls, JSONata) is compiled here, once, into a
  * struct asl_expr beside the JSON it came from; the interpreter only
  * evaluates those and the validator reports their errors.
  * Not here: JSONPath and intrinsic evaluation (jsonpath.h, intrinsic.h),
@@ -20,6 +20,7 @@
 #include "diag.h"
 #include "doc.h"
 #include "intrinsic.h"
+#include "jsonata.h"
 #include "jsonpath.h"
 #include "payload.h"
 #include "strmap.h"
@@ -45,8 +46,9 @@ enum asl_type {
 };
 
 /* The query language of a machine or a state (QueryLanguage field).  The
- * interpreter picks a state's data flow by it (run/dataflow.h); only
- * JSONPath is evaluated today. */
+ * interpreter picks a state's data flow by it (run/dataflow.h).  The
+ * states of a Map's or Parallel's branches default to the language of the
+ * machine around that state, not to the state's own. */
 enum asl_query_language { ASL_QL_JSONPATH, ASL_QL_JSONATA };
 
 /* Choice comparison operators, in the order of asl_choice_ops[]. */
@@ -99,6 +101,8 @@ enum asl_expr_kind {
 	ASL_EXPR_PATH,     /* a JSONPath: $..., $$..., $name */
 	ASL_EXPR_CALL,     /* a States.* intrinsic call */
 	ASL_EXPR_TEMPLATE, /* a payload template (keys ending in ".$") */
+	ASL_EXPR_JSONATA,  /* a JSONata field: a JSON value whose "{% %}"
+			      strings are expressions (parts) */
 	ASL_EXPR_INVALID,  /* written, but does not compile: see error */
 };
 
@@ -107,6 +111,23 @@ enum asl_expr_want {
 	ASL_WANT_VALUE,     /* a path or an intrinsic call (InputPath, *Path) */
 	ASL_WANT_REFERENCE, /* a reference path into the input (ResultPath) */
 	ASL_WANT_TEMPLATE,  /* a payload template (Parameters, Assign...) */
+	ASL_WANT_JSONATA,   /* any JSON value; its "{% %}" strings are JSONata
+			       (every field of a JSONata state) */
+};
+
+/* One "{% expr %}" string of a JSONata field.  A string is an expression
+ * when it starts with "{%" and ends with "%}"; the text between, without
+ * the blanks around it, is compiled once.  node borrows from the
+ * definition; expr and error are owned by the struct asl_expr. */
+struct asl_jsonata_part {
+	const cJSON *node;     /* the string as written */
+	struct jsonata *expr;  /* NULL when it does not compile */
+	size_t offset, len;    /* the expression's bytes in node's text */
+	int needs_context;     /* it may read $states.context */
+	/* when it does not compile: the engine's error, and the byte offset
+	 * in node's text where it points */
+	struct jsonata_error *error;
+	size_t error_offset;
 };
 
 /* One compiled expression field.  json borrows from the definition;
@@ -118,6 +139,11 @@ struct asl_expr {
 				    that compiled keeps it too */
 	struct intrinsic *call;  /* ASL_EXPR_CALL */
 	struct payload *tmpl;    /* ASL_EXPR_TEMPLATE */
+	/* ASL_EXPR_JSONATA (and an INVALID JSONata field): its expression
+	 * strings in document order (depth first, members in order); none
+	 * when the value holds no expression, which is then a literal */
+	struct asl_jsonata_part *parts;
+	size_t nr_parts, alloc_parts;
 	int needs_context;       /* evaluating it may read $$ */
 	/* ASL_EXPR_INVALID: what is wrong, where (the node, a byte offset in
 	 * its text); the validator words its own diagnostics from these */
@@ -132,6 +158,12 @@ struct asl_expr {
 void asl_expr_init(struct asl_expr *e, const cJSON *json,
 		   enum asl_expr_want want);
 void asl_expr_release(struct asl_expr *e);
+/* Whether a string is a JSONata expression "{% ... %}"; the expression's
+ * bytes (blanks around it trimmed) in *offset, *len when it is. */
+int asl_jsonata_span(const char *text, size_t *offset, size_t *len);
+/* The part compiled from 'node' in JSONata field e, or NULL. */
+const struct asl_jsonata_part *asl_jsonata_part_of(const struct asl_expr *e,
+						   const cJSON *node);
 /* The text of a string expression, or NULL. */
 const char *asl_expr_text(const struct asl_expr *e);
 /* The form compiled from 'node' anywhere in m's top-level machine (m may be
@@ -166,6 +198,7 @@ struct asl_rule {
 		struct asl_expr variable; /* Variable */
 		struct asl_expr operand;  /* the ...Path operand */
 		struct asl_expr assign;
+		struct asl_expr condition, output; /* JSONata */
 	} compiled;
 };
 
@@ -192,6 +225,7 @@ struct asl_catcher {
 	const cJSON *assign, *output;
 	struct {
 		struct asl_expr result_path, assign;
+		struct asl_expr output; /* JSONata */
 	} compiled;
 };
 
@@ -202,11 +236,12 @@ struct asl_dataflow {
 	const cJSON *input_path, *parameters, *result_selector, *result_path,
 		*output_path, *result, *assign;
 	const cJSON *arguments, *output; /* JSONata */
-	/* The JSONPath stages compiled (JSONPath states only; a JSONata
-	 * state's slots stay ASL_EXPR_NONE until its engine plugs in). */
+	/* The stages compiled: the JSONPath ones in a JSONPath state;
+	 * arguments, output and assign (ASL_WANT_JSONATA) in a JSONata one. */
 	struct {
 		struct asl_expr input_path, parameters, result_selector,
 			result_path, output_path, assign;
+		struct asl_expr arguments, output;
 	} compiled;
 };
 
@@ -252,12 +287,21 @@ struct asl_state {
 		*tolerated_failure_percentage, *items;
 	int distributed;  /* ProcessorConfig.Mode DISTRIBUTED */
 	int legacy_iterator; /* written as Iterator rather than ItemProcessor */
-	/* The other expression fields, compiled (JSONPath states only). */
+	/* The other expression fields, compiled.  JSONPath states: the *Path
+	 * fields, ItemSelector and BatchInput.  JSONata states: item_selector,
+	 * batch_input and the fields below as JSONata fields (a literal
+	 * compiles to ASL_EXPR_JSONATA without parts). */
 	struct {
 		struct asl_expr seconds_path, timestamp_path,
 			timeout_seconds_path, heartbeat_seconds_path,
 			error_path, cause_path, items_path, item_selector,
 			max_concurrency_path, batch_input;
+		struct asl_expr seconds, timestamp, timeout_seconds,
+			heartbeat_seconds, error, cause, items,
+			max_concurrency, tolerated_failure_count,
+			tolerated_failure_percentage, reader_arguments,
+			reader_max_items, max_items_per_batch,
+			max_input_bytes_per_batch;
 	} compiled;
 };
 

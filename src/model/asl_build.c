@@ -202,7 +202,7 @@ static void build_branches(struct builder *b, const struct asl_machine *m,
 		s->distributed = mode && !strcmp(mode, "DISTRIBUTED");
 		s->branches = xcalloc(1, sizeof(*s->branches));
 		s->branches[s->nr_branches++] =
-			build_machine(b, proc, m, s, s->flow.lang);
+			build_machine(b, proc, m, s, m->lang);
 		return;
 	}
 	if (!cJSON_IsArray(list))
@@ -210,7 +210,7 @@ static void build_branches(struct builder *b, const struct asl_machine *m,
 	size_t n = (size_t)cJSON_GetArraySize(list);
 	s->branches = xcalloc(n ? n : 1, sizeof(*s->branches));
 	for (const cJSON *br = list->child; br; br = br->next)
-		s->branches[s->nr_branches++] = build_machine(b, br, m, s, s->flow.lang);
+		s->branches[s->nr_branches++] = build_machine(b, br, m, s, m->lang);
 }
 
 static void build_type_fields(struct builder *b, const struct asl_machine *m,
@@ -279,12 +279,79 @@ static void compile_rule(struct builder *b, struct asl_rule *r)
 		compile_rule(b, &r->children[i]);
 }
 
-/* Every JSONPath expression of s, compiled once (asl.h). */
+/* ---- JSONata states ---------------------------------------------------- */
+
+static void compile_jsonata(struct builder *b, struct asl_expr *e,
+			    const cJSON *json)
+{
+	compile(b, e, json, ASL_WANT_JSONATA);
+}
+
+/* Recursion is bounded by the document's nesting limit (DOC_MAX_DEPTH). */
+static void compile_jsonata_rule(struct builder *b, struct asl_rule *r)
+{
+	if (r->kind == ASL_RULE_CONDITION)
+		compile_jsonata(b, &r->compiled.condition, r->operand);
+	compile_jsonata(b, &r->compiled.assign, r->assign);
+	compile_jsonata(b, &r->compiled.output, r->output);
+	for (size_t i = 0; i < r->nr_children; i++)
+		compile_jsonata_rule(b, &r->children[i]);
+}
+
+/* The fields of a Map's ItemReader and ItemBatcher that take JSONata. */
+static void compile_jsonata_map(struct builder *b, struct asl_state *s)
+{
+	const cJSON *reader_config = field(s->item_reader, "ReaderConfig");
+	compile_jsonata(b, &s->compiled.items, s->items);
+	compile_jsonata(b, &s->compiled.item_selector, s->item_selector);
+	compile_jsonata(b, &s->compiled.max_concurrency, s->max_concurrency);
+	compile_jsonata(b, &s->compiled.tolerated_failure_count,
+			s->tolerated_failure_count);
+	compile_jsonata(b, &s->compiled.tolerated_failure_percentage,
+			s->tolerated_failure_percentage);
+	compile_jsonata(b, &s->compiled.reader_arguments,
+			field(s->item_reader, "Arguments"));
+	compile_jsonata(b, &s->compiled.reader_max_items,
+			field(reader_config, "MaxItems"));
+	compile_jsonata(b, &s->compiled.batch_input,
+			field(s->item_batcher, "BatchInput"));
+	compile_jsonata(b, &s->compiled.max_items_per_batch,
+			field(s->item_batcher, "MaxItemsPerBatch"));
+	compile_jsonata(b, &s->compiled.max_input_bytes_per_batch,
+			field(s->item_batcher, "MaxInputBytesPerBatch"));
+}
+
+/* Every JSONata field of s, compiled once (asl.h): a field holding no
+ * "{% %}" string compiles too, as a literal. */
+static void compile_jsonata_state(struct builder *b, struct asl_state *s)
+{
+	struct asl_dataflow *f = &s->flow;
+	compile_jsonata(b, &f->compiled.arguments, f->arguments);
+	compile_jsonata(b, &f->compiled.output, f->output);
+	compile_jsonata(b, &f->compiled.assign, f->assign);
+	compile_jsonata(b, &s->compiled.seconds, s->seconds);
+	compile_jsonata(b, &s->compiled.timestamp, s->timestamp);
+	compile_jsonata(b, &s->compiled.timeout_seconds, s->timeout_seconds);
+	compile_jsonata(b, &s->compiled.heartbeat_seconds, s->heartbeat_seconds);
+	compile_jsonata(b, &s->compiled.error, s->error);
+	compile_jsonata(b, &s->compiled.cause, s->cause);
+	if (s->type == ASL_MAP)
+		compile_jsonata_map(b, s);
+	for (size_t i = 0; i < s->nr_choices; i++)
+		compile_jsonata_rule(b, &s->choices[i]);
+	for (size_t i = 0; i < s->nr_catchers; i++) {
+		struct asl_catcher *c = &s->catchers[i];
+		compile_jsonata(b, &c->compiled.assign, c->assign);
+		compile_jsonata(b, &c->compiled.output, c->output);
+	}
+}
+
+/* Every expression of s, compiled once (asl.h). */
 static void compile_state(struct builder *b, struct asl_state *s)
 {
 	struct asl_dataflow *f = &s->flow;
-	if (f->lang != ASL_QL_JSONPATH)
-		return; /* JSONata: the engine's slot, when it lands */
+	if (f->lang == ASL_QL_JSONATA)
+		return compile_jsonata_state(b, s);
 	compile(b, &f->compiled.input_path, f->input_path, ASL_WANT_VALUE);
 	compile(b, &f->compiled.parameters, f->parameters, ASL_WANT_TEMPLATE);
 	compile(b, &f->compiled.result_selector, f->result_selector,

@@ -10,9 +10,9 @@
  *           (ResultSelector, Assign, ResultPath, OutputPath)
  *   catch   error -> variables -> Catch output (Assign, ResultPath)
  *
- * JSONPath (dataflow_jsonpath.c) is the first implementation.  A second
- * language plugs in as another struct dataflow chosen by dataflow_for();
- * the run loop and the state types do not change.  Every expression an
+ * JSONPath (dataflow_jsonpath.c) is the first implementation, JSONata
+ * (dataflow_jsonata.c) the second, chosen by dataflow_for(); the run loop
+ * does not know which one runs.  Every expression an
  * implementation evaluates was compiled with the model (asl.h); none of
  * them compiles anything.
  * Each function returns 0, or -1 with fr->err set.  Not here: which state
@@ -65,8 +65,18 @@ struct dataflow {
 };
 
 extern const struct dataflow dataflow_jsonpath;
-/* JSONata: its slot, which refuses every state until the engine lands. */
 extern const struct dataflow dataflow_jsonata;
+
+/* The compiled arguments of s: Arguments (JSONata) or Parameters
+ * (JSONPath), NULL when it has neither.  Borrowed from the model. */
+const struct asl_expr *dataflow_arguments_of(const struct asl_state *s);
+
+/* JSONata field e returned 'got' (borrowed), which is not what its field
+ * takes ('expected', e.g. "a boolean"): sets States.QueryEvaluationError
+ * and writes the EvaluationFailed event.  Returns -1. */
+int dataflow_jsonata_type_error(struct exec *x, struct frame *fr,
+				const struct asl_expr *e, const cJSON *got,
+				const char *expected);
 
 /* The implementation for s's query language.  Borrowed, static. */
 const struct dataflow *dataflow_for(const struct asl_state *s);

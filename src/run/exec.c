@@ -67,11 +67,31 @@ static int run_succeed(struct exec *x, struct frame *fr)
 	return 0;
 }
 
-/* A Fail field: literal, or a path / intrinsic in ErrorPath/CausePath. */
+/* A JSONata Error or Cause: a string, written or computed. */
+static int fail_jsonata(struct exec *x, struct frame *fr,
+			const struct asl_expr *e, char **out)
+{
+	int bad;
+	cJSON *v = fr->flow->value(x, fr, e, fr->input, &bad);
+	if (!v)
+		return -1;
+	if (cJSON_IsString(v))
+		*out = xstrdup(v->valuestring);
+	else
+		dataflow_jsonata_type_error(x, fr, e, v, "a string");
+	cJSON_Delete(v);
+	return *out ? 0 : -1;
+}
+
+/* A Fail field: literal, or a path / intrinsic in ErrorPath/CausePath,
+ * or a JSONata field. */
 static int fail_field(struct exec *x, struct frame *fr, const cJSON *lit,
-		      const struct asl_expr *path, const char *field, char **out)
+		      const struct asl_expr *path, const struct asl_expr *jsonata,
+		      const char *field, char **out)
 {
 	*out = NULL;
+	if (jsonata->json)
+		return fail_jsonata(x, fr, jsonata, out);
 	if (!cJSON_IsString(path->json)) { /* the validator refuses both at once */
 		if (cJSON_IsString(lit))
 			*out = xstrdup(lit->valuestring);
@@ -106,9 +126,11 @@ static int run_fail(struct exec *x, struct frame *fr)
 {
 	const struct asl_state *s = fr->state;
 	char *error, *cause;
-	if (fail_field(x, fr, s->error, &s->compiled.error_path, "ErrorPath", &error))
+	if (fail_field(x, fr, s->error, &s->compiled.error_path,
+		       &s->compiled.error, "ErrorPath", &error))
 		return -1;
-	if (fail_field(x, fr, s->cause, &s->compiled.cause_path, "CausePath", &cause)) {
+	if (fail_field(x, fr, s->cause, &s->compiled.cause_path,
+		       &s->compiled.cause, "CausePath", &cause)) {
 		free(error);
 		return -1;
 	}
@@ -184,6 +206,8 @@ static int output_unchanged(const struct frame *fr)
 {
 	const struct asl_state *s = fr->state;
 	return fr->input_checked && !s->flow.input_path && !s->flow.output_path &&
+	       !s->flow.output &&
+	       !(fr->rule >= 0 && s->choices[fr->rule].output) &&
 	       (s->type == ASL_CHOICE || s->type == ASL_WAIT ||
 		s->type == ASL_SUCCEED);
 }
@@ -222,7 +246,8 @@ static void frame_release(struct frame *fr)
 {
 	cJSON_Delete(fr->eff_owned);
 	cJSON_Delete(fr->result);
-	fr->eff_owned = fr->result = NULL;
+	cJSON_Delete(fr->assigned);
+	fr->eff_owned = fr->result = fr->assigned = NULL;
 	fr->eff = NULL;
 }
 

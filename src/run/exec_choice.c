@@ -171,6 +171,21 @@ static int eval_cmp(struct exec *x, struct frame *fr, const struct asl_rule *r,
 	return ok;
 }
 
+/* A JSONata Condition: 1 true, 0 false, -1 error (not a boolean). */
+static int eval_condition(struct exec *x, struct frame *fr,
+			  const struct asl_rule *r, const cJSON *in)
+{
+	int bad;
+	cJSON *v = fr->flow->value(x, fr, &r->compiled.condition, in, &bad);
+	if (!v)
+		return -1;
+	int rc = cJSON_IsBool(v) ? cJSON_IsTrue(v)
+		: dataflow_jsonata_type_error(x, fr, &r->compiled.condition, v,
+					      "a boolean");
+	cJSON_Delete(v);
+	return rc;
+}
+
 /* Bounded by the rule nesting the model accepted (cJSON depth limit). */
 static int eval_rule(struct exec *x, struct frame *fr, const struct asl_rule *r,
 		     const cJSON *in)
@@ -195,11 +210,20 @@ static int eval_rule(struct exec *x, struct frame *fr, const struct asl_rule *r,
 		}
 		return r->kind == ASL_RULE_AND;
 	case ASL_RULE_CONDITION:
-		break;
+		return eval_condition(x, fr, r, in);
 	}
-	exec_err_state_(&fr->err, fr, "States.Runtime",
-			"JSONata conditions are not supported yet.");
 	return -1;
+}
+
+/* A JSONata Choice's own Assign applies whichever rule matched, before the
+ * rule's (AWS: "regardless of which choice rule matched"); a JSONPath
+ * Choice's only on Default. */
+static int state_assign(struct exec *x, struct frame *fr, const cJSON *eff)
+{
+	const struct asl_expr *a = &fr->state->flow.compiled.assign;
+	if (a->kind != ASL_EXPR_JSONATA)
+		return 0;
+	return fr->flow->assign(x, fr, a, eff);
 }
 
 /* Picks the next state; the data flow passes the effective input on. */
@@ -211,7 +235,8 @@ int exec_choice_(struct exec *x, struct frame *fr)
 	for (size_t i = 0; i < s->nr_choices && next == -2; i++) {
 		const struct asl_rule *r = &s->choices[i];
 		int v = eval_rule(x, fr, r, eff);
-		if (v < 0 || (v && fr->flow->assign(x, fr, &r->compiled.assign, eff)))
+		if (v < 0 || (v && state_assign(x, fr, eff)) ||
+		    (v && fr->flow->assign(x, fr, &r->compiled.assign, eff)))
 			return -1;
 		if (v) {
 			next = r->next_index;

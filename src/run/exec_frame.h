@@ -83,6 +83,8 @@ struct frame {
 	int input_checked; /* the input passed the payload limit already */
 	int input_borrowed; /* input is the caller's execution input: not ours */
 	int rule;       /* Choice: the rule taken, -1 for Default */
+	cJSON *assigned; /* owned: JSONata Assign values evaluated, not yet in
+			    scope (they take effect after Output) */
 };
 
 /* exec.c: the run loop */

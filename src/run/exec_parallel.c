@@ -19,13 +19,12 @@
 /* The branches' input: Parameters on the effective input, or a copy. */
 static int branch_input(struct exec *x, struct frame *fr, cJSON **out)
 {
-	const struct asl_state *s = fr->state;
-	if (!s->flow.parameters) {
+	const struct asl_expr *args = dataflow_arguments_of(fr->state);
+	if (!args) {
 		*out = exec_copy_(x, fr->eff);
 		return 0;
 	}
-	return fr->flow->arguments(x, fr, &s->flow.compiled.parameters, fr->eff,
-				   out);
+	return fr->flow->arguments(x, fr, args, fr->eff, out);
 }
 
 /* Runs sub-machine m on input (consumed) in a fresh variable scope. */
@@ -99,11 +98,24 @@ struct map_run {
 	size_t nslots;
 	long failed, total;
 	long started; /* the MapStateStarted event */
+	/* ToleratedFailureCount / Percentage as evaluated, -1 when absent */
+	double tolerated_count, tolerated_pct;
 };
 
 static int items_of(struct exec *x, struct frame *fr, struct map_run *mr)
 {
 	const struct asl_expr *ip = &fr->state->compiled.items_path;
+	const struct asl_expr *items = &fr->state->compiled.items;
+	if (items->json) { /* JSONata: Items, an array written or computed */
+		mr->items = fr->flow->select(x, fr, items, mr->eff, &mr->items_owned);
+		if (!mr->items)
+			return -1;
+		if (!cJSON_IsArray(mr->items) ||
+		    cJSON_GetArraySize(mr->items) > MAP_MAX_ITEMS)
+			return dataflow_jsonata_type_error(x, fr, items, mr->items,
+							   "an array");
+		return 0;
+	}
 	if (cJSON_IsString(ip->json)) {
 		mr->items = fr->flow->select(x, fr, ip, mr->eff, &mr->items_owned);
 		if (!mr->items)
@@ -120,9 +132,34 @@ static int items_of(struct exec *x, struct frame *fr, struct map_run *mr)
 	return 0;
 }
 
+/* A JSONata field that takes a non-negative number: -1 on an error. */
+static double jsonata_count(struct exec *x, struct frame *fr,
+			    const struct asl_expr *e, const cJSON *eff, int integer)
+{
+	int bad;
+	cJSON *v = fr->flow->value(x, fr, e, eff, &bad);
+	double n = -1;
+	if (!v)
+		return -1;
+	if (cJSON_IsNumber(v) && v->valuedouble >= 0 &&
+	    (!integer || v->valuedouble == floor(v->valuedouble)))
+		n = v->valuedouble;
+	else
+		dataflow_jsonata_type_error(x, fr, e, v, integer
+					    ? "a non-negative integer"
+					    : "a non-negative number");
+	cJSON_Delete(v);
+	return n;
+}
+
+/* MaxConcurrency, 0 for unlimited; -1 on an error. */
 static long max_concurrency(struct exec *x, struct frame *fr, const cJSON *eff)
 {
 	const struct asl_state *s = fr->state;
+	if (s->compiled.max_concurrency.json) {
+		double n = jsonata_count(x, fr, &s->compiled.max_concurrency, eff, 1);
+		return n > 1e9 ? 0 : (long)n;
+	}
 	if (cJSON_IsNumber(s->max_concurrency))
 		return (long)s->max_concurrency->valuedouble;
 	if (cJSON_IsString(s->max_concurrency_path)) {
@@ -223,16 +260,35 @@ static int iteration(struct exec *x, struct frame *fr, struct map_run *mr,
 	return 0;
 }
 
-/* Distributed Map: over the tolerated failures? */
-static int over_tolerance(const struct asl_state *s, const struct map_run *mr)
+/* The tolerated failures, read before the iterations run: a JSONata
+ * state's fields may be expressions.  0, or -1 on an error. */
+static int tolerance(struct exec *x, struct frame *fr, struct map_run *mr)
 {
+	const struct asl_state *s = fr->state;
 	const cJSON *c = s->tolerated_failure_count;
 	const cJSON *p = s->tolerated_failure_percentage;
+	mr->tolerated_count = cJSON_IsNumber(c) ? c->valuedouble : -1;
+	mr->tolerated_pct = cJSON_IsNumber(p) ? p->valuedouble : -1;
+	if (s->compiled.tolerated_failure_count.nr_parts &&
+	    (mr->tolerated_count = jsonata_count(x, fr,
+			&s->compiled.tolerated_failure_count, mr->eff, 1)) < 0)
+		return -1;
+	if (s->compiled.tolerated_failure_percentage.nr_parts &&
+	    (mr->tolerated_pct = jsonata_count(x, fr,
+			&s->compiled.tolerated_failure_percentage, mr->eff, 0)) < 0)
+		return -1;
+	return 0;
+}
+
+/* Distributed Map: over the tolerated failures? */
+static int over_tolerance(const struct map_run *mr)
+{
 	if (!mr->failed)
 		return 0;
-	int count_ok = cJSON_IsNumber(c) && mr->failed <= (long)c->valuedouble;
-	int pct_ok = cJSON_IsNumber(p) && mr->total &&
-		     100.0 * (double)mr->failed / (double)mr->total <= p->valuedouble;
+	int count_ok = mr->tolerated_count >= 0 &&
+		       mr->failed <= (long)mr->tolerated_count;
+	int pct_ok = mr->tolerated_pct >= 0 && mr->total &&
+		     100.0 * (double)mr->failed / (double)mr->total <= mr->tolerated_pct;
 	return !count_ok && !pct_ok;
 }
 
@@ -307,7 +363,7 @@ static int run_items(struct exec *x, struct frame *fr, struct map_run *mr,
 			end = x->clock.now;
 	}
 	x->clock.now = end;
-	if (fr->state->distributed && over_tolerance(fr->state, mr)) {
+	if (fr->state->distributed && over_tolerance(mr)) {
 		exec_err_set_(&fr->err, "States.ExceedToleratedFailureThreshold",
 			      "The specified tolerated failure threshold was "
 			      "exceeded");
@@ -330,7 +386,8 @@ static int map_attempt(struct exec *x, struct frame *fr, cJSON **result)
 	if (items_of(x, fr, &mr))
 		goto out;
 	mr.max_conc = max_concurrency(x, fr, mr.eff);
-	if (map_inputs(x, fr, &mr, &inputs))
+	if (mr.max_conc < 0 || tolerance(x, fr, &mr) ||
+	    map_inputs(x, fr, &mr, &inputs))
 		goto out;
 	cJSON *d = cJSON_CreateObject();
 	cJSON_AddNumberToObject(d, "length", cJSON_GetArraySize(inputs));

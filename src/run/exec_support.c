@@ -39,9 +39,6 @@ static void check_state(const struct asl_machine *m, const struct asl_state *s,
 int exec_check_supported(const struct asl_machine *m, struct diag_list *diags)
 {
 	size_t before = diags->errors;
-	const cJSON *ql = member(m->json, "QueryLanguage");
-	if (m->lang == ASL_QL_JSONATA && ql)
-		refuse(m, ql, diags, "the JSONata query language");
 	for (size_t i = 0; i < m->nr_states; i++) {
 		const struct asl_state *s = &m->states[i];
 		check_state(m, s, diags);

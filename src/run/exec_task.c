@@ -28,10 +28,39 @@
 
 /* ---- Wait ------------------------------------------------------------- */
 
+/* A JSONata Wait: Seconds a non-negative integer, Timestamp a timestamp,
+ * either one written or computed. */
+static int wait_target_jsonata(struct exec *x, struct frame *fr,
+			       const struct asl_expr *e, int seconds,
+			       const cJSON *in, int64_t *target)
+{
+	int bad, rc = 0;
+	cJSON *v = fr->flow->value(x, fr, e, in, &bad);
+	if (!v)
+		return -1;
+	if (seconds && cJSON_IsNumber(v) && v->valuedouble >= 0 &&
+	    v->valuedouble == floor(v->valuedouble) && v->valuedouble < 1e12)
+		*target = x->clock.now + (int64_t)v->valuedouble * 1000;
+	else if (seconds)
+		rc = dataflow_jsonata_type_error(x, fr, e, v,
+						 "a non-negative integer");
+	else if (!cJSON_IsString(v) || timestamp_parse(v->valuestring, target))
+		rc = dataflow_jsonata_type_error(x, fr, e, v,
+						 "an ISO-8601 timestamp");
+	cJSON_Delete(v);
+	return rc;
+}
+
 static int wait_target(struct exec *x, struct frame *fr, const cJSON *in,
 		       int64_t *target)
 {
 	const struct asl_state *s = fr->state;
+	if (s->compiled.seconds.json || s->compiled.timestamp.json)
+		return wait_target_jsonata(x, fr, s->compiled.seconds.json
+						 ? &s->compiled.seconds
+						 : &s->compiled.timestamp,
+					   s->compiled.seconds.json != NULL, in,
+					   target);
 	const cJSON *v = s->seconds ? s->seconds : s->timestamp;
 	cJSON *owned = NULL;
 	const char *field = s->seconds_path ? "SecondsPath" : "TimestampPath";
@@ -330,14 +359,14 @@ static int attempt_params(struct exec *x, struct frame *fr, struct task_call *c)
 		c->params_fresh = 0;
 		return 0;
 	}
+	const struct asl_expr *args = dataflow_arguments_of(s);
 	cJSON_Delete(c->params);
 	c->params = NULL;
-	if (!s->flow.parameters) {
+	if (!args) {
 		c->params = cJSON_Duplicate(c->eff, 1);
 		return 0;
 	}
-	return fr->flow->arguments(x, fr, &s->flow.compiled.parameters, c->eff,
-				   &c->params);
+	return fr->flow->arguments(x, fr, args, c->eff, &c->params);
 }
 
 static int attempt(struct exec *x, struct frame *fr, cJSON **result)
@@ -381,12 +410,34 @@ static int attempt(struct exec *x, struct frame *fr, cJSON **result)
 	return fr->flow->shape(x, fr, raw, result);
 }
 
-/* TimeoutSeconds(Path) / HeartbeatSeconds(Path) in seconds; -1 error. */
+/* A JSONata TimeoutSeconds / HeartbeatSeconds: a positive integer. */
+static int seconds_jsonata(struct exec *x, struct frame *fr,
+			   const struct asl_expr *e, const cJSON *in, double *out)
+{
+	int bad;
+	cJSON *v = fr->flow->value(x, fr, e, in, &bad);
+	if (!v)
+		return -1;
+	int ok = cJSON_IsNumber(v) && v->valuedouble >= 1 &&
+		 v->valuedouble == floor(v->valuedouble);
+	if (ok)
+		*out = v->valuedouble;
+	else
+		dataflow_jsonata_type_error(x, fr, e, v, "a positive integer");
+	cJSON_Delete(v);
+	return ok ? 0 : -1;
+}
+
+/* TimeoutSeconds(Path) / HeartbeatSeconds(Path) in seconds; -1 error.
+ * jsonata: the field compiled as JSONata (a JSONata state's). */
 static int seconds_field(struct exec *x, struct frame *fr, const cJSON *lit,
-			 const struct asl_expr *path, const char *field,
+			 const struct asl_expr *path,
+			 const struct asl_expr *jsonata, const char *field,
 			 const cJSON *in, double dflt, double *out)
 {
 	*out = dflt;
+	if (jsonata->json)
+		return seconds_jsonata(x, fr, jsonata, in, out);
 	if (cJSON_IsNumber(lit)) {
 		*out = lit->valuedouble;
 		return 0;
@@ -437,11 +488,12 @@ static int prepare(struct exec *x, struct frame *fr, struct task_call *c)
 		return -1;
 	c->params_fresh = 1;
 	if (seconds_field(x, fr, s->timeout_seconds, &s->compiled.timeout_seconds_path,
-			  "TimeoutSecondsPath", c->eff, TASK_DEFAULT_TIMEOUT_S,
-			  &c->timeout_s) ||
+			  &s->compiled.timeout_seconds, "TimeoutSecondsPath",
+			  c->eff, TASK_DEFAULT_TIMEOUT_S, &c->timeout_s) ||
 	    seconds_field(x, fr, s->heartbeat_seconds,
 			  &s->compiled.heartbeat_seconds_path,
-			  "HeartbeatSecondsPath", c->eff, 0, &c->heartbeat_s))
+			  &s->compiled.heartbeat_seconds, "HeartbeatSecondsPath",
+			  c->eff, 0, &c->heartbeat_s))
 		return -1;
 	const cJSON *fn = cJSON_GetObjectItemCaseSensitive(c->params, "FunctionName");
 	if (strstr(c->resource, ":function:"))

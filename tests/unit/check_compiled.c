@@ -133,6 +133,125 @@ START_TEST(running_compiles_nothing)
 }
 END_TEST
 
+/* A JSONata machine: every JSONata field, in every state type that takes
+ * one, and the branches of a Map inheriting the machine's language. */
+static const char jsonata_machine[] =
+	"{\"QueryLanguage\":\"JSONata\",\"StartAt\":\"T\",\"States\":{\n"
+	"\"T\":{\"Type\":\"Task\",\"Resource\":\"arn:aws:states:::lambda:invoke\",\n"
+	"  \"Arguments\":{\"Payload\":{\"id\":\"{% $states.input.id %}\",\"k\":[1,\"{%$x%}\"]}},\n"
+	"  \"TimeoutSeconds\":\"{% 5 %}\",\"HeartbeatSeconds\":2,\n"
+	"  \"Output\":\"{% $states.result %}\",\"Assign\":{\"x\":\"{% $states.context.State.Name %}\"},\n"
+	"  \"Catch\":[{\"ErrorEquals\":[\"States.ALL\"],\"Output\":\"{% $states.errorOutput %}\",\n"
+	"    \"Assign\":{\"e\":\"{% $states.errorOutput.Error %}\"},\"Next\":\"F\"}],\"Next\":\"C\"},\n"
+	"\"C\":{\"Type\":\"Choice\",\"Choices\":[{\"Condition\":\"{% $x = 'T' %}\",\n"
+	"  \"Assign\":{\"y\":1},\"Output\":{\"a\":\"{% 1 %}\"},\"Next\":\"W\"}],\"Default\":\"F\"},\n"
+	"\"W\":{\"Type\":\"Wait\",\"Seconds\":\"{% $y %}\",\"Next\":\"M\"},\n"
+	"\"M\":{\"Type\":\"Map\",\"Items\":\"{% [1,2] %}\",\"ItemSelector\":{\"v\":\"{% $states.context.Map.Item.Value %}\"},\n"
+	"  \"MaxConcurrency\":\"{% 1 %}\",\"ToleratedFailureCount\":\"{% 0 %}\",\n"
+	"  \"ItemProcessor\":{\"StartAt\":\"I\",\"States\":{\"I\":{\"Type\":\"Pass\",\"Output\":\"{% $states.input.v %}\",\"End\":true}}},\"Next\":\"F\"},\n"
+	"\"F\":{\"Type\":\"Fail\",\"Error\":\"{% 'E' %}\",\"Cause\":\"plain\"}}}";
+
+START_TEST(jsonata_forms_in_the_model)
+{
+	struct doc *d;
+	struct asl_machine *m = build(&d, jsonata_machine);
+	const struct asl_state *t = asl_state_get(m, "T");
+	const struct asl_expr *args = &t->flow.compiled.arguments;
+	ck_assert_int_eq(args->kind, ASL_EXPR_JSONATA);
+	ck_assert_uint_eq(args->nr_parts, 2);
+	ck_assert_str_eq(args->parts[0].node->string, "id");
+	ck_assert_uint_eq(args->parts[0].offset, 3); /* "{% $states..." */
+	ck_assert_uint_eq(args->parts[0].len, strlen("$states.input.id"));
+	ck_assert_uint_eq(args->parts[1].offset, 2); /* "{%$x%}" */
+	ck_assert_uint_eq(args->parts[1].len, 2);
+	ck_assert_int_eq(args->needs_context, 0);
+	ck_assert_ptr_nonnull(args->parts[0].expr);
+	ck_assert_ptr_eq(asl_expr_at(m, args->json), args);
+	ck_assert_int_eq(t->compiled.timeout_seconds.kind, ASL_EXPR_JSONATA);
+	ck_assert_uint_eq(t->compiled.timeout_seconds.nr_parts, 1);
+	/* a literal compiles to a JSONata field without expressions */
+	ck_assert_int_eq(t->compiled.heartbeat_seconds.kind, ASL_EXPR_JSONATA);
+	ck_assert_uint_eq(t->compiled.heartbeat_seconds.nr_parts, 0);
+	ck_assert_int_eq(t->flow.compiled.output.kind, ASL_EXPR_JSONATA);
+	ck_assert_int_eq(t->flow.compiled.assign.needs_context, 1);
+	ck_assert_int_eq(t->catchers[0].compiled.output.kind, ASL_EXPR_JSONATA);
+	ck_assert_int_eq(t->catchers[0].compiled.assign.nr_parts, 1);
+	/* no JSONPath slot of a JSONata state holds anything */
+	ck_assert_int_eq(t->flow.compiled.parameters.kind, ASL_EXPR_NONE);
+	const struct asl_state *c = asl_state_get(m, "C");
+	ck_assert_int_eq(c->choices[0].kind, ASL_RULE_CONDITION);
+	ck_assert_int_eq(c->choices[0].compiled.condition.kind, ASL_EXPR_JSONATA);
+	ck_assert_uint_eq(c->choices[0].compiled.condition.nr_parts, 1);
+	ck_assert_uint_eq(c->choices[0].compiled.assign.nr_parts, 0);
+	ck_assert_uint_eq(c->choices[0].compiled.output.nr_parts, 1);
+	ck_assert_uint_eq(asl_state_get(m, "W")->compiled.seconds.nr_parts, 1);
+	const struct asl_state *map = asl_state_get(m, "M");
+	ck_assert_uint_eq(map->compiled.items.nr_parts, 1);
+	ck_assert_int_eq(map->compiled.item_selector.kind, ASL_EXPR_JSONATA);
+	ck_assert_int_eq(map->compiled.item_selector.needs_context, 1);
+	ck_assert_uint_eq(map->compiled.max_concurrency.nr_parts, 1);
+	ck_assert_uint_eq(map->compiled.tolerated_failure_count.nr_parts, 1);
+	const struct asl_state *inner = &map->branches[0]->states[0];
+	ck_assert_int_eq(inner->flow.lang, ASL_QL_JSONATA);
+	ck_assert_uint_eq(inner->flow.compiled.output.nr_parts, 1);
+	const struct asl_state *f = asl_state_get(m, "F");
+	ck_assert_uint_eq(f->compiled.error.nr_parts, 1);
+	ck_assert_uint_eq(f->compiled.cause.nr_parts, 0);
+	asl_free(m);
+	doc_free(d);
+}
+END_TEST
+
+/* An expression that does not compile keeps the engine's error, located in
+ * the string that holds it; the JSONPath-only machine of a JSONPath state
+ * inside a JSONata one is not read as JSONata. */
+START_TEST(jsonata_invalid_forms_keep_their_error)
+{
+	static const char bad[] =
+		"{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\","
+		"\"QueryLanguage\":\"JSONata\",\"Output\":{\"a\":\"{% 1 %}\","
+		"\"b\":\"{%  1 + %}\",\"c\":\"a {% 1 %}\",\"d\":\"{% ) %}\"},"
+		"\"Next\":\"Q\"},\"Q\":{\"Type\":\"Pass\",\"Parameters\":"
+		"{\"x\":\"{% 1 %}\"},\"End\":true}}}";
+	struct doc *d;
+	unsigned long before = asl_expr_compilations();
+	struct asl_machine *m = build(&d, bad);
+	const struct asl_expr *o = &m->states[0].flow.compiled.output;
+	ck_assert_uint_eq(asl_expr_compilations() - before, 2);
+	ck_assert_int_eq(o->kind, ASL_EXPR_INVALID);
+	ck_assert_uint_eq(o->nr_parts, 3); /* "a {% 1 %}" is a plain string */
+	ck_assert_ptr_nonnull(o->parts[0].expr);
+	ck_assert_ptr_null(o->parts[1].expr);
+	ck_assert_str_eq(o->parts[1].error->code, "S0207");
+	ck_assert_ptr_eq(o->error_node, o->parts[1].node);
+	ck_assert_str_eq(o->error_node->string, "b");
+	ck_assert_uint_eq(o->error_offset, o->parts[1].error_offset);
+	ck_assert_uint_ge(o->error_offset, 4);
+	ck_assert_uint_le(o->error_offset, 8);
+	ck_assert_ptr_nonnull(o->error);
+	ck_assert_ptr_null(o->parts[2].expr);
+	ck_assert_str_eq(o->parts[2].node->string, "d");
+	ck_assert_int_eq(m->states[1].flow.compiled.parameters.kind, ASL_EXPR_TEMPLATE);
+	asl_free(m);
+	doc_free(d);
+}
+END_TEST
+
+START_TEST(jsonata_span)
+{
+	size_t off, len;
+	ck_assert_int_eq(asl_jsonata_span("{%%}", &off, &len), 1);
+	ck_assert_uint_eq(len, 0);
+	ck_assert_int_eq(asl_jsonata_span("{% a %}", &off, &len), 1);
+	ck_assert_uint_eq(off, 3);
+	ck_assert_uint_eq(len, 1);
+	ck_assert_int_eq(asl_jsonata_span(" {% a %}", &off, &len), 0);
+	ck_assert_int_eq(asl_jsonata_span("{% a %} ", &off, &len), 0);
+	ck_assert_int_eq(asl_jsonata_span("{%}", &off, &len), 0);
+	ck_assert_int_eq(asl_jsonata_span("$.a", &off, &len), 0);
+}
+END_TEST
+
 Suite *compiled_suite(void)
 {
 	Suite *s = suite_create("compiled");
@@ -141,6 +260,9 @@ Suite *compiled_suite(void)
 	tcase_add_test(tc, invalid_forms_keep_their_error);
 	tcase_add_test(tc, running_compiles_nothing);
 	tcase_add_test(tc, validate_reads_the_compiled_forms);
+	tcase_add_test(tc, jsonata_forms_in_the_model);
+	tcase_add_test(tc, jsonata_invalid_forms_keep_their_error);
+	tcase_add_test(tc, jsonata_span);
 	suite_add_tcase(s, tc);
 	return s;
 }

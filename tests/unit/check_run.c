@@ -2,7 +2,10 @@
  * tests/conformance/NNN-name.json is one assertion naming its file:
  * {"definition" | "file"+"machine", "input", "mocks"?, "testCase"?,
  *  "scenario"?, "options"?, "expect": {"status", "output"?, "error"?,
- *  "cause"?}}.  "file" is relative to the reference course folder.
+ *  "cause"?, "transitions"?, "stopTime"?, "eventTypes"? (the history's
+ *  event types, in order), "event"? ({"type", "details"}: the first event
+ *  of that type has at least these details)}}.  "file" is relative to the
+ *  reference course folder.
  * Also: timestamp and clock unit tests. */
 #include <dirent.h>
 #include <stdio.h>
@@ -94,6 +97,49 @@ static void check_result(const char *name, const cJSON *expect,
 	}
 }
 
+/* The history's event types, in order, as expect.eventTypes lists them. */
+static void check_event_types(const char *name, const cJSON *want,
+			      const cJSON *history)
+{
+	int i = 0;
+	const cJSON *ev = history ? history->child : NULL;
+	for (const cJSON *w = want->child; w; w = w->next, ev = ev->next, i++) {
+		ck_assert_msg(ev != NULL, "%s: eventTypes: history ends at %d",
+			      name, i);
+		const char *t = cJSON_GetObjectItem(ev, "type")->valuestring;
+		ck_assert_msg(!strcmp(t, w->valuestring),
+			      "%s: eventTypes[%d]: expected %s, got %s", name, i,
+			      w->valuestring, t);
+	}
+	ck_assert_msg(ev == NULL, "%s: eventTypes: more events than listed", name);
+}
+
+/* The first event of want.type has every member of want.details. */
+static void check_event(const char *name, const cJSON *want,
+			const cJSON *history)
+{
+	const char *type = cJSON_GetObjectItem(want, "type")->valuestring;
+	const cJSON *details = cJSON_GetObjectItem(want, "details");
+	for (const cJSON *ev = history ? history->child : NULL; ev; ev = ev->next) {
+		if (strcmp(cJSON_GetObjectItem(ev, "type")->valuestring, type))
+			continue;
+		const cJSON *got = NULL;
+		for (const cJSON *m = ev->child; m; m = m->next)
+			if (cJSON_IsObject(m))
+				got = m;
+		for (const cJSON *d = details ? details->child : NULL; d; d = d->next) {
+			const cJSON *g = cJSON_GetObjectItem(got, d->string);
+			char *gs = g ? cJSON_PrintUnformatted(g) : NULL;
+			ck_assert_msg(g && cJSON_Compare(g, d, 1),
+				      "%s: event %s: %s: got %s", name, type,
+				      d->string, gs ? gs : "(none)");
+			cJSON_free(gs);
+		}
+		return;
+	}
+	ck_abort_msg("%s: no %s event", name, type);
+}
+
 static void set_options(const cJSON *c, struct exec_options *o)
 {
 	const cJSON *opt = cJSON_GetObjectItem(c, "options");
@@ -137,7 +183,13 @@ static void run_case(const char *name, const cJSON *c, const cJSON *def,
 	const cJSON *input = cJSON_GetObjectItem(c, "input");
 	cJSON *empty = cJSON_CreateObject();
 	exec_run(m, input ? input : empty, &o, &r);
-	check_result(name, cJSON_GetObjectItem(c, "expect"), &r);
+	const cJSON *expect = cJSON_GetObjectItem(c, "expect");
+	check_result(name, expect, &r);
+	if (cJSON_IsArray(cJSON_GetObjectItem(expect, "eventTypes")))
+		check_event_types(name, cJSON_GetObjectItem(expect, "eventTypes"),
+				  r.history);
+	if (cJSON_IsObject(cJSON_GetObjectItem(expect, "event")))
+		check_event(name, cJSON_GetObjectItem(expect, "event"), r.history);
 	exec_result_release(&r);
 	cJSON_Delete(empty);
 	mock_release(&mc);

@@ -1,0 +1,2 @@
+0
+run pass-output.asl.json --input '{"a":5}'

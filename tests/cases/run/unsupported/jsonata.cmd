@@ -1,2 +1,0 @@
-1
-run jsonata.asl.json --input {}
