@@ -117,6 +117,7 @@ LIB_OBJS += model/payload.o
 LIB_OBJS += model/asl.o
 LIB_OBJS += model/asl_build.o
 LIB_OBJS += model/asl_expr.o
+LIB_OBJS += model/asl_quick.o
 
 # validate
 LIB_OBJS += validate/suggest.o

@@ -2,6 +2,7 @@
 """Writes the interpreter benchmark's machines and inputs into DIR:
 loop.asl.json - a Choice + Pass loop, 2 transitions per iteration, the Pass
                 counting with States.MathAdd; run with {"i": 0, "n": N};
+jsonata-loop.asl.json - the same loop in JSONata (Condition, Output, Assign);
 map.asl.json  - an inline Map over object items (ItemSelector reading
                 $$.Map.Item, a Pass with an intrinsic inside);
 loop-N.json, map-N.json - the inputs.
@@ -18,6 +19,25 @@ LOOP = {
                   "Default": "Done"},
         "Inc": {"Type": "Pass",
                 "Parameters": {"i.$": "States.MathAdd($.i, 1)", "n.$": "$.n"},
+                "Next": "Check"},
+        "Done": {"Type": "Succeed"},
+    },
+}
+
+# The same loop in JSONata: Choice Condition, Pass Output and Assign.
+JSONATA_LOOP = {
+    "Comment": "counts $states.input.i up to $states.input.n",
+    "QueryLanguage": "JSONata",
+    "StartAt": "Check",
+    "States": {
+        "Check": {"Type": "Choice",
+                  "Choices": [{"Condition": "{% $states.input.i < $states.input.n %}",
+                               "Next": "Inc"}],
+                  "Default": "Done"},
+        "Inc": {"Type": "Pass",
+                "Output": {"i": "{% $states.input.i + 1 %}",
+                           "n": "{% $states.input.n %}"},
+                "Assign": {"last": "{% $states.input.i %}"},
                 "Next": "Check"},
         "Done": {"Type": "Succeed"},
     },
@@ -62,6 +82,7 @@ def main(argv):
         map_ns, rest = rest[k + 1:], rest[:k]
     os.makedirs(out, exist_ok=True)
     write(os.path.join(out, "loop.asl.json"), LOOP)
+    write(os.path.join(out, "jsonata-loop.asl.json"), JSONATA_LOOP)
     write(os.path.join(out, "map.asl.json"), MAP)
     for n in rest:
         write(os.path.join(out, f"loop-{n}.json"), {"i": 0, "n": int(n)})

@@ -5,7 +5,9 @@
 #   loop N   Choice + Pass with States.MathAdd, 2 transitions per iteration
 #            (N = 10,000 and 100,000);
 #   map N    an inline Map over N object items (ItemSelector + a Pass with
-#            two intrinsics per item), N = 10,000.
+#            two intrinsics per item), N = 10,000;
+#   jsonata N  the loop in JSONata (Condition, Output, Assign), N = 100,000,
+#            against stepbook's JSONPath loop: the peer cannot run JSONata.
 # Prints the best wall time of RUNS runs (date, ns), transitions/s or items/s, the peak
 # RSS (/usr/bin/time -f %M) and the ratios.  The peer is installed into
 # bench/work/ on first use; without it only stepbook's figures are printed.
@@ -81,7 +83,19 @@ for n in 10000 100000; do
 		grep -q "i: $n" "$tmp/out" || echo "  peer: unexpected output for loop $n"
 	fi
 	row "loop $n" "$trans" "transitions" "$ours" "$theirs"
+	jsonpath_loop=$ours
 done
+# The same loop in JSONata (Choice Condition, Pass Output and Assign): the
+# peer does not run JSONata (aws-local-stepfunctions supports JSONPath
+# only), so its row compares with stepbook's own JSONPath loop.
+n=100000
+ours=$(best /dev/null ./stepbook run "$tmp/jsonata-loop.asl.json" \
+	--input-file "$tmp/loop-$n.json" $sb)
+grep -q "\"i\":[[:space:]]*$n" "$tmp/out" || echo "  stepbook: unexpected output for jsonata loop $n"
+row "jsonata $n" "$((2 * n + 2))" "transitions" "$ours" ""
+set -- $ours $jsonpath_loop
+printf '%-12s vs JSONPath loop: time x%.2f (peer: cannot run JSONata)\n' "" \
+	"$(echo "$1 / $3" | bc -l)"
 n=10000
 ours=$(best /dev/null ./stepbook run "$tmp/map.asl.json" \
 	--input-file "$tmp/map-$n.json" $sb)

@@ -115,6 +115,38 @@ enum asl_expr_want {
 			       (every field of a JSONata state) */
 };
 
+/* A JSONata expression simple enough to answer without the engine (the
+ * common `$states.input.id`, `$n + 1`, `$states.input.i < $limit`): one
+ * operand, or two joined by one arithmetic or comparison operator.  An
+ * operand is a number, a string, true, false, null, or a path of names from
+ * $states.input, $states.result, $states.errorOutput or a variable.  The
+ * interpreter answers from it only where the answer is certain (objects
+ * along the path, numbers for arithmetic and order...) and asks the
+ * engine otherwise, so the engine stays the one definition. */
+enum asl_quick_root { ASL_QUICK_NUMBER, ASL_QUICK_STRING, ASL_QUICK_TRUE,
+		      ASL_QUICK_FALSE, ASL_QUICK_NULL, ASL_QUICK_INPUT,
+		      ASL_QUICK_RESULT, ASL_QUICK_ERROR_OUTPUT,
+		      ASL_QUICK_VARIABLE };
+struct asl_quick_operand {
+	enum asl_quick_root root;
+	char *variable;     /* ASL_QUICK_VARIABLE: its name */
+	char **names;       /* the path's steps below the root */
+	size_t nr_names;
+	double number;      /* ASL_QUICK_NUMBER */
+	char *string;       /* ASL_QUICK_STRING */
+};
+struct asl_quick {
+	struct asl_quick_operand a, b;
+	/* 0: a alone; + - * / < > = ; 'l' <=, 'g' >=, 'n' != */
+	char op;
+};
+
+/* The quick form of text[0..len), which the engine compiled already, or
+ * NULL when it is not that simple.  Returns owned, free with
+ * asl_quick_free. */
+struct asl_quick *asl_quick_compile(const char *text, size_t len);
+void asl_quick_free(struct asl_quick *q);
+
 /* One "{% expr %}" string of a JSONata field.  A string is an expression
  * when it starts with "{%" and ends with "%}"; the text between, without
  * the blanks around it, is compiled once.  node borrows from the
@@ -124,6 +156,7 @@ struct asl_jsonata_part {
 	struct jsonata *expr;  /* NULL when it does not compile */
 	size_t offset, len;    /* the expression's bytes in node's text */
 	int needs_context;     /* it may read $states.context */
+	struct asl_quick *quick; /* owned; NULL unless the expression is simple */
 	/* when it does not compile: the engine's error, and the byte offset
 	 * in node's text where it points */
 	struct jsonata_error *error;

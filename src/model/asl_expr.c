@@ -160,8 +160,10 @@ static void compile_part(struct asl_expr *e, const cJSON *node, size_t offset,
 	p->len = len;
 	p->needs_context = reads_context(text, len);
 	e->needs_context |= p->needs_context;
-	if ((p->expr = jsonata_compile(text, len, &err)))
+	if ((p->expr = jsonata_compile(text, len, &err))) {
+		p->quick = asl_quick_compile(text, len);
 		return;
+	}
 	p->error = xmalloc(sizeof(*p->error));
 	*p->error = err;
 	p->error_offset = offset + char_offset(text, len, err.position);
@@ -224,6 +226,7 @@ void asl_expr_release(struct asl_expr *e)
 	payload_free(e->tmpl);
 	for (size_t i = 0; i < e->nr_parts; i++) {
 		jsonata_free(e->parts[i].expr);
+		asl_quick_free(e->parts[i].quick);
 		free(e->parts[i].error);
 	}
 	free(e->parts);

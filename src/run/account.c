@@ -277,8 +277,10 @@ static void task_mocks(struct account *a, const struct asl_machine *m, cJSON *tc
 			cJSON_AddStringToObject(tc, s->name, "(the page's callback)");
 			continue;
 		}
-		const cJSON *fn = cJSON_GetObjectItemCaseSensitive(s->flow.parameters,
-								   "FunctionName");
+		/* Parameters (JSONPath) or Arguments (JSONata) name it */
+		const cJSON *fn = cJSON_GetObjectItemCaseSensitive(
+			s->flow.parameters ? s->flow.parameters : s->flow.arguments,
+			"FunctionName");
 		char *f = function_of(cJSON_IsString(fn) ? fn->valuestring : r);
 		const char *key = mock_key(a, f);
 		if (key && !strcmp(r, "arn:aws:states:::lambda:invoke"))

@@ -11,6 +11,7 @@
  * A failing expression is States.QueryEvaluationError, worded as AWS words
  * it, with an EvaluationFailed event naming the field.
  * Not here: the engine (jsonata/), which state reads which field (exec*.c). */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -140,7 +141,7 @@ int dataflow_jsonata_type_error(struct exec *x, struct frame *fr,
 	return -1;
 }
 
-/* ---- evaluating a field ------------------------------------------------ */
+/* ---- the engine -------------------------------------------------------- */
 
 /* The variables object of one evaluation: $states, then every variable in
  * scope (inner scopes first), all by reference. */
@@ -156,8 +157,9 @@ static cJSON *bindings(struct exec *x, struct frame *fr,
 	if (sv->error_output)
 		cJSON_AddItemReferenceToObject(st, "errorOutput",
 					       (cJSON *)sv->error_output);
-	cJSON_AddItemReferenceToObject(st, "context", (cJSON *)(context
-		? exec_context_(x, fr) : x->context));
+	if (context) /* only an expression that may read it pays for it */
+		cJSON_AddItemReferenceToObject(st, "context",
+					       (cJSON *)exec_context_(x, fr));
 	for (const struct vscope *s = fr->scope; s; s = s->parent)
 		for (cJSON *v = s->vars->child; v; v = v->next)
 			if (s == fr->scope ||
@@ -166,6 +168,118 @@ static cJSON *bindings(struct exec *x, struct frame *fr,
 	return b;
 }
 
+/* ---- quick expressions ----------------------------------------------- */
+
+static const cJSON *lookup_var(const struct frame *fr, const char *name)
+{
+	for (const struct vscope *s = fr->scope; s; s = s->parent) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(s->vars, name);
+		if (v)
+			return v;
+	}
+	return NULL;
+}
+
+/* An operand's value, borrowed (numbers and strings: made in *tmp); NULL
+ * when the engine must answer: something missing, or an array on the way
+ * (a path maps over arrays). */
+static const cJSON *quick_operand(const struct frame *fr,
+				  const struct asl_quick_operand *o,
+				  const struct states_view *sv, cJSON *tmp)
+{
+	const cJSON *v = NULL;
+	switch (o->root) {
+	case ASL_QUICK_NUMBER:
+		tmp->type = cJSON_Number;
+		tmp->valuedouble = o->number;
+		return tmp;
+	case ASL_QUICK_STRING:
+		tmp->type = cJSON_String;
+		tmp->valuestring = o->string;
+		return tmp;
+	case ASL_QUICK_TRUE:
+	case ASL_QUICK_FALSE:
+	case ASL_QUICK_NULL:
+		tmp->type = o->root == ASL_QUICK_TRUE ? cJSON_True
+			  : o->root == ASL_QUICK_FALSE ? cJSON_False : cJSON_NULL;
+		return tmp;
+	case ASL_QUICK_INPUT:
+		v = sv->input;
+		break;
+	case ASL_QUICK_RESULT:
+		v = sv->result;
+		break;
+	case ASL_QUICK_ERROR_OUTPUT:
+		v = sv->error_output;
+		break;
+	case ASL_QUICK_VARIABLE:
+		v = lookup_var(fr, o->variable);
+		break;
+	}
+	for (size_t i = 0; v && i < o->nr_names; i++)
+		v = cJSON_IsObject(v)
+			? cJSON_GetObjectItemCaseSensitive(v, o->names[i]) : NULL;
+	return v && !cJSON_IsArray(v) ? v : NULL;
+}
+
+/* a op b for two numbers: NULL when the engine must answer (a result
+ * JSONata refuses, such as an infinity). */
+static cJSON *quick_numbers(char op, double a, double b)
+{
+	double r;
+	switch (op) {
+	case '+': r = a + b; break;
+	case '-': r = a - b; break;
+	case '*': r = a * b; break;
+	case '/': r = a / b; break;
+	case '<': return cJSON_CreateBool(a < b);
+	case '>': return cJSON_CreateBool(a > b);
+	case 'l': return cJSON_CreateBool(a <= b);
+	case 'g': return cJSON_CreateBool(a >= b);
+	case '=': return cJSON_CreateBool(a == b);
+	case 'n': return cJSON_CreateBool(a != b);
+	default: return NULL;
+	}
+	return isfinite(r) ? cJSON_CreateNumber(r) : NULL;
+}
+
+/* = and != on two scalars (JSONata compares values and types). */
+static cJSON *quick_equal(char op, const cJSON *a, const cJSON *b)
+{
+	int same;
+	if ((a->type & 0xFF) != (b->type & 0xFF))
+		same = 0;
+	else if (cJSON_IsString(a))
+		same = !strcmp(a->valuestring, b->valuestring);
+	else if (cJSON_IsBool(a) || cJSON_IsNull(a))
+		same = 1;
+	else
+		return NULL;
+	return cJSON_CreateBool(op == '=' ? same : !same);
+}
+
+/* Answers p's quick form, or NULL when the engine must. */
+static cJSON *quick(const struct frame *fr, const struct asl_quick *q,
+		    const struct states_view *sv)
+{
+	cJSON ta = { 0 }, tb = { 0 };
+	const cJSON *a = quick_operand(fr, &q->a, sv, &ta), *b;
+	if (!a)
+		return NULL;
+	if (!q->op)
+		return cJSON_Duplicate(a, 1);
+	if (!(b = quick_operand(fr, &q->b, sv, &tb)))
+		return NULL;
+	if (cJSON_IsNumber(a) && cJSON_IsNumber(b))
+		return quick_numbers(q->op, a->valuedouble, b->valuedouble);
+	if ((q->op == '=' || q->op == 'n') && !cJSON_IsObject(a) &&
+	    !cJSON_IsObject(b) && !cJSON_IsNumber(a) && !cJSON_IsNumber(b))
+		return quick_equal(q->op, a, b);
+	return NULL;
+}
+
+/* ---- evaluating a field ------------------------------------------------ */
+
 static int eval_part(struct exec *x, struct frame *fr,
 		     const struct asl_jsonata_part *p,
 		     const struct states_view *sv, cJSON **out)
@@ -173,9 +287,12 @@ static int eval_part(struct exec *x, struct frame *fr,
 	*out = NULL;
 	if (!p->expr)
 		return coded_error(x, fr, p, p->error);
+	if (p->quick && (*out = quick(fr, p->quick, sv)))
+		return 0;
 	cJSON *b = bindings(x, fr, sv, p->needs_context);
 	struct jsonata_options o = { .now_ms = x->clock.now,
-				     .seed = rng_next(&x->rng) };
+				     .seed = rng_next(&x->rng),
+				     .step_functions = 1 };
 	struct jsonata_error err;
 	int rc = jsonata_evaluate(p->expr, NULL, b, &o, out, &err);
 	cJSON_Delete(b);
@@ -372,7 +489,9 @@ static int output(struct exec *x, struct frame *fr, cJSON *in)
 		commit(fr);
 		return 0;
 	}
-	struct states_view sv = { fr->input, has_result(fr) ? in : NULL, NULL };
+	/* the types that pass their input on may have moved it into 'in' */
+	struct states_view sv = { fr->input ? fr->input : in,
+				  has_result(fr) ? in : NULL, NULL };
 	int rc = eval_field(x, fr, e, &sv, &fr->output);
 	cJSON_Delete(in);
 	if (rc == 0)

@@ -1,8 +1,10 @@
 /* check_compiled.c - the model compiles every expression of a machine when
  * it is built (asl_expr), and running the machine compiles nothing. */
+#include <stdio.h>
 #include <string.h>
 #include <check.h>
 #include "asl.h"
+#include "buf.h"
 #include "doc.h"
 #include "exec.h"
 #include "validate.h"
@@ -237,6 +239,111 @@ START_TEST(jsonata_invalid_forms_keep_their_error)
 }
 END_TEST
 
+/* A JSONata machine runs with the count of compilations held still. */
+START_TEST(jsonata_running_compiles_nothing)
+{
+	static const char loop[] =
+		"{\"QueryLanguage\":\"JSONata\",\"StartAt\":\"I\",\"States\":{\n"
+		"\"I\":{\"Type\":\"Pass\",\"Assign\":{\"n\":0},\"Next\":\"C\"},\n"
+		"\"C\":{\"Type\":\"Choice\",\"Choices\":[{\"Condition\":\"{% $n < 3 %}\",\"Next\":\"P\"}],\"Default\":\"M\"},\n"
+		"\"P\":{\"Type\":\"Pass\",\"Assign\":{\"n\":\"{% $n + 1 %}\"},\"Next\":\"C\"},\n"
+		"\"M\":{\"Type\":\"Map\",\"Items\":\"{% [1..$n] %}\",\"ItemSelector\":{\"v\":\"{% $states.context.Map.Item.Value %}\"},\n"
+		"  \"ItemProcessor\":{\"StartAt\":\"W\",\"States\":{\"W\":{\"Type\":\"Wait\",\"Seconds\":\"{% $states.input.v %}\",\n"
+		"  \"Output\":\"{% $states.input.v * 2 %}\",\"End\":true}}},\"Output\":{\"sum\":\"{% $sum($states.result) %}\"},\"End\":true}}}";
+	struct doc *d;
+	struct asl_machine *m = build(&d, loop);
+	cJSON *input = cJSON_CreateObject();
+	struct exec_options o = { .start_ms = EXEC_DEFAULT_START_MS };
+	struct exec_result r;
+	unsigned long before = asl_expr_compilations();
+	exec_run(m, input, &o, &r);
+	ck_assert_uint_eq(asl_expr_compilations(), before);
+	ck_assert_int_eq(r.status, EXEC_SUCCEEDED);
+	char *out = cJSON_PrintUnformatted(r.output);
+	ck_assert_str_eq(out, "{\"sum\":12}");
+	cJSON_free(out);
+	ck_assert_uint_eq(r.transitions, 12); /* I, 4 x C, 3 x P, M, 3 x W */
+	exec_result_release(&r);
+	cJSON_Delete(input);
+	asl_free(m);
+	doc_free(d);
+}
+END_TEST
+
+/* Runs a one-Pass JSONata machine whose Output is "{% expr %}"; returns
+ * the status, *out the output or error printed; *quick whether the model
+ * found the expression simple enough to answer without the engine. */
+static enum exec_status run_output(const char *expr, const char *input,
+				   char **out, int *quick)
+{
+	struct buf def = BUF_INIT;
+	cJSON *e = cJSON_CreateString(expr);
+	char *quoted = cJSON_PrintUnformatted(e);
+	buf_addf(&def, "{\"QueryLanguage\":\"JSONata\",\"StartAt\":\"P\",\"States\":"
+		 "{\"P\":{\"Type\":\"Pass\",\"Assign\":{\"v\":{\"k\":7},\"t\":true},"
+		 "\"Next\":\"Q\"},\"Q\":{\"Type\":\"Pass\",\"Output\":%s,\"End\":true}}}",
+		 quoted);
+	struct doc *d;
+	struct asl_machine *m = build(&d, def.ptr);
+	*quick = m->states[1].flow.compiled.output.parts[0].quick != NULL;
+	cJSON *in = cJSON_Parse(input);
+	struct exec_options o = { .start_ms = EXEC_DEFAULT_START_MS };
+	struct exec_result r;
+	exec_run(m, in, &o, &r);
+	enum exec_status st = r.status;
+	char *printed = r.output ? cJSON_PrintUnformatted(r.output) : NULL;
+	*out = xstrdup(printed ? printed : r.error);
+	cJSON_free(printed);
+	exec_result_release(&r);
+	cJSON_Delete(in);
+	cJSON_Delete(e);
+	cJSON_free(quoted);
+	buf_release(&def);
+	asl_free(m);
+	doc_free(d);
+	return st;
+}
+
+/* The quick forms answer exactly as the engine does: each expression runs
+ * as written (quick) and in parentheses (which only the engine reads). */
+START_TEST(jsonata_quick_agrees_with_engine)
+{
+	static const char *const exprs[] = {
+		"$states.input.a", "$states.input.o.b", "$states.input.arr",
+		"$states.input.o", "$states.input.none", "$states.input.o.none",
+		"$states.input.a + 1", "$states.input.a - 2.5",
+		"$states.input.a * $states.input.a", "$states.input.a / 0",
+		"$states.input.a / 4", "$states.input.s + 1", "$states.input.a < 3",
+		"$states.input.a >= 2", "$states.input.s = 'x'",
+		"$states.input.s != \"y\"", "$states.input.a = '2'",
+		"$states.input.t = true", "$states.input.n = null",
+		"$states.input.s < 'y'", "$v.k * 2", "$t = $t", "$v", "$nothing",
+		"$states.input.big * $states.input.big", "1e2 + 1",
+		"$states.input.arr = $states.input.arr", "'a' = 'a'",
+		"$states.input.o = $states.input.o", "null", "false = $t",
+		"$states.input.n != null", "$t",
+	};
+	static const char input[] =
+		"{\"a\":2,\"s\":\"x\",\"t\":true,\"n\":null,\"arr\":[1,2],"
+		"\"o\":{\"b\":[3]},\"big\":1e200}";
+	for (size_t i = 0; i < sizeof(exprs) / sizeof(*exprs); i++) {
+		char as_is[128], wrapped[128];
+		snprintf(as_is, sizeof(as_is), "{%% %s %%}", exprs[i]);
+		snprintf(wrapped, sizeof(wrapped), "{%% (%s) %%}", exprs[i]);
+		char *q, *e;
+		int quick_q, quick_e;
+		enum exec_status sq = run_output(as_is, input, &q, &quick_q);
+		enum exec_status se = run_output(wrapped, input, &e, &quick_e);
+		ck_assert_msg(quick_q && !quick_e, "%s: quick form %d/%d", exprs[i],
+			      quick_q, quick_e);
+		ck_assert_msg(sq == se && !strcmp(q, e), "%s: quick %s, engine %s",
+			      exprs[i], q, e);
+		free(q);
+		free(e);
+	}
+}
+END_TEST
+
 START_TEST(jsonata_span)
 {
 	size_t off, len;
@@ -263,6 +370,8 @@ Suite *compiled_suite(void)
 	tcase_add_test(tc, jsonata_forms_in_the_model);
 	tcase_add_test(tc, jsonata_invalid_forms_keep_their_error);
 	tcase_add_test(tc, jsonata_span);
+	tcase_add_test(tc, jsonata_running_compiles_nothing);
+	tcase_add_test(tc, jsonata_quick_agrees_with_engine);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -303,6 +303,16 @@ case("jsonata-wait-output",
      one({"Type": "Wait", "Seconds": 0, "Output": {"waited": "{% $states.input.x %}"}}),
      {"x": 1}, ok({"waited": 1}))
 
+case("jsonata-wait-output-reads-input-after-pass",
+     machine({"P": {"Type": "Pass", "Output": {"x": 2}, "Next": "W"},
+              "W": {"Type": "Wait", "Seconds": 1, "Assign": {"seen": "{% $states.input.x %}"},
+                    "Output": "{% $states.input.x * 10 %}", "Next": "C"},
+              "C": {"Type": "Choice", "Choices": [{"Condition": "{% $states.input = 20 %}",
+                                                   "Output": "{% [$states.input, $seen] %}",
+                                                   "Next": "E"}]},
+              "E": {"Type": "Succeed"}}),
+     {}, ok([20, 2]))
+
 case("jsonata-fail-error-and-cause-computed",
      one({"Type": "Fail", "Error": "{% 'Order.' & $states.input.code %}",
           "Cause": "{% 'order ' & $string($states.input.id) & ' refused' %}"}),
@@ -408,6 +418,37 @@ case("jsonata-callback-token-in-arguments",
                     "Output": "{% $states.result %}", "End": True}}),
      {}, ok({"ok": True}),
      scenario=[{"at": 5, "action": "SendTaskSuccess", "output": {"ok": True}}])
+
+# ---- AWS's own functions, in the fields that use them (functions page of
+# "Transforming data with JSONata") --------------------------------------------
+
+case("jsonata-fn-partition-batches-map-items",
+     machine({"M": {"Type": "Map", "Items": "{% $partition($states.input.ids, 2) %}",
+                    "ItemProcessor": {"StartAt": "I", "States": {"I": {
+                        "Type": "Pass", "Output": "{% $count($states.input) %}", "End": True}}},
+                    "End": True}}),
+     {"ids": [1, 2, 3, 4, 5]}, ok([2, 2, 1]))
+
+case("jsonata-fn-parse-task-result-string",
+     one({"Type": "Task", "Resource": LAMBDA,
+          "Output": "{% $parse($states.result.body).total %}"}),
+     {}, ok(9), mocks({"0": {"Return": {"body": "{\"total\": 9}"}}}, state="S"),
+     testCase="tc")
+
+case("jsonata-fn-hash-in-arguments",
+     one({"Type": "Task", "Resource": LAMBDA,
+          "Arguments": {"h": "{% $hash('abc', 'SHA-256') %}"}}),
+     {}, ok({"h": "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"}),
+     mocks({"0": {"Template": "$"}}, state="S"), testCase="tc")
+
+case("jsonata-fn-range-loop-items",
+     one({"Type": "Map", "Items": "{% $range(0, 6, 3) %}",
+          "ItemProcessor": {"StartAt": "I", "States": {"I": {"Type": "Pass", "End": True}}}}),
+     {}, ok([0, 3, 6]))
+
+case("jsonata-fn-random-seeded-java",
+     one({"Type": "Pass", "Output": "{% $random(42) %}"}),
+     {}, ok(0.7275636800328681))
 
 
 def main():
