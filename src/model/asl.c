@@ -55,17 +55,6 @@ enum asl_type asl_type_from_name(const char *name)
 	return ASL_UNKNOWN;
 }
 
-static void rules_release(struct asl_rule *rules, size_t nr)
-{
-	for (size_t i = 0; i < nr; i++) {
-		rules_release(rules[i].children, rules[i].nr_children);
-		asl_expr_release(&rules[i].compiled.variable);
-		asl_expr_release(&rules[i].compiled.operand);
-		asl_expr_release(&rules[i].compiled.assign);
-	}
-	free(rules);
-}
-
 /* Each struct's compiled block is a run of struct asl_expr. */
 static void exprs_release(struct asl_expr *e, size_t n)
 {
@@ -75,6 +64,15 @@ static void exprs_release(struct asl_expr *e, size_t n)
 
 #define EXPRS_RELEASE(block) \
 	exprs_release((struct asl_expr *)&(block), sizeof(block) / sizeof(struct asl_expr))
+
+static void rules_release(struct asl_rule *rules, size_t nr)
+{
+	for (size_t i = 0; i < nr; i++) {
+		rules_release(rules[i].children, rules[i].nr_children);
+		EXPRS_RELEASE(rules[i].compiled);
+	}
+	free(rules);
+}
 
 static void state_release(struct asl_state *s)
 {
