@@ -27,6 +27,7 @@ enum kind {
 	K_STRING, K_BOOL, K_OBJECT, K_ARRAY, K_POS_INT, K_NONNEG_INT,
 	K_PERCENT, K_PATH, K_REF_PATH, K_REF_OR_FN, K_TIMESTAMP, K_TEMPLATE,
 	K_ANY, K_SPECIAL, /* checked by its own rule (Type, QueryLanguage) */
+	K_MACHINE, /* a Map processor: its states are validated as states */
 };
 
 struct field {
@@ -70,8 +71,8 @@ static const struct field fields[] = {
 	{ "ErrorPath", T(ASL_FAIL), L_PATH, K_REF_OR_FN },
 	{ "CausePath", T(ASL_FAIL), L_PATH, K_REF_OR_FN },
 	{ "Branches", T(ASL_PARALLEL), L_BOTH, K_ARRAY },
-	{ "ItemProcessor", T(ASL_MAP), L_BOTH, K_OBJECT },
-	{ "Iterator", T(ASL_MAP), L_BOTH, K_OBJECT },
+	{ "ItemProcessor", T(ASL_MAP), L_BOTH, K_MACHINE },
+	{ "Iterator", T(ASL_MAP), L_BOTH, K_MACHINE },
 	{ "ItemsPath", T(ASL_MAP), L_PATH, K_REF_PATH },
 	{ "Items", T(ASL_MAP), L_ATA, K_ANY },
 	{ "ItemSelector", T(ASL_MAP), L_BOTH, K_TEMPLATE },
@@ -220,7 +221,7 @@ static enum ja_allow field_allow(const struct asl_state *s, const struct field *
 static void check_value(struct vctx *v, const struct asl_state *s,
 			const struct field *f, const cJSON *m)
 {
-	if (s->flow.lang == ASL_QL_JSONATA && is_jsonata(m))
+	if (f->kind != K_MACHINE && s->flow.lang == ASL_QL_JSONATA && is_jsonata(m))
 		return v_jsonata(v, m, field_allow(s, f));
 	if ((f->kind == K_BOOL || f->kind == K_POS_INT || f->kind == K_NONNEG_INT ||
 	     f->kind == K_PERCENT || f->kind == K_TIMESTAMP) && v_placeholder(v, m))
@@ -243,6 +244,10 @@ static void check_value(struct vctx *v, const struct asl_state *s,
 			v_template(v, m);
 		if (!strcmp(f->name, "Assign"))
 			v_assign_names(v, m);
+		break;
+	case K_MACHINE:
+		if (!cJSON_IsObject(m))
+			report_type(v, s, m, "an object");
 		break;
 	case K_ARRAY:
 		if (!cJSON_IsArray(m))
