@@ -760,17 +760,21 @@ static const struct snippet *definition_above(const struct gate_page *p,
 	return NULL;
 }
 
-/* The example's machine: the one a command ran last, else the only one of
- * the saved step deployed last, else the definition block above it. */
+/* The example's machine: the definition block above it on a page that
+ * runs no command (a machine an earlier page ran is not what the reader
+ * sees), else the one a command ran last, else the only one of the saved
+ * step deployed last, else the definition block above it. */
 static const char *example_machine(struct gate_ctx *c, const struct gate_page *p,
 				   const struct snippet *in)
 {
+	enum doc_format f;
+	const struct snippet *def = definition_above(p, in, &f);
+	if (def && !p->steps.nr)
+		return deploy_block(c, p, def, f);
 	if (c->last_machine)
 		return c->last_machine;
 	if (c->last_deployed && c->last_deployed->nr_machines == 1)
 		return c->last_deployed->machines[0].name;
-	enum doc_format f;
-	const struct snippet *def = definition_above(p, in, &f);
 	return def ? deploy_block(c, p, def, f) : NULL;
 }
 

@@ -1,0 +1,216 @@
+/* site_panel.c - the data-flow panels of an example the page ran: one
+ * collapsible <details> per state visited, its input and each stage the
+ * data went through (InputPath, Parameters, the result, ResultSelector,
+ * ResultPath, OutputPath; Arguments and Output in JSONata; the variables),
+ * as a definition list, so that what a field did to the data reads as
+ * words and JSON, not as colour.  The record is plain JSON, so a forked
+ * check process can hand it back as bytes, and the page needs no script.
+ * Not here: running the example (gate.h), the path diagram (site_svg.c). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "escape.h"
+#include "highlight.h"
+#include "jsonout.h"
+#include "site_impl.h"
+#include "banned.h"
+
+/* Panels per example: a Map over a thousand items visits thousands of
+ * states; a reader learns from the first ones, and the page stays small. */
+#define SITE_PANEL_MAX_VISITS 100
+/* Bytes of one value shown in a panel (a payload may hold 256 KiB). */
+#define SITE_PANEL_MAX_VALUE 4096
+
+/* The stages as the inspection records them, in the order the data goes
+ * through them; the field that makes each one, and the stage before it
+ * that an unchanged value is the same as. */
+static const struct stage {
+	const char *key, *label, *field;
+	int same_as; /* index into this table, or -1 */
+} stages[] = {
+	{ "input", "Input", NULL, -1 },
+	{ "afterInputPath", "After InputPath", "InputPath", 0 },
+	{ "afterParameters", "After Parameters", "Parameters", 1 },
+	{ "afterArguments", "After Arguments", "Arguments", 0 },
+	{ "result", "Result", NULL, -1 },
+	{ "afterResultSelector", "After ResultSelector", "ResultSelector", 4 },
+	{ "afterResultPath", "After ResultPath", "ResultPath", -1 },
+	{ "output", "Output", "OutputPath", 6 },
+	{ "variables", "Variables", "Assign", -1 },
+};
+#define NR_STAGES (sizeof(stages) / sizeof(*stages))
+
+static const char *const outcome_words[] = {
+	[EXEC_VISIT_SUCCEEDED] = "succeeded", [EXEC_VISIT_FAILED] = "failed",
+	[EXEC_VISIT_CAUGHT] = "caught", [EXEC_VISIT_RETRIED] = "retried",
+};
+
+/* ---- the record ------------------------------------------------------------ */
+
+/* v as the panel shows it: jq's layout, cut at a line past
+ * SITE_PANEL_MAX_VALUE bytes with a note of what was left out. */
+static void add_value(cJSON *obj, const char *key, const cJSON *v)
+{
+	struct buf b = BUF_INIT;
+	jsonout_write(&b, v, JSONOUT_PRETTY);
+	if (b.len > SITE_PANEL_MAX_VALUE) {
+		size_t cut = SITE_PANEL_MAX_VALUE, total = b.len;
+		while (cut && b.ptr[cut] != '\n')
+			cut--;
+		buf_truncate(&b, cut);
+		buf_addf(&b, "\n\xe2\x80\xa6 (%zu more bytes not shown)", total - cut);
+	}
+	cJSON_AddStringToObject(obj, key, b.ptr);
+	buf_release(&b);
+}
+
+/* The fields of the state that make its stages, as written. */
+static void add_fields(cJSON *rec, const struct asl_state *st)
+{
+	cJSON *fields = cJSON_AddObjectToObject(rec, "fields");
+	for (size_t i = 0; i < NR_STAGES; i++) {
+		const cJSON *f = stages[i].field
+			? cJSON_GetObjectItemCaseSensitive(st->json, stages[i].field) : NULL;
+		if (cJSON_IsString(f) || cJSON_IsNull(f)) /* paths; null discards */
+			cJSON_AddStringToObject(fields, stages[i].field,
+						f->valuestring ? f->valuestring : "null");
+		else if (f)
+			cJSON_AddStringToObject(fields, stages[i].field, "");
+	}
+}
+
+static void add_stages(cJSON *rec, const struct exec_visit *v)
+{
+	const cJSON *data = NULL; (void)v; /* TODO recorder */
+	for (size_t i = 0; data && i < NR_STAGES; i++) {
+		const cJSON *x = cJSON_GetObjectItemCaseSensitive(data, stages[i].key);
+		if (x)
+			add_value(rec, stages[i].key, x);
+	}
+}
+
+static void add_visit(cJSON *visits, const struct exec_visit *v)
+{
+	cJSON *rec = cJSON_CreateObject();
+	cJSON_AddStringToObject(rec, "state", v->state->name);
+	cJSON_AddStringToObject(rec, "type", asl_type_name(v->state->type));
+	cJSON_AddStringToObject(rec, "outcome", outcome_words[v->outcome]);
+	add_fields(rec, v->state);
+	add_stages(rec, v);
+	cJSON_AddItemToArray(visits, rec);
+}
+
+cJSON *site_panel_record_(const struct exec_result *r)
+{
+	cJSON *rec = cJSON_CreateObject();
+	const char *arn = r->machine_arn ? r->machine_arn : "";
+	const char *name = strrchr(arn, ':');
+	cJSON_AddStringToObject(rec, "machine", name ? name + 1 : arn);
+	cJSON *visits = cJSON_AddArrayToObject(rec, "visits");
+	size_t n = r->nr_visits < SITE_PANEL_MAX_VISITS ? r->nr_visits
+							: SITE_PANEL_MAX_VISITS;
+	for (size_t i = 0; i < n; i++)
+		add_visit(visits, &r->visits[i]);
+	cJSON_AddNumberToObject(rec, "more", (double)(r->nr_visits - n));
+	return rec;
+}
+
+const char *site_panel_machine_(const cJSON *record)
+{
+	const char *m = cJSON_GetStringValue(
+		cJSON_GetObjectItemCaseSensitive(record, "machine"));
+	return m ? m : "";
+}
+
+/* ---- the panels -------------------------------------------------------------- */
+
+static void esc(struct buf *out, const char *s)
+{
+	escape_html(out, s, strlen(s));
+}
+
+static const char *str(const cJSON *obj, const char *key)
+{
+	const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, key));
+	return v ? v : "";
+}
+
+static void stage_html(const cJSON *visit, size_t i, struct buf *out)
+{
+	const struct stage *g = &stages[i];
+	const char *text = str(visit, g->key);
+	const char *field = g->field ? cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(visit, "fields"), g->field)) : NULL;
+	buf_addf(out, "<dt>%s", g->label);
+	if (field && field[0]) {
+		buf_addf(out, " <code class=\"df-field\">");
+		esc(out, field);
+		buf_adds(out, "</code>");
+	}
+	buf_adds(out, "</dt>");
+	const char *before = g->same_as >= 0 ? str(visit, stages[g->same_as].key) : "";
+	if (before[0] && !strcmp(before, text)) {
+		buf_addf(out, "<dd class=\"df-same\">unchanged (as %s)</dd>\n",
+			 stages[g->same_as].label);
+		return;
+	}
+	buf_adds(out, "<dd><pre><code class=\"language-json\">");
+	highlight_code("json", text, strlen(text), out);
+	buf_adds(out, "</code></pre></dd>\n");
+}
+
+static void visit_html(const cJSON *visit, int step, struct buf *out)
+{
+	const char *outcome = str(visit, "outcome");
+	buf_addf(out, "<details class=\"df-state\" data-outcome=\"%s\">"
+		      "<summary><span class=\"df-step\">%d.</span> "
+		      "<span class=\"df-name\">", outcome, step);
+	esc(out, str(visit, "state"));
+	buf_adds(out, "</span> <span class=\"df-type\">");
+	esc(out, str(visit, "type"));
+	buf_addf(out, "</span> <span class=\"df-outcome\">%s</span></summary>\n"
+		      "<dl class=\"df-stages\">\n", outcome);
+	size_t shown = 0;
+	for (size_t i = 0; i < NR_STAGES; i++)
+		if (cJSON_GetObjectItemCaseSensitive(visit, stages[i].key)) {
+			stage_html(visit, i, out);
+			shown++;
+		}
+	if (!shown)
+		buf_adds(out, "<dt>Data</dt><dd>not recorded for this state</dd>\n");
+	buf_adds(out, "</dl></details>\n");
+}
+
+void site_panel_html_(const cJSON *record, const char *input, struct buf *out)
+{
+	const cJSON *visits = cJSON_GetObjectItemCaseSensitive(record, "visits");
+	buf_adds(out, "<section class=\"dataflow-panels\" aria-label=\"Data flow of "
+		      "example ");
+	escape_attr(out, input, strlen(input));
+	buf_adds(out, "\"><p class=\"dataflow-title\">What each state did to the "
+		      "data of example <code>");
+	esc(out, input);
+	buf_adds(out, "</code>, in the order the execution ran them "
+		      "<button class=\"df-toggle\" type=\"button\" hidden>Open all"
+		      "</button></p>\n");
+	int step = 0;
+	const cJSON *v;
+	cJSON_ArrayForEach(v, visits)
+		visit_html(v, ++step, out);
+	const cJSON *more = cJSON_GetObjectItemCaseSensitive(record, "more");
+	if (cJSON_IsNumber(more) && more->valuedouble >= 1)
+		buf_addf(out, "<p class=\"df-more\">%.0f more state visits not shown.</p>\n",
+			 more->valuedouble);
+	buf_adds(out, "</section>\n");
+}
+
+const cJSON *site_example_panel_(struct site *s, const char *input)
+{
+	struct buf k = BUF_INIT;
+	buf_adds(&k, s->course.pages[s->cur].src);
+	buf_addc(&k, '\n');
+	buf_adds(&k, input);
+	const cJSON *rec = strmap_get(&s->panels, k.ptr, k.len);
+	buf_release(&k);
+	return rec;
+}
