@@ -283,7 +283,7 @@ test check: deps
 
 # The browser tests (about 20 s): Debian's chromium driven by playwright-core,
 # the built site over file://, the site fixture (alerts, long names, the step
-# pager), then `stepbook serve` live reload.  What is
+# pager, the data-flow panels), then `stepbook serve` live reload.  What is
 # missing is installed, and only that: chromium when absent, Node.js and npm
 # only when node is absent (tests/install-missing.sh).  Screenshots land in
 # tests/browser/screenshots.
@@ -297,6 +297,7 @@ check-browser: stepbook
 	./stepbook build tests/cases/site/course -o build/browser-fixture --quiet
 	node tests/browser/site.test.mjs build/browser-site tests/browser/screenshots
 	node tests/browser/fixture.test.mjs build/browser-fixture tests/browser/screenshots
+	node tests/browser/dataflow.test.mjs build/browser-fixture tests/browser/screenshots
 	node tests/browser/serve.test.mjs ./stepbook course
 
 # ---- fuzzing (clang + libFuzzer) -------------------------------------------
