@@ -134,6 +134,7 @@ LIB_OBJS += run/exec.o
 LIB_OBJS += run/exec_choice.o
 LIB_OBJS += run/exec_frame.o
 LIB_OBJS += run/exec_history.o
+LIB_OBJS += run/exec_inspect.o
 LIB_OBJS += run/exec_parallel.o
 LIB_OBJS += run/exec_support.o
 LIB_OBJS += run/exec_task.o

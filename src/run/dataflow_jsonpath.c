@@ -145,11 +145,15 @@ static int enter(struct exec *x, struct frame *fr)
 {
 	const struct asl_expr *e = &fr->state->flow.compiled.input_path;
 	fr->eff = fr->input;
-	if (!e->json || fr->state->type == ASL_FAIL) /* Fail reads its input */
+	if (fr->state->type == ASL_FAIL) /* Fail reads its input */
 		return 0;
-	int rc = select_path(x, fr, e, fr->input, &fr->eff_owned);
-	fr->eff = fr->eff_owned;
-	return rc;
+	if (e->json) {
+		if (select_path(x, fr, e, fr->input, &fr->eff_owned))
+			return -1;
+		fr->eff = fr->eff_owned;
+	}
+	exec_record_(fr, EXEC_STAGE_AFTER_INPUT_PATH, fr->eff);
+	return 0;
 }
 
 static int output(struct exec *x, struct frame *fr, cJSON *in)
@@ -211,13 +215,17 @@ static int arguments(struct exec *x, struct frame *fr, const struct asl_expr *e,
 static int shape(struct exec *x, struct frame *fr, cJSON *result, cJSON **out)
 {
 	const struct asl_expr *e = &fr->state->flow.compiled.result_selector;
+	exec_record_(fr, EXEC_STAGE_RESULT, result);
 	if (!e->json) {
 		*out = result;
-		return 0;
+	} else {
+		int rc = arguments(x, fr, e, result, out);
+		cJSON_Delete(result);
+		if (rc)
+			return -1;
 	}
-	int rc = arguments(x, fr, e, result, out);
-	cJSON_Delete(result);
-	return rc;
+	exec_record_(fr, EXEC_STAGE_AFTER_RESULT_SELECTOR, *out);
+	return 0;
 }
 
 /* ---- Assign ----------------------------------------------------------- */
@@ -331,6 +339,12 @@ static int put_ok(const cJSON *root, const struct jsonpath *p)
 	return 0;
 }
 
+static int placed(struct frame *fr, const cJSON *out)
+{
+	exec_record_(fr, EXEC_STAGE_AFTER_RESULT_PATH, out);
+	return 0;
+}
+
 /* ResultPath e: result (consumed) placed into a copy of 'in'. */
 static int place_into(struct exec *x, struct frame *fr, const struct asl_expr *e,
 		      const cJSON *in, cJSON *result, cJSON **out)
@@ -338,16 +352,16 @@ static int place_into(struct exec *x, struct frame *fr, const struct asl_expr *e
 	if (cJSON_IsNull(e->json)) {
 		cJSON_Delete(result);
 		*out = exec_copy_(x, in);
-		return 0;
+		return placed(fr, *out);
 	}
 	if (!e->json || (e->kind == ASL_EXPR_PATH && !jsonpath_ref_len(e->path))) {
 		*out = result; /* absent, or "$" */
-		return 0;
+		return placed(fr, *out);
 	}
 	cJSON *root = exec_copy_(x, in);
 	if (e->kind == ASL_EXPR_PATH && put_at(root, e->path, result) == 0) {
 		*out = root;
-		return 0;
+		return placed(fr, *out);
 	}
 	struct buf b = BUF_INIT;
 	exec_json_(in, &b);
@@ -375,7 +389,7 @@ static int place(struct exec *x, struct frame *fr, cJSON *result, cJSON **out)
 	if (put_at(root, e->path, result))
 		abort(); /* put_ok said it would work */
 	*out = root;
-	return 0;
+	return placed(fr, *out);
 }
 
 /* ---- Catch ------------------------------------------------------------ */

@@ -15,6 +15,16 @@
 #include "xalloc.h"
 #include "banned.h"
 
+/* Records what became of the visit; its inspection goes with it. */
+static void visited(struct exec *x, struct frame *fr, enum exec_outcome o,
+		    int branch)
+{
+	exec_record_variables_(fr);
+	exec_record_(fr, EXEC_STAGE_OUTPUT, fr->output);
+	exec_visit_(x, fr->state, o, branch);
+	exec_inspect_end_(x, fr, 1);
+}
+
 /* ---- Catch ------------------------------------------------------------ */
 
 /* Routes fr's error to the first matching catcher.  0 when caught. */
@@ -30,7 +40,7 @@ static int catch_error(struct exec *x, struct frame *fr)
 		exec_err_release_(&fr->err);
 		fr->next = c->next_index;
 		fr->end = 0;
-		exec_visit_(x, s, EXEC_VISIT_CAUGHT, (int)i);
+		visited(x, fr, EXEC_VISIT_CAUGHT, (int)i);
 		return 0;
 	}
 	return -1;
@@ -49,14 +59,21 @@ static int run_pass(struct exec *x, struct frame *fr)
 			if (fr->flow->arguments(x, fr, &s->flow.compiled.parameters,
 						fr->eff, &args))
 				return -1;
+			exec_record_(fr, EXEC_STAGE_AFTER_PARAMETERS, args);
 			cJSON_Delete(args);
-		}
+		} else
+			exec_record_(fr, EXEC_STAGE_AFTER_PARAMETERS, fr->eff);
+		exec_record_(fr, EXEC_STAGE_RESULT, fr->result);
 		return 0;
 	}
-	if (s->flow.parameters)
-		return fr->flow->arguments(x, fr, &s->flow.compiled.parameters,
-					   fr->eff, &fr->result);
-	fr->result = exec_take_eff_(x, fr, 0);
+	if (s->flow.parameters) {
+		if (fr->flow->arguments(x, fr, &s->flow.compiled.parameters,
+					fr->eff, &fr->result))
+			return -1;
+	} else
+		fr->result = exec_take_eff_(x, fr, 0);
+	exec_record_(fr, EXEC_STAGE_AFTER_PARAMETERS, fr->result);
+	exec_record_(fr, EXEC_STAGE_RESULT, fr->result);
 	return 0;
 }
 
@@ -232,9 +249,13 @@ static int visit(struct exec *x, struct frame *fr)
 {
 	x->res->transitions++;
 	fr->flow = dataflow_for(fr->state);
+	exec_inspect_begin_(x, fr);
+	exec_record_(fr, EXEC_STAGE_INPUT, fr->input);
 	event_entered(x, fr);
-	if (exec_over_limit_(x))
+	if (exec_over_limit_(x)) {
+		exec_inspect_end_(x, fr, 0);
 		return -1;
+	}
 	int rc = fr->flow->enter(x, fr);
 	if (rc == 0)
 		rc = dispatch(x, fr);
@@ -242,22 +263,23 @@ static int visit(struct exec *x, struct frame *fr)
 		rc = dataflow_leave(x, fr);
 	frame_release(fr);
 	if (rc == 0 && finish_frame(x, fr) == 0) {
-		exec_visit_(x, fr->state, EXEC_VISIT_SUCCEEDED, fr->rule);
+		visited(x, fr, EXEC_VISIT_SUCCEEDED, fr->rule);
 		event_exited(x, fr);
 		return 0;
 	}
 	cJSON_Delete(fr->output);
 	fr->output = NULL;
+	exec_record_error_(fr);
 	if (x->stop != EXEC_RUNNING || !fr->err.error) {
 		/* the execution ends in this state: its path shows it failed */
-		exec_visit_(x, fr->state, EXEC_VISIT_FAILED, -1);
+		visited(x, fr, EXEC_VISIT_FAILED, -1);
 		return -1;
 	}
 	if (catch_error(x, fr) == 0) {
 		event_exited(x, fr);
 		return 0;
 	}
-	exec_visit_(x, fr->state, EXEC_VISIT_FAILED, -1);
+	visited(x, fr, EXEC_VISIT_FAILED, -1);
 	x->res->visits[x->res->nr_visits - 1].input = cJSON_Duplicate(fr->input, 1);
 	return -1;
 }
@@ -478,8 +500,10 @@ void exec_result_release(struct exec_result *r)
 	free(r->execution_arn);
 	free(r->machine_arn);
 	free(r->name);
-	for (size_t i = 0; i < r->nr_visits; i++)
+	for (size_t i = 0; i < r->nr_visits; i++) {
 		cJSON_Delete(r->visits[i].input);
+		exec_inspection_free(r->visits[i].inspection);
+	}
 	free(r->visits);
 	for (size_t i = 0; i < r->nr_tokens; i++)
 		free(r->tokens[i]);

@@ -40,7 +40,61 @@ struct exec_options {
 	const cJSON *scenario;   /* array of callback actions, or NULL */
 	int allow_exec;          /* run "Exec" mock handlers */
 	int keep_history;        /* record GetExecutionHistory events */
+	int inspect;             /* record each visit's data-flow stages
+				    (struct exec_inspection); off: no cost */
 };
+
+/* ---- inspection: the data after each stage of a state visit ----------
+ * With exec_options.inspect, every visit of exec_result.visits carries an
+ * exec_inspection: the value after each data-flow stage the visit ran, as
+ * the data-flow implementations (dataflow.h) produced it, the same values
+ * the TestState API reports in its inspectionData.  A stage the state did
+ * not reach (it failed before) or does not have (a Choice has no
+ * ResultPath) is NULL.  A Task retried shows its last attempt.  Use it like:
+ *
+ *     opt.inspect = 1;  exec_run(m, input, &opt, &r);
+ *     for (size_t i = 0; i < r.nr_visits; i++) {
+ *             const struct exec_inspection *in = r.visits[i].inspection;
+ *             for (int k = 0; in && k < EXEC_NR_STAGES; k++)
+ *                     if (in->stage[k])  print exec_stage_name(k), in->stage[k]
+ *     }
+ *
+ * Retried attempts (EXEC_VISIT_RETRIED) carry none: the visit that ends
+ * the state carries the stages of its last attempt. */
+enum exec_stage {
+	EXEC_STAGE_INPUT,               /* the raw state input */
+	EXEC_STAGE_AFTER_INPUT_PATH,    /* JSONPath: after InputPath */
+	EXEC_STAGE_AFTER_PARAMETERS,    /* JSONPath: after Parameters (Pass,
+					   Task, Parallel) */
+	EXEC_STAGE_AFTER_ARGUMENTS,     /* JSONata: after Arguments */
+	EXEC_STAGE_AFTER_ITEMS_PATH,    /* Map: the items (ItemsPath / Items) */
+	EXEC_STAGE_AFTER_ITEM_SELECTOR, /* Map: every iteration's input */
+	EXEC_STAGE_AFTER_ITEM_BATCHER,  /* Map: the batches (ItemBatcher) */
+	EXEC_STAGE_RESULT,              /* the state's raw result */
+	EXEC_STAGE_AFTER_RESULT_SELECTOR,
+	EXEC_STAGE_AFTER_RESULT_PATH,
+	EXEC_STAGE_OUTPUT,              /* the state output (after OutputPath,
+					   or JSONata Output); no TestState
+					   field: its response's "output" */
+	EXEC_STAGE_VARIABLES,           /* every variable the state sees after
+					   its Assign: an object */
+	EXEC_STAGE_ERROR,               /* {"Error","Cause"}: the error the
+					   state raised (caught or not) */
+	EXEC_STAGE_MAX_CONCURRENCY,     /* Map: numbers, as evaluated */
+	EXEC_STAGE_TOLERATED_FAILURE_COUNT,
+	EXEC_STAGE_TOLERATED_FAILURE_PERCENTAGE,
+	EXEC_NR_STAGES
+};
+
+struct exec_inspection {
+	cJSON *stage[EXEC_NR_STAGES]; /* owned; NULL: not reached / none */
+};
+
+/* The TestState inspectionData field of stage k: "afterInputPath"...
+ * ("output" and "error" for the two stages TestState has no field for). */
+const char *exec_stage_name(enum exec_stage k);
+/* Frees in (NULL is fine). */
+void exec_inspection_free(struct exec_inspection *in);
 
 /* What became of a state, for the diagram of the executed path. */
 enum exec_outcome { EXEC_VISIT_SUCCEEDED, EXEC_VISIT_FAILED,
@@ -53,6 +107,8 @@ struct exec_visit {
 		       the rule taken, -1 for Default; otherwise -1 */
 	cJSON *input; /* owned: a FAILED visit's state input (what a failure
 			 report shows), otherwise NULL */
+	struct exec_inspection *inspection; /* owned, with opt.inspect (not
+					       on RETRIED), else NULL */
 };
 
 struct exec_result {

@@ -83,6 +83,8 @@ struct frame {
 	int input_checked; /* the input passed the payload limit already */
 	int input_borrowed; /* input is the caller's execution input: not ours */
 	int rule;       /* Choice: the rule taken, -1 for Default */
+	struct exec_inspection *insp; /* owned: the stages recorded, with
+					 opt->inspect; NULL when off */
 };
 
 /* exec.c: the run loop */
@@ -130,6 +132,20 @@ cJSON *exec_take_eff_(struct exec *x, struct frame *fr, int move_input);
 void exec_set_item_(cJSON *o, const char *key, cJSON *v);
 /* Prints v compactly into out (as AWS quotes inputs in causes). */
 void exec_json_(const cJSON *v, struct buf *out);
+
+/* exec_inspect.c: the inspection recorder (exec.h).  Every exec_record_*
+ * is a no-op when the frame records nothing (fr->insp NULL). */
+/* Gives fr a recorder when the execution inspects. */
+void exec_inspect_begin_(struct exec *x, struct frame *fr);
+/* Hands fr's recorder to the visit just recorded (attach) or frees it. */
+void exec_inspect_end_(struct exec *x, struct frame *fr, int attach);
+/* Records a copy of v (borrowed; NULL records nothing) as stage k. */
+void exec_record_(struct frame *fr, enum exec_stage k, const cJSON *v);
+void exec_record_number_(struct frame *fr, enum exec_stage k, double v);
+/* Records fr->err as {"Error","Cause"}. */
+void exec_record_error_(struct frame *fr);
+/* Records every variable fr sees (none: nothing). */
+void exec_record_variables_(struct frame *fr);
 
 /* exec_choice.c */
 int exec_choice_(struct exec *x, struct frame *fr);

@@ -20,12 +20,13 @@
 static int branch_input(struct exec *x, struct frame *fr, cJSON **out)
 {
 	const struct asl_state *s = fr->state;
-	if (!s->flow.parameters) {
+	if (!s->flow.parameters)
 		*out = exec_copy_(x, fr->eff);
-		return 0;
-	}
-	return fr->flow->arguments(x, fr, &s->flow.compiled.parameters, fr->eff,
-				   out);
+	else if (fr->flow->arguments(x, fr, &s->flow.compiled.parameters,
+				     fr->eff, out))
+		return -1;
+	exec_record_(fr, EXEC_STAGE_AFTER_PARAMETERS, *out);
+	return 0;
 }
 
 /* Runs sub-machine m on input (consumed) in a fresh variable scope. */
@@ -281,8 +282,11 @@ static int map_inputs(struct exec *x, struct frame *fr, struct map_run *mr,
 		}
 		cJSON_AddItemToArray(arr, in);
 	}
-	if (fr->state->item_batcher)
+	exec_record_(fr, EXEC_STAGE_AFTER_ITEM_SELECTOR, arr);
+	if (fr->state->item_batcher) {
 		arr = batch_inputs(x, fr, mr, arr);
+		exec_record_(fr, EXEC_STAGE_AFTER_ITEM_BATCHER, arr);
+	}
 	*inputs = arr;
 	return 0;
 }
@@ -329,7 +333,9 @@ static int map_attempt(struct exec *x, struct frame *fr, cJSON **result)
 	mr.eff = fr->eff;
 	if (items_of(x, fr, &mr))
 		goto out;
+	exec_record_(fr, EXEC_STAGE_AFTER_ITEMS_PATH, mr.items);
 	mr.max_conc = max_concurrency(x, fr, mr.eff);
+	exec_record_number_(fr, EXEC_STAGE_MAX_CONCURRENCY, (double)mr.max_conc);
 	if (map_inputs(x, fr, &mr, &inputs))
 		goto out;
 	cJSON *d = cJSON_CreateObject();

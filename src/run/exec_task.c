@@ -328,16 +328,17 @@ static int attempt_params(struct exec *x, struct frame *fr, struct task_call *c)
 	const struct asl_state *s = fr->state;
 	if (c->params_fresh) {
 		c->params_fresh = 0;
-		return 0;
+	} else {
+		cJSON_Delete(c->params);
+		c->params = NULL;
+		if (!s->flow.parameters)
+			c->params = cJSON_Duplicate(c->eff, 1);
+		else if (fr->flow->arguments(x, fr, &s->flow.compiled.parameters,
+					     c->eff, &c->params))
+			return -1;
 	}
-	cJSON_Delete(c->params);
-	c->params = NULL;
-	if (!s->flow.parameters) {
-		c->params = cJSON_Duplicate(c->eff, 1);
-		return 0;
-	}
-	return fr->flow->arguments(x, fr, &s->flow.compiled.parameters, c->eff,
-				   &c->params);
+	exec_record_(fr, EXEC_STAGE_AFTER_PARAMETERS, c->params);
+	return 0;
 }
 
 static int attempt(struct exec *x, struct frame *fr, cJSON **result)

@@ -2,7 +2,10 @@
  * tests/conformance/NNN-name.json is one assertion naming its file:
  * {"definition" | "file"+"machine", "input", "mocks"?, "testCase"?,
  *  "scenario"?, "options"?, "expect": {"status", "output"?, "error"?,
- *  "cause"?}}.  "file" is relative to the reference course folder.
+ *  "cause"?, "inspection"?}}.  "file" is relative to the reference course
+ * folder.  "inspection" runs with the recorder on and lists, per visit that
+ * ended a state (retried attempts aside), {"state": name, stage: value...}
+ * with exactly the stages recorded (exec_stage_name). 
  * Also: timestamp and clock unit tests. */
 #include <dirent.h>
 #include <stdio.h>
@@ -94,6 +97,45 @@ static void check_result(const char *name, const cJSON *expect,
 	}
 }
 
+/* One visit's recorded stages against {"state", stage: value...}. */
+static void check_stages(const char *name, size_t i, const cJSON *want,
+			 const struct exec_visit *v)
+{
+	const cJSON *st = cJSON_GetObjectItem(want, "state");
+	ck_assert_msg(cJSON_IsString(st) && !strcmp(st->valuestring, v->state->name),
+		      "%s: inspection[%zu]: state %s", name, i, v->state->name);
+	ck_assert_msg(v->inspection != NULL, "%s: inspection[%zu]: none", name, i);
+	for (int k = 0; k < EXEC_NR_STAGES; k++) {
+		const char *sn = exec_stage_name((enum exec_stage)k);
+		const cJSON *w = cJSON_GetObjectItem(want, sn);
+		const cJSON *g = v->inspection->stage[k];
+		char *gt = g ? cJSON_PrintUnformatted(g) : NULL;
+		ck_assert_msg((!w && !g) || (w && g && cJSON_Compare(w, g, 1)),
+			      "%s: inspection[%zu] %s: got %s", name, i, sn,
+			      gt ? gt : "(none)");
+		cJSON_free(gt);
+	}
+}
+
+static void check_inspection(const char *name, const cJSON *want,
+			     const struct exec_result *r)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->nr_visits; i++) {
+		const struct exec_visit *v = &r->visits[i];
+		if (v->outcome == EXEC_VISIT_RETRIED) {
+			ck_assert_msg(!v->inspection, "%s: a retry inspected", name);
+			continue;
+		}
+		ck_assert_msg(n < (size_t)cJSON_GetArraySize(want),
+			      "%s: inspection: more visits than expected", name);
+		check_stages(name, n, cJSON_GetArrayItem(want, (int)n), v);
+		n++;
+	}
+	ck_assert_msg(n == (size_t)cJSON_GetArraySize(want),
+		      "%s: inspection: %zu visits", name, n);
+}
+
 static void set_options(const cJSON *c, struct exec_options *o)
 {
 	const cJSON *opt = cJSON_GetObjectItem(c, "options");
@@ -136,8 +178,16 @@ static void run_case(const char *name, const cJSON *c, const cJSON *def,
 	}
 	const cJSON *input = cJSON_GetObjectItem(c, "input");
 	cJSON *empty = cJSON_CreateObject();
+	const cJSON *insp = cJSON_GetObjectItem(cJSON_GetObjectItem(c, "expect"),
+						"inspection");
+	o.inspect = insp != NULL;
 	exec_run(m, input ? input : empty, &o, &r);
 	check_result(name, cJSON_GetObjectItem(c, "expect"), &r);
+	if (insp)
+		check_inspection(name, insp, &r);
+	else
+		for (size_t i = 0; i < r.nr_visits; i++) /* off: nothing kept */
+			ck_assert_msg(!r.visits[i].inspection, "%s: inspected", name);
 	exec_result_release(&r);
 	cJSON_Delete(empty);
 	mock_release(&mc);
