@@ -796,6 +796,7 @@ static void execute_example(struct run_step *r, const char *machine, const cJSON
 	rq.op = ACCOUNT_INVOKE;
 	rq.machine = machine;
 	rq.input = input;
+	rq.inspect = (in->flags & SNIPPET_DATAFLOW) != 0 && r->c->opt->on_example;
 	size_t started = account_nr_executions(r->c->account);
 	account_call(r->c->account, &rq, &rs);
 	const struct gate_options *opt = r->c->opt;

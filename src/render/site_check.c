@@ -109,8 +109,9 @@ static void on_example(void *ctx, const struct gate_example *ex)
 	struct diagram_run *old = strmap_get(&s->runs, k.ptr, k.len);
 	diagram_run_free(old); /* the page ran NAME twice: the last run counts */
 	strmap_put(&s->runs, k.ptr, k.len, diagram_run_new(ex->result));
+	cJSON *rec = site_panel_record_(ex->result);
 	cJSON_Delete(strmap_get(&s->panels, k.ptr, k.len));
-	strmap_put(&s->panels, k.ptr, k.len, site_panel_record_(ex->result));
+	strmap_put(&s->panels, k.ptr, k.len, rec); /* NULL: no panels */
 	buf_release(&k);
 }
 
@@ -176,7 +177,7 @@ void site_check_course_(struct site *s)
  * The child writes "LEN:KEY CHECK\n" per mark, then "-\n", then per failing
  * case "LEN:FILE LINE COL KIND LEN:MESSAGE \n", then "-\n", then per run
  * "LEN:KEY ", the run (diagram_run_write) and "LEN:RECORD " (its data-flow
- * record as JSON text, site_panel.c). */
+ * record as JSON text, site_panel.c; empty when it has none). */
 
 static void put_key(struct buf *b, const char *key, size_t len)
 {
@@ -194,8 +195,8 @@ static void write_run(void *ctx, const struct gate_example *ex)
 	diagram_run_write(v, b);
 	diagram_run_free(v);
 	cJSON *rec = site_panel_record_(ex->result);
-	char *text = cJSON_PrintUnformatted(rec);
-	put_key(b, text, strlen(text));
+	char *text = rec ? cJSON_PrintUnformatted(rec) : NULL;
+	put_key(b, text ? text : "", text ? strlen(text) : 0);
 	cJSON_free(text);
 	cJSON_Delete(rec);
 	buf_release(&k);
@@ -310,7 +311,7 @@ static int read_results(struct site *s, const char *p, const char *end)
 		cJSON *rec = NULL;
 		if (get_key(&p, end, &k) || !(v = diagram_run_read(&p, end)) ||
 		    get_key(&p, end, &text) ||
-		    !(rec = cJSON_ParseWithLength(text.ptr, text.len))) {
+		    (text.len && !(rec = cJSON_ParseWithLength(text.ptr, text.len)))) {
 			diagram_run_free(v);
 			status = -1;
 			break;
@@ -318,7 +319,7 @@ static int read_results(struct site *s, const char *p, const char *end)
 		diagram_run_free(strmap_get(&s->runs, k.ptr, k.len));
 		strmap_put(&s->runs, k.ptr, k.len, v);
 		cJSON_Delete(strmap_get(&s->panels, k.ptr, k.len));
-		strmap_put(&s->panels, k.ptr, k.len, rec);
+		strmap_put(&s->panels, k.ptr, k.len, rec); /* NULL: no panels */
 	}
 	buf_release(&text);
 	buf_release(&k);
@@ -400,8 +401,8 @@ static void fingerprint(const struct site *s, struct strmap *pages)
 	}
 	for (size_t i = 0; i < s->panels.nr; i++) {
 		const struct strmap_entry *e = &s->panels.entries[i];
-		char *text = cJSON_PrintUnformatted(e->value);
-		buf_adds(page_bytes(pages, e->key, e->keylen), text);
+		char *text = e->value ? cJSON_PrintUnformatted(e->value) : NULL;
+		buf_adds(page_bytes(pages, e->key, e->keylen), text ? text : "-");
 		cJSON_free(text);
 	}
 }

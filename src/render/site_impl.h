@@ -187,7 +187,8 @@ int site_example_dataflow_(const struct site *s, const char *input);
 /* site_panel.c: the data-flow panels of an example. */
 /* What run r did to the data, state by state: the record the panels are
  * drawn from (bounded: SITE_PANEL_MAX_VISITS, SITE_PANEL_MAX_VALUE).
- * Returns owned cJSON. */
+ * Returns owned cJSON, or NULL when r recorded no inspection (its example
+ * is not marked dataflow). */
 cJSON *site_panel_record_(const struct exec_result *r);
 /* The machine the record's execution ran (borrowed), or "". */
 const char *site_panel_machine_(const cJSON *record);

@@ -21,22 +21,27 @@
 /* Bytes of one value shown in a panel (a payload may hold 256 KiB). */
 #define SITE_PANEL_MAX_VALUE 4096
 
-/* The stages as the inspection records them, in the order the data goes
- * through them; the field that makes each one, and the stage before it
- * that an unchanged value is the same as. */
+/* The stages a panel shows, in the order the data goes through them: the
+ * recorder's stage (exec.h), the words, the field that makes it, and the
+ * stage an unchanged value is the same as (or -1). */
 static const struct stage {
-	const char *key, *label, *field;
-	int same_as; /* index into this table, or -1 */
+	enum exec_stage k;
+	const char *label, *field;
+	int same_as; /* index into this table */
 } stages[] = {
-	{ "input", "Input", NULL, -1 },
-	{ "afterInputPath", "After InputPath", "InputPath", 0 },
-	{ "afterParameters", "After Parameters", "Parameters", 1 },
-	{ "afterArguments", "After Arguments", "Arguments", 0 },
-	{ "result", "Result", NULL, -1 },
-	{ "afterResultSelector", "After ResultSelector", "ResultSelector", 4 },
-	{ "afterResultPath", "After ResultPath", "ResultPath", -1 },
-	{ "output", "Output", "OutputPath", 6 },
-	{ "variables", "Variables", "Assign", -1 },
+	/* 0 */ { EXEC_STAGE_INPUT, "Input", NULL, -1 },
+	/* 1 */ { EXEC_STAGE_AFTER_INPUT_PATH, "After InputPath", "InputPath", 0 },
+	/* 2 */ { EXEC_STAGE_AFTER_PARAMETERS, "After Parameters", "Parameters", 1 },
+	/* 3 */ { EXEC_STAGE_AFTER_ARGUMENTS, "After Arguments", "Arguments", 0 },
+	/* 4 */ { EXEC_STAGE_AFTER_ITEMS_PATH, "Items", "ItemsPath", -1 },
+	/* 5 */ { EXEC_STAGE_AFTER_ITEM_SELECTOR, "After ItemSelector", "ItemSelector", -1 },
+	/* 6 */ { EXEC_STAGE_AFTER_ITEM_BATCHER, "After ItemBatcher", "ItemBatcher", -1 },
+	/* 7 */ { EXEC_STAGE_RESULT, "Result", NULL, -1 },
+	/* 8 */ { EXEC_STAGE_AFTER_RESULT_SELECTOR, "After ResultSelector", "ResultSelector", 7 },
+	/* 9 */ { EXEC_STAGE_ERROR, "Error", NULL, -1 },
+	/* 10 */ { EXEC_STAGE_AFTER_RESULT_PATH, "After ResultPath", "ResultPath", -1 },
+	/* 11 */ { EXEC_STAGE_OUTPUT, "Output", "OutputPath", 10 },
+	/* 12 */ { EXEC_STAGE_VARIABLES, "Variables", "Assign", -1 },
 };
 #define NR_STAGES (sizeof(stages) / sizeof(*stages))
 
@@ -64,28 +69,44 @@ static void add_value(cJSON *obj, const char *key, const cJSON *v)
 	buf_release(&b);
 }
 
-/* The fields of the state that make its stages, as written. */
-static void add_fields(cJSON *rec, const struct asl_state *st)
+/* A field as the panel names it: a path as written, "null", or "" for a
+ * template (shown by its name alone). */
+static void add_field(cJSON *fields, const char *name, const cJSON *f)
 {
+	if (cJSON_IsString(f))
+		cJSON_AddStringToObject(fields, name, f->valuestring);
+	else if (cJSON_IsNull(f))
+		cJSON_AddStringToObject(fields, name, "null");
+	else if (f)
+		cJSON_AddStringToObject(fields, name, "");
+}
+
+/* The fields that made the visit's stages, as written; a caught error
+ * is placed by its catcher's ResultPath, not the state's. */
+static void add_fields(cJSON *rec, const struct exec_visit *v)
+{
+	const struct asl_state *st = v->state;
 	cJSON *fields = cJSON_AddObjectToObject(rec, "fields");
 	for (size_t i = 0; i < NR_STAGES; i++) {
-		const cJSON *f = stages[i].field
-			? cJSON_GetObjectItemCaseSensitive(st->json, stages[i].field) : NULL;
-		if (cJSON_IsString(f) || cJSON_IsNull(f)) /* paths; null discards */
-			cJSON_AddStringToObject(fields, stages[i].field,
-						f->valuestring ? f->valuestring : "null");
-		else if (f)
-			cJSON_AddStringToObject(fields, stages[i].field, "");
+		const char *name = stages[i].field;
+		if (!name || (!strcmp(name, "ResultPath") && v->outcome == EXEC_VISIT_CAUGHT))
+			continue;
+		add_field(fields, name, cJSON_GetObjectItemCaseSensitive(st->json, name));
+	}
+	if (v->outcome == EXEC_VISIT_CAUGHT && v->branch >= 0 &&
+	    (size_t)v->branch < st->nr_catchers) {
+		const struct asl_catcher *c = &st->catchers[v->branch];
+		add_field(fields, "ResultPath", c->result_path);
+		cJSON_AddStringToObject(rec, "catcher", c->next ? c->next : "");
 	}
 }
 
 static void add_stages(cJSON *rec, const struct exec_visit *v)
 {
-	const cJSON *data = NULL; (void)v; /* TODO recorder */
-	for (size_t i = 0; data && i < NR_STAGES; i++) {
-		const cJSON *x = cJSON_GetObjectItemCaseSensitive(data, stages[i].key);
+	for (size_t i = 0; v->inspection && i < NR_STAGES; i++) {
+		const cJSON *x = v->inspection->stage[stages[i].k];
 		if (x)
-			add_value(rec, stages[i].key, x);
+			add_value(rec, exec_stage_name(stages[i].k), x);
 	}
 }
 
@@ -95,13 +116,18 @@ static void add_visit(cJSON *visits, const struct exec_visit *v)
 	cJSON_AddStringToObject(rec, "state", v->state->name);
 	cJSON_AddStringToObject(rec, "type", asl_type_name(v->state->type));
 	cJSON_AddStringToObject(rec, "outcome", outcome_words[v->outcome]);
-	add_fields(rec, v->state);
+	add_fields(rec, v);
 	add_stages(rec, v);
 	cJSON_AddItemToArray(visits, rec);
 }
 
 cJSON *site_panel_record_(const struct exec_result *r)
 {
+	size_t inspected = 0;
+	for (size_t i = 0; i < r->nr_visits && !inspected; i++)
+		inspected = r->visits[i].inspection != NULL;
+	if (!inspected) /* the example is not marked dataflow */
+		return NULL;
 	cJSON *rec = cJSON_CreateObject();
 	const char *arn = r->machine_arn ? r->machine_arn : "";
 	const char *name = strrchr(arn, ':');
@@ -135,28 +161,60 @@ static const char *str(const cJSON *obj, const char *key)
 	return v ? v : "";
 }
 
+/* The value stage i is compared with: the nearest stage before it in its
+ * chain that the visit has ("" when none). */
+static const char *before_of(const cJSON *visit, int i, int *which)
+{
+	for (int j = stages[i].same_as; j >= 0; j = stages[j].same_as) {
+		const cJSON *x = cJSON_GetObjectItemCaseSensitive(visit, exec_stage_name(stages[j].k));
+		if (cJSON_IsString(x)) {
+			*which = j;
+			return x->valuestring;
+		}
+	}
+	return "";
+}
+
 static void stage_html(const cJSON *visit, size_t i, struct buf *out)
 {
 	const struct stage *g = &stages[i];
-	const char *text = str(visit, g->key);
+	const char *text = str(visit, exec_stage_name(g->k));
 	const char *field = g->field ? cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
 			cJSON_GetObjectItemCaseSensitive(visit, "fields"), g->field)) : NULL;
-	buf_addf(out, "<dt>%s", g->label);
+	buf_addf(out, "<dt>%s", g->k == EXEC_STAGE_AFTER_RESULT_PATH &&
+		 cJSON_GetObjectItemCaseSensitive(visit, "catcher")
+		 ? "After the catcher's ResultPath" : g->label);
 	if (field && field[0]) {
 		buf_addf(out, " <code class=\"df-field\">");
 		esc(out, field);
 		buf_adds(out, "</code>");
 	}
 	buf_adds(out, "</dt>");
-	const char *before = g->same_as >= 0 ? str(visit, stages[g->same_as].key) : "";
-	if (before[0] && !strcmp(before, text)) {
+	int which = -1;
+	const char *before = before_of(visit, (int)i, &which);
+	if (which >= 0 && !strcmp(before, text)) {
 		buf_addf(out, "<dd class=\"df-same\">unchanged (as %s)</dd>\n",
-			 stages[g->same_as].label);
+			 stages[which].label);
 		return;
 	}
 	buf_adds(out, "<dd><pre><code class=\"language-json\">");
 	highlight_code("json", text, strlen(text), out);
 	buf_adds(out, "</code></pre></dd>\n");
+}
+
+/* A stage whose field the state does not write and that left the data
+ * as it was: noise in the panel (InputPath $, no Parameters...).  Not the
+ * result, ResultPath (its default replaces the input) or the output. */
+static int did_nothing(const cJSON *visit, size_t i)
+{
+	const struct stage *g = &stages[i];
+	int which = -1;
+	if (!g->field || g->k == EXEC_STAGE_AFTER_RESULT_PATH || g->k == EXEC_STAGE_OUTPUT ||
+	    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(visit, "fields"),
+					     g->field))
+		return 0;
+	const char *before = before_of(visit, (int)i, &which);
+	return which >= 0 && !strcmp(before, str(visit, exec_stage_name(g->k)));
 }
 
 static void visit_html(const cJSON *visit, int step, struct buf *out)
@@ -172,7 +230,8 @@ static void visit_html(const cJSON *visit, int step, struct buf *out)
 		      "<dl class=\"df-stages\">\n", outcome);
 	size_t shown = 0;
 	for (size_t i = 0; i < NR_STAGES; i++)
-		if (cJSON_GetObjectItemCaseSensitive(visit, stages[i].key)) {
+		if (cJSON_GetObjectItemCaseSensitive(visit, exec_stage_name(stages[i].k)) &&
+		    !did_nothing(visit, i)) {
 			stage_html(visit, i, out);
 			shown++;
 		}

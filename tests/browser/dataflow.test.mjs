@@ -58,7 +58,15 @@ for (const scheme of ["light", "dark"]) {
 
   // ---- beside an image titled input=one -------------------------------------
   await page.goto(url("part/01-first.html"));
-  await checkPanels(page, scheme, "01-first", null);
+  const beside = await checkPanels(page, scheme, "01-first", null);
+  if (beside) {
+    // a closed panel still says it can open: the marker is drawn, not colour
+    const marker = await beside.locator("details.df-state > summary").first().evaluate((el) =>
+      getComputedStyle(el, "::before").content);
+    if (!/\u25B8|▸/.test(marker)) fail(`01-first (${scheme}): no open marker on a closed panel (${marker})`);
+    await beside.scrollIntoViewIfNeeded();
+    await beside.screenshot({ path: join(shots, `dataflow-beside-${scheme}.png`) });
+  }
 
   // ---- after the input block of example ada --------------------------------
   await page.goto(url("part/03-third.html"));
