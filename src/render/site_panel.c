@@ -39,7 +39,7 @@ static const struct stage {
 	/* 7 */ { EXEC_STAGE_RESULT, "Result", NULL, -1 },
 	/* 8 */ { EXEC_STAGE_AFTER_RESULT_SELECTOR, "After ResultSelector", "ResultSelector", 7 },
 	/* 9 */ { EXEC_STAGE_ERROR, "Error", NULL, -1 },
-	/* 10 */ { EXEC_STAGE_AFTER_RESULT_PATH, "After ResultPath", "ResultPath", -1 },
+	/* 10 */ { EXEC_STAGE_AFTER_RESULT_PATH, "After ResultPath", "ResultPath", 0 },
 	/* 11 */ { EXEC_STAGE_OUTPUT, "Output", "OutputPath", 10 },
 	/* 12 */ { EXEC_STAGE_VARIABLES, "Variables", "Assign", -1 },
 };
