@@ -188,6 +188,9 @@ static void stage_html(const cJSON *visit, size_t i, struct buf *out)
 		buf_addf(out, " <code class=\"df-field\">");
 		esc(out, field);
 		buf_adds(out, "</code>");
+	} else if (!field && g->k == EXEC_STAGE_AFTER_RESULT_PATH) {
+		/* the default that replaces the input: what most bugs come from */
+		buf_adds(out, " <span class=\"df-default\">not set, so <code>$</code></span>");
 	}
 	buf_adds(out, "</dt>");
 	int which = -1;
