@@ -200,8 +200,17 @@ static void stage_html(const cJSON *visit, size_t i, struct buf *out)
 			 stages[which].label);
 		return;
 	}
+	/* a cut value ends in a note (add_value), which JSON text cannot hold:
+	 * a raw newline then U+2026 */
+	const char *cut = strstr(text, "\n\xe2\x80\xa6 (");
+	size_t n = cut ? (size_t)(cut - text) : strlen(text);
 	buf_adds(out, "<dd><pre><code class=\"language-json\">");
-	highlight_code("json", text, strlen(text), out);
+	highlight_code("json", text, n, out);
+	if (cut) {
+		buf_adds(out, "\n<span class=\"df-cut\">");
+		esc(out, cut + 1);
+		buf_adds(out, "</span>");
+	}
 	buf_adds(out, "</code></pre></dd>\n");
 }
 
