@@ -185,6 +185,8 @@ static void stage_html(const cJSON *visit, size_t i, struct buf *out)
 		 cJSON_GetObjectItemCaseSensitive(visit, "catcher")
 		 ? "After the catcher's ResultPath" : g->label);
 	if (field && field[0]) {
+		if (g->k == EXEC_STAGE_OUTPUT) /* "Output" alone hides which field */
+			buf_adds(out, ", after OutputPath");
 		buf_addf(out, " <code class=\"df-field\">");
 		esc(out, field);
 		buf_adds(out, "</code>");
