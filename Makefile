@@ -135,6 +135,8 @@ LIB_OBJS += run/exec_choice.o
 LIB_OBJS += run/exec_frame.o
 LIB_OBJS += run/exec_history.o
 LIB_OBJS += run/exec_inspect.o
+LIB_OBJS += run/exec_test.o
+LIB_OBJS += run/teststate.o
 LIB_OBJS += run/exec_parallel.o
 LIB_OBJS += run/exec_support.o
 LIB_OBJS += run/exec_task.o
@@ -190,6 +192,7 @@ CLI_OBJS += cli/cmd_diagram.o
 CLI_OBJS += cli/cmd_eval.o
 CLI_OBJS += cli/cmd_run.o
 CLI_OBJS += cli/cmd_serve.o
+CLI_OBJS += cli/cmd_test_state.o
 CLI_OBJS += cli/cmd_validate.o
 CLI_OBJS += cli/main.o
 

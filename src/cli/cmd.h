@@ -35,6 +35,7 @@ int cmd_diagram(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_test_state(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 
 #endif

@@ -17,6 +17,7 @@ static const struct command commands[] = {
 	{ "eval", cmd_eval, "evaluate a JSONata (or JSONPath) expression against JSON" },
 	{ "run", cmd_run, "execute a state machine offline, with mocks" },
 	{ "serve", cmd_serve, "serve the course website, rebuilt as files change" },
+	{ "test-state", cmd_test_state, "run one state as the TestState API does, offline" },
 	{ "validate", cmd_validate, "check state machines against the States Language" },
 };
 

@@ -48,6 +48,8 @@ static int catch_error(struct exec *x, struct frame *fr)
 
 /* ---- Pass, Succeed, Fail ---------------------------------------------- */
 
+/* A Pass has no raw result and no ResultSelector: what it produces is
+ * recorded as afterResultSelector, as AWS's TestState reports it. */
 static int run_pass(struct exec *x, struct frame *fr)
 {
 	const struct asl_state *s = fr->state;
@@ -63,7 +65,7 @@ static int run_pass(struct exec *x, struct frame *fr)
 			cJSON_Delete(args);
 		} else
 			exec_record_(fr, EXEC_STAGE_AFTER_PARAMETERS, fr->eff);
-		exec_record_(fr, EXEC_STAGE_RESULT, fr->result);
+		exec_record_(fr, EXEC_STAGE_AFTER_RESULT_SELECTOR, fr->result);
 		return 0;
 	}
 	if (s->flow.parameters) {
@@ -73,7 +75,7 @@ static int run_pass(struct exec *x, struct frame *fr)
 	} else
 		fr->result = exec_take_eff_(x, fr, 0);
 	exec_record_(fr, EXEC_STAGE_AFTER_PARAMETERS, fr->result);
-	exec_record_(fr, EXEC_STAGE_RESULT, fr->result);
+	exec_record_(fr, EXEC_STAGE_AFTER_RESULT_SELECTOR, fr->result);
 	return 0;
 }
 
@@ -275,7 +277,7 @@ static int visit(struct exec *x, struct frame *fr)
 		visited(x, fr, EXEC_VISIT_FAILED, -1);
 		return -1;
 	}
-	if (catch_error(x, fr) == 0) {
+	if (x->test_retry_index < 0 && catch_error(x, fr) == 0) {
 		event_exited(x, fr);
 		return 0;
 	}
@@ -372,6 +374,11 @@ static void make_names(struct exec *x)
 	r->execution_arn = buf_detach(&b, NULL);
 }
 
+int exec_visit_state_(struct exec *x, struct frame *fr)
+{
+	return visit(x, fr);
+}
+
 static void init(struct exec *x, const struct asl_machine *m,
 		 const cJSON *input, const struct exec_options *opt,
 		 struct exec_result *r)
@@ -394,6 +401,7 @@ static void init(struct exec *x, const struct asl_machine *m,
 		r->history = cJSON_CreateArray();
 	size_t n = (size_t)cJSON_GetArraySize(opt->scenario);
 	x->scenario_used = xcalloc(n + 1, 1);
+	x->test_retry_index = -1;
 	make_names(x);
 	x->context = make_context(x, input);
 }
@@ -458,14 +466,31 @@ static void started_event(struct exec *x, const cJSON *input)
 	exec_event_(x, "ExecutionStarted", "executionStartedEventDetails", d);
 }
 
+void exec_start_(struct exec *x, const struct asl_machine *m,
+		 const cJSON *input, const struct exec_options *opt,
+		 struct exec_result *r)
+{
+	init(x, m, input, opt, r);
+	started_event(x, input);
+}
+
+void exec_end_(struct exec *x)
+{
+	cJSON_Delete(x->context);
+	free(x->scenario_used);
+	clock_release(&x->clock);
+	strmap_release(&x->invocations);
+	strmap_release(&x->sizes);
+	exec_mocks_finish_(x);
+}
+
 int exec_run(const struct asl_machine *m, const cJSON *input,
 	     const struct exec_options *opt, struct exec_result *r)
 {
 	struct exec x;
 	struct exec_err err = { NULL, NULL };
 	cJSON *out = NULL;
-	init(&x, m, input, opt, r);
-	started_event(&x, input);
+	exec_start_(&x, m, input, opt, r);
 	struct vscope scope = { cJSON_CreateObject(), NULL };
 	int rc;
 	struct frame fr0 = { .state = m->nr_states ? &m->states[0] : NULL };
@@ -482,12 +507,7 @@ int exec_run(const struct asl_machine *m, const cJSON *input,
 	if (r->history)
 		exec_history_order_(&x);
 	cJSON_Delete(scope.vars);
-	cJSON_Delete(x.context);
-	free(x.scenario_used);
-	clock_release(&x.clock);
-	strmap_release(&x.invocations);
-	strmap_release(&x.sizes);
-	exec_mocks_finish_(&x);
+	exec_end_(&x);
 	return r->status == EXEC_SUCCEEDED ? 0 : -1;
 }
 

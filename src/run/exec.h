@@ -141,6 +141,11 @@ void exec_result_release(struct exec_result *r);
  * MaxInputBytesPerBatch).  Returns 0, or -1 when m must not be run. */
 int exec_check_supported(const struct asl_machine *m, struct diag_list *diags);
 
+/* As exec_check_supported for the one state s of m that TestState runs
+ * (its query language); what a mock replaces is not run, so not checked. */
+int exec_check_state_supported(const struct asl_machine *m,
+			       const struct asl_state *s, struct diag_list *diags);
+
 const char *exec_status_name(enum exec_status s);
 
 /* The visit where the error of a failed execution arose: the innermost
@@ -149,6 +154,47 @@ const char *exec_status_name(enum exec_status s);
  * (it succeeded, timed out, or failed before its first state).  Borrowed
  * from r. */
 const struct exec_visit *exec_failed_visit(const struct exec_result *r);
+
+/* ---- TestState: one state run as AWS's TestState API runs it ---------
+ * The state runs through the same run loop as in exec_run (one visit), with
+ * what the API's request sets: variables, a context, a mocked result or
+ * error in place of the state's work (the Task's call, the Map's
+ * iterations, the Parallel's branches), the count of retries already made.
+ * A Retry that would retry again ends the test RETRIABLE instead of
+ * waiting; a Catch that takes the error ends it CAUGHT_ERROR. */
+enum exec_test_status { EXEC_TEST_SUCCEEDED, EXEC_TEST_FAILED,
+			EXEC_TEST_RETRIABLE, EXEC_TEST_CAUGHT_ERROR };
+
+struct exec_test {
+	const struct asl_state *state;   /* the state under test, borrowed */
+	const cJSON *variables;   /* object of variables, or NULL */
+	const cJSON *context;     /* object merged over $$, or NULL */
+	const cJSON *map_item;    /* $$.Map.Item ({Index, Value}), or NULL */
+	const cJSON *mock_result; /* the state's result, or NULL */
+	const char *mock_error;   /* or the error it raises (NULL: none) */
+	const char *mock_cause;   /* NULL: none */
+	long retrier_retry_count; /* retries made by the matching Retry */
+	long map_iteration_failure_count; /* failed Map iterations, -1: none */
+};
+
+struct exec_test_result {
+	enum exec_test_status status;
+	cJSON *output;        /* owned; SUCCEEDED and CAUGHT_ERROR */
+	char *error, *cause;  /* owned, or NULL */
+	const char *next_state; /* borrowed from the model, or NULL */
+	struct exec_inspection *inspection; /* owned with opt->inspect */
+	int retry_index, catch_index;       /* -1: none */
+	long retry_backoff_seconds;         /* with retry_index */
+	struct exec_result run; /* the one-visit execution behind it */
+};
+
+/* Runs t->state of m once on input (borrowed).  Fills *r (release with
+ * exec_test_result_release).  Returns 0. */
+int exec_test_state(const struct asl_machine *m, const cJSON *input,
+		    const struct exec_options *opt, const struct exec_test *t,
+		    struct exec_test_result *r);
+void exec_test_result_release(struct exec_test_result *r);
+const char *exec_test_status_name(enum exec_test_status s);
 
 /* Appends EventBridge "Step Functions Execution Status Change" events
  * (RUNNING, then the final status) to arr. */

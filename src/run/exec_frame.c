@@ -239,6 +239,12 @@ void exec_set_item_(cJSON *o, const char *key, cJSON *v)
 		cJSON_AddItemToObject(o, key, v);
 }
 
+static void merge_members(cJSON *o, const cJSON *over)
+{
+	for (const cJSON *c = cJSON_IsObject(over) ? over->child : NULL; c; c = c->next)
+		exec_set_item_(o, c->string, cJSON_Duplicate(c, 1));
+}
+
 /* The context object is rebuilt only when what it shows changes: a new
  * visit, a retry, a task token, a Map item.  Map.Item is a reference to
  * the frame's item, dropped again by exec_context_forget_. */
@@ -272,6 +278,9 @@ const cJSON *exec_context_(struct exec *x, struct frame *fr)
 	cJSON_AddStringToObject(state, "Name", fr->state->name);
 	cJSON_AddNumberToObject(state, "RetryCount", fr->retry_count);
 	buf_release(&t);
+	if (fr->under_test) /* TestState: the request's $$.State wins */
+		merge_members(state, cJSON_GetObjectItemCaseSensitive(x->test->context,
+								      "State"));
 	exec_set_item_(x->context, "State", state);
 	cJSON_DeleteItemFromObjectCaseSensitive(x->context, "Task");
 	if (fr->task_token) {

@@ -52,6 +52,11 @@ struct exec {
 	int depth;
 	int timers_loaded;
 	const cJSON *borrowed_input; /* exec_run's input, never freed here */
+	/* TestState (exec_test.c): the request, or NULL for a whole run */
+	const struct exec_test *test;
+	int test_retry_index;  /* the Retry that would retry again, or -1:
+				  then no Catch takes the error */
+	long test_backoff_s;
 };
 
 struct task_call; /* exec_task.c */
@@ -85,9 +90,18 @@ struct frame {
 	int rule;       /* Choice: the rule taken, -1 for Default */
 	struct exec_inspection *insp; /* owned: the stages recorded, with
 					 opt->inspect; NULL when off */
+	int under_test; /* the state TestState runs (x->test) */
 };
 
 /* exec.c: the run loop */
+/* Sets up x for an execution of m on input (exec_run's first half), and
+ * releases what it holds after the last event. */
+void exec_start_(struct exec *x, const struct asl_machine *m,
+		 const cJSON *input, const struct exec_options *opt,
+		 struct exec_result *r);
+void exec_end_(struct exec *x);
+/* One visit of fr->state: 0, or -1 with fr->err (uncaught). */
+int exec_visit_state_(struct exec *x, struct frame *fr);
 int exec_machine_(struct exec *x, const struct asl_machine *m, cJSON *input,
 		  struct vscope *scope, const cJSON *map_item, cJSON **out,
 		  struct exec_err *err);
@@ -146,6 +160,15 @@ void exec_record_number_(struct frame *fr, enum exec_stage k, double v);
 void exec_record_error_(struct frame *fr);
 /* Records every variable fr sees (none: nothing). */
 void exec_record_variables_(struct frame *fr);
+
+/* exec_test.c: TestState's hooks in the state types */
+/* Whether fr's work is replaced by the request's mock. */
+int exec_test_mocked_(const struct exec *x, const struct frame *fr);
+/* The mock as fr's result (new owned *out), or its error.  0 or -1. */
+int exec_test_mock_(struct exec *x, struct frame *fr, cJSON **out);
+/* Retry r (index i) matched fr's error: RETRIABLE unless the request's
+ * retry count exhausts it.  Always -1 (the error stays). */
+int exec_test_retry_(struct exec *x, struct frame *fr, size_t i);
 
 /* exec_choice.c */
 int exec_choice_(struct exec *x, struct frame *fr);

@@ -55,6 +55,10 @@ static int parallel_attempt(struct exec *x, struct frame *fr, cJSON **result)
 	cJSON *in = NULL;
 	if (branch_input(x, fr, &in))
 		return -1;
+	if (exec_test_mocked_(x, fr)) { /* TestState: no branch runs */
+		cJSON_Delete(in);
+		return exec_test_mock_(x, fr, result);
+	}
 	long started = exec_event_(x, "ParallelStateStarted", NULL, NULL);
 	int64_t start = x->clock.now, end = start;
 	cJSON *arr = cJSON_CreateArray();
@@ -320,6 +324,27 @@ static int run_items(struct exec *x, struct frame *fr, struct map_run *mr,
 	return 0;
 }
 
+/* TestState's mocked Map: the request's failed iterations against the
+ * tolerated failures, then the mock as the Map's result. */
+static int map_mocked(struct exec *x, struct frame *fr, struct map_run *mr,
+		      const cJSON *inputs, cJSON **results)
+{
+	const struct asl_state *s = fr->state;
+	long failed = x->test->map_iteration_failure_count;
+	mr->total = cJSON_GetArraySize(inputs);
+	mr->failed = failed > 0 ? failed : 0;
+	exec_record_(fr, EXEC_STAGE_TOLERATED_FAILURE_COUNT, s->tolerated_failure_count);
+	exec_record_(fr, EXEC_STAGE_TOLERATED_FAILURE_PERCENTAGE,
+		     s->tolerated_failure_percentage);
+	if (over_tolerance(s, mr)) {
+		exec_err_set_(&fr->err, "States.ExceedToleratedFailureThreshold",
+			      "The specified tolerated failure threshold was "
+			      "exceeded");
+		return -1;
+	}
+	return exec_test_mock_(x, fr, results);
+}
+
 static int map_attempt(struct exec *x, struct frame *fr, cJSON **result)
 {
 	struct map_run mr = { 0 };
@@ -335,9 +360,14 @@ static int map_attempt(struct exec *x, struct frame *fr, cJSON **result)
 		goto out;
 	exec_record_(fr, EXEC_STAGE_AFTER_ITEMS_PATH, mr.items);
 	mr.max_conc = max_concurrency(x, fr, mr.eff);
-	exec_record_number_(fr, EXEC_STAGE_MAX_CONCURRENCY, (double)mr.max_conc);
+	if (fr->state->max_concurrency || fr->state->max_concurrency_path)
+		exec_record_number_(fr, EXEC_STAGE_MAX_CONCURRENCY, (double)mr.max_conc);
 	if (map_inputs(x, fr, &mr, &inputs))
 		goto out;
+	if (exec_test_mocked_(x, fr)) { /* TestState: no iteration runs */
+		rc = map_mocked(x, fr, &mr, inputs, &results);
+		goto out;
+	}
 	cJSON *d = cJSON_CreateObject();
 	cJSON_AddNumberToObject(d, "length", cJSON_GetArraySize(inputs));
 	mr.started = exec_event_(x, "MapStateStarted", "mapStateStartedEventDetails", d);

@@ -50,3 +50,13 @@ int exec_check_supported(const struct asl_machine *m, struct diag_list *diags)
 	}
 	return diags->errors > before ? -1 : 0;
 }
+
+int exec_check_state_supported(const struct asl_machine *m,
+			       const struct asl_state *s, struct diag_list *diags)
+{
+	size_t before = diags->errors;
+	const struct dataflow *f = dataflow_for(s);
+	if (f->check)
+		f->check(m, s, diags);
+	return diags->errors > before ? -1 : 0;
+}
