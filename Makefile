@@ -280,6 +280,7 @@ test check: deps
 	@$(MAKE) --no-print-directory stepbook $(BUILD)/check_stepbook
 	@sh tests/layers.sh
 	@sh tests/compile_once.sh
+	@sh tests/course_test_state.sh $(BUILD)/stepbook
 	@if [ "$(BROWSER)" = 1 ] && [ -z "$(SANITIZED)" ]; then \
 	  $(MAKE) --no-print-directory check-browser; fi
 	$(TEST_ENV) STEPBOOK=$(CURDIR)/$(BUILD)/stepbook SHARED=$(CURDIR)/../shared \

@@ -764,12 +764,20 @@ static const struct snippet *definition_above(const struct gate_page *p,
  * runs no command (a machine an earlier page ran is not what the reader
  * sees), else the one a command ran last, else the only one of the saved
  * step deployed last, else the definition block above it. */
+static int page_runs_commands(const struct gate_page *p)
+{
+	for (size_t i = 0; i < p->steps.nr; i++)
+		if (p->steps.items[i].kind != STEP_NONE)
+			return 1;
+	return 0;
+}
+
 static const char *example_machine(struct gate_ctx *c, const struct gate_page *p,
 				   const struct snippet *in)
 {
 	enum doc_format f;
 	const struct snippet *def = definition_above(p, in, &f);
-	if (def && !p->steps.nr)
+	if (def && !page_runs_commands(p))
 		return deploy_block(c, p, def, f);
 	if (c->last_machine)
 		return c->last_machine;
