@@ -175,15 +175,29 @@ static const char *before_of(const cJSON *visit, int i, int *which)
 	return "";
 }
 
+/* The words for stage g of a visit: a caught error is placed by the
+ * catcher's ResultPath; a state with no ResultSelector (a Pass) whose
+ * recorder has no raw result shows its result as the shaped one. */
+static const char *stage_label(const cJSON *visit, const struct stage *g)
+{
+	if (g->k == EXEC_STAGE_AFTER_RESULT_PATH &&
+	    cJSON_GetObjectItemCaseSensitive(visit, "catcher"))
+		return "After the catcher's ResultPath";
+	if (g->k == EXEC_STAGE_AFTER_RESULT_SELECTOR &&
+	    !cJSON_GetObjectItemCaseSensitive(visit, exec_stage_name(EXEC_STAGE_RESULT)) &&
+	    !cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(visit, "fields"),
+					     "ResultSelector"))
+		return "Result";
+	return g->label;
+}
+
 static void stage_html(const cJSON *visit, size_t i, struct buf *out)
 {
 	const struct stage *g = &stages[i];
 	const char *text = str(visit, exec_stage_name(g->k));
 	const char *field = g->field ? cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
 			cJSON_GetObjectItemCaseSensitive(visit, "fields"), g->field)) : NULL;
-	buf_addf(out, "<dt>%s", g->k == EXEC_STAGE_AFTER_RESULT_PATH &&
-		 cJSON_GetObjectItemCaseSensitive(visit, "catcher")
-		 ? "After the catcher's ResultPath" : g->label);
+	buf_addf(out, "<dt>%s", stage_label(visit, g));
 	if (field && field[0]) {
 		if (g->k == EXEC_STAGE_OUTPUT) /* "Output" alone hides which field */
 			buf_adds(out, ", after OutputPath");
