@@ -248,14 +248,16 @@ static int did_nothing(const cJSON *visit, size_t i)
 static void visit_html(const cJSON *visit, int step, struct buf *out)
 {
 	const char *outcome = str(visit, "outcome");
-	buf_addf(out, "<details class=\"df-state\" data-outcome=\"%s\">"
-		      "<summary><span class=\"df-step\">%d.</span> "
-		      "<span class=\"df-name\">", outcome, step);
+	buf_adds(out, "<details class=\"df-state\" data-outcome=\"");
+	escape_attr(out, outcome, strlen(outcome));
+	buf_addf(out, "\"><summary><span class=\"df-step\">%d.</span> "
+		      "<span class=\"df-name\">", step);
 	esc(out, str(visit, "state"));
 	buf_adds(out, "</span> <span class=\"df-type\">");
 	esc(out, str(visit, "type"));
-	buf_addf(out, "</span> <span class=\"df-outcome\">%s</span></summary>\n"
-		      "<dl class=\"df-stages\">\n", outcome);
+	buf_adds(out, "</span> <span class=\"df-outcome\">");
+	esc(out, outcome);
+	buf_adds(out, "</span></summary>\n<dl class=\"df-stages\">\n");
 	size_t shown = 0;
 	for (size_t i = 0; i < NR_STAGES; i++)
 		if (cJSON_GetObjectItemCaseSensitive(visit, exec_stage_name(stages[i].k)) &&
