@@ -18,6 +18,8 @@
  *   step=PATH     the saved step a deploy command in this block deploys
  *   differs       deliberately unlike the saved step it resembles (no
  *                 excerpt-drift check)
+ *   dataflow      on an input=NAME block: the site shows what each state
+ *                 of the example's run did to its data
  * Words are separated by spaces or commas (rustdoc style: "json,fragment"). */
 #ifndef STEPBOOK_SNIPPET_H
 #define STEPBOOK_SNIPPET_H
@@ -38,6 +40,7 @@ enum snippet_flag {
 	SNIPPET_FAIL = 8,
 	SNIPPET_NOTIFICATION = 16,
 	SNIPPET_DIFFERS = 32,
+	SNIPPET_DATAFLOW = 64,
 };
 
 struct snippet {

@@ -54,6 +54,8 @@ struct account_request {
 	 * HTTP start): [{"action": "SendTaskSuccess", "at": seconds, ...}]. */
 	const cJSON *scenario;
 	const char *method, *path, *api_key; /* HTTP */
+	int inspect; /* record each visit's data-flow stages (exec.h), for
+			what the site shows of an example */
 };
 
 struct account_response {
