@@ -61,7 +61,7 @@ void exec_visit_(struct exec *x, const struct asl_state *s, enum exec_outcome o,
 {
 	struct exec_result *r = x->res;
 	ARRAY_GROW(r->visits, r->nr_visits + 1, r->alloc_visits);
-	r->visits[r->nr_visits++] = (struct exec_visit){ s, o, branch, NULL };
+	r->visits[r->nr_visits++] = (struct exec_visit){ s, o, branch, NULL, 0 };
 }
 
 /* Adds n to *size; 1 once the total passes limit (the walk stops). */
