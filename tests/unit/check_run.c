@@ -2,7 +2,12 @@
  * tests/conformance/NNN-name.json is one assertion naming its file:
  * {"definition" | "file"+"machine", "input", "mocks"?, "testCase"?,
  *  "scenario"?, "options"?, "expect": {"status", "output"?, "error"?,
- *  "cause"?}}.  "file" is relative to the reference course folder.
+ *  "cause"?, "transitions"?, "stopTime"?, "events"?}}.  "file" is relative
+ * to the reference course folder.  "events" lists the whole history, one
+ * [type, name?, seconds?] per event: name is the state's name for
+ * ...StateEntered/Exited, the index for MapIteration*, null for none;
+ * seconds after the start when given.  Every case's history must be in
+ * time order with ids 1..n and each previousEventId before its event.
  * Also: timestamp and clock unit tests. */
 #include <dirent.h>
 #include <stdio.h>
@@ -60,6 +65,69 @@ static void check_str(const char *name, const char *what, const cJSON *want,
 		      w ? w : "(null)", got ? got : "(null)");
 }
 
+/* "Type name @seconds" of history event e (see the top of the file). */
+static void event_line(const cJSON *e, int64_t start_ms, int with_time,
+		       struct buf *out)
+{
+	buf_adds(out, cJSON_GetObjectItem(e, "type")->valuestring);
+	for (const cJSON *d = e->child; d; d = d->next) {
+		const cJSON *n = cJSON_GetObjectItem(d, "name");
+		const cJSON *i = cJSON_GetObjectItem(d, "index");
+		if (!cJSON_IsObject(d))
+			continue;
+		if (cJSON_IsNumber(i))
+			buf_addf(out, " %d", i->valueint);
+		else if (cJSON_IsString(n) && !strncmp(d->string, "state", 5))
+			buf_addf(out, " %s", n->valuestring);
+	}
+	if (with_time) {
+		double t = cJSON_GetObjectItem(e, "timestamp")->valuedouble;
+		buf_addf(out, " @%g", t - (double)start_ms / 1000.0);
+	}
+	buf_addc(out, '\n');
+}
+
+static void want_line(const cJSON *w, struct buf *out)
+{
+	const cJSON *t = cJSON_GetArrayItem(w, 0), *n = cJSON_GetArrayItem(w, 1);
+	const cJSON *at = cJSON_GetArrayItem(w, 2);
+	buf_adds(out, cJSON_IsString(t) ? t->valuestring : "?");
+	if (cJSON_IsString(n))
+		buf_addf(out, " %s", n->valuestring);
+	else if (cJSON_IsNumber(n))
+		buf_addf(out, " %d", n->valueint);
+	if (cJSON_IsNumber(at))
+		buf_addf(out, " @%g", at->valuedouble);
+	buf_addc(out, '\n');
+}
+
+static void check_events(const char *name, const cJSON *want,
+			 const struct exec_result *r)
+{
+	struct buf w = BUF_INIT, g = BUF_INIT;
+	int with_time = 0;
+	for (const cJSON *e = want ? want->child : NULL; e; e = e->next) {
+		want_line(e, &w);
+		with_time |= cJSON_GetArraySize(e) > 2;
+	}
+	long id = 0;
+	double last = 0;
+	for (const cJSON *e = r->history ? r->history->child : NULL; e; e = e->next) {
+		double t = cJSON_GetObjectItem(e, "timestamp")->valuedouble;
+		long prev = (long)cJSON_GetObjectItem(e, "previousEventId")->valuedouble;
+		ck_assert_msg((long)cJSON_GetObjectItem(e, "id")->valuedouble == ++id &&
+			      prev < id && t >= last,
+			      "%s: event %ld out of order", name, id);
+		last = t;
+		if (want)
+			event_line(e, r->start_ms, with_time, &g);
+	}
+	ck_assert_msg(!want || !strcmp(w.ptr, g.ptr),
+		      "%s: events: expected\n%sgot\n%s", name, w.ptr, g.ptr);
+	buf_release(&w);
+	buf_release(&g);
+}
+
 static void check_result(const char *name, const cJSON *expect,
 			 const struct exec_result *r)
 {
@@ -92,6 +160,7 @@ static void check_result(const char *name, const cJSON *expect,
 			      "%s: stopTime: got %s", name, b.ptr);
 		buf_release(&b);
 	}
+	check_events(name, cJSON_GetObjectItem(expect, "events"), r);
 }
 
 static void set_options(const cJSON *c, struct exec_options *o)
