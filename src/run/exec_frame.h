@@ -52,12 +52,14 @@ struct exec {
 	int ctx_retry;
 	const char *ctx_token;
 	const cJSON *ctx_item;
+	cJSON *ctx_map_item;  /* the $$.Map.Item node in context, or NULL */
 	enum exec_status stop;     /* != RUNNING: the whole execution ends */
 	struct exec_err stop_err;
 	unsigned char *scenario_used; /* per scenario entry */
 	int depth;            /* nesting of the running frame */
 	int timers_loaded;
 	struct sched *sched;  /* owned: the frames and the queue */
+	int aborting;         /* the running frame is being aborted */
 	const cJSON *borrowed_input; /* exec_run's input, never freed here */
 };
 
@@ -226,8 +228,12 @@ void exec_group_wait_(struct exec_group *g);
 /* Aborts every running child (and theirs): each wakes now and unwinds. */
 void exec_group_abort_(struct exec_group *g);
 /* Whether the running frame is being aborted (a sibling failed): it
- * unwinds without Retry or Catch, writing abort events. */
-int exec_aborting_(const struct exec *x);
+ * unwinds without Retry or Catch, writing abort events.  Inline: the run
+ * loop asks on every visit. */
+static inline int exec_aborting_(const struct exec *x)
+{
+	return x->aborting;
+}
 /* Waits on the virtual clock until 'target': 0, or -1 when the execution
  * stopped or the frame was aborted meanwhile. */
 int exec_sleep_(struct exec *x, int64_t target);

@@ -35,7 +35,8 @@ long exec_event_(struct exec *x, const char *type, const char *key,
 {
 	long id = ++x->nr_events;
 	if (!x->res->history) {
-		cJSON_Delete(details);
+		if (details) /* the run loop's events carry none: no call */
+			cJSON_Delete(details);
 		return id;
 	}
 	cJSON *e = cJSON_CreateObject();

@@ -133,11 +133,15 @@ static int fanout_finish(struct exec *x, struct fanout *fo, size_t n,
 {
 	int failed = fo->have_err || fo->g.failed || x->stop != EXEC_RUNNING ||
 		     exec_aborting_(x);
-	struct buf type = BUF_INIT;
-	buf_addf(&type, "%sState%s", prefix,
-		 exec_aborting_(x) ? "Aborted" : failed ? "Failed" : "Succeeded");
-	exec_event_(x, type.ptr, NULL, NULL);
-	buf_release(&type);
+	if (x->res->history) {
+		struct buf type = BUF_INIT;
+		buf_addf(&type, "%sState%s", prefix, exec_aborting_(x) ? "Aborted"
+				 : failed ? "Failed" : "Succeeded");
+		exec_event_(x, type.ptr, NULL, NULL);
+		buf_release(&type);
+	} else {
+		exec_event_(x, NULL, NULL, NULL); /* counted all the same */
+	}
 	cJSON *arr = failed ? NULL : cJSON_CreateArray();
 	for (size_t i = 0; i < n; i++) {
 		if (arr)
@@ -297,10 +301,17 @@ struct map_items {
 	long started;  /* the MapStateStarted event */
 };
 
-static const char *iteration_end(struct exec *x, int rc)
+/* The event that ends an iteration, and its details' key. */
+static void iteration_end(struct exec *x, const struct asl_state *s, long i,
+			  int rc)
 {
-	return exec_aborting_(x) ? "MapIterationAborted"
-	       : rc ? "MapIterationFailed" : "MapIterationSucceeded";
+	static const char *const ends[][2] = {
+		{ "MapIterationSucceeded", "mapIterationSucceededEventDetails" },
+		{ "MapIterationFailed", "mapIterationFailedEventDetails" },
+		{ "MapIterationAborted", "mapIterationAbortedEventDetails" },
+	};
+	int k = exec_aborting_(x) ? 2 : rc ? 1 : 0;
+	exec_event_(x, ends[k][0], ends[k][1], iteration_details(x, s, i));
 }
 
 static int iteration_run(struct exec *x, struct exec_child *c)
@@ -317,11 +328,7 @@ static int iteration_run(struct exec *x, struct exec_child *c)
 	cJSON *in = mi->ins[i];
 	mi->ins[i] = NULL;
 	int rc = run_child(x, fr, s->branches[0], in, &o, &err, &visit);
-	const char *end = iteration_end(x, rc);
-	struct buf key = BUF_INIT;
-	buf_addf(&key, "m%sEventDetails", end + 1);
-	exec_event_(x, end, key.ptr, iteration_details(x, s, i));
-	buf_release(&key);
+	iteration_end(x, s, i, rc);
 	if (rc == 0) {
 		mi->fo.outs[i] = o;
 		return 0;

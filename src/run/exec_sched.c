@@ -148,6 +148,7 @@ static void jump(struct sched *s, struct fiber *from, struct fiber *to)
 	s->cur = to;
 	x->prev_event = to->prev_event;
 	x->depth = to->depth;
+	x->aborting = to->aborted;
 	swapcontext(&from->ctx, &to->ctx);
 }
 
@@ -219,11 +220,6 @@ static void suspend(struct exec *x)
 		run_queue(x);
 	else
 		jump(s, s->cur, &s->root);
-}
-
-int exec_aborting_(const struct exec *x)
-{
-	return x->sched->cur->aborted;
 }
 
 int exec_sleep_(struct exec *x, int64_t target)

@@ -293,12 +293,70 @@ START_TEST(clock_timers)
 }
 END_TEST
 
+/* Two branches wait for callbacks; the scenario answers the second
+ * branch's token first.  Routed by taskToken, each branch gets its own
+ * output (without the token the first answer would go to the task that
+ * waited longest, branch 0). */
+static const char token_machine[] =
+	"{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Parallel\",\"End\":true,"
+	"\"Branches\":["
+	"{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Task\",\"TimeoutSeconds\":10,"
+	"\"Resource\":\"arn:aws:states:::lambda:invoke.waitForTaskToken\",\"End\":true,"
+	"\"Parameters\":{\"FunctionName\":\"f\",\"Payload\":{\"t.$\":\"$$.Task.Token\"}}}}},"
+	"{\"StartAt\":\"B\",\"States\":{\"B\":{\"Type\":\"Task\",\"TimeoutSeconds\":10,"
+	"\"Resource\":\"arn:aws:states:::lambda:invoke.waitForTaskToken\",\"End\":true,"
+	"\"Parameters\":{\"FunctionName\":\"f\",\"Payload\":{\"t.$\":\"$$.Task.Token\"}}}}}"
+	"]}}}";
+
+static void callback_at(cJSON *sc, int at, const char *token, const char *out)
+{
+	cJSON *e = cJSON_CreateObject();
+	cJSON_AddNumberToObject(e, "at", at);
+	cJSON_AddStringToObject(e, "action", "SendTaskSuccess");
+	cJSON_AddStringToObject(e, "taskToken", token);
+	cJSON_AddStringToObject(e, "output", out);
+	cJSON_AddItemToArray(sc, e);
+}
+
+START_TEST(callback_by_token)
+{
+	struct diag_list diags = DIAG_LIST_INIT;
+	struct doc *d = doc_new("tokens.json");
+	ck_assert_int_eq(doc_parse(d, token_machine, strlen(token_machine), DOC_JSON,
+				   &diags), 0);
+	struct asl_machine *m = asl_build(d->root, d, &diags);
+	struct exec_options o = { .start_ms = EXEC_DEFAULT_START_MS, .seed = 3 };
+	struct exec_result r;
+	cJSON *in = cJSON_CreateObject(), *sc = cJSON_CreateArray();
+	exec_run(m, in, &o, &r); /* no callbacks: both time out; the tokens */
+	ck_assert_str_eq(exec_status_name(r.status), "FAILED");
+	ck_assert_int_eq((int)r.nr_tokens, 2);
+	callback_at(sc, 1, r.tokens[1], "second");
+	callback_at(sc, 2, r.tokens[0], "first");
+	exec_result_release(&r);
+	o.scenario = sc;
+	exec_run(m, in, &o, &r);
+	ck_assert_str_eq(exec_status_name(r.status), "SUCCEEDED");
+	char *out = cJSON_PrintUnformatted(r.output);
+	ck_assert_str_eq(out, "[\"first\",\"second\"]");
+	ck_assert_int_eq(r.stop_ms - r.start_ms, 2000);
+	cJSON_free(out);
+	exec_result_release(&r);
+	cJSON_Delete(sc);
+	cJSON_Delete(in);
+	asl_free(m);
+	doc_free(d);
+	diag_list_release(&diags);
+}
+END_TEST
+
 Suite *run_suite(void)
 {
 	Suite *s = suite_create("run");
 	TCase *tc = tcase_create("base");
 	tcase_add_test(tc, timestamps);
 	tcase_add_test(tc, clock_timers);
+	tcase_add_test(tc, callback_by_token);
 	suite_add_tcase(s, tc);
 	collect_cases();
 	tc = tcase_create("conformance");
