@@ -2,6 +2,10 @@
  * Step Functions would (same outputs, error names and causes), on a virtual
  * clock, with a seeded RNG and mocked tasks.  Deterministic: the same
  * machine, input and options give the same bytes.
+ * Parallel branches and Map iterations are frames on the virtual clock
+ * (exec_sched.c); inside the run layer, a Map over any list of items (a
+ * Distributed Map's reader, say) goes through exec_map_items_
+ * (exec_frame.h).
  * Not here: the model (asl.h), mocks file format (mock.h), the command
  * line (cmd_run.c). */
 #ifndef STEPBOOK_EXEC_H

@@ -1,7 +1,8 @@
 /* exec_sched.c - the scheduler: Parallel branches and Map iterations as
  * frames on the virtual clock.  A branch or iteration that may take time
  * (a Wait, a Task, a Retry) runs on a fiber of its own: a stack, switched
- * to and from cooperatively (ucontext, no threads), woken off one queue
+ * to and from cooperatively (ucontext, no threads: only the root frame
+ * runs the queue, and frames only ever switch to it), woken off one queue
  * ordered by (virtual time, phase, creation order).  One that cannot take
  * time runs at once on its parent's stack, which gives the same history
  * since a fiber runs until it waits.  The scheduler also hands out the
@@ -25,6 +26,20 @@
 #include "xalloc.h"
 #include "banned.h"
 
+/* Under AddressSanitizer the switches are announced (it keeps a shadow of
+ * each stack); otherwise these are no-ops. */
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#include <sanitizer/common_interface_defs.h>
+#define SCHED_ASAN 1
+#endif
+/* ThreadSanitizer (serve runs executions on its threads) is told of each
+ * stack as a fiber of the thread. */
+#if defined(__SANITIZE_THREAD__)
+#include <sanitizer/tsan_interface.h>
+#define SCHED_TSAN 1
+#endif
+
 /* A fiber's stack: reserved, not committed (MAP_NORESERVE), so only the
  * pages a branch touches cost memory; room for the C recursion a frame
  * makes (nested instant Parallels, payloads PAYLOAD_MAX_DEPTH deep). */
@@ -44,6 +59,8 @@ struct fiber {
 	struct exec_group *waiting_on; /* blocked until a child finishes */
 	uint64_t order, gen;      /* creation order; queue entries of an
 				     older gen are stale */
+	void *fake_stack;         /* AddressSanitizer's, across a switch */
+	void *tsan_fiber;         /* ThreadSanitizer's name for the stack */
 	long prev_event;          /* the frame's previousEventId */
 	int depth;
 	int aborted;
@@ -69,6 +86,8 @@ struct waiter {
 struct sched {
 	struct exec *x;
 	struct fiber root;  /* the execution's own frame: exec_run's stack */
+	const void *root_bottom; /* that stack, for AddressSanitizer */
+	size_t root_size;
 	struct fiber *cur;  /* the frame running now */
 	struct qent *heap;
 	size_t nr, alloc;
@@ -139,17 +158,51 @@ static const struct qent *heap_top(struct sched *s)
 
 /* ---- switching -------------------------------------------------------- */
 
-/* Leaves 'from' for 'to'; the execution's per-frame fields follow. */
+static void switch_begin(struct sched *s, struct fiber *from,
+			 const struct fiber *to)
+{
+#ifdef SCHED_ASAN
+	__sanitizer_start_switch_fiber(from->done ? NULL : &from->fake_stack,
+				       to->stack ? to->stack : s->root_bottom,
+				       to->stack ? FIBER_STACK : s->root_size);
+#else
+	(void)s, (void)from, (void)to;
+#endif
+}
+
+static void switch_end(struct fiber *me)
+{
+#ifdef SCHED_ASAN
+	__sanitizer_finish_switch_fiber(me->fake_stack, NULL, NULL);
+#else
+	(void)me;
+#endif
+}
+
+/* Leaves 'from' for 'to'; the execution's per-frame fields follow.  A
+ * getcontext/setcontext pair rather than swapcontext, which
+ * AddressSanitizer warns about on stderr (and stderr is compared). */
 static void jump(struct sched *s, struct fiber *from, struct fiber *to)
 {
 	struct exec *x = s->x;
+	struct fiber *volatile me = from;
+	volatile int resumed = 0;
 	from->prev_event = x->prev_event;
 	from->depth = x->depth;
 	s->cur = to;
 	x->prev_event = to->prev_event;
 	x->depth = to->depth;
 	x->aborting = to->aborted;
-	swapcontext(&from->ctx, &to->ctx);
+	switch_begin(s, from, to);
+#ifdef SCHED_TSAN
+	__tsan_switch_to_fiber(to->tsan_fiber, 0);
+#endif
+	getcontext(&me->ctx);
+	if (!resumed) {
+		resumed = 1;
+		setcontext(&to->ctx);
+	}
+	switch_end(me);
 }
 
 /* Moves the clock to 'at' unless the machine's TimeoutSeconds comes first
@@ -335,6 +388,9 @@ static void fiber_main(unsigned hi, unsigned lo)
 {
 	struct fiber *f = (struct fiber *)(((uintptr_t)hi << 32) | (uintptr_t)lo);
 	struct sched *s = f->s;
+#ifdef SCHED_ASAN
+	__sanitizer_finish_switch_fiber(NULL, &s->root_bottom, &s->root_size);
+#endif
 	struct exec_group *g = f->group;
 	int rc = f->job.run(s->x, &f->job);
 	if (f->prev_sib)
@@ -373,6 +429,10 @@ static struct fiber *fiber_new(struct sched *s)
 	struct fiber *f = s->free_list;
 	if (f) {
 		s->free_list = f->next_free;
+#ifdef SCHED_ASAN
+		/* the last frames of its previous run never returned */
+		ASAN_UNPOISON_MEMORY_REGION(f->stack, FIBER_STACK);
+#endif
 	} else {
 		f = xcalloc(1, sizeof(*f));
 		f->stack = mmap(NULL, FIBER_STACK, PROT_READ | PROT_WRITE,
@@ -382,6 +442,9 @@ static struct fiber *fiber_new(struct sched *s)
 			free(f);
 			return NULL;
 		}
+#ifdef SCHED_TSAN
+		f->tsan_fiber = __tsan_create_fiber(0);
+#endif
 	}
 	f->s = s;
 	f->done = f->aborted = 0;
@@ -462,11 +525,17 @@ void exec_sched_init_(struct exec *x)
 	s->x = x;
 	s->cur = &s->root;
 	s->root.s = s;
+#ifdef SCHED_TSAN
+	s->root.tsan_fiber = __tsan_get_current_fiber();
+#endif
 	x->sched = s;
 }
 
 static void fiber_free(struct fiber *f)
 {
+#ifdef SCHED_TSAN
+	__tsan_destroy_fiber(f->tsan_fiber);
+#endif
 	munmap(f->stack, FIBER_STACK);
 	free(f);
 }
