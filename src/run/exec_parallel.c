@@ -87,6 +87,7 @@ struct fanout {
 	struct exec_err err; /* the first failure */
 	size_t failed_visit;
 	int have_err;
+	int aborted;         /* the running children were told to stop */
 };
 
 static void fanout_fail(struct fanout *fo, struct exec_err *err, size_t visit)
@@ -110,20 +111,23 @@ static int fanout_start(struct exec *x, struct fanout *fo,
 	if (exec_group_start_(&fo->g, &c) == 0)
 		return 0;
 	struct exec_err e = { NULL, NULL };
-	exec_err_set_(&e, "States.Runtime",
-		      "Too many branches and iterations running at once.");
+	exec_err_setf_(&e, "States.Runtime",
+		       "More than %d branches and iterations running at once.",
+		       EXEC_MAX_FRAMES);
 	fanout_fail(fo, &e, 0);
+	exec_group_abort_(&fo->g);
+	fo->aborted = 1;
 	(void)x;
 	return -1;
 }
 
 /* Waits for the running children; once one failed, aborts the others. */
-static void fanout_wait(struct fanout *fo, int *aborted)
+static void fanout_wait(struct fanout *fo)
 {
 	exec_group_wait_(&fo->g);
-	if ((fo->g.failed || exec_aborting_(fo->g.x)) && !*aborted) {
+	if ((fo->g.failed || exec_aborting_(fo->g.x)) && !fo->aborted) {
 		exec_group_abort_(&fo->g);
-		*aborted = 1;
+		fo->aborted = 1;
 	}
 }
 
@@ -193,7 +197,7 @@ static int parallel_attempt(struct exec *x, struct frame *fr, cJSON **result)
 	if (branch_input(x, fr, &pr.in))
 		return -1;
 	long started = exec_event_(x, "ParallelStateStarted", NULL, NULL);
-	int instant = 1, aborted = 0;
+	int instant = 1;
 	for (size_t i = 0; i < s->nr_branches && instant; i++)
 		instant = exec_instant_(s->branches[i]);
 	exec_group_init_(&pr.fo.g, x, instant);
@@ -202,7 +206,7 @@ static int parallel_attempt(struct exec *x, struct frame *fr, cJSON **result)
 		if (fanout_start(x, &pr.fo, branch_run, &pr, (long)i, started))
 			break;
 	while (pr.fo.g.running)
-		fanout_wait(&pr.fo, &aborted);
+		fanout_wait(&pr.fo);
 	cJSON_Delete(pr.in);
 	return fanout_finish(x, &pr.fo, s->nr_branches, "Parallel", result);
 }
@@ -427,7 +431,6 @@ int exec_map_items_(struct exec *x, struct frame *fr, cJSON *inputs,
 	long n = cJSON_GetArraySize(inputs), next = 0;
 	long cap = s->distributed ? MAP_DISTRIBUTED_CONCURRENCY : MAP_INLINE_CONCURRENCY;
 	struct map_items mi = { .fo = { .fr = fr } };
-	int aborted = 0;
 	cJSON *d = cJSON_CreateObject();
 	cJSON_AddNumberToObject(d, "length", (double)n);
 	mi.started = exec_event_(x, "MapStateStarted", "mapStateStartedEventDetails", d);
@@ -437,16 +440,15 @@ int exec_map_items_(struct exec *x, struct frame *fr, cJSON *inputs,
 		mi.ins[i] = cJSON_DetachItemViaPointer(inputs, inputs->child);
 	cJSON_Delete(inputs);
 	if (max_conc > 0 && max_conc < cap)
-		cap = max_conc;
+		cap = max_conc; /* never above AWS's cap: inline runs 40 at most */
 	exec_group_init_(&mi.fo.g, x, exec_instant_(s->branches[0]));
 	for (;;) {
-		while (next < n && next < admitted(&mi.fo.g, cap) && !aborted &&
+		while (next < n && next < admitted(&mi.fo.g, cap) && !mi.fo.aborted &&
 		       x->stop == EXEC_RUNNING && !exec_aborting_(x))
-			if (fanout_start(x, &mi.fo, iteration_run, &mi, next++, mi.started))
-				aborted = 1;
+			fanout_start(x, &mi.fo, iteration_run, &mi, next++, mi.started);
 		if (!mi.fo.g.running)
 			break;
-		fanout_wait(&mi.fo, &aborted);
+		fanout_wait(&mi.fo);
 	}
 	for (long i = 0; i < n; i++)
 		cJSON_Delete(mi.ins[i]);

@@ -44,10 +44,8 @@
  * pages a branch touches cost memory; room for the C recursion a frame
  * makes (nested instant Parallels, payloads PAYLOAD_MAX_DEPTH deep). */
 #define FIBER_STACK (1024 * 1024)
-/* Frames alive at once: 40 inline iterations nested three deep fit;
- * beyond, a Parallel or Map fails with States.Runtime rather than
- * reserving unbounded address space. */
-#define SCHED_MAX_FIBERS 8192
+/* Frames alive at once (EXEC_MAX_FRAMES, exec_frame.h). */
+#define SCHED_MAX_FIBERS EXEC_MAX_FRAMES
 
 struct fiber {
 	ucontext_t ctx;
