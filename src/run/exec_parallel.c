@@ -358,7 +358,7 @@ static int over_tolerance(const struct asl_state *s, long failed, long total)
 	const cJSON *p = s->tolerated_failure_percentage;
 	if (!failed)
 		return 0;
-	int count_ok = cJSON_IsNumber(c) && failed <= (long)c->valuedouble;
+	int count_ok = cJSON_IsNumber(c) && (double)failed <= c->valuedouble;
 	int pct_ok = cJSON_IsNumber(p) && total &&
 		     100.0 * (double)failed / (double)total <= p->valuedouble;
 	return !count_ok && !pct_ok;

@@ -211,14 +211,15 @@ static void advance(struct exec *x, int64_t at)
 	const cJSON *t = x->top->timeout_seconds;
 	if (x->stop != EXEC_RUNNING)
 		return;
-	if (cJSON_IsNumber(t)) {
-		int64_t deadline = x->res->start_ms + (int64_t)(t->valuedouble * 1000);
-		if (at > deadline) {
-			clock_advance_to(&x->clock, deadline);
-			x->stop = EXEC_TIMED_OUT;
-			exec_err_set_(&x->stop_err, "States.Timeout", NULL);
-			return;
-		}
+	/* compared as doubles: a huge TimeoutSeconds overflows int64, and
+	 * the deadline is computed only when it is nearer than 'at' */
+	if (cJSON_IsNumber(t) &&
+	    (double)(at - x->res->start_ms) > t->valuedouble * 1000) {
+		clock_advance_to(&x->clock, x->res->start_ms +
+					    (int64_t)(t->valuedouble * 1000));
+		x->stop = EXEC_TIMED_OUT;
+		exec_err_set_(&x->stop_err, "States.Timeout", NULL);
+		return;
 	}
 	clock_advance_to(&x->clock, at);
 }
