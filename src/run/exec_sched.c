@@ -177,14 +177,33 @@ static void switch_end(struct fiber *me)
 #endif
 }
 
-/* Leaves 'from' for 'to'; the execution's per-frame fields follow.  A
- * getcontext/setcontext pair rather than swapcontext, which
- * AddressSanitizer warns about on stderr (and stderr is compared). */
+/* Saves the running context in from->ctx and resumes to->ctx.  Under
+ * AddressSanitizer a getcontext/setcontext pair, since it warns about
+ * swapcontext on stderr (and stderr is compared); a finished frame only
+ * leaves. */
+static void switch_context(struct fiber *from, struct fiber *to)
+{
+	if (from->done) {
+		setcontext(&to->ctx);
+		return;
+	}
+#ifdef SCHED_ASAN
+	struct fiber *volatile me = from;
+	volatile int resumed = 0;
+	getcontext(&me->ctx);
+	if (!resumed) {
+		resumed = 1;
+		setcontext(&to->ctx);
+	}
+#else
+	swapcontext(&from->ctx, &to->ctx);
+#endif
+}
+
+/* Leaves 'from' for 'to'; the execution's per-frame fields follow. */
 static void jump(struct sched *s, struct fiber *from, struct fiber *to)
 {
 	struct exec *x = s->x;
-	struct fiber *volatile me = from;
-	volatile int resumed = 0;
 	from->prev_event = x->prev_event;
 	from->depth = x->depth;
 	s->cur = to;
@@ -195,12 +214,8 @@ static void jump(struct sched *s, struct fiber *from, struct fiber *to)
 #ifdef SCHED_TSAN
 	__tsan_switch_to_fiber(to->tsan_fiber, 0);
 #endif
-	getcontext(&me->ctx);
-	if (!resumed) {
-		resumed = 1;
-		setcontext(&to->ctx);
-	}
-	switch_end(me);
+	switch_context(from, to);
+	switch_end(from);
 }
 
 /* Moves the clock to 'at' unless the machine's TimeoutSeconds comes first
