@@ -2,8 +2,9 @@
  * tests/conformance/NNN-name.json is one assertion naming its file:
  * {"definition" | "file"+"machine", "input", "mocks"?, "testCase"?,
  *  "scenario"?, "options"?, "expect": {"status", "output"?, "error"?,
- *  "cause"?, "transitions"?, "stopTime"?, "events"?}}.  "file" is relative
- * to the reference course folder.  "events" lists the whole history, one
+ *  "cause"?, "transitions"?, "stopTime"?, "events"?, "failedState"?}}.
+ * "file" is relative to the reference course folder; "failedState" names
+ * the state exec_failed_visit finds (where the error arose).  "events" lists the whole history, one
  * [type, name?, seconds?] per event: name is the state's name for
  * ...StateEntered/Exited, the index for MapIteration*, null for none;
  * seconds after the start when given.  Every case's history must be in
@@ -161,6 +162,11 @@ static void check_result(const char *name, const cJSON *expect,
 		buf_release(&b);
 	}
 	check_events(name, cJSON_GetObjectItem(expect, "events"), r);
+	const cJSON *fs = cJSON_GetObjectItem(expect, "failedState");
+	if (fs) {
+		const struct exec_visit *v = exec_failed_visit(r);
+		check_str(name, "failedState", fs, v ? v->state->name : NULL);
+	}
 }
 
 static void set_options(const cJSON *c, struct exec_options *o)
