@@ -29,15 +29,27 @@
 /* Under AddressSanitizer the switches are announced (it keeps a shadow of
  * each stack); otherwise these are no-ops. */
 #if defined(__SANITIZE_ADDRESS__)
+#define SCHED_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) /* clang before 16 */
+#define SCHED_ASAN 1
+#endif
+#endif
+#ifdef SCHED_ASAN
 #include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
-#define SCHED_ASAN 1
 #endif
 /* ThreadSanitizer (serve runs executions on its threads) is told of each
  * stack as a fiber of the thread. */
 #if defined(__SANITIZE_THREAD__)
-#include <sanitizer/tsan_interface.h>
 #define SCHED_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define SCHED_TSAN 1
+#endif
+#endif
+#ifdef SCHED_TSAN
+#include <sanitizer/tsan_interface.h>
 #endif
 
 /* A fiber's stack: reserved, not committed (MAP_NORESERVE), so only the
