@@ -143,6 +143,7 @@ LIB_OBJS += run/exec_inspect.o
 LIB_OBJS += run/exec_test.o
 LIB_OBJS += run/teststate.o
 LIB_OBJS += run/exec_parallel.o
+LIB_OBJS += run/exec_sched.o
 LIB_OBJS += run/exec_support.o
 LIB_OBJS += run/exec_task.o
 LIB_OBJS += run/exec_time.o
