@@ -185,7 +185,8 @@ static void event_entered(struct exec *x, struct frame *fr)
 	buf_release(&type);
 }
 
-static void event_exited(struct exec *x, const struct frame *fr)
+/* The variables the visit assigned go with its StateExited event. */
+static void event_exited(struct exec *x, struct frame *fr)
 {
 	const struct asl_state *s = fr->state;
 	if (s->type == ASL_FAIL)
@@ -196,8 +197,14 @@ static void event_exited(struct exec *x, const struct frame *fr)
 	}
 	struct buf type = BUF_INIT;
 	buf_addf(&type, "%sStateExited", exec_event_prefix_(s->type));
-	exec_event_(x, type.ptr, "stateExitedEventDetails",
-		    exec_details_io_(s->name, "output", fr->output));
+	cJSON *d = exec_details_io_(s->name, "output", fr->output);
+	if (fr->assigned_log) {
+		cJSON_AddItemToObject(d, "assignedVariables", fr->assigned_log);
+		fr->assigned_log = NULL;
+		cJSON *det = cJSON_AddObjectToObject(d, "assignedVariablesDetails");
+		cJSON_AddBoolToObject(det, "truncated", 0);
+	}
+	exec_event_(x, type.ptr, "stateExitedEventDetails", d);
 	buf_release(&type);
 }
 
@@ -306,7 +313,7 @@ static struct exec_visit *visit_failed(struct exec *x, struct frame *fr)
 
 /* One visit: the data flow enters, the state's type does its work, the
  * data flow leaves (or, on an error, a catcher takes it). */
-static int visit(struct exec *x, struct frame *fr)
+static int visit_once(struct exec *x, struct frame *fr)
 {
 	x->res->transitions++;
 	fr->flow = dataflow_for(fr->state);
@@ -346,6 +353,14 @@ static int visit(struct exec *x, struct frame *fr)
 	}
 	visit_failed(x, fr)->input = cJSON_Duplicate(fr->input, 1);
 	return -1;
+}
+
+static int visit(struct exec *x, struct frame *fr)
+{
+	int rc = visit_once(x, fr);
+	cJSON_Delete(fr->assigned_log); /* a visit that did not exit */
+	fr->assigned_log = NULL;
+	return rc;
 }
 
 int exec_machine_(struct exec *x, const struct asl_machine *m, cJSON *input,

@@ -239,6 +239,31 @@ void exec_set_item_(cJSON *o, const char *key, cJSON *v)
 		cJSON_AddItemToObject(o, key, v);
 }
 
+/* AWS writes each assigned value as JSON text; a name assigned twice in
+ * one visit (a Choice's Assign, then its rule's) shows its last value. */
+static void log_assigned(struct frame *fr, const char *name, const cJSON *v)
+{
+	char *text = cJSON_PrintUnformatted(v);
+	if (!fr->assigned_log)
+		fr->assigned_log = cJSON_CreateObject();
+	exec_set_item_(fr->assigned_log, name, cJSON_CreateString(text ? text : "null"));
+	cJSON_free(text);
+}
+
+void exec_assign_(struct exec *x, struct frame *fr, cJSON *vals)
+{
+	while (vals->child) {
+		cJSON *v = cJSON_DetachItemViaPointer(vals, vals->child);
+		char *name = v->string;
+		v->string = NULL;
+		if (x->res->history)
+			log_assigned(fr, name, v);
+		exec_set_item_(fr->scope->vars, name, v);
+		cJSON_free(name);
+	}
+	cJSON_Delete(vals);
+}
+
 static void merge_members(cJSON *o, const cJSON *over)
 {
 	for (const cJSON *c = cJSON_IsObject(over) ? over->child : NULL; c; c = c->next)

@@ -100,6 +100,9 @@ struct frame {
 			    scope (they take effect after Output) */
 	size_t cause_visit; /* Parallel, Map: 1 + index of the visit inside a
 			       branch whose failure this state passes on */
+	cJSON *assigned_log; /* owned, with a history: the variables this
+				visit assigned as name -> JSON text, for its
+				StateExited event (assignedVariables) */
 };
 
 /* exec.c: the run loop */
@@ -157,6 +160,10 @@ int exec_is_shared_(const struct exec *x, const cJSON *v);
 cJSON *exec_take_eff_(struct exec *x, struct frame *fr, int move_input);
 /* Sets o[key] to v (consumed), replacing what was there. */
 void exec_set_item_(cJSON *o, const char *key, cJSON *v);
+/* Moves the members of vals (consumed) into the frame's variables, noting
+ * them for the history's StateExited event.  Both query languages assign
+ * through here. */
+void exec_assign_(struct exec *x, struct frame *fr, cJSON *vals);
 /* Prints v compactly into out (as AWS quotes inputs in causes). */
 void exec_json_(const cJSON *v, struct buf *out);
 
