@@ -258,6 +258,13 @@ struct asl_state {
 			timeout_seconds_path, heartbeat_seconds_path,
 			error_path, cause_path, items_path, item_selector,
 			max_concurrency_path, batch_input;
+		/* Distributed Map: ItemReader's and ResultWriter's
+		 * Parameters, and the ...Path twins of its numbers */
+		struct asl_expr reader_parameters, max_items_path,
+			writer_parameters, max_items_per_batch_path,
+			max_input_bytes_per_batch_path,
+			tolerated_failure_count_path,
+			tolerated_failure_percentage_path;
 	} compiled;
 };
 

@@ -40,6 +40,9 @@ struct exec_options {
 	const cJSON *scenario;   /* array of callback actions, or NULL */
 	int allow_exec;          /* run "Exec" mock handlers */
 	int keep_history;        /* record GetExecutionHistory events */
+	const char *s3_dir;      /* the folder standing for S3 (DIR/BUCKET/KEY)
+				    of Distributed Map's ItemReader and
+				    ResultWriter, or NULL */
 };
 
 /* What became of a state, for the diagram of the executed path. */
@@ -81,8 +84,7 @@ int exec_run(const struct asl_machine *m, const cJSON *input,
 void exec_result_release(struct exec_result *r);
 
 /* Reports, as located errors in diags, every feature of m that the
- * interpreter does not execute yet (JSONata, ItemReader, ResultWriter,
- * MaxInputBytesPerBatch).  Returns 0, or -1 when m must not be run. */
+ * interpreter does not execute yet (JSONata).  Returns 0, or -1 when m must not be run. */
 int exec_check_supported(const struct asl_machine *m, struct diag_list *diags);
 
 const char *exec_status_name(enum exec_status s);

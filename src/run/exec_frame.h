@@ -162,6 +162,29 @@ int exec_with_retry_(struct exec *x, struct frame *fr,
 /* exec_parallel.c */
 int exec_parallel_(struct exec *x, struct frame *fr);
 int exec_map_(struct exec *x, struct frame *fr);
+/* How a Distributed Map sees its child executions run. */
+struct exec_map_hook {
+	void *ctx;
+	/* Before child i runs on input (borrowed). */
+	void (*begin)(struct exec *x, void *ctx, long i, const cJSON *input);
+	/* After it: rc 0 with out, or -1 with err (both consumed).  Returns 0
+	 * to go on, -1 to stop the Map with fr->err set. */
+	int (*end)(struct exec *x, struct frame *fr, void *ctx, long i, int rc,
+		   cJSON *out, struct exec_err *err);
+};
+/* Runs the Map's processor once per element of inputs (an array,
+ * consumed), at most max_conc at a time (0: all) on the virtual clock, each
+ * in no outer variable scope, telling hook.  Returns 0, or -1 with fr->err
+ * set. */
+int exec_map_iterations_(struct exec *x, struct frame *fr, cJSON *inputs,
+			 long max_conc, const struct exec_map_hook *hook);
+
+/* exec_distmap.c: a Distributed Map attempt (ItemReader, ItemBatcher,
+ * tolerated failures, child executions, ResultWriter). */
+int exec_distmap_attempt_(struct exec *x, struct frame *fr, cJSON **result);
+/* Any Map's MaxConcurrency, or MaxConcurrencyPath's value checked as AWS
+ * checks it at run time (0: no limit).  Returns 0, or -1 with fr->err. */
+int exec_map_max_concurrency_(struct exec *x, struct frame *fr, long *out);
 
 /* exec_history.c */
 /* Adds an event of 'type' with details under 'key' (consumed, may be NULL);

@@ -28,22 +28,31 @@ static int branch_input(struct exec *x, struct frame *fr, cJSON **out)
 				   out);
 }
 
-/* Runs sub-machine m on input (consumed) in a fresh variable scope. */
-static int run_child(struct exec *x, struct frame *fr, const struct asl_machine *m,
-		     cJSON *input, const cJSON *item, cJSON **out,
-		     struct exec_err *err)
+/* Runs sub-machine m on input (consumed) in a fresh variable scope inside
+ * the frame's (a Distributed Map's child execution sees none: no_outer). */
+static int run_child_in(struct exec *x, struct frame *fr,
+			const struct asl_machine *m, cJSON *input,
+			const cJSON *item, cJSON **out, struct exec_err *err,
+			int no_outer)
 {
 	if (x->depth >= EXEC_MAX_DEPTH) {
 		cJSON_Delete(input);
 		exec_err_set_(err, "States.Runtime", "Nesting too deep.");
 		return -1;
 	}
-	struct vscope scope = { cJSON_CreateObject(), fr->scope };
+	struct vscope scope = { cJSON_CreateObject(), no_outer ? NULL : fr->scope };
 	x->depth++;
 	int rc = exec_machine_(x, m, input, &scope, item, out, err);
 	x->depth--;
 	cJSON_Delete(scope.vars);
 	return rc;
+}
+
+static int run_child(struct exec *x, struct frame *fr, const struct asl_machine *m,
+		     cJSON *input, const cJSON *item, cJSON **out,
+		     struct exec_err *err)
+{
+	return run_child_in(x, fr, m, input, item, out, err, 0);
 }
 
 /* ---- Parallel --------------------------------------------------------- */
@@ -99,6 +108,7 @@ struct map_run {
 	size_t nslots;
 	long failed, total;
 	long started; /* the MapStateStarted event */
+	const struct exec_map_hook *hook; /* Distributed Map: child executions */
 };
 
 static int items_of(struct exec *x, struct frame *fr, struct map_run *mr)
@@ -116,22 +126,6 @@ static int items_of(struct exec *x, struct frame *fr, struct map_run *mr)
 				"select an array.",
 				cJSON_IsString(ip->json) ? asl_expr_text(ip) : "$");
 		return -1;
-	}
-	return 0;
-}
-
-static long max_concurrency(struct exec *x, struct frame *fr, const cJSON *eff)
-{
-	const struct asl_state *s = fr->state;
-	if (cJSON_IsNumber(s->max_concurrency))
-		return (long)s->max_concurrency->valuedouble;
-	if (cJSON_IsString(s->max_concurrency_path)) {
-		int bad;
-		cJSON *v = fr->flow->value(x, fr, &s->compiled.max_concurrency_path,
-					   eff, &bad);
-		long n = cJSON_IsNumber(v) ? (long)v->valuedouble : 0;
-		cJSON_Delete(v);
-		return n;
 	}
 	return 0;
 }
@@ -190,10 +184,25 @@ static cJSON *iteration_details(struct exec *x, const struct asl_state *s,
 	return d;
 }
 
+/* A Distributed Map's child execution: the hook owns what it became. */
+static int hooked_iteration(struct exec *x, struct frame *fr,
+			    struct map_run *mr, long i, cJSON *input)
+{
+	cJSON *o = NULL;
+	struct exec_err err = { NULL, NULL };
+	mr->hook->begin(x, mr->hook->ctx, i, input);
+	int rc = run_child_in(x, fr, fr->state->branches[0], input, NULL, &o,
+			      &err, 1);
+	mr->failed += rc != 0;
+	return mr->hook->end(x, fr, mr->hook->ctx, i, rc, o, &err);
+}
+
 static int iteration(struct exec *x, struct frame *fr, struct map_run *mr,
 		     long i, cJSON *input, cJSON *results)
 {
 	const struct asl_state *s = fr->state;
+	if (mr->hook)
+		return hooked_iteration(x, fr, mr, i, input);
 	cJSON *o = NULL;
 	struct exec_err err = { NULL, NULL };
 	if (x->res->history)
@@ -307,7 +316,7 @@ static int run_items(struct exec *x, struct frame *fr, struct map_run *mr,
 			end = x->clock.now;
 	}
 	x->clock.now = end;
-	if (fr->state->distributed && over_tolerance(fr->state, mr)) {
+	if (!mr->hook && fr->state->distributed && over_tolerance(fr->state, mr)) {
 		exec_err_set_(&fr->err, "States.ExceedToleratedFailureThreshold",
 			      "The specified tolerated failure threshold was "
 			      "exceeded");
@@ -316,8 +325,25 @@ static int run_items(struct exec *x, struct frame *fr, struct map_run *mr,
 	return 0;
 }
 
+int exec_map_iterations_(struct exec *x, struct frame *fr, cJSON *inputs,
+			 long max_conc, const struct exec_map_hook *hook)
+{
+	struct map_run mr = { 0 };
+	mr.eff = fr->eff;
+	mr.max_conc = max_conc;
+	mr.hook = hook;
+	cJSON *results = cJSON_CreateArray();
+	int rc = run_items(x, fr, &mr, inputs, results);
+	cJSON_Delete(results);
+	cJSON_Delete(inputs);
+	free(mr.slots);
+	return rc;
+}
+
 static int map_attempt(struct exec *x, struct frame *fr, cJSON **result)
 {
+	if (fr->state->distributed)
+		return exec_distmap_attempt_(x, fr, result);
 	struct map_run mr = { 0 };
 	cJSON *inputs = NULL, *results = NULL;
 	int rc = -1;
@@ -329,7 +355,8 @@ static int map_attempt(struct exec *x, struct frame *fr, cJSON **result)
 	mr.eff = fr->eff;
 	if (items_of(x, fr, &mr))
 		goto out;
-	mr.max_conc = max_concurrency(x, fr, mr.eff);
+	if (exec_map_max_concurrency_(x, fr, &mr.max_conc))
+		goto out;
 	if (map_inputs(x, fr, &mr, &inputs))
 		goto out;
 	cJSON *d = cJSON_CreateObject();

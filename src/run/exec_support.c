@@ -21,18 +21,9 @@ static void refuse(const struct asl_machine *m, const cJSON *node,
 static void check_state(const struct asl_machine *m, const struct asl_state *s,
 			struct diag_list *diags)
 {
-	const cJSON *v;
 	const struct dataflow *f = dataflow_for(s);
 	if (f->check)
 		f->check(m, s, diags);
-	if (s->item_reader)
-		refuse(m, s->item_reader, diags,
-		       "ItemReader (give the items in the input, with ItemsPath)");
-	if (s->result_writer)
-		refuse(m, s->result_writer, diags, "ResultWriter");
-	if ((v = member(s->item_batcher, "MaxInputBytesPerBatch")) ||
-	    (v = member(s->item_batcher, "MaxInputBytesPerBatchPath")))
-		refuse(m, v, diags, v->string);
 }
 
 /* Recursion is bounded by ASL_MAX_NESTING. */
