@@ -41,7 +41,7 @@ struct distmap_run {
 	long parent_events, parent_prev_event;
 	char child_name[37];
 	int64_t child_start;
-	char *child_input;          /* owned JSON text, with keep_records */
+	char *child_input;          /* owned JSON text (cJSON_free), with records */
 	long child_items;
 };
 

@@ -159,7 +159,7 @@ static int child_end(struct exec *x, struct frame *fr, void *ctx, long i,
 	restore_parent(x, r);
 	if (r->records)
 		cJSON_AddItemToArray(r->records, child_record(x, r, out, rc ? err : NULL));
-	free(r->child_input);
+	cJSON_free(r->child_input);
 	r->child_input = NULL;
 	if (x->stop != EXEC_RUNNING) { /* the parent ends: timeout, stop */
 		cJSON_Delete(out);
@@ -223,7 +223,7 @@ void exec_distmap_release_(struct distmap_run *r)
 	free(r->map_run_arn);
 	free(r->machine_arn);
 	free(r->exec_prefix);
-	free(r->child_input);
+	cJSON_free(r->child_input);
 	cJSON_Delete(r->outputs);
 	cJSON_Delete(r->records);
 	memset(r, 0, sizeof(*r));

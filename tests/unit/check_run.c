@@ -2,10 +2,15 @@
  * tests/conformance/NNN-name.json is one assertion naming its file:
  * {"definition" | "file"+"machine", "input", "mocks"?, "testCase"?,
  *  "scenario"?, "options"?, "expect": {"status", "output"?, "error"?,
- *  "cause"?}}.  "file" is relative to the reference course folder.
+ *  "cause"?, "files"?}}.  "file" is relative to the reference course folder.
+ * options.s3Dir (relative to the repository) is the folder standing for S3;
+ * expect.files maps paths under it to what ResultWriter must have written
+ * there (JSON compared as values, a string as the exact text); they are
+ * removed after the check (write into the ignored bucket "scratch").
  * Also: timestamp and clock unit tests. */
 #include <dirent.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +20,7 @@
 #include "clock.h"
 #include "doc.h"
 #include "exec.h"
+#include "fileio.h"
 #include "helpers.h"
 #include "loader.h"
 #include "timestamp.h"
@@ -111,6 +117,33 @@ static void set_options(const cJSON *c, struct exec_options *o)
 	if (cJSON_IsString(v = cJSON_GetObjectItem(opt, "startTime")))
 		timestamp_parse(v->valuestring, &o->start_ms);
 	o->scenario = cJSON_GetObjectItem(c, "scenario");
+	if (cJSON_IsString(v = cJSON_GetObjectItem(opt, "s3Dir")))
+		o->s3_dir = v->valuestring;
+}
+
+/* The files ResultWriter wrote, compared, then removed. */
+static void check_files(const char *name, const cJSON *files, const char *dir)
+{
+	const cJSON *f;
+	cJSON_ArrayForEach(f, files) {
+		char path[2048];
+		struct buf b = BUF_INIT;
+		const char *why = NULL;
+		snprintf(path, sizeof(path), "%s/%s", dir ? dir : ".", f->string);
+		ck_assert_msg(fileio_read(path, &b, &why) == 0, "%s: no file %s: %s",
+			      name, path, why ? why : "");
+		if (cJSON_IsString(f)) {
+			ck_assert_msg(!strcmp(b.ptr, f->valuestring),
+				      "%s: %s: got %s", name, f->string, b.ptr);
+		} else {
+			cJSON *got = cJSON_ParseWithLength(b.ptr, b.len);
+			ck_assert_msg(got && cJSON_Compare(got, f, 1), "%s: %s: got %s",
+				      name, f->string, b.ptr);
+			cJSON_Delete(got);
+		}
+		buf_release(&b);
+		unlink(path);
+	}
 }
 
 /* Runs case c with the machine built from (definition, doc). */
@@ -138,6 +171,8 @@ static void run_case(const char *name, const cJSON *c, const cJSON *def,
 	cJSON *empty = cJSON_CreateObject();
 	exec_run(m, input ? input : empty, &o, &r);
 	check_result(name, cJSON_GetObjectItem(c, "expect"), &r);
+	check_files(name, cJSON_GetObjectItem(cJSON_GetObjectItem(c, "expect"), "files"),
+		    o.s3_dir);
 	exec_result_release(&r);
 	cJSON_Delete(empty);
 	mock_release(&mc);
