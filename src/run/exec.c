@@ -291,8 +291,13 @@ int exec_machine_(struct exec *x, const struct asl_machine *m, cJSON *input,
 			cJSON_Delete(fr.input);
 		if (rc) {
 			*err = fr.err;
+			/* A Fail without Error leaves the execution's error
+			 * null; inside a branch it stays an error ("") that
+			 * the enclosing state's Retry and Catch can match. */
 			if (!err->error && fr.state->type != ASL_FAIL)
 				exec_err_set_(err, "States.Runtime", NULL);
+			else if (!err->error && x->depth > 0)
+				err->error = xstrdup("");
 			return -1;
 		}
 		if (fr.end) {
