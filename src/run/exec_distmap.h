@@ -40,6 +40,8 @@ struct distmap_run {
 	cJSON *parent_context, *parent_history;
 	long parent_events, parent_prev_event;
 	char child_name[37];
+	struct buf stamp;           /* $$.Execution.StartTime text ... */
+	int64_t stamp_ms;           /* ... of this time */
 	int64_t child_start;
 	char *child_input;          /* owned JSON text (cJSON_free), with records */
 	long child_items;

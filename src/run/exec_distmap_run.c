@@ -33,21 +33,26 @@ static const char *str_member(const cJSON *o, const char *k)
 static cJSON *child_context(struct exec *x, struct distmap_run *r,
 			    const cJSON *input)
 {
-	struct buf t = BUF_INIT, arn = BUF_INIT;
-	timestamp_format(x->clock.now, &t);
-	buf_addf(&arn, "%s%s", r->exec_prefix, r->child_name);
+	struct buf arn = BUF_INIT;
+	if (!r->stamp.len || r->stamp_ms != x->clock.now) {
+		/* children mostly start together: format each time once */
+		buf_reset(&r->stamp);
+		timestamp_format(x->clock.now, &r->stamp);
+		r->stamp_ms = x->clock.now;
+	}
+	buf_adds(&arn, r->exec_prefix);
+	buf_adds(&arn, r->child_name);
 	cJSON *c = cJSON_CreateObject();
 	cJSON *e = cJSON_AddObjectToObject(c, "Execution");
 	cJSON_AddStringToObject(e, "Id", arn.ptr);
 	cJSON_AddItemToObject(e, "Input", cJSON_Duplicate(input, 1));
 	cJSON_AddStringToObject(e, "Name", r->child_name);
 	cJSON_AddStringToObject(e, "RoleArn", r->role_arn);
-	cJSON_AddStringToObject(e, "StartTime", t.ptr);
+	cJSON_AddStringToObject(e, "StartTime", r->stamp.ptr);
 	cJSON_AddNumberToObject(e, "RedriveCount", 0);
 	cJSON *sm = cJSON_AddObjectToObject(c, "StateMachine");
 	cJSON_AddStringToObject(sm, "Id", r->machine_arn);
 	cJSON_AddStringToObject(sm, "Name", r->machine_name);
-	buf_release(&t);
 	buf_release(&arn);
 	return c;
 }
@@ -191,6 +196,7 @@ void exec_distmap_init_(struct exec *x, struct frame *fr, struct distmap_run *r)
 {
 	const struct asl_state *s = fr->state;
 	memset(r, 0, sizeof(*r));
+	buf_init(&r->stamp);
 	r->fr = fr;
 	r->hook = (struct exec_map_hook){ r, child_begin, child_end };
 	r->tolerated_count = r->tolerated_percentage = -1;
@@ -226,6 +232,7 @@ void exec_distmap_release_(struct distmap_run *r)
 	cJSON_free(r->child_input);
 	cJSON_Delete(r->outputs);
 	cJSON_Delete(r->records);
+	buf_release(&r->stamp);
 	memset(r, 0, sizeof(*r));
 }
 
