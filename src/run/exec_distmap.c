@@ -125,6 +125,16 @@ int exec_map_max_concurrency_(struct exec *x, struct frame *fr, long *out)
 
 /* ---- the items ---------------------------------------------------------- */
 
+int exec_distmap_parameters_(struct exec *x, struct frame *fr,
+			     const struct asl_expr *e, cJSON **out)
+{
+	if (!e->json) { /* none: the reader or writer says what it misses */
+		*out = cJSON_CreateObject();
+		return 0;
+	}
+	return fr->flow->arguments(x, fr, e, fr->eff, out);
+}
+
 static const char *str_member(const cJSON *o, const char *k)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
@@ -161,8 +171,8 @@ static int read_items(struct exec *x, struct frame *fr, cJSON **items)
 {
 	const struct asl_state *s = fr->state;
 	cJSON *params = NULL, *config = NULL;
-	if (fr->flow->arguments(x, fr, &s->compiled.reader_parameters, fr->eff,
-				&params) || reader_config(x, fr, &config)) {
+	if (exec_distmap_parameters_(x, fr, &s->compiled.reader_parameters, &params) ||
+	    reader_config(x, fr, &config)) {
 		cJSON_Delete(params);
 		return -1;
 	}

@@ -21,6 +21,12 @@ struct distmap_number {
 int exec_distmap_number_(struct exec *x, struct frame *fr,
 			 const struct distmap_number *spec, double *out);
 
+/* ItemReader's or ResultWriter's Parameters e evaluated against the
+ * effective input ({} when absent): new owned *out.  Returns 0, or -1 with
+ * fr->err set. */
+int exec_distmap_parameters_(struct exec *x, struct frame *fr,
+			     const struct asl_expr *e, cJSON **out);
+
 struct distmap_run {
 	struct exec_map_hook hook;  /* ctx: this run */
 	struct frame *fr;
