@@ -135,6 +135,7 @@ LIB_OBJS += run/exec_choice.o
 LIB_OBJS += run/exec_frame.o
 LIB_OBJS += run/exec_history.o
 LIB_OBJS += run/exec_parallel.o
+LIB_OBJS += run/exec_sched.o
 LIB_OBJS += run/exec_support.o
 LIB_OBJS += run/exec_distmap.o
 LIB_OBJS += run/exec_distmap_run.o

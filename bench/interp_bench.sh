@@ -5,7 +5,9 @@
 #   loop N   Choice + Pass with States.MathAdd, 2 transitions per iteration
 #            (N = 10,000 and 100,000);
 #   map N    an inline Map over N object items (ItemSelector + a Pass with
-#            two intrinsics per item), N = 10,000.
+#            two intrinsics per item), N = 10,000;
+#   mapwait N  the same with a zero-second Wait first: iterations that may
+#            take time run as frames on the scheduler, 40 at a time.
 # Prints the best wall time of RUNS runs (date, ns), transitions/s or items/s, the peak
 # RSS (/usr/bin/time -f %M) and the ratios.  The peer is installed into
 # bench/work/ on first use; without it only stepbook's figures are printed.
@@ -83,12 +85,14 @@ for n in 10000 100000; do
 	row "loop $n" "$trans" "transitions" "$ours" "$theirs"
 done
 n=10000
-ours=$(best /dev/null ./stepbook run "$tmp/map.asl.json" \
-	--input-file "$tmp/map-$n.json" $sb)
-grep -q "\"count\":[[:space:]]*$n" "$tmp/out" || echo "  stepbook: unexpected output for map $n"
-theirs=
-if [ $peer = 1 ]; then
-	theirs=$(best "$tmp/map-$n.json" "$node" "$cli" -f "$tmp/map.asl.json")
-	grep -q "count: $n" "$tmp/out" || echo "  peer: unexpected output for map $n"
-fi
-row "map $n" "$n" "items" "$ours" "$theirs"
+for m in map mapwait; do
+	ours=$(best /dev/null ./stepbook run "$tmp/$m.asl.json" \
+		--input-file "$tmp/map-$n.json" $sb)
+	grep -q "\"count\":[[:space:]]*$n" "$tmp/out" || echo "  stepbook: unexpected output for $m $n"
+	theirs=
+	if [ $peer = 1 ]; then
+		theirs=$(best "$tmp/map-$n.json" "$node" "$cli" -f "$tmp/$m.asl.json")
+		grep -q "count: $n" "$tmp/out" || echo "  peer: unexpected output for $m $n"
+	fi
+	row "$m $n" "$n" "items" "$ours" "$theirs"
+done

@@ -2,7 +2,8 @@
  * switch on the state type does its work, the data flow leaves or a
  * catcher takes the error; Pass/Succeed/Fail; the execution's life cycle.
  * Not here: data flow (dataflow.h), Choice (exec_choice.c), Task and Wait
- * (exec_task.c), Parallel and Map (exec_parallel.c), events
+ * (exec_task.c), Parallel and Map (exec_parallel.c), the frames they run
+ * on the virtual clock (exec_sched.c), events
  * (exec_history.c), errors, $$ and shares (exec_frame.c). */
 #include <math.h>
 #include <stdarg.h>
@@ -150,6 +151,22 @@ static void event_exited(struct exec *x, const struct frame *fr)
 	buf_release(&type);
 }
 
+/* A Task or Wait stopped because a sibling branch failed; a Parallel or
+ * Map wrote its own ...StateAborted, Pass/Choice/Succeed/Fail take no time
+ * and are never caught in the middle. */
+static void event_aborted(struct exec *x, const struct frame *fr)
+{
+	const struct asl_state *s = fr->state;
+	if (s->type != ASL_TASK && s->type != ASL_WAIT)
+		return;
+	if (!x->res->history) {
+		exec_event_(x, NULL, NULL, NULL);
+		return;
+	}
+	exec_event_(x, s->type == ASL_TASK ? "TaskStateAborted" : "WaitStateAborted",
+		    NULL, NULL);
+}
+
 static int dispatch(struct exec *x, struct frame *fr)
 {
 	switch (fr->state->type) {
@@ -226,6 +243,14 @@ static void frame_release(struct frame *fr)
 	fr->eff = NULL;
 }
 
+static struct exec_visit *visit_failed(struct exec *x, const struct frame *fr)
+{
+	exec_visit_(x, fr->state, EXEC_VISIT_FAILED, -1);
+	struct exec_visit *v = &x->res->visits[x->res->nr_visits - 1];
+	v->cause = fr->cause_visit;
+	return v;
+}
+
 /* One visit: the data flow enters, the state's type does its work, the
  * data flow leaves (or, on an error, a catcher takes it). */
 static int visit(struct exec *x, struct frame *fr)
@@ -248,27 +273,31 @@ static int visit(struct exec *x, struct frame *fr)
 	}
 	cJSON_Delete(fr->output);
 	fr->output = NULL;
+	if (exec_aborting_(x)) {
+		event_aborted(x, fr);
+		return -1;
+	}
 	if (x->stop != EXEC_RUNNING || !fr->err.error) {
 		/* the execution ends in this state: its path shows it failed */
-		exec_visit_(x, fr->state, EXEC_VISIT_FAILED, -1);
+		visit_failed(x, fr);
 		return -1;
 	}
 	if (catch_error(x, fr) == 0) {
 		event_exited(x, fr);
 		return 0;
 	}
-	exec_visit_(x, fr->state, EXEC_VISIT_FAILED, -1);
-	x->res->visits[x->res->nr_visits - 1].input = cJSON_Duplicate(fr->input, 1);
+	visit_failed(x, fr)->input = cJSON_Duplicate(fr->input, 1);
 	return -1;
 }
 
 int exec_machine_(struct exec *x, const struct asl_machine *m, cJSON *input,
 		  struct vscope *scope, const cJSON *map_item, cJSON **out,
-		  struct exec_err *err)
+		  struct exec_err *err, size_t *failed_visit)
 {
 	int i = m->start_index;
 	int checked = x->depth == 0; /* exec_run measured the input */
 	*out = NULL;
+	*failed_visit = 0;
 	for (;;) {
 		int borrowed = input == x->borrowed_input;
 		if (i < 0 || (size_t)i >= m->nr_states) {
@@ -286,10 +315,17 @@ int exec_machine_(struct exec *x, const struct asl_machine *m, cJSON *input,
 				   .input_borrowed = borrowed,
 				   .rule = -1,
 				   .entered_ms = x->clock.now };
-		int rc = machine_timed_out(x) ? -1 : visit(x, &fr);
+		int ran = !machine_timed_out(x) && !exec_aborting_(x);
+		int rc = ran ? visit(x, &fr) : -1;
 		if (!fr.input_borrowed)
 			cJSON_Delete(fr.input);
 		if (rc) {
+			/* no frame runs between visit's last record and here */
+			const struct exec_result *r = x->res;
+			if (ran && r->nr_visits &&
+			    r->visits[r->nr_visits - 1].state == fr.state &&
+			    r->visits[r->nr_visits - 1].outcome == EXEC_VISIT_FAILED)
+				*failed_visit = r->nr_visits;
 			*err = fr.err;
 			/* A Fail without Error leaves the execution's error
 			 * null; inside a branch it stays an error ("") that
@@ -379,6 +415,7 @@ static void init(struct exec *x, const struct asl_machine *m,
 	x->scenario_used = xcalloc(n + 1, 1);
 	make_names(x);
 	x->context = make_context(x, input);
+	exec_sched_init_(x);
 }
 
 static void finish(struct exec *x, int rc, cJSON *out, struct exec_err *err)
@@ -461,18 +498,18 @@ int exec_run(const struct asl_machine *m, const cJSON *input,
 	struct vscope scope = { cJSON_CreateObject(), NULL };
 	int rc;
 	struct frame fr0 = { .state = m->nr_states ? &m->states[0] : NULL };
+	size_t failed_visit;
 	x.borrowed_input = input; /* the first state reads it in place */
 	if (m->nr_states && exec_check_size_(&x, &fr0, input, "received")) {
 		err = fr0.err;
 		rc = -1;
 	} else {
 		rc = exec_machine_(&x, m, (cJSON *)input, &scope, NULL, &out,
-				   &err);
+				   &err, &failed_visit);
 	}
 	finish(&x, rc, out, &err);
 	final_event(&x);
-	if (r->history)
-		exec_history_order_(&x);
+	exec_sched_release_(&x);
 	cJSON_Delete(scope.vars);
 	cJSON_Delete(x.context);
 	free(x.scenario_used);
@@ -506,10 +543,10 @@ const struct exec_visit *exec_failed_visit(const struct exec_result *r)
 	size_t i = r->nr_visits;
 	if (r->status != EXEC_FAILED || !i || r->visits[i - 1].outcome != EXEC_VISIT_FAILED)
 		return NULL;
-	/* An uncaught error fails the innermost state first, then each
-	 * enclosing Parallel or Map: the first of the trailing failures. */
-	while (i > 1 && r->visits[i - 2].outcome == EXEC_VISIT_FAILED)
-		i--;
+	/* The top-level state that failed last; a Parallel or Map names the
+	 * visit in its branch that failed it (siblings may have run after). */
+	while (r->visits[i - 1].cause && r->visits[i - 1].cause < i)
+		i = r->visits[i - 1].cause;
 	return &r->visits[i - 1];
 }
 

@@ -2,11 +2,13 @@
  * items (ItemReader from the folder standing for S3, or ItemsPath), the
  * numbers that steer the run (MaxConcurrency, the tolerated failures, the
  * batch bounds, each literal or ...Path, checked as AWS checks them at run
- * time), ItemSelector and ItemBatcher, then the child executions through
- * the Map's iteration code (exec_map_iterations_) and the run's result:
- * the outputs, or what ResultWriter wrote.  Events: MapStateStarted,
- * MapRunStarted, MapRunSucceeded | MapRunFailed, MapStateSucceeded |
- * MapStateFailed; the children's own events stay in their histories.
+ * time), ItemSelector and ItemBatcher, then the child executions as the
+ * Map's iterations on the scheduler (exec_map_items_, MaxConcurrency at a
+ * time; past the tolerated failures the running ones are aborted) and the
+ * run's result: the outputs, or what ResultWriter wrote.  Events:
+ * MapStateStarted, MapRunStarted, MapRunSucceeded | MapRunFailed |
+ * MapRunAborted, MapStateSucceeded | MapStateFailed | MapStateAborted; the
+ * children's own events stay in their histories.
  * Not here: the child executions and the ResultWriter export
  * (exec_distmap_run.c), reading objects (itemreader.h). */
 #include <limits.h>
@@ -88,7 +90,7 @@ int exec_distmap_number_(struct exec *x, struct frame *fr,
 	return rc;
 }
 
-/* MaxConcurrency(Path) of any Map: 0 means no limit. */
+/* MaxConcurrency(Path) of any Map: 0 means AWS's cap. */
 int exec_map_max_concurrency_(struct exec *x, struct frame *fr, long *out)
 {
 	const struct asl_state *s = fr->state;
@@ -383,8 +385,9 @@ static int map_run(struct exec *x, struct frame *fr, struct distmap_run *run,
 		return -1;
 	run->total_items = nr_items;
 	run->item_counts = fr->state->item_batcher != NULL;
-	int rc = exec_map_iterations_(x, fr, inputs, run->max_concurrency,
-				      &run->hook);
+	exec_distmap_size_(run, cJSON_GetArraySize(inputs));
+	int rc = exec_map_items_(x, fr, inputs, run->max_concurrency,
+				 &run->children, NULL);
 	if (rc == 0 || run->threshold_exceeded)
 		rc = exec_distmap_finish_(x, fr, run, result) || rc ? -1 : 0;
 	return rc;
@@ -420,10 +423,13 @@ int exec_distmap_attempt_(struct exec *x, struct frame *fr, cJSON **result)
 	items = NULL; /* map_run consumed them */
 	if (rc == 0)
 		exec_event_(x, "MapRunSucceeded", NULL, NULL);
+	else if (exec_aborting_(x))
+		exec_event_(x, "MapRunAborted", NULL, NULL);
 	else if (x->stop == EXEC_RUNNING)
 		run_failed_event(x, &fr->err);
 failed:
-	exec_event_(x, rc ? "MapStateFailed" : "MapStateSucceeded", NULL, NULL);
+	exec_event_(x, exec_aborting_(x) ? "MapStateAborted"
+		    : rc ? "MapStateFailed" : "MapStateSucceeded", NULL, NULL);
 out:
 	cJSON_Delete(items);
 	exec_distmap_release_(&run);

@@ -28,9 +28,9 @@ int exec_distmap_parameters_(struct exec *x, struct frame *fr,
 			     const struct asl_expr *e, cJSON **out);
 
 struct distmap_run {
-	struct exec_map_hook hook;  /* ctx: this run */
+	struct exec_map_children children; /* ctx: this run */
 	struct frame *fr;
-	long max_concurrency;       /* 0: no limit */
+	long max_concurrency;       /* 0: AWS's cap */
 	double tolerated_count;     /* -1: not set */
 	double tolerated_percentage;
 	long total_items, failed_items;
@@ -38,24 +38,22 @@ struct distmap_run {
 	int threshold_exceeded;
 	char *map_run_arn, *machine_arn, *machine_name, *exec_prefix;
 	char *role_arn;             /* borrowed from the parent's $$ */
-	cJSON *outputs;             /* the children's outputs, in order (a
-				       failed one: {"Error", "Cause"}) */
-	cJSON *records;             /* with ResultWriter: one execution
-				       record per child, in order */
-	/* the child running now, and what of the parent it set aside */
-	cJSON *parent_context, *parent_history;
-	long parent_events, parent_prev_event;
-	char child_name[37];
+	long nr_children;
+	cJSON **outs;               /* per child: its output (a failed one:
+				       {"Error", "Cause"}), NULL until it ends */
+	cJSON **recs;               /* with ResultWriter: per child its
+				       execution record, NULL until it ends */
+	cJSON *outputs, *records;   /* after the run: those of the children
+				       that ended, in order */
 	struct buf stamp;           /* $$.Execution.StartTime text ... */
 	int64_t stamp_ms;           /* ... of this time */
-	int64_t child_start;
-	char *child_input;          /* owned JSON text (cJSON_free), with records */
-	long child_items;
 };
 
-/* Names the run (ARNs from the parent's machine and Label) and sets the
- * hook.  Release with exec_distmap_release_. */
+/* Names the run (ARNs from the parent's machine and Label) and sets
+ * children.  Release with exec_distmap_release_. */
 void exec_distmap_init_(struct exec *x, struct frame *fr, struct distmap_run *r);
+/* Room for n children's outputs and records, before the run. */
+void exec_distmap_size_(struct distmap_run *r, long n);
 void exec_distmap_release_(struct distmap_run *r);
 /* After the last child: the Map's result, or what ResultWriter wrote.
  * Returns 0 with *result owned, or -1 with fr->err set. */

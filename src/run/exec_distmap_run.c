@@ -30,8 +30,18 @@ static const char *str_member(const cJSON *o, const char *k)
 
 /* ---- one child execution ------------------------------------------------ */
 
+/* A child while it runs: its view (first, as exec_map_items_ hands it
+ * back) and what its execution record needs. */
+struct distmap_child {
+	struct exec_view view;
+	char name[37];
+	int64_t start;
+	char *input;  /* owned JSON text (cJSON_free), with records */
+	long items;
+};
+
 static cJSON *child_context(struct exec *x, struct distmap_run *r,
-			    const cJSON *input)
+			    const struct distmap_child *c, const cJSON *input)
 {
 	struct buf arn = BUF_INIT;
 	if (!r->stamp.len || r->stamp_ms != x->clock.now) {
@@ -41,53 +51,39 @@ static cJSON *child_context(struct exec *x, struct distmap_run *r,
 		r->stamp_ms = x->clock.now;
 	}
 	buf_adds(&arn, r->exec_prefix);
-	buf_adds(&arn, r->child_name);
-	cJSON *c = cJSON_CreateObject();
-	cJSON *e = cJSON_AddObjectToObject(c, "Execution");
+	buf_adds(&arn, c->name);
+	cJSON *ctx = cJSON_CreateObject();
+	cJSON *e = cJSON_AddObjectToObject(ctx, "Execution");
 	cJSON_AddStringToObject(e, "Id", arn.ptr);
 	cJSON_AddItemToObject(e, "Input", cJSON_Duplicate(input, 1));
-	cJSON_AddStringToObject(e, "Name", r->child_name);
+	cJSON_AddStringToObject(e, "Name", c->name);
 	cJSON_AddStringToObject(e, "RoleArn", r->role_arn);
 	cJSON_AddStringToObject(e, "StartTime", r->stamp.ptr);
 	cJSON_AddNumberToObject(e, "RedriveCount", 0);
-	cJSON *sm = cJSON_AddObjectToObject(c, "StateMachine");
+	cJSON *sm = cJSON_AddObjectToObject(ctx, "StateMachine");
 	cJSON_AddStringToObject(sm, "Id", r->machine_arn);
 	cJSON_AddStringToObject(sm, "Name", r->machine_name);
 	buf_release(&arn);
-	return c;
+	return ctx;
 }
 
-static void child_begin(struct exec *x, void *ctx, long i, const cJSON *input)
+/* The child's view: its own $$, no history here, its own quota of
+ * events. */
+static struct exec_view *child_begin(struct exec *x, void *ctx, long i,
+				     const cJSON *input)
 {
 	struct distmap_run *r = ctx;
+	struct distmap_child *c = xcalloc(1, sizeof(*c));
 	(void)i;
-	rng_uuid(&x->rng, r->child_name);
-	r->child_start = x->clock.now;
-	r->child_items = r->item_counts
+	rng_uuid(&x->rng, c->name);
+	c->start = x->clock.now;
+	c->items = r->item_counts
 		? cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(input, "Items"))
 		: 1;
-	if (r->records)
-		r->child_input = cJSON_PrintUnformatted(input);
-	r->parent_context = x->context;
-	r->parent_history = x->res->history;
-	r->parent_events = x->nr_events;
-	r->parent_prev_event = x->prev_event;
-	x->context = child_context(x, r, input);
-	x->ctx_visit = 0; /* $$ is rebuilt for the child's first visit */
-	x->ctx_item = NULL;
-	x->res->history = NULL; /* the child's history is its own */
-	x->nr_events = 0;       /* and so is its quota of events */
-}
-
-static void restore_parent(struct exec *x, struct distmap_run *r)
-{
-	cJSON_Delete(x->context);
-	x->context = r->parent_context;
-	x->ctx_visit = 0;
-	x->ctx_item = NULL;
-	x->res->history = r->parent_history;
-	x->nr_events = r->parent_events;
-	x->prev_event = r->parent_prev_event;
+	if (r->recs)
+		c->input = cJSON_PrintUnformatted(input);
+	c->view.context = child_context(x, r, c, input);
+	return &c->view;
 }
 
 static void add_text(cJSON *o, const char *key, const char *text)
@@ -96,24 +92,27 @@ static void add_text(cJSON *o, const char *key, const char *text)
 }
 
 /* The child's execution record, as ResultWriter exports it: the
- * DescribeExecution fields, keys in AWS's (alphabetical) order. */
+ * DescribeExecution fields, keys in AWS's (alphabetical) order.  status:
+ * SUCCEEDED (out), FAILED (err) or ABORTED (the Map Run stopped it). */
 static cJSON *child_record(struct exec *x, struct distmap_run *r,
+			   const struct distmap_child *c, const char *status,
 			   const cJSON *out, const struct exec_err *err)
 {
 	cJSON *rec = cJSON_CreateObject(), *d;
 	struct buf t = BUF_INIT;
+	int ok = !strcmp(status, "SUCCEEDED");
 	if (err) {
 		if (err->cause)
 			cJSON_AddStringToObject(rec, "Cause", err->cause);
 		add_text(rec, "Error", err->error);
 	}
-	buf_addf(&t, "%s%s", r->exec_prefix, r->child_name);
+	buf_addf(&t, "%s%s", r->exec_prefix, c->name);
 	cJSON_AddStringToObject(rec, "ExecutionArn", t.ptr);
-	add_text(rec, "Input", r->child_input);
+	add_text(rec, "Input", c->input);
 	d = cJSON_AddObjectToObject(rec, "InputDetails");
 	cJSON_AddTrueToObject(d, "Included");
-	cJSON_AddStringToObject(rec, "Name", r->child_name);
-	if (!err) {
+	cJSON_AddStringToObject(rec, "Name", c->name);
+	if (ok) {
 		char *o = cJSON_PrintUnformatted(out);
 		add_text(rec, "Output", o);
 		cJSON_free(o);
@@ -121,7 +120,7 @@ static cJSON *child_record(struct exec *x, struct distmap_run *r,
 		cJSON_AddTrueToObject(d, "Included");
 	}
 	cJSON_AddNumberToObject(rec, "RedriveCount", 0);
-	if (err) {
+	if (!ok) {
 		cJSON_AddStringToObject(rec, "RedriveStatus", "REDRIVABLE_BY_MAP_RUN");
 	} else {
 		cJSON_AddStringToObject(rec, "RedriveStatus", "NOT_REDRIVABLE");
@@ -129,10 +128,10 @@ static cJSON *child_record(struct exec *x, struct distmap_run *r,
 					"Execution is SUCCEEDED and cannot be redriven");
 	}
 	buf_reset(&t);
-	timestamp_format(r->child_start, &t);
+	timestamp_format(c->start, &t);
 	cJSON_AddStringToObject(rec, "StartDate", t.ptr);
 	cJSON_AddStringToObject(rec, "StateMachineArn", r->machine_arn);
-	cJSON_AddStringToObject(rec, "Status", err ? "FAILED" : "SUCCEEDED");
+	cJSON_AddStringToObject(rec, "Status", status);
 	buf_reset(&t);
 	timestamp_format(x->clock.now, &t);
 	cJSON_AddStringToObject(rec, "StopDate", t.ptr);
@@ -156,36 +155,44 @@ static int over_threshold(const struct distmap_run *r)
 		       r->tolerated_percentage;
 }
 
-static int child_end(struct exec *x, struct frame *fr, void *ctx, long i,
+static void child_free(struct distmap_child *c)
+{
+	cJSON_Delete(c->view.context);
+	cJSON_free(c->input);
+	free(c);
+}
+
+/* A failed child counts against the thresholds; one aborted (a sibling
+ * went over them, or the Map itself is stopped) only ends. */
+static int child_end(struct exec *x, void *ctx, struct exec_view *v, long i,
 		     int rc, cJSON *out, struct exec_err *err)
 {
 	struct distmap_run *r = ctx;
-	(void)i;
-	restore_parent(x, r);
-	if (r->records)
-		cJSON_AddItemToArray(r->records, child_record(x, r, out, rc ? err : NULL));
-	cJSON_free(r->child_input);
-	r->child_input = NULL;
-	if (x->stop != EXEC_RUNNING) { /* the parent ends: timeout, stop */
-		cJSON_Delete(out);
-		fr->err = *err;
-		return -1;
-	}
+	struct distmap_child *c = (struct distmap_child *)v;
+	int aborted = rc && exec_aborting_(x);
+	if (r->recs)
+		r->recs[i] = child_record(x, r, c, !rc ? "SUCCEEDED"
+					  : aborted ? "ABORTED" : "FAILED",
+					  out, rc && !aborted ? err : NULL);
+	long items = c->items;
+	child_free(c);
 	if (rc == 0) {
-		cJSON_AddItemToArray(r->outputs, out);
+		r->outs[i] = out;
 		return 0;
 	}
+	if (aborted || x->stop != EXEC_RUNNING) /* the run ends anyway */
+		return -1;
 	cJSON *eo = cJSON_CreateObject();
 	add_text(eo, "Error", err->error);
 	if (err->cause)
 		cJSON_AddStringToObject(eo, "Cause", err->cause);
-	cJSON_AddItemToArray(r->outputs, eo);
+	r->outs[i] = eo;
 	exec_err_release_(err);
-	r->failed_items += r->child_items;
+	r->failed_items += items;
 	if (!over_threshold(r))
 		return 0;
 	r->threshold_exceeded = 1;
-	exec_err_set_(&fr->err, THRESHOLD_ERROR,
+	exec_err_set_(err, THRESHOLD_ERROR,
 		      "The specified tolerated failure threshold was exceeded");
 	return -1;
 }
@@ -198,7 +205,7 @@ void exec_distmap_init_(struct exec *x, struct frame *fr, struct distmap_run *r)
 	memset(r, 0, sizeof(*r));
 	buf_init(&r->stamp);
 	r->fr = fr;
-	r->hook = (struct exec_map_hook){ r, child_begin, child_end };
+	r->children = (struct exec_map_children){ r, child_begin, child_end };
 	r->tolerated_count = r->tolerated_percentage = -1;
 	const char *label = str_member(s->json, "Label");
 	const char *arn = x->res->machine_arn;
@@ -218,9 +225,14 @@ void exec_distmap_init_(struct exec *x, struct frame *fr, struct distmap_run *r)
 	r->exec_prefix = buf_detach(&b, NULL);
 	const cJSON *e = cJSON_GetObjectItemCaseSensitive(x->context, "Execution");
 	r->role_arn = (char *)str_member(e, "RoleArn");
-	r->outputs = cJSON_CreateArray();
-	if (s->result_writer)
-		r->records = cJSON_CreateArray();
+}
+
+void exec_distmap_size_(struct distmap_run *r, long n)
+{
+	r->nr_children = n;
+	r->outs = xcalloc((size_t)n + 1, sizeof(*r->outs));
+	if (r->fr->state->result_writer)
+		r->recs = xcalloc((size_t)n + 1, sizeof(*r->recs));
 }
 
 void exec_distmap_release_(struct distmap_run *r)
@@ -229,7 +241,13 @@ void exec_distmap_release_(struct distmap_run *r)
 	free(r->map_run_arn);
 	free(r->machine_arn);
 	free(r->exec_prefix);
-	cJSON_free(r->child_input);
+	for (long i = 0; i < r->nr_children; i++) {
+		cJSON_Delete(r->outs[i]);
+		if (r->recs)
+			cJSON_Delete(r->recs[i]);
+	}
+	free(r->outs);
+	free(r->recs);
 	cJSON_Delete(r->outputs);
 	cJSON_Delete(r->records);
 	buf_release(&r->stamp);
@@ -244,7 +262,7 @@ void exec_distmap_release_(struct distmap_run *r)
 static void transformed(const char *t, const cJSON *rec, const cJSON *out,
 			cJSON *into)
 {
-	int failed = !strcmp(str_member(rec, "Status"), "FAILED");
+	int failed = strcmp(str_member(rec, "Status"), "SUCCEEDED") != 0;
 	if (!strcmp(t, "NONE") || failed) {
 		cJSON_AddItemToArray(into, cJSON_Duplicate(rec, 1));
 	} else if (!strcmp(t, "FLATTEN") && cJSON_IsArray(out)) {
@@ -255,15 +273,17 @@ static void transformed(const char *t, const cJSON *rec, const cJSON *out,
 	}
 }
 
-/* The children of 'status' (NULL: all) under Transformation t. */
+/* The children that succeeded (which 1), failed or were aborted (0), or
+ * all (-1) under Transformation t. */
 static cJSON *results_of(const struct distmap_run *r, const char *t,
-			 const char *status)
+			 int which)
 {
 	cJSON *arr = cJSON_CreateArray();
 	const cJSON *out = r->outputs->child;
 	for (const cJSON *rec = r->records->child; rec && out;
 	     rec = rec->next, out = out->next)
-		if (!status || !strcmp(str_member(rec, "Status"), status))
+		if (which < 0 ||
+		    which == !strcmp(str_member(rec, "Status"), "SUCCEEDED"))
 			transformed(t, rec, out, arr);
 	return arr;
 }
@@ -308,7 +328,7 @@ static int export(struct exec *x, struct frame *fr, struct distmap_run *r,
 	const cJSON *wc = cJSON_GetObjectItemCaseSensitive(s->result_writer,
 							  "WriterConfig");
 	const char *type = str_member(wc, "OutputType");
-	cJSON *ok = results_of(r, t, "SUCCEEDED"), *bad = results_of(r, t, "FAILED");
+	cJSON *ok = results_of(r, t, 1), *bad = results_of(r, t, 0);
 	struct itemreader_results w = {
 		x->opt->s3_dir, str_member(params, "Bucket"),
 		str_member(params, "Prefix"), r->map_run_arn, ok, bad, NULL,
@@ -330,11 +350,32 @@ static int export(struct exec *x, struct frame *fr, struct distmap_run *r,
 	return rc;
 }
 
+/* The outputs (and records) of the children that ended, in order: an
+ * aborted child has a record and no output, one never started neither. */
+static void collect(struct distmap_run *r)
+{
+	r->outputs = cJSON_CreateArray();
+	r->records = r->recs ? cJSON_CreateArray() : NULL;
+	for (long i = 0; i < r->nr_children; i++) {
+		if (r->recs && r->recs[i]) {
+			cJSON_AddItemToArray(r->records, r->recs[i]);
+			r->recs[i] = NULL;
+			if (!r->outs[i]) /* aborted: a place for its record */
+				r->outs[i] = cJSON_CreateNull();
+		}
+		if (r->outs[i]) {
+			cJSON_AddItemToArray(r->outputs, r->outs[i]);
+			r->outs[i] = NULL;
+		}
+	}
+}
+
 int exec_distmap_finish_(struct exec *x, struct frame *fr,
 			 struct distmap_run *r, cJSON **result)
 {
 	const cJSON *rw = fr->state->result_writer;
 	int rc = 0;
+	collect(r);
 	if (!rw) {
 		if (!r->threshold_exceeded) {
 			*result = r->outputs;
@@ -350,6 +391,6 @@ int exec_distmap_finish_(struct exec *x, struct frame *fr,
 	if (resource)
 		rc = export(x, fr, r, t, result);
 	else if (!r->threshold_exceeded)
-		*result = results_of(r, t, NULL);
+		*result = results_of(r, t, -1);
 	return rc || r->threshold_exceeded ? -1 : 0;
 }

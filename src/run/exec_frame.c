@@ -61,7 +61,7 @@ void exec_visit_(struct exec *x, const struct asl_state *s, enum exec_outcome o,
 {
 	struct exec_result *r = x->res;
 	ARRAY_GROW(r->visits, r->nr_visits + 1, r->alloc_visits);
-	r->visits[r->nr_visits++] = (struct exec_visit){ s, o, branch, NULL };
+	r->visits[r->nr_visits++] = (struct exec_visit){ s, o, branch, NULL, 0 };
 }
 
 /* Adds n to *size; 1 once the total passes limit (the walk stops). */
@@ -250,14 +250,23 @@ static int context_current(const struct exec *x, const struct frame *fr)
 	       x->ctx_retry == fr->retry_count && x->ctx_token == fr->task_token;
 }
 
+/* $$.Map.Item: a reference node to the frame's item.  A Map's ItemSelector
+ * moves it from item to item, so the node stays and only its target (the
+ * item's members) changes. */
 static void context_map(struct exec *x, struct frame *fr)
 {
+	x->ctx_item = fr->map_item;
+	if (fr->map_item && x->ctx_map_item) {
+		x->ctx_map_item->child = fr->map_item->child;
+		return;
+	}
 	cJSON_DeleteItemFromObjectCaseSensitive(x->context, "Map");
+	x->ctx_map_item = NULL;
 	if (fr->map_item) {
 		cJSON *map = cJSON_AddObjectToObject(x->context, "Map");
 		cJSON_AddItemReferenceToObject(map, "Item", (cJSON *)fr->map_item);
+		x->ctx_map_item = map->child;
 	}
-	x->ctx_item = fr->map_item;
 }
 
 const cJSON *exec_context_(struct exec *x, struct frame *fr)
@@ -289,8 +298,10 @@ const cJSON *exec_context_(struct exec *x, struct frame *fr)
 
 void exec_context_forget_(struct exec *x)
 {
-	cJSON_DeleteItemFromObjectCaseSensitive(x->context, "Map");
-	x->ctx_item = NULL;
+	static const cJSON forgotten;
+	if (x->ctx_map_item)
+		x->ctx_map_item->child = NULL; /* the item is about to go */
+	x->ctx_item = &forgotten; /* no frame's: the next $$ looks again */
 }
 
 void exec_json_(const cJSON *v, struct buf *out)

@@ -263,20 +263,21 @@ static void no_mock(struct exec *x, struct frame *fr, const struct task_call *c)
 	exec_err_set_(&fr->err, x->stop_err.error, x->stop_err.cause);
 }
 
-/* Waits on the scenario's timers for the callback of task c. */
+/* Waits for the callback of task c: the scenario's entries are routed by
+ * task token (exec_sched.c); a heartbeat restarts HeartbeatSeconds. */
 static int await_callback(struct exec *x, struct frame *fr,
 			  const struct task_call *c, cJSON **out)
 {
-	exec_load_timers_(x);
 	int64_t deadline = x->clock.now + (int64_t)(c->timeout_s * 1000);
 	int64_t beat = c->heartbeat_s > 0
 		? x->clock.now + (int64_t)(c->heartbeat_s * 1000) : INT64_MAX;
 	for (;;) {
-		const struct clock_timer *t = clock_peek(&x->clock);
 		int64_t limit = beat < deadline ? beat : deadline;
-		if (!t || t->at > limit) {
-			if (exec_advance_(x, limit))
-				return -1;
+		int stopped;
+		long i = exec_await_callback_(x, fr->task_token, limit, &stopped);
+		if (stopped)
+			return -1;
+		if (i < 0) {
 			/* AWS's error output of a task timeout has an empty
 			 * Cause (a heartbeat timeout's has none) */
 			exec_err_set_(&fr->err, beat < deadline ? "States.HeartbeatTimeout"
@@ -284,17 +285,8 @@ static int await_callback(struct exec *x, struct frame *fr,
 				      beat < deadline ? NULL : "");
 			return -1;
 		}
-		struct clock_timer tm;
-		clock_pop(&x->clock, &tm);
-		const cJSON *e = exec_scenario_entry_(x, tm.ref);
+		const cJSON *e = exec_scenario_entry_(x, i);
 		const char *a = exec_scenario_action_(e);
-		if (!strcmp(a, "StopExecution")) {
-			clock_advance_to(&x->clock, tm.at);
-			exec_abort_with_(x, e);
-			return -1;
-		}
-		if (exec_advance_(x, tm.at))
-			return -1;
 		if (!strcmp(a, "SendTaskHeartbeat")) {
 			if (c->heartbeat_s > 0)
 				beat = x->clock.now + (int64_t)(c->heartbeat_s * 1000);
@@ -305,13 +297,11 @@ static int await_callback(struct exec *x, struct frame *fr,
 			*out = o ? cJSON_Duplicate(o, 1) : cJSON_CreateObject();
 			return 0;
 		}
-		if (!strcmp(a, "SendTaskFailure")) {
-			const cJSON *er = cJSON_GetObjectItemCaseSensitive(e, "error");
-			const cJSON *ca = cJSON_GetObjectItemCaseSensitive(e, "cause");
-			exec_err_set_(&fr->err, cJSON_IsString(er) ? er->valuestring : "",
-				      cJSON_IsString(ca) ? ca->valuestring : NULL);
-			return -1;
-		}
+		const cJSON *er = cJSON_GetObjectItemCaseSensitive(e, "error");
+		const cJSON *ca = cJSON_GetObjectItemCaseSensitive(e, "cause");
+		exec_err_set_(&fr->err, cJSON_IsString(er) ? er->valuestring : "",
+			      cJSON_IsString(ca) ? ca->valuestring : NULL);
+		return -1;
 	}
 }
 
@@ -380,6 +370,8 @@ static int attempt(struct exec *x, struct frame *fr, cJSON **result)
 	if (c->callback)
 		task_event(x, c, "TaskSubmitted", "taskSubmittedEventDetails", NULL);
 	if (invoke(x, fr, c, &raw)) {
+		if (exec_aborting_(x))
+			return -1; /* the visit writes TaskStateAborted */
 		if (x->stop != EXEC_RUNNING && !fr->err.error)
 			exec_err_set_(&fr->err, x->stop_err.error, x->stop_err.cause);
 		int timeout = fr->err.error && ends_with(fr->err.error, "Timeout");
