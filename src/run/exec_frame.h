@@ -268,6 +268,8 @@ void exec_group_init_(struct exec_group *g, struct exec *x, int instant);
 /* Starts child c (copied) now.  -1 when no frame can be had
  * (SCHED_MAX_FIBERS). */
 int exec_group_start_(struct exec_group *g, const struct exec_child *c);
+/* Frames that may still be started (EXEC_MAX_FRAMES in all). */
+size_t exec_frames_left_(const struct exec *x);
 /* Waits until a child ends; after a failure, until every frame due at
  * that instant has run (then abort the rest with exec_group_abort_). */
 void exec_group_wait_(struct exec_group *g);

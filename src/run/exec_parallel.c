@@ -6,7 +6,6 @@
  * at a time; a failing one stops its siblings (aborted at that instant);
  * the state ends when the last one does.  Results are always in branch /
  * item order. */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -379,6 +378,20 @@ static long admitted(const struct exec_group *g, long cap)
 	return (long)base + cap;
 }
 
+/* Whether one more iteration may start now as far as frames go.  A
+ * Distributed Map's children that wait hold a frame each, and AWS runs up
+ * to 10,000 of them, more than EXEC_MAX_FRAMES: past half of the frames
+ * (the rest kept for what the children start) the next child starts when
+ * one ends, rather than fail the Map.  Children that do not wait end at
+ * the instant they start, so only the children that do wait are delayed,
+ * and only past 4,096 waiting at once. */
+static int frame_room(const struct map_items *mi)
+{
+	const struct exec_group *g = &mi->fo.g;
+	return !mi->children || g->instant || !g->running ||
+	       exec_frames_left_(g->x) > EXEC_MAX_FRAMES / 2;
+}
+
 int exec_map_items_(struct exec *x, struct frame *fr, cJSON *inputs,
 		    long max_conc, const struct exec_map_children *children,
 		    cJSON **results)
@@ -405,7 +418,8 @@ int exec_map_items_(struct exec *x, struct frame *fr, cJSON *inputs,
 	exec_group_init_(&mi.fo.g, x, exec_instant_(s->branches[0]));
 	for (;;) {
 		while (next < n && next < admitted(&mi.fo.g, cap) && !mi.fo.aborted &&
-		       x->stop == EXEC_RUNNING && !exec_aborting_(x))
+		       x->stop == EXEC_RUNNING && !exec_aborting_(x) &&
+		       frame_room(&mi))
 			fanout_start(x, &mi.fo, iteration_run, &mi, next++, mi.started);
 		if (!mi.fo.g.running)
 			break;

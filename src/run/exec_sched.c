@@ -570,6 +570,11 @@ int exec_group_start_(struct exec_group *g, const struct exec_child *c)
 	return 0;
 }
 
+size_t exec_frames_left_(const struct exec *x)
+{
+	return SCHED_MAX_FIBERS - x->sched->live;
+}
+
 void exec_group_wait_(struct exec_group *g)
 {
 	struct exec *x = g->x;

@@ -443,6 +443,42 @@ START_TEST(distmap_child_views)
 }
 END_TEST
 
+/* More Distributed Map children that may wait than there are frames
+ * (EXEC_MAX_FRAMES, 8,192): AWS runs up to 10,000 at once; those that end at the
+ * instant they start never wait for a frame, so the run succeeds at once
+ * rather than fail with States.Runtime as an inline Map past the bound
+ * does (715). */
+#define MANY_CHILDREN 9200
+static const char many_children_machine[] =
+	"{\"StartAt\":\"M\",\"States\":{\"M\":{\"Type\":\"Map\",\"End\":true,"
+	"\"ItemProcessor\":{\"ProcessorConfig\":{\"Mode\":\"DISTRIBUTED\","
+	"\"ExecutionType\":\"EXPRESS\"},\"StartAt\":\"W\",\"States\":{"
+	"\"W\":{\"Type\":\"Wait\",\"Seconds\":0,\"End\":true}}}}}}";
+
+START_TEST(distmap_children_past_frames)
+{
+	struct diag_list diags = DIAG_LIST_INIT;
+	struct doc *d = doc_new("many.json");
+	ck_assert_int_eq(doc_parse(d, many_children_machine,
+				   strlen(many_children_machine), DOC_JSON, &diags), 0);
+	struct asl_machine *m = asl_build(d->root, d, &diags);
+	struct exec_options o = { .start_ms = EXEC_DEFAULT_START_MS, .seed = 1 };
+	struct exec_result r;
+	cJSON *in = cJSON_CreateArray();
+	for (int i = 0; i < MANY_CHILDREN; i++)
+		cJSON_AddItemToArray(in, cJSON_CreateNumber(i));
+	exec_run(m, in, &o, &r);
+	ck_assert_str_eq(exec_status_name(r.status), "SUCCEEDED");
+	ck_assert_int_eq(cJSON_GetArraySize(r.output), MANY_CHILDREN);
+	ck_assert_int_eq(r.stop_ms, r.start_ms);
+	exec_result_release(&r);
+	cJSON_Delete(in);
+	asl_free(m);
+	doc_free(d);
+	diag_list_release(&diags);
+}
+END_TEST
+
 Suite *run_suite(void)
 {
 	Suite *s = suite_create("run");
@@ -451,6 +487,7 @@ Suite *run_suite(void)
 	tcase_add_test(tc, clock_timers);
 	tcase_add_test(tc, callback_by_token);
 	tcase_add_test(tc, distmap_child_views);
+	tcase_add_test(tc, distmap_children_past_frames);
 	suite_add_tcase(s, tc);
 	collect_cases();
 	tc = tcase_create("conformance");
