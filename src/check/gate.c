@@ -858,6 +858,7 @@ int gate_course(struct gate_run *run, const struct gate_options *opt)
 		1704067200000LL, 42,
 		cJSON_GetObjectItemCaseSensitive(cfg, "mocks"),
 		cJSON_GetObjectItemCaseSensitive(cfg, "api_keys"),
+		co.s3_path,
 	};
 	c.account = account_new(&ao);
 	for (size_t i = 0; i < co.nr_pages && i < GATE_MAX_PAGES; i++)

@@ -583,6 +583,7 @@ static struct execution *start(struct account *a, size_t mi, const char *name,
 	o.scenario = scenario;
 	o.keep_history = 1;
 	o.inspect = inspect;
+	o.s3_dir = a->opt.s3_dir;
 	e->input = input ? cJSON_Duplicate(input, 1) : cJSON_CreateObject();
 	exec_run(m->model, e->input, &o, &e->r);
 	e->stop_ms = e->r.stop_ms;

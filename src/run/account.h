@@ -29,6 +29,7 @@ struct account_options {
 	uint64_t seed;
 	const cJSON *mocks;   /* borrowed stepbook.yml `mocks:` map, or NULL */
 	const cJSON *api_keys; /* borrowed {name: value} map, or NULL */
+	const char *s3_dir;   /* borrowed: the folder standing for S3, or NULL */
 };
 
 enum account_op {

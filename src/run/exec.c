@@ -164,7 +164,7 @@ static int run_fail(struct exec *x, struct frame *fr)
 		return -1;
 	}
 	exec_err_release_(&fr->err);
-	fr->err.error = error ? error : xstrdup("");
+	fr->err.error = error; /* none: the execution's error stays null */
 	fr->err.cause = cause;
 	return -1;
 }
@@ -400,8 +400,13 @@ int exec_machine_(struct exec *x, const struct asl_machine *m, cJSON *input,
 			    r->visits[r->nr_visits - 1].outcome == EXEC_VISIT_FAILED)
 				*failed_visit = r->nr_visits;
 			*err = fr.err;
-			if (!err->error)
+			/* A Fail without Error leaves the execution's error
+			 * null; inside a branch it stays an error ("") that
+			 * the enclosing state's Retry and Catch can match. */
+			if (!err->error && fr.state->type != ASL_FAIL)
 				exec_err_set_(err, "States.Runtime", NULL);
+			else if (!err->error && x->depth > 0)
+				err->error = xstrdup("");
 			return -1;
 		}
 		if (fr.end) {
@@ -494,7 +499,14 @@ static void init(struct exec *x, const struct asl_machine *m,
 static void finish(struct exec *x, int rc, cJSON *out, struct exec_err *err)
 {
 	struct exec_result *r = x->res;
-	if (x->stop != EXEC_RUNNING) {
+	if (x->stop == EXEC_TIMED_OUT) {
+		/* DescribeExecution shows no error: States.Timeout is only in
+		 * the ExecutionTimedOut event (final_event) */
+		r->status = x->stop;
+		exec_err_release_(&x->stop_err);
+		exec_err_release_(err);
+		cJSON_Delete(out);
+	} else if (x->stop != EXEC_RUNNING) {
 		r->status = x->stop;
 		r->error = x->stop_err.error;
 		r->cause = x->stop_err.cause;
@@ -524,10 +536,12 @@ static void final_event(struct exec *x)
 		exec_event_(x, "ExecutionSucceeded", "executionSucceededEventDetails",
 			    exec_details_io_(NULL, "output", r->output));
 		break;
-	case EXEC_TIMED_OUT:
+	case EXEC_TIMED_OUT: {
+		struct exec_err t = { (char *)"States.Timeout", NULL };
 		exec_event_(x, "ExecutionTimedOut", "executionTimedOutEventDetails",
-			    exec_details_err_(&e));
+			    exec_details_err_(&t));
 		break;
+	}
 	case EXEC_ABORTED:
 		exec_event_(x, "ExecutionAborted", "executionAbortedEventDetails",
 			    exec_details_err_(&e));

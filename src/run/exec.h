@@ -46,6 +46,9 @@ struct exec_options {
 	int keep_history;        /* record GetExecutionHistory events */
 	int inspect;             /* record each visit's data-flow stages
 				    (struct exec_inspection); off: no cost */
+	const char *s3_dir;      /* the folder standing for S3 (DIR/BUCKET/KEY)
+				    of Distributed Map's ItemReader and
+				    ResultWriter, or NULL */
 };
 
 /* ---- inspection: the data after each stage of a state visit ----------
@@ -143,8 +146,7 @@ int exec_run(const struct asl_machine *m, const cJSON *input,
 void exec_result_release(struct exec_result *r);
 
 /* Reports, as located errors in diags, every feature of m that the
- * interpreter does not execute yet (JSONata, ItemReader, ResultWriter,
- * MaxInputBytesPerBatch).  Returns 0, or -1 when m must not be run. */
+ * interpreter does not execute yet (JSONata).  Returns 0, or -1 when m must not be run. */
 int exec_check_supported(const struct asl_machine *m, struct diag_list *diags);
 
 /* As exec_check_supported for the one state s of m that TestState runs

@@ -206,6 +206,8 @@ int exec_check_size_(struct exec *x, const struct frame *fr, const cJSON *v,
  * TimeoutSeconds, or failed to send a heartbeat..."). */
 static int error_matches(const char *err, const char **names, size_t n)
 {
+	if (!err) /* a Fail state without Error: nothing matches it */
+		return 0;
 	int timeout = !strcmp(err, "States.Timeout") ||
 		      !strcmp(err, "States.HeartbeatTimeout");
 	if (!strcmp(err, "States.Runtime"))

@@ -272,25 +272,73 @@ int exec_with_retry_(struct exec *x, struct frame *fr,
 /* exec_parallel.c */
 int exec_parallel_(struct exec *x, struct frame *fr);
 int exec_map_(struct exec *x, struct frame *fr);
+/* What an execution shows the frames that run in it: its $$, its history
+ * and its count of events, and what $$ shows now (exec_context_).  The
+ * execution's own is in struct exec; a Distributed Map's child execution
+ * has its own (exec_view_enter_), and the scheduler swaps them as frames
+ * of different executions take turns. */
+struct exec_view {
+	cJSON *context;       /* owned by whoever made the view */
+	cJSON *history;       /* borrowed; NULL: events only counted */
+	long nr_events;
+	unsigned long ctx_visit;
+	int ctx_retry;
+	const char *ctx_token;
+	const cJSON *ctx_item;
+	cJSON *ctx_map_item;
+	struct exec_view *outer;  /* the view it was entered from */
+	long outer_prev_event;    /* that view's previousEventId then */
+};
+/* A Distributed Map's child executions, as exec_map_items_ runs them. */
+struct exec_map_children {
+	void *ctx;
+	/* Child i is about to run on input (borrowed): its view (context
+	 * set, history NULL, nr_events 0), owned by ctx until end. */
+	struct exec_view *(*begin)(struct exec *x, void *ctx, long i,
+				   const cJSON *input);
+	/* Child i ended, view v left again: rc 0 with out, or -1 with *err
+	 * (out and *err consumed; exec_aborting_ says whether it was
+	 * aborted).  Returns 0 to go on, or -1 with *err set to the error
+	 * that ends the Map Run (the running children are then aborted). */
+	int (*end)(struct exec *x, void *ctx, struct exec_view *v, long i,
+		   int rc, cJSON *out, struct exec_err *err);
+};
 /* THE entry point for running a Map over a list of items, whoever made the
  * list (ItemsPath here; ItemReader / ItemBatcher for a Distributed Map):
  * runs fr's ItemProcessor once per element of 'inputs' (consumed: each is
  * an iteration's input, ItemSelector already applied) as iterations on the
- * scheduler, lim->max_conc at a time (0: AWS's cap, 40 inline, 10,000
- * distributed), writing MapStateStarted, the MapIteration* events and
- * MapStateSucceeded/Failed/Aborted.  0 with *results (owned array, item
- * order; a Distributed Map's failed iterations as {"Error","Cause"}
- * objects), or -1 with fr->err: an inline iteration failed (its siblings
- * were aborted), a Distributed Map went over ToleratedFailureCount /
- * Percentage (States.ExceedToleratedFailureThreshold), or the execution
- * stopped.  fr is the Map's frame (its state, scope, data flow). */
-struct map_limits {
-	long max_conc;          /* 0: AWS's cap */
-	double tolerated_count; /* ToleratedFailureCount as evaluated, or -1 */
-	double tolerated_pct;   /* ToleratedFailurePercentage, or -1 */
-};
+ * scheduler, max_conc at a time (0: AWS's cap, 40 inline, 10,000
+ * distributed).  Without children: an inline Map, writing MapStateStarted,
+ * the MapIteration* events and MapStateSucceeded/Failed/Aborted; 0 with
+ * *results (owned array, item order), or -1 with fr->err: an iteration
+ * failed (its siblings were aborted) or the execution stopped.  With
+ * children: each iteration is a child execution and writes nothing here
+ * (the caller writes the Map Run's events, children's end keeps what each
+ * became); 0, or -1 with fr->err: children's end stopped the run, or the
+ * execution stopped.  fr is the Map's frame (its state, scope, data
+ * flow). */
 int exec_map_items_(struct exec *x, struct frame *fr, cJSON *inputs,
-		    const struct map_limits *lim, cJSON **results);
+		    long max_conc, const struct exec_map_children *children,
+		    cJSON **results);
+/* A Map's items: ItemsPath's (or JSONata Items') array, or TestState's
+ * reader data; *owned is what was computed for them (freed by the caller).
+ * Returns 0, or -1 with fr->err. */
+int exec_map_select_items_(struct exec *x, struct frame *fr,
+			   const cJSON **items, cJSON **owned);
+/* Any Map's MaxConcurrency, or MaxConcurrencyPath's value checked as AWS
+ * checks it at run time (0: AWS's cap).  Returns 0, or -1 with fr->err. */
+int exec_map_max_concurrency_(struct exec *x, struct frame *fr, long *out);
+
+/* exec_distmap.c: a Distributed Map attempt (ItemReader, ItemBatcher,
+ * tolerated failures, child executions, ResultWriter). */
+int exec_distmap_attempt_(struct exec *x, struct frame *fr, cJSON **result);
+/* TestState's Distributed Map, whose iterations do not run: batches the
+ * iteration inputs (consumed) and checks 'failed' of 'total' items against
+ * the tolerated failures, recording both.  0, or -1 with fr->err. */
+int exec_distmap_mocked_(struct exec *x, struct frame *fr, cJSON *inputs,
+			 long failed, long total);
+/* err = States.ExceedToleratedFailureThreshold, with AWS's cause. */
+void exec_distmap_exceeded_(struct exec_err *err);
 
 /* exec_sched.c: branches and iterations as frames on the virtual clock */
 /* Branches and iterations that take time and run at once, each on a stack
@@ -327,6 +375,8 @@ void exec_group_init_(struct exec_group *g, struct exec *x, int instant);
 /* Starts child c (copied) now.  -1 when no frame can be had
  * (SCHED_MAX_FIBERS). */
 int exec_group_start_(struct exec_group *g, const struct exec_child *c);
+/* Frames that may still be started (EXEC_MAX_FRAMES in all). */
+size_t exec_frames_left_(const struct exec *x);
 /* Waits until a child ends; after a failure, until every frame due at
  * that instant has run (then abort the rest with exec_group_abort_). */
 void exec_group_wait_(struct exec_group *g);
@@ -339,6 +389,11 @@ static inline int exec_aborting_(const struct exec *x)
 {
 	return x->aborting;
 }
+/* The running frame, and the frames it starts, see view v (their
+ * execution's) until exec_view_leave_; the current one is kept. */
+void exec_view_enter_(struct exec *x, struct exec_view *v);
+/* Back to the view exec_view_enter_ left; v keeps what it showed. */
+void exec_view_leave_(struct exec *x);
 /* Waits on the virtual clock until 'target': 0, or -1 when the execution
  * stopped or the frame was aborted meanwhile. */
 int exec_sleep_(struct exec *x, int64_t target);

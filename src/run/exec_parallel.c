@@ -1,11 +1,11 @@
-/* exec_parallel.c - Parallel branches and Map iterations (INLINE, and
- * DISTRIBUTED over the input's items with ItemBatcher and tolerated
- * failures).  Each branch or iteration is a child frame on the scheduler
+/* exec_parallel.c - Parallel branches and Map iterations, the one place
+ * iterations run: an inline Map's, and a Distributed Map's child
+ * executions (exec_distmap.c makes their inputs and says what each one's
+ * end means).  Each branch or iteration is a child frame on the scheduler
  * (exec_sched.c): all branches start together, iterations MaxConcurrency
  * at a time; a failing one stops its siblings (aborted at that instant);
  * the state ends when the last one does.  Results are always in branch /
  * item order. */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,11 +60,12 @@ int exec_instant_(const struct asl_machine *m)
 	return 1;
 }
 
-/* Runs sub-machine m on input (consumed) in a fresh variable scope, as
- * the running child frame (exec_group_start_ counted it in x->depth). */
+/* Runs sub-machine m on input (consumed) in a fresh variable scope inside
+ * the frame's (a Distributed Map's child execution sees none: no_outer),
+ * as the running child frame (exec_group_start_ counted it in x->depth). */
 static int run_child(struct exec *x, struct frame *fr, const struct asl_machine *m,
 		     cJSON *input, cJSON **out, struct exec_err *err,
-		     size_t *failed_visit)
+		     size_t *failed_visit, int no_outer)
 {
 	*failed_visit = 0;
 	if (x->depth > EXEC_MAX_DEPTH) {
@@ -72,7 +73,7 @@ static int run_child(struct exec *x, struct frame *fr, const struct asl_machine 
 		exec_err_set_(err, "States.Runtime", "Nesting too deep.");
 		return -1;
 	}
-	struct vscope scope = { cJSON_CreateObject(), fr->scope };
+	struct vscope scope = { cJSON_CreateObject(), no_outer ? NULL : fr->scope };
 	int rc = exec_machine_(x, m, input, &scope, NULL, out, err, failed_visit);
 	cJSON_Delete(scope.vars);
 	return rc;
@@ -137,7 +138,9 @@ static int fanout_finish(struct exec *x, struct fanout *fo, size_t n,
 {
 	int failed = fo->have_err || fo->g.failed || x->stop != EXEC_RUNNING ||
 		     exec_aborting_(x);
-	if (x->res->history) {
+	if (!prefix) {
+		/* the caller writes the state's end (a Map Run) */
+	} else if (x->res->history) {
 		struct buf type = BUF_INIT;
 		buf_addf(&type, "%sState%s", prefix, exec_aborting_(x) ? "Aborted"
 				 : failed ? "Failed" : "Succeeded");
@@ -146,7 +149,7 @@ static int fanout_finish(struct exec *x, struct fanout *fo, size_t n,
 	} else {
 		exec_event_(x, NULL, NULL, NULL); /* counted all the same */
 	}
-	cJSON *arr = failed ? NULL : cJSON_CreateArray();
+	cJSON *arr = failed || !result ? NULL : cJSON_CreateArray();
 	for (size_t i = 0; i < n; i++) {
 		if (arr)
 			cJSON_AddItemToArray(arr, fo->outs[i]);
@@ -155,7 +158,8 @@ static int fanout_finish(struct exec *x, struct fanout *fo, size_t n,
 	}
 	free(fo->outs);
 	if (!failed) {
-		*result = arr;
+		if (result)
+			*result = arr;
 		return 0;
 	}
 	exec_err_release_(&fo->fr->err);
@@ -182,7 +186,7 @@ static int branch_run(struct exec *x, struct exec_child *c)
 	size_t visit;
 	cJSON *o = NULL;
 	if (run_child(x, pr->fo.fr, s->branches[c->index], cJSON_Duplicate(pr->in, 1),
-		      &o, &err, &visit) == 0) {
+		      &o, &err, &visit, 0) == 0) {
 		pr->fo.outs[c->index] = o;
 		return 0;
 	}
@@ -227,86 +231,38 @@ struct map_run {
 	const cJSON *eff;   /* the Map's effective input (the frame's) */
 	const cJSON *items; /* the array iterated (inside eff, or owned) */
 	cJSON *items_owned;
-	struct map_limits lim;
+	long max_conc;      /* 0: AWS's cap */
 };
 
-static int items_of(struct exec *x, struct frame *fr, struct map_run *mr)
+int exec_map_select_items_(struct exec *x, struct frame *fr,
+			   const cJSON **items, cJSON **owned)
 {
 	const struct asl_expr *ip = &fr->state->compiled.items_path;
-	const struct asl_expr *items = &fr->state->compiled.items;
-	int given = exec_test_items_(x, fr, &mr->items); /* TestState's reader data */
+	const struct asl_expr *e = &fr->state->compiled.items;
+	int given = exec_test_items_(x, fr, items); /* TestState's reader data */
+	*owned = NULL;
 	if (given)
 		return given < 0 ? -1 : 0;
-	if (items->json) { /* JSONata: Items, an array written or computed */
-		mr->items = fr->flow->select(x, fr, items, mr->eff, &mr->items_owned);
-		if (!mr->items)
+	if (e->json) { /* JSONata: Items, an array written or computed */
+		*items = fr->flow->select(x, fr, e, fr->eff, owned);
+		if (!*items)
 			return -1;
-		if (!cJSON_IsArray(mr->items) ||
-		    cJSON_GetArraySize(mr->items) > MAP_MAX_ITEMS)
-			return dataflow_jsonata_type_error(x, fr, items, mr->items,
-							   "an array");
+		if (!cJSON_IsArray(*items) || cJSON_GetArraySize(*items) > MAP_MAX_ITEMS)
+			return dataflow_jsonata_type_error(x, fr, e, *items, "an array");
 		return 0;
 	}
 	if (cJSON_IsString(ip->json)) {
-		mr->items = fr->flow->select(x, fr, ip, mr->eff, &mr->items_owned);
-		if (!mr->items)
+		*items = fr->flow->select(x, fr, ip, fr->eff, owned);
+		if (!*items)
 			return -1;
 	} else
-		mr->items = mr->eff;
-	if (!cJSON_IsArray(mr->items) || cJSON_GetArraySize(mr->items) > MAP_MAX_ITEMS) {
+		*items = fr->eff;
+	if (!cJSON_IsArray(*items) || cJSON_GetArraySize(*items) > MAP_MAX_ITEMS) {
 		exec_err_state_(&fr->err, fr, "States.Runtime",
 				"Invalid path '%s': The ItemsPath field must "
 				"select an array.",
 				cJSON_IsString(ip->json) ? asl_expr_text(ip) : "$");
 		return -1;
-	}
-	return 0;
-}
-
-/* A count from the definition or the input, which may be any double:
- * beyond MAP_MAX_ITEMS it makes no difference. */
-static long count_of(double v)
-{
-	return v <= 0 ? 0 : v >= MAP_MAX_ITEMS ? MAP_MAX_ITEMS : (long)v;
-}
-
-/* A JSONata field that takes a non-negative number: -1 on an error. */
-static double jsonata_count(struct exec *x, struct frame *fr,
-			    const struct asl_expr *e, const cJSON *eff, int integer)
-{
-	int bad;
-	cJSON *v = fr->flow->value(x, fr, e, eff, &bad);
-	double n = -1;
-	if (!v)
-		return -1;
-	if (cJSON_IsNumber(v) && v->valuedouble >= 0 &&
-	    (!integer || v->valuedouble == floor(v->valuedouble)))
-		n = v->valuedouble;
-	else
-		dataflow_jsonata_type_error(x, fr, e, v, integer
-					    ? "a non-negative integer"
-					    : "a non-negative number");
-	cJSON_Delete(v);
-	return n;
-}
-
-/* MaxConcurrency, 0 for unlimited; -1 on an error. */
-static long max_concurrency(struct exec *x, struct frame *fr, const cJSON *eff)
-{
-	const struct asl_state *s = fr->state;
-	if (s->compiled.max_concurrency.json) {
-		double n = jsonata_count(x, fr, &s->compiled.max_concurrency, eff, 1);
-		return n > 1e9 ? 0 : (long)n;
-	}
-	if (cJSON_IsNumber(s->max_concurrency))
-		return count_of(s->max_concurrency->valuedouble);
-	if (cJSON_IsString(s->max_concurrency_path)) {
-		int bad;
-		cJSON *v = fr->flow->value(x, fr, &s->compiled.max_concurrency_path,
-					   eff, &bad);
-		long n = cJSON_IsNumber(v) ? count_of(v->valuedouble) : 0;
-		cJSON_Delete(v);
-		return n;
 	}
 	return 0;
 }
@@ -351,8 +307,8 @@ static cJSON *iteration_details(struct exec *x, const struct asl_state *s,
 struct map_items {
 	struct fanout fo;
 	cJSON **ins;   /* per item, taken by its iteration */
-	long failed;   /* iterations that failed */
-	long started;  /* the MapStateStarted event */
+	long started;  /* the event the iterations follow */
+	const struct exec_map_children *children; /* Distributed Map, or NULL */
 };
 
 /* The event that ends an iteration, and its details' key. */
@@ -368,6 +324,27 @@ static void iteration_end(struct exec *x, const struct asl_state *s, long i,
 	exec_event_(x, ends[k][0], ends[k][1], iteration_details(x, s, i));
 }
 
+/* A Distributed Map's child execution: an execution of its own (its own
+ * $$, event count and no history here, no outer variables), told to the
+ * Map Run before and after.  -1 when the run must stop. */
+static int child_execution_run(struct exec *x, struct map_items *mi, long i,
+			       cJSON *in)
+{
+	const struct exec_map_children *ch = mi->children;
+	struct frame *fr = mi->fo.fr;
+	cJSON *o = NULL;
+	struct exec_err err = { NULL, NULL };
+	size_t visit;
+	struct exec_view *v = ch->begin(x, ch->ctx, i, in);
+	exec_view_enter_(x, v);
+	int rc = run_child(x, fr, fr->state->branches[0], in, &o, &err, &visit, 1);
+	exec_view_leave_(x);
+	if (ch->end(x, ch->ctx, v, i, rc, o, &err) == 0)
+		return 0;
+	fanout_fail(&mi->fo, &err, 0);
+	return -1;
+}
+
 static int iteration_run(struct exec *x, struct exec_child *c)
 {
 	struct map_items *mi = c->arg;
@@ -377,92 +354,20 @@ static int iteration_run(struct exec *x, struct exec_child *c)
 	cJSON *o = NULL;
 	struct exec_err err = { NULL, NULL };
 	size_t visit;
-	exec_event_(x, "MapIterationStarted", "mapIterationStartedEventDetails",
-		    iteration_details(x, s, i));
 	cJSON *in = mi->ins[i];
 	mi->ins[i] = NULL;
-	int rc = run_child(x, fr, s->branches[0], in, &o, &err, &visit);
+	if (mi->children)
+		return child_execution_run(x, mi, i, in);
+	exec_event_(x, "MapIterationStarted", "mapIterationStartedEventDetails",
+		    iteration_details(x, s, i));
+	int rc = run_child(x, fr, s->branches[0], in, &o, &err, &visit, 0);
 	iteration_end(x, s, i, rc);
 	if (rc == 0) {
 		mi->fo.outs[i] = o;
 		return 0;
 	}
-	mi->failed++;
-	if (!s->distributed || x->stop != EXEC_RUNNING || exec_aborting_(x)) {
-		fanout_fail(&mi->fo, &err, visit);
-		return -1;
-	}
-	cJSON *eo = cJSON_CreateObject();
-	cJSON_AddStringToObject(eo, "Error", err.error);
-	if (err.cause)
-		cJSON_AddStringToObject(eo, "Cause", err.cause);
-	mi->fo.outs[i] = eo;
-	exec_err_release_(&err);
-	return 0;
-}
-
-/* The tolerated failures, read before the iterations run: a JSONata
- * state's fields may be expressions.  0, or -1 on an error. */
-static int tolerance(struct exec *x, struct frame *fr, struct map_run *mr)
-{
-	const struct asl_state *s = fr->state;
-	const cJSON *c = s->tolerated_failure_count;
-	const cJSON *p = s->tolerated_failure_percentage;
-	mr->lim.tolerated_count = cJSON_IsNumber(c) ? c->valuedouble : -1;
-	mr->lim.tolerated_pct = cJSON_IsNumber(p) ? p->valuedouble : -1;
-	if (s->compiled.tolerated_failure_count.nr_parts &&
-	    (mr->lim.tolerated_count = jsonata_count(x, fr,
-			&s->compiled.tolerated_failure_count, mr->eff, 1)) < 0)
-		return -1;
-	if (s->compiled.tolerated_failure_percentage.nr_parts &&
-	    (mr->lim.tolerated_pct = jsonata_count(x, fr,
-			&s->compiled.tolerated_failure_percentage, mr->eff, 0)) < 0)
-		return -1;
-	return 0;
-}
-
-/* Distributed Map: over the tolerated failures? */
-static int over_tolerance(const struct map_limits *lim, long failed, long total)
-{
-	if (!failed)
-		return 0;
-	int count_ok = lim->tolerated_count >= 0 &&
-		       (double)failed <= lim->tolerated_count;
-	int pct_ok = lim->tolerated_pct >= 0 && total &&
-		     100.0 * (double)failed / (double)total <= lim->tolerated_pct;
-	return !count_ok && !pct_ok;
-}
-
-/* Groups the selected inputs into ItemBatcher batches. */
-static cJSON *batch_inputs(struct exec *x, struct frame *fr, struct map_run *mr,
-			   cJSON *inputs)
-{
-	const cJSON *b = fr->state->item_batcher;
-	const cJSON *mx = cJSON_GetObjectItemCaseSensitive(b, "MaxItemsPerBatch");
-	const cJSON *bi = cJSON_GetObjectItemCaseSensitive(b, "BatchInput");
-	long per = cJSON_IsNumber(mx) && mx->valuedouble >= 1
-		? count_of(mx->valuedouble) : MAP_MAX_ITEMS;
-	cJSON *batches = cJSON_CreateArray(), *cur = NULL;
-	long n = 0;
-	while (inputs->child) {
-		cJSON *it = cJSON_DetachItemViaPointer(inputs, inputs->child);
-		if (!cur || n == per) {
-			cJSON *bobj = cJSON_CreateObject();
-			cur = cJSON_AddArrayToObject(bobj, "Items");
-			cJSON *bin = NULL;
-			if (bi && fr->flow->arguments(x, fr, &fr->state->compiled.batch_input,
-						      mr->eff, &bin) == 0)
-				cJSON_AddItemToObject(bobj, "BatchInput", bin);
-			else /* a BatchInput that fails is left out */
-				exec_err_release_(&fr->err);
-			cJSON_AddItemToArray(batches, bobj);
-			n = 0;
-		}
-		cJSON_AddItemToArray(cur, it);
-		n++;
-	}
-	cJSON_Delete(inputs);
-	return batches;
+	fanout_fail(&mi->fo, &err, visit);
+	return -1;
 }
 
 static int map_inputs(struct exec *x, struct frame *fr, struct map_run *mr,
@@ -479,10 +384,6 @@ static int map_inputs(struct exec *x, struct frame *fr, struct map_run *mr,
 		cJSON_AddItemToArray(arr, in);
 	}
 	exec_record_(fr, EXEC_STAGE_AFTER_ITEM_SELECTOR, arr);
-	if (fr->state->item_batcher) {
-		arr = batch_inputs(x, fr, mr, arr);
-		exec_record_(fr, EXEC_STAGE_AFTER_ITEM_BATCHER, arr);
-	}
 	*inputs = arr;
 	return 0;
 }
@@ -496,27 +397,48 @@ static long admitted(const struct exec_group *g, long cap)
 	return (long)base + cap;
 }
 
+/* Whether one more iteration may start now as far as frames go.  A
+ * Distributed Map's children that wait hold a frame each, and AWS runs up
+ * to 10,000 of them, more than EXEC_MAX_FRAMES: past half of the frames
+ * (the rest kept for what the children start) the next child starts when
+ * one ends, rather than fail the Map.  Children that do not wait end at
+ * the instant they start, so only the children that do wait are delayed,
+ * and only past 4,096 waiting at once. */
+static int frame_room(const struct map_items *mi)
+{
+	const struct exec_group *g = &mi->fo.g;
+	return !mi->children || g->instant || !g->running ||
+	       exec_frames_left_(g->x) > EXEC_MAX_FRAMES / 2;
+}
+
 int exec_map_items_(struct exec *x, struct frame *fr, cJSON *inputs,
-		    const struct map_limits *lim, cJSON **results)
+		    long max_conc, const struct exec_map_children *children,
+		    cJSON **results)
 {
 	const struct asl_state *s = fr->state;
 	long n = cJSON_GetArraySize(inputs), next = 0;
 	long cap = s->distributed ? MAP_DISTRIBUTED_CONCURRENCY : MAP_INLINE_CONCURRENCY;
-	struct map_items mi = { .fo = { .fr = fr } };
-	cJSON *d = cJSON_CreateObject();
-	cJSON_AddNumberToObject(d, "length", (double)n);
-	mi.started = exec_event_(x, "MapStateStarted", "mapStateStartedEventDetails", d);
+	struct map_items mi = { .fo = { .fr = fr }, .children = children };
+	if (children) {
+		mi.started = x->prev_event; /* the Map Run's start */
+	} else {
+		cJSON *d = cJSON_CreateObject();
+		cJSON_AddNumberToObject(d, "length", (double)n);
+		mi.started = exec_event_(x, "MapStateStarted",
+					 "mapStateStartedEventDetails", d);
+	}
 	mi.ins = xcalloc((size_t)n + 1, sizeof(*mi.ins));
 	mi.fo.outs = xcalloc((size_t)n + 1, sizeof(*mi.fo.outs));
 	for (long i = 0; inputs->child; i++)
 		mi.ins[i] = cJSON_DetachItemViaPointer(inputs, inputs->child);
 	cJSON_Delete(inputs);
-	if (lim->max_conc > 0 && lim->max_conc < cap)
-		cap = lim->max_conc; /* never above AWS's cap: inline runs 40 at most */
+	if (max_conc > 0 && max_conc < cap)
+		cap = max_conc; /* never above AWS's cap: inline runs 40 at most */
 	exec_group_init_(&mi.fo.g, x, exec_instant_(s->branches[0]));
 	for (;;) {
 		while (next < n && next < admitted(&mi.fo.g, cap) && !mi.fo.aborted &&
-		       x->stop == EXEC_RUNNING && !exec_aborting_(x))
+		       x->stop == EXEC_RUNNING && !exec_aborting_(x) &&
+		       frame_room(&mi))
 			fanout_start(x, &mi.fo, iteration_run, &mi, next++, mi.started);
 		if (!mi.fo.g.running)
 			break;
@@ -525,49 +447,44 @@ int exec_map_items_(struct exec *x, struct frame *fr, cJSON *inputs,
 	for (long i = 0; i < n; i++)
 		cJSON_Delete(mi.ins[i]);
 	free(mi.ins);
-	if (s->distributed && !mi.fo.have_err && over_tolerance(lim, mi.failed, n)) {
-		struct exec_err e = { NULL, NULL };
-		exec_err_set_(&e, "States.ExceedToleratedFailureThreshold",
-			      "The specified tolerated failure threshold was "
-			      "exceeded");
-		fanout_fail(&mi.fo, &e, 0);
-	}
-	return fanout_finish(x, &mi.fo, (size_t)n, "Map", results);
+	return fanout_finish(x, &mi.fo, (size_t)n, children ? NULL : "Map",
+			     children ? NULL : results);
 }
 
-/* TestState's mocked Map: the request's failed iterations against the
- * tolerated failures, then the mock as the Map's result. */
-static int map_mocked(struct exec *x, struct frame *fr, const struct map_run *mr,
-		      cJSON *inputs, cJSON **results)
+/* TestState's mocked Map: no iteration runs.  A Distributed Map's batches
+ * and the request's failed iterations against its tolerated failures are
+ * checked as the Map Run would, then the mock is the Map's result. */
+static int map_mocked(struct exec *x, struct frame *fr, cJSON *inputs,
+		      cJSON **results)
 {
 	long failed = x->test->map_iteration_failure_count;
 	long total = cJSON_GetArraySize(inputs);
-	cJSON_Delete(inputs);
 	if (failed < 0)
 		failed = 0;
 	if (failed > total) {
+		cJSON_Delete(inputs);
 		exec_err_state_(&fr->err, fr, "States.Runtime",
 				"mapIterationFailureCount %ld exceeds the %ld "
 				"items of the Map state.", failed, total);
 		return -1;
 	}
-	if (mr->lim.tolerated_count >= 0)
-		exec_record_number_(fr, EXEC_STAGE_TOLERATED_FAILURE_COUNT,
-				    mr->lim.tolerated_count);
-	if (mr->lim.tolerated_pct >= 0)
-		exec_record_number_(fr, EXEC_STAGE_TOLERATED_FAILURE_PERCENTAGE,
-				    mr->lim.tolerated_pct);
-	if (over_tolerance(&mr->lim, failed, total)) {
-		exec_err_set_(&fr->err, "States.ExceedToleratedFailureThreshold",
-			      "The specified tolerated failure threshold was "
-			      "exceeded");
-		return -1;
+	if (fr->state->distributed) {
+		if (exec_distmap_mocked_(x, fr, inputs, failed, total))
+			return -1;
+	} else {
+		cJSON_Delete(inputs);
+		if (failed) { /* an inline Map tolerates none */
+			exec_distmap_exceeded_(&fr->err);
+			return -1;
+		}
 	}
 	return exec_test_mock_(x, fr, results);
 }
 
 static int map_attempt(struct exec *x, struct frame *fr, cJSON **result)
 {
+	if (fr->state->distributed && !exec_test_mocked_(x, fr))
+		return exec_distmap_attempt_(x, fr, result);
 	struct map_run mr = { 0 };
 	cJSON *inputs = NULL;
 	int rc = -1;
@@ -577,20 +494,20 @@ static int map_attempt(struct exec *x, struct frame *fr, cJSON **result)
 		return -1;
 	}
 	mr.eff = fr->eff;
-	if (items_of(x, fr, &mr))
+	if (exec_map_select_items_(x, fr, &mr.items, &mr.items_owned))
 		goto out;
 	if (fr->state->flow.lang == ASL_QL_JSONPATH) /* as TestState shows it */
 		exec_record_(fr, EXEC_STAGE_AFTER_ITEMS_PATH, mr.items);
-	mr.lim.max_conc = max_concurrency(x, fr, mr.eff);
+	if (exec_map_max_concurrency_(x, fr, &mr.max_conc))
+		goto out;
 	if (fr->state->max_concurrency || fr->state->max_concurrency_path)
-		exec_record_number_(fr, EXEC_STAGE_MAX_CONCURRENCY, (double)mr.lim.max_conc);
-	if (mr.lim.max_conc < 0 || tolerance(x, fr, &mr) ||
-	    map_inputs(x, fr, &mr, &inputs))
+		exec_record_number_(fr, EXEC_STAGE_MAX_CONCURRENCY, (double)mr.max_conc);
+	if (map_inputs(x, fr, &mr, &inputs))
 		goto out;
 	if (exec_test_mocked_(x, fr)) /* TestState: no iteration runs */
-		rc = map_mocked(x, fr, &mr, inputs, result);
+		rc = map_mocked(x, fr, inputs, result);
 	else
-		rc = exec_map_items_(x, fr, inputs, &mr.lim, result);
+		rc = exec_map_items_(x, fr, inputs, mr.max_conc, NULL, result);
 out:
 	cJSON_Delete(mr.items_owned);
 	return rc;

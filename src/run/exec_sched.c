@@ -7,7 +7,9 @@
  * time runs at once on its parent's stack, which gives the same history
  * since a fiber runs until it waits.  The scheduler also hands out the
  * scenario's timers in time order: StopExecution, and callbacks routed by
- * task token to the task that waits.
+ * task token to the task that waits.  A Distributed Map's child execution
+ * is a view of its own (struct exec_view): swapped in and out of struct
+ * exec as frames of different executions take turns.
  * Ties: frames due at the same instant run in creation order, which is
  * branch / item order within a state; a parent that learns of a failing
  * child runs last at that instant (phase 1), so siblings runnable then
@@ -72,6 +74,7 @@ struct fiber {
 	void *fake_stack;         /* AddressSanitizer's, across a switch */
 	void *tsan_fiber;         /* ThreadSanitizer's name for the stack */
 	long prev_event;          /* the frame's previousEventId */
+	struct exec_view *view;   /* the execution it runs in */
 	int depth;
 	int aborted;
 	int done;
@@ -96,6 +99,8 @@ struct waiter {
 struct sched {
 	struct exec *x;
 	struct fiber root;  /* the execution's own frame: exec_run's stack */
+	struct exec_view base; /* the execution's own view, while another is
+				  live in struct exec */
 	const void *root_bottom; /* that stack, for AddressSanitizer */
 	size_t root_size;
 	struct fiber *cur;  /* the frame running now */
@@ -212,10 +217,61 @@ static void switch_context(struct fiber *from, struct fiber *to)
 #endif
 }
 
-/* Leaves 'from' for 'to'; the execution's per-frame fields follow. */
+/* A view's fields to and from struct exec, where the live one is. */
+static void view_save(const struct exec *x, struct exec_view *v)
+{
+	v->context = x->context;
+	v->history = x->res->history;
+	v->nr_events = x->nr_events;
+	v->ctx_visit = x->ctx_visit;
+	v->ctx_retry = x->ctx_retry;
+	v->ctx_token = x->ctx_token;
+	v->ctx_item = x->ctx_item;
+	v->ctx_map_item = x->ctx_map_item;
+}
+
+static void view_load(struct exec *x, const struct exec_view *v)
+{
+	x->context = v->context;
+	x->res->history = v->history;
+	x->nr_events = v->nr_events;
+	x->ctx_visit = v->ctx_visit;
+	x->ctx_retry = v->ctx_retry;
+	x->ctx_token = v->ctx_token;
+	x->ctx_item = v->ctx_item;
+	x->ctx_map_item = v->ctx_map_item;
+}
+
+void exec_view_enter_(struct exec *x, struct exec_view *v)
+{
+	struct fiber *f = x->sched->cur;
+	view_save(x, f->view);
+	v->outer = f->view;
+	v->outer_prev_event = x->prev_event;
+	f->view = v;
+	view_load(x, v);
+	x->prev_event = 0;
+}
+
+void exec_view_leave_(struct exec *x)
+{
+	struct fiber *f = x->sched->cur;
+	struct exec_view *v = f->view;
+	view_save(x, v);
+	f->view = v->outer;
+	view_load(x, f->view);
+	x->prev_event = v->outer_prev_event;
+}
+
+/* Leaves 'from' for 'to'; the execution's per-frame fields follow, and
+ * its view when 'to' runs in another execution. */
 static void jump(struct sched *s, struct fiber *from, struct fiber *to)
 {
 	struct exec *x = s->x;
+	if (from->view != to->view) {
+		view_save(x, from->view);
+		view_load(x, to->view);
+	}
 	from->prev_event = x->prev_event;
 	from->depth = x->depth;
 	s->cur = to;
@@ -497,6 +553,7 @@ int exec_group_start_(struct exec_group *g, const struct exec_child *c)
 	s->live++;
 	f->job = *c;
 	f->group = g;
+	f->view = s->cur->view;
 	f->order = ++s->next_order;
 	f->prev_event = c->start_event;
 	f->depth = x->depth + 1;
@@ -509,6 +566,11 @@ int exec_group_start_(struct exec_group *g, const struct exec_child *c)
 	g->running++;
 	wake_at(s, f, x->clock.now, 0);
 	return 0;
+}
+
+size_t exec_frames_left_(const struct exec *x)
+{
+	return SCHED_MAX_FIBERS - x->sched->live;
 }
 
 void exec_group_wait_(struct exec_group *g)
@@ -549,6 +611,7 @@ void exec_sched_init_(struct exec *x)
 	s->x = x;
 	s->cur = &s->root;
 	s->root.s = s;
+	s->root.view = &s->base;
 #ifdef SCHED_TSAN
 	s->root.tsan_fiber = __tsan_get_current_fiber();
 #endif

@@ -212,6 +212,22 @@ static int mocked_invoke(struct exec *x, struct frame *fr,
 	return 0;
 }
 
+/* A plain Lambda ARN returns the function's payload: a mock written as
+ * the Invoke response (StatusCode and Payload, as the MockConfigFile
+ * format writes Lambda results) answers with its Payload. */
+static void plain_lambda_payload(const struct task_call *c, cJSON **out)
+{
+	if (strncmp(c->resource, "arn:aws:lambda:", 15) || !cJSON_IsObject(*out))
+		return;
+	cJSON *code = cJSON_GetObjectItemCaseSensitive(*out, "StatusCode");
+	cJSON *payload = cJSON_GetObjectItemCaseSensitive(*out, "Payload");
+	if (!cJSON_IsNumber(code) || !payload)
+		return;
+	payload = cJSON_DetachItemViaPointer(*out, payload);
+	cJSON_Delete(*out);
+	*out = payload;
+}
+
 static int mocked(struct exec *x, struct frame *fr, const struct task_call *c,
 		  const cJSON *entry, cJSON **out)
 {
@@ -226,7 +242,10 @@ static int mocked(struct exec *x, struct frame *fr, const struct task_call *c,
 	    (cJSON_GetObjectItemCaseSensitive(entry, "Return") ||
 	     cJSON_GetObjectItemCaseSensitive(entry, "Template")))
 		return mocked_invoke(x, fr, c, entry, out);
-	return mocked_value(x, fr, entry, c->params, out);
+	if (mocked_value(x, fr, entry, c->params, out))
+		return -1;
+	plain_lambda_payload(c, out);
+	return 0;
 }
 
 static void no_mock(struct exec *x, struct frame *fr, const struct task_call *c)
@@ -257,8 +276,11 @@ static int await_callback(struct exec *x, struct frame *fr,
 		if (stopped)
 			return -1;
 		if (i < 0) {
+			/* AWS's error output of a task timeout has an empty
+			 * Cause (a heartbeat timeout's has none) */
 			exec_err_set_(&fr->err, beat < deadline ? "States.HeartbeatTimeout"
-								 : "States.Timeout", NULL);
+								 : "States.Timeout",
+				      beat < deadline ? NULL : "");
 			return -1;
 		}
 		const cJSON *e = exec_scenario_entry_(x, i);
@@ -298,7 +320,7 @@ static int invoke(struct exec *x, struct frame *fr, const struct task_call *c,
 		if (d > c->timeout_s) {
 			if (exec_advance_(x, x->clock.now + exec_ms_(c->timeout_s)))
 				return -1;
-			exec_err_set_(&fr->err, "States.Timeout", NULL);
+			exec_err_set_(&fr->err, "States.Timeout", "");
 			return -1;
 		}
 		if (d > 0 && exec_advance_(x, x->clock.now + exec_ms_(d)))

@@ -642,6 +642,27 @@ START_TEST(config_errors_located)
 }
 END_TEST
 
+/* s3_dir names a folder of the course, never one outside it. */
+START_TEST(config_s3_dir_stays_inside)
+{
+	struct diag_list l = DIAG_LIST_INIT;
+	char course[512];
+	snprintf(course, sizeof(course), "%s", scratch("config-s3"));
+	put(course, "stepbook.yml", "title: Course\ns3_dir: ../buckets\n");
+	put(course, "README.md", "# Home\n");
+	ck_assert_int_eq(build(course, scratch("config-s3-site"), &l), -1);
+	char *text = diags_text(&l);
+	struct buf want = BUF_INIT;
+	buf_addf(&want,
+		 "%s/stepbook.yml:2:9: error: 's3_dir' must be a folder inside "
+		 "the course, not '../buckets' [course/bad-value]\n", course);
+	ck_assert_str_eq(text, want.ptr);
+	free(text);
+	buf_release(&want);
+	diag_list_release(&l);
+}
+END_TEST
+
 START_TEST(reference_course_without_summary)
 {
 	const char *shared = shared_dir();
@@ -681,6 +702,7 @@ Suite *site_suite(void)
 	tcase_add_test(tc, outside_link_refused);
 	tcase_add_test(tc, hostile_text_escaped);
 	tcase_add_test(tc, config_errors_located);
+	tcase_add_test(tc, config_s3_dir_stays_inside);
 	tcase_add_test(tc, reference_course_without_summary);
 	suite_add_tcase(s, tc);
 	return s;
