@@ -341,8 +341,9 @@ static int batch(struct exec *x, struct frame *fr, cJSON **inputs)
 	if (cJSON_GetObjectItemCaseSensitive(b, "BatchInput") &&
 	    fr->flow->arguments(x, fr, &s->compiled.batch_input, fr->eff, &bin))
 		return -1;
-	*inputs = make_batches(*inputs, per >= 1 ? (long)per : LONG_MAX,
-			       max_bytes, bin);
+	/* a literal is not range-checked: past a long it bounds nothing */
+	long most = per >= 1 && per < (double)LONG_MAX ? (long)per : LONG_MAX;
+	*inputs = make_batches(*inputs, most, max_bytes, bin);
 	cJSON_Delete(bin);
 	return 0;
 }

@@ -322,7 +322,7 @@ int exec_map_items_(struct exec *x, struct frame *fr, cJSON *inputs,
 		    cJSON **results);
 /* A Map's items: ItemsPath's (or JSONata Items') array, or TestState's
  * reader data; *owned is what was computed for them (freed by the caller).
- * Returns 0, or -1 with fr->err. */
+ * Returns 0, or -1 with fr->err (and *owned NULL). */
 int exec_map_select_items_(struct exec *x, struct frame *fr,
 			   const cJSON **items, cJSON **owned);
 /* Any Map's MaxConcurrency, or MaxConcurrencyPath's value checked as AWS

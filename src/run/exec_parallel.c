@@ -247,8 +247,10 @@ int exec_map_select_items_(struct exec *x, struct frame *fr,
 		*items = fr->flow->select(x, fr, e, fr->eff, owned);
 		if (!*items)
 			return -1;
-		if (!cJSON_IsArray(*items) || cJSON_GetArraySize(*items) > MAP_MAX_ITEMS)
-			return dataflow_jsonata_type_error(x, fr, e, *items, "an array");
+		if (!cJSON_IsArray(*items) || cJSON_GetArraySize(*items) > MAP_MAX_ITEMS) {
+			dataflow_jsonata_type_error(x, fr, e, *items, "an array");
+			goto fail;
+		}
 		return 0;
 	}
 	if (cJSON_IsString(ip->json)) {
@@ -262,9 +264,13 @@ int exec_map_select_items_(struct exec *x, struct frame *fr,
 				"Invalid path '%s': The ItemsPath field must "
 				"select an array.",
 				cJSON_IsString(ip->json) ? asl_expr_text(ip) : "$");
-		return -1;
+		goto fail;
 	}
 	return 0;
+fail:
+	cJSON_Delete(*owned);
+	*owned = NULL;
+	return -1;
 }
 
 /* The input of iteration i: ItemSelector (or legacy Parameters) evaluated
