@@ -128,6 +128,25 @@ START_TEST(yaml_merge_keys_and_aliases)
 }
 END_TEST
 
+/* A value anchored under a merge key (<<: &d {...}) lives past the mapping
+ * that merged it: a later alias copies it (it used to be freed with the
+ * merge list: use after free, found by fuzz_loader).  Scalars too. */
+START_TEST(yaml_anchor_under_a_merge_key)
+{
+	const char *text = "a:\n  <<: &d {x: 1, y: 2}\n  y: 3\nb:\n  <<: *d\n"
+			   "c: *d\nd:\n  <<: [&e {z: 0}]\ne: *e\n";
+	struct diag_list l = DIAG_LIST_INIT;
+	struct doc *d = doc_new("f.yml");
+	ck_assert_int_eq(doc_parse(d, text, strlen(text), DOC_YAML, &l), 0);
+	char *s = cJSON_PrintUnformatted(d->root);
+	ck_assert_str_eq(s, "{\"a\":{\"y\":3,\"x\":1},\"b\":{\"x\":1,\"y\":2},"
+			    "\"c\":{\"x\":1,\"y\":2},\"d\":{\"z\":0},\"e\":{\"z\":0}}");
+	cJSON_free(s);
+	doc_free(d);
+	diag_list_release(&l);
+}
+END_TEST
+
 START_TEST(bad_input_is_located)
 {
 	ck_errors("f.yml", "a: 1\nb:\n  c: 2\n  c: 3\n", DOC_YAML,
@@ -853,6 +872,7 @@ Suite *loader_suite(void)
 	tcase_add_test(tc, yaml_scalars_follow_core_schema);
 	tcase_add_test(tc, yaml_short_form_tags);
 	tcase_add_test(tc, yaml_merge_keys_and_aliases);
+	tcase_add_test(tc, yaml_anchor_under_a_merge_key);
 	tcase_add_test(tc, bad_input_is_located);
 	tcase_add_test(tc, binary_file);
 	suite_add_tcase(s, tc);
