@@ -11,7 +11,8 @@
  *   skip          not checked at all
  *   fragment      validated as part of a definition (a few states, a rule list)
  *   output        the recorded output of the previous step
- *   fail          expected to fail (to parse, validate, or run)
+ *   fail          expected to fail (to parse, validate, or run; on an
+ *                 input=NAME block, the example's run)
  *   notification  an event a status-change notification delivered
  *   input=NAME    names a hand-written example input
  *   expect=NAME   the expected output of the example input NAME
