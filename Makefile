@@ -127,6 +127,8 @@ LIB_OBJS += validate/validate_choice.o
 LIB_OBJS += validate/validate_exprs.o
 LIB_OBJS += validate/validate_fields.o
 LIB_OBJS += validate/validate_graph.o
+LIB_OBJS += validate/validate_jsonata.o
+LIB_OBJS += validate/validate_jsonata_scan.o
 LIB_OBJS += validate/validate_states.o
 
 # run: the interpreter
@@ -142,7 +144,10 @@ LIB_OBJS += run/exec_inspect.o
 LIB_OBJS += run/exec_test.o
 LIB_OBJS += run/teststate.o
 LIB_OBJS += run/exec_parallel.o
+LIB_OBJS += run/exec_sched.o
 LIB_OBJS += run/exec_support.o
+LIB_OBJS += run/exec_distmap.o
+LIB_OBJS += run/exec_distmap_run.o
 LIB_OBJS += run/exec_task.o
 LIB_OBJS += run/exec_time.o
 
@@ -173,8 +178,10 @@ LIB_OBJS += render/highlight.o
 LIB_OBJS += render/html.o
 LIB_OBJS += render/search.o
 LIB_OBJS += render/site.o
+LIB_OBJS += render/site_block.o
 LIB_OBJS += render/site_check.o
 LIB_OBJS += render/site_page.o
+LIB_OBJS += render/site_panel.o
 LIB_OBJS += render/site_pool.o
 LIB_OBJS += render/site_rebuild.o
 LIB_OBJS += render/site_step.o
@@ -282,6 +289,7 @@ test check: deps
 	@$(MAKE) --no-print-directory stepbook $(BUILD)/check_stepbook
 	@sh tests/layers.sh
 	@sh tests/compile_once.sh
+	@sh tests/course_test_state.sh $(BUILD)/stepbook
 	@if [ "$(BROWSER)" = 1 ] && [ -z "$(SANITIZED)" ]; then \
 	  $(MAKE) --no-print-directory check-browser; fi
 	$(TEST_ENV) STEPBOOK=$(CURDIR)/$(BUILD)/stepbook SHARED=$(CURDIR)/../shared \
@@ -289,7 +297,7 @@ test check: deps
 
 # The browser tests (about 20 s): Debian's chromium driven by playwright-core,
 # the built site over file://, the site fixture (alerts, long names, the step
-# pager), then `stepbook serve` live reload.  What is
+# pager, the data-flow panels), then `stepbook serve` live reload.  What is
 # missing is installed, and only that: chromium when absent, Node.js and npm
 # only when node is absent (tests/install-missing.sh).  Screenshots land in
 # tests/browser/screenshots.
@@ -303,6 +311,7 @@ check-browser: stepbook
 	./stepbook build tests/cases/site/course -o build/browser-fixture --quiet
 	node tests/browser/site.test.mjs build/browser-site tests/browser/screenshots
 	node tests/browser/fixture.test.mjs build/browser-fixture tests/browser/screenshots
+	node tests/browser/dataflow.test.mjs build/browser-fixture tests/browser/screenshots
 	node tests/browser/serve.test.mjs ./stepbook course
 
 # ---- fuzzing (clang + libFuzzer) -------------------------------------------

@@ -5,6 +5,9 @@ loop.asl.json - a Choice + Pass loop, 2 transitions per iteration, the Pass
 jsonata-loop.asl.json - the same loop in JSONata (Condition, Output, Assign);
 map.asl.json  - an inline Map over object items (ItemSelector reading
                 $$.Map.Item, a Pass with an intrinsic inside);
+mapwait.asl.json - the same Map with a zero-second Wait before the Pass:
+                iterations that may take time, each a frame of its own
+                on the scheduler (40 at a time);
 loop-N.json, map-N.json - the inputs.
 usage: gen_interp.py DIR LOOP_N... --map MAP_N"""
 import json, os, sys
@@ -69,6 +72,12 @@ MAP = {
 }
 
 
+MAPWAIT = json.loads(json.dumps(MAP))
+MAPWAIT["States"]["Each"]["ItemProcessor"]["StartAt"] = "Pause"
+MAPWAIT["States"]["Each"]["ItemProcessor"]["States"]["Pause"] = {
+    "Type": "Wait", "Seconds": 0, "Next": "Work"}
+
+
 def write(path, value):
     with open(path, "w") as f:
         json.dump(value, f, separators=(",", ":"))
@@ -84,6 +93,7 @@ def main(argv):
     write(os.path.join(out, "loop.asl.json"), LOOP)
     write(os.path.join(out, "jsonata-loop.asl.json"), JSONATA_LOOP)
     write(os.path.join(out, "map.asl.json"), MAP)
+    write(os.path.join(out, "mapwait.asl.json"), MAPWAIT)
     for n in rest:
         write(os.path.join(out, f"loop-{n}.json"), {"i": 0, "n": int(n)})
     for n in map_ns:

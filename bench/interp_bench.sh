@@ -8,6 +8,8 @@
 #            two intrinsics per item), N = 10,000;
 #   jsonata N  the loop in JSONata (Condition, Output, Assign), N = 100,000,
 #            against stepbook's JSONPath loop: the peer cannot run JSONata.
+#   mapwait N  the same with a zero-second Wait first: iterations that may
+#            take time run as frames on the scheduler, 40 at a time.
 # Prints the best wall time of RUNS runs (date, ns), transitions/s or items/s, the peak
 # RSS (/usr/bin/time -f %M) and the ratios.  The peer is installed into
 # bench/work/ on first use; without it only stepbook's figures are printed.
@@ -97,12 +99,14 @@ set -- $ours $jsonpath_loop
 printf '%-12s vs JSONPath loop: time x%.2f (peer: cannot run JSONata)\n' "" \
 	"$(echo "$1 / $3" | bc -l)"
 n=10000
-ours=$(best /dev/null ./stepbook run "$tmp/map.asl.json" \
-	--input-file "$tmp/map-$n.json" $sb)
-grep -q "\"count\":[[:space:]]*$n" "$tmp/out" || echo "  stepbook: unexpected output for map $n"
-theirs=
-if [ $peer = 1 ]; then
-	theirs=$(best "$tmp/map-$n.json" "$node" "$cli" -f "$tmp/map.asl.json")
-	grep -q "count: $n" "$tmp/out" || echo "  peer: unexpected output for map $n"
-fi
-row "map $n" "$n" "items" "$ours" "$theirs"
+for m in map mapwait; do
+	ours=$(best /dev/null ./stepbook run "$tmp/$m.asl.json" \
+		--input-file "$tmp/map-$n.json" $sb)
+	grep -q "\"count\":[[:space:]]*$n" "$tmp/out" || echo "  stepbook: unexpected output for $m $n"
+	theirs=
+	if [ $peer = 1 ]; then
+		theirs=$(best "$tmp/map-$n.json" "$node" "$cli" -f "$tmp/$m.asl.json")
+		grep -q "count: $n" "$tmp/out" || echo "  peer: unexpected output for $m $n"
+	fi
+	row "$m $n" "$n" "items" "$ours" "$theirs"
+done

@@ -1,5 +1,5 @@
 /* stepbook default theme script: theme toggle, chapter menu, copy buttons,
- * search over search-index.js, diagram zoom and pan.  The pages read fine
+ * search over search-index.js, diagram zoom and pan, data-flow panels.  The pages read fine
  * without it: code is highlighted and diagrams drawn at build time. */
 (function () {
   "use strict";
@@ -324,6 +324,38 @@
       view.scrollTop = drag.t - (e.clientY - drag.y);
     });
     window.addEventListener("pointerup", function () { drag = null; view.classList.remove("panning"); });
+  });
+
+  /* ---- data-flow panels: open all / close all; open to print ---------------- */
+  Array.prototype.forEach.call(document.querySelectorAll(".dataflow-panels"), function (sec) {
+    var btn = sec.querySelector(".df-toggle");
+    var states = sec.querySelectorAll("details.df-state");
+    if (!btn || !states.length) return;
+    function allOpen() {
+      return Array.prototype.every.call(states, function (d) { return d.open; });
+    }
+    function label() {
+      btn.textContent = allOpen() ? "Close all" : "Open all";
+      btn.setAttribute("aria-expanded", allOpen() ? "true" : "false");
+    }
+    btn.hidden = false;
+    btn.addEventListener("click", function () {
+      var open = !allOpen();
+      Array.prototype.forEach.call(states, function (d) { d.open = open; });
+      label();
+    });
+    Array.prototype.forEach.call(states, function (d) { d.addEventListener("toggle", label); });
+    label();
+  });
+  var closedForPrint = [];
+  window.addEventListener("beforeprint", function () {
+    closedForPrint = Array.prototype.filter.call(document.querySelectorAll("details.df-state"),
+      function (d) { return !d.open; });
+    closedForPrint.forEach(function (d) { d.open = true; });
+  });
+  window.addEventListener("afterprint", function () {
+    closedForPrint.forEach(function (d) { d.open = false; });
+    closedForPrint = [];
   });
 
   /* ---- "on this page": mark the section in view ------------------------------ */

@@ -760,17 +760,29 @@ static const struct snippet *definition_above(const struct gate_page *p,
 	return NULL;
 }
 
-/* The example's machine: the one a command ran last, else the only one of
- * the saved step deployed last, else the definition block above it. */
+/* The example's machine: the definition block above it on a page that
+ * runs no command (a machine an earlier page ran is not what the reader
+ * sees), else the one a command ran last, else the only one of the saved
+ * step deployed last, else the definition block above it. */
+static int page_runs_commands(const struct gate_page *p)
+{
+	for (size_t i = 0; i < p->steps.nr; i++)
+		if (p->steps.items[i].kind != STEP_NONE)
+			return 1;
+	return 0;
+}
+
 static const char *example_machine(struct gate_ctx *c, const struct gate_page *p,
 				   const struct snippet *in)
 {
+	enum doc_format f;
+	const struct snippet *def = definition_above(p, in, &f);
+	if (def && !page_runs_commands(p))
+		return deploy_block(c, p, def, f);
 	if (c->last_machine)
 		return c->last_machine;
 	if (c->last_deployed && c->last_deployed->nr_machines == 1)
 		return c->last_deployed->machines[0].name;
-	enum doc_format f;
-	const struct snippet *def = definition_above(p, in, &f);
 	return def ? deploy_block(c, p, def, f) : NULL;
 }
 
@@ -792,6 +804,7 @@ static void execute_example(struct run_step *r, const char *machine, const cJSON
 	rq.op = ACCOUNT_INVOKE;
 	rq.machine = machine;
 	rq.input = input;
+	rq.inspect = (in->flags & SNIPPET_DATAFLOW) != 0 && r->c->opt->on_example;
 	size_t started = account_nr_executions(r->c->account);
 	account_call(r->c->account, &rq, &rs);
 	const struct gate_options *opt = r->c->opt;

@@ -35,7 +35,8 @@ static const char usage_text[] =
 	"         [--mock-config FILE [--test-case NAME]] [--scenario FILE]\n"
 	"         [--allow-exec] [--format text|json|history|events] [--compact]\n"
 	"         [--start-time ISO] [--seed N] [--max-events N]\n"
-	"         [--max-payload BYTES] [--name NAME] [--diagram OUT.svg]\n\n"
+	"         [--max-payload BYTES] [--name NAME] [--diagram OUT.svg]\n"
+	"         [--s3-dir DIR]\n\n"
 	"Executes one state machine of FILE (ASL JSON/YAML, serverless.yml,\n"
 	"CloudFormation/SAM template) offline: tasks answer from mocks and time is\n"
 	"virtual, so the same command always prints the same bytes.\n\n"
@@ -65,7 +66,10 @@ static const char usage_text[] =
 	"                       input or output (default 262144, AWS's quota)\n"
 	"  --name NAME          the machine's name in ARNs, $$.StateMachine and the mock\n"
 	"                       file (default: the machine's own name)\n"
-	"  --diagram OUT.svg    also draw the machine with the path the run took\n\n"
+	"  --diagram OUT.svg    also draw the machine with the path the run took\n"
+	"  --s3-dir DIR         the folder that stands for S3 (object KEY of bucket\n"
+	"                       BUCKET is DIR/BUCKET/KEY): where a Distributed Map's\n"
+	"                       ItemReader reads and its ResultWriter writes\n\n"
 	"Exit status: 0 SUCCEEDED, 1 FAILED/TIMED_OUT/ABORTED or bad input, 2 usage.\n";
 
 /* A wrong command line: one line saying what is wrong. */
@@ -94,7 +98,7 @@ static int parse_size(const char *s, size_t *out)
 /* The options that take a value, and where it goes (NULL: parsed below). */
 static const char *const value_options[] = { "--machine", "--input",
 	"--input-file", "--mock-config", "--test-case", "--scenario", "--format",
-	"--start-time", "--name", "--diagram", "--seed", "--max-events",
+	"--start-time", "--name", "--diagram", "--s3-dir", "--seed", "--max-events",
 	"--max-payload" };
 #define NR_VALUE_OPTIONS (sizeof(value_options) / sizeof(*value_options))
 
@@ -102,7 +106,7 @@ static const char **option_slot(struct run_args *a, size_t i)
 {
 	const char **slots[] = { &a->machine, &a->input, &a->input_file,
 		&a->mock_file, &a->test_case, &a->scenario_file, &a->format,
-		&a->start_time, &a->name, &a->diagram };
+		&a->start_time, &a->name, &a->diagram, &a->opt.s3_dir };
 	return i < sizeof(slots) / sizeof(*slots) ? slots[i] : NULL;
 }
 

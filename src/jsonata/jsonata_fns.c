@@ -333,7 +333,9 @@ FN(fn_pad)
 		*out = s;
 		return 0;
 	}
-	TRY(str_limit(ev, (size_t)need * 4));
+	/* compared as a double first: a width like 1e69 overflows size_t */
+	TRY(str_limit(ev, need > (double)JSONATA_MAX_STRING ? JSONATA_MAX_STRING + 1
+							    : (size_t)need * 4));
 	struct buf pad = BUF_INIT;
 	/* a pad of stray continuation bytes (invalid UTF-8 in the
 	 * expression, found by fuzz_jsonata_eval) counts as one character */

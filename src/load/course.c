@@ -36,6 +36,7 @@ static const struct config_key config_keys[] = {
 	KEY("account", KEY_STRING, account),
 	KEY("api_keys", KEY_OBJECT, api_keys),
 	KEY("mocks", KEY_OBJECT, mocks),
+	KEY("s3_dir", KEY_STRING, s3_dir),
 	KEY("allow_html", KEY_BOOL, allow_html),
 	KEY("hide_unchecked", KEY_BOOL, hide_unchecked),
 };
@@ -210,6 +211,25 @@ int course_resolve(const struct course *c, const char *from, const char *link,
 	buf_release(&full);
 	*out = buf_detach(&rel, NULL);
 	return status;
+}
+
+/* s3_dir: a folder of the course (it may not exist yet: ResultWriter
+ * creates what it writes), never a way out of it. */
+static int resolve_s3_dir(struct course *c, struct diag_list *diags)
+{
+	char *rel = NULL;
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(c->config->root, "s3_dir");
+	if (course_resolve(c, "stepbook.yml", c->s3_dir, &rel) < 0) {
+		free(rel);
+		return diag_error(diags, doc_pos(c->config, v), "course/bad-value",
+				  "'s3_dir' must be a folder inside the course, "
+				  "not '%s'", c->s3_dir);
+	}
+	struct buf path = BUF_INIT;
+	buf_addf(&path, "%s/%s", c->root, rel);
+	free(rel);
+	c->s3_path = buf_detach(&path, NULL);
+	return 0;
 }
 
 char *course_page_out(const char *src)
@@ -435,6 +455,8 @@ int course_load(struct course *c, const char *root, struct diag_list *diags)
 				  "no course folder '%s'", c->root);
 	}
 	int status = load_config(c, diags);
+	if (!status && c->s3_dir)
+		status = resolve_s3_dir(c, diags);
 	struct buf path = BUF_INIT, text = BUF_INIT;
 	buf_addf(&path, "%s/SUMMARY.md", c->root);
 	c->summary_path = buf_detach(&path, NULL);
@@ -465,6 +487,7 @@ void course_release(struct course *c)
 	free(c->authors);
 	doc_free(c->config);
 	free(c->summary_path);
+	free(c->s3_path);
 	free(c->root);
 	memset(c, 0, sizeof(*c));
 }

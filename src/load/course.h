@@ -39,6 +39,9 @@ struct course {
 	size_t nr_authors;
 	const cJSON *api_keys; /* object name -> value, or NULL */
 	const cJSON *mocks;    /* the raw mocks object for the interpreter */
+	const char *s3_dir;    /* as written: the folder standing for S3 */
+	char *s3_path;         /* owned: root/s3_dir, checked to stay inside
+				  the course; NULL without s3_dir */
 	int allow_html;        /* raw HTML in pages is kept (opt-in) */
 	int hide_unchecked;    /* code blocks check skipped show no mark */
 	struct course_page *pages; /* reading order */

@@ -24,6 +24,7 @@ void doc_free(struct doc *d)
 	cJSON_Delete(d->root);
 	buf_release(&d->text);
 	free(d->locs);
+	free(d->origin);
 	free(d->path);
 	free(d);
 }
@@ -94,6 +95,7 @@ struct pos doc_key_pos(const struct doc *d, const cJSON *node)
 
 void doc_remap(struct doc *d, struct pos (*fn)(struct pos, void *), void *ctx)
 {
+	d->remapped = 1;
 	for (size_t i = 0; i < d->nslots; i++) {
 		struct doc_loc *l = &d->locs[i];
 		if (!l->node)

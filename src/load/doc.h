@@ -36,6 +36,11 @@ struct doc {
 	cJSON *root;    /* owned; NULL when parsing failed */
 	struct doc_loc *locs; /* open-addressed table keyed by node */
 	size_t nlocs, nslots;
+	int remapped;    /* positions were rewritten (doc_remap) */
+	/* owned, may be NULL: for text taken from a string of another file,
+	 * where each byte of text (and its end) is in that file, so that
+	 * doc_string_map can trace a string of this document there */
+	struct pos *origin;
 };
 
 /* Returns an empty document named 'path'; owned, free with doc_free. */

@@ -367,15 +367,35 @@ static struct pos *positions(const struct doc *d, const size_t *from, size_t n,
 	return map;
 }
 
+/* In a remapped document with an origin: the byte of text whose origin
+ * is p (the first one), or the text's length when none is. */
+static size_t origin_offset(const struct doc *d, struct pos p)
+{
+	for (size_t k = 0; k < d->text.len; k++)
+		if (d->origin[k].line == p.line && d->origin[k].col == p.col)
+			return k;
+	return d->text.len;
+}
+
+/* The traced offsets' places in the file the text came from. */
+static struct pos *origin_positions(const struct doc *d, const size_t *from,
+				    size_t n, size_t end)
+{
+	struct pos *map = xcalloc(n + 1, sizeof(*map));
+	for (size_t k = 0; k <= n; k++)
+		map[k] = d->origin[k < n ? from[k] : end];
+	return map;
+}
+
 struct pos *doc_string_map(const struct doc *d, const cJSON *str)
 {
-	if (!cJSON_IsString(str) || !d->text.ptr)
+	if (!cJSON_IsString(str) || !d->text.ptr || (d->remapped && !d->origin))
 		return NULL;
 	struct pos at = doc_pos(d, str);
 	if (!at.line)
 		return NULL;
 	struct trace t = { d->text.ptr, d->text.len, 0, BUF_INIT, NULL, 0 };
-	t.i = offset_of(t.s, t.len, at);
+	t.i = d->origin ? origin_offset(d, at) : offset_of(t.s, t.len, at);
 	/* a tag (!Sub) or an anchor may stand before the scalar, which then
 	 * may start on a later line */
 	while (cur(&t) == '!' || cur(&t) == '&') {
@@ -402,7 +422,8 @@ struct pos *doc_string_map(const struct doc *d, const cJSON *str)
 	struct pos *map = NULL;
 	if (!r && t.out.len == want && !memcmp(t.out.ptr ? t.out.ptr : "",
 					       str->valuestring, want))
-		map = positions(d, t.from, want, t.i);
+		map = d->origin ? origin_positions(d, t.from, want, t.i)
+				: positions(d, t.from, want, t.i);
 	free(t.from);
 	buf_release(&t.out);
 	return map;

@@ -32,7 +32,9 @@ struct yparse {
 	struct yframe *stack;
 	size_t depth, alloc;
 	struct strmap anchors; /* name -> cJSON node */
-	cJSON *key_anchors; /* owns the nodes that anchored keys point at */
+	/* owns what an anchor may name outside the tree: anchored keys, and
+	 * '<<' values once merged (a later alias still copies them) */
+	cJSON *kept;
 	size_t nodes;
 	int failed;
 };
@@ -334,7 +336,7 @@ static int on_scalar(struct yparse *y, const yaml_event_t *ev)
 		if (ev->data.scalar.anchor) {
 			cJSON *k = cJSON_CreateString(
 				(const char *)ev->data.scalar.value);
-			cJSON_AddItemToArray(y->key_anchors, k);
+			cJSON_AddItemToArray(y->kept, k);
 			remember_anchor(y, ev->data.scalar.anchor, k);
 		}
 		return 0;
@@ -432,7 +434,8 @@ static void pop_frame(struct yparse *y)
 	struct yframe *f = &y->stack[--y->depth];
 	if (f->merges && !y->failed)
 		apply_merges(y, f);
-	cJSON_Delete(f->merges);
+	if (f->merges)
+		cJSON_AddItemToArray(y->kept, f->merges);
 	free(f->key);
 	strmap_release(&f->keys);
 }
@@ -503,7 +506,7 @@ int doc_parse_yaml_(struct doc *d, struct diag_list *diags)
 	yaml_parser_delete(&parser);
 	while (y.depth)
 		pop_frame(&y);
-	cJSON_Delete(y.key_anchors);
+	cJSON_Delete(y.kept);
 	free(y.stack);
 	strmap_release(&y.anchors);
 	if (y.failed) {

@@ -115,15 +115,19 @@ static void origin_release(struct origin *o)
 	free(o->lines);
 }
 
-/* Appends part's bytes to a joined text's map: traced for a string, the
- * part's own place for anything else (an intrinsic's placeholder). */
-static void map_part(const struct doc *d, const cJSON *part, size_t n,
+/* Appends to a joined text's map the n bytes that 'from' wrote (a part,
+ * or the separator): traced when they are a string's own text, else the
+ * node's place (an intrinsic's placeholder).  A string's map holds one
+ * place per byte of its text and no more, so it serves only for exactly
+ * those bytes. */
+static void map_part(const struct doc *d, const cJSON *from, size_t n,
 		     struct pos **at, size_t *len, size_t *alloc)
 {
-	struct pos *m = cJSON_IsString(part) ? doc_string_map(d, part) : NULL;
+	struct pos *m = cJSON_IsString(from) && strlen(from->valuestring) == n
+		? doc_string_map(d, from) : NULL;
 	ARRAY_GROW(*at, *len + n + 1, *alloc);
 	for (size_t k = 0; k < n; k++)
-		(*at)[*len + k] = m ? m[k] : doc_pos(d, part);
+		(*at)[*len + k] = m ? m[k] : doc_pos(d, from);
 	*len += n;
 	free(m);
 }
@@ -199,6 +203,10 @@ static struct doc *parse_embedded(struct cfn *c, struct origin *o,
 	if (r)
 		return NULL;
 	fill_bare(c, d->root, vars);
+	if (o->at) { /* traced exactly: strings of d can be traced to the template */
+		d->origin = o->at;
+		o->at = NULL;
+	}
 	return d;
 }
 
@@ -228,14 +236,13 @@ static int definition_text(struct cfn *c, const cJSON *ds, const cJSON **vars,
 	if (!cJSON_IsArray(join) || !cJSON_IsString(join->child) ||
 	    !cJSON_IsArray(join->child->next))
 		return -1;
-	const char *sep = join->child->valuestring;
-	const cJSON *parts = join->child->next;
+	const cJSON *sep = join->child, *parts = join->child->next;
 	size_t len = 0, alloc = 0;
 	for (const cJSON *p = parts->child; p; p = p->next) {
 		size_t before = text->len;
 		if (p != parts->child) {
-			buf_adds(text, sep);
-			map_part(d, p, text->len - before, &o->at, &len, &alloc);
+			buf_adds(text, sep->valuestring);
+			map_part(d, sep, text->len - before, &o->at, &len, &alloc);
 			before = text->len;
 		}
 		if (loader_intrinsic_text_(&c->env, p, text) < 0)

@@ -407,6 +407,67 @@ static const char *provider_value(struct sls *s, const char *name,
 	return loader_own_(s->lf, buf_detach(&out, NULL));
 }
 
+/* Moves src's members into dst as lodash's _.merge does: a mapping into a
+ * mapping and a list into a list merge (lists index by index), anything
+ * else replaces what dst held.  Consumes src.  Recursion bounded by the
+ * document's depth (DOC_MAX_DEPTH). */
+static void merge_into(cJSON *dst, cJSON *src)
+{
+	int lists = cJSON_IsArray(dst);
+	cJSON *at = dst->child;
+	while (src->child) {
+		cJSON *v = cJSON_DetachItemViaPointer(src, src->child);
+		cJSON *old = lists ? at : cJSON_GetObjectItemCaseSensitive(dst, v->string);
+		at = at ? at->next : NULL;
+		if (old && ((cJSON_IsObject(old) && cJSON_IsObject(v)) ||
+			    (cJSON_IsArray(old) && cJSON_IsArray(v)))) {
+			merge_into(old, v);
+		} else if (old) {
+			loader_become_(old, v);
+		} else if (lists) {
+			cJSON_AddItemToArray(dst, v);
+		} else {
+			cJSON_AddItemToObject(dst, v->string, v);
+		}
+	}
+	cJSON_Delete(src);
+}
+
+/* What JavaScript takes for false: null, false, 0 and "". */
+static int is_falsy(const cJSON *v)
+{
+	return cJSON_IsNull(v) || cJSON_IsFalse(v) ||
+	       (cJSON_IsNumber(v) && v->valuedouble == 0) ||
+	       (cJSON_IsString(v) && !v->valuestring[0]);
+}
+
+/* serverless also takes `functions` as a list of mappings (one per
+ * included file: `- ${file(fns.yml)}`) and merges them in order
+ * (Service.mergeArrays: lodash's _.merge; an empty item is passed over,
+ * any other non-mapping refused).  The list becomes the merged mapping in
+ * place, so every reader (ARNs here, the account's mocks) sees names.
+ * Returns the mapping or NULL. */
+static const cJSON *functions_map(struct doc *d, cJSON *fns, struct diag_list *diags)
+{
+	if (!cJSON_IsArray(fns))
+		return cJSON_IsObject(fns) ? fns : NULL;
+	cJSON *merged = cJSON_CreateObject();
+	while (fns->child) {
+		cJSON *part = fns->child;
+		if (!cJSON_IsObject(part) && !is_falsy(part))
+			diag_error(diags, doc_pos(d, part), "load/functions-item",
+				   "an item of the functions list is not a mapping of "
+				   "functions");
+		part = cJSON_DetachItemViaPointer(fns, part);
+		if (cJSON_IsObject(part))
+			merge_into(merged, part);
+		else
+			cJSON_Delete(part);
+	}
+	loader_become_(fns, merged);
+	return fns;
+}
+
 int loader_serverless_(struct loaded_file *lf, const struct loader_options *opt,
 		       struct diag_list *diags)
 {
@@ -420,7 +481,8 @@ int loader_serverless_(struct loaded_file *lf, const struct loader_options *opt,
 	lf->service = get_str(s.root, "service");
 	lf->stage = s.stage;
 	lf->region = s.region;
-	lf->functions = get(s.root, "functions");
+	lf->functions = functions_map(lf->doc, cJSON_GetObjectItemCaseSensitive(
+					      lf->doc->root, "functions"), diags);
 	/* Serverless v3 moved these under provider.apiGateway; v1/v2 files
 	 * (the reference course) have them directly under provider. */
 	const cJSON *apigw = get(provider, "apiGateway");

@@ -51,6 +51,7 @@ static int info_word(struct snippet *s, const char *w, size_t n)
 		{ "ignore", SNIPPET_SKIP }, /* rustdoc's spelling */
 		{ "notification", SNIPPET_NOTIFICATION },
 		{ "differs", SNIPPET_DIFFERS },
+		{ "dataflow", SNIPPET_DATAFLOW },
 	};
 	for (size_t i = 0; i < sizeof(flags) / sizeof(*flags); i++)
 		if (strlen(flags[i].name) == n && !strncmp(w, flags[i].name, n)) {
@@ -86,7 +87,7 @@ static void parse_info(struct snippet *s, const char *info,
 			diag_add(diags, s->fence, SEV_WARNING, "check/info-string",
 				 "unknown annotation '%.*s' in the info string "
 				 "(known: skip, fragment, output, fail, "
-				 "notification, differs, input=, expect=, step=)", (int)n, p);
+				 "notification, differs, dataflow, input=, expect=, step=)", (int)n, p);
 	}
 }
 

@@ -11,13 +11,16 @@
  *   skip          not checked at all
  *   fragment      validated as part of a definition (a few states, a rule list)
  *   output        the recorded output of the previous step
- *   fail          expected to fail (to parse, validate, or run)
+ *   fail          expected to fail (to parse, validate, or run; on an
+ *                 input=NAME block, the example's run)
  *   notification  an event a status-change notification delivered
  *   input=NAME    names a hand-written example input
  *   expect=NAME   the expected output of the example input NAME
  *   step=PATH     the saved step a deploy command in this block deploys
  *   differs       deliberately unlike the saved step it resembles (no
  *                 excerpt-drift check)
+ *   dataflow      on an input=NAME block: the site shows what each state
+ *                 of the example's run did to its data
  * Words are separated by spaces or commas (rustdoc style: "json,fragment"). */
 #ifndef STEPBOOK_SNIPPET_H
 #define STEPBOOK_SNIPPET_H
@@ -38,6 +41,7 @@ enum snippet_flag {
 	SNIPPET_FAIL = 8,
 	SNIPPET_NOTIFICATION = 16,
 	SNIPPET_DIFFERS = 32,
+	SNIPPET_DATAFLOW = 64,
 };
 
 struct snippet {

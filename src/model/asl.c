@@ -69,7 +69,7 @@ static void rules_release(struct asl_rule *rules, size_t nr)
 {
 	for (size_t i = 0; i < nr; i++) {
 		rules_release(rules[i].children, rules[i].nr_children);
-		EXPRS_RELEASE(rules[i].compiled);
+		EXPRS_RELEASE(rules[i].compiled); /* Condition and Output too */
 	}
 	free(rules);
 }

@@ -332,9 +332,17 @@ struct asl_state {
 		struct asl_expr seconds, timestamp, timeout_seconds,
 			heartbeat_seconds, error, cause, items,
 			max_concurrency, tolerated_failure_count,
-			tolerated_failure_percentage, reader_arguments,
+			tolerated_failure_percentage,
 			reader_max_items, max_items_per_batch,
 			max_input_bytes_per_batch;
+		/* Distributed Map: ItemReader's and ResultWriter's
+		 * Parameters (JSONata: Arguments), and the ...Path twins
+		 * of its numbers */
+		struct asl_expr reader_parameters, max_items_path,
+			writer_parameters, max_items_per_batch_path,
+			max_input_bytes_per_batch_path,
+			tolerated_failure_count_path,
+			tolerated_failure_percentage_path;
 	} compiled;
 };
 

@@ -298,7 +298,8 @@ static void compile_jsonata_rule(struct builder *b, struct asl_rule *r)
 		compile_jsonata_rule(b, &r->children[i]);
 }
 
-/* The fields of a Map's ItemReader and ItemBatcher that take JSONata. */
+/* The fields of a Map, its ItemReader, ItemBatcher and ResultWriter that
+ * take JSONata. */
 static void compile_jsonata_map(struct builder *b, struct asl_state *s)
 {
 	const cJSON *reader_config = field(s->item_reader, "ReaderConfig");
@@ -309,8 +310,10 @@ static void compile_jsonata_map(struct builder *b, struct asl_state *s)
 			s->tolerated_failure_count);
 	compile_jsonata(b, &s->compiled.tolerated_failure_percentage,
 			s->tolerated_failure_percentage);
-	compile_jsonata(b, &s->compiled.reader_arguments,
+	compile_jsonata(b, &s->compiled.reader_parameters,
 			field(s->item_reader, "Arguments"));
+	compile_jsonata(b, &s->compiled.writer_parameters,
+			field(s->result_writer, "Arguments"));
 	compile_jsonata(b, &s->compiled.reader_max_items,
 			field(reader_config, "MaxItems"));
 	compile_jsonata(b, &s->compiled.batch_input,
@@ -346,6 +349,26 @@ static void compile_jsonata_state(struct builder *b, struct asl_state *s)
 	}
 }
 
+/* The Distributed Map's fields that hold paths or templates. */
+static void compile_distributed(struct builder *b, struct asl_state *s)
+{
+	const cJSON *j = s->json, *rc = field(s->item_reader, "ReaderConfig");
+	compile(b, &s->compiled.reader_parameters,
+		field(s->item_reader, "Parameters"), ASL_WANT_TEMPLATE);
+	compile(b, &s->compiled.max_items_path, field(rc, "MaxItemsPath"),
+		ASL_WANT_VALUE);
+	compile(b, &s->compiled.writer_parameters,
+		field(s->result_writer, "Parameters"), ASL_WANT_TEMPLATE);
+	compile(b, &s->compiled.max_items_per_batch_path,
+		field(s->item_batcher, "MaxItemsPerBatchPath"), ASL_WANT_VALUE);
+	compile(b, &s->compiled.max_input_bytes_per_batch_path,
+		field(s->item_batcher, "MaxInputBytesPerBatchPath"), ASL_WANT_VALUE);
+	compile(b, &s->compiled.tolerated_failure_count_path,
+		field(j, "ToleratedFailureCountPath"), ASL_WANT_VALUE);
+	compile(b, &s->compiled.tolerated_failure_percentage_path,
+		field(j, "ToleratedFailurePercentagePath"), ASL_WANT_VALUE);
+}
+
 /* Every expression of s, compiled once (asl.h). */
 static void compile_state(struct builder *b, struct asl_state *s)
 {
@@ -374,6 +397,7 @@ static void compile_state(struct builder *b, struct asl_state *s)
 		      ASL_WANT_VALUE);
 	compile(b, &s->compiled.batch_input, field(s->item_batcher, "BatchInput"),
 		      ASL_WANT_TEMPLATE);
+	compile_distributed(b, s);
 	for (size_t i = 0; i < s->nr_choices; i++)
 		compile_rule(b, &s->choices[i]);
 	for (size_t i = 0; i < s->nr_catchers; i++) {

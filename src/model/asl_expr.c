@@ -79,7 +79,8 @@ static int template_needs_context(const cJSON *t, int depth)
 static void compile_template(struct asl_expr *e, const cJSON *json)
 {
 	struct payload_error pe;
-	if (!(e->tmpl = payload_compile(json, &pe)))
+	/* an invalid template is kept: its faults are what the validator reports */
+	if (payload_compile_all(json, &e->tmpl, &pe) < 0)
 		return invalid(e, pe.node, 0, pe.message);
 	e->kind = ASL_EXPR_TEMPLATE;
 	e->needs_context = template_needs_context(json, 0);

@@ -27,6 +27,8 @@ struct payload {
 	const cJSON *tmpl;
 	struct payload_expr *exprs; /* owned, in walk order */
 	size_t n, alloc;
+	struct payload_fault *faults; /* owned, in walk order */
+	size_t nr_faults, alloc_faults;
 };
 
 /* Evaluation state: the next expression to take, and the error if any. */
@@ -48,6 +50,7 @@ void payload_free(struct payload *p)
 		intrinsic_free(p->exprs[i].call);
 	}
 	free(p->exprs);
+	free(p->faults);
 	free(p);
 }
 
@@ -58,94 +61,139 @@ static size_t expr_key_len(const char *key)
 	return n >= 2 && strcmp(key + n - 2, ".$") == 0 ? n - 2 : 0;
 }
 
-static int fail(struct payload_error *err, const cJSON *node, const char *fmt,
-		...) __attribute__((format(printf, 3, 4)));
-
-static int fail(struct payload_error *err, const cJSON *node, const char *fmt,
-		...)
+/* Records what does not compile, and goes on with the rest. */
+static void fault(struct payload *p, const cJSON *node, enum payload_fault_kind kind,
+		  const char *message, size_t offset)
 {
-	va_list ap;
-	err->node = node;
-	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof(err->message), fmt, ap);
-	va_end(ap);
-	return -1;
+	ARRAY_GROW(p->faults, p->nr_faults + 1, p->alloc_faults);
+	struct payload_fault *f = &p->faults[p->nr_faults++];
+	f->node = node;
+	f->kind = kind;
+	snprintf(f->message, sizeof(f->message), "%s", message);
+	f->offset = offset;
 }
 
 /* ---- compiling --------------------------------------------------------- */
 
-static int compile_expr(struct payload *p, const cJSON *m,
-			struct payload_error *err)
+static void compile_expr(struct payload *p, const cJSON *m)
 {
 	if (!cJSON_IsString(m))
-		return fail(err, m, "the value of '%s' must be a string",
-			    m->string);
+		return fault(p, m, PAYLOAD_FAULT_NOT_STRING, "not a string", 0);
 	struct payload_expr e = { PAYLOAD_EXPR_JSONPATH, m, NULL, NULL };
 	const char *text = m->valuestring;
+	struct jsonpath_error je;
 	if (intrinsic_is_call(text)) {
 		struct intrinsic_error ie;
 		e.kind = PAYLOAD_EXPR_INTRINSIC;
 		if (!(e.call = intrinsic_compile(text, &ie)))
-			return fail(err, m, "invalid intrinsic function '%s': %s at "
-				    "offset %zu", text, ie.message, ie.offset);
-	} else if (text[0] == '$') {
-		struct jsonpath_error je;
-		if (!(e.path = jsonpath_compile(text, &je)))
-			return fail(err, m, "invalid JSONPath '%s': %s at offset %zu",
-				    text, je.message, je.offset);
-	} else {
-		return fail(err, m, "the value of '%s' must be a JSONPath or an "
-			    "intrinsic function", m->string);
+			return fault(p, m, PAYLOAD_FAULT_CALL, ie.message, ie.offset);
+	} else if (!(e.path = jsonpath_compile(text, &je))) {
+		return fault(p, m, text[0] == '$' ? PAYLOAD_FAULT_PATH
+			     : PAYLOAD_FAULT_NOT_PATH, je.message, je.offset);
+	} else if (text[0] != '$') { /* what the path compiler took, a template does not */
+		jsonpath_free(e.path);
+		return fault(p, m, PAYLOAD_FAULT_NOT_PATH, "a path must start with '$'", 0);
 	}
 	ARRAY_GROW(p->exprs, p->n + 1, p->alloc);
 	p->exprs[p->n++] = e;
-	return 0;
 }
 
 /* "a" and "a.$" in one object would both produce the field "a". */
-static int check_duplicates(const cJSON *obj, struct payload_error *err)
+static void check_duplicates(struct payload *p, const cJSON *obj)
 {
 	struct strmap seen = STRMAP_INIT;
-	int r = 0;
-	for (const cJSON *m = obj->child; m && r == 0; m = m->next) {
+	for (const cJSON *m = obj->child; m; m = m->next) {
 		size_t n = expr_key_len(m->string);
 		if (strmap_put(&seen, m->string, n ? n : strlen(m->string),
-			       (void *)m))
-			r = fail(err, m, "the field '%s' is defined twice",
-				 m->string);
+			       (void *)m)) {
+			fault(p, m, PAYLOAD_FAULT_DUPLICATE, "defined twice", 0);
+			break;
+		}
 	}
 	strmap_release(&seen);
-	return r;
 }
 
 /* Recursion depth is bounded by PAYLOAD_MAX_DEPTH. */
-static int compile_node(struct payload *p, const cJSON *node, int depth,
-			struct payload_error *err)
+static void compile_node(struct payload *p, const cJSON *node, int depth)
 {
 	if (!cJSON_IsObject(node) && !cJSON_IsArray(node))
-		return 0;
+		return;
 	if (depth >= PAYLOAD_MAX_DEPTH)
-		return fail(err, node, "the template is nested too deeply");
-	if (cJSON_IsObject(node) && check_duplicates(node, err) < 0)
-		return -1;
+		return fault(p, node, PAYLOAD_FAULT_TOO_DEEP, "nested too deeply", 0);
+	if (cJSON_IsObject(node))
+		check_duplicates(p, node);
 	for (const cJSON *m = node->child; m; m = m->next) {
-		int r = cJSON_IsObject(node) && expr_key_len(m->string)
-				? compile_expr(p, m, err)
-				: compile_node(p, m, depth + 1, err);
-		if (r < 0)
-			return -1;
+		if (cJSON_IsObject(node) && expr_key_len(m->string))
+			compile_expr(p, m);
+		else
+			compile_node(p, m, depth + 1);
 	}
-	return 0;
+}
+
+/* The first fault in the words payload_compile has always used. */
+static void describe_fault(const struct payload_fault *f, struct payload_error *err)
+{
+	const cJSON *m = f->node;
+	const char *text = cJSON_IsString(m) ? m->valuestring : "";
+	err->node = m;
+	switch (f->kind) {
+	case PAYLOAD_FAULT_NOT_STRING:
+		snprintf(err->message, sizeof(err->message),
+			 "the value of '%s' must be a string", m->string);
+		break;
+	case PAYLOAD_FAULT_CALL:
+		snprintf(err->message, sizeof(err->message), "invalid intrinsic "
+			 "function '%s': %s at offset %zu", text, f->message, f->offset);
+		break;
+	case PAYLOAD_FAULT_PATH:
+		snprintf(err->message, sizeof(err->message), "invalid JSONPath "
+			 "'%s': %s at offset %zu", text, f->message, f->offset);
+		break;
+	case PAYLOAD_FAULT_NOT_PATH:
+		snprintf(err->message, sizeof(err->message), "the value of '%s' must "
+			 "be a JSONPath or an intrinsic function", m->string);
+		break;
+	case PAYLOAD_FAULT_DUPLICATE:
+		snprintf(err->message, sizeof(err->message),
+			 "the field '%s' is defined twice", m->string);
+		break;
+	case PAYLOAD_FAULT_TOO_DEEP:
+		snprintf(err->message, sizeof(err->message),
+			 "the template is nested too deeply");
+		break;
+	}
+}
+
+int payload_compile_all(const cJSON *tmpl, struct payload **out,
+			struct payload_error *err)
+{
+	struct payload *p = xcalloc(1, sizeof(*p));
+	p->tmpl = tmpl;
+	compile_node(p, tmpl, 0);
+	*out = p;
+	if (!p->nr_faults)
+		return 0;
+	describe_fault(&p->faults[0], err);
+	return -1;
 }
 
 struct payload *payload_compile(const cJSON *tmpl, struct payload_error *err)
 {
-	struct payload *p = xcalloc(1, sizeof(*p));
-	p->tmpl = tmpl;
-	if (compile_node(p, tmpl, 0, err) == 0)
+	struct payload *p;
+	if (payload_compile_all(tmpl, &p, err) == 0)
 		return p;
 	payload_free(p);
 	return NULL;
+}
+
+size_t payload_nr_faults(const struct payload *p)
+{
+	return p ? p->nr_faults : 0;
+}
+
+const struct payload_fault *payload_fault_at(const struct payload *p, size_t i)
+{
+	return p && i < p->nr_faults ? &p->faults[i] : NULL;
 }
 
 /* ---- instantiating ----------------------------------------------------- */

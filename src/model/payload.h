@@ -33,6 +33,35 @@ struct payload_error {
 	char message[256];
 };
 
+/* What keeps a template from compiling, one per place, with the
+ * compiler's own words: the validator words its diagnostics from these
+ * instead of compiling the members again. */
+enum payload_fault_kind {
+	PAYLOAD_FAULT_NOT_STRING, /* a ".$" member that is not a string */
+	PAYLOAD_FAULT_PATH,       /* a "$..." that is not a JSONPath */
+	PAYLOAD_FAULT_NOT_PATH,   /* neither "$..." nor "States.*(" */
+	PAYLOAD_FAULT_CALL,       /* an intrinsic call that does not compile */
+	PAYLOAD_FAULT_DUPLICATE,  /* "x" and "x.$" in one object */
+	PAYLOAD_FAULT_TOO_DEEP,   /* nested deeper than PAYLOAD_MAX_DEPTH */
+};
+
+struct payload_fault {
+	const cJSON *node;  /* the member (or object) at fault, borrowed */
+	enum payload_fault_kind kind;
+	char message[200];  /* the path or intrinsic compiler's message */
+	size_t offset;      /* where in the member's text (bytes) */
+};
+
+/* Compiles every expression in tmpl, going on past what does not compile.
+ * Sets *out (owned, free with payload_free; borrows tmpl) always.  Returns
+ * 0, or -1 with the first fault worded in *err; a template with faults
+ * must not be evaluated, only read for payload_fault_at. */
+int payload_compile_all(const cJSON *tmpl, struct payload **out,
+			struct payload_error *err);
+/* The faults of p in walk order (NULL past the last); p may be NULL. */
+size_t payload_nr_faults(const struct payload *p);
+const struct payload_fault *payload_fault_at(const struct payload *p, size_t i);
+
 /* Compiles every expression in tmpl.  Returns owned (free with
  * payload_free) that borrows tmpl, which must outlive it unchanged; NULL
  * with *err filled when an expression or the template is invalid. */

@@ -74,6 +74,7 @@ static const struct look looks[] = {
 #define INK_MARKER "#4b5563"
 #define INK_TEXT "#111827"
 #define INK_SUBTEXT "#374151"
+#define INK_FLOW "#0f766e"
 
 struct draw {
 	Agraph_t *root;
@@ -480,6 +481,22 @@ static void add_marks(struct buf *out, const struct asl_state *s)
 	buf_adds(out, "</FONT>");
 }
 
+/* Output and Assign shape what leaves the state: one small line says the
+ * state has them (their text is in the definition, not the picture). */
+static void add_flow_marks(struct buf *out, const struct asl_state *s)
+{
+	if (!s->flow.output && !s->flow.assign)
+		return;
+	add_small(out, INK_FLOW);
+	if (s->flow.output)
+		buf_adds(out, "\xE2\x86\xA6 Output"); /* U+21A6 */
+	if (s->flow.output && s->flow.assign)
+		buf_adds(out, " \xC2\xB7 ");
+	if (s->flow.assign)
+		buf_adds(out, "\xE2\x89\x94 Assign"); /* U+2254 */
+	buf_adds(out, "</FONT>");
+}
+
 static void state_label(struct draw *d, const struct asl_state *s)
 {
 	struct buf *l = &d->label;
@@ -490,6 +507,7 @@ static void state_label(struct draw *d, const struct asl_state *s)
 	add_small(l, INK_SUBTEXT);
 	add_kind_line(l, s);
 	buf_adds(l, "</FONT>");
+	add_flow_marks(l, s);
 	add_marks(l, s);
 }
 
@@ -758,6 +776,32 @@ static char *edge_hover(struct draw *d, const struct asl_state *from,
 	return xstrdup(d->hover.ptr);
 }
 
+/* A JSONata Condition as a label: the expression without its {% %}, its
+ * blanks collapsed to single spaces (the label cuts what is too long). */
+static void describe_condition(const cJSON *cond, struct buf *out)
+{
+	if (cJSON_IsBool(cond))
+		return buf_adds(out, cJSON_IsTrue(cond) ? "true" : "false");
+	if (!cJSON_IsString(cond))
+		return buf_adds(out, "?");
+	const char *t = cond->valuestring;
+	size_t n = strlen(t);
+	if (n >= 4 && !strncmp(t, "{%", 2) && !strcmp(t + n - 2, "%}"))
+		t += 2, n -= 4;
+	int blank = 0;
+	size_t start = out->len;
+	for (size_t k = 0; k < n; k++) {
+		if (t[k] == ' ' || t[k] == '\t' || t[k] == '\n' || t[k] == '\r') {
+			blank = 1;
+			continue;
+		}
+		if (blank && out->len > start)
+			buf_addc(out, ' ');
+		blank = 0;
+		buf_addc(out, t[k]);
+	}
+}
+
 static void rule_edges(struct draw *d, struct scope *sc, size_t i)
 {
 	const struct asl_state *s = &sc->m->states[i];
@@ -767,7 +811,10 @@ static void rule_edges(struct draw *d, struct scope *sc, size_t i)
 		buf_reset(&cond);
 		buf_reset(&html);
 		buf_adds(&cond, ": ");
-		asl_rule_describe(rule, &cond);
+		if (rule->kind == ASL_RULE_CONDITION)
+			describe_condition(rule->operand, &cond);
+		else
+			asl_rule_describe(rule, &cond);
 		add_wrapped(&html, cond.ptr + 2, RULE_LINE_MAX, RULE_LINES_MAX);
 		char *hover = edge_hover(d, s, rule->next, cond.ptr);
 		struct edge_spec es = { DIAGRAM_EDGE_RULE, r, "rule", INK_RULE,

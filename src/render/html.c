@@ -289,6 +289,8 @@ static void on_code(struct walk *w, const struct md_item *it)
 	enum html_check check = w->links->checked
 		? w->links->checked(w->links->ctx, it->pos) : HTML_UNCHECKED;
 	html_code_block(it->info, it->text, strlen(it->text), check, &b);
+	if (w->links->after_block)
+		w->links->after_block(w->links->ctx, it->pos, &b);
 	buf_adds(&current_section(w->page)->code, it->text);
 	markdown_replace_html(w->md, it, b.ptr);
 	buf_release(&b);

@@ -35,6 +35,9 @@ struct html_links {
 	void (*asset)(void *ctx, const char *rel);
 	/* The check result of the code block fenced at 'fence' (NULL: none). */
 	enum html_check (*checked)(void *ctx, struct pos fence);
+	/* Appends what follows the code block fenced at 'fence' (a diagram
+	 * of the definition it holds, an example's panels); NULL: nothing. */
+	void (*after_block)(void *ctx, struct pos fence, struct buf *out);
 };
 
 struct html_heading {

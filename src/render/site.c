@@ -330,6 +330,7 @@ void site_free_(struct site *s)
 	strmap_release(&s->navs);
 	strmap_release(&s->figure_keys);
 	site_check_free_(s);
+	site_blocks_end_(s);
 	tmpl_free(s->layout);
 	free(s->layout_path);
 	course_release(&s->course);
@@ -373,6 +374,7 @@ struct site *site_new_(const struct site_options *opt, struct diag_list *diags)
 	strmap_init(&s->figure_keys);
 	strmap_init(&s->marks);
 	strmap_init(&s->runs);
+	strmap_init(&s->panels);
 	s->check_pid = -1;
 	s->theme = opt->templates ? opt->templates : site_default_templates();
 	return s;

@@ -109,6 +109,9 @@ static void on_example(void *ctx, const struct gate_example *ex)
 	struct diagram_run *old = strmap_get(&s->runs, k.ptr, k.len);
 	diagram_run_free(old); /* the page ran NAME twice: the last run counts */
 	strmap_put(&s->runs, k.ptr, k.len, diagram_run_new(ex->result));
+	cJSON *rec = site_panel_record_(ex->result);
+	cJSON_Delete(strmap_get(&s->panels, k.ptr, k.len));
+	strmap_put(&s->panels, k.ptr, k.len, rec); /* NULL: no panels */
 	buf_release(&k);
 }
 
@@ -123,6 +126,9 @@ void site_check_free_(struct site *s)
 	for (size_t i = 0; i < s->runs.nr; i++)
 		diagram_run_free(s->runs.entries[i].value);
 	strmap_release(&s->runs);
+	for (size_t i = 0; i < s->panels.nr; i++)
+		cJSON_Delete(s->panels.entries[i].value);
+	strmap_release(&s->panels);
 	strmap_release(&s->marks);
 	diag_list_release(&s->check_failed);
 }
@@ -132,6 +138,7 @@ static void reset(struct site *s)
 	site_check_free_(s);
 	strmap_init(&s->marks);
 	strmap_init(&s->runs);
+	strmap_init(&s->panels);
 }
 
 /* Runs the gate; each example's run goes to on_run, each case to marks. */
@@ -169,7 +176,8 @@ void site_check_course_(struct site *s)
 /* ---- in another process ---------------------------------------------------
  * The child writes "LEN:KEY CHECK\n" per mark, then "-\n", then per failing
  * case "LEN:FILE LINE COL KIND LEN:MESSAGE \n", then "-\n", then per run
- * "LEN:KEY " and the run (diagram_run_write). */
+ * "LEN:KEY ", the run (diagram_run_write) and "LEN:RECORD " (its data-flow
+ * record as JSON text, site_panel.c; empty when it has none). */
 
 static void put_key(struct buf *b, const char *key, size_t len)
 {
@@ -186,6 +194,11 @@ static void write_run(void *ctx, const struct gate_example *ex)
 	put_key(b, k.ptr, k.len);
 	diagram_run_write(v, b);
 	diagram_run_free(v);
+	cJSON *rec = site_panel_record_(ex->result);
+	char *text = rec ? cJSON_PrintUnformatted(rec) : NULL;
+	put_key(b, text ? text : "", text ? strlen(text) : 0);
+	cJSON_free(text);
+	cJSON_Delete(rec);
 	buf_release(&k);
 }
 
@@ -292,15 +305,23 @@ static int read_results(struct site *s, const char *p, const char *end)
 	p += 2;
 	if (!status)
 		status = read_failures(s, &p, end);
+	struct buf text = BUF_INIT;
 	while (!status && p < end) {
 		struct diagram_run *v = NULL;
-		if (get_key(&p, end, &k) || !(v = diagram_run_read(&p, end))) {
+		cJSON *rec = NULL;
+		if (get_key(&p, end, &k) || !(v = diagram_run_read(&p, end)) ||
+		    get_key(&p, end, &text) ||
+		    (text.len && !(rec = cJSON_ParseWithLength(text.ptr, text.len)))) {
+			diagram_run_free(v);
 			status = -1;
 			break;
 		}
 		diagram_run_free(strmap_get(&s->runs, k.ptr, k.len));
 		strmap_put(&s->runs, k.ptr, k.len, v);
+		cJSON_Delete(strmap_get(&s->panels, k.ptr, k.len));
+		strmap_put(&s->panels, k.ptr, k.len, rec); /* NULL: no panels */
 	}
+	buf_release(&text);
 	buf_release(&k);
 	return status;
 }
@@ -377,6 +398,12 @@ static void fingerprint(const struct site *s, struct strmap *pages)
 	for (size_t i = 0; i < s->runs.nr; i++) {
 		const struct strmap_entry *e = &s->runs.entries[i];
 		diagram_run_write(e->value, page_bytes(pages, e->key, e->keylen));
+	}
+	for (size_t i = 0; i < s->panels.nr; i++) {
+		const struct strmap_entry *e = &s->panels.entries[i];
+		char *text = e->value ? cJSON_PrintUnformatted(e->value) : NULL;
+		buf_adds(page_bytes(pages, e->key, e->keylen), text ? text : "-");
+		cJSON_free(text);
 	}
 }
 

@@ -14,6 +14,7 @@
 #include "markdown.h"
 #include "search.h"
 #include "site.h"
+#include "snippet.h"
 #include "strmap.h"
 #include "tmpl.h"
 
@@ -76,6 +77,11 @@ struct site {
 				   fenced there (site_check.c) */
 	struct strmap runs;     /* "PAGE\nNAME" -> struct diagram_run * of the
 				   page's example NAME */
+	struct strmap panels;   /* "PAGE\nNAME" -> cJSON * the data flow of the
+				   page's example NAME (site_panel.c), for
+				   examples marked dataflow */
+	struct site_blocks *blocks; /* the page being rendered: its fenced
+				   blocks (site_block.c), or NULL */
 	struct diag_list check_failed; /* one error per failing check case */
 	int check_pid;          /* the process checking the course, or -1 */
 	int check_fd;           /* its results (an unlinked file) */
@@ -165,6 +171,32 @@ void site_check_again_(struct site *s,
 enum html_check site_checked_(void *ctx, struct pos fence);
 /* The run of example 'input' of the page being rendered, or NULL. */
 struct diagram_run *site_example_run_(struct site *s, const char *input);
+
+/* site_block.c: what follows a code block on a page. */
+/* Reads the fenced blocks of page i (as `stepbook check` reads them) and
+ * the examples md draws a path of; site_blocks_end_ frees them. */
+void site_blocks_begin_(struct site *s, size_t i, struct md_doc *md);
+void site_blocks_end_(struct site *s);
+/* html_links.after_block: the diagram of a whole definition the block
+ * fenced at 'fence' holds, whatever its label; the data-flow panels of an
+ * example marked dataflow that no image of the page draws. */
+void site_after_block_(void *ctx, struct pos fence, struct buf *out);
+/* Is example NAME of the page being rendered marked dataflow? */
+int site_example_dataflow_(const struct site *s, const char *input);
+
+/* site_panel.c: the data-flow panels of an example. */
+/* What run r did to the data, state by state: the record the panels are
+ * drawn from (bounded: SITE_PANEL_MAX_VISITS, SITE_PANEL_MAX_VALUE).
+ * Returns owned cJSON, or NULL when r recorded no inspection (its example
+ * is not marked dataflow). */
+cJSON *site_panel_record_(const struct exec_result *r);
+/* The machine the record's execution ran (borrowed), or "". */
+const char *site_panel_machine_(const cJSON *record);
+/* Appends the panels of record (example NAME 'input'): a <details> per
+ * state visited, its input and every stage in a definition list. */
+void site_panel_html_(const cJSON *record, const char *input, struct buf *out);
+/* The record of the page's example 'input', or NULL. */
+const cJSON *site_example_panel_(struct site *s, const char *input);
 
 /* site_pool.c: figures drawn on every core while pages are built. */
 /* Lists the figures of every registered step and starts the workers

@@ -223,10 +223,12 @@ int site_build_page_(struct site *s, size_t i)
 		md = markdown_parse(path.ptr, text.ptr, text.len,
 				    s->course.allow_html);
 	struct html_links links = { s, site_step_page_, site_step_diagram_,
-				    site_asset_, site_checked_ };
+				    site_asset_, site_checked_, site_after_block_ };
 	struct html_page hp;
+	site_blocks_begin_(s, i, md);
 	int status = html_render(md, &s->course, p->src, p->out, &links, &hp,
 				 s->diags);
+	site_blocks_end_(s);
 	const char *title = hp.title ? hp.title : p->title;
 	cJSON *data = site_page_data_(s, i, p->out, title, hp.description);
 	cJSON_AddStringToObject(data, "content", hp.body.ptr);

@@ -320,6 +320,10 @@ int site_step_diagram_(void *ctx, const char *rel, const char *machine,
 		return diag_error(s->diags, pos, "site/no-run",
 				  "no example input=%s ran on this page (a block "
 				  "marked input=%s, run by stepbook check)", input, input);
+	const cJSON *panels = run && site_example_dataflow_(s, input)
+		? site_example_panel_(s, input) : NULL;
+	if (panels)
+		buf_adds(out, "<div class=\"dataflow\">\n");
 	size_t drawn = 0;
 	for (size_t i = 0; st && i < st->lf.nr_machines; i++) {
 		const struct loaded_machine *m = &st->lf.machines[i];
@@ -329,6 +333,10 @@ int site_step_diagram_(void *ctx, const char *rel, const char *machine,
 		if (run ? run_figure(s, st, i, input, run, out) : figure(s, st, i, out))
 			return -1;
 		drawn++;
+	}
+	if (panels) {
+		site_panel_html_(panels, input, out);
+		buf_adds(out, "</div>\n");
 	}
 	if (drawn)
 		return 0;

@@ -563,7 +563,7 @@ const cJSON *account_notifications(const struct account *a)
 
 /* Runs machine mi on input to its end (callbacks from the scenario). */
 static struct execution *start(struct account *a, size_t mi, const char *name,
-			       const cJSON *input, const cJSON *scenario)
+			       const cJSON *input, const cJSON *scenario, int inspect)
 {
 	if (a->nr_execs >= ACCOUNT_MAX_EXECUTIONS)
 		return NULL;
@@ -582,6 +582,8 @@ static struct execution *start(struct account *a, size_t mi, const char *name,
 	o.mocks = &a->mocks;
 	o.scenario = scenario;
 	o.keep_history = 1;
+	o.inspect = inspect;
+	o.s3_dir = a->opt.s3_dir;
 	e->input = input ? cJSON_Duplicate(input, 1) : cJSON_CreateObject();
 	exec_run(m->model, e->input, &o, &e->r);
 	e->stop_ms = e->r.stop_ms;
@@ -654,7 +656,7 @@ static int op_start(struct account *a, const struct account_request *rq,
 			    a->machines[mi].arn);
 	if (rq->name && find_execution(a, rq->name))
 		return fail(rs, 400, "ExecutionAlreadyExists", "Execution Already Exists: '%s'", rq->name);
-	struct execution *e = start(a, mi, rq->name, rq->input, rq->scenario);
+	struct execution *e = start(a, mi, rq->name, rq->input, rq->scenario, rq->inspect);
 	if (!e)
 		return fail(rs, 400, "ExecutionLimitExceeded", "too many executions%s", NULL);
 	rs->status = 200;

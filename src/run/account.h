@@ -29,6 +29,7 @@ struct account_options {
 	uint64_t seed;
 	const cJSON *mocks;   /* borrowed stepbook.yml `mocks:` map, or NULL */
 	const cJSON *api_keys; /* borrowed {name: value} map, or NULL */
+	const char *s3_dir;   /* borrowed: the folder standing for S3, or NULL */
 };
 
 enum account_op {
@@ -54,6 +55,8 @@ struct account_request {
 	 * HTTP start): [{"action": "SendTaskSuccess", "at": seconds, ...}]. */
 	const cJSON *scenario;
 	const char *method, *path, *api_key; /* HTTP */
+	int inspect; /* record each visit's data-flow stages (exec.h), for
+			what the site shows of an example */
 };
 
 struct account_response {

@@ -447,20 +447,12 @@ static int assign(struct exec *x, struct frame *fr, const struct asl_expr *e,
 }
 
 /* The pending variables, now in the frame's scope. */
-static void commit(struct frame *fr)
+static void commit(struct exec *x, struct frame *fr)
 {
 	cJSON *vals = fr->assigned;
 	fr->assigned = NULL;
-	if (!vals)
-		return;
-	while (vals->child) {
-		cJSON *v = cJSON_DetachItemViaPointer(vals, vals->child);
-		char *k = v->string;
-		v->string = NULL;
-		exec_set_item_(fr->scope->vars, k, v);
-		cJSON_free(k);
-	}
-	cJSON_Delete(vals);
+	if (vals)
+		exec_assign_(x, fr, vals);
 }
 
 static int place(struct exec *x, struct frame *fr, cJSON *result, cJSON **out)
@@ -487,7 +479,7 @@ static int output(struct exec *x, struct frame *fr, cJSON *in)
 	const struct asl_expr *e = output_field(fr);
 	if (!e->json) {
 		fr->output = in;
-		commit(fr);
+		commit(x, fr);
 		return 0;
 	}
 	/* the types that pass their input on may have moved it into 'in' */
@@ -496,7 +488,7 @@ static int output(struct exec *x, struct frame *fr, cJSON *in)
 	int rc = eval_field(x, fr, e, &sv, &fr->output);
 	cJSON_Delete(in);
 	if (rc == 0)
-		commit(fr);
+		commit(x, fr);
 	return rc;
 }
 
@@ -527,7 +519,7 @@ static int catch_output(struct exec *x, struct frame *fr,
 	}
 	cJSON_Delete(eo);
 	if (rc == 0)
-		commit(fr);
+		commit(x, fr);
 	return rc;
 }
 

@@ -238,14 +238,7 @@ static int assign(struct exec *x, struct frame *fr, const struct asl_expr *e,
 		return 0;
 	if (arguments(x, fr, e, in, &vals))
 		return -1;
-	while (vals->child) {
-		cJSON *v = cJSON_DetachItemViaPointer(vals, vals->child);
-		char *k = v->string;
-		v->string = NULL;
-		exec_set_item_(fr->scope->vars, k, v);
-		cJSON_free(k);
-	}
-	cJSON_Delete(vals);
+	exec_assign_(x, fr, vals);
 	return 0;
 }
 

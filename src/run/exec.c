@@ -2,7 +2,8 @@
  * switch on the state type does its work, the data flow leaves or a
  * catcher takes the error; Pass/Succeed/Fail; the execution's life cycle.
  * Not here: data flow (dataflow.h), Choice (exec_choice.c), Task and Wait
- * (exec_task.c), Parallel and Map (exec_parallel.c), events
+ * (exec_task.c), Parallel and Map (exec_parallel.c), the frames they run
+ * on the virtual clock (exec_sched.c), events
  * (exec_history.c), errors, $$ and shares (exec_frame.c). */
 #include <math.h>
 #include <stdarg.h>
@@ -163,7 +164,7 @@ static int run_fail(struct exec *x, struct frame *fr)
 		return -1;
 	}
 	exec_err_release_(&fr->err);
-	fr->err.error = error ? error : xstrdup("");
+	fr->err.error = error; /* none: the execution's error stays null */
 	fr->err.cause = cause;
 	return -1;
 }
@@ -184,7 +185,8 @@ static void event_entered(struct exec *x, struct frame *fr)
 	buf_release(&type);
 }
 
-static void event_exited(struct exec *x, const struct frame *fr)
+/* The variables the visit assigned go with its StateExited event. */
+static void event_exited(struct exec *x, struct frame *fr)
 {
 	const struct asl_state *s = fr->state;
 	if (s->type == ASL_FAIL)
@@ -195,9 +197,31 @@ static void event_exited(struct exec *x, const struct frame *fr)
 	}
 	struct buf type = BUF_INIT;
 	buf_addf(&type, "%sStateExited", exec_event_prefix_(s->type));
-	exec_event_(x, type.ptr, "stateExitedEventDetails",
-		    exec_details_io_(s->name, "output", fr->output));
+	cJSON *d = exec_details_io_(s->name, "output", fr->output);
+	if (fr->assigned_log) {
+		cJSON_AddItemToObject(d, "assignedVariables", fr->assigned_log);
+		fr->assigned_log = NULL;
+		cJSON *det = cJSON_AddObjectToObject(d, "assignedVariablesDetails");
+		cJSON_AddBoolToObject(det, "truncated", 0);
+	}
+	exec_event_(x, type.ptr, "stateExitedEventDetails", d);
 	buf_release(&type);
+}
+
+/* A Task or Wait stopped because a sibling branch failed; a Parallel or
+ * Map wrote its own ...StateAborted, Pass/Choice/Succeed/Fail take no time
+ * and are never caught in the middle. */
+static void event_aborted(struct exec *x, const struct frame *fr)
+{
+	const struct asl_state *s = fr->state;
+	if (s->type != ASL_TASK && s->type != ASL_WAIT)
+		return;
+	if (!x->res->history) {
+		exec_event_(x, NULL, NULL, NULL);
+		return;
+	}
+	exec_event_(x, s->type == ASL_TASK ? "TaskStateAborted" : "WaitStateAborted",
+		    NULL, NULL);
 }
 
 static int dispatch(struct exec *x, struct frame *fr)
@@ -279,9 +303,17 @@ static void frame_release(struct frame *fr)
 	fr->eff = NULL;
 }
 
+static struct exec_visit *visit_failed(struct exec *x, struct frame *fr)
+{
+	visited(x, fr, EXEC_VISIT_FAILED, -1);
+	struct exec_visit *v = &x->res->visits[x->res->nr_visits - 1];
+	v->cause = fr->cause_visit;
+	return v;
+}
+
 /* One visit: the data flow enters, the state's type does its work, the
  * data flow leaves (or, on an error, a catcher takes it). */
-static int visit(struct exec *x, struct frame *fr)
+static int visit_once(struct exec *x, struct frame *fr)
 {
 	x->res->transitions++;
 	fr->flow = dataflow_for(fr->state);
@@ -306,27 +338,39 @@ static int visit(struct exec *x, struct frame *fr)
 	cJSON_Delete(fr->output);
 	fr->output = NULL;
 	exec_record_error_(fr);
+	if (exec_aborting_(x)) {
+		event_aborted(x, fr);
+		return -1;
+	}
 	if (x->stop != EXEC_RUNNING || !fr->err.error) {
 		/* the execution ends in this state: its path shows it failed */
-		visited(x, fr, EXEC_VISIT_FAILED, -1);
+		visit_failed(x, fr);
 		return -1;
 	}
 	if (x->test_retry_index < 0 && catch_error(x, fr) == 0) {
 		event_exited(x, fr);
 		return 0;
 	}
-	visited(x, fr, EXEC_VISIT_FAILED, -1);
-	x->res->visits[x->res->nr_visits - 1].input = cJSON_Duplicate(fr->input, 1);
+	visit_failed(x, fr)->input = cJSON_Duplicate(fr->input, 1);
 	return -1;
+}
+
+static int visit(struct exec *x, struct frame *fr)
+{
+	int rc = visit_once(x, fr);
+	cJSON_Delete(fr->assigned_log); /* a visit that did not exit */
+	fr->assigned_log = NULL;
+	return rc;
 }
 
 int exec_machine_(struct exec *x, const struct asl_machine *m, cJSON *input,
 		  struct vscope *scope, const cJSON *map_item, cJSON **out,
-		  struct exec_err *err)
+		  struct exec_err *err, size_t *failed_visit)
 {
 	int i = m->start_index;
 	int checked = x->depth == 0; /* exec_run measured the input */
 	*out = NULL;
+	*failed_visit = 0;
 	for (;;) {
 		int borrowed = input == x->borrowed_input;
 		if (i < 0 || (size_t)i >= m->nr_states) {
@@ -344,13 +388,25 @@ int exec_machine_(struct exec *x, const struct asl_machine *m, cJSON *input,
 				   .input_borrowed = borrowed,
 				   .rule = -1,
 				   .entered_ms = x->clock.now };
-		int rc = machine_timed_out(x) ? -1 : visit(x, &fr);
+		int ran = !machine_timed_out(x) && !exec_aborting_(x);
+		int rc = ran ? visit(x, &fr) : -1;
 		if (!fr.input_borrowed)
 			cJSON_Delete(fr.input);
 		if (rc) {
+			/* no frame runs between visit's last record and here */
+			const struct exec_result *r = x->res;
+			if (ran && r->nr_visits &&
+			    r->visits[r->nr_visits - 1].state == fr.state &&
+			    r->visits[r->nr_visits - 1].outcome == EXEC_VISIT_FAILED)
+				*failed_visit = r->nr_visits;
 			*err = fr.err;
-			if (!err->error)
+			/* A Fail without Error leaves the execution's error
+			 * null; inside a branch it stays an error ("") that
+			 * the enclosing state's Retry and Catch can match. */
+			if (!err->error && fr.state->type != ASL_FAIL)
 				exec_err_set_(err, "States.Runtime", NULL);
+			else if (!err->error && x->depth > 0)
+				err->error = xstrdup("");
 			return -1;
 		}
 		if (fr.end) {
@@ -437,12 +493,20 @@ static void init(struct exec *x, const struct asl_machine *m,
 	x->test_retry_index = -1;
 	make_names(x);
 	x->context = make_context(x, input);
+	exec_sched_init_(x);
 }
 
 static void finish(struct exec *x, int rc, cJSON *out, struct exec_err *err)
 {
 	struct exec_result *r = x->res;
-	if (x->stop != EXEC_RUNNING) {
+	if (x->stop == EXEC_TIMED_OUT) {
+		/* DescribeExecution shows no error: States.Timeout is only in
+		 * the ExecutionTimedOut event (final_event) */
+		r->status = x->stop;
+		exec_err_release_(&x->stop_err);
+		exec_err_release_(err);
+		cJSON_Delete(out);
+	} else if (x->stop != EXEC_RUNNING) {
 		r->status = x->stop;
 		r->error = x->stop_err.error;
 		r->cause = x->stop_err.cause;
@@ -472,10 +536,12 @@ static void final_event(struct exec *x)
 		exec_event_(x, "ExecutionSucceeded", "executionSucceededEventDetails",
 			    exec_details_io_(NULL, "output", r->output));
 		break;
-	case EXEC_TIMED_OUT:
+	case EXEC_TIMED_OUT: {
+		struct exec_err t = { (char *)"States.Timeout", NULL };
 		exec_event_(x, "ExecutionTimedOut", "executionTimedOutEventDetails",
-			    exec_details_err_(&e));
+			    exec_details_err_(&t));
 		break;
+	}
 	case EXEC_ABORTED:
 		exec_event_(x, "ExecutionAborted", "executionAbortedEventDetails",
 			    exec_details_err_(&e));
@@ -509,6 +575,7 @@ void exec_start_(struct exec *x, const struct asl_machine *m,
 
 void exec_end_(struct exec *x)
 {
+	exec_sched_release_(x);
 	cJSON_Delete(x->context);
 	free(x->scenario_used);
 	clock_release(&x->clock);
@@ -526,18 +593,17 @@ int exec_run(const struct asl_machine *m, const cJSON *input,
 	struct vscope scope = { cJSON_CreateObject(), NULL };
 	int rc;
 	struct frame fr0 = { .state = m->nr_states ? &m->states[0] : NULL };
+	size_t failed_visit;
 	x.borrowed_input = input; /* the first state reads it in place */
 	if (m->nr_states && exec_check_size_(&x, &fr0, input, "received")) {
 		err = fr0.err;
 		rc = -1;
 	} else {
 		rc = exec_machine_(&x, m, (cJSON *)input, &scope, NULL, &out,
-				   &err);
+				   &err, &failed_visit);
 	}
 	finish(&x, rc, out, &err);
 	final_event(&x);
-	if (r->history)
-		exec_history_order_(&x);
 	cJSON_Delete(scope.vars);
 	exec_end_(&x);
 	return r->status == EXEC_SUCCEEDED ? 0 : -1;
@@ -569,10 +635,10 @@ const struct exec_visit *exec_failed_visit(const struct exec_result *r)
 	size_t i = r->nr_visits;
 	if (r->status != EXEC_FAILED || !i || r->visits[i - 1].outcome != EXEC_VISIT_FAILED)
 		return NULL;
-	/* An uncaught error fails the innermost state first, then each
-	 * enclosing Parallel or Map: the first of the trailing failures. */
-	while (i > 1 && r->visits[i - 2].outcome == EXEC_VISIT_FAILED)
-		i--;
+	/* The top-level state that failed last; a Parallel or Map names the
+	 * visit in its branch that failed it (siblings may have run after). */
+	while (r->visits[i - 1].cause && r->visits[i - 1].cause < i)
+		i = r->visits[i - 1].cause;
 	return &r->visits[i - 1];
 }
 

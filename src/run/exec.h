@@ -2,6 +2,10 @@
  * Step Functions would (same outputs, error names and causes), on a virtual
  * clock, with a seeded RNG and mocked tasks.  Deterministic: the same
  * machine, input and options give the same bytes.
+ * Parallel branches and Map iterations are frames on the virtual clock
+ * (exec_sched.c); inside the run layer, a Map over any list of items (a
+ * Distributed Map's reader, say) goes through exec_map_items_
+ * (exec_frame.h).
  * Not here: the model (asl.h), mocks file format (mock.h), the command
  * line (cmd_run.c). */
 #ifndef STEPBOOK_EXEC_H
@@ -22,8 +26,8 @@
 #define EXEC_DEFAULT_START_MS 1704067200000LL
 /* The task tokens .waitForTaskToken tasks receive: base64 characters. */
 #define EXEC_TOKEN_LEN 160
-/* Nested Parallel/Map executions on the C stack: the model already caps
- * nesting at ASL_MAX_NESTING, so this is that bound plus the top level. */
+/* Nested Parallel/Map frames: the model already caps nesting at
+ * ASL_MAX_NESTING, so this is that bound plus the top level. */
 #define EXEC_MAX_DEPTH (ASL_MAX_NESTING + 1)
 
 enum exec_status { EXEC_RUNNING, EXEC_SUCCEEDED, EXEC_FAILED, EXEC_TIMED_OUT,
@@ -42,6 +46,9 @@ struct exec_options {
 	int keep_history;        /* record GetExecutionHistory events */
 	int inspect;             /* record each visit's data-flow stages
 				    (struct exec_inspection); off: no cost */
+	const char *s3_dir;      /* the folder standing for S3 (DIR/BUCKET/KEY)
+				    of Distributed Map's ItemReader and
+				    ResultWriter, or NULL */
 };
 
 /* ---- inspection: the data after each stage of a state visit ----------
@@ -109,6 +116,8 @@ struct exec_visit {
 			 report shows), otherwise NULL */
 	struct exec_inspection *inspection; /* owned, with opt.inspect (not
 					       on RETRIED), else NULL */
+	size_t cause; /* a FAILED Parallel or Map: 1 + the index of the visit
+			 inside its branch whose failure it passed on; else 0 */
 };
 
 struct exec_result {
@@ -137,8 +146,7 @@ int exec_run(const struct asl_machine *m, const cJSON *input,
 void exec_result_release(struct exec_result *r);
 
 /* Reports, as located errors in diags, every feature of m that the
- * interpreter does not execute yet (JSONata, ItemReader, ResultWriter,
- * MaxInputBytesPerBatch).  Returns 0, or -1 when m must not be run. */
+ * interpreter does not execute yet (JSONata).  Returns 0, or -1 when m must not be run. */
 int exec_check_supported(const struct asl_machine *m, struct diag_list *diags);
 
 /* As exec_check_supported for the one state s of m that TestState runs
@@ -150,7 +158,7 @@ const char *exec_status_name(enum exec_status s);
 
 /* The visit where the error of a failed execution arose: the innermost
  * state of the failure that ended it (a state inside a Parallel branch
- * rather than the Parallel).  NULL when r did not end failing in a state
+ * rather than the Parallel, following exec_visit.cause).  NULL when r did not end failing in a state
  * (it succeeded, timed out, or failed before its first state).  Borrowed
  * from r. */
 const struct exec_visit *exec_failed_visit(const struct exec_result *r);

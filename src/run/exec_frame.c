@@ -61,7 +61,7 @@ void exec_visit_(struct exec *x, const struct asl_state *s, enum exec_outcome o,
 {
 	struct exec_result *r = x->res;
 	ARRAY_GROW(r->visits, r->nr_visits + 1, r->alloc_visits);
-	r->visits[r->nr_visits++] = (struct exec_visit){ s, o, branch, NULL, NULL };
+	r->visits[r->nr_visits++] = (struct exec_visit){ s, o, branch, NULL, NULL, 0 };
 }
 
 /* Adds n to *size; 1 once the total passes limit (the walk stops). */
@@ -206,6 +206,8 @@ int exec_check_size_(struct exec *x, const struct frame *fr, const cJSON *v,
  * TimeoutSeconds, or failed to send a heartbeat..."). */
 static int error_matches(const char *err, const char **names, size_t n)
 {
+	if (!err) /* a Fail state without Error: nothing matches it */
+		return 0;
 	int timeout = !strcmp(err, "States.Timeout") ||
 		      !strcmp(err, "States.HeartbeatTimeout");
 	if (!strcmp(err, "States.Runtime"))
@@ -239,6 +241,31 @@ void exec_set_item_(cJSON *o, const char *key, cJSON *v)
 		cJSON_AddItemToObject(o, key, v);
 }
 
+/* AWS writes each assigned value as JSON text; a name assigned twice in
+ * one visit (a Choice's Assign, then its rule's) shows its last value. */
+static void log_assigned(struct frame *fr, const char *name, const cJSON *v)
+{
+	char *text = cJSON_PrintUnformatted(v);
+	if (!fr->assigned_log)
+		fr->assigned_log = cJSON_CreateObject();
+	exec_set_item_(fr->assigned_log, name, cJSON_CreateString(text ? text : "null"));
+	cJSON_free(text);
+}
+
+void exec_assign_(struct exec *x, struct frame *fr, cJSON *vals)
+{
+	while (vals->child) {
+		cJSON *v = cJSON_DetachItemViaPointer(vals, vals->child);
+		char *name = v->string;
+		v->string = NULL;
+		if (x->res->history)
+			log_assigned(fr, name, v);
+		exec_set_item_(fr->scope->vars, name, v);
+		cJSON_free(name);
+	}
+	cJSON_Delete(vals);
+}
+
 static void merge_members(cJSON *o, const cJSON *over)
 {
 	for (const cJSON *c = cJSON_IsObject(over) ? over->child : NULL; c; c = c->next)
@@ -254,14 +281,23 @@ static int context_current(const struct exec *x, const struct frame *fr)
 	       x->ctx_retry == fr->retry_count && x->ctx_token == fr->task_token;
 }
 
+/* $$.Map.Item: a reference node to the frame's item.  A Map's ItemSelector
+ * moves it from item to item, so the node stays and only its target (the
+ * item's members) changes. */
 static void context_map(struct exec *x, struct frame *fr)
 {
+	x->ctx_item = fr->map_item;
+	if (fr->map_item && x->ctx_map_item) {
+		x->ctx_map_item->child = fr->map_item->child;
+		return;
+	}
 	cJSON_DeleteItemFromObjectCaseSensitive(x->context, "Map");
+	x->ctx_map_item = NULL;
 	if (fr->map_item) {
 		cJSON *map = cJSON_AddObjectToObject(x->context, "Map");
 		cJSON_AddItemReferenceToObject(map, "Item", (cJSON *)fr->map_item);
+		x->ctx_map_item = map->child;
 	}
-	x->ctx_item = fr->map_item;
 }
 
 const cJSON *exec_context_(struct exec *x, struct frame *fr)
@@ -296,8 +332,10 @@ const cJSON *exec_context_(struct exec *x, struct frame *fr)
 
 void exec_context_forget_(struct exec *x)
 {
-	cJSON_DeleteItemFromObjectCaseSensitive(x->context, "Map");
-	x->ctx_item = NULL;
+	static const cJSON forgotten;
+	if (x->ctx_map_item)
+		x->ctx_map_item->child = NULL; /* the item is about to go */
+	x->ctx_item = &forgotten; /* no frame's: the next $$ looks again */
 }
 
 void exec_json_(const cJSON *v, struct buf *out)

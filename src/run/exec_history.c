@@ -35,7 +35,8 @@ long exec_event_(struct exec *x, const char *type, const char *key,
 {
 	long id = ++x->nr_events;
 	if (!x->res->history) {
-		cJSON_Delete(details);
+		if (details) /* the run loop's events carry none: no call */
+			cJSON_Delete(details);
 		return id;
 	}
 	cJSON *e = cJSON_CreateObject();
@@ -50,70 +51,6 @@ long exec_event_(struct exec *x, const char *type, const char *key,
 	cJSON_AddItemToArray(x->res->history, e);
 	x->prev_event = id;
 	return id;
-}
-
-/* ---- time order ------------------------------------------------------- */
-
-/* Branches and iterations run one after another in C but side by side in
- * virtual time, so events are recorded out of time order.  Once the run is
- * over they are put in time order (stable: events of one instant keep their
- * recording order), renumbered 1..n, and previousEventId follows its event
- * to the new number. */
-struct ev {
-	cJSON *e;
-	double t;
-	long old_id, pos;
-};
-
-static int by_time(const void *a, const void *b)
-{
-	const struct ev *x = a, *y = b;
-	if (x->t != y->t)
-		return x->t < y->t ? -1 : 1;
-	return x->pos < y->pos ? -1 : x->pos > y->pos;
-}
-
-static void set_number(cJSON *e, const char *key, double v)
-{
-	cJSON *n = cJSON_GetObjectItemCaseSensitive(e, key);
-	if (n)
-		cJSON_SetNumberValue(n, v);
-}
-
-void exec_history_order_(struct exec *x)
-{
-	cJSON *h = x->res->history;
-	long n = cJSON_GetArraySize(h), i = 0, sorted = 1;
-	if (n < 2)
-		return;
-	struct ev *v = xcalloc((size_t)n, sizeof(*v));
-	long *new_id = xcalloc((size_t)n + 1, sizeof(*new_id));
-	for (cJSON *e = h->child; e; e = e->next, i++) {
-		v[i] = (struct ev){ e, cJSON_GetObjectItem(e, "timestamp")->valuedouble,
-				    (long)cJSON_GetObjectItem(e, "id")->valuedouble, i };
-		sorted &= i == 0 || v[i].t >= v[i - 1].t;
-	}
-	if (!sorted) {
-		qsort(v, (size_t)n, sizeof(*v), by_time);
-		while (h->child)
-			cJSON_DetachItemViaPointer(h, h->child);
-		for (i = 0; i < n; i++) {
-			if (v[i].old_id >= 1 && v[i].old_id <= n)
-				new_id[v[i].old_id] = i + 1;
-			cJSON_AddItemToArray(h, v[i].e);
-		}
-		for (i = 0; i < n; i++) {
-			const cJSON *p = cJSON_GetObjectItem(v[i].e, "previousEventId");
-			long old = p ? (long)p->valuedouble : 0;
-			long prev = old >= 1 && old <= n ? new_id[old] : 0;
-			set_number(v[i].e, "id", (double)(i + 1));
-			/* never a later event: then the one just before */
-			set_number(v[i].e, "previousEventId",
-				   (double)(prev > i ? i : prev));
-		}
-	}
-	free(v);
-	free(new_id);
 }
 
 cJSON *exec_details_io_(const char *name, const char *key, const cJSON *v)

@@ -6,33 +6,12 @@
 
 #include "banned.h"
 
-static const cJSON *member(const cJSON *obj, const char *name)
-{
-	return cJSON_GetObjectItemCaseSensitive(obj, name);
-}
-
-static void refuse(const struct asl_machine *m, const cJSON *node,
-		   struct diag_list *diags, const char *what)
-{
-	diag_error(diags, doc_key_pos(m->doc, node), "run/unsupported",
-		   "%s is not supported by stepbook run yet", what);
-}
-
 static void check_state(const struct asl_machine *m, const struct asl_state *s,
 			struct diag_list *diags)
 {
-	const cJSON *v;
 	const struct dataflow *f = dataflow_for(s);
 	if (f->check)
 		f->check(m, s, diags);
-	if (s->item_reader)
-		refuse(m, s->item_reader, diags,
-		       "ItemReader (give the items in the input, with ItemsPath)");
-	if (s->result_writer)
-		refuse(m, s->result_writer, diags, "ResultWriter");
-	if ((v = member(s->item_batcher, "MaxInputBytesPerBatch")) ||
-	    (v = member(s->item_batcher, "MaxInputBytesPerBatchPath")))
-		refuse(m, v, diags, v->string);
 }
 
 /* Recursion is bounded by ASL_MAX_NESTING. */

@@ -212,6 +212,22 @@ static int mocked_invoke(struct exec *x, struct frame *fr,
 	return 0;
 }
 
+/* A plain Lambda ARN returns the function's payload: a mock written as
+ * the Invoke response (StatusCode and Payload, as the MockConfigFile
+ * format writes Lambda results) answers with its Payload. */
+static void plain_lambda_payload(const struct task_call *c, cJSON **out)
+{
+	if (strncmp(c->resource, "arn:aws:lambda:", 15) || !cJSON_IsObject(*out))
+		return;
+	cJSON *code = cJSON_GetObjectItemCaseSensitive(*out, "StatusCode");
+	cJSON *payload = cJSON_GetObjectItemCaseSensitive(*out, "Payload");
+	if (!cJSON_IsNumber(code) || !payload)
+		return;
+	payload = cJSON_DetachItemViaPointer(*out, payload);
+	cJSON_Delete(*out);
+	*out = payload;
+}
+
 static int mocked(struct exec *x, struct frame *fr, const struct task_call *c,
 		  const cJSON *entry, cJSON **out)
 {
@@ -226,7 +242,10 @@ static int mocked(struct exec *x, struct frame *fr, const struct task_call *c,
 	    (cJSON_GetObjectItemCaseSensitive(entry, "Return") ||
 	     cJSON_GetObjectItemCaseSensitive(entry, "Template")))
 		return mocked_invoke(x, fr, c, entry, out);
-	return mocked_value(x, fr, entry, c->params, out);
+	if (mocked_value(x, fr, entry, c->params, out))
+		return -1;
+	plain_lambda_payload(c, out);
+	return 0;
 }
 
 static void no_mock(struct exec *x, struct frame *fr, const struct task_call *c)
@@ -242,35 +261,30 @@ static void no_mock(struct exec *x, struct frame *fr, const struct task_call *c)
 	exec_err_set_(&fr->err, x->stop_err.error, x->stop_err.cause);
 }
 
-/* Waits on the scenario's timers for the callback of task c. */
+/* Waits for the callback of task c: the scenario's entries are routed by
+ * task token (exec_sched.c); a heartbeat restarts HeartbeatSeconds. */
 static int await_callback(struct exec *x, struct frame *fr,
 			  const struct task_call *c, cJSON **out)
 {
-	exec_load_timers_(x);
 	int64_t deadline = x->clock.now + exec_ms_(c->timeout_s);
 	int64_t beat = c->heartbeat_s > 0
 		? x->clock.now + exec_ms_(c->heartbeat_s) : INT64_MAX;
 	for (;;) {
-		const struct clock_timer *t = clock_peek(&x->clock);
 		int64_t limit = beat < deadline ? beat : deadline;
-		if (!t || t->at > limit) {
-			if (exec_advance_(x, limit))
-				return -1;
+		int stopped;
+		long i = exec_await_callback_(x, fr->task_token, limit, &stopped);
+		if (stopped)
+			return -1;
+		if (i < 0) {
+			/* AWS's error output of a task timeout has an empty
+			 * Cause (a heartbeat timeout's has none) */
 			exec_err_set_(&fr->err, beat < deadline ? "States.HeartbeatTimeout"
-								 : "States.Timeout", NULL);
+								 : "States.Timeout",
+				      beat < deadline ? NULL : "");
 			return -1;
 		}
-		struct clock_timer tm;
-		clock_pop(&x->clock, &tm);
-		const cJSON *e = exec_scenario_entry_(x, tm.ref);
+		const cJSON *e = exec_scenario_entry_(x, i);
 		const char *a = exec_scenario_action_(e);
-		if (!strcmp(a, "StopExecution")) {
-			clock_advance_to(&x->clock, tm.at);
-			exec_abort_with_(x, e);
-			return -1;
-		}
-		if (exec_advance_(x, tm.at))
-			return -1;
 		if (!strcmp(a, "SendTaskHeartbeat")) {
 			if (c->heartbeat_s > 0)
 				beat = x->clock.now + exec_ms_(c->heartbeat_s);
@@ -281,13 +295,11 @@ static int await_callback(struct exec *x, struct frame *fr,
 			*out = o ? cJSON_Duplicate(o, 1) : cJSON_CreateObject();
 			return 0;
 		}
-		if (!strcmp(a, "SendTaskFailure")) {
-			const cJSON *er = cJSON_GetObjectItemCaseSensitive(e, "error");
-			const cJSON *ca = cJSON_GetObjectItemCaseSensitive(e, "cause");
-			exec_err_set_(&fr->err, cJSON_IsString(er) ? er->valuestring : "",
-				      cJSON_IsString(ca) ? ca->valuestring : NULL);
-			return -1;
-		}
+		const cJSON *er = cJSON_GetObjectItemCaseSensitive(e, "error");
+		const cJSON *ca = cJSON_GetObjectItemCaseSensitive(e, "cause");
+		exec_err_set_(&fr->err, cJSON_IsString(er) ? er->valuestring : "",
+			      cJSON_IsString(ca) ? ca->valuestring : NULL);
+		return -1;
 	}
 }
 
@@ -308,7 +320,7 @@ static int invoke(struct exec *x, struct frame *fr, const struct task_call *c,
 		if (d > c->timeout_s) {
 			if (exec_advance_(x, x->clock.now + exec_ms_(c->timeout_s)))
 				return -1;
-			exec_err_set_(&fr->err, "States.Timeout", NULL);
+			exec_err_set_(&fr->err, "States.Timeout", "");
 			return -1;
 		}
 		if (d > 0 && exec_advance_(x, x->clock.now + exec_ms_(d)))
@@ -358,6 +370,8 @@ static int attempt(struct exec *x, struct frame *fr, cJSON **result)
 	if (c->callback)
 		task_event(x, c, "TaskSubmitted", "taskSubmittedEventDetails", NULL);
 	if (invoke(x, fr, c, &raw)) {
+		if (exec_aborting_(x))
+			return -1; /* the visit writes TaskStateAborted */
 		if (x->stop != EXEC_RUNNING && !fr->err.error)
 			exec_err_set_(&fr->err, x->stop_err.error, x->stop_err.cause);
 		int timeout = fr->err.error && ends_with(fr->err.error, "Timeout");

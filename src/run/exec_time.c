@@ -1,7 +1,8 @@
 /* exec_time.c - time passing on the virtual clock, below the state types
- * that wait: the machine's TimeoutSeconds, the scenario's timers
- * (StopExecution, callbacks) and Retry with backoff and FULL jitter.
- * Not here: the clock itself (clock.h), what a Task or Wait waits for
+ * that wait: the scenario's timers (StopExecution, callbacks) and Retry
+ * with backoff and FULL jitter.
+ * Not here: the clock itself (clock.h), the queue of frames and the
+ * machine's TimeoutSeconds (exec_sched.c), what a Task or Wait waits for
  * (exec_task.c). */
 #include <math.h>
 #include <stdlib.h>
@@ -70,35 +71,12 @@ void exec_abort_with_(struct exec *x, const cJSON *e)
 	}
 }
 
-/* Moves the clock to 'target' unless the machine's TimeoutSeconds or a
- * StopExecution comes first; then the clock stops there and the whole
- * execution ends (returns -1). */
+/* Time passes for the running frame only: others due earlier run first
+ * (exec_sched.c), the machine's TimeoutSeconds or a StopExecution may end
+ * the execution on the way. */
 int exec_advance_(struct exec *x, int64_t target)
 {
-	exec_load_timers_(x);
-	const cJSON *t = x->top->timeout_seconds;
-	if (cJSON_IsNumber(t)) {
-		int64_t deadline = x->res->start_ms + exec_ms_(t->valuedouble);
-		if (target > deadline) {
-			clock_advance_to(&x->clock, deadline);
-			x->stop = EXEC_TIMED_OUT;
-			exec_err_set_(&x->stop_err, "States.Timeout", NULL);
-			return -1;
-		}
-	}
-	for (size_t i = 0; i < x->clock.nr; i++) {
-		const struct clock_timer *tm = &x->clock.timers[i];
-		if (tm->at > target)
-			break;
-		const cJSON *e = exec_scenario_entry_(x, tm->ref);
-		if (!strcmp(exec_scenario_action_(e), "StopExecution")) {
-			clock_advance_to(&x->clock, tm->at);
-			exec_abort_with_(x, e);
-			return -1;
-		}
-	}
-	clock_advance_to(&x->clock, target);
-	return 0;
+	return exec_sleep_(x, target);
 }
 
 /* ---- Retry ------------------------------------------------------------ */
@@ -125,7 +103,7 @@ int exec_with_retry_(struct exec *x, struct frame *fr,
 	for (;;) {
 		if (attempt(x, fr, result) == 0)
 			return 0;
-		if (x->stop != EXEC_RUNNING)
+		if (x->stop != EXEC_RUNNING || exec_aborting_(x))
 			return -1;
 		size_t i;
 		for (i = 0; i < s->nr_retry && i < 64; i++)

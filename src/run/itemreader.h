@@ -70,6 +70,8 @@ struct itemreader_results {
 	const cJSON *succeeded;  /* arrays of child execution records */
 	const cJSON *failed;
 	const cJSON *pending;
+	int jsonl;               /* WriterConfig OutputType JSONL: one record
+				    per line rather than a JSON array */
 };
 
 /* Writes PREFIX/MAP_RUN_ID/manifest.json and SUCCEEDED_0.json,

@@ -22,6 +22,22 @@ static const char *run_id(const char *arn)
 	return p ? p + 1 : arn;
 }
 
+/* records as JSON Lines: owned, free with cJSON_free. */
+static char *json_lines(const cJSON *records)
+{
+	struct buf b = BUF_INIT;
+	for (const cJSON *r = records->child; r; r = r->next) {
+		char *t = cJSON_PrintUnformatted(r);
+		buf_adds(&b, t);
+		buf_addc(&b, '\n');
+		cJSON_free(t);
+	}
+	char *out = cJSON_malloc(b.len + 1);
+	memcpy(out, b.ptr, b.len + 1);
+	buf_release(&b);
+	return out;
+}
+
 /* Writes one result file and lists it in files[]. */
 static int result_file(const struct itemreader_results *w, const char *dir_key,
 		       const char *status, const cJSON *records, cJSON *files,
@@ -30,7 +46,7 @@ static int result_file(const struct itemreader_results *w, const char *dir_key,
 	cJSON *list = cJSON_AddArrayToObject(files, status);
 	if (!cJSON_IsArray(records) || !cJSON_GetArraySize(records))
 		return 0;
-	char *text = cJSON_PrintUnformatted(records);
+	char *text = w->jsonl ? json_lines(records) : cJSON_PrintUnformatted(records);
 	size_t n = strlen(text);
 	struct buf key = BUF_INIT, path = BUF_INIT;
 	buf_addf(&key, "%s%s_0.json", dir_key, status);

@@ -7,6 +7,7 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
@@ -81,8 +82,9 @@ static int find_pointer(const cJSON *from, const cJSON *target, struct buf *b)
 
 /* ---- reporting --------------------------------------------------------- */
 
-void v_report(struct vctx *v, enum vrule rule, const cJSON *node, enum vat at,
-	      const char *fmt, ...)
+/* Adds the diagnostic at pos; the JSON pointer names node. */
+static void report_at(struct vctx *v, enum vrule rule, const cJSON *node,
+		      struct pos pos, const char *fmt, va_list ap)
 {
 	if (v->count >= VALIDATE_MAX_DIAGS) {
 		if (v->count++ == VALIDATE_MAX_DIAGS)
@@ -94,14 +96,8 @@ void v_report(struct vctx *v, enum vrule rule, const cJSON *node, enum vat at,
 	}
 	v->count++;
 	const struct validate_rule *r = &validate_rules[rule];
-	struct pos pos = at == AT_KEY ? doc_key_pos(v->doc, node) : doc_pos(v->doc, node);
-	if (!pos.line) /* a root has no key; a made-up node no place */
-		pos = doc_pos(v->doc, node);
 	struct buf msg = BUF_INIT;
-	va_list ap;
-	va_start(ap, fmt);
 	buf_vaddf(&msg, fmt, ap);
-	va_end(ap);
 	diag_add(v->diags, pos, r->severity, r->id, "%s", msg.ptr);
 	buf_release(&msg);
 	if (r->severity == SEV_ERROR)
@@ -110,6 +106,40 @@ void v_report(struct vctx *v, enum vrule rule, const cJSON *node, enum vat at,
 	if (find_pointer(v->root, node, &ptr))
 		diag_set_pointer(v->diags, ptr.len ? ptr.ptr : "");
 	buf_release(&ptr);
+}
+
+void v_report(struct vctx *v, enum vrule rule, const cJSON *node, enum vat at,
+	      const char *fmt, ...)
+{
+	struct pos pos = at == AT_KEY ? doc_key_pos(v->doc, node) : doc_pos(v->doc, node);
+	if (!pos.line) /* a root has no key; a made-up node no place */
+		pos = doc_pos(v->doc, node);
+	va_list ap;
+	va_start(ap, fmt);
+	report_at(v, rule, node, pos, fmt, ap);
+	va_end(ap);
+}
+
+/* The place of byte 'offset' of str's value in the author's file, traced
+ * through its quoting (doc_string_map); the value's start when the source
+ * does not rebuild it. */
+static struct pos string_pos(const struct vctx *v, const cJSON *str, size_t offset)
+{
+	struct pos pos = doc_pos(v->doc, str);
+	struct pos *map = doc_string_map(v->doc, str);
+	if (map && offset <= strlen(str->valuestring))
+		pos = map[offset];
+	free(map);
+	return pos;
+}
+
+void v_report_in(struct vctx *v, enum vrule rule, const cJSON *str,
+		 size_t offset, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	report_at(v, rule, str, string_pos(v, str, offset), fmt, ap);
+	va_end(ap);
 }
 
 /* ---- the walk ---------------------------------------------------------- */

@@ -199,7 +199,7 @@ static void check_condition(struct vctx *v, const struct asl_state *s,
 	if (!cJSON_IsString(r->operand) && !cJSON_IsBool(r->operand))
 		return v_report(v, R_FIELD_TYPE, r->operand, AT_VALUE,
 				"Condition must be a JSONata string or a boolean");
-	v_jsonata(v, r->operand);
+	v_jsonata(v, r->operand, JA_INPUT);
 }
 
 /* Recursion is bounded by the document's nesting limit (DOC_MAX_DEPTH). */
@@ -210,10 +210,15 @@ static void check_rule(struct vctx *v, const struct asl_state *s,
 		return v_report(v, R_CHOICES_EMPTY, r->json, AT_VALUE,
 				"a Choice rule of state '%s' must be an object", s->name);
 	check_members(v, s, r, top);
-	if (top && s->flow.lang == ASL_QL_JSONPATH) {
+	if (top) {
 		const cJSON *a = v_field(r->json, "Assign");
-		if (cJSON_IsObject(a))
+		if (s->flow.lang == ASL_QL_JSONATA) {
+			v_jsonata(v, a, JA_INPUT);
+			v_jsonata(v, v_field(r->json, "Output"), JA_INPUT);
+		} else if (cJSON_IsObject(a)) {
 			v_template(v, a);
+		}
+		v_assign_names(v, a);
 	}
 	switch (r->kind) {
 	case ASL_RULE_CMP: check_comparison(v, s, r); break;

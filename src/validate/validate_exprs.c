@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "intrinsic.h"
 #include "jsonpath.h"
+#include "payload.h"
 #include "banned.h"
 
 /* What an intrinsic takes, for arity messages: "2", "1 to 3", "at least 1". */
@@ -146,18 +147,25 @@ static int ends_with_dollar(const char *key)
 	return n >= 2 && key[n - 2] == '.' && key[n - 1] == '$';
 }
 
-static void template_member(struct vctx *v, const cJSON *m)
+/* A ".$" member the model could not compile, worded from its fault. */
+static void template_fault(struct vctx *v, const struct payload_fault *f)
 {
-	if (!cJSON_IsString(m))
+	const cJSON *m = f->node;
+	if (f->kind == PAYLOAD_FAULT_NOT_STRING)
 		return v_report(v, R_TEMPLATE_NOT_STRING, m, AT_VALUE,
 				"the value of '%s' must be a string (a path or an "
 				"intrinsic call), because its key ends in .$", m->string);
+	if (f->kind != PAYLOAD_FAULT_CALL && f->kind != PAYLOAD_FAULT_PATH &&
+	    f->kind != PAYLOAD_FAULT_NOT_PATH)
+		return; /* duplicates: template_duplicate; depth: the loader's */
+	int call = f->kind == PAYLOAD_FAULT_CALL;
 	struct buf why = BUF_INIT;
-	enum vrule rule;
-	if (v_expr_check(m->valuestring, VPATH_PATH, 1, 1, &why, &rule))
-		v_report(v, rule == R_INTRINSIC ? R_INTRINSIC : R_TEMPLATE_PATH, m,
-			 AT_VALUE, "'%s' (key '%s') is not a valid %s: %s", m->valuestring,
-			 m->string, rule == R_INTRINSIC ? "intrinsic call" : "path", why.ptr);
+	buf_addf(&why, "%s at character %zu", f->message, f->offset + 1);
+	if (call && strstr(f->message, "arguments"))
+		describe_arity(&why, m->valuestring);
+	v_report(v, call ? R_INTRINSIC : R_TEMPLATE_PATH, m, AT_VALUE,
+		 "'%s' (key '%s') is not a valid %s: %s", m->valuestring, m->string,
+		 call ? "intrinsic call" : "path", why.ptr);
 	buf_release(&why);
 }
 
@@ -173,31 +181,27 @@ static void template_duplicate(struct vctx *v, const cJSON *tmpl, const cJSON *m
 }
 
 /* Recursion is bounded by the document's nesting limit (DOC_MAX_DEPTH). */
-void v_template(struct vctx *v, const cJSON *tmpl)
+static void template_duplicates(struct vctx *v, const cJSON *tmpl)
 {
 	for (const cJSON *m = tmpl ? tmpl->child : NULL; m; m = m->next) {
-		if (cJSON_IsObject(tmpl) && ends_with_dollar(m->string)) {
-			template_member(v, m);
+		if (cJSON_IsObject(tmpl) && ends_with_dollar(m->string))
 			template_duplicate(v, tmpl, m);
-		} else {
-			v_template(v, m);
-		}
+		else
+			template_duplicates(v, m);
 	}
 }
 
-/* Recursion is bounded by the document's nesting limit (DOC_MAX_DEPTH). */
-void v_jsonata(struct vctx *v, const cJSON *value)
+/* The members are read as the model compiled them (every fault of the
+ * template, not only the first); a template the model holds no form of
+ * (none is known) is not compiled here. */
+void v_template(struct vctx *v, const cJSON *tmpl)
 {
-	if (cJSON_IsString(value)) {
-		const char *s = value->valuestring;
-		size_t n = strlen(s);
-		if (!strncmp(s, "{%", 2) && (n < 4 || strcmp(s + n - 2, "%}")))
-			v_report(v, R_JSONATA, value, AT_VALUE,
-				 "a JSONata expression that opens with {%% must close with %%}");
-		return;
-	}
-	for (const cJSON *m = value ? value->child : NULL; m; m = m->next)
-		v_jsonata(v, m);
+	const struct asl_expr *e = v->model && tmpl ? asl_expr_at(v->model, tmpl) : NULL;
+	if (e && e->kind != ASL_EXPR_TEMPLATE && e->kind != ASL_EXPR_INVALID)
+		e = NULL;
+	for (size_t i = 0; e && i < payload_nr_faults(e->tmpl); i++)
+		template_fault(v, payload_fault_at(e->tmpl, i));
+	template_duplicates(v, tmpl);
 }
 
 /* Recursion is bounded by the document's nesting limit (DOC_MAX_DEPTH). */

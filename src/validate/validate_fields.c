@@ -27,6 +27,7 @@ enum kind {
 	K_STRING, K_BOOL, K_OBJECT, K_ARRAY, K_POS_INT, K_NONNEG_INT,
 	K_PERCENT, K_PATH, K_REF_PATH, K_REF_OR_FN, K_TIMESTAMP, K_TEMPLATE,
 	K_ANY, K_SPECIAL, /* checked by its own rule (Type, QueryLanguage) */
+	K_MACHINE, /* a Map processor: its states are validated as states */
 };
 
 struct field {
@@ -70,8 +71,8 @@ static const struct field fields[] = {
 	{ "ErrorPath", T(ASL_FAIL), L_PATH, K_REF_OR_FN },
 	{ "CausePath", T(ASL_FAIL), L_PATH, K_REF_OR_FN },
 	{ "Branches", T(ASL_PARALLEL), L_BOTH, K_ARRAY },
-	{ "ItemProcessor", T(ASL_MAP), L_BOTH, K_OBJECT },
-	{ "Iterator", T(ASL_MAP), L_BOTH, K_OBJECT },
+	{ "ItemProcessor", T(ASL_MAP), L_BOTH, K_MACHINE },
+	{ "Iterator", T(ASL_MAP), L_BOTH, K_MACHINE },
 	{ "ItemsPath", T(ASL_MAP), L_PATH, K_REF_PATH },
 	{ "Items", T(ASL_MAP), L_ATA, K_ANY },
 	{ "ItemSelector", T(ASL_MAP), L_BOTH, K_TEMPLATE },
@@ -197,6 +198,9 @@ static void report_type(struct vctx *v, const struct asl_state *s,
 static void check_int(struct vctx *v, const struct asl_state *s,
 		      const cJSON *m, double min, double max)
 {
+	if (cJSON_IsString(m) && s->flow.lang == ASL_QL_JSONATA)
+		return report_type(v, s, m, "a number or a JSONata expression "
+				   "\"{% ... %}\", not a plain string");
 	if (!cJSON_IsNumber(m))
 		return report_type(v, s, m, "a number");
 	if (!v_is_integer(m) || m->valuedouble < min || m->valuedouble > max)
@@ -205,11 +209,20 @@ static void check_int(struct vctx *v, const struct asl_state *s,
 			 m->string, s->name, min, max);
 }
 
+/* What a JSONata field may read of $states: the result in Output and
+ * Assign of the states that produce one. */
+static enum ja_allow field_allow(const struct asl_state *s, const struct field *f)
+{
+	int produces = s->type == ASL_TASK || s->type == ASL_PARALLEL || s->type == ASL_MAP;
+	return produces && (!strcmp(f->name, "Output") || !strcmp(f->name, "Assign"))
+		? JA_RESULT : JA_INPUT;
+}
+
 static void check_value(struct vctx *v, const struct asl_state *s,
 			const struct field *f, const cJSON *m)
 {
-	if (s->flow.lang == ASL_QL_JSONATA && is_jsonata(m))
-		return v_jsonata(v, m);
+	if (f->kind != K_MACHINE && s->flow.lang == ASL_QL_JSONATA && is_jsonata(m))
+		return v_jsonata(v, m, field_allow(s, f));
 	if ((f->kind == K_BOOL || f->kind == K_POS_INT || f->kind == K_NONNEG_INT ||
 	     f->kind == K_PERCENT || f->kind == K_TIMESTAMP) && v_placeholder(v, m))
 		return;
@@ -225,8 +238,16 @@ static void check_value(struct vctx *v, const struct asl_state *s,
 	case K_OBJECT:
 		if (!cJSON_IsObject(m))
 			report_type(v, s, m, "an object");
+		else if (s->flow.lang == ASL_QL_JSONATA)
+			v_jsonata(v, m, field_allow(s, f));
 		else if (!strcmp(f->name, "Assign"))
-			s->flow.lang == ASL_QL_JSONATA ? v_jsonata(v, m) : v_template(v, m);
+			v_template(v, m);
+		if (!strcmp(f->name, "Assign"))
+			v_assign_names(v, m);
+		break;
+	case K_MACHINE:
+		if (!cJSON_IsObject(m))
+			report_type(v, s, m, "an object");
 		break;
 	case K_ARRAY:
 		if (!cJSON_IsArray(m))
@@ -235,7 +256,10 @@ static void check_value(struct vctx *v, const struct asl_state *s,
 	case K_POS_INT: check_int(v, s, m, 1, 99999999); break;
 	case K_NONNEG_INT: check_int(v, s, m, 0, 99999999); break;
 	case K_PERCENT:
-		if (!cJSON_IsNumber(m))
+		if (cJSON_IsString(m) && s->flow.lang == ASL_QL_JSONATA)
+			report_type(v, s, m, "a number or a JSONata expression "
+				    "\"{% ... %}\", not a plain string");
+		else if (!cJSON_IsNumber(m))
 			report_type(v, s, m, "a number");
 		else if (m->valuedouble < 0 || m->valuedouble > 100)
 			v_report(v, R_INTEGER_RANGE, m, AT_VALUE,
@@ -257,12 +281,14 @@ static void check_value(struct vctx *v, const struct asl_state *s,
 	case K_TEMPLATE:
 		if (!cJSON_IsObject(m) && s->type != ASL_PASS)
 			report_type(v, s, m, "an object");
+		else if (s->flow.lang == ASL_QL_JSONATA)
+			v_jsonata(v, m, field_allow(s, f));
 		else
 			v_template(v, m);
 		break;
 	case K_ANY:
 		if (s->flow.lang == ASL_QL_JSONATA)
-			v_jsonata(v, m);
+			v_jsonata(v, m, field_allow(s, f));
 		break;
 	case K_SPECIAL: break;
 	}

@@ -58,6 +58,14 @@
 	X(R_TEMPLATE_NOT_STRING, "asl/template-not-string", SEV_ERROR, "a key ending in .$ holds a string") \
 	X(R_INTRINSIC, "asl/intrinsic", SEV_ERROR, "intrinsic calls name a known function with the right number of arguments and well-formed quoting") \
 	X(R_JSONATA, "asl/jsonata-expression", SEV_ERROR, "a JSONata string that opens with {% closes with %}") \
+	X(R_JSONATA_SYNTAX, "asl/jsonata-syntax", SEV_ERROR, "a {% %} expression parses as JSONata (the engine's error code and message, at the offending token)") \
+	X(R_JSONATA_FUNCTION, "asl/jsonata-function", SEV_ERROR, "JSONata calls name a built-in function, a Step Functions one ($partition, $range, $hash, $random, $uuid, $parse) or one the expression binds") \
+	X(R_JSONATA_ARITY, "asl/jsonata-arity", SEV_ERROR, "a JSONata function gets a number of arguments it takes (with ~> and context arguments counted)") \
+	X(R_JSONATA_EVAL, "asl/jsonata-eval", SEV_ERROR, "$eval is not available in Step Functions (use $parse)") \
+	X(R_JSONATA_ROOT, "asl/jsonata-root", SEV_ERROR, "expressions read the input as $states.input: no $$, no $ or bare field name at the top level") \
+	X(R_JSONATA_STATES, "asl/jsonata-states", SEV_ERROR, "$states.result only in Output and Assign of Task, Parallel and Map; $states.errorOutput only in a Catcher's Output and Assign") \
+	X(R_JSONATA_INTRINSIC, "asl/jsonata-intrinsic", SEV_ERROR, "no States.* intrinsic functions in JSONata states (JSONata has its own functions)") \
+	X(R_VARIABLE_NAME, "asl/variable-name", SEV_ERROR, "Assign names variables with identifiers of at most 80 characters") \
 	X(R_BRANCHES_EMPTY, "asl/branches-empty", SEV_ERROR, "Parallel Branches is a non-empty array") \
 	X(R_DISTRIBUTED_ONLY, "asl/distributed-only", SEV_ERROR, "ItemReader, ItemBatcher, ResultWriter, ToleratedFailure*, Label only in DISTRIBUTED mode") \
 	X(R_PROCESSOR_CONFIG, "asl/processor-config", SEV_ERROR, "a DISTRIBUTED processor has an ExecutionType; processors have only StartAt, States, ProcessorConfig, Comment") \
@@ -124,9 +132,20 @@ void v_path_field(struct vctx *v, const cJSON *node, enum vpath kind,
 /* Walks a payload template (Parameters, ResultSelector, ItemSelector,
  * Assign in JSONPath mode) checking every key ending in .$. */
 void v_template(struct vctx *v, const cJSON *tmpl);
-/* Walks JSONata values (Arguments, Output, Assign...) checking the {% %}
- * delimiters of every string. */
-void v_jsonata(struct vctx *v, const cJSON *value);
+/* Reports at byte 'offset' of str's value, located inside the string in
+ * the author's file (the value's start when its source cannot be traced). */
+void v_report_in(struct vctx *v, enum vrule rule, const cJSON *str,
+		 size_t offset, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/* validate_jsonata.c: JSONata expressions.  What a field's expressions may
+ * read of $states besides input and context. */
+enum ja_allow { JA_INPUT = 0, JA_RESULT = 1, JA_ERROR_OUTPUT = 2 };
+/* Walks a JSONata value (Arguments, Output, Assign...) checking every
+ * "{% ... %}" string in it. */
+void v_jsonata(struct vctx *v, const cJSON *value, enum ja_allow allow);
+/* The variable names of an Assign object (either query language). */
+void v_assign_names(struct vctx *v, const cJSON *assign);
 /* 1 if s is an RFC 3339 timestamp as ASL takes them. */
 int v_timestamp_ok(const char *s);
 /* Checks s as a path (kind) or, when allow_fn, an intrinsic call.  Returns 0,

@@ -156,9 +156,10 @@ static void check_catcher(struct vctx *v, const struct asl_state *s,
 			v_report(v, R_FIELD_NOT_ALLOWED, rp, AT_KEY,
 				 "ResultPath is not allowed in a JSONata catcher (use Output)");
 		if (out)
-			v_jsonata(v, out);
+			v_jsonata(v, out, JA_ERROR_OUTPUT);
 		if (assign)
-			v_jsonata(v, assign);
+			v_jsonata(v, assign, JA_ERROR_OUTPUT);
+		v_assign_names(v, assign);
 		return;
 	}
 	if (out)
@@ -168,6 +169,7 @@ static void check_catcher(struct vctx *v, const struct asl_state *s,
 		v_path_field(v, rp, VPATH_REFERENCE, 1, "ResultPath");
 	if (cJSON_IsObject(assign))
 		v_template(v, assign);
+	v_assign_names(v, assign);
 }
 
 void v_catch(struct vctx *v, const struct asl_state *s)

@@ -25,7 +25,7 @@ static void setup(struct fixture *f, const char *step)
 	ck_assert_int_eq(doc_load(f->config, &f->diags), 0);
 	struct account_options o = { NULL, NULL, 1704067200000LL, 7,
 		cJSON_GetObjectItemCaseSensitive(f->config->root, "mocks"),
-		cJSON_GetObjectItemCaseSensitive(f->config->root, "api_keys") };
+		cJSON_GetObjectItemCaseSensitive(f->config->root, "api_keys"), NULL };
 	f->a = account_new(&o);
 	ck_assert_int_eq(loader_load(&f->lf, step, NULL, &f->diags), 0);
 	ck_assert_int_eq(account_deploy(f->a, &f->lf, &f->diags), 0);

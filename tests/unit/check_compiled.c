@@ -8,6 +8,7 @@
 #include "doc.h"
 #include "exec.h"
 #include "mock.h"
+#include "payload.h"
 #include "validate.h"
 #include "xalloc.h"
 #include <stdlib.h>
@@ -399,6 +400,62 @@ START_TEST(jsonata_span)
 }
 END_TEST
 
+/* A template keeps every member that does not compile, not only the
+ * first, and the validator words each from the model's fault (a marked
+ * message shows where the words came from) rather than compiling again. */
+START_TEST(validate_reads_template_faults)
+{
+	static const char bad[] =
+		"{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\","
+		"\"Parameters\":{\"a.$\":\"$.a[\",\"b\":{\"c.$\":\"States.Nope()\"},"
+		"\"d.$\":5,\"e.$\":\"$.ok\"},\"End\":true}}}";
+	struct doc *d;
+	struct diag_list diags = DIAG_LIST_INIT;
+	struct asl_machine *m = build(&d, bad);
+	const struct asl_expr *e = &m->states[0].flow.compiled.parameters;
+	ck_assert_int_eq(e->kind, ASL_EXPR_INVALID);
+	ck_assert_uint_eq(payload_nr_faults(e->tmpl), 3);
+	ck_assert_int_eq(payload_fault_at(e->tmpl, 0)->kind, PAYLOAD_FAULT_PATH);
+	ck_assert_uint_eq(payload_fault_at(e->tmpl, 0)->offset, 4);
+	ck_assert_int_eq(payload_fault_at(e->tmpl, 1)->kind, PAYLOAD_FAULT_CALL);
+	ck_assert_int_eq(payload_fault_at(e->tmpl, 2)->kind, PAYLOAD_FAULT_NOT_STRING);
+	ck_assert_ptr_null(payload_fault_at(e->tmpl, 3));
+	struct payload_fault *f = (struct payload_fault *)payload_fault_at(e->tmpl, 1);
+	snprintf(f->message, sizeof(f->message), "marked by the model");
+	unsigned long before = asl_expr_compilations();
+	ck_assert_uint_eq(validate_machine(m, &diags), 3);
+	ck_assert_uint_eq(asl_expr_compilations(), before);
+	ck_assert_uint_eq(diags.nr, 3);
+	ck_assert_ptr_nonnull(strstr(diags.items[0].message, "at character 5"));
+	ck_assert_ptr_nonnull(strstr(diags.items[1].message, "marked by the model"));
+	diag_list_release(&diags);
+	asl_free(m);
+	doc_free(d);
+}
+END_TEST
+
+/* The validator reads a JSONata expression's error from the model's part. */
+START_TEST(validate_reads_jsonata_parts)
+{
+	static const char bad[] =
+		"{\"QueryLanguage\":\"JSONata\",\"StartAt\":\"P\",\"States\":{\"P\":"
+		"{\"Type\":\"Pass\",\"Output\":{\"x\":[\"{% 1 + %}\"]},\"End\":true}}}";
+	struct doc *d;
+	struct diag_list diags = DIAG_LIST_INIT;
+	struct asl_machine *m = build(&d, bad);
+	const struct asl_expr *e = &m->states[0].flow.compiled.output;
+	ck_assert_uint_eq(e->nr_parts, 1);
+	snprintf(e->parts[0].error->message, sizeof(e->parts[0].error->message),
+		 "marked by the model");
+	ck_assert_uint_eq(validate_machine(m, &diags), 1);
+	ck_assert_ptr_nonnull(strstr(diags.items[0].message, "marked by the model"));
+	ck_assert_str_eq(diags.items[0].rule, "asl/jsonata-syntax");
+	diag_list_release(&diags);
+	asl_free(m);
+	doc_free(d);
+}
+END_TEST
+
 Suite *compiled_suite(void)
 {
 	Suite *s = suite_create("compiled");
@@ -411,6 +468,8 @@ Suite *compiled_suite(void)
 	tcase_add_test(tc, jsonata_forms_in_the_model);
 	tcase_add_test(tc, jsonata_invalid_forms_keep_their_error);
 	tcase_add_test(tc, jsonata_span);
+	tcase_add_test(tc, validate_reads_template_faults);
+	tcase_add_test(tc, validate_reads_jsonata_parts);
 	tcase_add_test(tc, jsonata_running_compiles_nothing);
 	tcase_add_test(tc, jsonata_quick_agrees_with_engine);
 	suite_add_tcase(s, tc);

@@ -293,7 +293,7 @@ START_TEST(result_writer)
 	cJSON *failed = cJSON_Parse("[]");
 	struct itemreader_results w = { dir, "out", "runs",
 		"arn:aws:states:us-east-1:123456789012:mapRun:M/Map:0e0eac81-ce53-4db5-aa86-86e92efdeed7",
-		ok, failed, NULL };
+		ok, failed, NULL, 0 };
 	cJSON *m = NULL;
 	char *error = NULL, *cause = NULL;
 	ck_assert_int_eq(itemreader_write_results(&w, &m, &error, &cause), 0);

@@ -267,6 +267,10 @@ START_TEST(errors)
 	/* a pad that is only a stray UTF-8 continuation byte once divided by
 	 * zero characters (found by fuzz_jsonata_eval): one unit now */
 	expect("$pad('foo', -5, '\x87')", NULL, "\"\x87\x87" "foo\"");
+	/* a width beyond size_t (found by fuzz_run): the string bound, at
+	 * once, not a conversion overflow and an endless loop */
+	expect("$pad('', 5385555555555555555555555555555555555555555555555555555, 'x')",
+	       NULL, "error D1099");
 	/* $error's message: jsonata-js's `message || default`, and a NUL in
 	 * it (found by fuzz_jsonata_eval) no longer empties the C string */
 	const char *msgs[][2] = {

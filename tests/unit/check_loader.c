@@ -128,6 +128,25 @@ START_TEST(yaml_merge_keys_and_aliases)
 }
 END_TEST
 
+/* A value anchored under a merge key (<<: &d {...}) lives past the mapping
+ * that merged it: a later alias copies it (it used to be freed with the
+ * merge list: use after free, found by fuzz_loader).  Scalars too. */
+START_TEST(yaml_anchor_under_a_merge_key)
+{
+	const char *text = "a:\n  <<: &d {x: 1, y: 2}\n  y: 3\nb:\n  <<: *d\n"
+			   "c: *d\nd:\n  <<: [&e {z: 0}]\ne: *e\n";
+	struct diag_list l = DIAG_LIST_INIT;
+	struct doc *d = doc_new("f.yml");
+	ck_assert_int_eq(doc_parse(d, text, strlen(text), DOC_YAML, &l), 0);
+	char *s = cJSON_PrintUnformatted(d->root);
+	ck_assert_str_eq(s, "{\"a\":{\"y\":3,\"x\":1},\"b\":{\"x\":1,\"y\":2},"
+			    "\"c\":{\"x\":1,\"y\":2},\"d\":{\"z\":0},\"e\":{\"z\":0}}");
+	cJSON_free(s);
+	doc_free(d);
+	diag_list_release(&l);
+}
+END_TEST
+
 START_TEST(bad_input_is_located)
 {
 	ck_errors("f.yml", "a: 1\nb:\n  c: 2\n  c: 3\n", DOC_YAML,
@@ -665,6 +684,34 @@ END_TEST
 /* A serverless value that is one ${self:} reference to a number keeps the
  * type; Ref and Fn::Join pass to CloudFormation and are resolved as a
  * template's are. */
+/* functions as a list of mappings (serverless's mergeArrays: lodash's
+ * _.merge, in order): a later item's name wins, a name only the first item
+ * gives stays, the function's logical id finds it too; an empty item is
+ * passed over and a string refused.  The list used to reach the ARN lookup
+ * as it was, whose items have no names (fuzz_loader: NULL read). */
+START_TEST(serverless_functions_list_merges)
+{
+	struct loaded_file lf;
+	struct diag_list l = DIAG_LIST_INIT;
+	ck_assert_int_eq(loader_load(&lf, "tests/cases/validate/sls-functions-list.yml",
+				     NULL, &l), 0);
+	const struct loaded_machine *m = &lf.machines[0];
+	ck_assert_str_eq(state_str(m, "Check", "Resource"),
+			 "arn:aws:lambda:us-east-1:123456789012:function:second-check");
+	ck_assert_str_eq(state_str(m, "Pay", "Resource"),
+			 "arn:aws:lambda:us-east-1:123456789012:function:payments");
+	ck_assert_int_eq(cJSON_GetArraySize(lf.functions), 2);
+	const cJSON *pay = cJSON_GetObjectItem(lf.functions, "pay");
+	ck_assert_int_eq(cJSON_GetObjectItem(pay, "memorySize")->valueint, 256);
+	ck_assert_str_eq(cJSON_GetObjectItem(pay, "handler")->valuestring, "pay.handler");
+	ck_assert_uint_eq(l.nr, 1);
+	ck_assert_str_eq(l.items[0].rule, "load/functions-item");
+	ck_assert_uint_eq(l.items[0].pos.line, 19);
+	loader_release(&lf);
+	diag_list_release(&l);
+}
+END_TEST
+
 START_TEST(serverless_typed_references_and_intrinsics)
 {
 	struct loaded_file lf;
@@ -825,6 +872,7 @@ Suite *loader_suite(void)
 	tcase_add_test(tc, yaml_scalars_follow_core_schema);
 	tcase_add_test(tc, yaml_short_form_tags);
 	tcase_add_test(tc, yaml_merge_keys_and_aliases);
+	tcase_add_test(tc, yaml_anchor_under_a_merge_key);
 	tcase_add_test(tc, bad_input_is_located);
 	tcase_add_test(tc, binary_file);
 	suite_add_tcase(s, tc);
@@ -848,6 +896,7 @@ Suite *loader_suite(void)
 	tcase_add_test(tc, cloudformation_bare_placeholders);
 	tcase_add_test(tc, cloudformation_s3_definitions_noted);
 	tcase_add_test(tc, serverless_typed_references_and_intrinsics);
+	tcase_add_test(tc, serverless_functions_list_merges);
 	tcase_add_test(tc, no_machine);
 	tcase_add_test(tc, upstream_course_loads);
 	tcase_add_test(tc, bundled_course_loads);

@@ -4,14 +4,26 @@
  *  "scenario"?, "options"?, "expect": {"status", "output"?, "error"?,
  *  "cause"?, "transitions"?, "stopTime"?, "eventTypes"? (the history's
  *  event types, in order), "event"? ({"type", "details"}: the first event
- *  of that type has at least these details), "inspection"?}}.  "file" is
- *  relative to the reference course folder.  "inspection" runs with the
+ *  of that type has at least these details), "events"?, "failedState"?,
+ *  "inspection"?, "files"?}}.  "file" is relative to the reference course folder.
+ *  "failedState" names the state exec_failed_visit finds (where the error
+ *  arose).  "events" lists the whole history, one [type, name?, seconds?]
+ *  per event: name is the state's name for ...StateEntered/Exited, the
+ *  index for MapIteration*, null for none; seconds after the start when
+ *  given.  Every case's history must be in time order with ids 1..n and
+ *  each previousEventId before its event.  "inspection" runs with the
  *  recorder on and lists, per visit that ended a state (retried attempts
  *  aside), {"state": name, stage: value...} with exactly the stages
  *  recorded (exec_stage_name).
+ *  options.s3Dir (relative to the repository) is the folder standing for
+ *  S3; expect.files maps paths under it to what ResultWriter must have
+ *  written there (JSON compared as values, a string as the exact text);
+ *  they are removed after the check (write into the ignored bucket
+ *  "scratch").
  * Also: timestamp and clock unit tests. */
 #include <dirent.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +33,7 @@
 #include "clock.h"
 #include "doc.h"
 #include "exec.h"
+#include "fileio.h"
 #include "helpers.h"
 #include "loader.h"
 #include "timestamp.h"
@@ -66,6 +79,69 @@ static void check_str(const char *name, const char *what, const cJSON *want,
 		      w ? w : "(null)", got ? got : "(null)");
 }
 
+/* "Type name @seconds" of history event e (see the top of the file). */
+static void event_line(const cJSON *e, int64_t start_ms, int with_time,
+		       struct buf *out)
+{
+	buf_adds(out, cJSON_GetObjectItem(e, "type")->valuestring);
+	for (const cJSON *d = e->child; d; d = d->next) {
+		const cJSON *n = cJSON_GetObjectItem(d, "name");
+		const cJSON *i = cJSON_GetObjectItem(d, "index");
+		if (!cJSON_IsObject(d))
+			continue;
+		if (cJSON_IsNumber(i))
+			buf_addf(out, " %d", i->valueint);
+		else if (cJSON_IsString(n) && !strncmp(d->string, "state", 5))
+			buf_addf(out, " %s", n->valuestring);
+	}
+	if (with_time) {
+		double t = cJSON_GetObjectItem(e, "timestamp")->valuedouble;
+		buf_addf(out, " @%g", t - (double)start_ms / 1000.0);
+	}
+	buf_addc(out, '\n');
+}
+
+static void want_line(const cJSON *w, struct buf *out)
+{
+	const cJSON *t = cJSON_GetArrayItem(w, 0), *n = cJSON_GetArrayItem(w, 1);
+	const cJSON *at = cJSON_GetArrayItem(w, 2);
+	buf_adds(out, cJSON_IsString(t) ? t->valuestring : "?");
+	if (cJSON_IsString(n))
+		buf_addf(out, " %s", n->valuestring);
+	else if (cJSON_IsNumber(n))
+		buf_addf(out, " %d", n->valueint);
+	if (cJSON_IsNumber(at))
+		buf_addf(out, " @%g", at->valuedouble);
+	buf_addc(out, '\n');
+}
+
+static void check_events(const char *name, const cJSON *want,
+			 const struct exec_result *r)
+{
+	struct buf w = BUF_INIT, g = BUF_INIT;
+	int with_time = 0;
+	for (const cJSON *e = want ? want->child : NULL; e; e = e->next) {
+		want_line(e, &w);
+		with_time |= cJSON_GetArraySize(e) > 2;
+	}
+	long id = 0;
+	double last = 0;
+	for (const cJSON *e = r->history ? r->history->child : NULL; e; e = e->next) {
+		double t = cJSON_GetObjectItem(e, "timestamp")->valuedouble;
+		long prev = (long)cJSON_GetObjectItem(e, "previousEventId")->valuedouble;
+		ck_assert_msg((long)cJSON_GetObjectItem(e, "id")->valuedouble == ++id &&
+			      prev < id && t >= last,
+			      "%s: event %ld out of order", name, id);
+		last = t;
+		if (want)
+			event_line(e, r->start_ms, with_time, &g);
+	}
+	ck_assert_msg(!want || !strcmp(w.ptr, g.ptr),
+		      "%s: events: expected\n%sgot\n%s", name, w.ptr, g.ptr);
+	buf_release(&w);
+	buf_release(&g);
+}
+
 static void check_result(const char *name, const cJSON *expect,
 			 const struct exec_result *r)
 {
@@ -97,6 +173,12 @@ static void check_result(const char *name, const cJSON *expect,
 		ck_assert_msg(!strcmp(b.ptr, stop->valuestring),
 			      "%s: stopTime: got %s", name, b.ptr);
 		buf_release(&b);
+	}
+	check_events(name, cJSON_GetObjectItem(expect, "events"), r);
+	const cJSON *fs = cJSON_GetObjectItem(expect, "failedState");
+	if (fs) {
+		const struct exec_visit *v = exec_failed_visit(r);
+		check_str(name, "failedState", fs, v ? v->state->name : NULL);
 	}
 }
 
@@ -199,6 +281,33 @@ static void set_options(const cJSON *c, struct exec_options *o)
 	if (cJSON_IsString(v = cJSON_GetObjectItem(opt, "startTime")))
 		timestamp_parse(v->valuestring, &o->start_ms);
 	o->scenario = cJSON_GetObjectItem(c, "scenario");
+	if (cJSON_IsString(v = cJSON_GetObjectItem(opt, "s3Dir")))
+		o->s3_dir = v->valuestring;
+}
+
+/* The files ResultWriter wrote, compared, then removed. */
+static void check_files(const char *name, const cJSON *files, const char *dir)
+{
+	const cJSON *f;
+	cJSON_ArrayForEach(f, files) {
+		char path[2048];
+		struct buf b = BUF_INIT;
+		const char *why = NULL;
+		snprintf(path, sizeof(path), "%s/%s", dir ? dir : ".", f->string);
+		ck_assert_msg(fileio_read(path, &b, &why) == 0, "%s: no file %s: %s",
+			      name, path, why ? why : "");
+		if (cJSON_IsString(f)) {
+			ck_assert_msg(!strcmp(b.ptr, f->valuestring),
+				      "%s: %s: got %s", name, f->string, b.ptr);
+		} else {
+			cJSON *got = cJSON_ParseWithLength(b.ptr, b.len);
+			ck_assert_msg(got && cJSON_Compare(got, f, 1), "%s: %s: got %s",
+				      name, f->string, b.ptr);
+			cJSON_Delete(got);
+		}
+		buf_release(&b);
+		unlink(path);
+	}
 }
 
 /* Runs case c with the machine built from (definition, doc). */
@@ -239,6 +348,7 @@ static void run_case(const char *name, const cJSON *c, const cJSON *def,
 	else
 		for (size_t i = 0; i < r.nr_visits; i++) /* off: nothing kept */
 			ck_assert_msg(!r.visits[i].inspection, "%s: inspected", name);
+	check_files(name, cJSON_GetObjectItem(expect, "files"), o.s3_dir);
 	exec_result_release(&r);
 	cJSON_Delete(empty);
 	mock_release(&mc);
@@ -325,12 +435,159 @@ START_TEST(clock_timers)
 }
 END_TEST
 
+/* Two branches wait for callbacks; the scenario answers the second
+ * branch's token first.  Routed by taskToken, each branch gets its own
+ * output (without the token the first answer would go to the task that
+ * waited longest, branch 0). */
+static const char token_machine[] =
+	"{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Parallel\",\"End\":true,"
+	"\"Branches\":["
+	"{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Task\",\"TimeoutSeconds\":10,"
+	"\"Resource\":\"arn:aws:states:::lambda:invoke.waitForTaskToken\",\"End\":true,"
+	"\"Parameters\":{\"FunctionName\":\"f\",\"Payload\":{\"t.$\":\"$$.Task.Token\"}}}}},"
+	"{\"StartAt\":\"B\",\"States\":{\"B\":{\"Type\":\"Task\",\"TimeoutSeconds\":10,"
+	"\"Resource\":\"arn:aws:states:::lambda:invoke.waitForTaskToken\",\"End\":true,"
+	"\"Parameters\":{\"FunctionName\":\"f\",\"Payload\":{\"t.$\":\"$$.Task.Token\"}}}}}"
+	"]}}}";
+
+static void callback_at(cJSON *sc, int at, const char *token, const char *out)
+{
+	cJSON *e = cJSON_CreateObject();
+	cJSON_AddNumberToObject(e, "at", at);
+	cJSON_AddStringToObject(e, "action", "SendTaskSuccess");
+	cJSON_AddStringToObject(e, "taskToken", token);
+	cJSON_AddStringToObject(e, "output", out);
+	cJSON_AddItemToArray(sc, e);
+}
+
+START_TEST(callback_by_token)
+{
+	struct diag_list diags = DIAG_LIST_INIT;
+	struct doc *d = doc_new("tokens.json");
+	ck_assert_int_eq(doc_parse(d, token_machine, strlen(token_machine), DOC_JSON,
+				   &diags), 0);
+	struct asl_machine *m = asl_build(d->root, d, &diags);
+	struct exec_options o = { .start_ms = EXEC_DEFAULT_START_MS, .seed = 3 };
+	struct exec_result r;
+	cJSON *in = cJSON_CreateObject(), *sc = cJSON_CreateArray();
+	exec_run(m, in, &o, &r); /* no callbacks: both time out; the tokens */
+	ck_assert_str_eq(exec_status_name(r.status), "FAILED");
+	ck_assert_int_eq((int)r.nr_tokens, 2);
+	callback_at(sc, 1, r.tokens[1], "second");
+	callback_at(sc, 2, r.tokens[0], "first");
+	exec_result_release(&r);
+	o.scenario = sc;
+	exec_run(m, in, &o, &r);
+	ck_assert_str_eq(exec_status_name(r.status), "SUCCEEDED");
+	char *out = cJSON_PrintUnformatted(r.output);
+	ck_assert_str_eq(out, "[\"first\",\"second\"]");
+	ck_assert_int_eq(r.stop_ms - r.start_ms, 2000);
+	cJSON_free(out);
+	exec_result_release(&r);
+	cJSON_Delete(sc);
+	cJSON_Delete(in);
+	asl_free(m);
+	doc_free(d);
+	diag_list_release(&diags);
+}
+END_TEST
+
+/* Distributed Map children that wait take turns on the scheduler (three
+ * at a time, ending in another order than they started); each one's $$ is
+ * its own across the waits, in a Parallel it starts too: the name it saw
+ * first is the one it sees last, and no two children share one.  (Names
+ * are random, so compared with each other rather than written out.) */
+static const char child_view_machine[] =
+	"{\"StartAt\":\"M\",\"States\":{\"M\":{\"Type\":\"Map\",\"ItemsPath\":\"$.items\","
+	"\"MaxConcurrency\":3,\"End\":true,\"ItemProcessor\":{\"ProcessorConfig\":"
+	"{\"Mode\":\"DISTRIBUTED\",\"ExecutionType\":\"STANDARD\"},\"StartAt\":\"A\",\"States\":{"
+	"\"A\":{\"Type\":\"Pass\",\"Parameters\":{\"first.$\":\"$$.Execution.Name\",\"w.$\":\"$.w\"},\"Next\":\"W\"},"
+	"\"W\":{\"Type\":\"Wait\",\"SecondsPath\":\"$.w\",\"Next\":\"P\"},"
+	"\"P\":{\"Type\":\"Parallel\",\"ResultPath\":\"$.inner\",\"Next\":\"Z\",\"Branches\":[{\"StartAt\":\"W2\","
+	"\"States\":{\"W2\":{\"Type\":\"Wait\",\"Seconds\":1,\"Next\":\"B\"},"
+	"\"B\":{\"Type\":\"Pass\",\"Parameters\":{\"n.$\":\"$$.Execution.Name\"},\"End\":true}}}]},"
+	"\"Z\":{\"Type\":\"Pass\",\"Parameters\":{\"first.$\":\"$.first\",\"inner.$\":\"$.inner[0].n\","
+	"\"last.$\":\"$$.Execution.Name\"},\"End\":true}}}}}}";
+
+START_TEST(distmap_child_views)
+{
+	struct diag_list diags = DIAG_LIST_INIT;
+	struct doc *d = doc_new("views.json");
+	ck_assert_int_eq(doc_parse(d, child_view_machine, strlen(child_view_machine),
+				   DOC_JSON, &diags), 0);
+	struct asl_machine *m = asl_build(d->root, d, &diags);
+	struct exec_options o = { .start_ms = EXEC_DEFAULT_START_MS, .seed = 5 };
+	struct exec_result r;
+	cJSON *in = cJSON_Parse("{\"items\":[{\"w\":3},{\"w\":1},{\"w\":2},{\"w\":1}]}");
+	exec_run(m, in, &o, &r);
+	ck_assert_str_eq(exec_status_name(r.status), "SUCCEEDED");
+	/* lanes: 0 ends at 4 s, 1 at 2 s, 2 at 3 s, 3 (after 1) at 4 s */
+	ck_assert_int_eq(r.stop_ms - r.start_ms, 4000);
+	ck_assert_int_eq(cJSON_GetArraySize(r.output), 4);
+	const char *names[4];
+	int i = 0;
+	for (const cJSON *c = r.output->child; c; c = c->next, i++) {
+		const char *first = cJSON_GetObjectItem(c, "first")->valuestring;
+		ck_assert_uint_eq(strlen(first), 36);
+		ck_assert_str_eq(cJSON_GetObjectItem(c, "inner")->valuestring, first);
+		ck_assert_str_eq(cJSON_GetObjectItem(c, "last")->valuestring, first);
+		for (int k = 0; k < i; k++)
+			ck_assert_str_ne(names[k], first);
+		names[i] = first;
+	}
+	exec_result_release(&r);
+	cJSON_Delete(in);
+	asl_free(m);
+	doc_free(d);
+	diag_list_release(&diags);
+}
+END_TEST
+
+/* More Distributed Map children that may wait than there are frames
+ * (EXEC_MAX_FRAMES, 8,192): AWS runs up to 10,000 at once; those that end at the
+ * instant they start never wait for a frame, so the run succeeds at once
+ * rather than fail with States.Runtime as an inline Map past the bound
+ * does (715). */
+#define MANY_CHILDREN 9200
+static const char many_children_machine[] =
+	"{\"StartAt\":\"M\",\"States\":{\"M\":{\"Type\":\"Map\",\"End\":true,"
+	"\"ItemProcessor\":{\"ProcessorConfig\":{\"Mode\":\"DISTRIBUTED\","
+	"\"ExecutionType\":\"EXPRESS\"},\"StartAt\":\"W\",\"States\":{"
+	"\"W\":{\"Type\":\"Wait\",\"Seconds\":0,\"End\":true}}}}}}";
+
+START_TEST(distmap_children_past_frames)
+{
+	struct diag_list diags = DIAG_LIST_INIT;
+	struct doc *d = doc_new("many.json");
+	ck_assert_int_eq(doc_parse(d, many_children_machine,
+				   strlen(many_children_machine), DOC_JSON, &diags), 0);
+	struct asl_machine *m = asl_build(d->root, d, &diags);
+	struct exec_options o = { .start_ms = EXEC_DEFAULT_START_MS, .seed = 1 };
+	struct exec_result r;
+	cJSON *in = cJSON_CreateArray();
+	for (int i = 0; i < MANY_CHILDREN; i++)
+		cJSON_AddItemToArray(in, cJSON_CreateNumber(i));
+	exec_run(m, in, &o, &r);
+	ck_assert_str_eq(exec_status_name(r.status), "SUCCEEDED");
+	ck_assert_int_eq(cJSON_GetArraySize(r.output), MANY_CHILDREN);
+	ck_assert_int_eq(r.stop_ms, r.start_ms);
+	exec_result_release(&r);
+	cJSON_Delete(in);
+	asl_free(m);
+	doc_free(d);
+	diag_list_release(&diags);
+}
+END_TEST
+
 Suite *run_suite(void)
 {
 	Suite *s = suite_create("run");
 	TCase *tc = tcase_create("base");
 	tcase_add_test(tc, timestamps);
 	tcase_add_test(tc, clock_timers);
+	tcase_add_test(tc, callback_by_token);
+	tcase_add_test(tc, distmap_child_views);
+	tcase_add_test(tc, distmap_children_past_frames);
 	suite_add_tcase(s, tc);
 	collect_cases();
 	tc = tcase_create("conformance");

@@ -442,6 +442,92 @@ START_TEST(example_path_needs_its_run)
 }
 END_TEST
 
+/* The HTML of page rel of a site built from course (the build passes). */
+static char *built_page(const char *course, const char *site, const char *rel)
+{
+	struct diag_list l = DIAG_LIST_INIT;
+	ck_assert_int_eq(build(course, site, &l), 0);
+	diag_list_release(&l);
+	struct buf p = BUF_INIT;
+	buf_addf(&p, "%s/%s", site, rel);
+	char *html = read_all(p.ptr);
+	ck_assert_ptr_nonnull(html);
+	buf_release(&p);
+	return html;
+}
+
+#define ONE_STATE "\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"End\": true}}"
+
+/* A block holding a whole definition gets its diagram whatever its label
+ * (json, yaml, java around JSON, text around YAML naming StartAt), named
+ * as check deploys it; fragments, blocks marked fail or skip, inputs,
+ * shell and definitions that do not validate get none. */
+START_TEST(blocks_by_content_drawn)
+{
+	char course[512];
+	snprintf(course, sizeof(course), "%s", scratch("blocks"));
+	put(course, "SUMMARY.md", "- [Home](README.md)\n");
+	put(course, "README.md",
+	    "# Home\n\n"
+	    "```json\n{" ONE_STATE "}\n```\n\n"                       /* 3 */
+	    "```java\n{" ONE_STATE "}\n```\n\n"                       /* 7 */
+	    "```yaml\nStartAt: B\nStates:\n  B:\n    Type: Succeed\n```\n\n" /* 11 */
+	    "```text\nStartAt: C\nStates:\n  C:\n    Type: Succeed\n```\n\n" /* 18 */
+	    "```json fail\n{" ONE_STATE "}\n```\n\n"
+	    "```json skip\n{" ONE_STATE "}\n```\n\n"
+	    "```json fragment\n{\"A\": {\"Type\": \"Pass\", \"End\": true}}\n```\n\n"
+	    "```json\n{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", "
+	    "\"Next\": \"Nowhere\"}}}\n```\n\n"
+	    "```bash\n{" ONE_STATE "}\n```\n\n"
+	    "```python\nStates = {}\n```\n");
+	char *html = built_page(course, scratch("blocks-site"), "index.html");
+	ck_assert_uint_eq(count(html, "<figure class=\"diagram\">"), 4);
+	ck_assert_ptr_nonnull(strstr(html, "aria-label=\"State machine definition-3, 1 state."));
+	ck_assert_ptr_nonnull(strstr(html, "aria-label=\"State machine definition-7, 1 state."));
+	ck_assert_ptr_nonnull(strstr(html, "aria-label=\"State machine definition-11, 1 state."));
+	ck_assert_ptr_nonnull(strstr(html, "aria-label=\"State machine definition-18, 1 state."));
+	size_t ids;
+	ck_assert(ids_unique(html, &ids));
+	free(html);
+}
+END_TEST
+
+/* An example marked dataflow gets a panel per state visited: at most
+ * SITE_PANEL_MAX_VISITS (100) of them, the rest counted; a value over
+ * SITE_PANEL_MAX_VALUE (4 KiB) cut at a line with what is left out;
+ * state names and values escaped.  One without the mark gets none. */
+START_TEST(panels_bounded_and_escaped)
+{
+	char course[512];
+	snprintf(course, sizeof(course), "%s", scratch("panels"));
+	struct buf page = BUF_INIT;
+	buf_adds(&page, "# Home\n\n```json\n{\"StartAt\": \"Start\", \"States\": {\"Start\": "
+		 "{\"Type\": \"Pass\", \"Next\": \"Each\"}, \"Each\": "
+		 "{\"Type\": \"Map\", \"ItemsPath\": \"$.items\", \"ItemProcessor\": "
+		 "{\"StartAt\": \"Item <i>x</i>\", \"States\": {\"Item <i>x</i>\": "
+		 "{\"Type\": \"Pass\", \"End\": true}}}, \"End\": true}}}\n```\n\n"
+		 "```json input=many dataflow\n{\"items\": [");
+	for (int i = 0; i < 150; i++) /* 40 characters each, the last "</b>" */
+		buf_addf(&page, "%s\"%036d</b>\"", i ? ", " : "", i);
+	buf_adds(&page, "]}\n```\n\n```json input=plain\n{\"items\": []}\n```\n");
+	put(course, "SUMMARY.md", "- [Home](README.md)\n");
+	put(course, "README.md", page.ptr);
+	char *html = built_page(course, scratch("panels-site"), "index.html");
+	/* Start, the 150 iterations, then Each (a Map ends after them): 152 */
+	ck_assert_uint_eq(count(html, "<details class=\"df-state\""), 100);
+	ck_assert_ptr_nonnull(strstr(html, "<p class=\"df-more\">52 more state visits not shown.</p>"));
+	ck_assert_uint_eq(count(html, "<section class=\"dataflow-panels\""), 1);
+	/* Start's input: 15 bytes of head, 48 per item (47 the last), 5 of
+	 * tail: 7219, cut at the newline at 4094 */
+	ck_assert_ptr_nonnull(strstr(html, "\n<span class=\"df-cut\">\xe2\x80\xa6 (3125 more bytes not shown)</span></code>"));
+	ck_assert_ptr_nonnull(strstr(html, "<span class=\"df-name\">Item &lt;i&gt;x&lt;/i&gt;</span>"));
+	ck_assert_ptr_null(strstr(html, "<i>x"));
+	ck_assert_ptr_null(strstr(html, "0</b>"));
+	free(html);
+	buf_release(&page);
+}
+END_TEST
+
 START_TEST(failed_build_keeps_site)
 {
 	struct diag_list l = DIAG_LIST_INIT;
@@ -556,6 +642,27 @@ START_TEST(config_errors_located)
 }
 END_TEST
 
+/* s3_dir names a folder of the course, never one outside it. */
+START_TEST(config_s3_dir_stays_inside)
+{
+	struct diag_list l = DIAG_LIST_INIT;
+	char course[512];
+	snprintf(course, sizeof(course), "%s", scratch("config-s3"));
+	put(course, "stepbook.yml", "title: Course\ns3_dir: ../buckets\n");
+	put(course, "README.md", "# Home\n");
+	ck_assert_int_eq(build(course, scratch("config-s3-site"), &l), -1);
+	char *text = diags_text(&l);
+	struct buf want = BUF_INIT;
+	buf_addf(&want,
+		 "%s/stepbook.yml:2:9: error: 's3_dir' must be a folder inside "
+		 "the course, not '../buckets' [course/bad-value]\n", course);
+	ck_assert_str_eq(text, want.ptr);
+	free(text);
+	buf_release(&want);
+	diag_list_release(&l);
+}
+END_TEST
+
 START_TEST(reference_course_without_summary)
 {
 	const char *shared = shared_dir();
@@ -588,11 +695,14 @@ Suite *site_suite(void)
 	tcase_add_test(tc, rebuild_keeps_unchanged_files);
 	tcase_add_test(tc, same_figure_twice_unique_ids);
 	tcase_add_test(tc, example_path_needs_its_run);
+	tcase_add_test(tc, blocks_by_content_drawn);
+	tcase_add_test(tc, panels_bounded_and_escaped);
 	tcase_add_test(tc, workers_do_not_show);
 	tcase_add_test(tc, failed_build_keeps_site);
 	tcase_add_test(tc, outside_link_refused);
 	tcase_add_test(tc, hostile_text_escaped);
 	tcase_add_test(tc, config_errors_located);
+	tcase_add_test(tc, config_s3_dir_stays_inside);
 	tcase_add_test(tc, reference_course_without_summary);
 	suite_add_tcase(s, tc);
 	return s;

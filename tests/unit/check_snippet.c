@@ -57,7 +57,7 @@ START_TEST(unknown_annotation_warns)
 	char *got = diags_text(&l);
 	ck_assert_str_eq(got, "page.md:3:1: warning: unknown annotation 'outptu' in the "
 			      "info string (known: skip, fragment, output, fail, "
-			      "notification, differs, input=, expect=, step=) [check/info-string]\n");
+			      "notification, differs, dataflow, input=, expect=, step=) [check/info-string]\n");
 	free(got);
 	snippet_page_release(&p);
 	diag_list_release(&l);

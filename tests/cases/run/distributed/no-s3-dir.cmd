@@ -1,0 +1,2 @@
+1
+run no-s3-dir.asl.json --input {}

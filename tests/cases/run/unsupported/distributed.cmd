@@ -1,2 +1,0 @@
-1
-run distributed.asl.json --input {}
