@@ -91,6 +91,7 @@ LIB_OBJS += jsonata/jsonata_eval.o
 LIB_OBJS += jsonata/jsonata_fns.o
 LIB_OBJS += jsonata/jsonata_fns_aws.o
 LIB_OBJS += jsonata/jsonata_fns_picture.o
+LIB_OBJS += jsonata/jsonata_gc.o
 LIB_OBJS += jsonata/jsonata_json.o
 LIB_OBJS += jsonata/jsonata_parse.o
 LIB_OBJS += jsonata/jsonata_regex.o

@@ -122,6 +122,7 @@ static int read_input(const char *path, struct buf *b)
 
 /* ---- JSONata ---------------------------------------------------------- */
 
+/* Consumes the text of input (the engine gives it back as it parses). */
 static void eval_jsonata(const struct options *o, struct buf *input,
 			 const cJSON *bindings, struct outcome *r)
 {
@@ -133,7 +134,7 @@ static void eval_jsonata(const struct options *o, struct buf *input,
 	struct jsonata_options opt = { 0 };
 	opt.step_functions = !o->no_aws;
 	opt.allow_eval = o->no_aws;
-	r->failed = jsonata_evaluate_text(j, o->input ? input->ptr : NULL, input->len,
+	r->failed = jsonata_evaluate_text(j, o->input ? input : NULL,
 					  bindings, &opt, o->json ? 0 : 2, &r->text,
 					  &r->defined, &r->err) < 0;
 	jsonata_free(j);

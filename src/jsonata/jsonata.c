@@ -108,7 +108,7 @@ static void value_text(struct jsonata_eval *ev, const jv *v, struct buf *b)
 	}
 	if (v->type == JV_STR) {
 		buf_addc(b, '"');
-		buf_add(b, v->u.s.p, v->u.s.len > 100 ? 100 : v->u.s.len);
+		buf_add(b, v->u.s.p, v->len > 100 ? 100 : v->len);
 		buf_addc(b, '"');
 		return;
 	}
@@ -239,6 +239,7 @@ static void setup(struct jsonata_eval *ev, const struct jsonata *j,
 {
 	memset(ev, 0, sizeof(*ev));
 	jsonata_arena_init(&ev->arena);
+	jsonata_arena_init(&ev->perm);
 	ev->expr = j;
 	ev->opt = opt;
 	ev->err = err;
@@ -289,6 +290,7 @@ static void finish(struct jsonata_eval *ev, struct jsonata_error *err, int rc)
 	if (rc < 0 && err->position == JSONATA_NOPOS)
 		err->position = 0;
 	jsonata_arena_release(&ev->arena);
+	jsonata_arena_release(&ev->perm);
 	free(ev->bsigs);
 	free(ev->bvals);
 }
@@ -310,8 +312,8 @@ int jsonata_evaluate(const struct jsonata *j, const cJSON *input,
 	return rc;
 }
 
-int jsonata_evaluate_text(const struct jsonata *j, char *input,
-			  size_t len, const cJSON *bindings,
+int jsonata_evaluate_text(const struct jsonata *j, struct buf *input,
+			  const cJSON *bindings,
 			  const struct jsonata_options *opt, int indent,
 			  struct buf *out, int *defined,
 			  struct jsonata_error *err)
@@ -324,9 +326,12 @@ int jsonata_evaluate_text(const struct jsonata *j, char *input,
 	jv *in = NULL, *res;
 	size_t off;
 	int rc = 0;
-	if (input && jsonata_parse_json(&ev, input, len, &in, &off) < 0)
-		rc = jsonata_failf(&ev, "D1100", off, "",
-				   "The input is not valid JSON (at byte %zu)", off);
+	if (input) {
+		if (jsonata_parse_json(&ev, input->ptr, input->len, 1, &in, &off) < 0)
+			rc = jsonata_failf(&ev, "D1100", off, "",
+					   "The input is not valid JSON (at byte %zu)", off);
+		buf_release(input);
+	}
 	if (rc == 0)
 		rc = run(&ev, in, &res);
 	if (rc == 0) {

@@ -74,17 +74,18 @@ int jsonata_evaluate(const struct jsonata *j, const cJSON *input,
 		     const cJSON *bindings, const struct jsonata_options *opt,
 		     cJSON **result, struct jsonata_error *err);
 
-/* As jsonata_evaluate, for input and output as JSON text: input[0..len)
- * (NULL: undefined input) is parsed in place straight into the
- * evaluation's values, without a cJSON tree or a copy (the text is changed:
- * borrowed and scribbled on during the call), and the result is appended to *out as JSON with
- * 'indent' spaces per level (0: compact), numbers as JavaScript prints them;
- * *defined is 0 and nothing is appended when the result is undefined.
- * Input that is not JSON fails with code "D1100" and the byte offset as
- * position.  Returns 0, or -1 with *err filled. */
+/* As jsonata_evaluate, for input and output as JSON text: the text of
+ * 'input' (consumed: released by the call; NULL: undefined input) is parsed
+ * straight into the evaluation's values, without a cJSON tree, and given
+ * back as the parse moves through it, so a large document's text and its
+ * values are never in memory together; the result is appended to *out as
+ * JSON with 'indent' spaces per level (0: compact), numbers as JavaScript
+ * prints them; *defined is 0 and nothing is appended when the result is
+ * undefined.  Input that is not JSON fails with code "D1100" and the byte
+ * offset as position.  Returns 0, or -1 with *err filled. */
 struct buf;
-int jsonata_evaluate_text(const struct jsonata *j, char *input,
-			  size_t len, const cJSON *bindings,
+int jsonata_evaluate_text(const struct jsonata *j, struct buf *input,
+			  const cJSON *bindings,
 			  const struct jsonata_options *opt, int indent,
 			  struct buf *out, int *defined,
 			  struct jsonata_error *err);

@@ -78,9 +78,9 @@ static jv *builtin_value(struct jsonata_eval *ev, const struct jsonata_builtin *
 {
 	size_t i = jsonata_builtin_index(b);
 	if (!ev->bvals[i]) {
-		jv *v = jsonata_arena_alloc(&ev->arena, sizeof(*v));
+		jv *v = jsonata_arena_alloc(&ev->perm, sizeof(*v));
 		v->type = JV_FUNC;
-		v->u.f = jsonata_arena_alloc(&ev->arena, sizeof(struct jfunc));
+		v->u.f = jsonata_arena_alloc(&ev->perm, sizeof(struct jfunc));
 		v->u.f->kind = JF_BUILTIN;
 		v->u.f->bi = b;
 		v->u.f->sig = jsonata_builtin_sig(ev, b);
@@ -114,7 +114,7 @@ static struct jenv *frame_from_tuple(struct jsonata_eval *ev, struct jenv *env,
 				     const jv *tuple)
 {
 	struct jenv *f = jsonata_env_new(ev, env);
-	f->tb = tuple->u.t.binds;
+	f->tb = JV_BINDS(tuple);
 	return f;
 }
 
@@ -133,8 +133,8 @@ jv *jsonata_append(struct jsonata_eval *ev, jv *a, jv *b)
 		return b;
 	if (!b)
 		return a;
-	size_t na = jv_is_array(a) ? a->u.a.n : 1;
-	size_t nb = jv_is_array(b) ? b->u.a.n : 1;
+	size_t na = jv_is_array(a) ? a->len : 1;
+	size_t nb = jv_is_array(b) ? b->len : 1;
 	jv *r = jv_arr(ev, size_add(na, nb));
 	/* Array.prototype.concat: a plain array, no sequence flags */
 	if (!jv_is_array(a))
@@ -145,7 +145,7 @@ jv *jsonata_append(struct jsonata_eval *ev, jv *a, jv *b)
 		r->u.a.items[na] = b;
 	else if (nb)
 		memcpy(r->u.a.items + na, b->u.a.items, nb * sizeof(jv *));
-	r->u.a.n = (uint32_t)(na + nb);
+	r->len = (uint32_t)(na + nb);
 	return r;
 }
 
@@ -156,7 +156,7 @@ static void push_flat(struct jsonata_eval *ev, jv *seq, jv *res)
 		jv_push(ev, seq, res);
 		return;
 	}
-	for (size_t i = 0; i < res->u.a.n; i++)
+	for (size_t i = 0; i < res->len; i++)
 		jv_push(ev, seq, res->u.a.items[i]);
 }
 
@@ -197,6 +197,100 @@ int jsonata_tick(struct jsonata_eval *ev, size_t pos)
 	return 0;
 }
 
+/* ---- scopes ----------------------------------------------------------------- */
+
+/* Strings up to this long survive a scope by copy; longer ones keep it. */
+#define SCOPE_STR 256
+
+/* A scope gives back, when it ends, what an evaluation allocated for a
+ * value that needs none of it: a predicate's test, a step's number or
+ * short string, a lambda's scalar result.  Per-item temporaries (frames,
+ * argument vectors, one-item sequences) then cost nothing, and a path over
+ * a large document runs in the memory of what it keeps.  Only code that
+ * binds nothing in an older frame runs in a scope (jnode.frame_safe,
+ * lambda bodies), so nothing older points into what is given back. */
+static void scope_begin(struct jsonata_eval *ev, struct jsonata_mark *m)
+{
+	jsonata_arena_mark(&ev->arena, m);
+}
+
+/* A value taken out of a scope before its memory is given back: one made
+ * before the scope (kept as it is), a number, or a short string. */
+struct kept {
+	jv *older; /* the value itself when made before the scope */
+	int is_older;
+	jv v;
+	int own; /* the string's text was made in the scope */
+	char text[SCOPE_STR + 1];
+};
+
+static int keep_take(struct jsonata_eval *ev, const struct jsonata_mark *m,
+		     jv *v, struct kept *k)
+{
+	k->older = v;
+	k->is_older = !v || !jsonata_arena_since_has(&ev->arena, m, v);
+	if (k->is_older)
+		return 1;
+	k->v = *v;
+	if (v->type == JV_NUM)
+		return 1;
+	if (v->type != JV_STR || v->len > SCOPE_STR)
+		return 0;
+	k->own = jsonata_arena_since_has(&ev->arena, m, v->u.s.p);
+	if (k->own)
+		memcpy(k->text, v->u.s.p, v->len);
+	return 1;
+}
+
+static jv *keep_make(struct jsonata_eval *ev, const struct kept *k)
+{
+	if (k->is_older)
+		return k->older;
+	jv *v;
+	if (k->v.type == JV_NUM)
+		v = jv_num(ev, k->v.u.n);
+	else if (k->own)
+		v = jv_str(ev, k->text, k->v.len);
+	else
+		v = jv_str_borrow(ev, k->v.u.s.p, k->v.len);
+	v->flags = k->v.flags;
+	return v;
+}
+
+/* Ends the scope begun at m; *keep (may be NULL, or keep itself) is what
+ * survives, moved when it was made in the scope: a number, a short string,
+ * or a sequence of at most one of those (a filtered step's result). */
+static void scope_end(struct jsonata_eval *ev, struct jsonata_mark *m,
+		      jv **keep)
+{
+	struct jsonata_arena *a = &ev->arena;
+	jv *v = keep ? *keep : NULL;
+	struct kept k;
+	/* after an error everything stays: its message may still quote a
+	 * value made in the scope */
+	if (ev->failed || ev->no_compact || a->bytes == m->bytes) {
+		jsonata_arena_unmark(a, m);
+		return;
+	}
+	if (keep_take(ev, m, v, &k)) {
+		jsonata_arena_rewind(a, m, NULL);
+		if (keep)
+			*keep = keep_make(ev, &k);
+	} else if (v->type == JV_ARR && v->len <= 1 && !(v->flags & JV_TUPLES) &&
+		   (v->len == 0 || keep_take(ev, m, v->u.a.items[0], &k))) {
+		uint8_t flags = v->flags;
+		size_t n = v->len;
+		jsonata_arena_rewind(a, m, NULL);
+		jv *arr = jv_arr(ev, n);
+		arr->flags = flags;
+		if (n)
+			arr->u.a.items[0] = keep_make(ev, &k);
+		arr->len = (uint32_t)n;
+		*keep = arr;
+	}
+	jsonata_arena_unmark(a, m);
+}
+
 /* ---- paths ------------------------------------------------------------------ */
 
 static int eval_filter(struct jsonata_eval *ev, const struct jnode *pred,
@@ -205,6 +299,24 @@ static int eval_sort(struct jsonata_eval *ev, const struct jnode *sort,
 		     jv *input, struct jenv *env, jv **out);
 static int eval_group(struct jsonata_eval *ev, const struct jnode *g,
 		      jv *input, struct jenv *env, jv **out);
+
+/* A step's results flattened one level (evaluateStep): the sequence
+ * itself when no result is an array to flatten, which spares a copy of
+ * every large step's results. */
+static jv *flatten(struct jsonata_eval *ev, jv *result)
+{
+	size_t i = 0;
+	while (i < result->len && (!jv_is_array(result->u.a.items[i]) ||
+				     (result->u.a.items[i]->flags & JV_CONS)))
+		i++;
+	if (i == result->len)
+		return result;
+	jv *seq = jv_seq(ev);
+	jv_reserve(ev, seq, result->len);
+	for (i = 0; i < result->len; i++)
+		push_flat(ev, seq, result->u.a.items[i]);
+	return seq;
+}
 
 static int eval_step(struct jsonata_eval *ev, const struct jnode *step,
 		     jv *input, struct jenv *env, int last, jv **out)
@@ -216,25 +328,27 @@ static int eval_step(struct jsonata_eval *ev, const struct jnode *step,
 		return 0;
 	}
 	jv *result = jv_seq(ev);
-	jv_reserve(ev, result, input->u.a.n); /* at most one result an item */
-	for (size_t i = 0; i < input->u.a.n; i++) {
+	jv_reserve(ev, result, input->len); /* at most one result an item */
+	for (size_t i = 0; i < input->len; i++) {
 		jv *res;
-		TRY(eval(ev, step, input->u.a.items[i], env, &res));
-		for (size_t s = 0; s < step->nstages; s++)
-			TRY(eval_filter(ev, step->stages[s]->lhs, res, env, &res));
+		struct jsonata_mark m;
+		if (step->frame_safe)
+			scope_begin(ev, &m);
+		int rc = eval(ev, step, input->u.a.items[i], env, &res);
+		for (size_t s = 0; rc == 0 && s < step->nstages; s++)
+			rc = eval_filter(ev, step->stages[s]->lhs, res, env, &res);
+		if (step->frame_safe)
+			scope_end(ev, &m, rc == 0 ? &res : NULL);
+		TRY(rc);
 		if (res)
 			jv_push(ev, result, res);
 	}
-	if (last && result->u.a.n == 1 && jv_is_array(result->u.a.items[0]) &&
+	if (last && result->len == 1 && jv_is_array(result->u.a.items[0]) &&
 	    !jv_is_seq(result->u.a.items[0])) {
 		*out = result->u.a.items[0];
 		return 0;
 	}
-	jv *seq = jv_seq(ev);
-	jv_reserve(ev, seq, result->u.a.n);
-	for (size_t i = 0; i < result->u.a.n; i++)
-		push_flat(ev, seq, result->u.a.items[i]);
-	*out = seq;
+	*out = flatten(ev, result);
 	return 0;
 }
 
@@ -247,9 +361,9 @@ static int eval_stages(struct jsonata_eval *ev, const struct jnode *step,
 			TRY(eval_filter(ev, st->lhs, tuples, env, &tuples));
 			continue;
 		}
-		for (size_t i = 0; tuples && i < tuples->u.a.n; i++) {
+		for (size_t i = 0; tuples && i < tuples->len; i++) {
 			jv *t = tuples->u.a.items[i];
-			t->u.t.binds = jv_bind(ev, t->u.t.binds, st->str, jv_num(ev, (double)i));
+			JV_BINDS(t) = jv_bind(ev, JV_BINDS(t), st->str, jv_num(ev, (double)i));
 		}
 	}
 	*out = tuples;
@@ -282,7 +396,7 @@ static int tuple_sort_step(struct jsonata_eval *ev, const struct jnode *step,
 		jv *sorted;
 		TRY(eval_sort(ev, step, input, env, &sorted));
 		result = tuple_stream(ev);
-		for (size_t i = 0; i < sorted->u.a.n; i++) {
+		for (size_t i = 0; i < sorted->len; i++) {
 			struct jbind *b = step->index ? jv_bind(ev, NULL, step->index,
 								jv_num(ev, (double)i)) : NULL;
 			jv_push(ev, result, jv_tuple(ev, sorted->u.a.items[i], b));
@@ -297,8 +411,8 @@ static jv *tuple_out(struct jsonata_eval *ev, const struct jnode *step,
 	jv *item = res->u.a.items[bb];
 	if (stream)
 		return jv_tuple(ev, item->u.t.at,
-				merge_binds(ev, in->u.t.binds, item->u.t.binds));
-	struct jbind *b = in->u.t.binds;
+				merge_binds(ev, JV_BINDS(in), JV_BINDS(item)));
+	struct jbind *b = JV_BINDS(in);
 	jv *at = item;
 	if (step->focus) {
 		b = jv_bind(ev, b, step->focus, item);
@@ -319,10 +433,10 @@ static int eval_tuple_step(struct jsonata_eval *ev, const struct jnode *step,
 	jv *result = tuple_stream(ev);
 	if (!tuples) {
 		tuples = tuple_stream(ev);
-		for (size_t i = 0; i < input->u.a.n; i++)
+		for (size_t i = 0; i < input->len; i++)
 			jv_push(ev, tuples, jv_tuple(ev, input->u.a.items[i], NULL));
 	}
-	for (size_t e = 0; e < tuples->u.a.n; e++) {
+	for (size_t e = 0; e < tuples->len; e++) {
 		jv *t = tuples->u.a.items[e];
 		jv *res;
 		TRY(eval(ev, step, t->u.t.at, frame_from_tuple(ev, env, t), &res));
@@ -331,7 +445,7 @@ static int eval_tuple_step(struct jsonata_eval *ev, const struct jnode *step,
 		if (!jv_is_array(res))
 			res = seq_of(ev, res);
 		int stream = (res->flags & JV_TUPLES) != 0;
-		for (size_t bb = 0; bb < res->u.a.n; bb++)
+		for (size_t bb = 0; bb < res->len; bb++)
 			jv_push(ev, result, tuple_out(ev, step, t, res, stream, bb));
 	}
 	return eval_stages(ev, step, result, env, out);
@@ -392,7 +506,7 @@ static int eval_path(struct jsonata_eval *ev, const struct jnode *n, jv *input,
 		} else {
 			TRY(eval_step(ev, step, in_seq, env, i == n->n - 1, &result));
 		}
-		if (!is_tuple && (!result || (jv_is_array(result) && result->u.a.n == 0)))
+		if (!is_tuple && (!result || (jv_is_array(result) && result->len == 0)))
 			break;
 		if (!step->focus)
 			in_seq = result;
@@ -402,7 +516,7 @@ static int eval_path(struct jsonata_eval *ev, const struct jnode *n, jv *input,
 			result = tuples;
 		} else {
 			result = jv_seq(ev);
-			for (size_t i = 0; tuples && i < tuples->u.a.n; i++)
+			for (size_t i = 0; tuples && i < tuples->len; i++)
 				jv_push(ev, result, tuples->u.a.items[i]->u.t.at);
 		}
 	}
@@ -425,7 +539,7 @@ static int is_array_of_numbers(const jv *v)
 {
 	if (!jv_is_array(v))
 		return 0;
-	for (size_t i = 0; i < v->u.a.n; i++)
+	for (size_t i = 0; i < v->len; i++)
 		if (!jv_is_num(v->u.a.items[i]))
 			return 0;
 	return 1;
@@ -436,8 +550,8 @@ static int index_select(struct jsonata_eval *ev, jv *input, double value,
 {
 	double idx = floor(value);
 	if (idx < 0)
-		idx += (double)input->u.a.n;
-	jv *item = idx >= 0 && idx < (double)input->u.a.n
+		idx += (double)input->len;
+	jv *item = idx >= 0 && idx < (double)input->len
 		   ? input->u.a.items[(size_t)idx] : NULL;
 	if (item) {
 		if (jv_is_array(item))
@@ -447,6 +561,27 @@ static int index_select(struct jsonata_eval *ev, jv *input, double value,
 	}
 	*out = results;
 	return 0;
+}
+
+/* How many times a predicate's value res selects item i of n: a number
+ * (or array of numbers) is an index, negative from the end; anything else
+ * selects by truthiness. */
+static size_t selections(const jv *res, size_t i, size_t n)
+{
+	if (jv_is_num(res)) {
+		double ii = floor(res->u.n);
+		return (ii < 0 ? ii + (double)n : ii) == (double)i;
+	}
+	if (!is_array_of_numbers(res))
+		return jv_truthy(res) != 0;
+	size_t take = 0;
+	for (size_t k = 0; k < res->len; k++) {
+		double ii = floor(res->u.a.items[k]->u.n);
+		if (ii < 0)
+			ii += (double)n;
+		take += ii == (double)i;
+	}
+	return take;
 }
 
 static int eval_filter(struct jsonata_eval *ev, const struct jnode *pred,
@@ -460,27 +595,23 @@ static int eval_filter(struct jsonata_eval *ev, const struct jnode *pred,
 		input = seq_of(ev, input);
 	if (pred->type == JN_NUMBER)
 		return index_select(ev, input, pred->num, results, out);
-	for (size_t i = 0; i < input->u.a.n; i++) {
+	for (size_t i = 0; i < input->len; i++) {
 		jv *item = input->u.a.items[i], *ctx = item, *res;
 		struct jenv *e = env;
+		struct jsonata_mark m;
+		if (pred->frame_safe)
+			scope_begin(ev, &m);
 		if (tuples) {
 			ctx = item->u.t.at;
 			e = frame_from_tuple(ev, env, item);
 		}
-		TRY(eval(ev, pred, ctx, e, &res));
-		if (jv_is_num(res))
-			res = seq_of(ev, res);
-		if (is_array_of_numbers(res)) {
-			for (size_t k = 0; k < res->u.a.n; k++) {
-				double ii = floor(res->u.a.items[k]->u.n);
-				if (ii < 0)
-					ii += (double)input->u.a.n;
-				if (ii == (double)i)
-					jv_push(ev, results, item);
-			}
-		} else if (jv_truthy(res)) {
+		int rc = eval(ev, pred, ctx, e, &res);
+		size_t take = rc == 0 ? selections(res, i, input->len) : 0;
+		if (pred->frame_safe)
+			scope_end(ev, &m, NULL);
+		TRY(rc);
+		while (take--)
 			jv_push(ev, results, item);
-		}
 	}
 	*out = results;
 	return 0;
@@ -504,13 +635,13 @@ static int lookup_name(struct jsonata_eval *ev, jv *input, const char *key,
 		return jsonata_failf(ev, "D1099", JSONATA_NOPOS, "",
 				     "Arrays nested deeper than %d levels", JSONATA_MAX_VALUE_DEPTH);
 	jv *result = jv_seq(ev);
-	for (size_t i = 0; i < input->u.a.n; i++) {
+	for (size_t i = 0; i < input->len; i++) {
 		jv *res;
 		TRY(lookup_name(ev, input->u.a.items[i], key, klen, depth + 1, &res));
 		if (!res)
 			continue;
 		if (jv_is_array(res))
-			for (size_t k = 0; k < res->u.a.n; k++)
+			for (size_t k = 0; k < res->len; k++)
 				jv_push(ev, result, res->u.a.items[k]);
 		else
 			jv_push(ev, result, res);
@@ -528,7 +659,7 @@ static int flatten_into(struct jsonata_eval *ev, jv *v, jv *out, int depth)
 		jv_push(ev, out, v);
 		return 0;
 	}
-	for (size_t i = 0; i < v->u.a.n; i++)
+	for (size_t i = 0; i < v->len; i++)
 		TRY(flatten_into(ev, v->u.a.items[i], out, depth + 1));
 	return 0;
 }
@@ -537,7 +668,7 @@ static int eval_wildcard(struct jsonata_eval *ev, jv *input, jv **out)
 {
 	jv *results = jv_seq(ev);
 	*out = results;
-	if (jv_is_array(input) && (input->flags & JV_OUTER) && input->u.a.n > 0)
+	if (jv_is_array(input) && (input->flags & JV_OUTER) && input->len > 0)
 		input = input->u.a.items[0];
 	if (!input)
 		return 0;
@@ -547,14 +678,14 @@ static int eval_wildcard(struct jsonata_eval *ev, jv *input, jv **out)
 			if (jv_is_array(v)) {
 				jv *flat = jv_arr(ev, 0);
 				TRY(flatten_into(ev, v, flat, 0));
-				for (size_t k = 0; k < flat->u.a.n; k++)
+				for (size_t k = 0; k < flat->len; k++)
 					jv_push(ev, results, flat->u.a.items[k]);
 			} else if (v) {
 				jv_push(ev, results, v);
 			}
 		}
 	} else if (input->type == JV_ARR) {
-		for (size_t i = 0; i < input->u.a.n; i++) {
+		for (size_t i = 0; i < input->len; i++) {
 			jv *v = input->u.a.items[i];
 			if (jv_is_array(v))
 				TRY(flatten_into(ev, v, results, 0));
@@ -573,7 +704,7 @@ static int descend(struct jsonata_eval *ev, jv *v, jv *results, int depth)
 	if (!jv_is_array(v))
 		jv_push(ev, results, v);
 	if (jv_is_array(v)) {
-		for (size_t i = 0; i < v->u.a.n; i++)
+		for (size_t i = 0; i < v->len; i++)
 			TRY(descend(ev, v->u.a.items[i], results, depth + 1));
 	} else if (v && v->type == JV_OBJ) {
 		for (size_t i = 0; i < v->u.o->n; i++)
@@ -589,7 +720,7 @@ static int eval_descendants(struct jsonata_eval *ev, jv *input, jv **out)
 		return 0;
 	jv *results = jv_seq(ev);
 	TRY(descend(ev, input, results, 0));
-	*out = results->u.a.n == 1 ? results->u.a.items[0] : results;
+	*out = results->len == 1 ? results->u.a.items[0] : results;
 	return 0;
 }
 
@@ -666,7 +797,7 @@ static int strict_equal(const jv *a, const jv *b)
 		return 0;
 	switch (a->type) {
 	case JV_NUM: return a->u.n == b->u.n;
-	case JV_STR: return a->u.s.len == b->u.s.len && memcmp(a->u.s.p, b->u.s.p, a->u.s.len) == 0;
+	case JV_STR: return a->len == b->len && memcmp(a->u.s.p, b->u.s.p, a->len) == 0;
 	case JV_BOOL: return a->u.b == b->u.b;
 	case JV_NULL: return 1;
 	default: return 0;
@@ -695,7 +826,7 @@ static int range(struct jsonata_eval *ev, const struct jnode *n, jv *l, jv *r,
 	s->flags = JV_SEQ;
 	for (size_t i = 0; i < (size_t)size; i++)
 		s->u.a.items[i] = jv_num(ev, l->u.n + (double)i);
-	s->u.a.n = (uint32_t)size;
+	s->len = (uint32_t)size;
 	*out = s;
 	return 0;
 }
@@ -704,7 +835,7 @@ static int concat(struct jsonata_eval *ev, jv *l, jv *r, jv **out)
 {
 	struct buf b = BUF_INIT;
 	int rc = 0;
-	size_t ll = jv_is_str(l) ? l->u.s.len : 0, rl = jv_is_str(r) ? r->u.s.len : 0;
+	size_t ll = jv_is_str(l) ? l->len : 0, rl = jv_is_str(r) ? r->len : 0;
 	if (ll + rl > JSONATA_MAX_STRING)
 		return jsonata_failf(ev, "D1099", JSONATA_NOPOS, "&",
 				     "A string longer than %zu bytes cannot be built",
@@ -752,7 +883,7 @@ static int eval_binary(struct jsonata_eval *ev, const struct jnode *n, jv *input
 		if (l && r) {
 			if (!jv_is_array(r))
 				found = strict_equal(l, r);
-			for (size_t i = 0; jv_is_array(r) && i < r->u.a.n && !found; i++)
+			for (size_t i = 0; jv_is_array(r) && i < r->len && !found; i++)
 				found = strict_equal(l, r->u.a.items[i]);
 		}
 		*out = JV_BOOLV(found);
@@ -779,12 +910,12 @@ static int eval_array(struct jsonata_eval *ev, const struct jnode *n, jv *input,
 			jv_push(ev, result, v);
 			continue;
 		}
-		if (v->u.a.n == 0)
+		if (v->len == 0)
 			continue;
-		jv_reserve(ev, result, v->u.a.n);
-		memcpy(result->u.a.items + result->u.a.n, v->u.a.items,
-		       v->u.a.n * sizeof(jv *));
-		result->u.a.n += v->u.a.n;
+		jv_reserve(ev, result, v->len);
+		memcpy(result->u.a.items + result->len, v->u.a.items,
+		       v->len * sizeof(jv *));
+		result->len += v->len;
 	}
 	if (n->consarray)
 		result->flags |= JV_CONS;
@@ -799,14 +930,14 @@ static jv *reduce_tuples(struct jsonata_eval *ev, jv *data)
 		return data;
 	jv *at = NULL;
 	struct jbind *acc = NULL;
-	for (size_t i = 0; i < data->u.a.n; i++) {
+	for (size_t i = 0; i < data->len; i++) {
 		jv *t = data->u.a.items[i];
 		if (!t || t->type != JV_TUPLE)
 			continue;
 		at = i ? jsonata_append(ev, at, t->u.t.at) : t->u.t.at;
-		for (struct jbind *b = t->u.t.binds; b; b = b->next) {
+		for (struct jbind *b = JV_BINDS(t); b; b = b->next) {
 			int seen = 0;
-			for (struct jbind *c = t->u.t.binds; c != b; c = c->next)
+			for (struct jbind *c = JV_BINDS(t); c != b; c = c->next)
 				if (strcmp(c->name, b->name) == 0)
 					seen = 1;
 			if (seen)
@@ -845,8 +976,8 @@ static void group_add(struct jsonata_eval *ev, struct group_entry *ge, jv *item)
 		jv_push(ev, ge->data, item);
 		return;
 	}
-	jv_reserve(ev, ge->data, item->u.a.n);
-	for (size_t k = 0; k < item->u.a.n; k++)
+	jv_reserve(ev, ge->data, item->len);
+	for (size_t k = 0; k < item->len; k++)
 		jv_push(ev, ge->data, item->u.a.items[k]);
 }
 
@@ -854,7 +985,7 @@ static int group_keys(struct jsonata_eval *ev, const struct jnode *g, jv *input,
 		      struct jenv *env, int reduce, jv *groups,
 		      struct group_entry **entries, size_t *nent, size_t *alloc)
 {
-	for (size_t i = 0; i < input->u.a.n; i++) {
+	for (size_t i = 0; i < input->len; i++) {
 		jv *item = input->u.a.items[i];
 		int tuple = reduce && item;
 		struct jenv *e = tuple ? frame_from_tuple(ev, env, item) : env;
@@ -865,13 +996,13 @@ static int group_keys(struct jsonata_eval *ev, const struct jnode *g, jv *input,
 				return jsonata_fail(ev, "T1003", g->pos, "", key);
 			if (!key)
 				continue;
-			jv *slot = jv_get(groups, key->u.s.p, key->u.s.len);
+			jv *slot = jv_get(groups, key->u.s.p, key->len);
 			if (!slot) {
 				ARRAY_GROW(*entries, *nent + 1, *alloc);
 				(*entries)[*nent].data = item;
 				(*entries)[*nent].pair = p;
 				(*entries)[*nent].own = 0;
-				jv_set(ev, groups, key->u.s.p, key->u.s.len,
+				jv_set(ev, groups, key->u.s.p, key->len,
 				       jv_num(ev, (double)*nent));
 				(*nent)++;
 				continue;
@@ -891,7 +1022,7 @@ static int eval_group(struct jsonata_eval *ev, const struct jnode *g,
 	int reduce = input && jv_is_array(input) && (input->flags & JV_TUPLES);
 	if (!jv_is_array(input))
 		input = seq_of(ev, input);
-	if (input->u.a.n == 0)
+	if (input->len == 0)
 		input = seq_of(ev, NULL);
 	jv *groups = jv_obj(ev);
 	struct group_entry *entries = NULL;
@@ -980,11 +1111,11 @@ static void merge_sort(struct sort_ctx *c, size_t *idx, size_t *tmp, size_t n)
 static int eval_sort(struct jsonata_eval *ev, const struct jnode *sort,
 		     jv *input, struct jenv *env, jv **out)
 {
-	if (!jv_is_array(input) || input->u.a.n <= 1) {
+	if (!jv_is_array(input) || input->len <= 1) {
 		*out = input;
 		return 0;
 	}
-	size_t n = input->u.a.n;
+	size_t n = input->len;
 	int tuples = (input->flags & JV_TUPLES) != 0;
 	struct sort_ctx c = { ev, sort, NULL, 0 };
 	c.keys = jsonata_arena_alloc(&ev->arena, size_mul(n, sizeof(jv **)));
@@ -1008,7 +1139,7 @@ static int eval_sort(struct jsonata_eval *ev, const struct jnode *sort,
 	result->flags = JV_SEQ | (input->flags & JV_TUPLES);
 	for (size_t i = 0; i < n; i++)
 		result->u.a.items[i] = input->u.a.items[idx[i]];
-	result->u.a.n = (uint32_t)n;
+	result->len = (uint32_t)n;
 	free(idx);
 	free(tmp);
 	*out = result;
@@ -1129,9 +1260,43 @@ static const char *proc_name(const struct jnode *proc)
 	return proc->str ? proc->str : "";
 }
 
-int jsonata_apply(struct jsonata_eval *ev, jv *fn, jv **argv, size_t argc,
-		  jv *input, jv **out)
+/* A tail loop compacts once it has allocated this much since its start
+ * and twice what survived the last compaction: the copying stays in
+ * proportion to what the loop allocates. */
+#define JSONATA_GC_MIN ((size_t)1 << 20)
+
+/* Between two turns of the trampoline the loop holds only the next call:
+ * what the replaced frames allocated and the call does not reach is given
+ * back, so a tail loop runs in bounded memory (jsonata_gc.c).  Returns the
+ * argument vector, moved. */
+static jv **compact_turn(struct jsonata_eval *ev, const struct jsonata_mark *m,
+			 size_t *limit, jv **next, jv **args, size_t n)
 {
+	if (ev->no_compact || ev->arena.bytes - m->bytes < *limit)
+		return args;
+	jv **roots = xmalloc((n + 1) * sizeof(jv *));
+	memcpy(roots, args, n * sizeof(jv *));
+	roots[n] = *next;
+	jsonata_gc_compact(ev, m, roots, n + 1);
+	size_t live = ev->arena.bytes - m->bytes;
+	*limit = live > JSONATA_GC_MIN / 2 ? live * 2 : JSONATA_GC_MIN;
+#ifdef JSONATA_GC_EVERY_TURN
+	*limit = 0; /* a test build: a pointer the walk misses shows at once */
+#endif
+	jv **moved = jsonata_arena_alloc(&ev->arena, (n + 1) * sizeof(jv *));
+	memcpy(moved, roots, n * sizeof(jv *));
+	*next = roots[n];
+	free(roots);
+	return moved;
+}
+
+static int apply_loop(struct jsonata_eval *ev, const struct jsonata_mark *m,
+		      jv *fn, jv **argv, size_t argc, jv *input, jv **out)
+{
+	size_t limit = JSONATA_GC_MIN;
+#ifdef JSONATA_GC_EVERY_TURN
+	limit = 0;
+#endif
 	TRY(apply_inner(ev, fn, argv, argc, input, out));
 	while (jv_is_func(*out) && (*out)->u.f->thunk) {
 		const struct jfunc *t = (*out)->u.f;
@@ -1142,12 +1307,31 @@ int jsonata_apply(struct jsonata_eval *ev, jv *fn, jv **argv, size_t argc,
 		jv **args = jsonata_arena_alloc(&ev->arena, (call->n + 1) * sizeof(jv *));
 		for (size_t i = 0; i < call->n; i++)
 			TRY(eval(ev, call->items[i], t->input, t->env, &args[i]));
+		/* t and the frame it closes over are garbage from here */
+		args = compact_turn(ev, m, &limit, &next, args, call->n);
 		if (apply_inner(ev, next, args, call->n, input, out) < 0) {
 			jsonata_fill_pos(ev, call->pos, proc_name(call->lhs));
 			return -1;
 		}
 	}
 	return 0;
+}
+
+int jsonata_apply(struct jsonata_eval *ev, jv *fn, jv **argv, size_t argc,
+		  jv *input, jv **out)
+{
+	/* the mark comes before the first call, so the frames of every call
+	 * the loop replaces lie above it (arguments may bind into them) */
+	struct jsonata_mark m;
+	jsonata_arena_mark(&ev->arena, &m);
+	int rc = apply_loop(ev, &m, fn, argv, argc, input, out);
+	/* a lambda's body binds only in frames of its own: its call is a
+	 * scope */
+	if (rc == 0 && jv_is_func(fn) && fn->u.f->kind == JF_LAMBDA)
+		scope_end(ev, &m, out);
+	else
+		jsonata_arena_unmark(&ev->arena, &m);
+	return rc;
 }
 
 static int eval_call(struct jsonata_eval *ev, const struct jnode *n, jv *input,
@@ -1280,11 +1464,11 @@ static int transform_one(struct jsonata_eval *ev, const struct jnode *n,
 	if (!dels)
 		return 0;
 	jv *list = jv_is_array(dels) ? dels : seq_of(ev, dels);
-	for (size_t k = 0; k < list->u.a.n; k++)
+	for (size_t k = 0; k < list->len; k++)
 		if (!jv_is_str(list->u.a.items[k]))
 			return jsonata_fail(ev, "T2012", n->third->pos, "", dels);
-	for (size_t k = 0; match && match->type == JV_OBJ && k < list->u.a.n; k++)
-		jv_del(ev, match, list->u.a.items[k]->u.s.p, list->u.a.items[k]->u.s.len);
+	for (size_t k = 0; match && match->type == JV_OBJ && k < list->len; k++)
+		jv_del(ev, match, list->u.a.items[k]->u.s.p, list->u.a.items[k]->len);
 	return 0;
 }
 
@@ -1304,7 +1488,7 @@ static int apply_transform(struct jsonata_eval *ev, const struct jfunc *f,
 	}
 	if (!jv_is_array(matches))
 		matches = seq_of(ev, matches);
-	for (size_t i = 0; i < matches->u.a.n; i++)
+	for (size_t i = 0; i < matches->len; i++)
 		TRY(transform_one(ev, n, f->env, matches->u.a.items[i]));
 	*out = result;
 	return 0;
@@ -1320,8 +1504,8 @@ static int clone_depth(struct jsonata_eval *ev, const jv *v, jv **out, int depth
 		return 0;
 	}
 	if (v->type == JV_ARR) {
-		jv *a = jv_arr(ev, v->u.a.n);
-		for (size_t i = 0; i < v->u.a.n; i++) {
+		jv *a = jv_arr(ev, v->len);
+		for (size_t i = 0; i < v->len; i++) {
 			jv *c;
 			TRY(clone_depth(ev, v->u.a.items[i], &c, depth + 1));
 			jv_push(ev, a, c);
@@ -1365,7 +1549,7 @@ static int apply_regex(struct jsonata_eval *ev, const struct jfunc *f,
 		return 0;
 	const jv *s = argv[0];
 	struct jsonata_match m;
-	int rc = jsonata_regex_exec(ev, f->regex, s->u.s.p, s->u.s.len, 0, &m);
+	int rc = jsonata_regex_exec(ev, f->regex, s->u.s.p, s->len, 0, &m);
 	if (rc <= 0)
 		return rc;
 	jv *o = jv_obj(ev);
@@ -1397,7 +1581,7 @@ static int eval_variable(struct jsonata_eval *ev, const struct jnode *n,
 			 jv *input, struct jenv *env, jv **out)
 {
 	if (n->len == 0) {
-		*out = jv_is_array(input) && (input->flags & JV_OUTER) && input->u.a.n
+		*out = jv_is_array(input) && (input->flags & JV_OUTER) && input->len
 		       ? input->u.a.items[0] : input;
 		return 0;
 	}
@@ -1510,9 +1694,9 @@ static int eval(struct jsonata_eval *ev, const struct jnode *n, jv *input,
 	if (jv_is_seq(r) && !(r->flags & JV_TUPLES)) {
 		if (n->keep_array)
 			r->flags |= JV_KEEP;
-		if (r->u.a.n == 0)
+		if (r->len == 0)
 			*out = NULL;
-		else if (r->u.a.n == 1 && !(r->flags & JV_KEEP))
+		else if (r->len == 1 && !(r->flags & JV_KEEP))
 			*out = r->u.a.items[0];
 	}
 	return 0;

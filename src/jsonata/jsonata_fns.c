@@ -26,7 +26,7 @@
 static size_t cp_len(const jv *s)
 {
 	size_t n = 0;
-	for (size_t i = 0; i < s->u.s.len; i++)
+	for (size_t i = 0; i < s->len; i++)
 		n += ((unsigned char)s->u.s.p[i] & 0xC0) != 0x80;
 	return n;
 }
@@ -35,9 +35,9 @@ static size_t cp_len(const jv *s)
 static size_t cp_off(const jv *s, size_t k)
 {
 	size_t i = 0;
-	while (i < s->u.s.len && k > 0) {
+	while (i < s->len && k > 0) {
 		i++;
-		while (i < s->u.s.len && ((unsigned char)s->u.s.p[i] & 0xC0) == 0x80)
+		while (i < s->len && ((unsigned char)s->u.s.p[i] & 0xC0) == 0x80)
 			i++;
 		k--;
 	}
@@ -69,17 +69,17 @@ static int str_limit(struct jsonata_eval *ev, size_t len)
 
 static const char *find_str(const jv *hay, size_t from, const jv *needle)
 {
-	if (needle->u.s.len == 0)
+	if (needle->len == 0)
 		return hay->u.s.p + from;
-	if (from > hay->u.s.len)
+	if (from > hay->len)
 		return NULL;
 	const char *p = hay->u.s.p + from;
-	size_t left = hay->u.s.len - from;
-	while (left >= needle->u.s.len) {
-		const char *q = memchr(p, needle->u.s.p[0], left - needle->u.s.len + 1);
+	size_t left = hay->len - from;
+	while (left >= needle->len) {
+		const char *q = memchr(p, needle->u.s.p[0], left - needle->len + 1);
 		if (!q)
 			return NULL;
-		if (memcmp(q, needle->u.s.p, needle->u.s.len) == 0)
+		if (memcmp(q, needle->u.s.p, needle->len) == 0)
 			return q;
 		left -= (size_t)(q - p) + 1;
 		p = q + 1;
@@ -97,7 +97,7 @@ FN(fn_sum)
 	if (!a)
 		return 0;
 	double t = 0;
-	for (size_t i = 0; i < a->u.a.n; i++)
+	for (size_t i = 0; i < a->len; i++)
 		t += a->u.a.items[i]->u.n;
 	*out = jv_num(ev, t);
 	return 0;
@@ -107,17 +107,17 @@ FN(fn_count)
 {
 	UNUSED_ARGS;
 	jv *a = ARG(0);
-	*out = jv_num(ev, a ? (double)a->u.a.n : 0);
+	*out = jv_num(ev, a ? (double)a->len : 0);
 	return 0;
 }
 
 static int minmax(struct jsonata_eval *ev, jv *a, int max, jv **out)
 {
 	*out = NULL;
-	if (!a || a->u.a.n == 0)
+	if (!a || a->len == 0)
 		return 0;
 	double m = a->u.a.items[0]->u.n;
-	for (size_t i = 1; i < a->u.a.n; i++) {
+	for (size_t i = 1; i < a->len; i++) {
 		double v = a->u.a.items[i]->u.n;
 		if (max ? v > m : v < m)
 			m = v;
@@ -134,12 +134,12 @@ FN(fn_average)
 	UNUSED_ARGS;
 	jv *a = ARG(0);
 	*out = NULL;
-	if (!a || a->u.a.n == 0)
+	if (!a || a->len == 0)
 		return 0;
 	double t = 0;
-	for (size_t i = 0; i < a->u.a.n; i++)
+	for (size_t i = 0; i < a->len; i++)
 		t += a->u.a.items[i]->u.n;
-	*out = jv_num(ev, t / (double)a->u.a.n);
+	*out = jv_num(ev, t / (double)a->len);
 	return 0;
 }
 
@@ -223,7 +223,7 @@ FN(fn_substring_after)
 	if (!s)
 		return 0;
 	const char *p = c ? find_str(s, 0, c) : NULL;
-	*out = p ? sub(ev, s, (size_t)(p - s->u.s.p) + c->u.s.len, s->u.s.len) : s;
+	*out = p ? sub(ev, s, (size_t)(p - s->u.s.p) + c->len, s->len) : s;
 	return 0;
 }
 
@@ -274,8 +274,8 @@ static int change_case(struct jsonata_eval *ev, jv *s, int upper, jv **out)
 	if (!s)
 		return 0;
 	struct buf b = BUF_INIT;
-	for (size_t i = 0; i < s->u.s.len;) {
-		uint32_t cp = utf8_next(s->u.s.p, s->u.s.len, &i);
+	for (size_t i = 0; i < s->len;) {
+		uint32_t cp = utf8_next(s->u.s.p, s->len, &i);
 		if (upper && cp == 0xDF) {
 			buf_adds(&b, "SS");
 			continue;
@@ -298,14 +298,14 @@ FN(fn_trim)
 	if (!s)
 		return 0;
 	struct buf b = BUF_INIT;
-	for (size_t i = 0; i < s->u.s.len; i++) {
+	for (size_t i = 0; i < s->len; i++) {
 		char c = s->u.s.p[i];
 		int ws = c == ' ' || c == '\t' || c == '\n' || c == '\r';
 		if (!ws) {
 			buf_addc(&b, c);
 			continue;
 		}
-		while (i + 1 < s->u.s.len && strchr(" \t\n\r", s->u.s.p[i + 1]) && s->u.s.p[i + 1])
+		while (i + 1 < s->len && strchr(" \t\n\r", s->u.s.p[i + 1]) && s->u.s.p[i + 1])
 			i++;
 		buf_addc(&b, ' ');
 	}
@@ -325,8 +325,8 @@ FN(fn_pad)
 		*out = s;
 		return 0;
 	}
-	const char *pc = c && c->u.s.len ? c->u.s.p : " ";
-	jv padv = { .type = JV_STR, .u.s = { pc, c && c->u.s.len ? c->u.s.len : 1 } };
+	const char *pc = c && c->len ? c->u.s.p : " ";
+	jv padv = { .type = JV_STR, .len = c && c->len ? c->len : 1, .u.s = { pc } };
 	double width = w ? trunc(fabs(w->u.n)) : 0;
 	double need = width - (double)cp_len(s);
 	if (need <= 0) {
@@ -348,7 +348,7 @@ FN(fn_pad)
 	struct buf b = BUF_INIT;
 	if (w->u.n < 0)
 		buf_add(&b, pad.ptr, pad.len);
-	buf_add(&b, s->u.s.p, s->u.s.len);
+	buf_add(&b, s->u.s.p, s->len);
 	if (w->u.n >= 0)
 		buf_add(&b, pad.ptr, pad.len);
 	*out = jv_str_buf(ev, &b);
@@ -363,11 +363,11 @@ FN(fn_pad)
 static int next_match(struct jsonata_eval *ev, const jv *fn, const jv *s,
 		      size_t from, struct jsonata_match *m)
 {
-	if (from > s->u.s.len)
+	if (from > s->len)
 		return 0;
 	if (!jv_is_func(fn) || fn->u.f->kind != JF_REGEX)
 		return jsonata_fail(ev, "T1010", JSONATA_NOPOS, "", NULL);
-	return jsonata_regex_exec(ev, fn->u.f->regex, s->u.s.p, s->u.s.len, from, m);
+	return jsonata_regex_exec(ev, fn->u.f->regex, s->u.s.p, s->len, from, m);
 }
 
 static int is_regex(const jv *v)
@@ -383,8 +383,8 @@ static int advance_after(struct jsonata_eval *ev, const jv *s,
 		*from = m->end;
 		return 0;
 	}
-	if (m->end >= s->u.s.len) {
-		*from = s->u.s.len + 1;
+	if (m->end >= s->len) {
+		*from = s->len + 1;
 		return 0;
 	}
 	return jsonata_fail(ev, "D1004", JSONATA_NOPOS, "", NULL);
@@ -499,22 +499,22 @@ FN(fn_split)
 		*out = result;
 		return 0;
 	}
-	if (jv_is_str(sep) && sep->u.s.len == 0) {
+	if (jv_is_str(sep) && sep->len == 0) {
 		size_t n = cp_len(s);
-		for (size_t k = 0; k < n && (double)result->u.a.n < limit; k++)
+		for (size_t k = 0; k < n && (double)result->len < limit; k++)
 			jv_push(ev, result, sub(ev, s, cp_off(s, k), cp_off(s, k + 1)));
 		*out = result;
 		return 0;
 	}
 	size_t from = 0;
-	while ((double)result->u.a.n < limit) {
+	while ((double)result->len < limit) {
 		size_t at, after;
 		if (jv_is_str(sep)) {
 			const char *p = find_str(s, from, sep);
 			if (!p)
 				break;
 			at = (size_t)(p - s->u.s.p);
-			after = at + sep->u.s.len;
+			after = at + sep->len;
 		} else {
 			struct jsonata_match m;
 			int rc = next_match(ev, sep, s, from, &m);
@@ -524,10 +524,10 @@ FN(fn_split)
 			at = m.start;
 			after = m.end;
 			if (after == at) {
-				if (at >= s->u.s.len)
+				if (at >= s->len)
 					break;
 				after = at + 1; /* empty separator: split per character */
-				while (after < s->u.s.len && ((unsigned char)s->u.s.p[after] & 0xC0) == 0x80)
+				while (after < s->len && ((unsigned char)s->u.s.p[after] & 0xC0) == 0x80)
 					after++;
 				at = after;
 				jv_push(ev, result, sub(ev, s, from, at));
@@ -538,8 +538,8 @@ FN(fn_split)
 		jv_push(ev, result, sub(ev, s, from, at));
 		from = after;
 	}
-	if ((double)result->u.a.n < limit)
-		jv_push(ev, result, sub(ev, s, from, s->u.s.len));
+	if ((double)result->len < limit)
+		jv_push(ev, result, sub(ev, s, from, s->len));
 	*out = result;
 	return 0;
 }
@@ -551,18 +551,24 @@ FN(fn_join)
 	*out = NULL;
 	if (!a)
 		return 0;
-	struct buf b = BUF_INIT;
-	for (size_t i = 0; i < a->u.a.n; i++) {
-		if (i && sep)
-			buf_add(&b, sep->u.s.p, sep->u.s.len);
-		buf_add(&b, a->u.a.items[i]->u.s.p, a->u.a.items[i]->u.s.len);
-		if (b.len > JSONATA_MAX_STRING) {
-			buf_release(&b);
-			return str_limit(ev, JSONATA_MAX_STRING + 1);
-		}
+	/* measured first, then written once where it stays: a long join
+	 * costs its length, not a growing buffer and a copy */
+	size_t len = 0, seplen = sep ? sep->len : 0;
+	for (size_t i = 0; i < a->len; i++) {
+		len += (i ? seplen : 0) + a->u.a.items[i]->len;
+		if (len > JSONATA_MAX_STRING)
+			return str_limit(ev, len);
 	}
-	*out = jv_str_buf(ev, &b);
-	buf_release(&b);
+	char *text = jsonata_arena_alloc(&ev->arena, len + 1), *w = text;
+	for (size_t i = 0; i < a->len; i++) {
+		if (i && seplen) {
+			memcpy(w, sep->u.s.p, seplen);
+			w += seplen;
+		}
+		memcpy(w, a->u.a.items[i]->u.s.p, a->u.a.items[i]->len);
+		w += a->u.a.items[i]->len;
+	}
+	*out = jv_str_borrow(ev, text, len);
 	return 0;
 }
 
@@ -571,7 +577,7 @@ static void substitute(const jv *rep, const jv *s, const struct jsonata_match *m
 		       struct buf *b)
 {
 	const char *r = rep->u.s.p;
-	size_t n = rep->u.s.len;
+	size_t n = rep->len;
 	for (size_t i = 0; i < n; i++) {
 		if (r[i] != '$' || i + 1 >= n) {
 			buf_addc(b, r[i]);
@@ -613,7 +619,7 @@ static int replace_one(struct jsonata_eval *ev, const jv *s, jv *rep,
 	TRY(jsonata_apply(ev, rep, &mo, 1, NULL, &res));
 	if (!jv_is_str(res))
 		return jsonata_fail(ev, "D3012", JSONATA_NOPOS, "", res);
-	buf_add(b, res->u.s.p, res->u.s.len);
+	buf_add(b, res->u.s.p, res->len);
 	return 0;
 }
 
@@ -633,7 +639,7 @@ static int replace_regex(struct jsonata_eval *ev, jv *s, jv *pat, jv *rep,
 		TRY(advance_after(ev, s, &m, &from));
 		TRY(str_limit(ev, b->len));
 	}
-	buf_add(b, s->u.s.p + pos, s->u.s.len - pos);
+	buf_add(b, s->u.s.p + pos, s->len - pos);
 	return 0;
 }
 
@@ -644,7 +650,7 @@ FN(fn_replace)
 	*out = NULL;
 	if (!s)
 		return 0;
-	if (jv_is_str(pat) && pat->u.s.len == 0)
+	if (jv_is_str(pat) && pat->len == 0)
 		return jsonata_fail(ev, "D3010", JSONATA_NOPOS, "", pat);
 	if (lim && lim->u.n < 0)
 		return jsonata_fail(ev, "D3011", JSONATA_NOPOS, "", lim);
@@ -658,12 +664,12 @@ FN(fn_replace)
 			size_t at = (size_t)(p - s->u.s.p);
 			buf_add(&b, s->u.s.p + pos, at - pos);
 			if (jv_is_str(rep))
-				buf_add(&b, rep->u.s.p, rep->u.s.len);
-			pos = at + pat->u.s.len;
+				buf_add(&b, rep->u.s.p, rep->len);
+			pos = at + pat->len;
 			if ((rc = str_limit(ev, b.len)) < 0)
 				break;
 		}
-		buf_add(&b, s->u.s.p + pos, s->u.s.len - pos);
+		buf_add(&b, s->u.s.p + pos, s->len - pos);
 	} else {
 		rc = replace_regex(ev, s, pat, rep, limit, &b);
 	}
@@ -686,14 +692,14 @@ FN(fn_base64encode)
 		return 0;
 	struct buf b = BUF_INIT;
 	const unsigned char *p = (const unsigned char *)s->u.s.p;
-	for (size_t i = 0; i < s->u.s.len; i += 3) {
+	for (size_t i = 0; i < s->len; i += 3) {
 		uint32_t v = (uint32_t)p[i] << 16;
-		if (i + 1 < s->u.s.len) v |= (uint32_t)p[i + 1] << 8;
-		if (i + 2 < s->u.s.len) v |= p[i + 2];
+		if (i + 1 < s->len) v |= (uint32_t)p[i + 1] << 8;
+		if (i + 2 < s->len) v |= p[i + 2];
 		buf_addc(&b, b64[(v >> 18) & 63]);
 		buf_addc(&b, b64[(v >> 12) & 63]);
-		buf_addc(&b, i + 1 < s->u.s.len ? b64[(v >> 6) & 63] : '=');
-		buf_addc(&b, i + 2 < s->u.s.len ? b64[v & 63] : '=');
+		buf_addc(&b, i + 1 < s->len ? b64[(v >> 6) & 63] : '=');
+		buf_addc(&b, i + 2 < s->len ? b64[v & 63] : '=');
 	}
 	*out = jv_str_buf(ev, &b);
 	buf_release(&b);
@@ -710,7 +716,7 @@ FN(fn_base64decode)
 	struct buf b = BUF_INIT;
 	uint32_t acc = 0;
 	int bits = 0;
-	for (size_t i = 0; i < s->u.s.len; i++) {
+	for (size_t i = 0; i < s->len; i++) {
 		const char *k = strchr(b64, s->u.s.p[i]);
 		if (!k || !s->u.s.p[i])
 			continue;
@@ -728,7 +734,7 @@ FN(fn_base64decode)
 
 static int has_lone_surrogate(const jv *s)
 {
-	for (size_t i = 0; i + 2 < s->u.s.len; i++)
+	for (size_t i = 0; i + 2 < s->len; i++)
 		if ((unsigned char)s->u.s.p[i] == 0xED && ((unsigned char)s->u.s.p[i + 1] & 0xE0) == 0xA0)
 			return 1;
 	return 0;
@@ -742,7 +748,7 @@ static int encode_url(struct jsonata_eval *ev, jv *s, const char *keep, jv **out
 	if (has_lone_surrogate(s))
 		return jsonata_fail(ev, "D3140", JSONATA_NOPOS, "", s);
 	struct buf b = BUF_INIT;
-	for (size_t i = 0; i < s->u.s.len; i++) {
+	for (size_t i = 0; i < s->len; i++) {
 		unsigned char c = (unsigned char)s->u.s.p[i];
 		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
 		    (c && strchr(keep, c)))
@@ -764,14 +770,14 @@ static int decode_url(struct jsonata_eval *ev, jv *s, const char *reserved, jv *
 	if (!s)
 		return 0;
 	struct buf b = BUF_INIT;
-	for (size_t i = 0; i < s->u.s.len; i++) {
+	for (size_t i = 0; i < s->len; i++) {
 		char c = s->u.s.p[i];
 		if (c != '%') {
 			buf_addc(&b, c);
 			continue;
 		}
-		int h = i + 2 < s->u.s.len ? (int)strtol((char[]){ s->u.s.p[i + 1], s->u.s.p[i + 2], 0 }, NULL, 16) : -1;
-		if (i + 2 >= s->u.s.len || !strchr("0123456789abcdefABCDEF", s->u.s.p[i + 1]) ||
+		int h = i + 2 < s->len ? (int)strtol((char[]){ s->u.s.p[i + 1], s->u.s.p[i + 2], 0 }, NULL, 16) : -1;
+		if (i + 2 >= s->len || !strchr("0123456789abcdefABCDEF", s->u.s.p[i + 1]) ||
 		    !strchr("0123456789abcdefABCDEF", s->u.s.p[i + 2]) || !s->u.s.p[i + 1] || !s->u.s.p[i + 2]) {
 			buf_release(&b);
 			return jsonata_fail(ev, "D3140", JSONATA_NOPOS, "", s);
@@ -819,7 +825,7 @@ static int hexdigit(char c)
 static int parse_js_number(const jv *s, double *out)
 {
 	const char *p = s->u.s.p;
-	size_t n = s->u.s.len, i = 0;
+	size_t n = s->len, i = 0;
 	if (n > 2 && p[0] == '0' && strchr("xXoObB", p[1]) && p[1]) {
 		int base = strchr("xX", p[1]) ? 16 : strchr("oO", p[1]) ? 8 : 2;
 		double v = 0;
@@ -978,10 +984,10 @@ static int truthy_fn(const jv *v)
 {
 	if (jv_is_func(v))
 		return 0;
-	if (jv_is_array(v) && v->u.a.n == 1)
+	if (jv_is_array(v) && v->len == 1)
 		return truthy_fn(v->u.a.items[0]);
 	if (jv_is_array(v)) {
-		for (size_t i = 0; i < v->u.a.n; i++)
+		for (size_t i = 0; i < v->len; i++)
 			if (truthy_fn(v->u.a.items[i]))
 				return 1;
 		return 0;
@@ -1002,10 +1008,10 @@ FN(fn_reverse)
 	UNUSED_ARGS;
 	jv *a = ARG(0);
 	*out = a;
-	if (!a || a->u.a.n <= 1)
+	if (!a || a->len <= 1)
 		return 0;
-	jv *r = jv_arr(ev, a->u.a.n);
-	for (size_t i = a->u.a.n; i > 0; i--)
+	jv *r = jv_arr(ev, a->len);
+	for (size_t i = a->len; i > 0; i--)
 		jv_push(ev, r, a->u.a.items[i - 1]);
 	*out = r;
 	return 0;
@@ -1016,12 +1022,12 @@ FN(fn_shuffle)
 	UNUSED_ARGS;
 	jv *a = ARG(0);
 	*out = a;
-	if (!a || a->u.a.n <= 1)
+	if (!a || a->len <= 1)
 		return 0;
-	jv *r = jv_arr(ev, a->u.a.n);
-	memcpy(r->u.a.items, a->u.a.items, a->u.a.n * sizeof(jv *));
-	r->u.a.n = a->u.a.n;
-	for (size_t i = r->u.a.n - 1; i > 0; i--) {
+	jv *r = jv_arr(ev, a->len);
+	memcpy(r->u.a.items, a->u.a.items, a->len * sizeof(jv *));
+	r->len = a->len;
+	for (size_t i = r->len - 1; i > 0; i--) {
 		size_t j = (size_t)rng_range(&ev->rng, 0, (int64_t)i);
 		jv *t = r->u.a.items[i];
 		r->u.a.items[i] = r->u.a.items[j];
@@ -1036,12 +1042,12 @@ FN(fn_distinct)
 	UNUSED_ARGS;
 	jv *a = ARG(0);
 	*out = a;
-	if (!jv_is_array(a) || a->u.a.n <= 1)
+	if (!jv_is_array(a) || a->len <= 1)
 		return 0;
 	jv *r = jv_is_seq(a) ? jv_seq(ev) : jv_arr(ev, 0);
-	for (size_t i = 0; i < a->u.a.n; i++) {
+	for (size_t i = 0; i < a->len; i++) {
 		int dup = 0;
-		for (size_t k = 0; k < r->u.a.n && !dup; k++)
+		for (size_t k = 0; k < r->len && !dup; k++)
 			dup = jv_equal(a->u.a.items[i], r->u.a.items[k]);
 		if (!dup)
 			jv_push(ev, r, a->u.a.items[i]);
@@ -1096,23 +1102,23 @@ FN(fn_sort)
 	UNUSED_ARGS;
 	jv *a = ARG(0), *fn = ARG(1);
 	*out = a;
-	if (!a || a->u.a.n <= 1)
+	if (!a || a->len <= 1)
 		return 0;
 	if (!fn) {
 		int nums = 1, strs = 1;
-		for (size_t i = 0; i < a->u.a.n; i++) {
+		for (size_t i = 0; i < a->len; i++) {
 			nums &= jv_is_num(a->u.a.items[i]);
 			strs &= jv_is_str(a->u.a.items[i]);
 		}
 		if (!nums && !strs)
 			return jsonata_fail(ev, "D3070", JSONATA_NOPOS, "", NULL);
 	}
-	jv *r = jv_arr(ev, a->u.a.n);
-	memcpy(r->u.a.items, a->u.a.items, a->u.a.n * sizeof(jv *));
-	r->u.a.n = a->u.a.n;
-	jv **tmp = xmalloc(size_mul(a->u.a.n, sizeof(jv *)));
+	jv *r = jv_arr(ev, a->len);
+	memcpy(r->u.a.items, a->u.a.items, a->len * sizeof(jv *));
+	r->len = a->len;
+	jv **tmp = xmalloc(size_mul(a->len, sizeof(jv *)));
 	struct usort u = { ev, fn, 0 };
-	usort_merge(&u, r->u.a.items, tmp, r->u.a.n);
+	usort_merge(&u, r->u.a.items, tmp, r->len);
 	free(tmp);
 	*out = r;
 	return u.failed ? -1 : 0;
@@ -1124,7 +1130,7 @@ FN(fn_zip)
 	jv *r = jv_arr(ev, 0);
 	size_t min = SIZE_MAX;
 	for (size_t i = 0; i < argc; i++) {
-		size_t n = argv[i] ? argv[i]->u.a.n : 0;
+		size_t n = argv[i] ? argv[i]->len : 0;
 		if (n < min)
 			min = n;
 	}
@@ -1143,7 +1149,7 @@ FN(fn_zip)
 static void keys_into(struct jsonata_eval *ev, jv *v, jv *seen)
 {
 	if (jv_is_array(v)) {
-		for (size_t i = 0; i < v->u.a.n; i++)
+		for (size_t i = 0; i < v->len; i++)
 			keys_into(ev, v->u.a.items[i], seen);
 	} else if (v && v->type == JV_OBJ) {
 		for (size_t i = 0; i < v->u.o->n; i++)
@@ -1166,12 +1172,12 @@ FN(fn_keys)
 static void lookup_into(struct jsonata_eval *ev, jv *v, jv *key, jv *r, int depth)
 {
 	if (jv_is_array(v) && depth < JSONATA_MAX_VALUE_DEPTH) {
-		for (size_t i = 0; i < v->u.a.n; i++)
+		for (size_t i = 0; i < v->len; i++)
 			lookup_into(ev, v->u.a.items[i], key, r, depth + 1);
 	} else if (v && v->type == JV_OBJ) {
-		jv *x = jv_get(v, key->u.s.p, key->u.s.len);
+		jv *x = jv_get(v, key->u.s.p, key->len);
 		if (jv_is_array(x))
-			for (size_t i = 0; i < x->u.a.n; i++)
+			for (size_t i = 0; i < x->len; i++)
 				jv_push(ev, r, x->u.a.items[i]);
 		else if (x)
 			jv_push(ev, r, x);
@@ -1186,7 +1192,7 @@ FN(fn_lookup)
 	if (!ARG(1))
 		return 0;
 	if (v && v->type == JV_OBJ) {
-		*out = jv_get(v, ARG(1)->u.s.p, ARG(1)->u.s.len);
+		*out = jv_get(v, ARG(1)->u.s.p, ARG(1)->len);
 		return 0;
 	}
 	if (!jv_is_array(v))
@@ -1200,7 +1206,7 @@ FN(fn_lookup)
 static void spread_into(struct jsonata_eval *ev, jv *v, jv *r, int depth)
 {
 	if (jv_is_array(v) && depth < JSONATA_MAX_VALUE_DEPTH) {
-		for (size_t i = 0; i < v->u.a.n; i++)
+		for (size_t i = 0; i < v->len; i++)
 			spread_into(ev, v->u.a.items[i], r, depth + 1);
 	} else if (v && v->type == JV_OBJ) {
 		for (size_t i = 0; i < v->u.o->n; i++) {
@@ -1235,7 +1241,7 @@ FN(fn_merge)
 	if (!a)
 		return 0;
 	jv *r = jv_obj(ev);
-	for (size_t i = 0; i < a->u.a.n; i++) {
+	for (size_t i = 0; i < a->len; i++) {
 		jv *o = a->u.a.items[i];
 		for (size_t k = 0; k < o->u.o->n; k++)
 			jv_set(ev, r, o->u.o->keys[k].key, o->u.o->keys[k].klen, o->u.o->vals[k]);
@@ -1286,10 +1292,10 @@ FN(fn_sift)
 static int fail_with_text(struct jsonata_eval *ev, const char *code,
 			  const jv *m, const char *fallback)
 {
-	if (!m || m->u.s.len == 0)
+	if (!m || m->len == 0)
 		return jsonata_failf(ev, code, JSONATA_NOPOS, "", "%s", fallback);
 	struct buf b = BUF_INIT;
-	for (size_t i = 0; i < m->u.s.len && b.len < 512; i++) {
+	for (size_t i = 0; i < m->len && b.len < 512; i++) {
 		if (m->u.s.p[i])
 			buf_addc(&b, m->u.s.p[i]);
 		else
@@ -1346,9 +1352,9 @@ FN(fn_map)
 	if (!a)
 		return 0;
 	jv *r = jv_seq(ev);
-	jv_reserve(ev, r, a->u.a.n);
+	jv_reserve(ev, r, a->len);
 	int indexed = jv_is_func(fn) && jsonata_func_arity(fn) >= 2; /* else no index */
-	for (size_t i = 0; i < a->u.a.n; i++) {
+	for (size_t i = 0; i < a->len; i++) {
 		jv *res;
 		TRY(hof_call(ev, fn, a->u.a.items[i],
 			     indexed ? jv_num(ev, (double)i) : NULL, a, &res));
@@ -1368,7 +1374,7 @@ FN(fn_filter)
 		return 0;
 	jv *r = jv_seq(ev);
 	int indexed = jv_is_func(fn) && jsonata_func_arity(fn) >= 2; /* else no index */
-	for (size_t i = 0; i < a->u.a.n; i++) {
+	for (size_t i = 0; i < a->len; i++) {
 		jv *res;
 		TRY(hof_call(ev, fn, a->u.a.items[i],
 			     indexed ? jv_num(ev, (double)i) : NULL, a, &res));
@@ -1387,7 +1393,7 @@ FN(fn_single)
 	*out = NULL;
 	if (!a)
 		return 0;
-	for (size_t i = 0; i < a->u.a.n; i++) {
+	for (size_t i = 0; i < a->len; i++) {
 		jv *res = JV_BOOLV(1);
 		if (fn)
 			TRY(hof_call(ev, fn, a->u.a.items[i], jv_num(ev, (double)i), a, &res));
@@ -1414,9 +1420,9 @@ FN(fn_reduce)
 	if (ar < 2)
 		return jsonata_fail(ev, "D3050", JSONATA_NOPOS, "", NULL);
 	size_t i = 0;
-	if (!acc && a->u.a.n > 0)
+	if (!acc && a->len > 0)
 		acc = a->u.a.items[i++];
-	for (; i < a->u.a.n; i++) {
+	for (; i < a->len; i++) {
 		jv *args[4] = { acc, a->u.a.items[i], jv_num(ev, (double)i), a };
 		TRY(jsonata_apply(ev, fn, args, ar >= 4 ? 4 : ar, NULL, &acc));
 	}
@@ -1443,7 +1449,7 @@ FN(fn_eval)
 	if (ev->eval_depth >= 8)
 		return jsonata_failf(ev, "D3121", JSONATA_NOPOS, "", "$eval nested too deeply");
 	struct jsonata_error perr;
-	struct jsonata *j = jsonata_compile(src->u.s.p, src->u.s.len, &perr);
+	struct jsonata *j = jsonata_compile(src->u.s.p, src->len, &perr);
 	if (!j)
 		return jsonata_failf(ev, "D3120", JSONATA_NOPOS, "", "Syntax error in expression passed to function eval: %s",
 				     perr.message);
@@ -1454,6 +1460,7 @@ FN(fn_eval)
 		in->flags |= JV_OUTER;
 	}
 	ev->eval_depth++;
+	ev->no_compact = 1; /* it may bind into the global frame */
 	int rc = jsonata_eval_node(ev, j->root, in, ev->global, out);
 	ev->eval_depth--;
 	/* values may point into j's literals: keep it alive with the arena */
@@ -1593,7 +1600,7 @@ const struct jsig *jsonata_builtin_sig(struct jsonata_eval *ev,
 	if (!ev->bsigs[i]) {
 		size_t off;
 		const char *code;
-		ev->bsigs[i] = jsonata_sig_parse(&ev->arena, b->sig, strlen(b->sig),
+		ev->bsigs[i] = jsonata_sig_parse(&ev->perm, b->sig, strlen(b->sig),
 						 &off, &code);
 	}
 	return ev->bsigs[i];

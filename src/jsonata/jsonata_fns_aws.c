@@ -31,7 +31,7 @@ FN(fn_partition)
 	if (k < 1 || k != floor(k))
 		return jsonata_failf(ev, "D3200", JSONATA_NOPOS, "",
 				     "The chunk size of $partition must be a positive integer");
-	size_t n = a->u.a.n;
+	size_t n = a->len;
 	size_t chunk = k > (double)n ? (n ? n : 1) : (size_t)k;
 	jv *r = jv_arr(ev, (n + chunk - 1) / chunk);
 	r->flags = JV_CONS;
@@ -40,7 +40,7 @@ FN(fn_partition)
 		jv *part = jv_arr(ev, m);
 		part->flags = JV_CONS;
 		memcpy(part->u.a.items, a->u.a.items + i, m * sizeof(jv *));
-		part->u.a.n = (uint32_t)m;
+		part->len = (uint32_t)m;
 		jv_push(ev, r, part);
 	}
 	*out = r;
@@ -73,7 +73,7 @@ FN(fn_range)
 	/* start + i*step, not a running sum: no drift over many steps */
 	for (size_t i = 0; i < (size_t)count; i++)
 		r->u.a.items[i] = jv_num(ev, a + (double)i * s);
-	r->u.a.n = (uint32_t)count;
+	r->len = (uint32_t)count;
 	*out = r;
 	return 0;
 }
@@ -103,14 +103,14 @@ FN(fn_hash)
 	*out = NULL;
 	if (!data || !alg)
 		return 0;
-	const EVP_MD *md = hash_algorithm(alg->u.s.p, alg->u.s.len);
+	const EVP_MD *md = hash_algorithm(alg->u.s.p, alg->len);
 	if (!md)
 		return jsonata_failf(ev, "D3202", JSONATA_NOPOS, "",
 				     "The algorithm of $hash must be one of MD5, SHA-1, SHA-256, SHA-384, SHA-512, not '%.64s'",
 				     alg->u.s.p);
 	unsigned char digest[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
-	if (!EVP_Digest(data->u.s.p, data->u.s.len, digest, &n, md, NULL))
+	if (!EVP_Digest(data->u.s.p, data->len, digest, &n, md, NULL))
 		return jsonata_failf(ev, "D3202", JSONATA_NOPOS, "",
 				     "The $hash digest could not be computed");
 	static const char hex[] = "0123456789abcdef";
@@ -170,15 +170,15 @@ FN(fn_parse)
 	if (!s)
 		return 0;
 	/* the JSON parser works in place: give it a copy of its own */
-	char *copy = jsonata_arena_strndup(&ev->arena, s->u.s.p, s->u.s.len);
+	char *copy = jsonata_arena_strndup(&ev->arena, s->u.s.p, s->len);
 	size_t off = 0;
-	if (jsonata_parse_json(ev, copy, s->u.s.len, out, &off) < 0) {
+	if (jsonata_parse_json(ev, copy, s->len, 0, out, &off) < 0) {
 		*out = NULL;
 		if (ev->failed)
 			return -1;
 		return jsonata_failf(ev, "D3203", JSONATA_NOPOS, "",
 				     "The argument of $parse is not valid JSON (at character %zu)",
-				     jsonata_utf16_len(s->u.s.p, off < s->u.s.len ? off : s->u.s.len));
+				     jsonata_utf16_len(s->u.s.p, off < s->len ? off : s->len));
 	}
 	return 0;
 }

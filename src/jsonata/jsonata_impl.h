@@ -6,8 +6,11 @@
  * evaluating, the converted input included).  Values never own anything:
  * they are freed in bulk when the evaluation ends, so sharing a value between
  * two arrays costs nothing and nothing is ever freed item by item (no
- * recursion on input depth when freeing).  The evaluation arena counts its
- * bytes; the evaluator stops with an error past the memory bound.
+ * recursion on input depth when freeing).  The one exception is a tail
+ * loop: between two turns it holds only its next call, so it compacts what
+ * it allocated since it began (jsonata_gc.c) and runs in the memory its live
+ * values need.  The evaluation arena counts its bytes; the evaluator stops
+ * with an error past the memory bound.
  *
  * Undefined is the NULL value pointer.  Arrays carry jsonata-js's flags
  * (sequence, keep-singleton, constructed, outer wrapper, tuple stream).
@@ -32,6 +35,10 @@ struct jsonata_arena {
 	char *next, *end; /* free room in the head chunk */
 	size_t bytes;     /* everything allocated so far */
 	size_t chunk;     /* size of the next chunk (0: the first) */
+	/* the head chunk when the innermost mark was set: a big allocation
+	 * goes below the head only while the head lies above it */
+	struct jsonata_chunk *floor;
+	struct jsonata_chunk *spare; /* a rewound chunk kept for reuse */
 	void (**cleanups)(void *);
 	void **cleanup_args;
 	size_t ncleanups, alloc_cleanups;
@@ -45,6 +52,35 @@ char *jsonata_arena_strndup(struct jsonata_arena *a, const char *s, size_t n);
 /* Runs fn(arg) when the arena is released. */
 void jsonata_arena_cleanup(struct jsonata_arena *a, void (*fn)(void *),
 			   void *arg);
+
+/* A point in an arena's life: what was allocated after it can be given
+ * back (jsonata_arena_rewind) while what was allocated before stays put.
+ * Marks nest, innermost last. */
+struct jsonata_mark {
+	struct jsonata_chunk *head, *floor;
+	char *next, *end;
+	size_t bytes;
+};
+void jsonata_arena_mark(struct jsonata_arena *a, struct jsonata_mark *m);
+/* Ends mark m (the innermost), keeping everything allocated since. */
+void jsonata_arena_unmark(struct jsonata_arena *a, const struct jsonata_mark *m);
+/* Frees everything allocated since m (its memory is reused) and, when
+ * 'from' is not NULL, takes over its chunks (it is left empty; it has no
+ * cleanups): what was copied into 'from' lives in a as if allocated since
+ * m. */
+void jsonata_arena_rewind(struct jsonata_arena *a, const struct jsonata_mark *m,
+			  struct jsonata_arena *from);
+/* 1 when p lies in memory allocated since m. */
+int jsonata_arena_since_has(const struct jsonata_arena *a,
+			    const struct jsonata_mark *m, const void *p);
+/* The memory allocated since m, as [lo, hi) byte ranges: returns owned
+ * (free), *n ranges, sorted by address. */
+struct jsonata_range {
+	uintptr_t lo, hi;
+};
+struct jsonata_range *jsonata_arena_since(const struct jsonata_arena *a,
+					  const struct jsonata_mark *m,
+					  size_t *n);
 
 /* ---- values ------------------------------------------------------------- */
 
@@ -82,28 +118,43 @@ struct jobj {
 struct jbind; /* tuple bindings */
 struct jfunc;
 
+/* 16 bytes: a document's values are most of an evaluation's memory.  An
+ * array is a struct jarr and a tuple a struct jtuple: the same header with
+ * one more field behind it (never copy a jv by value). */
 typedef struct jv {
 	uint8_t type;
 	uint8_t flags;
+	/* a string's bytes, an array's items: 32 bits, as the memory bound
+	 * and the JSON parser keep them far below 2^32 */
+	uint32_t len;
 	union {
 		int b;
 		double n;
 		struct {
 			const char *p; /* NUL-terminated UTF-8 */
-			size_t len;
 		} s;
 		struct {
 			struct jv **items;
-			uint32_t n, cap; /* the memory bound keeps arrays far below 2^32 */
 		} a;
 		struct jobj *o;
 		struct jfunc *f;
 		struct {
 			struct jv *at;
-			struct jbind *binds;
 		} t;
 	} u;
 } jv;
+
+struct jarr {
+	jv v;
+	uint32_t cap; /* room in v.u.a.items */
+};
+#define JV_CAP(v) (((struct jarr *)(v))->cap)
+
+struct jtuple {
+	jv v;
+	struct jbind *binds;
+};
+#define JV_BINDS(v) (((struct jtuple *)(v))->binds)
 
 /* A tuple's variable bindings: a persistent list, newest first. */
 struct jbind {
@@ -111,6 +162,9 @@ struct jbind {
 	jv *val;
 	struct jbind *next;
 };
+
+/* Bytes a value of this type takes (jarr, jtuple or jv). */
+size_t jv_size(uint8_t type);
 
 extern jv jsonata_null_, jsonata_true_, jsonata_false_;
 #define JV_NULLV (&jsonata_null_)
@@ -197,6 +251,9 @@ struct jnode {
 	uint8_t op;
 	uint8_t keep_array, consarray, tuple, thunk, keep_singleton, descending;
 	uint8_t no_frame;    /* JN_BLOCK: binds nothing, runs in its parent's frame */
+	/* evaluating it binds no variable in the frame it runs in (0 when not
+	 * known): what it allocates is its own, for scopes to give back */
+	uint8_t frame_safe;
 	size_t pos;          /* jsonata-js position: offset just past the token */
 	const char *str;     /* name, string, variable, operator text */
 	size_t len;
@@ -302,6 +359,10 @@ const struct jsig *jsonata_builtin_sig(struct jsonata_eval *ev,
 
 struct jsonata_eval {
 	struct jsonata_arena arena;
+	/* what must outlive a tail loop's compaction, made lazily but
+	 * pointed at from ev itself: the built-ins' signatures and values */
+	struct jsonata_arena perm;
+	int no_compact; /* $eval ran: the global frame may hold any value */
 	const struct jsonata *expr;
 	const struct jsonata_options *opt;
 	struct jenv *global;
@@ -354,11 +415,13 @@ jv *jsonata_from_cjson(struct jsonata_eval *ev, const cJSON *c);
 /* Returns owned cJSON (cJSON_Delete), NULL for undefined; -1 if too deep. */
 int jsonata_to_cjson(struct jsonata_eval *ev, const jv *v, cJSON **out);
 
-/* JSON text to values, parsed in place: text is changed, and the values
- * borrow it.  Returns 0, or -1 with the byte offset of the fault in
- * *err_offset. */
+/* JSON text to values: text is changed (escapes decode in place), the
+ * values do not point into it.  With give_back, the caller needs the text
+ * no more: its pages behind the parse go back to the system as the parse
+ * moves on (it is then garbage, though still allocated).  Returns 0, or -1
+ * with the byte offset of the fault in *err_offset. */
 int jsonata_parse_json(struct jsonata_eval *ev, char *text, size_t len,
-		       jv **out, size_t *err_offset);
+		       int give_back, jv **out, size_t *err_offset);
 /* Appends v as JSON.stringify(v, null, indent) would; nothing for undefined
  * or a function.  -1 (error recorded) past JSONATA_MAX_VALUE_DEPTH. */
 int jsonata_write_value(struct jsonata_eval *ev, const jv *v, int indent,
@@ -397,6 +460,12 @@ int jsonata_fns_picture(struct jsonata_eval *ev, const char *name, jv **argv,
 /* Fails (D1099) when 'bytes' more would pass the memory bound: for loops
  * that allocate many values between two ticks. */
 int jsonata_room(struct jsonata_eval *ev, size_t bytes, size_t pos);
+/* Compacts what the innermost tail loop allocated since m (jsonata_gc.c):
+ * the values reachable from roots[0..n) move to fresh chunks and the roots
+ * are updated to them, and the rest is freed.  Everything else made since m
+ * must be dead: the loop holds nothing but its next call. */
+void jsonata_gc_compact(struct jsonata_eval *ev, const struct jsonata_mark *m,
+			jv **roots, size_t n);
 /* Counts one evaluation step; -1 when a bound is passed. */
 int jsonata_tick(struct jsonata_eval *ev, size_t pos);
 

@@ -1,9 +1,10 @@
 /* jsonata_json.c - JSON text straight to and from the engine's values, for
  * callers that hold text rather than cJSON (the eval command, benchmarks):
- * the caller's text is parsed in place (strings stay where they are, their
- * closing quote becomes the terminator, escapes shrink in place), records
- * with the same keys share one array of keys, and repeated scalars share
- * one value, so a large document costs little more than its values; the
+ * the caller's text is parsed in one pass (escapes shrink in place, each
+ * string is copied out once), records with the same keys share one array
+ * of keys, and repeated scalars share one value, so a large document costs
+ * little more than its values, and the text behind the parse can be given
+ * back as it goes; the
  * result is written as JSON.stringify would, numbers as JavaScript prints
  * them.  Nesting is bounded by JSONATA_MAX_VALUE_DEPTH, as cJSON bounds it.
  * Not here: the cJSON boundary (jsonata_value.c). */
@@ -13,9 +14,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "xalloc.h"
 #include "banned.h"
+
+/* A member as the parser collects it: its key points into the text, or
+ * into the arena once the text under it is given back (rescue_keys). */
+struct member {
+	const char *key;
+	size_t klen;
+	jv *val;
+};
 
 struct jparser {
 	struct jsonata_eval *ev;
@@ -23,9 +34,12 @@ struct jparser {
 	int depth;
 	jv **stack;          /* array items being collected */
 	size_t nstack, astack;
-	struct jkv *members; /* object members being collected */
+	struct member *members; /* object members being collected */
 	size_t nmem, amem;
+	int give_back;       /* the text is not needed behind the parse */
+	char *given;         /* the text before this is given back */
 	struct scalar_slot *nums, *strs; /* recent scalars, by value */
+	size_t cache_slots;              /* in each, a power of two */
 	struct shape_slot *shapes;       /* recent objects' keys */
 };
 
@@ -45,8 +59,12 @@ struct shape_slot {
  * repeated numbers and strings (quantities, regions, product codes) then
  * cost a pointer each.  Direct-mapped caches, replaced on collision:
  * bounded memory, no probing; the key sits in the slot so a miss never
- * touches the value's memory. */
-#define SCALAR_CACHE 4096
+ * touches the value's memory.  They grow with the text, a slot for every 64
+ * bytes, up to 4096: larger tables save a little memory on a big document
+ * (1.5 MB of 30 at 32768) but their misses make the parse a third slower;
+ * a small document ($parse) gets a small table. */
+#define SCALAR_CACHE_MIN 256
+#define SCALAR_CACHE_MAX 4096
 #define SCALAR_CACHE_LEN 32 /* longer strings are rarely repeated */
 
 struct scalar_slot {
@@ -55,19 +73,20 @@ struct scalar_slot {
 	jv *v;
 };
 
-static struct scalar_slot *slot_of(struct scalar_slot **table, uint64_t h)
+static struct scalar_slot *slot_of(const struct jparser *jp,
+				   struct scalar_slot **table, uint64_t h)
 {
 	if (!*table)
-		*table = xcalloc(SCALAR_CACHE, sizeof(**table));
+		*table = xcalloc(jp->cache_slots, sizeof(**table));
 	uint64_t m = (h ^ (h >> 29)) * 0xbf58476d1ce4e5b9ULL;
-	return &(*table)[(m ^ (m >> 32)) & (SCALAR_CACHE - 1)];
+	return &(*table)[(m ^ (m >> 32)) & (jp->cache_slots - 1)];
 }
 
 static jv *shared_num(struct jparser *jp, double d)
 {
 	uint64_t bits;
 	memcpy(&bits, &d, sizeof(bits)); /* 0 and -0 differ: compare bits */
-	struct scalar_slot *s = slot_of(&jp->nums, bits);
+	struct scalar_slot *s = slot_of(jp, &jp->nums, bits);
 	if (s->v && s->key == bits)
 		return s->v;
 	s->key = bits;
@@ -77,7 +96,7 @@ static jv *shared_num(struct jparser *jp, double d)
 static jv *shared_str(struct jparser *jp, const char *p, size_t len)
 {
 	if (len > SCALAR_CACHE_LEN)
-		return jv_str_borrow(jp->ev, p, len);
+		return jv_str(jp->ev, p, len);
 	/* up to 8 bytes: the bytes are the key, compared without touching
 	 * the value; longer: a hash, then the text */
 	uint64_t h = 0;
@@ -88,13 +107,13 @@ static jv *shared_str(struct jparser *jp, const char *p, size_t len)
 		for (size_t i = 0; i < len; i++)
 			h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
 	}
-	struct scalar_slot *s = slot_of(&jp->strs, h ^ len);
+	struct scalar_slot *s = slot_of(jp, &jp->strs, h ^ len);
 	if (s->v && s->key == h && s->len == len &&
 	    (len <= sizeof(h) || memcmp(s->v->u.s.p, p, len) == 0))
 		return s->v;
 	s->key = h;
 	s->len = len;
-	return s->v = jv_str_borrow(jp->ev, p, len);
+	return s->v = jv_str(jp->ev, p, len);
 }
 
 static void skip_ws(struct jparser *jp)
@@ -185,6 +204,8 @@ static int parse_string(struct jparser *jp, const char **s, size_t *len)
 	if (jp->p >= jp->end)
 		return -1;
 	char *stop = w ? w : jp->p;
+	if ((size_t)(stop - start) > UINT32_MAX)
+		return -1; /* past what a value's length holds */
 	*stop = '\0';
 	jp->p++;
 	*s = start;
@@ -239,7 +260,7 @@ static jv *parse_number(struct jparser *jp)
 
 static int parse_value(struct jparser *jp, jv **out);
 
-static int same_member_key(const struct jkv *m, const struct jkey *k)
+static int same_member_key(const struct member *m, const struct jkey *k)
 {
 	return m->klen == k->klen && memcmp(m->key, k->key, k->klen) == 0;
 }
@@ -248,17 +269,18 @@ static int same_member_key(const struct jkv *m, const struct jkey *k)
  * same keys in the same order uses, or a new one.  NULL when two members
  * share a key (the object is then built member by member, the last value
  * winning) or there are too many to check cheaply. */
-static struct jkey *shape_of(struct jparser *jp, const struct jkv *m, size_t n)
+static struct jkey *shape_of(struct jparser *jp, const struct member *m, size_t n)
 {
 	if (n > SHAPE_MAX_KEYS)
 		return NULL;
 	uint64_t h = 1469598103934665603ULL ^ n;
 	for (size_t i = 0; i < n; i++) {
+		const char *ki = m[i].key;
 		for (size_t k = 0; k < i; k++)
-			if (m[k].klen == m[i].klen && memcmp(m[k].key, m[i].key, m[i].klen) == 0)
+			if (m[k].klen == m[i].klen && memcmp(m[k].key, ki, m[i].klen) == 0)
 				return NULL;
 		for (size_t c = 0; c < m[i].klen; c++)
-			h = (h ^ (unsigned char)m[i].key[c]) * 1099511628211ULL;
+			h = (h ^ (unsigned char)ki[c]) * 1099511628211ULL;
 		h = (h ^ 0xff) * 1099511628211ULL;
 	}
 	if (!jp->shapes)
@@ -273,7 +295,8 @@ static struct jkey *shape_of(struct jparser *jp, const struct jkv *m, size_t n)
 	}
 	struct jkey *keys = jsonata_arena_alloc(&jp->ev->arena, n * sizeof(*keys));
 	for (size_t i = 0; i < n; i++) {
-		keys[i].key = m[i].key;
+		keys[i].key = jsonata_arena_strndup(&jp->ev->arena, m[i].key,
+						    m[i].klen);
 		keys[i].klen = m[i].klen;
 	}
 	s->hash = h;
@@ -282,7 +305,7 @@ static struct jkey *shape_of(struct jparser *jp, const struct jkv *m, size_t n)
 	return keys;
 }
 
-static jv *make_object(struct jparser *jp, const struct jkv *m, size_t n)
+static jv *make_object(struct jparser *jp, const struct member *m, size_t n)
 {
 	struct jsonata_eval *ev = jp->ev;
 	struct jkey *keys = shape_of(jp, m, n);
@@ -290,13 +313,47 @@ static jv *make_object(struct jparser *jp, const struct jkv *m, size_t n)
 		jv *o = jv_obj(ev);
 		jv_obj_reserve(ev, o, n);
 		for (size_t i = 0; i < n; i++)
-			jv_set(ev, o, m[i].key, m[i].klen, m[i].val);
+			jv_set(ev, o, jsonata_arena_strndup(&ev->arena, m[i].key,
+							    m[i].klen),
+			       m[i].klen, m[i].val);
 		return o;
 	}
 	jv **vals = jsonata_arena_alloc(&ev->arena, size_mul(n, sizeof(*vals)));
 	for (size_t i = 0; i < n; i++)
 		vals[i] = m[i].val;
 	return jv_obj_shaped(ev, keys, vals, n);
+}
+
+/* Gives the pages of text behind the parse back to the system when the
+ * caller needs the text no more: a large document's text then never sits
+ * in memory beside all of its values.  Nothing points into it: strings and
+ * keys are copied as they are read, the open objects' keys when their
+ * text goes. */
+#define GIVE_BACK_STEP ((size_t)1 << 20)
+
+/* Copies the keys of the members still being collected (the open
+ * objects') that lie before 'upto' into the arena: a few per MiB. */
+static void rescue_keys(struct jparser *jp, const char *upto)
+{
+	for (size_t i = 0; i < jp->nmem; i++) {
+		struct member *m = &jp->members[i];
+		if (m->key >= jp->given && m->key < upto)
+			m->key = jsonata_arena_strndup(&jp->ev->arena, m->key, m->klen);
+	}
+}
+
+static void give_back(struct jparser *jp)
+{
+	if (!jp->give_back || (size_t)(jp->p - jp->given) < GIVE_BACK_STEP)
+		return;
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t lo = ((uintptr_t)jp->given + page - 1) & ~(page - 1);
+	uintptr_t hi = (uintptr_t)jp->p & ~(page - 1);
+	if (hi > lo) {
+		rescue_keys(jp, (const char *)hi);
+		madvise((void *)lo, hi - lo, MADV_DONTNEED);
+	}
+	jp->given = jp->p;
 }
 
 static int parse_array(struct jparser *jp, jv **out)
@@ -315,6 +372,7 @@ static int parse_array(struct jparser *jp, jv **out)
 			return -1;
 		ARRAY_GROW(jp->stack, jp->nstack + 1, jp->astack);
 		jp->stack[jp->nstack++] = v;
+		give_back(jp);
 		skip_ws(jp);
 		if (jp->p < jp->end && *jp->p == ',') {
 			jp->p++;
@@ -328,7 +386,7 @@ static int parse_array(struct jparser *jp, jv **out)
 	size_t n = jp->nstack - base;
 	jv *a = jv_arr(jp->ev, n);
 	memcpy(a->u.a.items, jp->stack + base, n * sizeof(jv *));
-	a->u.a.n = (uint32_t)n;
+	a->len = (uint32_t)n;
 	jp->nstack = base;
 	*out = a;
 	return 0;
@@ -345,7 +403,7 @@ static int parse_object(struct jparser *jp, jv **out)
 		return 0;
 	}
 	for (;;) {
-		struct jkv kv;
+		struct member kv;
 		skip_ws(jp);
 		if (jp->p >= jp->end || *jp->p != '"' || parse_string(jp, &kv.key, &kv.klen) < 0)
 			return -1;
@@ -354,6 +412,7 @@ static int parse_object(struct jparser *jp, jv **out)
 			return -1;
 		ARRAY_GROW(jp->members, jp->nmem + 1, jp->amem);
 		jp->members[jp->nmem++] = kv;
+		give_back(jp);
 		skip_ws(jp);
 		if (jp->p < jp->end && *jp->p == ',') {
 			jp->p++;
@@ -411,12 +470,17 @@ static int parse_value(struct jparser *jp, jv **out)
 }
 
 int jsonata_parse_json(struct jsonata_eval *ev, char *copy, size_t len,
-		       jv **out, size_t *err_offset)
+		       int give_back_text, jv **out, size_t *err_offset)
 {
 	struct jparser jp = { 0 };
 	jp.ev = ev;
 	jp.p = copy;
 	jp.end = copy + len;
+	jp.give_back = give_back_text;
+	jp.cache_slots = SCALAR_CACHE_MIN;
+	while (jp.cache_slots < SCALAR_CACHE_MAX && jp.cache_slots < len / 64)
+		jp.cache_slots *= 2;
+	jp.given = copy;
 	int rc = parse_value(&jp, out);
 	if (rc == 0) {
 		skip_ws(&jp);
@@ -499,12 +563,12 @@ static int write_value(struct jsonata_eval *ev, const jv *v, int indent,
 static int write_array(struct jsonata_eval *ev, const jv *v, int indent,
 		       int level, struct buf *b)
 {
-	if (v->u.a.n == 0) {
+	if (v->len == 0) {
 		buf_adds(b, "[]");
 		return 0;
 	}
 	buf_addc(b, '[');
-	for (size_t i = 0; i < v->u.a.n; i++) {
+	for (size_t i = 0; i < v->len; i++) {
 		if (i)
 			buf_addc(b, ',');
 		indent_to(b, indent, level + 1);
@@ -562,9 +626,9 @@ static int write_value(struct jsonata_eval *ev, const jv *v, int indent,
 		jsonata_num_js(v->u.n, num);
 		buf_adds(b, num);
 		return 0;
-	case JV_STR: write_string(b, v->u.s.p, v->u.s.len); return 0;
+	case JV_STR: write_string(b, v->u.s.p, v->len); return 0;
 	case JV_ARR:
-		if ((v->flags & JV_OUTER) && v->u.a.n == 1 && v->u.a.items[0])
+		if ((v->flags & JV_OUTER) && v->len == 1 && v->u.a.items[0])
 			return write_value(ev, v->u.a.items[0], indent, level, b);
 		return write_array(ev, v, indent, level, b);
 	case JV_OBJ: return write_object(ev, v, indent, level, b);

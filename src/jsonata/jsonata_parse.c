@@ -1265,9 +1265,12 @@ static int mark_frames(struct jnode *n, int depth)
 		binds |= mark_frames(n->preds[i], depth + 1);
 	if (n->type == JN_BLOCK) {
 		n->no_frame = !binds;
+		n->frame_safe = 1;
 		return 0;
 	}
-	return n->type == JN_LAMBDA ? 0 : binds;
+	binds = n->type == JN_LAMBDA ? 0 : binds;
+	n->frame_safe = !binds;
+	return binds;
 }
 
 int jsonata_parse(struct jsonata *j, const char *text, size_t len,

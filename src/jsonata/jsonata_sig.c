@@ -217,12 +217,12 @@ static int array_ok(const struct jparam *pa, char single, const jv *arg)
 		return 1;
 	if (single != 'a')
 		return single == pa->subtype;
-	if (arg->u.a.n == 0)
+	if (arg->len == 0)
 		return 1;
 	char first = symbol(arg->u.a.items[0]);
 	if (first != pa->subtype)
 		return 0;
-	for (size_t i = 1; i < arg->u.a.n; i++)
+	for (size_t i = 1; i < arg->len; i++)
 		if (symbol(arg->u.a.items[i]) != first)
 			return 0;
 	return 1;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "xalloc.h"
 #include "banned.h"
@@ -22,10 +23,61 @@
 #define ARENA_CHUNK (16 * 1024)
 #define ARENA_CHUNK_MAX (8 * 1024 * 1024)
 
+/* Chunks this big or bigger are mapped straight from the system: freed,
+ * they go back at once.  (From malloc they would not: after the first big
+ * free, glibc serves big blocks from its heap, where calloc must clear
+ * memory it already holds, and a scope that gives back a chunk would then
+ * pay for clearing the next one in resident pages.) */
+#define ARENA_MAP_MIN ((size_t)256 * 1024)
+
 struct jsonata_chunk {
 	struct jsonata_chunk *next;
+	size_t size;    /* bytes of data */
+	char *top;      /* end of the used room once it is no longer the head */
+	uint8_t mapped; /* from mmap, not malloc */
+	uint8_t big;    /* one allocation of its own */
 	max_align_t data[];
 };
+
+static struct jsonata_chunk *chunk_new(size_t room)
+{
+	size_t total = size_add(sizeof(struct jsonata_chunk), room);
+	struct jsonata_chunk *c = NULL;
+	if (total >= ARENA_MAP_MIN) {
+		void *p = mmap(NULL, total, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p != MAP_FAILED) {
+			c = p;
+			c->mapped = 1;
+		}
+	}
+	if (!c)
+		c = xcalloc(1, total);
+	c->size = room;
+	return c;
+}
+
+static void chunk_free(struct jsonata_chunk *c)
+{
+	if (c->mapped)
+		munmap(c, sizeof(*c) + c->size);
+	else
+		free(c);
+}
+
+/* A chunk for 'room' bytes: the spare one a rewind kept, cleared, when it
+ * is big enough. */
+static struct jsonata_chunk *chunk_get(struct jsonata_arena *a, size_t room)
+{
+	struct jsonata_chunk *c = a->spare;
+	if (!c || c->size < room)
+		return chunk_new(room);
+	a->spare = NULL;
+	memset(c->data, 0, (size_t)(c->top - (char *)c->data));
+	c->next = NULL;
+	c->top = NULL;
+	return c;
+}
 
 void jsonata_arena_init(struct jsonata_arena *a)
 {
@@ -41,9 +93,11 @@ void jsonata_arena_release(struct jsonata_arena *a)
 	struct jsonata_chunk *c = a->head;
 	while (c) {
 		struct jsonata_chunk *next = c->next;
-		free(c);
+		chunk_free(c);
 		c = next;
 	}
+	if (a->spare)
+		chunk_free(a->spare);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -59,19 +113,23 @@ void *jsonata_arena_alloc(struct jsonata_arena *a, size_t size)
 		size_t room = size > chunk / 4 ? size : chunk;
 		if (room == chunk && chunk < ARENA_CHUNK_MAX)
 			a->chunk = chunk * 2;
-		struct jsonata_chunk *c = xcalloc(1, size_add(sizeof(*c), room));
-		if (room == size && a->head) {
+		struct jsonata_chunk *c = room == chunk ? chunk_get(a, room) : chunk_new(room);
+		room = c->size;
+		c->big = room == size;
+		if (room == size && a->head && a->head != a->floor) {
 			/* a big one: keep the head chunk's free room in use */
 			c->next = a->head->next;
 			a->head->next = c;
 			return c->data;
 		}
+		if (a->head)
+			a->head->top = a->next;
 		c->next = a->head;
 		a->head = c;
 		a->next = (char *)c->data;
 		a->end = a->next + room;
 	}
-	void *p = a->next; /* chunks come zeroed and are never reused */
+	void *p = a->next; /* chunks come zeroed, rewound room is cleared */
 	a->next += size;
 	return p;
 }
@@ -96,26 +154,128 @@ void jsonata_arena_cleanup(struct jsonata_arena *a, void (*fn)(void *),
 	a->ncleanups++;
 }
 
+void jsonata_arena_mark(struct jsonata_arena *a, struct jsonata_mark *m)
+{
+	m->head = a->head;
+	m->floor = a->floor;
+	m->next = a->next;
+	m->end = a->end;
+	m->bytes = a->bytes;
+	a->floor = a->head;
+}
+
+void jsonata_arena_unmark(struct jsonata_arena *a, const struct jsonata_mark *m)
+{
+	a->floor = m->floor;
+}
+
+int jsonata_arena_since_has(const struct jsonata_arena *a,
+			    const struct jsonata_mark *m, const void *p)
+{
+	uintptr_t x = (uintptr_t)p;
+	for (const struct jsonata_chunk *c = a->head; c != m->head; c = c->next)
+		if (x >= (uintptr_t)c->data && x < (uintptr_t)c->data + c->size)
+			return 1;
+	return m->head && x >= (uintptr_t)m->next &&
+	       x < (uintptr_t)m->head->data + m->head->size;
+}
+
+void jsonata_arena_rewind(struct jsonata_arena *a, const struct jsonata_mark *m,
+			  struct jsonata_arena *from)
+{
+	struct jsonata_chunk *c = a->head;
+	while (c != m->head) {
+		struct jsonata_chunk *next = c->next;
+		if (!c->big && (!a->spare || a->spare->size < c->size)) {
+			/* kept for the next chunk: a scope that ends past a
+			 * chunk's end does not map and unmap one each time */
+			if (a->spare)
+				chunk_free(a->spare);
+			if (c == a->head)
+				c->top = a->next;
+			a->spare = c;
+		} else {
+			chunk_free(c);
+		}
+		c = next;
+	}
+	if (m->head) {
+		/* allocations count on zeroed memory: clear what was used */
+		char *top = a->head == m->head ? a->next : m->head->top;
+		if (top > m->next)
+			memset(m->next, 0, (size_t)(top - m->next));
+		m->head->top = m->next;
+	}
+	a->head = m->head;
+	a->next = m->next;
+	a->end = m->end;
+	a->bytes = m->bytes;
+	if (from && from->head) {
+		struct jsonata_chunk *last = from->head;
+		while (last->next)
+			last = last->next;
+		last->next = a->head;
+		a->head = from->head;
+		a->next = from->next;
+		a->end = from->end;
+		a->bytes = size_add(a->bytes, from->bytes);
+	}
+	if (from)
+		memset(from, 0, sizeof(*from));
+}
+
+static int range_cmp(const void *x, const void *y)
+{
+	const struct jsonata_range *a = x, *b = y;
+	return a->lo < b->lo ? -1 : a->lo > b->lo;
+}
+
+struct jsonata_range *jsonata_arena_since(const struct jsonata_arena *a,
+					  const struct jsonata_mark *m,
+					  size_t *n)
+{
+	size_t count = 1;
+	for (const struct jsonata_chunk *c = a->head; c != m->head; c = c->next)
+		count++;
+	struct jsonata_range *r = xmalloc(size_mul(count, sizeof(*r)));
+	*n = 0;
+	for (const struct jsonata_chunk *c = a->head; c != m->head; c = c->next)
+		r[(*n)++] = (struct jsonata_range){ (uintptr_t)c->data,
+						    (uintptr_t)c->data + c->size };
+	if (m->head && m->next)
+		r[(*n)++] = (struct jsonata_range){ (uintptr_t)m->next,
+			(uintptr_t)m->head->data + m->head->size };
+	qsort(r, *n, sizeof(*r), range_cmp);
+	return r;
+}
+
 /* ---- constructors -------------------------------------------------------- */
 
 jv jsonata_null_ = { .type = JV_NULL };
 jv jsonata_true_ = { .type = JV_BOOL, .u.b = 1 };
 jv jsonata_false_ = { .type = JV_BOOL, .u.b = 0 };
 
-/* Array counts are 32-bit: the memory bound keeps every array far below,
- * so passing it is a broken invariant, not an input error. */
+/* Array counts and string lengths are 32-bit: the memory bound keeps every
+ * array and built string far below, and the JSON parser refuses longer
+ * strings, so passing it is a broken invariant, not an input error. */
 static size_t check_count(size_t n)
 {
 	if (n > UINT32_MAX) {
-		fprintf(stderr, "jsonata: an array of %zu items passed the memory bound\n", n);
+		fprintf(stderr, "jsonata: a value of %zu items or bytes passed the memory bound\n", n);
 		abort();
 	}
 	return n;
 }
 
+size_t jv_size(uint8_t type)
+{
+	return type == JV_ARR ? sizeof(struct jarr)
+	       : type == JV_TUPLE ? sizeof(struct jtuple) : sizeof(jv);
+}
+
 static jv *jv_new(struct jsonata_eval *ev, uint8_t type)
 {
-	jv *v = jsonata_arena_alloc(&ev->arena, sizeof(*v));
+	jv *v = jsonata_arena_alloc(&ev->arena, jv_size(type));
 	v->type = type;
 	return v;
 }
@@ -131,7 +291,7 @@ jv *jv_str_borrow(struct jsonata_eval *ev, const char *p, size_t len)
 {
 	jv *v = jv_new(ev, JV_STR);
 	v->u.s.p = p;
-	v->u.s.len = len;
+	v->len = (uint32_t)check_count(len);
 	return v;
 }
 
@@ -151,7 +311,7 @@ jv *jv_arr(struct jsonata_eval *ev, size_t cap)
 	if (check_count(cap)) {
 		v->u.a.items = jsonata_arena_alloc(&ev->arena,
 						   size_mul(cap, sizeof(jv *)));
-		v->u.a.cap = (uint32_t)cap;
+		JV_CAP(v) = (uint32_t)cap;
 	}
 	return v;
 }
@@ -165,28 +325,28 @@ jv *jv_seq(struct jsonata_eval *ev)
 
 void jv_reserve(struct jsonata_eval *ev, jv *arr, size_t extra)
 {
-	size_t need = check_count(size_add(arr->u.a.n, extra));
-	if (need <= arr->u.a.cap)
+	size_t need = check_count(size_add(arr->len, extra));
+	if (need <= JV_CAP(arr))
 		return;
 	jv **items = jsonata_arena_alloc(&ev->arena, size_mul(need, sizeof(jv *)));
-	if (arr->u.a.n)
-		memcpy(items, arr->u.a.items, arr->u.a.n * sizeof(jv *));
+	if (arr->len)
+		memcpy(items, arr->u.a.items, arr->len * sizeof(jv *));
 	arr->u.a.items = items;
-	arr->u.a.cap = (uint32_t)need;
+	JV_CAP(arr) = (uint32_t)need;
 }
 
 void jv_push(struct jsonata_eval *ev, jv *arr, jv *item)
 {
-	if (arr->u.a.n == arr->u.a.cap) {
-		size_t cap = check_count(arr->u.a.cap ? size_mul(arr->u.a.cap, 2) : 4);
+	if (arr->len == JV_CAP(arr)) {
+		size_t cap = check_count(JV_CAP(arr) ? size_mul(JV_CAP(arr), 2) : 4);
 		jv **items = jsonata_arena_alloc(&ev->arena,
 						 size_mul(cap, sizeof(jv *)));
-		if (arr->u.a.n)
-			memcpy(items, arr->u.a.items, arr->u.a.n * sizeof(jv *));
+		if (arr->len)
+			memcpy(items, arr->u.a.items, arr->len * sizeof(jv *));
 		arr->u.a.items = items;
-		arr->u.a.cap = (uint32_t)cap;
+		JV_CAP(arr) = (uint32_t)cap;
 	}
-	arr->u.a.items[arr->u.a.n++] = item;
+	arr->u.a.items[arr->len++] = item;
 }
 
 jv *jv_obj(struct jsonata_eval *ev)
@@ -200,7 +360,7 @@ jv *jv_tuple(struct jsonata_eval *ev, jv *at, struct jbind *b)
 {
 	jv *v = jv_new(ev, JV_TUPLE);
 	v->u.t.at = at;
-	v->u.t.binds = b;
+	JV_BINDS(v) = b;
 	return v;
 }
 
@@ -373,12 +533,12 @@ static int equal_depth(const jv *a, const jv *b, int depth)
 	case JV_BOOL: return a->u.b == b->u.b;
 	case JV_NUM: return a->u.n == b->u.n;
 	case JV_STR:
-		return a->u.s.len == b->u.s.len &&
-		       memcmp(a->u.s.p, b->u.s.p, a->u.s.len) == 0;
+		return a->len == b->len &&
+		       memcmp(a->u.s.p, b->u.s.p, a->len) == 0;
 	case JV_ARR:
-		if (a->u.a.n != b->u.a.n)
+		if (a->len != b->len)
 			return 0;
-		for (size_t i = 0; i < a->u.a.n; i++)
+		for (size_t i = 0; i < a->len; i++)
 			if (!equal_depth(a->u.a.items[i], b->u.a.items[i], depth + 1))
 				return 0;
 		return 1;
@@ -409,12 +569,12 @@ int jv_truthy(const jv *v)
 	switch (v->type) {
 	case JV_BOOL: return v->u.b;
 	case JV_NUM: return v->u.n != 0 && !isnan(v->u.n);
-	case JV_STR: return v->u.s.len > 0;
+	case JV_STR: return v->len > 0;
 	case JV_OBJ: return v->u.o->n > 0;
 	case JV_ARR:
-		if (v->u.a.n == 1)
+		if (v->len == 1)
 			return jv_truthy(v->u.a.items[0]);
-		for (size_t i = 0; i < v->u.a.n; i++)
+		for (size_t i = 0; i < v->len; i++)
 			if (jv_truthy(v->u.a.items[i]))
 				return 1;
 		return 0;
@@ -496,14 +656,14 @@ static unsigned utf16_rank(const unsigned char *p)
 
 int jv_strcmp(const jv *a, const jv *b)
 {
-	size_t n = a->u.s.len < b->u.s.len ? a->u.s.len : b->u.s.len;
+	size_t n = a->len < b->len ? a->len : b->len;
 	const unsigned char *p = (const unsigned char *)a->u.s.p;
 	const unsigned char *q = (const unsigned char *)b->u.s.p;
 	size_t i = 0;
 	while (i < n && p[i] == q[i])
 		i++;
 	if (i == n)
-		return a->u.s.len < b->u.s.len ? -1 : a->u.s.len > b->u.s.len;
+		return a->len < b->len ? -1 : a->len > b->len;
 	/* back to the lead byte of the differing characters */
 	while (i > 0 && (p[i] & 0xC0) == 0x80)
 		i--;
@@ -664,15 +824,15 @@ static int stringify(struct jsonata_eval *ev, const jv *v, int indent,
 		jsonata_num_js(jsonata_num_15(v->u.n), num);
 		buf_adds(b, num);
 		return 0;
-	case JV_STR: json_string(b, v->u.s.p, v->u.s.len); return 0;
+	case JV_STR: json_string(b, v->u.s.p, v->len); return 0;
 	case JV_FUNC: buf_adds(b, "\"\""); return 0;
 	case JV_ARR:
-		if (v->u.a.n == 0) {
+		if (v->len == 0) {
 			buf_adds(b, "[]");
 			return 0;
 		}
 		buf_addc(b, '[');
-		for (size_t i = 0; i < v->u.a.n; i++) {
+		for (size_t i = 0; i < v->len; i++) {
 			if (i)
 				buf_addc(b, ',');
 			newline(b, indent, level + 1);
@@ -714,14 +874,14 @@ int jsonata_stringify(struct jsonata_eval *ev, const jv *v, int pretty,
 		      struct buf *out)
 {
 	if (v && v->type == JV_STR) {
-		buf_add(out, v->u.s.p, v->u.s.len);
+		buf_add(out, v->u.s.p, v->len);
 		return 0;
 	}
 	if (v && v->type == JV_FUNC)
 		return 0;
 	if (v && v->type == JV_NUM && !isfinite(v->u.n))
 		return jsonata_fail(ev, "D3001", 0, "", v);
-	if (v && v->type == JV_ARR && (v->flags & JV_OUTER) && v->u.a.n)
+	if (v && v->type == JV_ARR && (v->flags & JV_OUTER) && v->len)
 		v = v->u.a.items[0];
 	return stringify(ev, v, pretty ? 2 : 0, 0, out);
 }
@@ -779,17 +939,17 @@ static cJSON *to_cjson(struct jsonata_eval *ev, const jv *v, int depth,
 	case JV_BOOL: return cJSON_CreateBool(v->u.b);
 	case JV_NUM: return cJSON_CreateNumber(v->u.n);
 	case JV_STR: {
-		char *tmp = xstrndup(v->u.s.p, v->u.s.len);
+		char *tmp = xstrndup(v->u.s.p, v->len);
 		cJSON *s = cJSON_CreateString(tmp);
 		free(tmp);
 		return s;
 	}
 	case JV_ARR: {
-		if ((v->flags & JV_TUPLES) == 0 && v->u.a.n == 1 &&
+		if ((v->flags & JV_TUPLES) == 0 && v->len == 1 &&
 		    (v->flags & JV_OUTER))
 			return to_cjson(ev, v->u.a.items[0], depth, bad);
 		cJSON *a = cJSON_CreateArray();
-		for (size_t i = 0; i < v->u.a.n; i++) {
+		for (size_t i = 0; i < v->len; i++) {
 			const jv *it = v->u.a.items[i];
 			cJSON *c = !it || it->type == JV_FUNC ? cJSON_CreateNull()
 							      : to_cjson(ev, it, depth + 1, bad);

@@ -77,6 +77,84 @@ START_TEST(deep_expression)
 }
 END_TEST
 
+/* A tail loop gives back the frames it replaces: the endless loop of the
+ * conformance suite (tail-recursion/case006) ends at the time bound with
+ * U1001 whatever the machine's load, never at the memory bound first, and a
+ * long loop that carries objects, strings and closures from turn to turn
+ * keeps them intact in a few MiB. */
+START_TEST(tail_loop_memory)
+{
+	struct jsonata_options opt = { 0 };
+	opt.time_ms = 200;
+	opt.max_memory = (size_t)8 << 20;
+	char *got = eval_opt("(  $inf := function(){$inf()};  $inf())", NULL, &opt);
+	ck_assert_str_eq(got, "error U1001");
+	free(got);
+	opt.time_ms = -1;
+	got = eval_opt("($mul := function($a, $b) { $a * $b };"
+		       " $f := function($n, $acc, $g) { $n = 0 ? [$acc, $g(2)] :"
+		       " $f($n - 1, {'sum': $acc.sum + $n, 'last': 'n' & $n}, $mul(?, $n)) };"
+		       " $f(300000, {'sum': 0}, $mul(?, -1)))",
+		       NULL, &opt);
+	ck_assert_str_eq(got, "[{\"sum\":45000150000,\"last\":\"n1\"},2]");
+	free(got);
+	/* an accumulator that grows: what survives is copied, not lost */
+	got = eval_opt("($f := function($n, $acc) { $n = 0 ? [$count($acc), $sum($acc), $acc[0], $acc[-1]] :"
+		       " $f($n - 1, $append($acc, $n)) }; $f(2000, []))", NULL, &opt);
+	ck_assert_str_eq(got, "[2000,2001000,2000,1]");
+	free(got);
+}
+END_TEST
+
+/* Per-item temporaries are given back: a predicate, a step and a lambda
+ * that each allocate some hundred bytes for every one of 150,000 items run
+ * within a 16 MiB bound that the range and the results nearly fill. */
+START_TEST(scoped_temporaries)
+{
+	struct jsonata_options opt = { 0 };
+	opt.max_memory = (size_t)16 << 20;
+	const char *cases[][2] = {
+		{ "$count([1..150000][$ in [7, 8, 9, 'a', 'b']])", "3" },
+		{ "$sum([1..150000].([$, $, $][1] + 0))", "11250075000" },
+		{ "$sum($map([1..150000], function($v) { [$v, $v, $v][1] * 2 }))", "22500150000" },
+		{ "$count([1..150000].$string($)[$length($) = 6])", "50001" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = eval_opt(cases[i][0], NULL, &opt);
+		ck_assert_msg(strcmp(got, cases[i][1]) == 0, "%s: got %s, want %s",
+			      cases[i][0], got, cases[i][1]);
+		free(got);
+	}
+}
+END_TEST
+
+/* jsonata_evaluate_text gives the text back as it parses: nothing may
+ * point into it afterwards (strings with escapes, keys, the last record
+ * and the first, read after several MiB of text were released). */
+START_TEST(text_given_back)
+{
+	struct buf doc = BUF_INIT;
+	buf_adds(&doc, "{\"items\": [");
+	for (int i = 0; i < 60000; i++)
+		buf_addf(&doc, "%s{\"k\\u0041\": \"v%d\\n\", \"long\": \"%040d\"}",
+			 i ? "," : "", i, i);
+	buf_adds(&doc, "], \"last\": \"end\"}");
+	ck_assert_int_gt((int)doc.len, 4 << 20);
+	struct jsonata_error err;
+	const char *expr = "$count(items) & items[0].kA & items[-1].kA & last & $substring(items[-1].long, 35)";
+	struct jsonata *j = jsonata_compile(expr, strlen(expr), &err);
+	ck_assert_ptr_nonnull(j);
+	struct buf out = BUF_INIT;
+	int defined;
+	ck_assert_int_eq(jsonata_evaluate_text(j, &doc, NULL, NULL, 0, &out, &defined, &err), 0);
+	ck_assert_int_eq(defined, 1);
+	ck_assert_str_eq(out.ptr, "\"60000v0\\nv59999\\nend59999\"");
+	ck_assert_uint_eq(doc.len, 0); /* consumed */
+	buf_release(&out);
+	jsonata_free(j);
+}
+END_TEST
+
 START_TEST(bounds)
 {
 	struct timespec t0;
@@ -242,6 +320,9 @@ Suite *jsonata_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, deep_expression);
 	tcase_add_test(tc, bounds);
+	tcase_add_test(tc, tail_loop_memory);
+	tcase_add_test(tc, scoped_temporaries);
+	tcase_add_test(tc, text_given_back);
 	tcase_add_test(tc, reuse);
 	tcase_add_test(tc, injected);
 	tcase_add_test(tc, errors);
