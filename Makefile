@@ -11,6 +11,9 @@ VERSION  := 0.1.0
 # src/ holds one folder per layer, in pipeline order (tests/layers.sh checks it)
 LAYERS   := base load jsonata model validate run check render cli
 PKGS     := libcmark-gfm yaml-0.1 libcjson libgvc libcgraph libmicrohttpd libpcre2-8 zlib
+# libmicrohttpd is opened by serve when it starts (src/render/serve_mhd.h):
+# its header is compiled against, the library is not linked.
+LINKED   := $(filter-out libmicrohttpd,$(PKGS))
 CWARNS   := -Wall -Wextra -Werror -Wshadow -Wconversion -Wstrict-prototypes \
             -Wmissing-prototypes -Wwrite-strings -Wno-sign-conversion
 CFLAGS   ?= -O2 -g
@@ -18,7 +21,7 @@ ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(CWARNS) $(CFLAGS) -MMD -MP \
              $(addprefix -Isrc/,$(LAYERS)) $(shell pkg-config --cflags $(PKGS)) \
              -DSTEPBOOK_VERSION='"$(VERSION)"' \
              -DSTEPBOOK_DATADIR='"$(PREFIX)/share/stepbook"'
-LIBS      = $(shell pkg-config --libs $(PKGS)) -lcmark-gfm-extensions -lcrypto -lm -lpthread
+LIBS      = $(shell pkg-config --libs $(LINKED)) -lcmark-gfm-extensions -lcrypto -lm -lpthread -ldl
 CHECK_LIBS = $(shell pkg-config --libs check)
 
 # Graphviz 2.43 writes SVG numbers with snprintf; diagram_gv.c has a faster
@@ -192,6 +195,7 @@ LIB_OBJS += render/report.o
 LIB_OBJS += render/report_check.o
 LIB_OBJS += render/serve.o
 LIB_OBJS += render/serve_http.o
+LIB_OBJS += render/serve_mhd.o
 LIB_OBJS += render/serve_watch.o
 
 # cli

@@ -54,14 +54,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	opt.step_functions = (int)(size & 1);
 	cJSON *result = NULL;
 	if (text) {
-		struct buf out = BUF_INIT;
+		struct buf in = BUF_INIT, out = BUF_INIT;
 		int defined;
-		char *copy = malloc(tlen + 1);
-		memcpy(copy, text, tlen);
-		if (jsonata_evaluate_text(j, copy, tlen, bindings, &opt, 2, &out, &defined,
+		buf_add(&in, text, tlen); /* consumed by the evaluation */
+		if (jsonata_evaluate_text(j, &in, bindings, &opt, 2, &out, &defined,
 					  &err) < 0 && (!err.code[0] || !err.message[0]))
 			abort();
-		free(copy);
 		buf_release(&out);
 	} else if (jsonata_evaluate(j, doc, bindings, &opt, &result, &err) < 0) {
 		if (!err.code[0] || !err.message[0])

@@ -118,10 +118,10 @@ struct serve *serve_new(const struct serve_options *opt, struct diag_list *diags
 	serve_snapshot_take(sv, &sv->seen);
 	struct site_rebuild r;
 	serve_announce_(sv, diags, site_rebuild_paths(sv->session, NULL, 0, diags, &r) == 0);
-	if (serve_http_start(sv)) {
+	const char *why;
+	if (serve_http_start(sv, &why)) {
 		diag_error(diags, no_pos(opt->course), "serve/listen",
-			   "cannot listen on 127.0.0.1:%u (is the port in use?)",
-			   opt->port);
+			   "cannot listen on 127.0.0.1:%u (%s)", opt->port, why);
 		serve_free(sv);
 		return NULL;
 	}

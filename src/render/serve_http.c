@@ -3,6 +3,7 @@
  * status 404, nothing outside the folder), the reload script added to HTML,
  * and the event stream that announces builds.  One thread per connection,
  * so an event stream may wait for news without holding anyone up.
+ * The library is opened when the server starts (serve_mhd.h).
  * Not here: building (site.h), noticing changes (serve_watch.c). */
 #define _XOPEN_SOURCE 700
 #include <arpa/inet.h>
@@ -15,12 +16,15 @@
 #include <time.h>
 
 #include <cJSON.h>
-#include <microhttpd.h>
 
 #include "fileio.h"
 #include "serve_impl.h"
+#include "serve_mhd.h"
 #include "xalloc.h"
 #include "banned.h"
+
+/* The library's functions, set before the first request can arrive. */
+static const struct mhd_api *mhd;
 
 #define EVENTS_URL "/__stepbook/events"
 #define SCRIPT_URL "/__stepbook/serve.js"
@@ -85,15 +89,15 @@ static enum MHD_Result send_bytes(struct MHD_Connection *c, unsigned status,
 {
 	size_t len;
 	char *data = buf_detach(body, &len);
-	struct MHD_Response *r = MHD_create_response_from_buffer(
+	struct MHD_Response *r = mhd->create_response_from_buffer(
 		len, data, MHD_RESPMEM_MUST_FREE);
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	mhd->add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	mhd->add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	mhd->add_response_header(r, "X-Content-Type-Options", "nosniff");
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-	enum MHD_Result ok = MHD_queue_response(c, status, r);
-	MHD_destroy_response(r);
+		mhd->add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	enum MHD_Result ok = mhd->queue_response(c, status, r);
+	mhd->destroy_response(r);
 	return ok;
 }
 
@@ -109,11 +113,11 @@ static enum MHD_Result redirect(struct MHD_Connection *c, const char *url)
 {
 	struct buf to = BUF_INIT;
 	buf_addf(&to, "%s/", url);
-	struct MHD_Response *r = MHD_create_response_from_buffer(
+	struct MHD_Response *r = mhd->create_response_from_buffer(
 		0, (void *)"", MHD_RESPMEM_PERSISTENT);
-	MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, to.ptr);
-	enum MHD_Result ok = MHD_queue_response(c, MHD_HTTP_MOVED_PERMANENTLY, r);
-	MHD_destroy_response(r);
+	mhd->add_response_header(r, MHD_HTTP_HEADER_LOCATION, to.ptr);
+	enum MHD_Result ok = mhd->queue_response(c, MHD_HTTP_MOVED_PERMANENTLY, r);
+	mhd->destroy_response(r);
 	buf_release(&to);
 	return ok;
 }
@@ -349,12 +353,12 @@ static enum MHD_Result send_events(struct MHD_Connection *c, struct serve *sv)
 {
 	struct stream *s = xcalloc(1, sizeof(*s));
 	s->sv = sv;
-	struct MHD_Response *r = MHD_create_response_from_callback(
+	struct MHD_Response *r = mhd->create_response_from_callback(
 		MHD_SIZE_UNKNOWN, EVENT_BLOCK, stream_read, s, free);
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/event-stream");
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	enum MHD_Result ok = MHD_queue_response(c, MHD_HTTP_OK, r);
-	MHD_destroy_response(r);
+	mhd->add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/event-stream");
+	mhd->add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	enum MHD_Result ok = mhd->queue_response(c, MHD_HTTP_OK, r);
+	mhd->destroy_response(r);
 	return ok;
 }
 
@@ -380,14 +384,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 	return serve_url(c, sv, url);
 }
 
-int serve_http_start(struct serve *sv)
+int serve_http_start(struct serve *sv, const char **why)
 {
+	if (!(mhd = serve_mhd(why)))
+		return -1;
+	*why = "is the port in use?";
 	struct sockaddr_in addr;
 	memset(&addr, 0, sizeof(addr));
 	addr.sin_family = AF_INET;
 	addr.sin_port = htons((uint16_t)sv->opt.port);
 	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK); /* never 0.0.0.0 */
-	sv->daemon = MHD_start_daemon(
+	sv->daemon = mhd->start_daemon(
 		MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD,
 		(uint16_t)sv->opt.port, NULL, NULL, on_request, sv,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
@@ -397,7 +404,7 @@ int serve_http_start(struct serve *sv)
 	if (!sv->daemon)
 		return -1;
 	const union MHD_DaemonInfo *info =
-		MHD_get_daemon_info(sv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+		mhd->get_daemon_info(sv->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	sv->port = info ? info->port : sv->opt.port;
 	return 0;
 }
@@ -405,6 +412,6 @@ int serve_http_start(struct serve *sv)
 void serve_http_stop(struct serve *sv)
 {
 	if (sv->daemon)
-		MHD_stop_daemon(sv->daemon);
+		mhd->stop_daemon(sv->daemon);
 	sv->daemon = NULL;
 }

@@ -67,8 +67,9 @@ size_t serve_snapshot_diff(const struct serve_snapshot *a,
  * in *len. */
 char *serve_http_event(unsigned long generation, const char *error,
 		       const char *check, size_t *len);
-/* Starts the daemon on 127.0.0.1:opt.port.  Returns 0 or -1. */
-int serve_http_start(struct serve *sv);
+/* Starts the daemon on 127.0.0.1:opt.port.  Returns 0, or -1 with *why
+ * (a static text: the library is missing, or the port in use?). */
+int serve_http_start(struct serve *sv, const char **why);
 void serve_http_stop(struct serve *sv);
 
 #endif
