@@ -24,8 +24,8 @@ ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(CWARNS) $(CFLAGS) -MMD -MP \
 LIBS      = $(shell pkg-config --libs $(LINKED)) -lcmark-gfm-extensions -lcrypto -lm -lpthread -ldl
 CHECK_LIBS = $(shell pkg-config --libs check)
 
-# Graphviz 2.43 writes SVG numbers with snprintf; diagram_gv.c has a faster
-# function that writes the same bytes, checked against that version only.
+# Graphviz 2.43 formats SVG with snprintf; diagram_gv.c has faster functions
+# (gvprintdouble, gvprintf) that write the same bytes, checked against that version only.
 GV_VERSION := $(shell pkg-config --modversion libgvc)
 ifneq ($(filter 2.43.%,$(GV_VERSION)),)
 ALL_CFLAGS += -DSTEPBOOK_FAST_GV_NUMBERS

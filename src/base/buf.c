@@ -52,7 +52,10 @@ void buf_add(struct buf *b, const void *data, size_t len)
 {
 	if (!len)
 		return;
-	buf_grow(b, len);
+	/* short appends to a buffer with room are most calls: no size checks
+	 * (len < cap whenever cap != 0) */
+	if (len >= b->cap - b->len)
+		buf_grow(b, len);
 	memcpy(b->ptr + b->len, data, len);
 	b->len += len;
 	b->ptr[b->len] = '\0';
@@ -71,17 +74,27 @@ void buf_addc(struct buf *b, char c)
 	b->ptr[b->len] = '\0';
 }
 
+/* Room buf_vaddf makes before formatting: most formats fit, and are then
+ * formatted once rather than measured first (vsnprintf twice was a tenth
+ * of the instructions of drawing a diagram's labels). */
+#define BUF_FORMAT_ROOM 64
+
 void buf_vaddf(struct buf *b, const char *fmt, va_list ap)
 {
 	va_list copy;
 	va_copy(copy, ap);
-	int n = vsnprintf(NULL, 0, fmt, copy);
+	buf_grow(b, BUF_FORMAT_ROOM);
+	size_t room = b->cap - b->len;
+	int n = vsnprintf(b->ptr + b->len, room, fmt, copy);
 	va_end(copy);
-	if (n <= 0)
-		return;
-	buf_grow(b, (size_t)n);
-	vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
-	b->len += (size_t)n;
+	if (n > 0 && (size_t)n >= room) {
+		buf_grow(b, (size_t)n);
+		vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
+	}
+	if (n > 0)
+		b->len += (size_t)n;
+	else
+		b->ptr[b->len] = '\0'; /* an error may have written some bytes */
 }
 
 void buf_addf(struct buf *b, const char *fmt, ...)

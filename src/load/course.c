@@ -181,10 +181,10 @@ static int join_lexical(const char *from, const char *link, struct buf *out)
 	return status;
 }
 
-static int inside_root(const char *root, const char *path)
+static int inside_root(const char *real_root, const char *path)
 {
-	char real_root[PATH_MAX], real[PATH_MAX];
-	if (!realpath(root, real_root) || !realpath(path, real))
+	char real[PATH_MAX];
+	if (!real_root || !realpath(path, real))
 		return 1; /* missing: the lexical check already passed */
 	size_t n = strlen(real_root);
 	return !strncmp(real, real_root, n) && (real[n] == '/' || !real[n]);
@@ -204,7 +204,7 @@ int course_resolve(const struct course *c, const char *from, const char *link,
 	buf_addf(&full, "%s/%s", c->root, rel.ptr);
 	struct stat st;
 	int status = 0;
-	if (!inside_root(c->root, full.ptr))
+	if (!inside_root(c->real_root, full.ptr))
 		status = -1;
 	else if (stat(full.ptr, &st) != 0 || (!S_ISREG(st.st_mode) && rel.len))
 		status = 1;
@@ -447,6 +447,7 @@ int course_load(struct course *c, const char *root, struct diag_list *diags)
 	while (n > 1 && root[n - 1] == '/')
 		n--;
 	c->root = xstrndup(root, n);
+	c->real_root = realpath(c->root, NULL);
 	set_defaults(c);
 	struct stat st;
 	if (stat(c->root, &st) != 0 || !S_ISDIR(st.st_mode)) {
@@ -489,5 +490,6 @@ void course_release(struct course *c)
 	free(c->summary_path);
 	free(c->s3_path);
 	free(c->root);
+	free(c->real_root);
 	memset(c, 0, sizeof(*c));
 }

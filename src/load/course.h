@@ -30,6 +30,8 @@ struct course_page {
 
 struct course {
 	char *root;          /* owned: the folder, without a trailing slash */
+	char *real_root;     /* owned: root with symbolic links resolved (once:
+				course_resolve asks for every link), or NULL */
 	struct doc *config;  /* owned; NULL when there is no stepbook.yml */
 	char *summary_path;  /* owned: positions in SUMMARY.md point here */
 	/* from stepbook.yml; strings borrow from config, defaults static */

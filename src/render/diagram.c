@@ -106,9 +106,36 @@ static void draw_scope(struct draw *d, const struct asl_machine *m,
 
 /* ---- small helpers -------------------------------------------------- */
 
+/* Attribute handles of the graph being built, by kind and name (every
+ * name a string literal): agsafeset looked each name up in cgraph's
+ * dictionaries, for the 200 attributes a diagram sets.  One graph is
+ * built at a time (Graphviz is not reentrant): diagram_build_ resets it. */
+#define ATTR_HANDLES_MAX 64
+static struct {
+	size_t nr;
+	struct { int kind; const char *name; Agsym_t *sym; } at[ATTR_HANDLES_MAX];
+} handles;
+
+/* What agsafeset(obj, attr, value, "") does, the name looked up once. */
 static void set(void *obj, const char *attr, const char *value)
 {
-	agsafeset(obj, (char *)attr, (char *)value, (char *)"");
+	int kind = AGTYPE(obj);
+	Agsym_t *sym = NULL;
+	for (size_t i = 0; i < handles.nr && !sym; i++)
+		if (handles.at[i].name == attr && handles.at[i].kind == kind)
+			sym = handles.at[i].sym;
+	if (!sym) {
+		Agraph_t *root = agroot(obj);
+		sym = agattr(root, kind, (char *)attr, NULL);
+		if (!sym)
+			sym = agattr(root, kind, (char *)attr, (char *)"");
+		if (handles.nr < ATTR_HANDLES_MAX) {
+			handles.at[handles.nr].kind = kind;
+			handles.at[handles.nr].name = attr;
+			handles.at[handles.nr++].sym = sym;
+		}
+	}
+	agxset(obj, sym, (char *)value);
 }
 
 /* Sets an HTML-like attribute; html must be well-formed and escaped. */
@@ -1128,6 +1155,7 @@ Agraph_t *diagram_build_(const struct asl_machine *m,
 	buf_init(&d.hover);
 	d.titles = titles;
 	d.root = agopen((char *)"stepbook", Agdirected, disc);
+	handles.nr = 0;
 	graph_defaults(&d);
 	draw_scope(&d, m, d.root, NULL, NULL, -1);
 	strmap_release(&d.ids);

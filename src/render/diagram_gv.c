@@ -10,6 +10,7 @@
  * cairo) since it is for looking at, not for comparing.
  * Not here: what is drawn (diagram.c). */
 #include <float.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <math.h>
 #include <stdio.h>
@@ -334,48 +335,76 @@ static void clean_svg(const char *svg, size_t len,
 	buf_release(&id);
 }
 
-/* ---- numbers in SVG, faster ------------------------------------------ */
+/* ---- Graphviz's output functions, faster ---------------------------- */
 
-/* Graphviz 2.43 writes every coordinate of the SVG with gvprintdouble:
- * snprintf "%.02f", trailing zeros and point dropped, "0" for |x| < 0.005.
- * That snprintf was a quarter of all the instructions of a diagram (1,500
- * numbers, 2,400 instructions each).  The same function is defined here,
- * and the dynamic linker binds the SVG plugin's calls to it (an executable
- * comes first in symbol lookup); it writes the same bytes: x * 100 is exact
- * in a long double of 64 bits or more (53 + 7 bits), so the rounding below
- * (to nearest, ties to even) is snprintf's.  tests/unit/check_diagram.c
- * compares it with snprintf on millions of values, and the golden SVGs with
- * Graphviz's output.  Only for the Graphviz it was checked against (the
- * Makefile defines STEPBOOK_FAST_GV_NUMBERS); elsewhere Graphviz's own runs.
- * Not linked in: the program would be slower, not different. */
+/* Graphviz 2.43 writes the SVG through two functions of its own that the
+ * SVG plugin calls for nearly every byte it formats:
+ *  - gvprintdouble, every coordinate: snprintf "%.02f", trailing zeros and
+ *    point dropped, "0" for |x| < 0.005.  That snprintf was a quarter of all
+ *    the instructions of a diagram (1,500 numbers, 2,400 instructions each).
+ *  - gvprintf, about 800 times a diagram: "%c" before each point of a path,
+ *    colours "#%02x%02x%02x", " font-size=\"%.2f\"", class names "%s".  Its
+ *    vsnprintf, ~900 instructions a call, was 7% of a diagram.
+ * Both are defined here, and the dynamic linker binds the SVG plugin's calls
+ * to them (an executable comes first in symbol lookup); they write the same
+ * bytes: x * 100 is exact in a long double of 64 bits or more (53 + 7 bits),
+ * so the rounding below (to nearest, ties to even) is snprintf's, and a
+ * format with anything but the few conversions above goes to vsnprintf as
+ * in Graphviz.  tests/unit/check_diagram.c compares both with snprintf on
+ * millions of values, and the golden SVGs with Graphviz's output.  Only for
+ * the Graphviz they were checked against (the Makefile defines
+ * STEPBOOK_FAST_GV_NUMBERS); elsewhere Graphviz's own run.  Not linked in:
+ * the program would be slower, not different. */
+
+/* |num| * 100 rounded to an integer as snprintf rounds, into *n; -1 when out
+ * of the fast path's range (|num| >= 1e15, NaN, infinities). */
+static int hundreds(double num, unsigned long long *n)
+{
+#if LDBL_MANT_DIG >= 64
+	long double p = fabsl((long double)num * 100.0L);
+	if (!(p < 1e17L))
+		return -1;
+	long double whole = floorl(p), frac = p - whole;
+	*n = (unsigned long long)whole;
+	if (frac > 0.5L || (frac == 0.5L && (*n & 1)))
+		(*n)++;
+	return 0;
+#else
+	(void)num;
+	(void)n;
+	return -1;
+#endif
+}
+
+/* Writes n in decimal at buf; returns the length. */
+static size_t put_decimal(char *buf, unsigned long long n)
+{
+	char digits[24];
+	size_t k = 0, o = 0;
+	do {
+		digits[k++] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n);
+	while (k)
+		buf[o++] = digits[--k];
+	return o;
+}
 
 size_t diagram_hundredths_(char buf[32], double num)
 {
+	unsigned long long n;
 	if (num > -0.005 && num < 0.005) {
 		buf[0] = '0';
 		buf[1] = '\0';
 		return 1;
 	}
-#if LDBL_MANT_DIG >= 64
-	long double p = fabsl((long double)num * 100.0L);
-	if (!(p < 1e17L)) /* also NaN and infinities */
+	if (hundreds(num, &n))
 		return 0;
-	long double whole = floorl(p), frac = p - whole;
-	unsigned long long n = (unsigned long long)whole;
-	if (frac > 0.5L || (frac == 0.5L && (n & 1)))
-		n++;
-	char digits[24];
-	size_t k = 0, o = 0;
-	unsigned long long units = n / 100;
-	unsigned cents = (unsigned)(n % 100);
-	do {
-		digits[k++] = (char)('0' + units % 10);
-		units /= 10;
-	} while (units);
+	size_t o = 0;
 	if (num < 0)
 		buf[o++] = '-';
-	while (k)
-		buf[o++] = digits[--k];
+	o += put_decimal(buf + o, n / 100);
+	unsigned cents = (unsigned)(n % 100);
 	if (cents) {
 		buf[o++] = '.';
 		buf[o++] = (char)('0' + cents / 10);
@@ -384,15 +413,151 @@ size_t diagram_hundredths_(char buf[32], double num)
 	}
 	buf[o] = '\0';
 	return o;
-#else
-	return 0;
-#endif
+}
+
+/* "%.2f" of num into buf (room for 32 bytes); 0 when out of range. */
+static size_t fixed2(char *buf, double num)
+{
+	unsigned long long n;
+	if (hundreds(num, &n))
+		return 0;
+	size_t o = 0;
+	if (signbit(num)) /* "-0.00" too, as printf writes it */
+		buf[o++] = '-';
+	o += put_decimal(buf + o, n / 100);
+	buf[o++] = '.';
+	buf[o++] = (char)('0' + n / 10 % 10);
+	buf[o++] = (char)('0' + n % 10);
+	return o;
+}
+
+/* One conversion: flags '0', a width, ".2" before 'f'. */
+struct conv {
+	int zero;
+	size_t width;
+	int prec2;
+	char kind;
+};
+
+/* Reads the conversion after '%' at *f; 0 when the fast path knows it. */
+static int read_conv(const char **f, struct conv *c)
+{
+	const char *p = *f;
+	c->zero = *p == '0';
+	p += c->zero;
+	for (c->width = 0; *p >= '0' && *p <= '9' && c->width < 32; p++)
+		c->width = c->width * 10 + (size_t)(*p - '0');
+	c->prec2 = p[0] == '.' && p[1] == '2';
+	p += c->prec2 ? 2 : 0;
+	c->kind = *p;
+	*f = p + (*p != '\0');
+	int plain = !c->zero && !c->width && !c->prec2;
+	switch (c->kind) {
+	case 'c': case 's': case '%': return plain ? 0 : -1;
+	case 'd': case 'x': return c->prec2 ? -1 : 0;
+	case 'f': return c->prec2 && !c->zero && !c->width ? 0 : -1;
+	default: return -1;
+	}
+}
+
+/* An integer conversion (%d, %x with zero padding or width) at out. */
+static size_t put_integer(char *out, const struct conv *c, va_list *ap)
+{
+	char digits[24];
+	size_t k = 0, o = 0;
+	int neg = 0;
+	unsigned long long u;
+	if (c->kind == 'd') {
+		long long v = va_arg(*ap, int);
+		neg = v < 0;
+		u = neg ? 0ull - (unsigned long long)v : (unsigned long long)v;
+	} else {
+		u = va_arg(*ap, unsigned int);
+	}
+	unsigned base = c->kind == 'x' ? 16 : 10;
+	do {
+		digits[k++] = "0123456789abcdef"[u % base];
+		u /= base;
+	} while (u);
+	size_t len = k + (size_t)neg, pad = c->width > len ? c->width - len : 0;
+	if (!c->zero)
+		for (; pad; pad--)
+			out[o++] = ' ';
+	if (neg)
+		out[o++] = '-';
+	for (; pad; pad--)
+		out[o++] = '0';
+	while (k)
+		out[o++] = digits[--k];
+	return o;
+}
+
+/* One conversion's bytes at out (room for 64); SIZE_MAX: not here. */
+static size_t put_conv(char *out, const struct conv *c, va_list *ap,
+		       const char **str)
+{
+	*str = NULL;
+	switch (c->kind) {
+	case '%':
+		out[0] = '%';
+		return 1;
+	case 'c':
+		out[0] = (char)va_arg(*ap, int);
+		return 1;
+	case 's':
+		*str = va_arg(*ap, const char *);
+		return *str ? strlen(*str) : SIZE_MAX;
+	case 'f': {
+		size_t n = fixed2(out, va_arg(*ap, double));
+		return n ? n : SIZE_MAX;
+	}
+	default:
+		return put_integer(out, c, ap);
+	}
+}
+
+size_t diagram_format_(char *out, size_t size, const char *format, va_list ap)
+{
+	va_list args;
+	va_copy(args, ap);
+	size_t o = 0, status = 0;
+	for (const char *f = format; *f && !status;) {
+		const char *pct = strchr(f, '%');
+		size_t n = pct ? (size_t)(pct - f) : strlen(f);
+		char conv_out[64];
+		const char *str = NULL;
+		struct conv c;
+		if (n >= size - o) {
+			status = SIZE_MAX;
+			break;
+		}
+		memcpy(out + o, f, n);
+		o += n;
+		f += n;
+		if (!pct)
+			break;
+		f++;
+		if (read_conv(&f, &c) ||
+		    (n = put_conv(conv_out, &c, &args, &str)) == SIZE_MAX ||
+		    n >= size - o) {
+			status = SIZE_MAX;
+			break;
+		}
+		memcpy(out + o, str ? str : conv_out, n);
+		o += n;
+	}
+	va_end(args);
+	if (status)
+		return SIZE_MAX;
+	out[o] = '\0';
+	return o;
 }
 
 #ifdef STEPBOOK_FAST_GV_NUMBERS
 /* Graphviz's, from gvio.h (not installed by its -dev package). */
 size_t gvwrite(GVJ_t *job, const char *s, size_t len);
 void gvprintdouble(GVJ_t *job, double num);
+void gvprintf(GVJ_t *job, const char *format, ...);
 
 void gvprintdouble(GVJ_t *job, double num)
 {
@@ -408,6 +573,36 @@ void gvprintdouble(GVJ_t *job, double num)
 		len = strlen(buf);
 	}
 	gvwrite(job, buf, len);
+}
+
+/* What Graphviz's gvprintf does: vsnprintf, into the heap when long. */
+static void graphviz_printf(GVJ_t *job, const char *format, va_list ap)
+{
+	char buf[BUFSIZ], *big = NULL;
+	va_list again;
+	va_copy(again, ap);
+	int len = vsnprintf(buf, sizeof(buf), format, ap);
+	if (len >= (int)sizeof(buf)) {
+		big = xmalloc((size_t)len + 1);
+		len = vsnprintf(big, (size_t)len + 1, format, again);
+	}
+	va_end(again);
+	if (len > 0)
+		gvwrite(job, big ? big : buf, (size_t)len);
+	free(big);
+}
+
+void gvprintf(GVJ_t *job, const char *format, ...)
+{
+	char buf[BUFSIZ];
+	va_list ap;
+	va_start(ap, format);
+	size_t len = diagram_format_(buf, sizeof(buf), format, ap);
+	if (len == SIZE_MAX)
+		graphviz_printf(job, format, ap);
+	else
+		gvwrite(job, buf, len);
+	va_end(ap);
 }
 #endif
 

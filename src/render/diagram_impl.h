@@ -3,6 +3,8 @@
 #ifndef STEPBOOK_DIAGRAM_IMPL_H
 #define STEPBOOK_DIAGRAM_IMPL_H
 
+#include <stdarg.h>
+
 #include <cgraph.h>
 
 #include "diagram.h"
@@ -26,5 +28,12 @@ Agraph_t *diagram_build_(const struct asl_machine *m,
  * and point dropped; "0" near zero) into buf.  Returns the length, or 0
  * when num is out of the fast path's range (|num| >= 1e15, NaN). */
 size_t diagram_hundredths_(char buf[32], double num);
+
+/* vsnprintf(out, size, format, ap) for the formats Graphviz's SVG output
+ * uses (conversions %c %s %d %x with '0' and a width, %.2f, %%).  Returns
+ * the length, or SIZE_MAX for any other format, a NULL %s, an out-of-range
+ * number or output that does not fit: then nothing is promised of out.
+ * Reads ap through a copy. */
+size_t diagram_format_(char *out, size_t size, const char *format, va_list ap);
 
 #endif

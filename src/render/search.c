@@ -132,11 +132,14 @@ void search_write_js(const struct search_index *s, struct buf *out)
 		char *j = cJSON_PrintUnformatted(e);
 		/* '<' only occurs inside strings: \u003c keeps the file inert
 		 * even if someone pastes it into a <script> element. */
-		for (const char *p = j; *p; p++) {
-			if (*p == '<')
-				buf_adds(out, "\\u003c");
-			else
-				buf_addc(out, *p);
+		for (const char *p = j, *lt; *p; p = lt + 1) {
+			lt = strchr(p, '<'); /* runs copied whole, not byte by byte */
+			if (!lt) {
+				buf_adds(out, p);
+				break;
+			}
+			buf_add(out, p, (size_t)(lt - p));
+			buf_adds(out, "\\u003c");
 		}
 		buf_adds(out, e->next ? ",\n" : "\n");
 		cJSON_free(j);

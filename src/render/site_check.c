@@ -347,14 +347,27 @@ void site_check_start_(struct site *s)
 	s->check_fd = fd;
 }
 
+/* waitpid for the check child, again after a signal. */
+static pid_t reap(pid_t child, int *exit_status, int options)
+{
+	pid_t pid;
+	while ((pid = waitpid(child, exit_status, options)) < 0 && errno == EINTR)
+		;
+	return pid;
+}
+
 void site_check_finish_(struct site *s)
 {
 	int status = -1, exit_status;
 	if (s->check_pid > 0) {
+		/* the check is longer than reading the pages: rather than wait
+		 * for it, this core draws figures the pages will need */
 		pid_t pid;
-		while ((pid = waitpid(s->check_pid, &exit_status, 0)) < 0 &&
-		       errno == EINTR)
+		while (!(pid = reap(s->check_pid, &exit_status, WNOHANG)) &&
+		       !site_pool_draw_next_(s))
 			;
+		if (!pid)
+			pid = reap(s->check_pid, &exit_status, 0);
 		struct buf text = BUF_INIT;
 		const char *why;
 		/* the child's writes moved the offset the two share */

@@ -159,7 +159,8 @@ int site_figure_origin_(struct site *s, size_t k, size_t i, size_t *ok,
  * check_failed). */
 void site_check_course_(struct site *s);
 /* The same in a forked process (when s->opt->jobs allows), from when the
- * build folder exists; site_check_finish_ collects it (or checks here). */
+ * build folder exists; site_check_finish_ collects it (or checks here),
+ * drawing the pool's figures while the child is still at work. */
 void site_check_start_(struct site *s);
 void site_check_finish_(struct site *s);
 void site_check_free_(struct site *s);
@@ -207,6 +208,9 @@ void site_pool_start_(struct site *s);
  * and others, itself meanwhile).  Returns 0, or -1 when the caller must
  * draw it: not a pool figure, no workers, or a worker failed on it. */
 int site_pool_take_(struct site *s, struct site_step *st, size_t i);
+/* Draws the next figure nobody has taken, here: what the parent does while
+ * it would wait for something else.  0, or -1 when none is left. */
+int site_pool_draw_next_(struct site *s);
 /* Waits for the workers (they take no new figure) and frees p.  NULL ok. */
 void site_pool_free_(struct site_pool *p);
 

@@ -283,8 +283,8 @@ int site_build_pages_(struct site *s)
 	s->docs = xcalloc(s->course.nr_pages + 1, sizeof(*s->docs));
 	for (size_t i = 0; i < s->course.nr_pages; i++)
 		discover(s, i);
-	site_check_finish_(s);
 	site_pool_start_(s);
+	site_check_finish_(s);
 	size_t n = s->course.nr_pages;
 	for (size_t i = 0; i < n; i++) {
 		progress(s, i + 1, n, s->course.pages[i].src);

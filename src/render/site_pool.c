@@ -1,6 +1,7 @@
 /* site_pool.c - the figures of the saved steps drawn on every core.
  * Graphviz layout is most of a build's time and is not thread-safe, so
- * forked workers draw the figures while the parent builds the pages.  The
+ * forked workers draw the figures while the parent builds the pages (or
+ * waits for the check, site_check.c, drawing figures too meanwhile).  The
  * work is split as it goes, not ahead: a counter in shared memory hands out
  * the next figure to whoever is free, and the parent, when a page needs a
  * figure nobody has drawn yet, takes figures from the counter itself until
@@ -236,6 +237,26 @@ static int wait_workers(struct site_pool *p)
 	return 0;
 }
 
+/* Draws figure k, taken from the counter, in this process. */
+static int draw_here(struct site *s, struct site_pool *p, size_t k)
+{
+	int rc = site_step_draw_(s, p->jobs[k].st, p->jobs[k].machine);
+	atomic_store(&p->sh->slots[k].state, SLOT_LOCAL);
+	return rc;
+}
+
+int site_pool_draw_next_(struct site *s)
+{
+	struct site_pool *p = s->pool;
+	if (!p || !p->sh)
+		return -1;
+	size_t k = atomic_fetch_add(&p->sh->next, 1);
+	if (k >= p->n)
+		return -1;
+	draw_here(s, p, k); /* a failure is drawn again, and told, by its page */
+	return 0;
+}
+
 int site_pool_take_(struct site *s, struct site_step *st, size_t i)
 {
 	struct site_pool *p = s->pool;
@@ -254,8 +275,7 @@ int site_pool_take_(struct site *s, struct site_step *st, size_t i)
 		}
 		size_t k = atomic_fetch_add(&p->sh->next, 1);
 		if (k < p->n) {
-			int rc = site_step_draw_(s, p->jobs[k].st, p->jobs[k].machine);
-			atomic_store(&p->sh->slots[k].state, SLOT_LOCAL);
+			int rc = draw_here(s, p, k);
 			if (k == j)
 				return rc;
 		} else if (wait_workers(p)) {

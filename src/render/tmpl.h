@@ -42,7 +42,9 @@ void tmpl_free(struct tmpl *t);
 
 /* Renders t with 'data' as the outermost scope (borrowed); appends to out.
  * Returns 0, or -1 when rendering stopped at TMPL_MAX_STEPS or
- * TMPL_MAX_OUTPUT (out holds what was rendered until then). */
-int tmpl_render(const struct tmpl *t, const cJSON *data, struct buf *out);
+ * TMPL_MAX_OUTPUT (out holds what was rendered until then).  t remembers
+ * the list items it rendered (the same values render to the same bytes,
+ * copied the next time), so one thread at a time renders a template. */
+int tmpl_render(struct tmpl *t, const cJSON *data, struct buf *out);
 
 #endif

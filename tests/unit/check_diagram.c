@@ -6,6 +6,8 @@
  *     UPDATE_GOLDEN=1 make check
  * and review the diff of the .expected.svg files before committing. */
 #include <dirent.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -495,6 +497,67 @@ START_TEST(svg_numbers_as_graphviz)
 }
 END_TEST
 
+static size_t format(char *out, size_t size, const char *f, ...)
+{
+	va_list ap;
+	va_start(ap, f);
+	size_t n = diagram_format_(out, size, f, ap);
+	va_end(ap);
+	return n;
+}
+
+/* diagram_format_ against snprintf, the same arguments to both. */
+#define CHECK_FORMAT(...) do { \
+		char got_[256], want_[256]; \
+		size_t n_ = format(got_, sizeof(got_), __VA_ARGS__); \
+		int w_ = snprintf(want_, sizeof(want_), __VA_ARGS__); \
+		ck_assert_uint_eq(n_, (size_t)w_); \
+		ck_assert_msg(!memcmp(got_, want_, n_ + 1), "'%s': got '%s', " \
+			      "snprintf writes '%s'", #__VA_ARGS__, got_, want_); \
+	} while (0)
+
+/* gvprintf's fast path writes what vsnprintf writes for the formats of
+ * Graphviz's SVG output (and ones like them), and leaves the rest alone. */
+START_TEST(svg_printf_as_graphviz)
+{
+	char out[16];
+	CHECK_FORMAT("%c", 'M');
+	CHECK_FORMAT("#%02x%02x%02x", 0, 0x7f, 255);
+	CHECK_FORMAT(" fill=\"#%02x%02x%02x\"", 0x1d, 0x4e, 0xd8);
+	CHECK_FORMAT("\" class=\"%s", "state task");
+	CHECK_FORMAT(" font-family=\"%s\"", "Helvetica,sans-Serif");
+	CHECK_FORMAT("<svg width=\"%dpt\" height=\"%dpt\"\n", 281, 1109);
+	CHECK_FORMAT(" viewBox=\"%.2f %.2f %.2f %.2f\"", 0.0, -0.0, 280.5, 1108.995);
+	CHECK_FORMAT(") rotate(%d) translate(", -90);
+	CHECK_FORMAT("%d %d %5d %05d %x %8x %%", INT_MIN, INT_MAX, -42, -42, 0u, 0xdeadbeefu);
+	CHECK_FORMAT("no conversion at all");
+	CHECK_FORMAT("%s%s", "", "x");
+	uint64_t seed = 2463534242ull;
+	for (int i = 0; i < 200000; i++) {
+		uint64_t r = xorshift(&seed);
+		int64_t k = (int64_t)(r % 4000000) - 2000000;
+		CHECK_FORMAT("%.2f", (double)k / 800.0);         /* exact ties */
+		CHECK_FORMAT("%.2f", (double)k / 200.0 - 1e-13); /* near them */
+		CHECK_FORMAT("%.2f|%d|%02x", (double)(r >> 11) / 9007199254740992.0 * 2e6 - 1e6,
+			     (int)(r >> 32), (unsigned)(r & 0xff));
+	}
+	/* Graphviz's own vsnprintf writes these */
+	ck_assert_uint_eq(format(out, sizeof(out), "%g", 1.5), SIZE_MAX);
+	ck_assert_uint_eq(format(out, sizeof(out), "%ld", 1L), SIZE_MAX);
+	ck_assert_uint_eq(format(out, sizeof(out), "%.3f", 1.5), SIZE_MAX);
+	ck_assert_uint_eq(format(out, sizeof(out), "%-5d", 1), SIZE_MAX);
+	ck_assert_uint_eq(format(out, sizeof(out), "%5s", "a"), SIZE_MAX);
+	ck_assert_uint_eq(format(out, sizeof(out), "%s", (char *)NULL), SIZE_MAX);
+	ck_assert_uint_eq(format(out, sizeof(out), "%.2f", 1e300), SIZE_MAX);
+	ck_assert_uint_eq(format(out, sizeof(out), "%.2f", NAN), SIZE_MAX);
+	ck_assert_uint_eq(format(out, sizeof(out), "trailing %"), SIZE_MAX);
+	/* what does not fit */
+	ck_assert_uint_eq(format(out, sizeof(out), "%s", "sixteen bytes..."), SIZE_MAX);
+	ck_assert_uint_eq(format(out, sizeof(out), "fifteen bytes.."), 15);
+	ck_assert_uint_eq(format(out, sizeof(out), "sixteen bytes..."), SIZE_MAX);
+}
+END_TEST
+
 /* A run's view survives being written and read back (the site checks in
  * another process): the same bytes again, the same highlighted SVG. */
 START_TEST(run_view_round_trip)
@@ -572,6 +635,7 @@ Suite *diagram_suite(void)
 	tcase_add_test(tc, escape_text_and_attr);
 	tcase_add_test(tc, escape_state_ids);
 	tcase_add_test(tc, svg_numbers_as_graphviz);
+	tcase_add_test(tc, svg_printf_as_graphviz);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -58,6 +58,54 @@ START_TEST(tmpl_table)
 }
 END_TEST
 
+static char *render_once(struct tmpl *tp, const cJSON *data)
+{
+	struct buf out = BUF_INIT;
+	ck_assert_int_eq(tmpl_render(tp, data, &out), 0);
+	return buf_detach(&out, NULL);
+}
+
+/* A template remembers the list items it rendered: rendering the same
+ * (changed) data again gives exactly what a fresh template gives, and
+ * items that read names outside themselves are never copied. */
+START_TEST(tmpl_items_remembered)
+{
+	static const char t[] =
+		"{{#items}}<{{n}}{{#c}}*{{/c}} {{d}}>{{/items}}|"
+		"{{#items}}{{n}}{{top}};{{/items}}|"
+		"{{#items}}{{n}}{{missing}};{{/items}}";
+	static const char *const want[] = {
+		"<x 1><y* 2><z 3>|xA;yA;zA;|x;y;z;",
+		"<x* 1><y* 2.5><z 3>|xB;yB;zB;|xM;yM;zM;",
+		"<x* 1><y* 2.5><z 3>|xB;yB;zB;|xM;yM;zM;",
+	};
+	struct diag_list l = DIAG_LIST_INIT;
+	struct tmpl *kept = tmpl_parse("t.html", t, strlen(t), &l);
+	cJSON *data = cJSON_Parse("{\"top\":\"A\",\"items\":[{\"n\":\"x\",\"c\":false,"
+				  "\"d\":1},{\"n\":\"y\",\"c\":true,\"d\":2},"
+				  "{\"n\":\"z\",\"c\":false,\"d\":3}]}");
+	cJSON *items = cJSON_GetObjectItemCaseSensitive(data, "items");
+	for (int round = 0; round < 3; round++) {
+		if (round == 1) { /* x and y change, z not; new outer names */
+			cJSON_GetArrayItem(items, 0)->child->next->type = cJSON_True;
+			cJSON_SetNumberValue(cJSON_GetArrayItem(items, 1)->child->next->next, 2.5);
+			cJSON_SetValuestring(cJSON_GetObjectItemCaseSensitive(data, "top"), "B");
+			cJSON_AddStringToObject(data, "missing", "M");
+		}
+		struct tmpl *fresh = tmpl_parse("t.html", t, strlen(t), &l);
+		char *got = render_once(kept, data), *again = render_once(fresh, data);
+		ck_assert_str_eq(got, want[round]);
+		ck_assert_str_eq(again, want[round]);
+		free(got);
+		free(again);
+		tmpl_free(fresh);
+	}
+	cJSON_Delete(data);
+	tmpl_free(kept);
+	diag_list_release(&l);
+}
+END_TEST
+
 static const struct { const char *tmpl, *want; } tmpl_errors[] = {
 	{ "a\n  {{#x}}b", "t.html:2:3: error: {{#x}} is never closed [tmpl/unclosed-section]\n" },
 	{ "{{#x}}{{/y}}", "t.html:1:7: error: {{/y}} closes {{#x}} [tmpl/mismatch]\n" },
@@ -285,6 +333,7 @@ Suite *render_suite(void)
 	Suite *s = suite_create("render");
 	TCase *tc = tcase_create("tables");
 	tcase_add_test(tc, tmpl_table);
+	tcase_add_test(tc, tmpl_items_remembered);
 	tcase_add_test(tc, tmpl_errors_located);
 	tcase_add_test(tc, tmpl_depth_bounded);
 	tcase_add_test(tc, tmpl_work_bounded);

@@ -587,6 +587,31 @@ START_TEST(outside_link_refused)
 }
 END_TEST
 
+/* A link inside the course to a symbolic link that points out of it is
+ * refused like ../secret.txt (the course's own path resolved once). */
+START_TEST(outside_symlink_refused)
+{
+	struct diag_list l = DIAG_LIST_INIT;
+	char course[512], link[600];
+	snprintf(course, sizeof(course), "%s", scratch("outside-link"));
+	put(course, "SUMMARY.md", "- [Home](README.md)\n");
+	put(course, "README.md", "# Home\n\nSee [it](notes.txt).\n");
+	put(scratch(""), "secret.txt", "secret\n");
+	snprintf(link, sizeof(link), "%s/notes.txt", course);
+	unlink(link);
+	ck_assert_int_eq(symlink("../secret.txt", link), 0);
+	ck_assert_int_eq(build(course, scratch("outside-link-site"), &l), -1);
+	char *text = diags_text(&l);
+	struct buf want = BUF_INIT;
+	buf_addf(&want, "%s/README.md:3:5: error: link leaves the course folder "
+			"'notes.txt' [site/outside-course]\n", course);
+	ck_assert_str_eq(text, want.ptr);
+	free(text);
+	buf_release(&want);
+	diag_list_release(&l);
+}
+END_TEST
+
 START_TEST(hostile_text_escaped)
 {
 	struct diag_list l = DIAG_LIST_INIT;
@@ -700,6 +725,7 @@ Suite *site_suite(void)
 	tcase_add_test(tc, workers_do_not_show);
 	tcase_add_test(tc, failed_build_keeps_site);
 	tcase_add_test(tc, outside_link_refused);
+	tcase_add_test(tc, outside_symlink_refused);
 	tcase_add_test(tc, hostile_text_escaped);
 	tcase_add_test(tc, config_errors_located);
 	tcase_add_test(tc, config_s3_dir_stays_inside);
