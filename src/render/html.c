@@ -229,9 +229,7 @@ static int is_markdown(const char *rel)
 	return n > 3 && !strcmp(rel + n - 3, ".md");
 }
 
-/* The NAME of an image titled "input=NAME" (a word of the title), or
- * NULL.  Returns owned. */
-static char *title_input(const char *title)
+char *html_title_input(const char *title)
 {
 	for (const char *p = title; p && *p; p += strcspn(p, " ")) {
 		p += strspn(p, " ");
@@ -245,7 +243,7 @@ static void on_diagram(struct walk *w, const struct md_item *it,
 		       const char *rel, const char *frag)
 {
 	struct buf fig = BUF_INIT;
-	char *input = title_input(it->info);
+	char *input = html_title_input(it->info);
 	int rc = w->links->diagram(w->links->ctx, rel,
 				   frag && frag[1] ? frag + 1 : NULL, input,
 				   it->pos, &fig);

@@ -75,6 +75,9 @@ void html_page_release(struct html_page *page);
 /* Appends the GitHub slug of a heading: lower case, spaces to '-', other
  * punctuation dropped (letters beyond ASCII kept). */
 void html_slug(const char *text, struct buf *out);
+/* The NAME of an image titled "input=NAME" (a word of the title: the
+ * example whose path the image shows), or NULL.  Returns owned. */
+char *html_title_input(const char *title);
 
 /* Appends the relative URL from site page 'from' to site path 'to'. */
 void html_relative(const char *from, const char *to, struct buf *out);

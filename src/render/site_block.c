@@ -121,18 +121,6 @@ static struct block_machine *find_machine(struct site_blocks *b, const char *nam
 	return NULL;
 }
 
-/* The NAME of an image titled "input=NAME" (a word of its title), or NULL.
- * Returns owned. */
-static char *title_input(const char *title)
-{
-	for (const char *p = title; p && *p; p += strcspn(p, " ")) {
-		p += strspn(p, " ");
-		if (!strncmp(p, "input=", 6) && p[6] && p[6] != ' ')
-			return xstrndup(p + 6, strcspn(p + 6, " "));
-	}
-	return NULL;
-}
-
 void site_blocks_begin_(struct site *s, size_t i, struct md_doc *md)
 {
 	site_blocks_end_(s);
@@ -147,7 +135,7 @@ void site_blocks_begin_(struct site *s, size_t i, struct md_doc *md)
 	size_t n;
 	const struct md_item *items = markdown_items(md, &n);
 	for (size_t k = 0; k < n; k++) {
-		char *name = items[k].kind == MD_IMAGE ? title_input(items[k].info) : NULL;
+		char *name = items[k].kind == MD_IMAGE ? html_title_input(items[k].info) : NULL;
 		if (name)
 			strmap_put(&b->drawn_paths, name, strlen(name), b);
 		free(name);
