@@ -28,6 +28,21 @@ struct member {
 	jv *val;
 };
 
+/* Objects with the same keys in the same order (a document's records)
+ * share one array of keys, a shape: each object then holds only its
+ * values.  Shapes are found in a direct-mapped cache like scalars. */
+#define SHAPE_CACHE 256
+#define SHAPE_MAX_KEYS 32 /* duplicate keys are checked pairwise */
+/* An array of records repeats the shape its previous object took at the
+ * same depth: that one is tried first, key by key, with no hashing. */
+#define SHAPE_DEPTHS 16
+
+struct shape_slot {
+	uint64_t hash;
+	size_t n;
+	struct jkey *keys;
+};
+
 struct jparser {
 	struct jsonata_eval *ev;
 	char *p, *end;
@@ -41,19 +56,9 @@ struct jparser {
 	struct scalar_slot *nums, *strs; /* recent scalars, by value */
 	size_t cache_slots;              /* in each, a power of two */
 	struct shape_slot *shapes;       /* recent objects' keys */
+	struct shape_slot last[SHAPE_DEPTHS]; /* per depth, the last shape */
 };
 
-/* Objects with the same keys in the same order (a document's records)
- * share one array of keys, a shape: each object then holds only its
- * values.  Shapes are found in a direct-mapped cache like scalars. */
-#define SHAPE_CACHE 256
-#define SHAPE_MAX_KEYS 32 /* duplicate keys are checked pairwise */
-
-struct shape_slot {
-	uint64_t hash;
-	size_t n;
-	struct jkey *keys;
-};
 
 /* Scalars are immutable, so equal ones may share one value: a document's
  * repeated numbers and strings (quantities, regions, product codes) then
@@ -265,14 +270,13 @@ static int same_member_key(const struct member *m, const struct jkey *k)
 	return m->klen == k->klen && memcmp(m->key, k->key, k->klen) == 0;
 }
 
-/* The keys of the n members as a shape: the one a recent object with the
- * same keys in the same order uses, or a new one.  NULL when two members
- * share a key (the object is then built member by member, the last value
- * winning) or there are too many to check cheaply. */
-static struct jkey *shape_of(struct jparser *jp, const struct member *m, size_t n)
+/* The keys of the n members as a shape from the cache: the one a recent
+ * object with the same keys in the same order uses, or a new one.  NULL
+ * when two members share a key (the object is then built member by member,
+ * the last value winning). */
+static struct jkey *shape_lookup(struct jparser *jp, const struct member *m,
+				 size_t n)
 {
-	if (n > SHAPE_MAX_KEYS)
-		return NULL;
 	uint64_t h = 1469598103934665603ULL ^ n;
 	for (size_t i = 0; i < n; i++) {
 		const char *ki = m[i].key;
@@ -302,6 +306,29 @@ static struct jkey *shape_of(struct jparser *jp, const struct member *m, size_t 
 	s->hash = h;
 	s->n = n;
 	s->keys = keys;
+	return keys;
+}
+
+/* The shape of the n members: the last one taken at this depth when the
+ * keys are the same (a record like its predecessor), else from the cache.
+ * NULL as shape_lookup, or with too many keys to check cheaply. */
+static struct jkey *shape_of(struct jparser *jp, const struct member *m, size_t n)
+{
+	if (n > SHAPE_MAX_KEYS)
+		return NULL;
+	struct shape_slot *last = jp->depth < SHAPE_DEPTHS ? &jp->last[jp->depth] : NULL;
+	if (last && last->keys && last->n == n) {
+		size_t i = 0;
+		while (i < n && same_member_key(&m[i], &last->keys[i]))
+			i++;
+		if (i == n)
+			return last->keys;
+	}
+	struct jkey *keys = shape_lookup(jp, m, n);
+	if (keys && last) {
+		last->keys = keys;
+		last->n = n;
+	}
 	return keys;
 }
 
