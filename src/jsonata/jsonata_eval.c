@@ -508,8 +508,10 @@ static int eval_path(struct jsonata_eval *ev, const struct jnode *n, jv *input,
 		}
 		if (!is_tuple && (!result || (jv_is_array(result) && result->len == 0)))
 			break;
+		/* the first step's filters may have left one item, not a
+		 * sequence: the next step iterates a sequence */
 		if (!step->focus)
-			in_seq = result;
+			in_seq = jv_is_array(result) ? result : seq_of(ev, result);
 	}
 	if (is_tuple) {
 		if (n->tuple) {

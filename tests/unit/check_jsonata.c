@@ -267,6 +267,10 @@ START_TEST(errors)
 	/* a pad that is only a stray UTF-8 continuation byte once divided by
 	 * zero characters (found by fuzz_jsonata_eval): one unit now */
 	expect("$pad('foo', -5, '\x87')", NULL, "\"\x87\x87" "foo\"");
+	/* an array constructor whose filter leaves one string: the next
+	 * step read the string's bytes as a sequence's items (found by
+	 * fuzz_jsonata_eval; jsonata-js gives undefined too) */
+	expect("[\"0\"][**].I", NULL, "undefined");
 	/* a width beyond size_t (found by fuzz_run): the string bound, at
 	 * once, not a conversion overflow and an endless loop */
 	expect("$pad('', 5385555555555555555555555555555555555555555555555555555, 'x')",
