@@ -486,6 +486,23 @@ static int simple_chain(struct jsonata_eval *ev, const struct jnode *n,
 	return 1;
 }
 
+/* What the next step iterates when the first one (an array constructor
+ * whose filter left one value) hands it a value that is not a sequence.
+ * jsonata-js 2.0.6 reads the value's length and indexes it as JavaScript
+ * does: a string gives its characters, any other value nothing. */
+static jv *js_iteration(struct jsonata_eval *ev, jv *v)
+{
+	jv *seq = jv_seq(ev);
+	if (!v || v->type != JV_STR)
+		return seq;
+	for (size_t i = 0, k; i < v->len; i = k) {
+		for (k = i + 1; k < v->len && ((unsigned char)v->u.s.p[k] & 0xC0) == 0x80; k++)
+			;
+		jv_push(ev, seq, jv_str_borrow(ev, v->u.s.p + i, k - i));
+	}
+	return seq;
+}
+
 static int eval_path(struct jsonata_eval *ev, const struct jnode *n, jv *input,
 		     struct jenv *env, jv **out)
 {
@@ -508,10 +525,8 @@ static int eval_path(struct jsonata_eval *ev, const struct jnode *n, jv *input,
 		}
 		if (!is_tuple && (!result || (jv_is_array(result) && result->len == 0)))
 			break;
-		/* the first step's filters may have left one item, not a
-		 * sequence: the next step iterates a sequence */
 		if (!step->focus)
-			in_seq = jv_is_array(result) ? result : seq_of(ev, result);
+			in_seq = jv_is_array(result) ? result : js_iteration(ev, result);
 	}
 	if (is_tuple) {
 		if (n->tuple) {

@@ -267,10 +267,16 @@ START_TEST(errors)
 	/* a pad that is only a stray UTF-8 continuation byte once divided by
 	 * zero characters (found by fuzz_jsonata_eval): one unit now */
 	expect("$pad('foo', -5, '\x87')", NULL, "\"\x87\x87" "foo\"");
-	/* an array constructor whose filter leaves one string: the next
-	 * step read the string's bytes as a sequence's items (found by
-	 * fuzz_jsonata_eval; jsonata-js gives undefined too) */
+	/* an array constructor whose filter leaves one value: the next step
+	 * read a string's bytes as a sequence's items (found by
+	 * fuzz_jsonata_eval).  jsonata-js 2.0.6 iterates a string's
+	 * characters there and nothing of any other value; so do we */
 	expect("[\"0\"][**].I", NULL, "undefined");
+	expect("[\"ab\"][**].$length($)", NULL, "[1,1]");
+	expect("[\"h\u00e9\"][true].$", NULL, "[\"h\",\"\u00e9\"]");
+	expect("[{\"I\":1}][true].I", NULL, "undefined");
+	expect("[5][0].$", NULL, "undefined");
+	expect("[[1,2]][0].$", NULL, "[1,2]");
 	/* a width beyond size_t (found by fuzz_run): the string bound, at
 	 * once, not a conversion overflow and an endless loop */
 	expect("$pad('', 5385555555555555555555555555555555555555555555555555555, 'x')",
