@@ -148,7 +148,6 @@ LIB_OBJS += run/exec_test.o
 LIB_OBJS += run/teststate.o
 LIB_OBJS += run/exec_parallel.o
 LIB_OBJS += run/exec_sched.o
-LIB_OBJS += run/exec_support.o
 LIB_OBJS += run/exec_distmap.o
 LIB_OBJS += run/exec_distmap_run.o
 LIB_OBJS += run/exec_task.o

@@ -420,8 +420,6 @@ static int run_loaded(struct run_args *a, const struct loaded_file *lf)
 	struct diag_list diags = DIAG_LIST_INIT;
 	struct asl_machine *m = asl_build(lm->definition, lm->doc, &diags);
 	int status = EXIT_ERRORS;
-	if (!diags.errors)
-		exec_check_supported(m, &diags);
 	cJSON *input = a->input_file ? read_json(a->input_file, "input")
 		     : cJSON_Parse(a->input ? a->input : "{}");
 	if (!input)

@@ -241,7 +241,6 @@ static void offline_checks(const struct teststate *t, int have_mocks,
 			   struct diag_list *diags)
 {
 	const struct asl_state *s = t->test.state;
-	exec_check_state_supported(t->m, s, diags);
 	if (t->mocked)
 		return;
 	if (s->type == ASL_MAP || s->type == ASL_PARALLEL)

@@ -312,9 +312,6 @@ static void deploy_machine(struct account *a, const struct loaded_machine *lm,
 	m->type = lm->type ? lm->type : "STANDARD";
 	m->lm = lm;
 	m->model = asl_build(lm->definition, lm->doc, diags);
-	/* a machine the interpreter cannot run faithfully is refused here,
-	 * located, rather than run with a feature ignored */
-	exec_check_supported(m->model, diags);
 }
 
 static void deploy_routes(struct account *a, const struct loaded_machine *lm)

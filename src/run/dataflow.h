@@ -24,10 +24,6 @@
 
 struct dataflow {
 	const char *language; /* "JSONPath" */
-	/* Reports, as located run/unsupported errors, what of state s this
-	 * implementation cannot run yet; NULL when it runs everything. */
-	void (*check)(const struct asl_machine *m, const struct asl_state *s,
-		      struct diag_list *diags);
 	/* Sets fr->eff (and fr->eff_owned) from fr->input. */
 	int (*enter)(struct exec *x, struct frame *fr);
 	/* A payload template e against 'in' (borrowed): new owned *out. */

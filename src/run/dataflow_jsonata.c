@@ -525,7 +525,6 @@ static int catch_output(struct exec *x, struct frame *fr,
 
 const struct dataflow dataflow_jsonata = {
 	.language = "JSONata",
-	.check = NULL,
 	.enter = enter,
 	.arguments = arguments,
 	.value = value,

@@ -412,7 +412,6 @@ static int catch_output(struct exec *x, struct frame *fr,
 
 const struct dataflow dataflow_jsonpath = {
 	.language = "JSONPath",
-	.check = NULL,
 	.enter = enter,
 	.arguments = arguments,
 	.value = value,

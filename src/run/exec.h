@@ -145,15 +145,6 @@ int exec_run(const struct asl_machine *m, const cJSON *input,
 	     const struct exec_options *opt, struct exec_result *r);
 void exec_result_release(struct exec_result *r);
 
-/* Reports, as located errors in diags, every feature of m that the
- * interpreter does not execute yet (JSONata).  Returns 0, or -1 when m must not be run. */
-int exec_check_supported(const struct asl_machine *m, struct diag_list *diags);
-
-/* As exec_check_supported for the one state s of m that TestState runs
- * (its query language); what a mock replaces is not run, so not checked. */
-int exec_check_state_supported(const struct asl_machine *m,
-			       const struct asl_state *s, struct diag_list *diags);
-
 const char *exec_status_name(enum exec_status s);
 
 /* The visit where the error of a failed execution arose: the innermost
