@@ -24,6 +24,11 @@ struct command {
  * folder.  build, serve and check agree on it.  Returns a static string. */
 const char *cmd_default_course(void);
 
+/* A wrong command line: "stepbook COMMAND: " and the message on one line
+ * of stderr.  Returns EXIT_USAGE. */
+__attribute__((format(printf, 2, 3)))
+int cmd_usage(const char *command, const char *fmt, ...);
+
 struct diag_list;
 /* Prints the cases the check of 'course' failed (site_build_checked), one
  * located line each, and a closing count; nothing when there are none. */

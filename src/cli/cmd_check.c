@@ -1,6 +1,5 @@
 /* cmd_check.c - `stepbook check [COURSE]`: the CI gate.
  * Exit status: 0 nothing failed, 1 something failed, 2 usage. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -21,19 +20,6 @@ static const char usage_text[] =
 	"  --update        rewrite recorded outputs from the actual results\n"
 	"  --verbose, -v   also list passed and skipped cases, with reasons\n"
 	"Exit status: 0 nothing failed, 1 something failed, 2 usage.\n";
-
-/* A wrong command line: one line saying what is wrong. */
-__attribute__((format(printf, 1, 2)))
-static int usage(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("stepbook check: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	return EXIT_USAGE;
-}
 
 int cmd_check(int argc, char **argv)
 {
@@ -57,25 +43,25 @@ int cmd_check(int argc, char **argv)
 			opt.config = argv[++i];
 		else if (!strcmp(a, "--format") && i + 1 < argc) {
 			if (report_format_parse(argv[++i], &ro.format))
-				return usage("--format is text, json, github or junit, "
+				return cmd_usage("check", "--format is text, json, github or junit, "
 					     "not '%s'", argv[i]);
 		} else if (!strcmp(a, "--config") || !strcmp(a, "--format"))
-			return usage("%s needs a value", a);
+			return cmd_usage("check", "%s needs a value", a);
 		else if (a[0] == '-')
-			return usage("unknown option '%s'; 'stepbook check --help' "
+			return cmd_usage("check", "unknown option '%s'; 'stepbook check --help' "
 				     "lists them", a);
 		else if (have_root++)
-			return usage("one course at a time");
+			return cmd_usage("check", "one course at a time");
 		else
 			opt.root = a;
 	}
 	struct stat st;
 	if (stat(opt.root, &st) || !S_ISDIR(st.st_mode))
-		return usage("not a course folder: '%s'", opt.root);
+		return cmd_usage("check", "not a course folder: '%s'", opt.root);
 	size_t n = strlen(opt.root);
 	char root[4096];
 	if (n >= sizeof(root))
-		return usage("path too long");
+		return cmd_usage("check", "path too long");
 	memcpy(root, opt.root, n + 1);
 	while (n > 1 && root[n - 1] == '/')
 		root[--n] = '\0';

@@ -2,7 +2,6 @@
  * Exit status: 0 the execution SUCCEEDED, 1 it FAILED, TIMED_OUT or was
  * ABORTED (or the input could not be loaded), 2 usage. */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,19 +71,6 @@ static const char usage_text[] =
 	"                       ItemReader reads and its ResultWriter writes\n\n"
 	"Exit status: 0 SUCCEEDED, 1 FAILED/TIMED_OUT/ABORTED or bad input, 2 usage.\n";
 
-/* A wrong command line: one line saying what is wrong. */
-__attribute__((format(printf, 1, 2)))
-static int usage(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("stepbook run: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	return EXIT_USAGE;
-}
-
 static int parse_size(const char *s, size_t *out)
 {
 	char *end;
@@ -144,12 +130,12 @@ static int parse_option(struct run_args *a, int argc, char **argv, int *i)
 		if (strcmp(k, value_options[o]))
 			continue;
 		if (*i + 1 >= argc)
-			return usage("%s needs a value", k);
+			return cmd_usage("run", "%s needs a value", k);
 		if (option(a, o, argv[++*i]))
-			return usage("bad value for %s: '%s'", k, argv[*i]);
+			return cmd_usage("run", "bad value for %s: '%s'", k, argv[*i]);
 		return 0;
 	}
-	return usage("unknown option '%s'; 'stepbook run --help' lists them", k);
+	return cmd_usage("run", "unknown option '%s'; 'stepbook run --help' lists them", k);
 }
 
 static int parse_args(struct run_args *a, int argc, char **argv)
@@ -160,25 +146,25 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 			if (parse_option(a, argc, argv, &i))
 				return EXIT_USAGE;
 		} else if (a->file) {
-			return usage("one FILE at a time");
+			return cmd_usage("run", "one FILE at a time");
 		} else {
 			a->file = k;
 		}
 	}
 	if (!a->file)
-		return usage("no FILE to run; 'stepbook run --help' describes the options");
+		return cmd_usage("run", "no FILE to run; 'stepbook run --help' describes the options");
 	if (!a->format)
 		a->format = "text";
 	if (strcmp(a->format, "text") && strcmp(a->format, "json") &&
 	    strcmp(a->format, "history") && strcmp(a->format, "events"))
-		return usage("--format is text, json, history or events, not '%s'",
+		return cmd_usage("run", "--format is text, json, history or events, not '%s'",
 			     a->format);
 	if (a->input && a->input_file)
-		return usage("--input and --input-file exclude each other");
+		return cmd_usage("run", "--input and --input-file exclude each other");
 	if (a->test_case && !a->mock_file)
-		return usage("--test-case needs --mock-config");
+		return cmd_usage("run", "--test-case needs --mock-config");
 	if (a->start_time && timestamp_parse(a->start_time, &a->opt.start_ms))
-		return usage("--start-time '%s' is not an RFC 3339 timestamp",
+		return cmd_usage("run", "--start-time '%s' is not an RFC 3339 timestamp",
 			     a->start_time);
 	return 0;
 }

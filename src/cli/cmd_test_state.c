@@ -5,7 +5,6 @@
  * Exit status: 0 a response was printed (whatever its status), 1 the
  * request or its definition is invalid (what the API refuses with
  * ValidationException or InvalidDefinition), 2 usage. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,18 +67,6 @@ struct ts_args {
 	int compact;
 };
 
-__attribute__((format(printf, 1, 2)))
-static int usage(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("stepbook test-state: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	return EXIT_USAGE;
-}
-
 static const char **slot(struct ts_args *a, const char *k)
 {
 	static const char *const names[] = { "--request", "--machine", "--state",
@@ -105,32 +92,32 @@ static int parse_args(struct ts_args *a, int argc, char **argv)
 		if (!strcmp(k, "--compact"))
 			a->compact = 1;
 		else if (k[0] == '-' && k[1] && !s)
-			return usage("unknown option '%s'; 'stepbook test-state "
+			return cmd_usage("test-state", "unknown option '%s'; 'stepbook test-state "
 				     "--help' lists them", k);
 		else if (s && i + 1 >= argc)
-			return usage("%s needs a value", k);
+			return cmd_usage("test-state", "%s needs a value", k);
 		else if (s)
 			*s = argv[++i];
 		else if (a->file)
-			return usage("one FILE at a time");
+			return cmd_usage("test-state", "one FILE at a time");
 		else
 			a->file = k;
 	}
 	if (!a->request == !a->file)
-		return usage("give either --request FILE or a machine FILE; "
+		return cmd_usage("test-state", "give either --request FILE or a machine FILE; "
 			     "'stepbook test-state --help' describes both");
 	if (a->request && (a->machine || a->state || a->input || a->mock_result ||
 			   a->mock_error || a->variables || a->context ||
 			   a->retry_count || a->caused_by || a->map_failures ||
 			   a->level || a->mock_cause))
-		return usage("--request holds the whole request: the state's "
+		return cmd_usage("test-state", "--request holds the whole request: the state's "
 			     "options go with a machine FILE");
 	if (a->mock_result && a->mock_error)
-		return usage("--mock-result and --mock-error exclude each other");
+		return cmd_usage("test-state", "--mock-result and --mock-error exclude each other");
 	if (a->mock_cause && !a->mock_error)
-		return usage("--mock-cause needs --mock-error");
+		return cmd_usage("test-state", "--mock-cause needs --mock-error");
 	if (a->test_case && !a->mock_file)
-		return usage("--test-case needs --mock-config");
+		return cmd_usage("test-state", "--test-case needs --mock-config");
 	return 0;
 }
 
@@ -150,7 +137,7 @@ static int add_count(cJSON *o, const char *key, const char *v, const char *opt)
 	if (!v)
 		return 0;
 	if (*end || !*v || n < 0)
-		return usage("%s is a whole number, 0 or more, not '%s'", opt, v);
+		return cmd_usage("test-state", "%s is a whole number, 0 or more, not '%s'", opt, v);
 	cJSON_AddNumberToObject(o, key, (double)n);
 	return 0;
 }
@@ -184,7 +171,7 @@ static int json_options_ok(const struct ts_args *a)
 	for (size_t i = 0; i < sizeof(vals) / sizeof(*vals); i++) {
 		cJSON *v = vals[i] ? cJSON_Parse(vals[i]) : NULL;
 		if (vals[i] && !v)
-			return usage("%s is not JSON text: '%s'", names[i], vals[i]);
+			return cmd_usage("test-state", "%s is not JSON text: '%s'", names[i], vals[i]);
 		cJSON_Delete(v);
 	}
 	return 0;

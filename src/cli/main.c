@@ -2,6 +2,7 @@
  * Each command lives in cmd_*.c and returns an exit status; this is the only
  * file that exits.  Exit statuses: 0 success, 1 the input has errors (or a
  * check failed), 2 usage error. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -20,6 +21,17 @@ static const struct command commands[] = {
 	{ "test-state", cmd_test_state, "run one state as the TestState API does, offline" },
 	{ "validate", cmd_validate, "check state machines against the States Language" },
 };
+
+int cmd_usage(const char *command, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "stepbook %s: ", command);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return EXIT_USAGE;
+}
 
 const char *cmd_default_course(void)
 {
