@@ -35,7 +35,7 @@ stepFunctions:
       definition:
         StartAt: Validate
         States:
-          Validate: {Type: Task, Resource: "arn:aws:lambda:eu-west-1:123456789012:function:validate", Next: Route,
+          Validate: {Type: Task, Resource: "arn:aws:lambda:eu-west-1:123456789012:function:validate", Next: Route, ResultPath: "\$.validation",
             Retry: [{ErrorEquals: [States.TaskFailed], IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 2}],
             Catch: [{ErrorEquals: [States.ALL], Next: Failed}]}
           Route:
@@ -45,26 +45,28 @@ stepFunctions:
               - {Variable: "\$.amount", NumericGreaterThan: 100, Next: Review}
             Default: Standard
           Express: {Type: Pass, Next: Charge}
-          Review: {Type: Task, Resource: "arn:aws:states:::sqs:sendMessage.waitForTaskToken", HeartbeatSeconds: 60, Next: Approved}
+          Review: {Type: Task, Resource: "arn:aws:states:::sqs:sendMessage.waitForTaskToken", HeartbeatSeconds: 60, Next: Approved,
+            Parameters: {QueueUrl: "https://sqs.eu-west-1.amazonaws.com/123456789012/review", MessageBody: {"token.\$": "\$\$.Task.Token"}}}
           Approved: {Type: Choice, Choices: [{Variable: "\$.ok", BooleanEquals: true, Next: Charge}], Default: Rejected}
           Standard: {Type: Wait, Seconds: $WAIT, Next: Charge}
-          Charge: {Type: Task, Resource: "arn:aws:lambda:eu-west-1:123456789012:function:charge", Next: Fanout,
+          Charge: {Type: Task, Resource: "arn:aws:lambda:eu-west-1:123456789012:function:charge", Next: Fanout, ResultPath: "\$.charge",
             Catch: [{ErrorEquals: [CardDeclined], Next: Failed}]}
           Fanout:
             Type: Parallel
             Next: Notify
+            ResultPath: "\$.fanout"
             Branches:
               - {StartAt: Email, States: {Email: {Type: Task, Resource: "arn:aws:lambda:eu-west-1:123456789012:function:email", End: true}}}
               - {StartAt: Audit, States: {Audit: {Type: Pass, End: true}}}
-          Notify: {Type: Task, Resource: "arn:aws:states:::sns:publish", Next: Archive}
-          Archive: {Type: Task, Resource: "arn:aws:states:::dynamodb:putItem", Next: Done}
+          Notify: {Type: Task, Resource: "arn:aws:lambda:eu-west-1:123456789012:function:notify", ResultPath: null, Next: Archive}
+          Archive: {Type: Task, Resource: "arn:aws:lambda:eu-west-1:123456789012:function:archive", ResultPath: null, Next: Done}
           Rejected: {Type: Fail, Error: Rejected, Cause: "Review said no"}
           Failed: {Type: Fail, Error: Failed}
           Done: {Type: Succeed}
 YAML
 }
 
-page() { # $1 = page number
+page() { # $1 = page number (three digits), $2 = the same number
 	cat <<MD
 # Chapter $1: orders, step $1
 
@@ -96,16 +98,22 @@ Validate:
 ## Run it
 
 \`\`\`bash
-sls invoke stepf --name Machine$1 --data '{"kind": "express", "amount": $1}'
+sls deploy
+sls invoke stepf --name Machine$1 --data '{"kind": "express", "amount": $2}'
 \`\`\`
 
 \`\`\`json
-{"executionArn": "arn:aws:states:eu-west-1:123456789012:execution:Machine$1:run-$1", "status": "SUCCEEDED", "n": $1}
+{"executionArn": "arn:aws:states:eu-west-1:123456789012:execution:Machine$1StepFunctionsStateMachine-ABCDEFGHIJKL:0f6b9c3e-5d2a-4c1b-9e8f-7a6b5c4d3e2f",
+ "stateMachineArn": "arn:aws:states:eu-west-1:123456789012:stateMachine:Machine$1StepFunctionsStateMachine-ABCDEFGHIJKL",
+ "name": "0f6b9c3e-5d2a-4c1b-9e8f-7a6b5c4d3e2f", "status": "SUCCEEDED",
+ "startDate": "2024-05-01T10:00:00.000Z", "stopDate": "2024-05-01T10:00:01.000Z",
+ "input": "{\\"kind\\":\\"express\\",\\"amount\\":$2}",
+ "output": "{\\"kind\\":\\"express\\",\\"amount\\":$2,\\"validation\\":{\\"ok\\":true},\\"charge\\":{\\"charged\\":true},\\"fanout\\":[{\\"sent\\":true},{\\"kind\\":\\"express\\",\\"amount\\":$2,\\"validation\\":{\\"ok\\":true},\\"charge\\":{\\"charged\\":true}}]}"}
 \`\`\`
 MD
 }
 
-printf 'title: "Benchmark course"\n' > "$WORK/course/stepbook.yml"
+printf 'title: "Benchmark course"\nregion: eu-west-1\nmocks:\n  validate: {return: {ok: true}}\n  charge: {return: {charged: true}}\n  email: {return: {sent: true}}\n  notify: {return: {}}\n  archive: {return: {}}\n' > "$WORK/course/stepbook.yml"
 printf '# Summary\n\n- [Benchmark](README.md)\n' > "$WORK/course/SUMMARY.md"
 printf '# Benchmark\n\n%s synthetic chapters.\n' "$PAGES" > "$WORK/course/README.md"
 printf 'baseURL = "http://example.org/"\ntitle = "Benchmark course"\ndisableKinds = ["taxonomy", "term", "RSS"]\n[markup.goldmark.renderer]\nunsafe = false\n[markup.highlight]\nnoClasses = false\n' > "$WORK/hugo/hugo.toml"
@@ -118,11 +126,11 @@ cp "$WORK/hugo/layouts/_default/single.html" "$WORK/hugo/layouts/_default/list.h
 i=1
 while [ "$i" -le "$PAGES" ]; do
 	n=$(printf '%03d' "$i")
-	page "$n" > "$WORK/course/chapter-$n.md"
+	page "$n" "$i" > "$WORK/course/chapter-$n.md"
 	[ "${DISTINCT:-0}" = 1 ] && WAIT=$i
 	machine "$n" > "$WORK/course/saved-steps/step-$n.yml"
 	printf '  - [Chapter %s](chapter-%s.md)\n' "$n" "$n" >> "$WORK/course/SUMMARY.md"
-	{ printf -- '---\ntitle: "Chapter %s"\n---\n' "$n"; page "$n"; } > "$WORK/hugo/content/chapter-$n.md"
+	{ printf -- '---\ntitle: "Chapter %s"\n---\n' "$n"; page "$n" "$i"; } > "$WORK/hugo/content/chapter-$n.md"
 	i=$((i + 1))
 done
 
