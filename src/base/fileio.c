@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,6 +121,10 @@ int fileio_write_atomic(const char *path, const void *data, size_t len)
 
 int fileio_mkdirs(const char *path)
 {
+	/* the common case, a folder made for an earlier file, in one call */
+	struct stat st;
+	if (!stat(path, &st) && S_ISDIR(st.st_mode))
+		return 0;
 	char *p = xstrdup(path);
 	for (char *s = p + 1; *s; s++) {
 		if (*s != '/')
@@ -134,4 +139,60 @@ int fileio_mkdirs(const char *path)
 	int r = mkdir(p, 0755) < 0 && errno != EEXIST ? -1 : 0;
 	free(p);
 	return r;
+}
+
+/* ---- inside a root ------------------------------------------------------- */
+
+void fileio_realdirs_release(struct fileio_realdirs *r)
+{
+	for (size_t i = 0; i < r->dirs.nr; i++)
+		free(r->dirs.entries[i].value);
+	strmap_release(&r->dirs);
+}
+
+/* The real path of directory dir (len bytes), from the cache or realpath;
+ * NULL when it cannot be resolved. */
+static const char *real_dir(struct fileio_realdirs *r, const char *dir,
+			    size_t len)
+{
+	char *real = strmap_get(&r->dirs, dir, len);
+	if (real)
+		return real;
+	char *name = xstrndup(dir, len);
+	real = realpath(name, NULL);
+	free(name);
+	if (real)
+		strmap_put(&r->dirs, dir, len, real);
+	return real;
+}
+
+static int under(const char *real_root, const char *real, size_t len)
+{
+	size_t n = strlen(real_root);
+	return len >= n && !strncmp(real, real_root, n) &&
+	       (len == n || real[n] == '/');
+}
+
+int fileio_inside(const char *real_root, const char *path,
+		  struct fileio_realdirs *r)
+{
+	struct stat st;
+	if (!real_root || lstat(path, &st))
+		return 1; /* missing: realpath would fail too */
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	if (S_ISLNK(st.st_mode) || !*base || !strcmp(base, ".") ||
+	    !strcmp(base, "..")) {
+		char real[PATH_MAX];
+		return !realpath(path, real) || under(real_root, real, strlen(real));
+	}
+	const char *dir = !slash ? real_dir(r, ".", 1)
+		: real_dir(r, path, slash == path ? 1 : (size_t)(slash - path));
+	if (!dir)
+		return 1; /* as realpath failing on the whole path */
+	struct buf real = BUF_INIT;
+	buf_addf(&real, "%s%s%s", dir, dir[1] ? "/" : "", base);
+	int in = under(real_root, real.ptr, real.len);
+	buf_release(&real);
+	return in;
 }

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "strmap.h"
 
 /* The largest input file we read: far above any real definition or page
  * (AWS caps a definition at 1 MiB), small enough that every later size
@@ -35,5 +36,26 @@ int fileio_same(const char *path, const void *data, size_t len);
 
 /* Creates a directory and its parents (mkdir -p).  Returns 0 or -1. */
 int fileio_mkdirs(const char *path);
+
+/* The real paths (symbolic links resolved) of the directories a caller
+ * has asked about: a course asks about the same few folders for every
+ * link, and realpath(3) costs a system call per component of the path. */
+struct fileio_realdirs {
+	struct strmap dirs; /* directory as given -> its real path (owned) */
+};
+
+#define FILEIO_REALDIRS_INIT { STRMAP_INIT }
+
+void fileio_realdirs_release(struct fileio_realdirs *r);
+
+/* Whether 'path' lies inside 'real_root' (a real path) once symbolic links
+ * are followed, as realpath(3) would say; a path that does not exist does
+ * (the caller's lexical check has passed), and so does anything when
+ * real_root is NULL.  Directories are resolved once through r; the last
+ * component is looked at every time, so a file that became a link is
+ * followed.  The cache is for one build: a folder replaced by a link
+ * while it lives is not seen. */
+int fileio_inside(const char *real_root, const char *path,
+		  struct fileio_realdirs *r);
 
 #endif

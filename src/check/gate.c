@@ -111,17 +111,6 @@ int gate_resolve_(const char *dir, const char *url, struct buf *out)
 	return rc;
 }
 
-/* Is 'path' (which may not exist) inside the course once symbolic links
- * are followed?  A missing file is: the lexical check already passed. */
-static int inside_root(const char *real_root, const char *path)
-{
-	char real[PATH_MAX];
-	if (!real_root || !realpath(path, real))
-		return 1;
-	size_t n = strlen(real_root);
-	return !strncmp(real, real_root, n) && (real[n] == '/' || !real[n]);
-}
-
 int gate_path_(const struct gate_ctx *c, const char *rel, struct buf *out)
 {
 	buf_reset(out);
@@ -129,7 +118,7 @@ int gate_path_(const struct gate_ctx *c, const char *rel, struct buf *out)
 		buf_adds(out, rel);
 	else
 		buf_addf(out, "%s%s%s", c->opt->root, rel[0] ? "/" : "", rel);
-	return inside_root(c->real_root, out->ptr) ? 0 : -1;
+	return fileio_inside(c->real_root, out->ptr, c->real_dirs) ? 0 : -1;
 }
 
 static int is_file(const char *path)
@@ -158,6 +147,24 @@ static int is_step_file(const char *rel)
 
 /* ---- saved steps -------------------------------------------------------- */
 
+/* Loads the saved step at path into lf.  The file is parsed once: the
+ * loader changes the tree it loads (variables, intrinsics), so it gets a
+ * copy, and the document as written is kept for excerpts (raw_steps). */
+static int load_step(struct gate_ctx *c, const char *rel, const char *path,
+		     struct loaded_file *lf, const struct loader_options *lo,
+		     struct diag_list *diags)
+{
+	struct doc *raw = doc_new(path);
+	if (doc_load(raw, diags)) {
+		doc_free(raw);
+		memset(lf, 0, sizeof(*lf));
+		return -1;
+	}
+	if (strmap_index(&c->raw_steps, rel, strlen(rel)) < 0)
+		strmap_put(&c->raw_steps, rel, strlen(rel), doc_copy(raw));
+	return loader_load_doc(lf, raw, lo, diags);
+}
+
 struct loaded_file *gate_saved_step_(struct gate_ctx *c, const char *rel)
 {
 	long at = strmap_index(&c->loaded, rel, strlen(rel));
@@ -178,7 +185,7 @@ struct loaded_file *gate_saved_step_(struct gate_ctx *c, const char *rel)
 	const cJSON *stage = cJSON_GetObjectItemCaseSensitive(cfg, "stage");
 	if (cJSON_IsString(stage))
 		lo.stage = stage->valuestring;
-	int rc = loader_load(lf, path.ptr, &lo, &diags);
+	int rc = load_step(c, rel, path.ptr, lf, &lo, &diags);
 	/* a service without machines yet (a setup step) is a valid file */
 	if (rc && diags.errors == 1 && diags.items[0].rule &&
 	    !strcmp(diags.items[0].rule, "load/no-machine")) {
@@ -782,6 +789,8 @@ static void ctx_release(struct gate_ctx *c)
 	strmap_release(&c->step_dirs);
 	strmap_release(&c->raw_steps);
 	free(c->real_root);
+	fileio_realdirs_release(c->real_dirs);
+	free(c->real_dirs);
 	strmap_release(&c->env);
 	strmap_release(&c->aliases);
 	free(c->last_machine);
@@ -844,6 +853,7 @@ int gate_course(struct gate_run *run, const struct gate_options *opt)
 	strmap_init(&c.step_dirs);
 	strmap_init(&c.raw_steps);
 	c.real_root = realpath(opt->root, NULL);
+	c.real_dirs = xcalloc(1, sizeof(*c.real_dirs));
 	strmap_init(&c.env);
 	strmap_init(&c.aliases);
 	struct course co;

@@ -61,7 +61,8 @@ void gate_use_step_(struct gate_page *p, const char *rel, unsigned line)
 	p->nr_uses++;
 }
 
-/* The saved step at rel as written (cached; NULL when it does not parse). */
+/* The saved step at rel as written (cached, most often by its load in
+ * gate_saved_step_; NULL when it does not parse). */
 static const struct doc *raw_step(struct gate_ctx *c, const char *rel)
 {
 	long at = strmap_index(&c->raw_steps, rel, strlen(rel));

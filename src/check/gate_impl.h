@@ -7,6 +7,7 @@
 #include "buf.h"
 #include "gate.h"
 #include "doc.h"
+#include "fileio.h"
 #include "loader.h"
 #include "snippet.h"
 #include "steps.h"
@@ -25,6 +26,7 @@ struct gate_ctx {
 					saved step as written, or NULL */
 	char *real_root;             /* owned: the root, symbolic links resolved;
 					NULL when it cannot be */
+	struct fileio_realdirs *real_dirs; /* owned: the folders paths met */
 	struct strmap env;           /* exported variables -> owned value */
 	struct strmap aliases;       /* recorded volatile value -> owned actual */
 	char *last_machine;          /* owned: the machine a command ran last */

@@ -181,15 +181,6 @@ static int join_lexical(const char *from, const char *link, struct buf *out)
 	return status;
 }
 
-static int inside_root(const char *real_root, const char *path)
-{
-	char real[PATH_MAX];
-	if (!real_root || !realpath(path, real))
-		return 1; /* missing: the lexical check already passed */
-	size_t n = strlen(real_root);
-	return !strncmp(real, real_root, n) && (real[n] == '/' || !real[n]);
-}
-
 int course_resolve(const struct course *c, const char *from, const char *link,
 		   char **out)
 {
@@ -204,7 +195,7 @@ int course_resolve(const struct course *c, const char *from, const char *link,
 	buf_addf(&full, "%s/%s", c->root, rel.ptr);
 	struct stat st;
 	int status = 0;
-	if (!inside_root(c->real_root, full.ptr))
+	if (!fileio_inside(c->real_root, full.ptr, c->real_dirs))
 		status = -1;
 	else if (stat(full.ptr, &st) != 0 || (!S_ISREG(st.st_mode) && rel.len))
 		status = 1;
@@ -448,6 +439,7 @@ int course_load(struct course *c, const char *root, struct diag_list *diags)
 		n--;
 	c->root = xstrndup(root, n);
 	c->real_root = realpath(c->root, NULL);
+	c->real_dirs = xcalloc(1, sizeof(*c->real_dirs));
 	set_defaults(c);
 	struct stat st;
 	if (stat(c->root, &st) != 0 || !S_ISDIR(st.st_mode)) {
@@ -491,5 +483,8 @@ void course_release(struct course *c)
 	free(c->s3_path);
 	free(c->root);
 	free(c->real_root);
+	if (c->real_dirs)
+		fileio_realdirs_release(c->real_dirs);
+	free(c->real_dirs);
 	memset(c, 0, sizeof(*c));
 }

@@ -13,6 +13,7 @@
 
 #include "diag.h"
 #include "doc.h"
+#include "fileio.h"
 
 /* Pages in one course: a book, not a wiki; bounds what SUMMARY.md or a
  * folder tree can make us build. */
@@ -32,6 +33,7 @@ struct course {
 	char *root;          /* owned: the folder, without a trailing slash */
 	char *real_root;     /* owned: root with symbolic links resolved (once:
 				course_resolve asks for every link), or NULL */
+	struct fileio_realdirs *real_dirs; /* owned: the folders links met */
 	struct doc *config;  /* owned; NULL when there is no stepbook.yml */
 	char *summary_path;  /* owned: positions in SUMMARY.md point here */
 	/* from stepbook.yml; strings borrow from config, defaults static */

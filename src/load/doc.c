@@ -93,6 +93,40 @@ struct pos doc_key_pos(const struct doc *d, const cJSON *node)
 	return l->key.line ? l->key : l->value;
 }
 
+static struct pos retarget(struct pos p, const struct doc *from,
+			   const struct doc *to)
+{
+	if (p.file == from->path)
+		p.file = to->path;
+	return p;
+}
+
+/* Gives each node of copy the positions of the same node of d: the two
+ * trees have the same shape (cJSON_Duplicate), walked side by side. */
+static void copy_locs(struct doc *copy, const struct doc *d,
+		      const cJSON *from, const cJSON *to)
+{
+	const struct doc_loc *l = loc_find(d, from);
+	if (l)
+		doc_set_pos(copy, to, retarget(l->value, d, copy),
+			    retarget(l->key, d, copy));
+	for (from = from->child, to = to->child; from && to;
+	     from = from->next, to = to->next)
+		copy_locs(copy, d, from, to);
+}
+
+struct doc *doc_copy(const struct doc *d)
+{
+	struct doc *copy = doc_new(d->path);
+	buf_add(&copy->text, d->text.ptr ? d->text.ptr : "", d->text.len);
+	copy->remapped = d->remapped;
+	if (d->root) {
+		copy->root = cJSON_Duplicate(d->root, 1); /* jsonmem aborts on OOM */
+		copy_locs(copy, d, d->root, copy->root);
+	}
+	return copy;
+}
+
 void doc_remap(struct doc *d, struct pos (*fn)(struct pos, void *), void *ctx)
 {
 	d->remapped = 1;

@@ -46,6 +46,12 @@ struct doc {
 /* Returns an empty document named 'path'; owned, free with doc_free. */
 struct doc *doc_new(const char *path);
 void doc_free(struct doc *d);
+/* A deep copy of a document as parsed from its file (tree, text and
+ * positions, which point at the copy's path; not the origin of a document
+ * parsed from another file's string): cheaper than parsing the text again,
+ * for a caller that needs the document as written once a loader changed
+ * it. */
+struct doc *doc_copy(const struct doc *d);
 
 /* Parses text[0..len) (copied into d->text) as 'format' into d->root.
  * Returns 0, or -1 with located errors appended to diags (d->root NULL). */

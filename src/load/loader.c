@@ -155,6 +155,14 @@ int loader_load(struct loaded_file *lf, const char *path,
 	return load_parsed(lf, opt, diags);
 }
 
+int loader_load_doc(struct loaded_file *lf, struct doc *d,
+		    const struct loader_options *opt, struct diag_list *diags)
+{
+	memset(lf, 0, sizeof(*lf));
+	lf->doc = d;
+	return load_parsed(lf, opt, diags);
+}
+
 int loader_load_buffer(struct loaded_file *lf, const char *path,
 		       const char *text, size_t len,
 		       const struct loader_options *opt, struct diag_list *diags)

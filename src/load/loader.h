@@ -74,6 +74,10 @@ int loader_load(struct loaded_file *lf, const char *path,
 int loader_load_buffer(struct loaded_file *lf, const char *path,
 		       const char *text, size_t len,
 		       const struct loader_options *opt, struct diag_list *diags);
+/* As loader_load, from a document already parsed from its file (taken
+ * over: lf->doc, released by loader_release whatever this returns). */
+int loader_load_doc(struct loaded_file *lf, struct doc *d,
+		    const struct loader_options *opt, struct diag_list *diags);
 void loader_release(struct loaded_file *lf);
 
 /* The machine whose name or deployed name is 'name', or NULL. */

@@ -201,9 +201,9 @@ static void add_link(struct snippet_page *p, const struct md_item *it, int image
 	l->pos = (struct pos){ p->path, it->pos.line, it->pos.col };
 }
 
-static void walk_page(struct snippet_page *p, struct diag_list *diags)
+static void walk_page(struct snippet_page *p, const struct md_doc *md,
+		      struct diag_list *diags)
 {
-	struct md_doc *md = markdown_parse(p->path, p->text.ptr, p->text.len, 0);
 	size_t n;
 	const struct md_item *items = markdown_items(md, &n);
 	for (size_t i = 0; i < n; i++) {
@@ -222,7 +222,6 @@ static void walk_page(struct snippet_page *p, struct diag_list *diags)
 			break;
 		}
 	}
-	markdown_free(md);
 }
 
 /* ---- the page ----------------------------------------------------------- */
@@ -234,7 +233,20 @@ void snippet_page_parse(struct snippet_page *p, const char *path,
 	p->path = xstrdup(path);
 	buf_init(&p->text);
 	buf_add(&p->text, text, len);
-	walk_page(p, diags);
+	struct md_doc *md = markdown_parse(p->path, p->text.ptr, p->text.len, 0);
+	walk_page(p, md, diags);
+	markdown_free(md);
+}
+
+void snippet_page_walk(struct snippet_page *p, const char *path,
+		       const char *text, size_t len, const struct md_doc *md,
+		       struct diag_list *diags)
+{
+	memset(p, 0, sizeof(*p));
+	p->path = xstrdup(path);
+	buf_init(&p->text);
+	buf_add(&p->text, text, len);
+	walk_page(p, md, diags);
 }
 
 int snippet_page_load(struct snippet_page *p, const char *path,

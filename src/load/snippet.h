@@ -30,6 +30,8 @@
 #include "buf.h"
 #include "diag.h"
 
+struct md_doc;
+
 /* Blocks, links or headings in one page beyond this are refused: a course
  * page has tens; this bounds memory against a generated page. */
 #define SNIPPET_MAX_ITEMS 10000
@@ -87,6 +89,11 @@ struct snippet_page {
  * snippet_page_release. */
 void snippet_page_parse(struct snippet_page *p, const char *path,
 			const char *text, size_t len, struct diag_list *diags);
+/* As snippet_page_parse, from the page already parsed as md (whatever its
+ * allow_html: the blocks, headings and links are the same). */
+void snippet_page_walk(struct snippet_page *p, const char *path,
+		       const char *text, size_t len, const struct md_doc *md,
+		       struct diag_list *diags);
 /* Reads 'path' and parses it.  Returns 0, or -1 with a located error. */
 int snippet_page_load(struct snippet_page *p, const char *path,
 		      struct diag_list *diags);

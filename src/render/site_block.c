@@ -130,7 +130,7 @@ void site_blocks_begin_(struct site *s, size_t i, struct md_doc *md)
 	const char *why;
 	buf_addf(&path, "%s/%s", s->course.root, s->course.pages[i].src);
 	fileio_read(path.ptr, &text, &why); /* unread: no blocks */
-	snippet_page_parse(&b->page, path.ptr, text.ptr, text.len, &ignore);
+	snippet_page_walk(&b->page, path.ptr, text.ptr, text.len, md, &ignore);
 	strmap_init(&b->drawn_paths);
 	size_t n;
 	const struct md_item *items = markdown_items(md, &n);
