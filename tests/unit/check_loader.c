@@ -2,9 +2,11 @@
  * positions, hostile input, Serverless variables, CloudFormation templates,
  * and every file of the reference course. */
 #include <dirent.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <check.h>
 
@@ -12,6 +14,7 @@
 #include "buf.h"
 #include "diagram.h"
 #include "doc.h"
+#include "fileio.h"
 #include "helpers.h"
 #include "loader.h"
 #include "banned.h"
@@ -753,6 +756,83 @@ START_TEST(serverless_typed_references_and_intrinsics)
 }
 END_TEST
 
+/* A copy holds the same tree and positions, its own: changing the loaded
+ * original (as the loader does) leaves the copy as written. */
+START_TEST(doc_copy_is_independent)
+{
+	const char *text = "service: s\nitems:\n  - a: 1\n    b: ${self:service}\n";
+	struct diag_list l = DIAG_LIST_INIT;
+	struct doc *d = doc_new("copy.yml");
+	ck_assert_int_eq(doc_parse(d, text, strlen(text), DOC_YAML, &l), 0);
+	struct doc *c = doc_copy(d);
+	ck_assert(cJSON_Compare(d->root, c->root, 1));
+	ck_assert_ptr_ne(d->root, c->root);
+	const cJSON *b = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(c->root, "items"), 0), "b");
+	struct pos v = doc_pos(c, b), k = doc_key_pos(c, b);
+	ck_assert_ptr_eq(v.file, c->path); /* not the original's path */
+	ck_assert_uint_eq(v.line, 4);
+	ck_assert_uint_eq(v.col, 8);
+	ck_assert_uint_eq(k.line, 4);
+	ck_assert_uint_eq(k.col, 5);
+	ck_assert_str_eq(c->text.ptr, text);
+	cJSON_SetValuestring(cJSON_GetObjectItemCaseSensitive(d->root, "service"), "t");
+	doc_free(d); /* the copy outlives it */
+	ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(c->root, "service")->valuestring, "s");
+	ck_assert_str_eq(b->valuestring, "${self:service}");
+	doc_free(c);
+	diag_list_release(&l);
+}
+END_TEST
+
+/* fileio_inside answers as realpath(3) would: folders and files that are
+ * symbolic links are followed, a missing path passes (the lexical check
+ * came first), and a folder resolved once stays resolved. */
+START_TEST(inside_follows_links)
+{
+	char dir[] = "/tmp/stepbook-inside-XXXXXX", out[] = "/tmp/stepbook-outside-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_ptr_nonnull(mkdtemp(out));
+	char root[PATH_MAX], p[600];
+	ck_assert_ptr_nonnull(realpath(dir, root));
+	snprintf(p, sizeof(p), "%s/steps", dir);
+	ck_assert_int_eq(fileio_mkdirs(p), 0);
+	snprintf(p, sizeof(p), "%s/steps/a.yml", dir);
+	ck_assert_int_eq(fileio_write_atomic(p, "x", 1), 0);
+	snprintf(p, sizeof(p), "%s/secret.yml", out);
+	ck_assert_int_eq(fileio_write_atomic(p, "x", 1), 0);
+	snprintf(p, sizeof(p), "%s/away", dir);
+	ck_assert_int_eq(symlink(out, p), 0);          /* a folder leading out */
+	snprintf(p, sizeof(p), "%s/steps/b.yml", dir);
+	ck_assert_int_eq(symlink("../../" , p), 0);    /* a file link leading out */
+	snprintf(p, sizeof(p), "%s/here", dir);
+	ck_assert_int_eq(symlink("steps", p), 0);      /* a folder link inside */
+
+	struct fileio_realdirs r = FILEIO_REALDIRS_INIT;
+	static const struct { const char *rel; int in; } cases[] = {
+		{ "steps/a.yml", 1 }, { "steps/a.yml", 1 }, /* cached folder */
+		{ "here/a.yml", 1 }, { "away/secret.yml", 0 }, { "away", 0 },
+		{ "steps/b.yml", 0 }, { "steps/missing.yml", 1 }, { "steps", 1 },
+		{ "steps/.", 1 }, { "steps/..", 1 }, { "steps/../..", 0 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		snprintf(p, sizeof(p), "%s/%s", dir, cases[i].rel);
+		ck_assert_msg(fileio_inside(root, p, &r) == cases[i].in, "%s", cases[i].rel);
+	}
+	ck_assert_int_eq(fileio_inside(NULL, "/etc/hostname", &r), 1);
+	fileio_realdirs_release(&r);
+	static const char *const rm[] = { "steps/a.yml", "steps/b.yml", "away", "here", "steps" };
+	for (size_t i = 0; i < sizeof(rm) / sizeof(*rm); i++) {
+		snprintf(p, sizeof(p), "%s/%s", dir, rm[i]);
+		remove(p);
+	}
+	snprintf(p, sizeof(p), "%s/secret.yml", out);
+	remove(p);
+	remove(dir);
+	remove(out);
+}
+END_TEST
+
 START_TEST(no_machine)
 {
 	struct loaded_file lf;
@@ -898,6 +978,8 @@ Suite *loader_suite(void)
 	tcase_add_test(tc, serverless_typed_references_and_intrinsics);
 	tcase_add_test(tc, serverless_functions_list_merges);
 	tcase_add_test(tc, no_machine);
+	tcase_add_test(tc, doc_copy_is_independent);
+	tcase_add_test(tc, inside_follows_links);
 	tcase_add_test(tc, upstream_course_loads);
 	tcase_add_test(tc, bundled_course_loads);
 	suite_add_tcase(s, tc);
