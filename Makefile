@@ -216,7 +216,7 @@ TEST_O   := $(patsubst %.c,$(BUILD)/%.o,$(TEST_SRC)) $(BUILD)/tests/unit/main.o 
             $(BUILD)/tests/unit/helpers.o
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 
-.PHONY: all deps check test check-browser fuzz fuzz-run bench layers doc install clean help course stepbook
+.PHONY: all deps check test check-browser fuzz fuzz-run fuzz-replay bench layers doc install clean help course stepbook
 all: stepbook
 
 help:
@@ -293,6 +293,7 @@ test check: deps
 	@sh tests/layers.sh
 	@sh tests/compile_once.sh
 	@sh tests/course_test_state.sh $(BUILD)/stepbook
+	@$(MAKE) --no-print-directory fuzz-replay
 	@if [ "$(BROWSER)" = 1 ] && [ -z "$(SANITIZED)" ]; then \
 	  $(MAKE) --no-print-directory check-browser; fi
 	$(TEST_ENV) STEPBOOK=$(CURDIR)/$(BUILD)/stepbook SHARED=$(CURDIR)/../shared \
@@ -318,6 +319,21 @@ check-browser: stepbook
 	node tests/browser/serve.test.mjs ./stepbook course
 
 # ---- fuzzing (clang + libFuzzer) -------------------------------------------
+# make check links every target with a plain driver and replays its seeds
+# (the crashes campaigns found are among them): a target that stopped
+# compiling, or an old crash come back, fails the gate.
+FUZZ_REPLAY := $(patsubst fuzz/%.c,$(BUILD)/replay/%,$(FUZZ_SRC))
+$(BUILD)/replay/%: fuzz/%.c $(BUILD)/tests/fuzz_replay.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< $(BUILD)/tests/fuzz_replay.o $(LIB) $(LIBS)
+# kept: make would delete it as an intermediate of the first target
+.SECONDARY: $(BUILD)/tests/fuzz_replay.o
+fuzz-replay: $(FUZZ_REPLAY)
+	@for f in $(patsubst fuzz/%.c,%,$(FUZZ_SRC)); do \
+	  printf 'fuzz seeds %-22s ' $$f; \
+	  $(BUILD)/replay/$$f fuzz/seeds/$$f || exit 1; \
+	done
+
 FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -g -O1 $(addprefix -Isrc/,$(LAYERS)) \
               $(shell pkg-config --cflags $(PKGS)) \
               -fsanitize=fuzzer-no-link,address,undefined \

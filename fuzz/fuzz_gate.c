@@ -50,12 +50,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	snprintf(path, sizeof(path), "%s/README.md", root);
 	if (fileio_write_atomic(path, data, size))
 		return 0;
-	struct gate_options opt = { root, NULL, 0 };
+	struct gate_options opt = { .root = root };
 	struct gate_run run = GATE_RUN_INIT;
 	gate_course(&run, &opt);
 	FILE *null = fopen("/dev/null", "w");
 	for (int f = REPORT_TEXT; null && f <= REPORT_JUNIT; f++) {
-		struct report_options ro = { (enum report_format)f, 0 };
+		struct report_options ro = { .format = (enum report_format)f };
 		report_check(null, &run, &ro, 1);
 	}
 	if (null)
