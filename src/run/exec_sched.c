@@ -18,6 +18,7 @@
  * itself (clock.h). */
 #define _XOPEN_SOURCE 700
 #include <assert.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -504,11 +505,59 @@ static void fiber_context(struct fiber *fp)
 		    (unsigned)(p >> 32), (unsigned)(p & 0xffffffffu));
 }
 
+/* Fibers an ended execution gave back, for the next execution of this
+ * thread: `check` runs hundreds of executions, and mapping a stack for
+ * each branch, faulting its pages in and unmapping it again cost more
+ * than running the branch.  Per thread, as executions are; a few kept. */
+#define SCHED_SPARE_FIBERS 16
+static _Thread_local struct fiber *spare_fibers;
+static _Thread_local size_t nr_spare_fibers;
+static pthread_key_t spares_key; /* its destructor frees a thread's spares */
+static pthread_once_t spares_once = PTHREAD_ONCE_INIT;
+
+static void fiber_free(struct fiber *f);
+
+static void free_spares(void *unused)
+{
+	(void)unused;
+	while (spare_fibers) {
+		struct fiber *f = spare_fibers;
+		spare_fibers = f->next_free;
+		fiber_free(f);
+	}
+	nr_spare_fibers = 0;
+}
+
+static void make_spares_key(void)
+{
+	if (pthread_key_create(&spares_key, free_spares))
+		spares_key = (pthread_key_t)-1;
+}
+
+/* Keeps f for a later execution of this thread; 0, or -1 to free it. */
+static int spare(struct fiber *f)
+{
+	pthread_once(&spares_once, make_spares_key);
+	if (nr_spare_fibers >= SCHED_SPARE_FIBERS || spares_key == (pthread_key_t)-1 ||
+	    pthread_setspecific(spares_key, f))
+		return -1;
+	f->next_free = spare_fibers;
+	spare_fibers = f;
+	nr_spare_fibers++;
+	return 0;
+}
+
 static struct fiber *fiber_new(struct sched *s)
 {
 	struct fiber *f = s->free_list;
-	if (f) {
+	if (!f && spare_fibers) {
+		f = spare_fibers;
+		spare_fibers = f->next_free;
+		nr_spare_fibers--;
+	} else if (f) {
 		s->free_list = f->next_free;
+	}
+	if (f) {
 #ifdef SCHED_ASAN
 		/* the last frames of its previous run never returned */
 		ASAN_UNPOISON_MEMORY_REGION(f->stack, FIBER_STACK);
@@ -633,7 +682,8 @@ void exec_sched_release_(struct exec *x)
 	while (s->free_list) {
 		struct fiber *f = s->free_list;
 		s->free_list = f->next_free;
-		fiber_free(f);
+		if (spare(f))
+			fiber_free(f);
 	}
 	free(s->heap);
 	free(s->pending);
