@@ -165,6 +165,36 @@ static int load_step(struct gate_ctx *c, const char *rel, const char *path,
 	return loader_load_doc(lf, raw, lo, diags);
 }
 
+struct asl_machine **gate_build_models_(const struct loaded_file *lf,
+					struct diag_list *diags)
+{
+	if (!lf->nr_machines)
+		return NULL;
+	struct asl_machine **models = xcalloc(lf->nr_machines, sizeof(*models));
+	for (size_t i = 0; i < lf->nr_machines; i++) {
+		models[i] = asl_build(lf->machines[i].definition, lf->machines[i].doc,
+				      diags);
+		validate_machine(models[i], diags);
+	}
+	return models;
+}
+
+void gate_free_models_(struct asl_machine **models, const struct loaded_file *lf)
+{
+	for (size_t i = 0; models && i < lf->nr_machines; i++)
+		asl_free(models[i]);
+	free(models);
+}
+
+struct asl_machine *const *gate_models_(const struct gate_ctx *c,
+					const struct loaded_file *lf)
+{
+	for (size_t i = c->nr_files; i-- > 0;)
+		if (c->files[i].lf == lf)
+			return c->files[i].models;
+	return NULL;
+}
+
 struct loaded_file *gate_saved_step_(struct gate_ctx *c, const char *rel)
 {
 	long at = strmap_index(&c->loaded, rel, strlen(rel));
@@ -192,8 +222,7 @@ struct loaded_file *gate_saved_step_(struct gate_ctx *c, const char *rel)
 		diag_list_release(&diags);
 		rc = 0;
 	}
-	for (size_t i = 0; !rc && i < lf->nr_machines; i++)
-		validate_definition(lf->machines[i].definition, lf->machines[i].doc, &diags);
+	struct asl_machine **models = rc ? NULL : gate_build_models_(lf, &diags);
 	int invalid = !rc && diags.errors;
 	struct gate_case *k = gate_add_(c->run, GATE_SAVED_STEP,
 					  rc || invalid ? GATE_FAIL : GATE_PASS, rel,
@@ -203,9 +232,13 @@ struct loaded_file *gate_saved_step_(struct gate_ctx *c, const char *rel)
 	if (!rc && !invalid) /* warnings only: keep the case clean */
 		diag_list_release(&diags);
 	k->diags = diags;
-	ARRAY_GROW(c->files, c->nr_files + 1, c->alloc_files);
-	c->files[c->nr_files++] = lf;
 	rc = rc || invalid; /* AWS refuses to deploy an invalid definition */
+	if (rc) {
+		gate_free_models_(models, lf);
+		models = NULL;
+	}
+	ARRAY_GROW(c->files, c->nr_files + 1, c->alloc_files);
+	c->files[c->nr_files++] = (struct gate_file){ lf, models };
 	if (rc) {
 		loader_release(lf);
 		memset(lf, 0, sizeof(*lf));
@@ -774,9 +807,10 @@ static const char *config_str(const struct gate_ctx *c, const char *key)
 static void ctx_release(struct gate_ctx *c)
 {
 	account_free(c->account);
-	for (size_t i = 0; i < c->nr_files; i++) {
-		loader_release(c->files[i]);
-		free(c->files[i]);
+	for (size_t i = 0; i < c->nr_files; i++) { /* the account lent them */
+		gate_free_models_(c->files[i].models, c->files[i].lf);
+		loader_release(c->files[i].lf);
+		free(c->files[i].lf);
 	}
 	free(c->files);
 	for (size_t i = 0; i < c->env.nr; i++)

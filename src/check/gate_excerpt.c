@@ -153,6 +153,8 @@ static char *scalar_text(const cJSON *v)
 
 static int same_scalar(const cJSON *a, const cJSON *b)
 {
+	if (cJSON_IsString(a) && cJSON_IsString(b)) /* most: no copies */
+		return !strcmp(a->valuestring, b->valuestring);
 	char *x = scalar_text(a), *y = scalar_text(b);
 	int same = !strcmp(x, y);
 	free(x);

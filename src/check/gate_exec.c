@@ -15,7 +15,6 @@
 #include "fileio.h"
 #include "jsobject.h"
 #include "jsoncmp.h"
-#include "validate.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -353,7 +352,8 @@ static int deploy(struct run_step *r)
 		gate_use_step_(r->p, rel.ptr, r->st->pos.line);
 		if (!lf)
 			case_fail(r, (struct pos){ 0 }, "the saved step '%s' does not load or validate", rel.ptr);
-		else if (account_deploy(r->c->account, lf, &kase(r)->diags))
+		else if (account_deploy(r->c->account, lf, gate_models_(r->c, lf),
+					&kase(r)->diags))
 			case_fail(r, (struct pos){ 0 }, "the saved step '%s' does not deploy", rel.ptr);
 		else {
 			r->c->last_deployed = lf;
@@ -732,14 +732,14 @@ static const char *deploy_block(struct gate_ctx *c, const struct gate_page *p,
 	buf_addf(&path, "%s%sdefinition-%u.asl.%s", p->dir, p->dir[0] ? "/" : "",
 		 s->fence.line, f == DOC_JSON ? "json" : "yml");
 	struct loaded_file *lf = xcalloc(1, sizeof(*lf));
-	ARRAY_GROW(c->files, c->nr_files + 1, c->alloc_files);
-	c->files[c->nr_files++] = lf; /* the account borrows it */
 	struct diag_list diags = DIAG_LIST_INIT;
 	int rc = loader_load_buffer(lf, path.ptr, s->text, s->len, NULL, &diags);
-	if (!rc && lf->nr_machines == 1)
-		validate_definition(lf->machines[0].definition, lf->machines[0].doc, &diags);
+	struct asl_machine **models = !rc && lf->nr_machines == 1
+		? gate_build_models_(lf, &diags) : NULL;
+	ARRAY_GROW(c->files, c->nr_files + 1, c->alloc_files);
+	c->files[c->nr_files++] = (struct gate_file){ lf, models }; /* lent */
 	rc = rc || lf->nr_machines != 1 || diags.errors ||
-	     account_deploy(c->account, lf, &diags);
+	     account_deploy(c->account, lf, models, &diags);
 	diag_list_release(&diags);
 	buf_release(&path);
 	return rc ? NULL : lf->machines[0].name;

@@ -13,12 +13,20 @@
 #include "steps.h"
 #include "strmap.h"
 
+/* A file the check loaded, with its machines built and validated once:
+ * deploying lends them to the account. */
+struct gate_file {
+	struct loaded_file *lf;      /* owned */
+	struct asl_machine **models; /* owned, one per machine of lf; NULL
+					when it does not validate */
+};
+
 struct gate_ctx {
 	const struct gate_options *opt;
 	struct gate_run *run;
 	struct doc *config;          /* owned; config->root may be NULL */
 	struct account *account;     /* owned */
-	struct loaded_file **files;  /* owned: deployed and linked saved steps */
+	struct gate_file *files;     /* owned: deployed and linked saved steps */
 	size_t nr_files, alloc_files;
 	struct strmap loaded;        /* course-relative path -> loaded_file * */
 	struct strmap step_dirs;     /* saved-steps folders checked (no value) */
@@ -79,6 +87,15 @@ int gate_path_(const struct gate_ctx *c, const char *rel, struct buf *out);
 /* The saved step at course-relative 'rel', loaded once (NULL when it does
  * not load; the failure is a case). */
 struct loaded_file *gate_saved_step_(struct gate_ctx *c, const char *rel);
+/* Builds and validates lf's machines (errors in diags); owned models, one
+ * per machine, or NULL when lf has none. */
+struct asl_machine **gate_build_models_(const struct loaded_file *lf,
+					struct diag_list *diags);
+/* Frees what gate_build_models_ returned for lf. */
+void gate_free_models_(struct asl_machine **models, const struct loaded_file *lf);
+/* The models of a file the check loaded (for account_deploy), or NULL. */
+struct asl_machine *const *gate_models_(const struct gate_ctx *c,
+					const struct loaded_file *lf);
 
 /* Records that the page uses the saved step rel (links or deploys it) at
  * 'line'. */

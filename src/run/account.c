@@ -24,7 +24,8 @@ struct machine {
 	char *key, *deployed, *arn; /* owned */
 	const char *type;
 	const struct loaded_machine *lm; /* borrowed from the deployed file */
-	struct asl_machine *model;       /* owned */
+	const struct asl_machine *model; /* built here (own_model) or lent */
+	struct asl_machine *own_model;
 	cJSON *test_case;                /* owned: state name -> mocked response */
 	int stale;                       /* replaced by a later deploy */
 };
@@ -148,7 +149,7 @@ static void release_machine(struct machine *m)
 	free(m->key);
 	free(m->deployed);
 	free(m->arn);
-	asl_free(m->model);
+	asl_free(m->own_model);
 	cJSON_Delete(m->test_case);
 }
 
@@ -292,7 +293,7 @@ static void task_mocks(struct account *a, const struct asl_machine *m, cJSON *tc
 }
 
 static void deploy_machine(struct account *a, const struct loaded_machine *lm,
-			   struct diag_list *diags)
+			   const struct asl_machine *model, struct diag_list *diags)
 {
 	size_t old = find_machine(a, lm->name);
 	if (old != (size_t)-1)
@@ -311,7 +312,8 @@ static void deploy_machine(struct account *a, const struct loaded_machine *lm,
 	m->arn = buf_detach(&arn, NULL);
 	m->type = lm->type ? lm->type : "STANDARD";
 	m->lm = lm;
-	m->model = asl_build(lm->definition, lm->doc, diags);
+	m->model = model ? model
+			 : (m->own_model = asl_build(lm->definition, lm->doc, diags));
 }
 
 static void deploy_routes(struct account *a, const struct loaded_machine *lm)
@@ -396,7 +398,7 @@ static void deploy_functions(struct account *a, const struct loaded_file *lf)
 }
 
 int account_deploy(struct account *a, const struct loaded_file *lf,
-		   struct diag_list *diags)
+		   struct asl_machine *const *models, struct diag_list *diags)
 {
 	size_t errors = diags->errors;
 	a->region = a->opt.region ? a->opt.region : lf->region ? lf->region : "us-east-1";
@@ -404,7 +406,7 @@ int account_deploy(struct account *a, const struct loaded_file *lf,
 	free(a->stage);
 	a->stage = xstrdup(lf->stage ? lf->stage : "dev");
 	for (size_t i = 0; i < lf->nr_machines; i++) {
-		deploy_machine(a, &lf->machines[i], diags);
+		deploy_machine(a, &lf->machines[i], models ? models[i] : NULL, diags);
 		deploy_routes(a, &lf->machines[i]);
 	}
 	deploy_keys(a, lf);

@@ -70,6 +70,7 @@ struct account_response {
 };
 
 struct account;
+struct asl_machine;
 
 /* Returns an empty account; owned, free with account_free. */
 struct account *account_new(const struct account_options *opt);
@@ -77,10 +78,12 @@ void account_free(struct account *a);
 
 /* Deploys every machine of lf (borrowed: it must outlive the account) as
  * `sls deploy` would: machines, routes, API keys, the usage plan.  Machines
- * of an earlier deploy with the same name are replaced.  Returns 0, or -1
- * with errors in diags (a definition the interpreter cannot model). */
+ * of an earlier deploy with the same name are replaced.  models, when not
+ * NULL, holds lf's machines already built (asl_build), borrowed as lf is:
+ * a caller that validated them does not build them twice.  Returns 0, or
+ * -1 with errors in diags (a definition the interpreter cannot model). */
 int account_deploy(struct account *a, const struct loaded_file *lf,
-		   struct diag_list *diags);
+		   struct asl_machine *const *models, struct diag_list *diags);
 
 /* Serves one request.  Returns 0, or -1 when rs->error is set (an AWS
  * error, or an HTTP status >= 400).  Release rs with

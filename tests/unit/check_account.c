@@ -28,7 +28,7 @@ static void setup(struct fixture *f, const char *step)
 		cJSON_GetObjectItemCaseSensitive(f->config->root, "api_keys"), NULL };
 	f->a = account_new(&o);
 	ck_assert_int_eq(loader_load(&f->lf, step, NULL, &f->diags), 0);
-	ck_assert_int_eq(account_deploy(f->a, &f->lf, &f->diags), 0);
+	ck_assert_int_eq(account_deploy(f->a, &f->lf, NULL, &f->diags), 0);
 }
 
 static void teardown(struct fixture *f)
