@@ -1,9 +1,12 @@
 #!/bin/sh
 # site_bench.sh - stepbook build against Hugo on the same synthetic course.
 # Generates a 200-page course (each page: a table, three code blocks and a
-# link to its own saved step with one 15-state machine, drawn inline), then
-# builds it with stepbook (markdown, highlighting, 200 diagrams, 200 step
-# pages, search index) and with Hugo (the same markdown, a minimal layout),
+# link to its own saved step with one 15-state machine, drawn inline; the
+# page deploys the step, starts an execution and records its output, and
+# the course passes its own check: every build runs those 200 executions),
+# then builds it with stepbook (markdown, highlighting, 200 diagrams, 200
+# step pages, search index, the check's marks) and with Hugo (the same
+# markdown, a minimal layout),
 # and prints wall time, CPU time and peak RSS side by side with the ratios.
 # Every machine has the same definition (as cumulative saved steps often
 # do): stepbook lays it out once.  DISTINCT=1 makes each machine differ (a
