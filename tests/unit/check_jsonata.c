@@ -309,6 +309,12 @@ START_TEST(values)
 	expect("[1e21, 1e-7, 0.1 + 0.2, 100, -0.5, 123456789012345680000]", NULL,
 	       "[1e+21,1e-7,0.30000000000000004,100,-0.5,123456789012345680000]");
 	expect("$string(22/7) & ' ' & $string(1e-7)", NULL, "\"3.14285714285714 1e-7\"");
+	/* integers print plainly, through 15 digits by the fast path, past
+	 * them rounded to 15 significant digits (toPrecision(15)) */
+	expect("[$string(-0), $string(-42), $string(999999999999999), $string(1e15),"
+	       " $string(123456789012345678), $string(-1e15 + 1)]", NULL,
+	       "[\"0\",\"-42\",\"999999999999999\",\"1000000000000000\","
+	       "\"123456789012346000\",\"-999999999999999\"]");
 	/* lengths and substrings count code points, as jsonata-js does */
 	expect("[$length('h\\u00e9\\ud83d\\ude00'), $substring('a\\ud83d\\ude00b', 1, 1)]", NULL,
 	       "[3,\"\xf0\x9f\x98\x80\"]");
