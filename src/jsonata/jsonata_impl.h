@@ -415,12 +415,13 @@ jv *jsonata_from_cjson(struct jsonata_eval *ev, const cJSON *c);
 /* Returns owned cJSON (cJSON_Delete), NULL for undefined; -1 if too deep. */
 int jsonata_to_cjson(struct jsonata_eval *ev, const jv *v, cJSON **out);
 
-/* JSON text to values: text is changed (escapes decode in place), the
- * values do not point into it.  With give_back, the caller needs the text
- * no more: its pages behind the parse go back to the system as the parse
- * moves on (it is then garbage, though still allocated).  Returns 0, or -1
- * with the byte offset of the fault in *err_offset. */
-int jsonata_parse_json(struct jsonata_eval *ev, char *text, size_t len,
+/* JSON text to values: text is only read (it may be a read-only mapping,
+ * with no terminator), the values do not point into it.  With give_back,
+ * the caller needs the text no more: its pages behind the parse go back to
+ * the system as the parse moves on (it is then garbage, though still
+ * there).  Returns 0, or -1 with the byte offset of the fault in
+ * *err_offset. */
+int jsonata_parse_json(struct jsonata_eval *ev, const char *text, size_t len,
 		       int give_back, jv **out, size_t *err_offset);
 /* Appends v as JSON.stringify(v, null, indent) would; nothing for undefined
  * or a function.  -1 (error recorded) past JSONATA_MAX_VALUE_DEPTH. */

@@ -45,14 +45,14 @@ struct shape_slot {
 
 struct jparser {
 	struct jsonata_eval *ev;
-	char *p, *end;
+	const char *p, *end;
 	int depth;
 	jv **stack;          /* array items being collected */
 	size_t nstack, astack;
 	struct member *members; /* object members being collected */
 	size_t nmem, amem;
 	int give_back;       /* the text is not needed behind the parse */
-	char *given;         /* the text before this is given back */
+	const char *given;   /* the text before this is given back */
 	struct scalar_slot *nums, *strs; /* recent scalars, by value */
 	size_t cache_slots;              /* in each, a power of two */
 	struct shape_slot *shapes;       /* recent objects' keys */
@@ -78,6 +78,8 @@ struct scalar_slot {
 	jv *v;
 };
 
+static uint64_t load8(const char *p);
+
 static struct scalar_slot *slot_of(const struct jparser *jp,
 				   struct scalar_slot **table, uint64_t h)
 {
@@ -98,15 +100,20 @@ static jv *shared_num(struct jparser *jp, double d)
 	return s->v = jv_num(jp->ev, d);
 }
 
-static jv *shared_str(struct jparser *jp, const char *p, size_t len)
+/* A string value: shared when short; its text copied into the arena, or
+ * taken over when 'owned' (an unescaped string, already in the arena). */
+static jv *shared_str(struct jparser *jp, const char *p, size_t len, int owned)
 {
 	if (len > SCALAR_CACHE_LEN)
-		return jv_str(jp->ev, p, len);
+		return owned ? jv_str_borrow(jp->ev, p, len) : jv_str(jp->ev, p, len);
 	/* up to 8 bytes: the bytes are the key, compared without touching
 	 * the value; longer: a hash, then the text */
 	uint64_t h = 0;
 	if (len <= sizeof(h)) {
-		memcpy(&h, p, len);
+		if (!owned && jp->end - p >= 8) /* one load, no byte copies */
+			h = load8(p) & (len == 8 ? ~0ULL : (1ULL << (8 * len)) - 1);
+		else
+			memcpy(&h, p, len);
 	} else {
 		h = 1469598103934665603ULL;
 		for (size_t i = 0; i < len; i++)
@@ -118,7 +125,7 @@ static jv *shared_str(struct jparser *jp, const char *p, size_t len)
 		return s->v;
 	s->key = h;
 	s->len = len;
-	return s->v = jv_str(jp->ev, p, len);
+	return s->v = owned ? jv_str_borrow(jp->ev, p, len) : jv_str(jp->ev, p, len);
 }
 
 static void skip_ws(struct jparser *jp)
@@ -187,35 +194,95 @@ static int unescape(struct jparser *jp, char **w)
 	return 0;
 }
 
-/* Parses the string at jp->p (on its opening quote) in place. */
-static int parse_string(struct jparser *jp, const char **s, size_t *len)
+/* 8 bytes of text from p (the caller checked that they are there). */
+static uint64_t load8(const char *p)
 {
-	char *start = ++jp->p, *w = NULL;
-	while (jp->p < jp->end && *jp->p != '"') {
+	uint64_t x;
+	memcpy(&x, p, sizeof(x));
+	return x;
+}
+
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* The bytes of x that end a plain run of string text ('"', '\\', a
+ * control character) marked by their high bit: exact for the first one
+ * (the lowest, the text being little-endian), the only one looked at. */
+static uint64_t string_stops(uint64_t x)
+{
+	uint64_t q = x ^ (ONES * '"'), b = x ^ (ONES * '\\');
+	return (((q - ONES) & ~q) | ((b - ONES) & ~b) | (x - ONES * 0x20)) & ~x & HIGHS;
+}
+
+/* Moves jp->p to the first '"', '\\' or control character at or after
+ * it (or to the end): 8 bytes a step, as strings run long between them. */
+static void skip_plain(struct jparser *jp)
+{
+	const char *p = jp->p;
+	while (jp->end - p >= 8) {
+		uint64_t stops = string_stops(load8(p));
+		if (stops) {
+			jp->p = p + __builtin_ctzll(stops) / 8;
+			return;
+		}
+		p += 8;
+	}
+	while (p < jp->end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
+		p++;
+	jp->p = p;
+}
+
+/* The rest of a string with escapes, from its first backslash at jp->p,
+ * unescaped into the arena (never longer than its text).  Returns its
+ * bytes, NUL-terminated, with *len, or NULL when it is not JSON. */
+static const char *unescape_rest(struct jparser *jp, const char *start,
+				 size_t *len)
+{
+	const char *close = jp->p;
+	while (close < jp->end && *close != '"')
+		close += *close == '\\' && close + 1 < jp->end ? 2 : 1;
+	if (close >= jp->end || (size_t)(close - start) > UINT32_MAX)
+		return NULL; /* unterminated, or past what a value's length holds */
+	char *text = jsonata_arena_alloc(&jp->ev->arena, (size_t)(close - start) + 1);
+	size_t plain = (size_t)(jp->p - start);
+	memcpy(text, start, plain);
+	char *w = text + plain;
+	while (*jp->p != '"') {
 		unsigned char c = (unsigned char)*jp->p;
 		if (c < 0x20)
-			return -1;
+			return NULL;
 		if (c == '\\') {
-			if (!w)
-				w = jp->p;
 			if (unescape(jp, &w) < 0)
-				return -1;
-			continue;
-		}
-		if (w)
+				return NULL;
+		} else {
 			*w++ = (char)c;
-		jp->p++;
+			jp->p++;
+		}
 	}
-	if (jp->p >= jp->end)
-		return -1;
-	char *stop = w ? w : jp->p;
-	if ((size_t)(stop - start) > UINT32_MAX)
-		return -1; /* past what a value's length holds */
-	*stop = '\0';
 	jp->p++;
-	*s = start;
-	*len = (size_t)(stop - start);
-	return 0;
+	*len = (size_t)(w - text);
+	return text;
+}
+
+/* Parses the string at jp->p (on its opening quote), never writing into
+ * the text.  Returns 0 with *s in the text (not NUL-terminated), 1 with *s
+ * in the arena (its escapes undone), or -1 when it is not JSON. */
+static int parse_string(struct jparser *jp, const char **s, size_t *len)
+{
+	const char *start = ++jp->p;
+	skip_plain(jp);
+	if (jp->p < jp->end && *jp->p == '"') {
+		if ((size_t)(jp->p - start) > UINT32_MAX)
+			return -1; /* past what a value's length holds */
+		*s = start;
+		*len = (size_t)(jp->p - start);
+		jp->p++;
+		return 0;
+	}
+	if (jp->p >= jp->end || *jp->p != '\\')
+		return -1;
+	*s = unescape_rest(jp, start, len);
+	return *s ? 1 : -1;
 }
 
 static const double pow10_exact[] = {
@@ -223,12 +290,36 @@ static const double pow10_exact[] = {
 	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 };
 
+/* The number from jp->p whose digits end at q, with its exponent, read
+ * by strtod from a NUL-terminated copy (the text has no terminator). */
+static jv *slow_number(struct jparser *jp, const char *q)
+{
+	if (q < jp->end && (*q == 'e' || *q == 'E')) {
+		q++;
+		if (q < jp->end && (*q == '+' || *q == '-'))
+			q++;
+		if (q >= jp->end || *q < '0' || *q > '9')
+			return NULL;
+		while (q < jp->end && *q >= '0' && *q <= '9')
+			q++;
+	}
+	size_t n = (size_t)(q - jp->p);
+	char small[64];
+	char *copy = n < sizeof(small) ? small
+		     : jsonata_arena_alloc(&jp->ev->arena, size_add(n, 1));
+	memcpy(copy, jp->p, n);
+	copy[n] = '\0';
+	double v = strtod(copy, NULL);
+	jp->p = q;
+	return shared_num(jp, v);
+}
+
 /* A JSON number.  Up to 15 significant digits without an exponent are
  * exact as m / 10^k (both exact doubles, one correctly rounded division);
  * everything else goes through strtod. */
 static jv *parse_number(struct jparser *jp)
 {
-	char *q = jp->p;
+	const char *q = jp->p;
 	int neg = *q == '-';
 	if (neg)
 		q++;
@@ -250,14 +341,8 @@ static jv *parse_number(struct jparser *jp)
 		if (frac == 0)
 			return NULL;
 	}
-	if (digits > 15 || (q < jp->end && (*q == 'e' || *q == 'E'))) {
-		char *stop;
-		double v = strtod(jp->p, &stop);
-		if (stop == jp->p)
-			return NULL;
-		jp->p = stop;
-		return shared_num(jp, v);
-	}
+	if (digits > 15 || (q < jp->end && (*q == 'e' || *q == 'E')))
+		return slow_number(jp, q);
 	jp->p = q;
 	double v = frac ? m / pow10_exact[frac] : m;
 	return shared_num(jp, neg ? -v : v);
@@ -482,9 +567,10 @@ static int parse_value(struct jparser *jp, jv **out)
 	case '"': {
 		const char *s;
 		size_t len;
-		if (parse_string(jp, &s, &len) < 0)
+		int owned = parse_string(jp, &s, &len);
+		if (owned < 0)
 			return -1;
-		*out = shared_str(jp, s, len);
+		*out = shared_str(jp, s, len, owned);
 		return 0;
 	}
 	case 't': return parse_literal(jp, "true", JV_BOOLV(1), out);
@@ -496,25 +582,25 @@ static int parse_value(struct jparser *jp, jv **out)
 	}
 }
 
-int jsonata_parse_json(struct jsonata_eval *ev, char *copy, size_t len,
+int jsonata_parse_json(struct jsonata_eval *ev, const char *text, size_t len,
 		       int give_back_text, jv **out, size_t *err_offset)
 {
 	struct jparser jp = { 0 };
 	jp.ev = ev;
-	jp.p = copy;
-	jp.end = copy + len;
+	jp.p = text;
+	jp.end = text + len;
 	jp.give_back = give_back_text;
 	jp.cache_slots = SCALAR_CACHE_MIN;
 	while (jp.cache_slots < SCALAR_CACHE_MAX && jp.cache_slots < len / 64)
 		jp.cache_slots *= 2;
-	jp.given = copy;
+	jp.given = text;
 	int rc = parse_value(&jp, out);
 	if (rc == 0) {
 		skip_ws(&jp);
 		if (jp.p != jp.end)
 			rc = -1;
 	}
-	*err_offset = (size_t)(jp.p - copy);
+	*err_offset = (size_t)(jp.p - text);
 	free(jp.stack);
 	free(jp.members);
 	free(jp.nums);

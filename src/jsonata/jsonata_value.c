@@ -47,6 +47,8 @@ static struct jsonata_chunk *chunk_new(size_t room)
 		void *p = mmap(NULL, total, PROT_READ | PROT_WRITE,
 			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (p != MAP_FAILED) {
+			if (total >= ((size_t)4 << 20))
+				madvise(p, total, MADV_HUGEPAGE);
 			c = p;
 			c->mapped = 1;
 		}
