@@ -46,8 +46,22 @@ struct jsonata_arena {
 void jsonata_arena_init(struct jsonata_arena *a);
 /* Frees every chunk and runs the cleanups (regexes). */
 void jsonata_arena_release(struct jsonata_arena *a);
-/* Returns zeroed memory owned by the arena. */
-void *jsonata_arena_alloc(struct jsonata_arena *a, size_t size);
+/* Returns zeroed memory owned by the arena.  Inline: a document's parse
+ * and an evaluation make millions of small values, and the common case is
+ * a bump of a pointer. */
+void *jsonata_arena_alloc_slow(struct jsonata_arena *a, size_t size);
+static inline void *jsonata_arena_alloc(struct jsonata_arena *a, size_t size)
+{
+	/* values hold pointers and doubles only: 8-byte alignment */
+	size_t rounded = (size + 7) & ~(size_t)7;
+	if (rounded - 1 < (size_t)(a->end - a->next)) { /* 0 < rounded <= room */
+		void *p = a->next; /* chunks come zeroed, rewound room is cleared */
+		a->next += rounded;
+		a->bytes += rounded;
+		return p;
+	}
+	return jsonata_arena_alloc_slow(a, size);
+}
 char *jsonata_arena_strndup(struct jsonata_arena *a, const char *s, size_t n);
 /* Runs fn(arg) when the arena is released. */
 void jsonata_arena_cleanup(struct jsonata_arena *a, void (*fn)(void *),
@@ -188,10 +202,10 @@ void jv_del(struct jsonata_eval *ev, jv *obj, const char *key, size_t klen);
 /* Makes room for n members in all. */
 void jv_obj_reserve(struct jsonata_eval *ev, jv *obj, size_t n);
 /* An object of n members whose keys array is shared (borrowed: never
- * changed, copied before the object gains or loses a key) and whose vals
- * array it takes over.  The keys are distinct. */
-jv *jv_obj_shaped(struct jsonata_eval *ev, struct jkey *keys, jv **vals,
-		  size_t n);
+ * changed, copied before the object gains or loses a key), the keys
+ * distinct; its n values, in v->u.o->vals, are the caller's to fill.  One
+ * allocation: a document's records are most of its values. */
+jv *jv_obj_shaped(struct jsonata_eval *ev, struct jkey *keys, size_t n);
 jv *jv_tuple(struct jsonata_eval *ev, jv *at, struct jbind *b);
 struct jbind *jv_bind(struct jsonata_eval *ev, struct jbind *next,
 		      const char *name, jv *val);

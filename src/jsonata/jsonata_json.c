@@ -34,13 +34,18 @@ struct member {
 #define SHAPE_CACHE 256
 #define SHAPE_MAX_KEYS 32 /* duplicate keys are checked pairwise */
 /* An array of records repeats the shape its previous object took at the
- * same depth: that one is tried first, key by key, with no hashing. */
+ * same depth: its keys are expected in the text, each compared where it
+ * should stand (no scan, no hashing), and the shape is taken whole when
+ * they all are there. */
 #define SHAPE_DEPTHS 16
 
 struct shape_slot {
 	uint64_t hash;
 	size_t n;
 	struct jkey *keys;
+	/* no key holds '"', '\\' or a control byte: each one's text in a
+	 * document is exactly its bytes between quotes */
+	int plain;
 };
 
 struct jparser {
@@ -128,11 +133,19 @@ static jv *shared_str(struct jparser *jp, const char *p, size_t len, int owned)
 	return s->v = owned ? jv_str_borrow(jp->ev, p, len) : jv_str(jp->ev, p, len);
 }
 
-static void skip_ws(struct jparser *jp)
+static void skip_spaces(struct jparser *jp)
 {
 	while (jp->p < jp->end && (*jp->p == ' ' || *jp->p == '\n' ||
 				   *jp->p == '\r' || *jp->p == '\t'))
 		jp->p++;
+}
+
+/* Inline: called between any two tokens, and compact text (the usual
+ * large document) has no space to skip. */
+static inline void skip_ws(struct jparser *jp)
+{
+	if (jp->p >= jp->end || (unsigned char)*jp->p <= ' ')
+		skip_spaces(jp);
 }
 
 static int hex4(const char *s, uint32_t *out)
@@ -359,8 +372,16 @@ static int same_member_key(const struct member *m, const struct jkey *k)
  * object with the same keys in the same order uses, or a new one.  NULL
  * when two members share a key (the object is then built member by member,
  * the last value winning). */
-static struct jkey *shape_lookup(struct jparser *jp, const struct member *m,
-				 size_t n)
+static int plain_key(const char *k, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (k[i] == '"' || k[i] == '\\' || (unsigned char)k[i] < 0x20)
+			return 0;
+	return 1;
+}
+
+static const struct shape_slot *shape_lookup(struct jparser *jp,
+					     const struct member *m, size_t n)
 {
 	uint64_t h = 1469598103934665603ULL ^ n;
 	for (size_t i = 0; i < n; i++) {
@@ -380,18 +401,20 @@ static struct jkey *shape_lookup(struct jparser *jp, const struct member *m,
 		while (i < n && same_member_key(&m[i], &s->keys[i]))
 			i++;
 		if (i == n)
-			return s->keys;
+			return s;
 	}
 	struct jkey *keys = jsonata_arena_alloc(&jp->ev->arena, n * sizeof(*keys));
+	s->plain = 1;
 	for (size_t i = 0; i < n; i++) {
 		keys[i].key = jsonata_arena_strndup(&jp->ev->arena, m[i].key,
 						    m[i].klen);
 		keys[i].klen = m[i].klen;
+		s->plain &= plain_key(m[i].key, m[i].klen);
 	}
 	s->hash = h;
 	s->n = n;
 	s->keys = keys;
-	return keys;
+	return s;
 }
 
 /* The shape of the n members: the last one taken at this depth when the
@@ -409,12 +432,43 @@ static struct jkey *shape_of(struct jparser *jp, const struct member *m, size_t 
 		if (i == n)
 			return last->keys;
 	}
-	struct jkey *keys = shape_lookup(jp, m, n);
-	if (keys && last) {
-		last->keys = keys;
-		last->n = n;
+	const struct shape_slot *s = shape_lookup(jp, m, n);
+	if (!s)
+		return NULL;
+	if (last)
+		*last = *s;
+	return s->keys;
+}
+
+/* Whether the text at jp->p (a quote) is the key k, quoted: then it is
+ * taken as k (no scan; the member's key is the shape's, in the arena). */
+static int expected_key(struct jparser *jp, const struct jkey *k,
+			struct member *kv)
+{
+	size_t n = k->klen;
+	if ((size_t)(jp->end - jp->p) < n + 2 || jp->p[n + 1] != '"')
+		return 0;
+	if (n <= 8 && jp->end - jp->p >= 9) {
+		/* one load each: the arena rounds the key's room up to 8 */
+		uint64_t mask = n == 8 ? ~0ULL : (1ULL << (8 * n)) - 1;
+		if ((load8(jp->p + 1) ^ load8(k->key)) & mask)
+			return 0;
+	} else if (memcmp(jp->p + 1, k->key, n) != 0) {
+		return 0;
 	}
-	return keys;
+	jp->p += k->klen + 2;
+	kv->key = k->key;
+	kv->klen = k->klen;
+	return 1;
+}
+
+static jv *shaped_object(struct jparser *jp, const struct jkey *keys,
+			 const struct member *m, size_t n)
+{
+	jv *o = jv_obj_shaped(jp->ev, (struct jkey *)keys, n);
+	for (size_t i = 0; i < n; i++)
+		o->u.o->vals[i] = m[i].val;
+	return o;
 }
 
 static jv *make_object(struct jparser *jp, const struct member *m, size_t n)
@@ -430,10 +484,7 @@ static jv *make_object(struct jparser *jp, const struct member *m, size_t n)
 			       m[i].klen, m[i].val);
 		return o;
 	}
-	jv **vals = jsonata_arena_alloc(&ev->arena, size_mul(n, sizeof(*vals)));
-	for (size_t i = 0; i < n; i++)
-		vals[i] = m[i].val;
-	return jv_obj_shaped(ev, keys, vals, n);
+	return shaped_object(jp, keys, m, n);
 }
 
 /* Gives the pages of text behind the parse back to the system when the
@@ -514,11 +565,22 @@ static int parse_object(struct jparser *jp, jv **out)
 		*out = jv_obj(jp->ev);
 		return 0;
 	}
+	/* the shape of the previous object at this depth, while every key
+	 * so far was the one it has at the same place */
+	const struct shape_slot *last = jp->depth < SHAPE_DEPTHS ? &jp->last[jp->depth] : NULL;
+	const struct jkey *expect = last && last->plain ? last->keys : NULL;
+	size_t nexpect = expect ? last->n : 0;
 	for (;;) {
 		struct member kv;
+		size_t i = jp->nmem - base;
 		skip_ws(jp);
-		if (jp->p >= jp->end || *jp->p != '"' || parse_string(jp, &kv.key, &kv.klen) < 0)
+		if (jp->p >= jp->end || *jp->p != '"')
 			return -1;
+		if (!expect || i >= nexpect || !expected_key(jp, &expect[i], &kv)) {
+			expect = NULL;
+			if (parse_string(jp, &kv.key, &kv.klen) < 0)
+				return -1;
+		}
 		skip_ws(jp);
 		if (jp->p >= jp->end || *jp->p++ != ':' || parse_value(jp, &kv.val) < 0)
 			return -1;
@@ -535,7 +597,9 @@ static int parse_object(struct jparser *jp, jv **out)
 		jp->p++;
 		break;
 	}
-	*out = make_object(jp, jp->members + base, jp->nmem - base);
+	size_t n = jp->nmem - base;
+	*out = expect && n == nexpect ? shaped_object(jp, expect, jp->members + base, n)
+				       : make_object(jp, jp->members + base, n);
 	jp->nmem = base;
 	return 0;
 }

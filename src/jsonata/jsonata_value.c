@@ -103,7 +103,7 @@ void jsonata_arena_release(struct jsonata_arena *a)
 	memset(a, 0, sizeof(*a));
 }
 
-void *jsonata_arena_alloc(struct jsonata_arena *a, size_t size)
+void *jsonata_arena_alloc_slow(struct jsonata_arena *a, size_t size)
 {
 	size_t al = sizeof(double); /* values hold pointers and doubles only */
 	size = size_add(size, al - 1) / al * al;
@@ -297,9 +297,18 @@ jv *jv_str_borrow(struct jsonata_eval *ev, const char *p, size_t len)
 	return v;
 }
 
+/* The value and its text in one allocation. */
 jv *jv_str(struct jsonata_eval *ev, const char *p, size_t len)
 {
-	return jv_str_borrow(ev, jsonata_arena_strndup(&ev->arena, p, len), len);
+	jv *v = jsonata_arena_alloc(&ev->arena,
+				    size_add(sizeof(jv), size_add(check_count(len), 1)));
+	char *text = (char *)(v + 1);
+	if (len)
+		memcpy(text, p, len);
+	v->type = JV_STR;
+	v->len = (uint32_t)len;
+	v->u.s.p = text; /* NUL-terminated: the arena's memory is zeroed */
+	return v;
 }
 
 jv *jv_str_buf(struct jsonata_eval *ev, struct buf *b)
@@ -456,13 +465,17 @@ void jv_obj_reserve(struct jsonata_eval *ev, jv *obj, size_t n)
 		obj_resize(ev, obj->u.o, n);
 }
 
-jv *jv_obj_shaped(struct jsonata_eval *ev, struct jkey *keys, jv **vals,
-		  size_t n)
+jv *jv_obj_shaped(struct jsonata_eval *ev, struct jkey *keys, size_t n)
 {
-	jv *v = jv_obj(ev);
-	struct jobj *o = v->u.o;
+	size_t head = sizeof(jv) + sizeof(struct jobj);
+	char *block = jsonata_arena_alloc(&ev->arena,
+					  size_add(head, size_mul(n, sizeof(jv *))));
+	jv *v = (jv *)block;
+	struct jobj *o = (struct jobj *)(block + sizeof(jv));
+	v->type = JV_OBJ;
+	v->u.o = o;
 	o->keys = keys;
-	o->vals = vals;
+	o->vals = (jv **)(block + head);
 	o->n = o->cap = (uint32_t)check_count(n);
 	o->shared = 1;
 	if (n > OBJ_LINEAR)
