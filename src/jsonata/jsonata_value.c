@@ -47,8 +47,6 @@ static struct jsonata_chunk *chunk_new(size_t room)
 		void *p = mmap(NULL, total, PROT_READ | PROT_WRITE,
 			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (p != MAP_FAILED) {
-			if (total >= ((size_t)4 << 20))
-				madvise(p, total, MADV_HUGEPAGE);
 			c = p;
 			c->mapped = 1;
 		}
@@ -103,6 +101,37 @@ void jsonata_arena_release(struct jsonata_arena *a)
 	memset(a, 0, sizeof(*a));
 }
 
+/* A mapped chunk's room opens a window at a time, its pages populated
+ * by one call (MADV_POPULATE_WRITE) rather than a fault each: a large
+ * document's values fill megabytes of fresh pages, and a fault per page
+ * costs more than the page's clearing.  A window, not the chunk: the
+ * pages not yet needed stay out of the process's memory. */
+#define ARENA_WINDOW ((size_t)64 * 1024)
+
+/* Moves a->end (inside the mapped head chunk) a window further. */
+static void open_window(struct jsonata_arena *a)
+{
+	char *limit = (char *)a->head->data + a->head->size;
+	char *to = (size_t)(limit - a->end) > ARENA_WINDOW ? a->end + ARENA_WINDOW : limit;
+	uintptr_t page = 4096;
+	uintptr_t lo = (uintptr_t)a->end & ~(page - 1);
+#ifdef MADV_POPULATE_WRITE
+	madvise((void *)lo, (uintptr_t)to - lo, MADV_POPULATE_WRITE); /* else faults */
+#endif
+	a->end = to;
+}
+
+/* Opens windows until size bytes fit, when they fit in the head chunk
+ * at all (else nothing: the next chunk takes them). */
+static void open_room(struct jsonata_arena *a, size_t size)
+{
+	if (!a->head || !a->head->mapped ||
+	    (size_t)((char *)a->head->data + a->head->size - a->next) < size)
+		return;
+	while ((size_t)(a->end - a->next) < size)
+		open_window(a);
+}
+
 void *jsonata_arena_alloc_slow(struct jsonata_arena *a, size_t size)
 {
 	size_t al = sizeof(double); /* values hold pointers and doubles only */
@@ -110,6 +139,7 @@ void *jsonata_arena_alloc_slow(struct jsonata_arena *a, size_t size)
 	if (size == 0)
 		size = al;
 	a->bytes = size_add(a->bytes, size);
+	open_room(a, size);
 	if ((size_t)(a->end - a->next) < size) {
 		size_t chunk = a->chunk ? a->chunk : ARENA_CHUNK;
 		size_t room = size > chunk / 4 ? size : chunk;
@@ -129,7 +159,8 @@ void *jsonata_arena_alloc_slow(struct jsonata_arena *a, size_t size)
 		c->next = a->head;
 		a->head = c;
 		a->next = (char *)c->data;
-		a->end = a->next + room;
+		a->end = c->mapped ? a->next : a->next + room;
+		open_room(a, size);
 	}
 	void *p = a->next; /* chunks come zeroed, rewound room is cleared */
 	a->next += size;
