@@ -489,13 +489,14 @@ static jv *make_object(struct jparser *jp, const struct member *m, size_t n)
 
 /* Gives the pages of text behind the parse back to the system when the
  * caller needs the text no more: a large document's text then never sits
- * in memory beside all of its values.  Nothing points into it: strings and
- * keys are copied as they are read, the open objects' keys when their
- * text goes. */
-#define GIVE_BACK_STEP ((size_t)1 << 20)
+ * in memory beside all of its values, and all of it goes when the parse
+ * ends.  Nothing points into it: strings and keys are copied as they are
+ * read, the open objects' keys when their text goes.  A step is a few
+ * dozen pages: one call each, and little text held. */
+#define GIVE_BACK_STEP ((size_t)256 << 10)
 
 /* Copies the keys of the members still being collected (the open
- * objects') that lie before 'upto' into the arena: a few per MiB. */
+ * objects') that lie before 'upto' into the arena: a few per step. */
 static void rescue_keys(struct jparser *jp, const char *upto)
 {
 	for (size_t i = 0; i < jp->nmem; i++) {
@@ -505,18 +506,23 @@ static void rescue_keys(struct jparser *jp, const char *upto)
 	}
 }
 
-static void give_back(struct jparser *jp)
+/* Gives back the whole pages of text between jp->given and upto. */
+static void give_back_to(struct jparser *jp, const char *upto)
 {
-	if (!jp->give_back || (size_t)(jp->p - jp->given) < GIVE_BACK_STEP)
-		return;
 	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
 	uintptr_t lo = ((uintptr_t)jp->given + page - 1) & ~(page - 1);
-	uintptr_t hi = (uintptr_t)jp->p & ~(page - 1);
+	uintptr_t hi = (uintptr_t)upto & ~(page - 1);
 	if (hi > lo) {
 		rescue_keys(jp, (const char *)hi);
 		madvise((void *)lo, hi - lo, MADV_DONTNEED);
+		jp->given = (const char *)hi;
 	}
-	jp->given = jp->p;
+}
+
+static void give_back(struct jparser *jp)
+{
+	if (jp->give_back && (size_t)(jp->p - jp->given) >= GIVE_BACK_STEP)
+		give_back_to(jp, jp->p);
 }
 
 static int parse_array(struct jparser *jp, jv **out)
@@ -665,6 +671,8 @@ int jsonata_parse_json(struct jsonata_eval *ev, const char *text, size_t len,
 			rc = -1;
 	}
 	*err_offset = (size_t)(jp.p - text);
+	if (jp.give_back)
+		give_back_to(&jp, jp.end);
 	free(jp.stack);
 	free(jp.members);
 	free(jp.nums);
