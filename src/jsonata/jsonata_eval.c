@@ -89,6 +89,17 @@ static jv *builtin_value(struct jsonata_eval *ev, const struct jsonata_builtin *
 	return ev->bvals[i];
 }
 
+/* The function b as a value, or NULL when this evaluation has none of
+ * that name: Step Functions has no $eval, whatever allow_eval says. */
+static jv *builtin_named(struct jsonata_eval *ev, const struct jsonata_builtin *b)
+{
+	int aws = ev->opt && ev->opt->step_functions;
+	if (b && (b->name[0] != 'e' || strcmp(b->name, "eval") != 0 ||
+		  (!aws && ev->opt && ev->opt->allow_eval)))
+		return builtin_value(ev, b);
+	return NULL;
+}
+
 static jv *lookup(struct jsonata_eval *ev, const struct jenv *env,
 		  const char *name, size_t len)
 {
@@ -97,11 +108,18 @@ static jv *lookup(struct jsonata_eval *ev, const struct jenv *env,
 	if (found)
 		return v;
 	int aws = ev->opt && ev->opt->step_functions;
-	const struct jsonata_builtin *b = jsonata_builtin_find(name, len, aws);
-	/* Step Functions has no $eval, whatever allow_eval says */
-	if (b && (strcmp(b->name, "eval") != 0 || (!aws && ev->opt && ev->opt->allow_eval)))
-		return builtin_value(ev, b);
-	return NULL;
+	return builtin_named(ev, jsonata_builtin_find(name, len, aws));
+}
+
+/* As lookup, for a variable node: its built-in was found when parsed. */
+static jv *lookup_var(struct jsonata_eval *ev, const struct jenv *env,
+		      const struct jnode *n)
+{
+	int found;
+	jv *v = env_find(env, n->str, n->len, &found);
+	if (found)
+		return v;
+	return builtin_named(ev, n->builtin[ev->opt && ev->opt->step_functions]);
 }
 
 jv *jsonata_env_lookup(const struct jenv *env, const char *name, size_t len)
@@ -1602,7 +1620,7 @@ static int eval_variable(struct jsonata_eval *ev, const struct jnode *n,
 		       ? input->u.a.items[0] : input;
 		return 0;
 	}
-	*out = lookup(ev, env, n->str, n->len);
+	*out = lookup_var(ev, env, n);
 	return 0;
 }
 

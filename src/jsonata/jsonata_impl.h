@@ -260,6 +260,7 @@ struct jslot {
 };
 
 struct jsig;
+struct jsonata_builtin;
 struct jnode {
 	uint8_t type;
 	uint8_t op;
@@ -286,6 +287,10 @@ struct jnode {
 	struct jslot **seeking;
 	size_t nseeking, skalloc;
 	struct jsig *sig;
+	/* JN_VARIABLE: the built-in function of its name, found when parsed,
+	 * without ([0]) and with ([1]) Step Functions' own: what it means
+	 * when no variable of the name is bound (calls look up every time) */
+	const struct jsonata_builtin *builtin[2];
 	void *regex;         /* pcre2_code * */
 	uint32_t regex_flags;
 };
