@@ -244,6 +244,7 @@ static void setup(struct jsonata_eval *ev, const struct jsonata *j,
 	ev->opt = opt;
 	ev->err = err;
 	ev->max_depth = opt && opt->max_depth ? opt->max_depth : JSONATA_MAX_DEPTH;
+	ev->max_memory = opt && opt->max_memory ? opt->max_memory : JSONATA_MAX_MEMORY;
 	long ms = opt && opt->time_ms ? opt->time_ms : JSONATA_MAX_TIME_MS;
 	if (ms > 0) {
 		struct timespec ts;

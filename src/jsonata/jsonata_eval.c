@@ -191,13 +191,11 @@ int jsonata_room(struct jsonata_eval *ev, size_t bytes, size_t pos)
 	return 0;
 }
 
-int jsonata_tick(struct jsonata_eval *ev, size_t pos)
+int jsonata_tick_slow(struct jsonata_eval *ev, size_t pos)
 {
 	if (ev->failed)
 		return -1;
-	ev->steps++;
-	size_t maxmem = ev->opt && ev->opt->max_memory ? ev->opt->max_memory
-						       : JSONATA_MAX_MEMORY;
+	size_t maxmem = ev->max_memory;
 	if (ev->arena.bytes > maxmem)
 		return jsonata_failf(ev, "D1099", pos, "",
 				     "The evaluation used more than %zu bytes of memory",
@@ -487,14 +485,15 @@ static int simple_chain(struct jsonata_eval *ev, const struct jnode *n,
 	size_t i = 0;
 	jv *v = input;
 	if (first->type == JN_VARIABLE && plain_step(first) && first->len > 0) {
-		v = lookup(ev, env, first->str, first->len);
+		v = lookup_var(ev, env, first);
 		i = 1;
 	}
 	for (; i < n->n; i++) {
 		const struct jnode *step = n->items[i];
 		if (step->type != JN_NAME || !plain_step(step) || !v || v->type != JV_OBJ)
 			return 0;
-		v = jv_get(v, step->str, step->len);
+		uint32_t *hint = &ev->name_hints[((uintptr_t)step / sizeof(*step)) % 64];
+		v = jv_get_hinted(v, step->str, step->len, hint);
 	}
 	if (jv_is_array(v) && (v->flags & (JV_SEQ | JV_CONS | JV_OUTER)))
 		return 0;

@@ -196,6 +196,10 @@ void jv_push(struct jsonata_eval *ev, jv *arr, jv *item);
 void jv_reserve(struct jsonata_eval *ev, jv *arr, size_t extra);
 jv *jv_obj(struct jsonata_eval *ev);
 jv *jv_get(const jv *obj, const char *key, size_t klen);
+/* As jv_get, trying the member at *hint first and leaving there the
+ * index it found: a path over records finds each one's field where the
+ * previous one had it.  Any hint is safe (it is checked). */
+jv *jv_get_hinted(const jv *obj, const char *key, size_t klen, uint32_t *hint);
 void jv_set(struct jsonata_eval *ev, jv *obj, const char *key, size_t klen,
 	    jv *val);
 void jv_del(struct jsonata_eval *ev, jv *obj, const char *key, size_t klen);
@@ -210,11 +214,15 @@ jv *jv_tuple(struct jsonata_eval *ev, jv *at, struct jbind *b);
 struct jbind *jv_bind(struct jsonata_eval *ev, struct jbind *next,
 		      const char *name, jv *val);
 
-int jv_is_array(const jv *v);
-int jv_is_seq(const jv *v);
-int jv_is_num(const jv *v);
-int jv_is_str(const jv *v);
-int jv_is_func(const jv *v);
+/* Inline: the evaluator asks these of every value it passes on. */
+static inline int jv_is_array(const jv *v) { return v && v->type == JV_ARR; }
+static inline int jv_is_seq(const jv *v)
+{
+	return v && v->type == JV_ARR && (v->flags & JV_SEQ);
+}
+static inline int jv_is_num(const jv *v) { return v && v->type == JV_NUM; }
+static inline int jv_is_str(const jv *v) { return v && v->type == JV_STR; }
+static inline int jv_is_func(const jv *v) { return v && v->type == JV_FUNC; }
 int jv_is_int(const jv *v);
 /* Deep equality as jsonata-js's isDeepEqual. */
 int jv_equal(const jv *a, const jv *b);
@@ -388,6 +396,10 @@ struct jsonata_eval {
 	jv *input;
 	struct rng rng;
 	size_t depth, max_depth;
+	size_t max_memory; /* opt->max_memory or JSONATA_MAX_MEMORY */
+	/* where a name step last found its field (jv_get_hinted), by the
+	 * step node's address */
+	uint32_t name_hints[64];
 	uint64_t steps;
 	int64_t deadline_ns;
 	int failed;
@@ -486,7 +498,16 @@ int jsonata_room(struct jsonata_eval *ev, size_t bytes, size_t pos);
  * must be dead: the loop holds nothing but its next call. */
 void jsonata_gc_compact(struct jsonata_eval *ev, const struct jsonata_mark *m,
 			jv **roots, size_t n);
-/* Counts one evaluation step; -1 when a bound is passed. */
-int jsonata_tick(struct jsonata_eval *ev, size_t pos);
+/* Counts one evaluation step; -1 when a bound is passed.  The common
+ * case (no error, memory under its bound, not the 1024th step: time is
+ * read then) inline. */
+int jsonata_tick_slow(struct jsonata_eval *ev, size_t pos);
+static inline int jsonata_tick(struct jsonata_eval *ev, size_t pos)
+{
+	if (!ev->failed && ev->arena.bytes <= ev->max_memory &&
+	    (++ev->steps & 1023) != 0)
+		return 0;
+	return jsonata_tick_slow(ev, pos);
+}
 
 #endif

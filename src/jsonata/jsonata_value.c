@@ -475,6 +475,18 @@ jv *jv_get(const jv *obj, const char *key, size_t klen)
 	return i < 0 ? NULL : obj->u.o->vals[i];
 }
 
+jv *jv_get_hinted(const jv *obj, const char *key, size_t klen, uint32_t *hint)
+{
+	const struct jobj *o = obj->u.o;
+	if (*hint < o->n && same_key(&o->keys[*hint], key, klen))
+		return o->vals[*hint];
+	long i = obj_find(o, key, klen);
+	if (i < 0)
+		return NULL;
+	*hint = (uint32_t)i;
+	return o->vals[i];
+}
+
 /* Gives o its own arrays of at least cap members. */
 static void obj_resize(struct jsonata_eval *ev, struct jobj *o, size_t cap)
 {
@@ -557,11 +569,6 @@ void jv_del(struct jsonata_eval *ev, jv *obj, const char *key, size_t klen)
 
 /* ---- predicates ------------------------------------------------------------ */
 
-int jv_is_array(const jv *v) { return v && v->type == JV_ARR; }
-int jv_is_seq(const jv *v) { return v && v->type == JV_ARR && (v->flags & JV_SEQ); }
-int jv_is_num(const jv *v) { return v && v->type == JV_NUM; }
-int jv_is_str(const jv *v) { return v && v->type == JV_STR; }
-int jv_is_func(const jv *v) { return v && v->type == JV_FUNC; }
 
 int jv_is_int(const jv *v)
 {
