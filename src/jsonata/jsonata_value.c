@@ -751,6 +751,55 @@ static size_t shortest_digits(double d, char digits[24], int *exp10)
 	return k;
 }
 
+static const double pow10_exact[] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
+
+/* d (finite, not 0) as m / 10^k with m below 10^15 and k the least that
+ * reads back as d: m and 10^k are exact doubles and their quotient is
+ * correctly rounded, as strtod rounds the decimal, so the test is exact;
+ * below 10^15 no two decimals of as many digits read back as the same
+ * double, so m's digits are the shortest, JavaScript's.  0 when d needs
+ * more digits or a larger k: printf and strtod decide then. */
+static int short_decimal(double d, uint64_t *m, int *k)
+{
+	double a = fabs(d);
+	for (int e = 0; e < (int)(sizeof(pow10_exact) / sizeof(*pow10_exact)); e++) {
+		double s = a * pow10_exact[e];
+		if (s >= 1e15)
+			return 0;
+		double r = nearbyint(s);
+		if (r != 0 && r / pow10_exact[e] == a) {
+			*m = (uint64_t)r;
+			*k = e;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* The digits of m (not 0) without its trailing zeros; returns how many
+ * there were before they went in *all. */
+static size_t integer_digits(uint64_t m, char digits[24], size_t *all)
+{
+	char tmp[24];
+	size_t n = 0;
+	while (m) {
+		tmp[n++] = (char)('0' + m % 10);
+		m /= 10;
+	}
+	*all = n;
+	size_t k = 0;
+	while (k < n - 1 && tmp[k] == '0')
+		k++;
+	size_t len = n - k;
+	for (size_t i = 0; i < len; i++)
+		digits[i] = tmp[n - 1 - i];
+	digits[len] = '\0';
+	return len;
+}
+
 void jsonata_num_js(double d, char out[32])
 {
 	if (isnan(d)) {
@@ -765,13 +814,21 @@ void jsonata_num_js(double d, char out[32])
 		snprintf(out, 32, "0");
 		return;
 	}
-	if (d == floor(d) && fabs(d) < 9007199254740992.0) {
-		snprintf(out, 32, "%lld", (long long)d);
-		return;
-	}
 	char digits[24];
 	int e;
-	size_t k = shortest_digits(d, digits, &e);
+	size_t k, all;
+	uint64_t m;
+	int places;
+	if (d == floor(d) && fabs(d) < 9007199254740992.0) {
+		/* an integer: its digits, as %lld would write them */
+		k = integer_digits((uint64_t)fabs(d), digits, &all);
+		e = (int)all - 1;
+	} else if (short_decimal(d, &m, &places)) {
+		k = integer_digits(m, digits, &all);
+		e = (int)all - 1 - places;
+	} else {
+		k = shortest_digits(d, digits, &e);
+	}
 	int n = e + 1; /* position of the decimal point */
 	char *o = out;
 	size_t room = 32;
@@ -814,6 +871,10 @@ double jsonata_num_15(double d)
 {
 	if (d == floor(d) && fabs(d) < 1e15)
 		return d;
+	uint64_t m;
+	int places;
+	if (isfinite(d) && short_decimal(d, &m, &places))
+		return d; /* 15 digits or fewer already: toPrecision(15) keeps it */
 	char num[40];
 	snprintf(num, sizeof(num), "%.15g", d);
 	return strtod(num, NULL);

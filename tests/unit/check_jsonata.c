@@ -355,6 +355,12 @@ START_TEST(values)
 {
 	expect("[1e21, 1e-7, 0.1 + 0.2, 100, -0.5, 123456789012345680000]", NULL,
 	       "[1e+21,1e-7,0.30000000000000004,100,-0.5,123456789012345680000]");
+	/* the shortest digits that read back (Number.prototype.toString):
+	 * few decimals, many, the most an integer keeps exactly, tiny */
+	expect("[91.87 * 5, 1/3, -2/3, 1234567.1234567, 9007199254740993, 1.5e-7,"
+	       " 0.000001, 1e-22, 3e-23, 25000439.739999983, -0.1]", NULL,
+	       "[459.35,0.3333333333333333,-0.6666666666666666,1234567.1234567,"
+	       "9007199254740992,1.5e-7,0.000001,1e-22,3e-23,25000439.739999983,-0.1]");
 	expect("$string(22/7) & ' ' & $string(1e-7)", NULL, "\"3.14285714285714 1e-7\"");
 	/* integers print plainly, through 15 digits by the fast path, past
 	 * them rounded to 15 significant digits (toPrecision(15)) */
