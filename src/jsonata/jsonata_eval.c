@@ -348,6 +348,7 @@ static int eval_step(struct jsonata_eval *ev, const struct jnode *step,
 	for (size_t i = 0; i < input->len; i++) {
 		jv *res;
 		struct jsonata_mark m;
+		jv_prefetch(input->u.a.items, i, input->len);
 		if (step->frame_safe)
 			scope_begin(ev, &m);
 		int rc = eval(ev, step, input->u.a.items[i], env, &res);
@@ -633,6 +634,7 @@ static int eval_filter(struct jsonata_eval *ev, const struct jnode *pred,
 		jv *item = input->u.a.items[i], *ctx = item, *res;
 		struct jenv *e = env;
 		struct jsonata_mark m;
+		jv_prefetch(input->u.a.items, i, input->len);
 		if (pred->frame_safe)
 			scope_begin(ev, &m);
 		if (tuples) {
@@ -671,6 +673,7 @@ static int lookup_name(struct jsonata_eval *ev, jv *input, const char *key,
 	jv *result = jv_seq(ev);
 	for (size_t i = 0; i < input->len; i++) {
 		jv *res;
+		jv_prefetch(input->u.a.items, i, input->len);
 		TRY(lookup_name(ev, input->u.a.items[i], key, klen, depth + 1, &res));
 		if (!res)
 			continue;
@@ -1022,6 +1025,7 @@ static int group_keys(struct jsonata_eval *ev, const struct jnode *g, jv *input,
 	for (size_t i = 0; i < input->len; i++) {
 		jv *item = input->u.a.items[i];
 		int tuple = reduce && item;
+		jv_prefetch(input->u.a.items, i, input->len);
 		struct jenv *e = tuple ? frame_from_tuple(ev, env, item) : env;
 		for (size_t p = 0; p < g->n / 2; p++) {
 			jv *key;
