@@ -1376,6 +1376,7 @@ FN(fn_map)
 	int indexed = jv_is_func(fn) && jsonata_func_arity(fn) >= 2; /* else no index */
 	for (size_t i = 0; i < a->len; i++) {
 		jv *res;
+		jv_prefetch(a->u.a.items, i, a->len);
 		TRY(hof_call(ev, fn, a->u.a.items[i],
 			     indexed ? jv_num(ev, (double)i) : NULL, a, &res));
 		if (res)
