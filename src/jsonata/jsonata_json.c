@@ -683,11 +683,34 @@ int jsonata_parse_json(struct jsonata_eval *ev, const char *text, size_t len,
 
 /* ---- writing ------------------------------------------------------------- */
 
+/* How many bytes from s on need no escape (not '"', '\\', a control
+ * byte or 0xED, which may begin a lone surrogate): 8 a step. */
+static size_t plain_run(const char *s, size_t len)
+{
+	size_t i = 0;
+	while (len - i >= 8) {
+		uint64_t x = load8(s + i), e = x ^ (ONES * 0xED);
+		uint64_t stops = string_stops(x) | ((e - ONES) & ~e & HIGHS);
+		if (stops)
+			return i + (size_t)__builtin_ctzll(stops) / 8;
+		i += 8;
+	}
+	while (i < len && s[i] != '"' && s[i] != '\\' && (unsigned char)s[i] >= 0x20 &&
+	       (unsigned char)s[i] != 0xED)
+		i++;
+	return i;
+}
+
 static void write_string(struct buf *b, const char *s, size_t len)
 {
 	buf_addc(b, '"');
 	size_t run = 0;
 	for (size_t i = 0; i < len; i++) {
+		size_t plain = plain_run(s + i, len - i);
+		run += plain;
+		i += plain;
+		if (i == len)
+			break;
 		unsigned char c = (unsigned char)s[i];
 		const char *esc = NULL;
 		char tmp[8];
@@ -730,11 +753,15 @@ static void write_string(struct buf *b, const char *s, size_t len)
 
 static void indent_to(struct buf *b, int indent, int level)
 {
+	static const char spaces[] = "                                ";
 	if (!indent)
 		return;
 	buf_addc(b, '\n');
-	for (int i = 0; i < indent * level; i++)
-		buf_addc(b, ' ');
+	for (size_t n = (size_t)indent * (size_t)level; n;) {
+		size_t k = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
+		buf_add(b, spaces, k);
+		n -= k;
+	}
 }
 
 static int skipped(const jv *v)

@@ -331,8 +331,8 @@ jv *jv_str_borrow(struct jsonata_eval *ev, const char *p, size_t len)
 /* The value and its text in one allocation. */
 jv *jv_str(struct jsonata_eval *ev, const char *p, size_t len)
 {
-	jv *v = jsonata_arena_alloc(&ev->arena,
-				    size_add(sizeof(jv), size_add(check_count(len), 1)));
+	/* no overflow: check_count keeps len below 2^32 */
+	jv *v = jsonata_arena_alloc(&ev->arena, sizeof(jv) + check_count(len) + 1);
 	char *text = (char *)(v + 1);
 	if (len)
 		memcpy(text, p, len);
