@@ -119,16 +119,20 @@ struct jkey {
 	const char *key;
 	size_t klen;
 };
+/* 32 bytes: a document's records are most of its objects. */
 struct jobj {
 	struct jkey *keys; /* insertion order */
 	struct jv **vals;  /* vals[i] belongs to keys[i] */
-	uint32_t *slots; /* hash index (index+1), built past a few keys */
-	/* 32-bit counts, as arrays': the memory bound keeps them far below */
-	uint32_t n, cap, nslots;
-	/* keys is a shape shared with other objects of the same keys (the
-	 * JSON parser's): copied before a key is added or deleted */
-	uint32_t shared;
+	/* hash index (index+1), built past a few keys; its size, a power of
+	 * two, in the word before it (slots[-1]) */
+	uint32_t *slots;
+	/* 32-bit counts, as arrays': the memory bound keeps them far below.
+	 * cap below n: keys is a shape shared with other objects of the same
+	 * keys (the JSON parser's), copied before a key is added or deleted
+	 * (JOBJ_SHARED) */
+	uint32_t n, cap;
 };
+#define JOBJ_SHARED(o) ((o)->cap < (o)->n)
 struct jbind; /* tuple bindings */
 struct jfunc;
 

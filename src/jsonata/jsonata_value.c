@@ -5,6 +5,7 @@
  * Not here: evaluation (jsonata_eval.c), built-ins (jsonata_fns.c). */
 #include "jsonata_impl.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -444,7 +445,7 @@ static long obj_find(const struct jobj *o, const char *key, size_t klen)
 				return (long)i;
 		return -1;
 	}
-	size_t mask = o->nslots - 1;
+	size_t mask = o->slots[-1] - 1;
 	for (size_t s = key_hash(key, klen) & mask;; s = (s + 1) & mask) {
 		uint32_t at = o->slots[s];
 		if (at == 0)
@@ -459,8 +460,9 @@ static void obj_reindex(struct jsonata_eval *ev, struct jobj *o)
 	size_t ns = 16;
 	while (ns < o->n * 2 + 2)
 		ns *= 2;
-	o->slots = jsonata_arena_alloc(&ev->arena, ns * sizeof(uint32_t));
-	o->nslots = (uint32_t)ns;
+	uint32_t *index = jsonata_arena_alloc(&ev->arena, (ns + 1) * sizeof(uint32_t));
+	index[0] = (uint32_t)ns;
+	o->slots = index + 1;
 	for (size_t i = 0; i < o->n; i++) {
 		size_t s = key_hash(o->keys[i].key, o->keys[i].klen) & (ns - 1);
 		while (o->slots[s])
@@ -499,13 +501,13 @@ static void obj_resize(struct jsonata_eval *ev, struct jobj *o, size_t cap)
 	o->keys = keys;
 	o->vals = vals;
 	o->cap = (uint32_t)check_count(cap);
-	o->shared = 0;
 }
 
 void jv_obj_reserve(struct jsonata_eval *ev, jv *obj, size_t n)
 {
-	if (n > obj->u.o->cap)
-		obj_resize(ev, obj->u.o, n);
+	struct jobj *o = obj->u.o;
+	if (n > o->cap)
+		obj_resize(ev, o, n > o->n ? n : o->n);
 }
 
 jv *jv_obj_shaped(struct jsonata_eval *ev, struct jkey *keys, size_t n)
@@ -519,8 +521,8 @@ jv *jv_obj_shaped(struct jsonata_eval *ev, struct jkey *keys, size_t n)
 	v->u.o = o;
 	o->keys = keys;
 	o->vals = (jv **)(block + head);
-	o->n = o->cap = (uint32_t)check_count(n);
-	o->shared = 1;
+	o->n = (uint32_t)check_count(n);
+	o->cap = 0; /* shared */
 	if (n > OBJ_LINEAR)
 		obj_reindex(ev, o);
 	return v;
@@ -535,18 +537,19 @@ void jv_set(struct jsonata_eval *ev, jv *obj, const char *key, size_t klen,
 		o->vals[i] = val;
 		return;
 	}
-	if (o->n == o->cap || o->shared)
-		obj_resize(ev, o, o->n == o->cap ? (o->cap ? size_mul(o->cap, 2) : 4) : o->cap);
+	if (o->n >= o->cap) /* full, or shared */
+		obj_resize(ev, o, o->n ? size_mul(o->n, 2) : 4);
 	o->keys[o->n].key = key;
 	o->keys[o->n].klen = klen;
 	o->vals[o->n] = val;
 	o->n++;
-	if (o->n > OBJ_LINEAR && (!o->slots || o->n * 2 > o->nslots))
+	if (o->n > OBJ_LINEAR && (!o->slots || o->n * 2 > o->slots[-1]))
 		obj_reindex(ev, o);
 	else if (o->slots) {
-		size_t s = key_hash(key, klen) & (o->nslots - 1);
+		size_t mask = o->slots[-1] - 1;
+		size_t s = key_hash(key, klen) & mask;
 		while (o->slots[s])
-			s = (s + 1) & (o->nslots - 1);
+			s = (s + 1) & mask;
 		o->slots[s] = (uint32_t)o->n;
 	}
 }
@@ -558,13 +561,12 @@ void jv_del(struct jsonata_eval *ev, jv *obj, const char *key, size_t klen)
 	long i = obj_find(o, key, klen);
 	if (i < 0)
 		return;
-	if (o->shared)
-		obj_resize(ev, o, o->cap);
+	if (JOBJ_SHARED(o))
+		obj_resize(ev, o, o->n);
 	memmove(&o->keys[i], &o->keys[i + 1], (o->n - (size_t)i - 1) * sizeof(*o->keys));
 	memmove(&o->vals[i], &o->vals[i + 1], (o->n - (size_t)i - 1) * sizeof(*o->vals));
 	o->n--;
 	o->slots = NULL; /* back to a linear scan; rebuilt on the next set */
-	o->nslots = 0;
 }
 
 /* ---- predicates ------------------------------------------------------------ */
@@ -734,7 +736,8 @@ int jv_strcmp(const jv *a, const jv *b)
 static size_t shortest_digits(double d, char digits[24], int *exp10)
 {
 	char tmp[40];
-	for (int prec = 15; prec <= 17; prec++) {
+	/* a subnormal holds fewer digits: 5e-324 is the shortest of its own */
+	for (int prec = fabs(d) < DBL_MIN ? 1 : 15; prec <= 17; prec++) {
 		snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, d);
 		if (strtod(tmp, NULL) == d || prec == 17)
 			break;
@@ -932,12 +935,20 @@ static int stringify(struct jsonata_eval *ev, const jv *v, int indent,
 	switch (v->type) {
 	case JV_NULL: buf_adds(b, "null"); return 0;
 	case JV_BOOL: buf_adds(b, v->u.b ? "true" : "false"); return 0;
-	case JV_NUM:
+	case JV_NUM: {
 		if (!isfinite(v->u.n))
 			return jsonata_fail(ev, "D1001", 0, "", v);
-		jsonata_num_js(jsonata_num_15(v->u.n), num);
+		/* 15 digits may round past the largest double: JSON.stringify
+		 * writes that Infinity as null */
+		double d15 = jsonata_num_15(v->u.n);
+		if (!isfinite(d15)) {
+			buf_adds(b, "null");
+			return 0;
+		}
+		jsonata_num_js(d15, num);
 		buf_adds(b, num);
 		return 0;
+	}
 	case JV_STR: json_string(b, v->u.s.p, v->len); return 0;
 	case JV_FUNC: buf_adds(b, "\"\""); return 0;
 	case JV_ARR:

@@ -361,6 +361,10 @@ START_TEST(values)
 	       " 0.000001, 1e-22, 3e-23, 25000439.739999983, -0.1]", NULL,
 	       "[459.35,0.3333333333333333,-0.6666666666666666,1234567.1234567,"
 	       "9007199254740992,1.5e-7,0.000001,1e-22,3e-23,25000439.739999983,-0.1]");
+	/* subnormals have shorter digits of their own; 15 digits of the
+	 * largest double round past it, which JSON.stringify writes as null */
+	expect("[5e-324, 2.5e-320, $string(1.7976931348623157e308), $string([-1.7976931348623157e308])]",
+	       NULL, "[5e-324,2.5e-320,\"null\",\"[null]\"]");
 	expect("$string(22/7) & ' ' & $string(1e-7)", NULL, "\"3.14285714285714 1e-7\"");
 	/* integers print plainly, through 15 digits by the fast path, past
 	 * them rounded to 15 significant digits (toPrecision(15)) */
