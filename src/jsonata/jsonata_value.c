@@ -37,6 +37,7 @@ struct jsonata_chunk {
 	char *top;      /* end of the used room once it is no longer the head */
 	uint8_t mapped; /* from mmap, not malloc */
 	uint8_t big;    /* one allocation of its own */
+	uint8_t reused; /* a spare taken again: its room opens all at once */
 	max_align_t data[];
 };
 
@@ -77,6 +78,7 @@ static struct jsonata_chunk *chunk_get(struct jsonata_arena *a, size_t room)
 	memset(c->data, 0, (size_t)(c->top - (char *)c->data));
 	c->next = NULL;
 	c->top = NULL;
+	c->reused = 1;
 	return c;
 }
 
@@ -160,7 +162,10 @@ void *jsonata_arena_alloc_slow(struct jsonata_arena *a, size_t size)
 		c->next = a->head;
 		a->head = c;
 		a->next = (char *)c->data;
-		a->end = c->mapped ? a->next : a->next + room;
+		/* a fresh mapped chunk opens window by window; a spare again
+		 * (a scope that ends past a chunk's end, each time) at once, its
+		 * pages faulting in if ever used: no system call each time */
+		a->end = c->mapped && !c->reused ? a->next : a->next + room;
 		open_room(a, size);
 	}
 	void *p = a->next; /* chunks come zeroed, rewound room is cleared */
@@ -240,9 +245,13 @@ void jsonata_arena_rewind(struct jsonata_arena *a, const struct jsonata_mark *m,
 			memset(m->next, 0, (size_t)(top - m->next));
 		m->head->top = m->next;
 	}
+	/* in the same chunk the room stays open as far as it was (its pages
+	 * are there, zeroed): a scope that ends past a window's edge would
+	 * otherwise open that window again each time, a system call each */
+	char *end = a->head == m->head && a->end > m->end ? a->end : m->end;
 	a->head = m->head;
 	a->next = m->next;
-	a->end = m->end;
+	a->end = end;
 	a->bytes = m->bytes;
 	if (from && from->head) {
 		struct jsonata_chunk *last = from->head;
