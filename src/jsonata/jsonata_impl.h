@@ -223,9 +223,10 @@ struct jbind *jv_bind(struct jsonata_eval *ev, struct jbind *next,
  * records otherwise waits on memory for each one. */
 static inline void jv_prefetch(jv *const *items, size_t i, size_t n)
 {
-	if (i + 8 < n) {
-		__builtin_prefetch(items[i + 8]);
-		__builtin_prefetch((const char *)items[i + 8] + 64);
+	const jv *ahead = i + 8 < n ? items[i + 8] : NULL;
+	if (ahead) {
+		__builtin_prefetch(ahead);
+		__builtin_prefetch((const char *)ahead + 64);
 	}
 }
 

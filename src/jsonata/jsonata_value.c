@@ -580,7 +580,6 @@ void jv_del(struct jsonata_eval *ev, jv *obj, const char *key, size_t klen)
 
 /* ---- predicates ------------------------------------------------------------ */
 
-
 int jv_is_int(const jv *v)
 {
 	return jv_is_num(v) && isfinite(v->u.n) && floor(v->u.n) == v->u.n;
