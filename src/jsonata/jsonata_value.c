@@ -125,12 +125,19 @@ static void open_window(struct jsonata_arena *a)
 }
 
 /* Opens windows until size bytes fit, when they fit in the head chunk
- * at all (else nothing: the next chunk takes them). */
+ * at all (else nothing: the next chunk takes them).  A block larger than
+ * a window (an array's reserved room) opens unpopulated: its pages fault
+ * in as it fills, if it ever does. */
 static void open_room(struct jsonata_arena *a, size_t size)
 {
 	if (!a->head || !a->head->mapped ||
 	    (size_t)((char *)a->head->data + a->head->size - a->next) < size)
 		return;
+	if (size > ARENA_WINDOW) {
+		if ((size_t)(a->end - a->next) < size)
+			a->end = a->next + size;
+		return;
+	}
 	while ((size_t)(a->end - a->next) < size)
 		open_window(a);
 }
