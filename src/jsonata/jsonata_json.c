@@ -1,12 +1,13 @@
 /* jsonata_json.c - JSON text straight to and from the engine's values, for
  * callers that hold text rather than cJSON (the eval command, benchmarks):
- * the caller's text is parsed in one pass (escapes shrink in place, each
- * string is copied out once), records with the same keys share one array
- * of keys, and repeated scalars share one value, so a large document costs
- * little more than its values, and the text behind the parse can be given
- * back as it goes; the
- * result is written as JSON.stringify would, numbers as JavaScript prints
- * them.  Nesting is bounded by JSONATA_MAX_VALUE_DEPTH, as cJSON bounds it.
+ * the caller's text (a read-only mapping will do) is parsed in one pass and
+ * never written (each string is copied out once, its escapes undone on the
+ * way), records with the same keys share one array of keys (a record's keys
+ * are expected where its predecessor had them), and repeated scalars share
+ * one value, so a large document costs little more than its values, and
+ * the text behind the parse can be given back as it goes; the result is
+ * written as JSON.stringify would, numbers as JavaScript prints them.
+ * Nesting is bounded by JSONATA_MAX_VALUE_DEPTH, as cJSON bounds it.
  * Not here: the cJSON boundary (jsonata_value.c). */
 #include "jsonata_impl.h"
 
