@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -67,6 +69,45 @@ int fileio_read(const char *path, struct buf *out, const char **why)
 		status = read_fd(fd, out, (size_t)st.st_size, why);
 	close(fd);
 	return status;
+}
+
+int fileio_map(const char *path, struct fileio_map *m, const char **why)
+{
+	m->ptr = NULL;
+	m->len = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		*why = strerror(errno);
+		return -1;
+	}
+	struct stat st = { 0 };
+	int status = -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		*why = S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file";
+	} else if ((uintmax_t)st.st_size > FILEIO_MAX_BYTES) {
+		*why = "file too large (over 16 MiB)";
+	} else if (st.st_size == 0) {
+		status = 0;
+	} else {
+		void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (p == MAP_FAILED) {
+			*why = strerror(errno);
+		} else {
+			m->ptr = p;
+			m->len = (size_t)st.st_size;
+			status = 0;
+		}
+	}
+	close(fd);
+	return status;
+}
+
+void fileio_unmap(struct fileio_map *m)
+{
+	if (m->ptr)
+		munmap((void *)m->ptr, m->len);
+	m->ptr = NULL;
+	m->len = 0;
 }
 
 int fileio_same(const char *path, const void *data, size_t len)

@@ -22,6 +22,21 @@ int fileio_read(const char *path, struct buf *out, const char **why);
 /* As fileio_read, from an open file's current offset to its end. */
 int fileio_read_fd(int fd, struct buf *out, const char **why);
 
+/* A file's bytes mapped read-only, straight from the page cache: a large
+ * input costs neither a read into a buffer nor the zeroed pages of one.
+ * No terminator.  The file must not shrink while it is mapped (its pages
+ * past the new end would fault: SIGBUS). */
+struct fileio_map {
+	const char *ptr; /* NULL when the file is empty */
+	size_t len;
+};
+
+/* Maps all of the regular file 'path' (at most FILEIO_MAX_BYTES).  Returns
+ * 0, or -1 with a static reason in *why as fileio_read.  Release with
+ * fileio_unmap. */
+int fileio_map(const char *path, struct fileio_map *m, const char **why);
+void fileio_unmap(struct fileio_map *m);
+
 /* Writes all of data to fd, however many writes it takes.  0 or -1
  * (errno set). */
 int fileio_write_fd(int fd, const void *data, size_t len);

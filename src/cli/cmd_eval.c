@@ -105,13 +105,31 @@ static const char *input_name(const char *path)
 	return strcmp(path, "-") ? path : "standard input";
 }
 
-/* Reads the input document's text into b.  Returns 0, or -1 after printing
- * why. */
-static int read_input(const char *path, struct buf *b)
+/* The input document's text: a file mapped (JSONata, which only reads
+ * it) or read into a buffer (standard input, and JSONPath's cJSON). */
+struct input {
+	struct buf buf;
+	struct fileio_map map;
+	const char *ptr;
+	size_t len;
+};
+
+/* Reads or maps the input document's text.  Returns 0, or -1 after
+ * printing why. */
+static int read_input(const char *path, int map, struct input *in)
 {
 	const char *why = NULL;
-	int rc = strcmp(path, "-") ? fileio_read(path, b, &why)
-				   : fileio_read_fd(0, b, &why);
+	int rc;
+	if (map && strcmp(path, "-")) {
+		rc = fileio_map(path, &in->map, &why);
+		in->ptr = in->map.ptr ? in->map.ptr : "";
+		in->len = in->map.len;
+	} else {
+		rc = strcmp(path, "-") ? fileio_read(path, &in->buf, &why)
+				       : fileio_read_fd(0, &in->buf, &why);
+		in->ptr = in->buf.ptr;
+		in->len = in->buf.len;
+	}
 	if (rc) {
 		fprintf(stderr, "stepbook eval: %s: %s\n", input_name(path),
 			why ? why : "cannot read");
@@ -122,8 +140,9 @@ static int read_input(const char *path, struct buf *b)
 
 /* ---- JSONata ---------------------------------------------------------- */
 
-/* Consumes the text of input (the engine gives it back as it parses). */
-static void eval_jsonata(const struct options *o, struct buf *input,
+/* The engine gives the text of input back as it parses: it is garbage
+ * afterwards. */
+static void eval_jsonata(const struct options *o, const struct input *input,
 			 const cJSON *bindings, struct outcome *r)
 {
 	struct jsonata *j = jsonata_compile(o->expr, strlen(o->expr), &r->err);
@@ -134,7 +153,8 @@ static void eval_jsonata(const struct options *o, struct buf *input,
 	struct jsonata_options opt = { 0 };
 	opt.step_functions = !o->no_aws;
 	opt.allow_eval = o->no_aws;
-	r->failed = jsonata_evaluate_text(j, o->input ? input : NULL,
+	struct jsonata_text text = { input->ptr, input->len, 1 };
+	r->failed = jsonata_evaluate_text(j, o->input ? &text : NULL,
 					  bindings, &opt, o->json ? 0 : 2, &r->text,
 					  &r->defined, &r->err) < 0;
 	jsonata_free(j);
@@ -218,7 +238,7 @@ static void eval_path(const char *text, const struct jsonpath_env *env,
 	jsonpath_free(p);
 }
 
-static void eval_jsonpath(const struct options *o, const struct buf *text,
+static void eval_jsonpath(const struct options *o, const struct input *text,
 			  const cJSON *bindings, struct outcome *r)
 {
 	cJSON *input = NULL;
@@ -331,8 +351,9 @@ int cmd_eval(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	struct buf input = BUF_INIT;
-	if (o.input && read_input(o.input, &input) < 0) {
+	struct input input = { 0 };
+	buf_init(&input.buf);
+	if (o.input && read_input(o.input, !o.jsonpath, &input) < 0) {
 		cJSON_Delete(bindings);
 		return EXIT_ERRORS;
 	}
@@ -346,7 +367,8 @@ int cmd_eval(int argc, char **argv)
 	rc = report(&o, &r);
 	cJSON_Delete(r.result);
 	buf_release(&r.text);
-	buf_release(&input);
+	buf_release(&input.buf);
+	fileio_unmap(&input.map);
 	cJSON_Delete(bindings);
 	fflush(stdout);
 	return rc;

@@ -244,6 +244,7 @@ static void setup(struct jsonata_eval *ev, const struct jsonata *j,
 	ev->opt = opt;
 	ev->err = err;
 	ev->max_depth = opt && opt->max_depth ? opt->max_depth : JSONATA_MAX_DEPTH;
+	ev->max_memory = opt && opt->max_memory ? opt->max_memory : JSONATA_MAX_MEMORY;
 	long ms = opt && opt->time_ms ? opt->time_ms : JSONATA_MAX_TIME_MS;
 	if (ms > 0) {
 		struct timespec ts;
@@ -312,7 +313,8 @@ int jsonata_evaluate(const struct jsonata *j, const cJSON *input,
 	return rc;
 }
 
-int jsonata_evaluate_text(const struct jsonata *j, struct buf *input,
+int jsonata_evaluate_text(const struct jsonata *j,
+			  const struct jsonata_text *input,
 			  const cJSON *bindings,
 			  const struct jsonata_options *opt, int indent,
 			  struct buf *out, int *defined,
@@ -326,12 +328,10 @@ int jsonata_evaluate_text(const struct jsonata *j, struct buf *input,
 	jv *in = NULL, *res;
 	size_t off;
 	int rc = 0;
-	if (input) {
-		if (jsonata_parse_json(&ev, input->ptr, input->len, 1, &in, &off) < 0)
-			rc = jsonata_failf(&ev, "D1100", off, "",
-					   "The input is not valid JSON (at byte %zu)", off);
-		buf_release(input);
-	}
+	if (input && jsonata_parse_json(&ev, input->ptr, input->len,
+					input->give_back, &in, &off) < 0)
+		rc = jsonata_failf(&ev, "D1100", off, "",
+				   "The input is not valid JSON (at byte %zu)", off);
 	if (rc == 0)
 		rc = run(&ev, in, &res);
 	if (rc == 0) {

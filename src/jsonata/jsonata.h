@@ -74,17 +74,28 @@ int jsonata_evaluate(const struct jsonata *j, const cJSON *input,
 		     const cJSON *bindings, const struct jsonata_options *opt,
 		     cJSON **result, struct jsonata_error *err);
 
+/* The JSON text of an input document: borrowed and never written (a
+ * read-only mapping of a file will do; no terminator needed).  With
+ * give_back set, the engine gives the text's pages back to the system
+ * (madvise) as its parse moves past them, so a large document's text and
+ * its values are never in memory together: the caller then reads the text
+ * no more (its bytes are garbage) and only frees or unmaps it. */
+struct jsonata_text {
+	const char *ptr;
+	size_t len;
+	int give_back;
+};
+
 /* As jsonata_evaluate, for input and output as JSON text: the text of
- * 'input' (consumed: released by the call; NULL: undefined input) is parsed
- * straight into the evaluation's values, without a cJSON tree, and given
- * back as the parse moves through it, so a large document's text and its
- * values are never in memory together; the result is appended to *out as
- * JSON with 'indent' spaces per level (0: compact), numbers as JavaScript
- * prints them; *defined is 0 and nothing is appended when the result is
- * undefined.  Input that is not JSON fails with code "D1100" and the byte
- * offset as position.  Returns 0, or -1 with *err filled. */
+ * 'input' (borrowed; NULL: undefined input) is parsed straight into the
+ * evaluation's values, without a cJSON tree; the result is appended to
+ * *out as JSON with 'indent' spaces per level (0: compact), numbers as
+ * JavaScript prints them; *defined is 0 and nothing is appended when the
+ * result is undefined.  Input that is not JSON fails with code "D1100" and
+ * the byte offset as position.  Returns 0, or -1 with *err filled. */
 struct buf;
-int jsonata_evaluate_text(const struct jsonata *j, struct buf *input,
+int jsonata_evaluate_text(const struct jsonata *j,
+			  const struct jsonata_text *input,
 			  const cJSON *bindings,
 			  const struct jsonata_options *opt, int indent,
 			  struct buf *out, int *defined,

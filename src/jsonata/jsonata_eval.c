@@ -89,6 +89,17 @@ static jv *builtin_value(struct jsonata_eval *ev, const struct jsonata_builtin *
 	return ev->bvals[i];
 }
 
+/* The function b as a value, or NULL when this evaluation has none of
+ * that name: Step Functions has no $eval, whatever allow_eval says. */
+static jv *builtin_named(struct jsonata_eval *ev, const struct jsonata_builtin *b)
+{
+	int aws = ev->opt && ev->opt->step_functions;
+	if (b && (b->name[0] != 'e' || strcmp(b->name, "eval") != 0 ||
+		  (!aws && ev->opt && ev->opt->allow_eval)))
+		return builtin_value(ev, b);
+	return NULL;
+}
+
 static jv *lookup(struct jsonata_eval *ev, const struct jenv *env,
 		  const char *name, size_t len)
 {
@@ -97,11 +108,18 @@ static jv *lookup(struct jsonata_eval *ev, const struct jenv *env,
 	if (found)
 		return v;
 	int aws = ev->opt && ev->opt->step_functions;
-	const struct jsonata_builtin *b = jsonata_builtin_find(name, len, aws);
-	/* Step Functions has no $eval, whatever allow_eval says */
-	if (b && (strcmp(b->name, "eval") != 0 || (!aws && ev->opt && ev->opt->allow_eval)))
-		return builtin_value(ev, b);
-	return NULL;
+	return builtin_named(ev, jsonata_builtin_find(name, len, aws));
+}
+
+/* As lookup, for a variable node: its built-in was found when parsed. */
+static jv *lookup_var(struct jsonata_eval *ev, const struct jenv *env,
+		      const struct jnode *n)
+{
+	int found;
+	jv *v = env_find(env, n->str, n->len, &found);
+	if (found)
+		return v;
+	return builtin_named(ev, n->builtin[ev->opt && ev->opt->step_functions]);
 }
 
 jv *jsonata_env_lookup(const struct jenv *env, const char *name, size_t len)
@@ -173,13 +191,11 @@ int jsonata_room(struct jsonata_eval *ev, size_t bytes, size_t pos)
 	return 0;
 }
 
-int jsonata_tick(struct jsonata_eval *ev, size_t pos)
+int jsonata_tick_slow(struct jsonata_eval *ev, size_t pos)
 {
 	if (ev->failed)
 		return -1;
-	ev->steps++;
-	size_t maxmem = ev->opt && ev->opt->max_memory ? ev->opt->max_memory
-						       : JSONATA_MAX_MEMORY;
+	size_t maxmem = ev->max_memory;
 	if (ev->arena.bytes > maxmem)
 		return jsonata_failf(ev, "D1099", pos, "",
 				     "The evaluation used more than %zu bytes of memory",
@@ -332,6 +348,7 @@ static int eval_step(struct jsonata_eval *ev, const struct jnode *step,
 	for (size_t i = 0; i < input->len; i++) {
 		jv *res;
 		struct jsonata_mark m;
+		jv_prefetch(input->u.a.items, i, input->len);
 		if (step->frame_safe)
 			scope_begin(ev, &m);
 		int rc = eval(ev, step, input->u.a.items[i], env, &res);
@@ -469,14 +486,15 @@ static int simple_chain(struct jsonata_eval *ev, const struct jnode *n,
 	size_t i = 0;
 	jv *v = input;
 	if (first->type == JN_VARIABLE && plain_step(first) && first->len > 0) {
-		v = lookup(ev, env, first->str, first->len);
+		v = lookup_var(ev, env, first);
 		i = 1;
 	}
 	for (; i < n->n; i++) {
 		const struct jnode *step = n->items[i];
 		if (step->type != JN_NAME || !plain_step(step) || !v || v->type != JV_OBJ)
 			return 0;
-		v = jv_get(v, step->str, step->len);
+		uint32_t *hint = &ev->name_hints[((uintptr_t)step / sizeof(*step)) % 64];
+		v = jv_get_hinted(v, step->str, step->len, hint);
 	}
 	if (jv_is_array(v) && (v->flags & (JV_SEQ | JV_CONS | JV_OUTER)))
 		return 0;
@@ -616,6 +634,7 @@ static int eval_filter(struct jsonata_eval *ev, const struct jnode *pred,
 		jv *item = input->u.a.items[i], *ctx = item, *res;
 		struct jenv *e = env;
 		struct jsonata_mark m;
+		jv_prefetch(input->u.a.items, i, input->len);
 		if (pred->frame_safe)
 			scope_begin(ev, &m);
 		if (tuples) {
@@ -654,6 +673,7 @@ static int lookup_name(struct jsonata_eval *ev, jv *input, const char *key,
 	jv *result = jv_seq(ev);
 	for (size_t i = 0; i < input->len; i++) {
 		jv *res;
+		jv_prefetch(input->u.a.items, i, input->len);
 		TRY(lookup_name(ev, input->u.a.items[i], key, klen, depth + 1, &res));
 		if (!res)
 			continue;
@@ -1005,6 +1025,7 @@ static int group_keys(struct jsonata_eval *ev, const struct jnode *g, jv *input,
 	for (size_t i = 0; i < input->len; i++) {
 		jv *item = input->u.a.items[i];
 		int tuple = reduce && item;
+		jv_prefetch(input->u.a.items, i, input->len);
 		struct jenv *e = tuple ? frame_from_tuple(ev, env, item) : env;
 		for (size_t p = 0; p < g->n / 2; p++) {
 			jv *key;
@@ -1602,7 +1623,7 @@ static int eval_variable(struct jsonata_eval *ev, const struct jnode *n,
 		       ? input->u.a.items[0] : input;
 		return 0;
 	}
-	*out = lookup(ev, env, n->str, n->len);
+	*out = lookup_var(ev, env, n);
 	return 0;
 }
 

@@ -145,6 +145,22 @@ FN(fn_average)
 
 /* ---- strings ------------------------------------------------------------- */
 
+/* An integer below 1e15 as $string writes it (plain digits, as
+ * JavaScript prints every integer below 1e21, and toPrecision(15) keeps
+ * it): written straight into the arena, the common case of $string. */
+static jv *int_string(struct jsonata_eval *ev, double d)
+{
+	char tmp[24], *w = tmp + sizeof(tmp);
+	unsigned long long u = (unsigned long long)fabs(d);
+	do {
+		*--w = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (d < 0)
+		*--w = '-';
+	return jv_str(ev, w, (size_t)(tmp + sizeof(tmp) - w));
+}
+
 FN(fn_string)
 {
 	UNUSED_ARGS;
@@ -154,6 +170,10 @@ FN(fn_string)
 		return 0;
 	if (a->type == JV_STR) {
 		*out = a;
+		return 0;
+	}
+	if (a->type == JV_NUM && a->u.n == floor(a->u.n) && fabs(a->u.n) < 1e15) {
+		*out = int_string(ev, a->u.n);
 		return 0;
 	}
 	struct buf b = BUF_INIT;
@@ -1356,6 +1376,7 @@ FN(fn_map)
 	int indexed = jv_is_func(fn) && jsonata_func_arity(fn) >= 2; /* else no index */
 	for (size_t i = 0; i < a->len; i++) {
 		jv *res;
+		jv_prefetch(a->u.a.items, i, a->len);
 		TRY(hof_call(ev, fn, a->u.a.items[i],
 			     indexed ? jv_num(ev, (double)i) : NULL, a, &res));
 		if (res)

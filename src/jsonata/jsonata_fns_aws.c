@@ -169,10 +169,8 @@ FN(fn_parse)
 	*out = NULL;
 	if (!s)
 		return 0;
-	/* the JSON parser works in place: give it a copy of its own */
-	char *copy = jsonata_arena_strndup(&ev->arena, s->u.s.p, s->len);
 	size_t off = 0;
-	if (jsonata_parse_json(ev, copy, s->len, 0, out, &off) < 0) {
+	if (jsonata_parse_json(ev, s->u.s.p, s->len, 0, out, &off) < 0) {
 		*out = NULL;
 		if (ev->failed)
 			return -1;

@@ -176,12 +176,12 @@ static void scan_obj(struct gc *g, struct jobj *o)
 	}
 	o->keys = keys;
 	o->vals = vals;
-	o->cap = o->n;
-	o->shared = 0;
+	o->cap = o->n; /* its own keys now */
 	if (o->slots) {
-		uint32_t *slots = jsonata_arena_alloc(&g->to, o->nslots * sizeof(*slots));
-		memcpy(slots, o->slots, o->nslots * sizeof(*slots));
-		o->slots = slots;
+		size_t words = (size_t)o->slots[-1] + 1; /* the size first */
+		uint32_t *slots = jsonata_arena_alloc(&g->to, words * sizeof(*slots));
+		memcpy(slots, o->slots - 1, words * sizeof(*slots));
+		o->slots = slots + 1;
 	}
 }
 

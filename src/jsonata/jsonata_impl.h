@@ -46,8 +46,22 @@ struct jsonata_arena {
 void jsonata_arena_init(struct jsonata_arena *a);
 /* Frees every chunk and runs the cleanups (regexes). */
 void jsonata_arena_release(struct jsonata_arena *a);
-/* Returns zeroed memory owned by the arena. */
-void *jsonata_arena_alloc(struct jsonata_arena *a, size_t size);
+/* Returns zeroed memory owned by the arena.  Inline: a document's parse
+ * and an evaluation make millions of small values, and the common case is
+ * a bump of a pointer. */
+void *jsonata_arena_alloc_slow(struct jsonata_arena *a, size_t size);
+static inline void *jsonata_arena_alloc(struct jsonata_arena *a, size_t size)
+{
+	/* values hold pointers and doubles only: 8-byte alignment */
+	size_t rounded = (size + 7) & ~(size_t)7;
+	if (rounded - 1 < (size_t)(a->end - a->next)) { /* 0 < rounded <= room */
+		void *p = a->next; /* chunks come zeroed, rewound room is cleared */
+		a->next += rounded;
+		a->bytes += rounded;
+		return p;
+	}
+	return jsonata_arena_alloc_slow(a, size);
+}
 char *jsonata_arena_strndup(struct jsonata_arena *a, const char *s, size_t n);
 /* Runs fn(arg) when the arena is released. */
 void jsonata_arena_cleanup(struct jsonata_arena *a, void (*fn)(void *),
@@ -105,16 +119,20 @@ struct jkey {
 	const char *key;
 	size_t klen;
 };
+/* 32 bytes: a document's records are most of its objects. */
 struct jobj {
 	struct jkey *keys; /* insertion order */
 	struct jv **vals;  /* vals[i] belongs to keys[i] */
-	uint32_t *slots; /* hash index (index+1), built past a few keys */
-	/* 32-bit counts, as arrays': the memory bound keeps them far below */
-	uint32_t n, cap, nslots;
-	/* keys is a shape shared with other objects of the same keys (the
-	 * JSON parser's): copied before a key is added or deleted */
-	uint32_t shared;
+	/* hash index (index+1), built past a few keys; its size, a power of
+	 * two, in the word before it (slots[-1]) */
+	uint32_t *slots;
+	/* 32-bit counts, as arrays': the memory bound keeps them far below.
+	 * cap below n: keys is a shape shared with other objects of the same
+	 * keys (the JSON parser's), copied before a key is added or deleted
+	 * (JOBJ_SHARED) */
+	uint32_t n, cap;
 };
+#define JOBJ_SHARED(o) ((o)->cap < (o)->n)
 struct jbind; /* tuple bindings */
 struct jfunc;
 
@@ -182,25 +200,45 @@ void jv_push(struct jsonata_eval *ev, jv *arr, jv *item);
 void jv_reserve(struct jsonata_eval *ev, jv *arr, size_t extra);
 jv *jv_obj(struct jsonata_eval *ev);
 jv *jv_get(const jv *obj, const char *key, size_t klen);
+/* As jv_get, trying the member at *hint first and leaving there the
+ * index it found: a path over records finds each one's field where the
+ * previous one had it.  Any hint is safe (it is checked). */
+jv *jv_get_hinted(const jv *obj, const char *key, size_t klen, uint32_t *hint);
 void jv_set(struct jsonata_eval *ev, jv *obj, const char *key, size_t klen,
 	    jv *val);
 void jv_del(struct jsonata_eval *ev, jv *obj, const char *key, size_t klen);
 /* Makes room for n members in all. */
 void jv_obj_reserve(struct jsonata_eval *ev, jv *obj, size_t n);
 /* An object of n members whose keys array is shared (borrowed: never
- * changed, copied before the object gains or loses a key) and whose vals
- * array it takes over.  The keys are distinct. */
-jv *jv_obj_shaped(struct jsonata_eval *ev, struct jkey *keys, jv **vals,
-		  size_t n);
+ * changed, copied before the object gains or loses a key), the keys
+ * distinct; its n values, in v->u.o->vals, are the caller's to fill.  One
+ * allocation: a document's records are most of its values. */
+jv *jv_obj_shaped(struct jsonata_eval *ev, struct jkey *keys, size_t n);
 jv *jv_tuple(struct jsonata_eval *ev, jv *at, struct jbind *b);
 struct jbind *jv_bind(struct jsonata_eval *ev, struct jbind *next,
 		      const char *name, jv *val);
 
-int jv_is_array(const jv *v);
-int jv_is_seq(const jv *v);
-int jv_is_num(const jv *v);
-int jv_is_str(const jv *v);
-int jv_is_func(const jv *v);
+/* Asks for item i + 8's first two cache lines (a record's header and
+ * values) while item i is worked on: a pass over a large document's
+ * records otherwise waits on memory for each one. */
+static inline void jv_prefetch(jv *const *items, size_t i, size_t n)
+{
+	const jv *ahead = i + 8 < n ? items[i + 8] : NULL;
+	if (ahead) {
+		__builtin_prefetch(ahead);
+		__builtin_prefetch((const char *)ahead + 64);
+	}
+}
+
+/* Inline: the evaluator asks these of every value it passes on. */
+static inline int jv_is_array(const jv *v) { return v && v->type == JV_ARR; }
+static inline int jv_is_seq(const jv *v)
+{
+	return v && v->type == JV_ARR && (v->flags & JV_SEQ);
+}
+static inline int jv_is_num(const jv *v) { return v && v->type == JV_NUM; }
+static inline int jv_is_str(const jv *v) { return v && v->type == JV_STR; }
+static inline int jv_is_func(const jv *v) { return v && v->type == JV_FUNC; }
 int jv_is_int(const jv *v);
 /* Deep equality as jsonata-js's isDeepEqual. */
 int jv_equal(const jv *a, const jv *b);
@@ -246,6 +284,7 @@ struct jslot {
 };
 
 struct jsig;
+struct jsonata_builtin;
 struct jnode {
 	uint8_t type;
 	uint8_t op;
@@ -272,6 +311,10 @@ struct jnode {
 	struct jslot **seeking;
 	size_t nseeking, skalloc;
 	struct jsig *sig;
+	/* JN_VARIABLE: the built-in function of its name, found when parsed,
+	 * without ([0]) and with ([1]) Step Functions' own: what it means
+	 * when no variable of the name is bound (calls look up every time) */
+	const struct jsonata_builtin *builtin[2];
 	void *regex;         /* pcre2_code * */
 	uint32_t regex_flags;
 };
@@ -369,6 +412,10 @@ struct jsonata_eval {
 	jv *input;
 	struct rng rng;
 	size_t depth, max_depth;
+	size_t max_memory; /* opt->max_memory or JSONATA_MAX_MEMORY */
+	/* where a name step last found its field (jv_get_hinted), by the
+	 * step node's address */
+	uint32_t name_hints[64];
 	uint64_t steps;
 	int64_t deadline_ns;
 	int failed;
@@ -415,12 +462,13 @@ jv *jsonata_from_cjson(struct jsonata_eval *ev, const cJSON *c);
 /* Returns owned cJSON (cJSON_Delete), NULL for undefined; -1 if too deep. */
 int jsonata_to_cjson(struct jsonata_eval *ev, const jv *v, cJSON **out);
 
-/* JSON text to values: text is changed (escapes decode in place), the
- * values do not point into it.  With give_back, the caller needs the text
- * no more: its pages behind the parse go back to the system as the parse
- * moves on (it is then garbage, though still allocated).  Returns 0, or -1
- * with the byte offset of the fault in *err_offset. */
-int jsonata_parse_json(struct jsonata_eval *ev, char *text, size_t len,
+/* JSON text to values: text is only read (it may be a read-only mapping,
+ * with no terminator), the values do not point into it.  With give_back,
+ * the caller needs the text no more: its pages behind the parse go back to
+ * the system as the parse moves on (it is then garbage, though still
+ * there).  Returns 0, or -1 with the byte offset of the fault in
+ * *err_offset. */
+int jsonata_parse_json(struct jsonata_eval *ev, const char *text, size_t len,
 		       int give_back, jv **out, size_t *err_offset);
 /* Appends v as JSON.stringify(v, null, indent) would; nothing for undefined
  * or a function.  -1 (error recorded) past JSONATA_MAX_VALUE_DEPTH. */
@@ -466,7 +514,16 @@ int jsonata_room(struct jsonata_eval *ev, size_t bytes, size_t pos);
  * must be dead: the loop holds nothing but its next call. */
 void jsonata_gc_compact(struct jsonata_eval *ev, const struct jsonata_mark *m,
 			jv **roots, size_t n);
-/* Counts one evaluation step; -1 when a bound is passed. */
-int jsonata_tick(struct jsonata_eval *ev, size_t pos);
+/* Counts one evaluation step; -1 when a bound is passed.  The common
+ * case (no error, memory under its bound, not the 1024th step: time is
+ * read then) inline. */
+int jsonata_tick_slow(struct jsonata_eval *ev, size_t pos);
+static inline int jsonata_tick(struct jsonata_eval *ev, size_t pos)
+{
+	if (!ev->failed && ev->arena.bytes <= ev->max_memory &&
+	    (++ev->steps & 1023) != 0)
+		return 0;
+	return jsonata_tick_slow(ev, pos);
+}
 
 #endif

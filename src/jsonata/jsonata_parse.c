@@ -463,6 +463,10 @@ static struct jnode *literal_node(struct parser *p, const struct tok *t)
 	n->value = t->value;
 	n->regex = t->regex;
 	n->regex_flags = t->rflags;
+	if (n->type == JN_VARIABLE && n->len) {
+		n->builtin[0] = jsonata_builtin_find(n->str, n->len, 0);
+		n->builtin[1] = jsonata_builtin_find(n->str, n->len, 1);
+	}
 	return n;
 }
 

@@ -190,6 +190,25 @@ static int match_from(const struct jsig *sig, size_t pi, const char *syms,
 	return 0;
 }
 
+/* The common call, one argument per leading parameter, the parameters
+ * left over optional, none of them '+': each leading one takes its own
+ * argument when its type fits, the others none, which is the match the
+ * greedy search finds first (no parameter takes more than one).  0 when
+ * the call is not of that kind or does not fit. */
+static int match_one_each(const struct jsig *sig, const char *syms, size_t n,
+			  size_t *lens)
+{
+	if (n > sig->n)
+		return 0;
+	for (size_t i = 0; i < sig->n; i++) {
+		const struct jparam *pa = &sig->p[i];
+		if (pa->mod == '+' || (i < n ? !strchr(pa->set, syms[i]) : pa->mod != '?'))
+			return 0;
+		lens[i] = i < n;
+	}
+	return 1;
+}
+
 /* Length of the longest prefix of syms matched by params [0..upto]. */
 static size_t good_to(const struct jsig *sig, const char *syms, size_t n)
 {
@@ -240,7 +259,8 @@ int jsonata_sig_validate(struct jsonata_eval *ev, const struct jsig *sig,
 	for (size_t i = 0; i < argc; i++)
 		syms[i] = symbol(argv[i]);
 	syms[argc] = '\0';
-	if (!match_from(sig, 0, syms, 0, argc, lens)) {
+	if (!match_one_each(sig, syms, argc, lens) &&
+	    !match_from(sig, 0, syms, 0, argc, lens)) {
 		size_t g = good_to(sig, syms, argc);
 		return jsonata_failf(ev, "T0410", pos, token,
 				     "Argument %zu of function %s does not match function signature",

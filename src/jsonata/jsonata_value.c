@@ -5,6 +5,7 @@
  * Not here: evaluation (jsonata_eval.c), built-ins (jsonata_fns.c). */
 #include "jsonata_impl.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,7 @@ struct jsonata_chunk {
 	char *top;      /* end of the used room once it is no longer the head */
 	uint8_t mapped; /* from mmap, not malloc */
 	uint8_t big;    /* one allocation of its own */
+	uint8_t reused; /* a spare taken again: its room opens all at once */
 	max_align_t data[];
 };
 
@@ -76,6 +78,7 @@ static struct jsonata_chunk *chunk_get(struct jsonata_arena *a, size_t room)
 	memset(c->data, 0, (size_t)(c->top - (char *)c->data));
 	c->next = NULL;
 	c->top = NULL;
+	c->reused = 1;
 	return c;
 }
 
@@ -101,13 +104,52 @@ void jsonata_arena_release(struct jsonata_arena *a)
 	memset(a, 0, sizeof(*a));
 }
 
-void *jsonata_arena_alloc(struct jsonata_arena *a, size_t size)
+/* A mapped chunk's room opens a window at a time, its pages populated
+ * by one call (MADV_POPULATE_WRITE) rather than a fault each: a large
+ * document's values fill megabytes of fresh pages, and a fault per page
+ * costs more than the page's clearing.  A window, not the chunk: the
+ * pages not yet needed stay out of the process's memory. */
+#define ARENA_WINDOW ((size_t)64 * 1024)
+
+/* Moves a->end (inside the mapped head chunk) a window further. */
+static void open_window(struct jsonata_arena *a)
+{
+	char *limit = (char *)a->head->data + a->head->size;
+	char *to = (size_t)(limit - a->end) > ARENA_WINDOW ? a->end + ARENA_WINDOW : limit;
+	uintptr_t page = 4096;
+	uintptr_t lo = (uintptr_t)a->end & ~(page - 1);
+#ifdef MADV_POPULATE_WRITE
+	madvise((void *)lo, (uintptr_t)to - lo, MADV_POPULATE_WRITE); /* else faults */
+#endif
+	a->end = to;
+}
+
+/* Opens windows until size bytes fit, when they fit in the head chunk
+ * at all (else nothing: the next chunk takes them).  A block larger than
+ * a window (an array's reserved room) opens unpopulated: its pages fault
+ * in as it fills, if it ever does. */
+static void open_room(struct jsonata_arena *a, size_t size)
+{
+	if (!a->head || !a->head->mapped ||
+	    (size_t)((char *)a->head->data + a->head->size - a->next) < size)
+		return;
+	if (size > ARENA_WINDOW) {
+		if ((size_t)(a->end - a->next) < size)
+			a->end = a->next + size;
+		return;
+	}
+	while ((size_t)(a->end - a->next) < size)
+		open_window(a);
+}
+
+void *jsonata_arena_alloc_slow(struct jsonata_arena *a, size_t size)
 {
 	size_t al = sizeof(double); /* values hold pointers and doubles only */
 	size = size_add(size, al - 1) / al * al;
 	if (size == 0)
 		size = al;
 	a->bytes = size_add(a->bytes, size);
+	open_room(a, size);
 	if ((size_t)(a->end - a->next) < size) {
 		size_t chunk = a->chunk ? a->chunk : ARENA_CHUNK;
 		size_t room = size > chunk / 4 ? size : chunk;
@@ -127,7 +169,11 @@ void *jsonata_arena_alloc(struct jsonata_arena *a, size_t size)
 		c->next = a->head;
 		a->head = c;
 		a->next = (char *)c->data;
-		a->end = a->next + room;
+		/* a fresh mapped chunk opens window by window; a spare again
+		 * (a scope that ends past a chunk's end, each time) at once, its
+		 * pages faulting in if ever used: no system call each time */
+		a->end = c->mapped && !c->reused ? a->next : a->next + room;
+		open_room(a, size);
 	}
 	void *p = a->next; /* chunks come zeroed, rewound room is cleared */
 	a->next += size;
@@ -206,9 +252,13 @@ void jsonata_arena_rewind(struct jsonata_arena *a, const struct jsonata_mark *m,
 			memset(m->next, 0, (size_t)(top - m->next));
 		m->head->top = m->next;
 	}
+	/* in the same chunk the room stays open as far as it was (its pages
+	 * are there, zeroed): a scope that ends past a window's edge would
+	 * otherwise open that window again each time, a system call each */
+	char *end = a->head == m->head && a->end > m->end ? a->end : m->end;
 	a->head = m->head;
 	a->next = m->next;
-	a->end = m->end;
+	a->end = end;
 	a->bytes = m->bytes;
 	if (from && from->head) {
 		struct jsonata_chunk *last = from->head;
@@ -295,9 +345,18 @@ jv *jv_str_borrow(struct jsonata_eval *ev, const char *p, size_t len)
 	return v;
 }
 
+/* The value and its text in one allocation. */
 jv *jv_str(struct jsonata_eval *ev, const char *p, size_t len)
 {
-	return jv_str_borrow(ev, jsonata_arena_strndup(&ev->arena, p, len), len);
+	/* no overflow: check_count keeps len below 2^32 */
+	jv *v = jsonata_arena_alloc(&ev->arena, sizeof(jv) + check_count(len) + 1);
+	char *text = (char *)(v + 1);
+	if (len)
+		memcpy(text, p, len);
+	v->type = JV_STR;
+	v->len = (uint32_t)len;
+	v->u.s.p = text; /* NUL-terminated: the arena's memory is zeroed */
+	return v;
 }
 
 jv *jv_str_buf(struct jsonata_eval *ev, struct buf *b)
@@ -402,7 +461,7 @@ static long obj_find(const struct jobj *o, const char *key, size_t klen)
 				return (long)i;
 		return -1;
 	}
-	size_t mask = o->nslots - 1;
+	size_t mask = o->slots[-1] - 1;
 	for (size_t s = key_hash(key, klen) & mask;; s = (s + 1) & mask) {
 		uint32_t at = o->slots[s];
 		if (at == 0)
@@ -417,8 +476,9 @@ static void obj_reindex(struct jsonata_eval *ev, struct jobj *o)
 	size_t ns = 16;
 	while (ns < o->n * 2 + 2)
 		ns *= 2;
-	o->slots = jsonata_arena_alloc(&ev->arena, ns * sizeof(uint32_t));
-	o->nslots = (uint32_t)ns;
+	uint32_t *index = jsonata_arena_alloc(&ev->arena, (ns + 1) * sizeof(uint32_t));
+	index[0] = (uint32_t)ns;
+	o->slots = index + 1;
 	for (size_t i = 0; i < o->n; i++) {
 		size_t s = key_hash(o->keys[i].key, o->keys[i].klen) & (ns - 1);
 		while (o->slots[s])
@@ -433,6 +493,18 @@ jv *jv_get(const jv *obj, const char *key, size_t klen)
 	return i < 0 ? NULL : obj->u.o->vals[i];
 }
 
+jv *jv_get_hinted(const jv *obj, const char *key, size_t klen, uint32_t *hint)
+{
+	const struct jobj *o = obj->u.o;
+	if (*hint < o->n && same_key(&o->keys[*hint], key, klen))
+		return o->vals[*hint];
+	long i = obj_find(o, key, klen);
+	if (i < 0)
+		return NULL;
+	*hint = (uint32_t)i;
+	return o->vals[i];
+}
+
 /* Gives o its own arrays of at least cap members. */
 static void obj_resize(struct jsonata_eval *ev, struct jobj *o, size_t cap)
 {
@@ -445,24 +517,28 @@ static void obj_resize(struct jsonata_eval *ev, struct jobj *o, size_t cap)
 	o->keys = keys;
 	o->vals = vals;
 	o->cap = (uint32_t)check_count(cap);
-	o->shared = 0;
 }
 
 void jv_obj_reserve(struct jsonata_eval *ev, jv *obj, size_t n)
 {
-	if (n > obj->u.o->cap)
-		obj_resize(ev, obj->u.o, n);
+	struct jobj *o = obj->u.o;
+	if (n > o->cap)
+		obj_resize(ev, o, n > o->n ? n : o->n);
 }
 
-jv *jv_obj_shaped(struct jsonata_eval *ev, struct jkey *keys, jv **vals,
-		  size_t n)
+jv *jv_obj_shaped(struct jsonata_eval *ev, struct jkey *keys, size_t n)
 {
-	jv *v = jv_obj(ev);
-	struct jobj *o = v->u.o;
+	size_t head = sizeof(jv) + sizeof(struct jobj);
+	char *block = jsonata_arena_alloc(&ev->arena,
+					  size_add(head, size_mul(n, sizeof(jv *))));
+	jv *v = (jv *)block;
+	struct jobj *o = (struct jobj *)(block + sizeof(jv));
+	v->type = JV_OBJ;
+	v->u.o = o;
 	o->keys = keys;
-	o->vals = vals;
-	o->n = o->cap = (uint32_t)check_count(n);
-	o->shared = 1;
+	o->vals = (jv **)(block + head);
+	o->n = (uint32_t)check_count(n);
+	o->cap = 0; /* shared */
 	if (n > OBJ_LINEAR)
 		obj_reindex(ev, o);
 	return v;
@@ -477,18 +553,19 @@ void jv_set(struct jsonata_eval *ev, jv *obj, const char *key, size_t klen,
 		o->vals[i] = val;
 		return;
 	}
-	if (o->n == o->cap || o->shared)
-		obj_resize(ev, o, o->n == o->cap ? (o->cap ? size_mul(o->cap, 2) : 4) : o->cap);
+	if (o->n >= o->cap) /* full, or shared */
+		obj_resize(ev, o, o->n ? size_mul(o->n, 2) : 4);
 	o->keys[o->n].key = key;
 	o->keys[o->n].klen = klen;
 	o->vals[o->n] = val;
 	o->n++;
-	if (o->n > OBJ_LINEAR && (!o->slots || o->n * 2 > o->nslots))
+	if (o->n > OBJ_LINEAR && (!o->slots || o->n * 2 > o->slots[-1]))
 		obj_reindex(ev, o);
 	else if (o->slots) {
-		size_t s = key_hash(key, klen) & (o->nslots - 1);
+		size_t mask = o->slots[-1] - 1;
+		size_t s = key_hash(key, klen) & mask;
 		while (o->slots[s])
-			s = (s + 1) & (o->nslots - 1);
+			s = (s + 1) & mask;
 		o->slots[s] = (uint32_t)o->n;
 	}
 }
@@ -500,22 +577,15 @@ void jv_del(struct jsonata_eval *ev, jv *obj, const char *key, size_t klen)
 	long i = obj_find(o, key, klen);
 	if (i < 0)
 		return;
-	if (o->shared)
-		obj_resize(ev, o, o->cap);
+	if (JOBJ_SHARED(o))
+		obj_resize(ev, o, o->n);
 	memmove(&o->keys[i], &o->keys[i + 1], (o->n - (size_t)i - 1) * sizeof(*o->keys));
 	memmove(&o->vals[i], &o->vals[i + 1], (o->n - (size_t)i - 1) * sizeof(*o->vals));
 	o->n--;
 	o->slots = NULL; /* back to a linear scan; rebuilt on the next set */
-	o->nslots = 0;
 }
 
 /* ---- predicates ------------------------------------------------------------ */
-
-int jv_is_array(const jv *v) { return v && v->type == JV_ARR; }
-int jv_is_seq(const jv *v) { return v && v->type == JV_ARR && (v->flags & JV_SEQ); }
-int jv_is_num(const jv *v) { return v && v->type == JV_NUM; }
-int jv_is_str(const jv *v) { return v && v->type == JV_STR; }
-int jv_is_func(const jv *v) { return v && v->type == JV_FUNC; }
 
 int jv_is_int(const jv *v)
 {
@@ -681,7 +751,8 @@ int jv_strcmp(const jv *a, const jv *b)
 static size_t shortest_digits(double d, char digits[24], int *exp10)
 {
 	char tmp[40];
-	for (int prec = 15; prec <= 17; prec++) {
+	/* a subnormal holds fewer digits: 5e-324 is the shortest of its own */
+	for (int prec = fabs(d) < DBL_MIN ? 1 : 15; prec <= 17; prec++) {
 		snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, d);
 		if (strtod(tmp, NULL) == d || prec == 17)
 			break;
@@ -698,6 +769,55 @@ static size_t shortest_digits(double d, char digits[24], int *exp10)
 	return k;
 }
 
+static const double pow10_exact[] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
+
+/* d (finite, not 0) as m / 10^k with m below 10^15 and k the least that
+ * reads back as d: m and 10^k are exact doubles and their quotient is
+ * correctly rounded, as strtod rounds the decimal, so the test is exact;
+ * below 10^15 no two decimals of as many digits read back as the same
+ * double, so m's digits are the shortest, JavaScript's.  0 when d needs
+ * more digits or a larger k: printf and strtod decide then. */
+static int short_decimal(double d, uint64_t *m, int *k)
+{
+	double a = fabs(d);
+	for (int e = 0; e < (int)(sizeof(pow10_exact) / sizeof(*pow10_exact)); e++) {
+		double s = a * pow10_exact[e];
+		if (s >= 1e15)
+			return 0;
+		double r = nearbyint(s);
+		if (r != 0 && r / pow10_exact[e] == a) {
+			*m = (uint64_t)r;
+			*k = e;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* The digits of m (not 0) without its trailing zeros; returns how many
+ * there were before they went in *all. */
+static size_t integer_digits(uint64_t m, char digits[24], size_t *all)
+{
+	char tmp[24];
+	size_t n = 0;
+	while (m) {
+		tmp[n++] = (char)('0' + m % 10);
+		m /= 10;
+	}
+	*all = n;
+	size_t k = 0;
+	while (k < n - 1 && tmp[k] == '0')
+		k++;
+	size_t len = n - k;
+	for (size_t i = 0; i < len; i++)
+		digits[i] = tmp[n - 1 - i];
+	digits[len] = '\0';
+	return len;
+}
+
 void jsonata_num_js(double d, char out[32])
 {
 	if (isnan(d)) {
@@ -712,13 +832,21 @@ void jsonata_num_js(double d, char out[32])
 		snprintf(out, 32, "0");
 		return;
 	}
-	if (d == floor(d) && fabs(d) < 9007199254740992.0) {
-		snprintf(out, 32, "%lld", (long long)d);
-		return;
-	}
 	char digits[24];
 	int e;
-	size_t k = shortest_digits(d, digits, &e);
+	size_t k, all;
+	uint64_t m;
+	int places;
+	if (d == floor(d) && fabs(d) < 9007199254740992.0) {
+		/* an integer: its digits, as %lld would write them */
+		k = integer_digits((uint64_t)fabs(d), digits, &all);
+		e = (int)all - 1;
+	} else if (short_decimal(d, &m, &places)) {
+		k = integer_digits(m, digits, &all);
+		e = (int)all - 1 - places;
+	} else {
+		k = shortest_digits(d, digits, &e);
+	}
 	int n = e + 1; /* position of the decimal point */
 	char *o = out;
 	size_t room = 32;
@@ -761,6 +889,10 @@ double jsonata_num_15(double d)
 {
 	if (d == floor(d) && fabs(d) < 1e15)
 		return d;
+	uint64_t m;
+	int places;
+	if (isfinite(d) && short_decimal(d, &m, &places))
+		return d; /* 15 digits or fewer already: toPrecision(15) keeps it */
 	char num[40];
 	snprintf(num, sizeof(num), "%.15g", d);
 	return strtod(num, NULL);
@@ -818,12 +950,20 @@ static int stringify(struct jsonata_eval *ev, const jv *v, int indent,
 	switch (v->type) {
 	case JV_NULL: buf_adds(b, "null"); return 0;
 	case JV_BOOL: buf_adds(b, v->u.b ? "true" : "false"); return 0;
-	case JV_NUM:
+	case JV_NUM: {
 		if (!isfinite(v->u.n))
 			return jsonata_fail(ev, "D1001", 0, "", v);
-		jsonata_num_js(jsonata_num_15(v->u.n), num);
+		/* 15 digits may round past the largest double: JSON.stringify
+		 * writes that Infinity as null */
+		double d15 = jsonata_num_15(v->u.n);
+		if (!isfinite(d15)) {
+			buf_adds(b, "null");
+			return 0;
+		}
+		jsonata_num_js(d15, num);
 		buf_adds(b, num);
 		return 0;
+	}
 	case JV_STR: json_string(b, v->u.s.p, v->len); return 0;
 	case JV_FUNC: buf_adds(b, "\"\""); return 0;
 	case JV_ARR:

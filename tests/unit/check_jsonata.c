@@ -146,11 +146,58 @@ START_TEST(text_given_back)
 	ck_assert_ptr_nonnull(j);
 	struct buf out = BUF_INIT;
 	int defined;
-	ck_assert_int_eq(jsonata_evaluate_text(j, &doc, NULL, NULL, 0, &out, &defined, &err), 0);
+	struct jsonata_text in = { doc.ptr, doc.len, 1 };
+	ck_assert_int_eq(jsonata_evaluate_text(j, &in, NULL, NULL, 0, &out, &defined, &err), 0);
 	ck_assert_int_eq(defined, 1);
 	ck_assert_str_eq(out.ptr, "\"60000v0\\nv59999\\nend59999\"");
-	ck_assert_uint_eq(doc.len, 0); /* consumed */
+	buf_release(&doc);
 	buf_release(&out);
+	jsonata_free(j);
+}
+END_TEST
+
+/* The input text is only read, and read no further than its length: a
+ * file's mapping has no terminator (each case sits in a buffer of exactly
+ * its own size, so a read past it is an ASan report).  Escapes undo into
+ * values of their own; a string or number at the very end is complete;
+ * text cut inside a string or an escape is not JSON. */
+START_TEST(text_unterminated)
+{
+	static const char *const cases[][2] = {
+		{ "\"abc\"", "\"abc\"" },
+		{ "\"a\\u00e9\\n\"", "\"a\u00e9\\n\"" },
+		{ "\"\\ud83d\\ude00 and a string longer than 32 bytes\"",
+		  "\"\xf0\x9f\x98\x80 and a string longer than 32 bytes\"" },
+		{ "12345678901234567890", "12345678901234567000" },
+		{ "-1.5E+3", "-1500" },
+		{ "0.1", "0.1" },
+		{ "[1,\"x\\\\\"]", "[1,\"x\\\\\"]" },
+		{ "{\"k\\\"\":1,\"l\":\"\\/\"}", "{\"k\\\"\":1,\"l\":\"/\"}" },
+		{ "\"ab", "error D1100" },
+		{ "\"ab\\", "error D1100" },
+		{ "\"ab\\\"", "error D1100" },
+		{ "\"\\u12", "error D1100" },
+		{ "\"\\u12\"", "error D1100" },
+		{ "1e", "error D1100" },
+		{ "1e+", "error D1100" },
+		{ "\"a\tb\"", "error D1100" },
+	};
+	struct jsonata_error err;
+	struct jsonata *j = jsonata_compile("$", 1, &err);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		size_t len = strlen(cases[i][0]);
+		char *text = malloc(len);
+		memcpy(text, cases[i][0], len);
+		struct jsonata_text in = { text, len, 0 };
+		struct buf out = BUF_INIT;
+		int defined;
+		if (jsonata_evaluate_text(j, &in, NULL, NULL, 0, &out, &defined, &err) < 0)
+			buf_addf(&out, "error %s", err.code);
+		ck_assert_msg(strcmp(out.ptr, cases[i][1]) == 0, "%s: got %s, want %s",
+			      cases[i][0], out.ptr, cases[i][1]);
+		buf_release(&out);
+		free(text);
+	}
 	jsonata_free(j);
 }
 END_TEST
@@ -308,7 +355,23 @@ START_TEST(values)
 {
 	expect("[1e21, 1e-7, 0.1 + 0.2, 100, -0.5, 123456789012345680000]", NULL,
 	       "[1e+21,1e-7,0.30000000000000004,100,-0.5,123456789012345680000]");
+	/* the shortest digits that read back (Number.prototype.toString):
+	 * few decimals, many, the most an integer keeps exactly, tiny */
+	expect("[91.87 * 5, 1/3, -2/3, 1234567.1234567, 9007199254740993, 1.5e-7,"
+	       " 0.000001, 1e-22, 3e-23, 25000439.739999983, -0.1]", NULL,
+	       "[459.35,0.3333333333333333,-0.6666666666666666,1234567.1234567,"
+	       "9007199254740992,1.5e-7,0.000001,1e-22,3e-23,25000439.739999983,-0.1]");
+	/* subnormals have shorter digits of their own; 15 digits of the
+	 * largest double round past it, which JSON.stringify writes as null */
+	expect("[5e-324, 2.5e-320, $string(1.7976931348623157e308), $string([-1.7976931348623157e308])]",
+	       NULL, "[5e-324,2.5e-320,\"null\",\"[null]\"]");
 	expect("$string(22/7) & ' ' & $string(1e-7)", NULL, "\"3.14285714285714 1e-7\"");
+	/* integers print plainly, through 15 digits by the fast path, past
+	 * them rounded to 15 significant digits (toPrecision(15)) */
+	expect("[$string(-0), $string(-42), $string(999999999999999), $string(1e15),"
+	       " $string(123456789012345678), $string(-1e15 + 1)]", NULL,
+	       "[\"0\",\"-42\",\"999999999999999\",\"1000000000000000\","
+	       "\"123456789012346000\",\"-999999999999999\"]");
 	/* lengths and substrings count code points, as jsonata-js does */
 	expect("[$length('h\\u00e9\\ud83d\\ude00'), $substring('a\\ud83d\\ude00b', 1, 1)]", NULL,
 	       "[3,\"\xf0\x9f\x98\x80\"]");
@@ -333,6 +396,7 @@ Suite *jsonata_suite(void)
 	tcase_add_test(tc, tail_loop_memory);
 	tcase_add_test(tc, scoped_temporaries);
 	tcase_add_test(tc, text_given_back);
+	tcase_add_test(tc, text_unterminated);
 	tcase_add_test(tc, reuse);
 	tcase_add_test(tc, injected);
 	tcase_add_test(tc, errors);
