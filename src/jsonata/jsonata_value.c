@@ -4,6 +4,7 @@
  * number format, JSON text, and conversion to and from cJSON.
  * Not here: evaluation (jsonata_eval.c), built-ins (jsonata_fns.c). */
 #include "jsonata_impl.h"
+#include "jsonata_picture.h"
 
 #include <float.h>
 #include <math.h>
@@ -893,7 +894,19 @@ double jsonata_num_15(double d)
 	int places;
 	if (isfinite(d) && short_decimal(d, &m, &places))
 		return d; /* 15 digits or fewer already: toPrecision(15) keeps it */
+	/* printf rounds a tie to even, toPrecision away from zero: a value
+	 * whose 16th digit rounds to a 5 may be a tie (8120175471398665), and
+	 * goes through the exact expansion */
 	char num[40];
+	snprintf(num, sizeof(num), "%.15e", d);
+	const char *e = strchr(num, 'e');
+	if (e && e[-1] == '5') {
+		struct buf exact = BUF_INIT;
+		jsonata_picture_to_precision(d, 15, &exact);
+		double r = strtod(exact.ptr, NULL);
+		buf_release(&exact);
+		return r;
+	}
 	snprintf(num, sizeof(num), "%.15g", d);
 	return strtod(num, NULL);
 }
