@@ -672,6 +672,12 @@ static void fiber_free(struct fiber *f)
 #ifdef SCHED_TSAN
 	__tsan_destroy_fiber(f->tsan_fiber);
 #endif
+#ifdef SCHED_ASAN
+	/* frames that never returned left their redzones poisoned: memory
+	 * mapped later at these addresses (a JSONata arena) would fault in
+	 * AddressSanitizer's eyes */
+	ASAN_UNPOISON_MEMORY_REGION(f->stack, FIBER_STACK);
+#endif
 	munmap(f->stack, FIBER_STACK);
 	free(f);
 }
