@@ -243,7 +243,10 @@ static void eval_jsonpath(const struct options *o, const struct input *text,
 {
 	cJSON *input = NULL;
 	if (o->input && !(input = cJSON_ParseWithLength(text->ptr, text->len))) {
-		fail_with(r, "D1100", 0, "The input is not valid JSON");
+		const char *at = cJSON_GetErrorPtr();
+		size_t off = at && at >= text->ptr && at <= text->ptr + text->len
+			? (size_t)(at - text->ptr) : 0;
+		fail_with(r, "D1100", off, "The input is not valid JSON");
 		return;
 	}
 	cJSON *null_doc = cJSON_CreateNull(), *context = cJSON_CreateObject();
@@ -319,10 +322,37 @@ static void print_json(const struct outcome *r)
 	buf_release(&b);
 }
 
+/* Where input that is not JSON goes wrong, as FILE:LINE:COL.  The file is
+ * read again: the engine gave its text back as it parsed.  Standard input
+ * cannot be read again, and keeps the byte offset of the message.
+ * Returns 0 when it printed. */
+static int print_input_error(const char *path, const struct jsonata_error *e)
+{
+	struct buf text = BUF_INIT;
+	const char *why;
+	if (!strcmp(path, "-") || fileio_read(path, &text, &why)) {
+		buf_release(&text);
+		return -1;
+	}
+	size_t at = e->position < text.len ? e->position : text.len;
+	size_t line = 1, start = 0;
+	for (size_t i = 0; i < at; i++)
+		if (text.ptr[i] == '\n') {
+			line++;
+			start = i + 1;
+		}
+	fprintf(stderr, "%s:%zu:%zu: error: the input is not valid JSON [D1100]\n",
+		path, line, at - start + 1);
+	buf_release(&text);
+	return 0;
+}
+
 static int report(const struct options *o, const struct outcome *r)
 {
 	if (r->failed && !strcmp(r->code, "D1100")) {
-		fprintf(stderr, "stepbook eval: %s: %s\n", input_name(o->input), r->err.message);
+		if (print_input_error(o->input, &r->err))
+			fprintf(stderr, "stepbook eval: %s: %s\n", input_name(o->input),
+				r->err.message);
 		return EXIT_ERRORS;
 	}
 	if (o->json) {

@@ -1,0 +1,2 @@
+1
+eval '$.orders' --lang jsonpath --input not-json.json

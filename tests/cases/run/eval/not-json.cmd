@@ -1,0 +1,2 @@
+1
+eval 'orders.id' --input not-json.json
