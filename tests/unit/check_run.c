@@ -460,13 +460,33 @@ static void callback_at(cJSON *sc, int at, const char *token, const char *out)
 	cJSON_AddItemToArray(sc, e);
 }
 
+/* A machine built from JSON text, for the tests below. */
+struct built {
+	struct diag_list diags;
+	struct doc *d;
+	struct asl_machine *m;
+};
+
+static void build_text(struct built *b, const char *name, const char *text)
+{
+	b->diags = (struct diag_list)DIAG_LIST_INIT;
+	b->d = doc_new(name);
+	ck_assert_int_eq(doc_parse(b->d, text, strlen(text), DOC_JSON, &b->diags), 0);
+	b->m = asl_build(b->d->root, b->d, &b->diags);
+}
+
+static void built_release(struct built *b)
+{
+	asl_free(b->m);
+	doc_free(b->d);
+	diag_list_release(&b->diags);
+}
+
 START_TEST(callback_by_token)
 {
-	struct diag_list diags = DIAG_LIST_INIT;
-	struct doc *d = doc_new("tokens.json");
-	ck_assert_int_eq(doc_parse(d, token_machine, strlen(token_machine), DOC_JSON,
-				   &diags), 0);
-	struct asl_machine *m = asl_build(d->root, d, &diags);
+	struct built b;
+	build_text(&b, "tokens.json", token_machine);
+	const struct asl_machine *m = b.m;
 	struct exec_options o = { .start_ms = EXEC_DEFAULT_START_MS, .seed = 3 };
 	struct exec_result r;
 	cJSON *in = cJSON_CreateObject(), *sc = cJSON_CreateArray();
@@ -486,9 +506,7 @@ START_TEST(callback_by_token)
 	exec_result_release(&r);
 	cJSON_Delete(sc);
 	cJSON_Delete(in);
-	asl_free(m);
-	doc_free(d);
-	diag_list_release(&diags);
+	built_release(&b);
 }
 END_TEST
 
@@ -511,11 +529,9 @@ static const char child_view_machine[] =
 
 START_TEST(distmap_child_views)
 {
-	struct diag_list diags = DIAG_LIST_INIT;
-	struct doc *d = doc_new("views.json");
-	ck_assert_int_eq(doc_parse(d, child_view_machine, strlen(child_view_machine),
-				   DOC_JSON, &diags), 0);
-	struct asl_machine *m = asl_build(d->root, d, &diags);
+	struct built b;
+	build_text(&b, "views.json", child_view_machine);
+	const struct asl_machine *m = b.m;
 	struct exec_options o = { .start_ms = EXEC_DEFAULT_START_MS, .seed = 5 };
 	struct exec_result r;
 	cJSON *in = cJSON_Parse("{\"items\":[{\"w\":3},{\"w\":1},{\"w\":2},{\"w\":1}]}");
@@ -537,9 +553,7 @@ START_TEST(distmap_child_views)
 	}
 	exec_result_release(&r);
 	cJSON_Delete(in);
-	asl_free(m);
-	doc_free(d);
-	diag_list_release(&diags);
+	built_release(&b);
 }
 END_TEST
 
@@ -557,11 +571,9 @@ static const char many_children_machine[] =
 
 START_TEST(distmap_children_past_frames)
 {
-	struct diag_list diags = DIAG_LIST_INIT;
-	struct doc *d = doc_new("many.json");
-	ck_assert_int_eq(doc_parse(d, many_children_machine,
-				   strlen(many_children_machine), DOC_JSON, &diags), 0);
-	struct asl_machine *m = asl_build(d->root, d, &diags);
+	struct built b;
+	build_text(&b, "many.json", many_children_machine);
+	const struct asl_machine *m = b.m;
 	struct exec_options o = { .start_ms = EXEC_DEFAULT_START_MS, .seed = 1 };
 	struct exec_result r;
 	cJSON *in = cJSON_CreateArray();
@@ -573,9 +585,7 @@ START_TEST(distmap_children_past_frames)
 	ck_assert_int_eq(r.stop_ms, r.start_ms);
 	exec_result_release(&r);
 	cJSON_Delete(in);
-	asl_free(m);
-	doc_free(d);
-	diag_list_release(&diags);
+	built_release(&b);
 }
 END_TEST
 
