@@ -54,7 +54,9 @@ int fileio_read_fd(int fd, struct buf *out, const char **why)
 	return read_fd(fd, out, 0, why);
 }
 
-int fileio_read(const char *path, struct buf *out, const char **why)
+/* Opens path for reading when it is a regular file; its size in *size.
+ * Returns the descriptor, or -1 with a static reason in *why. */
+static int open_regular(const char *path, size_t *size, const char **why)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -62,11 +64,25 @@ int fileio_read(const char *path, struct buf *out, const char **why)
 		return -1;
 	}
 	struct stat st;
-	int status = -1;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+	if (fstat(fd, &st) < 0) {
+		*why = strerror(errno);
+	} else if (!S_ISREG(st.st_mode)) {
 		*why = S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file";
-	else
-		status = read_fd(fd, out, (size_t)st.st_size, why);
+	} else {
+		*size = (size_t)st.st_size;
+		return fd;
+	}
+	close(fd);
+	return -1;
+}
+
+int fileio_read(const char *path, struct buf *out, const char **why)
+{
+	size_t size;
+	int fd = open_regular(path, &size, why);
+	if (fd < 0)
+		return -1;
+	int status = read_fd(fd, out, size, why);
 	close(fd);
 	return status;
 }
@@ -75,26 +91,22 @@ int fileio_map(const char *path, struct fileio_map *m, const char **why)
 {
 	m->ptr = NULL;
 	m->len = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		*why = strerror(errno);
+	size_t size;
+	int fd = open_regular(path, &size, why);
+	if (fd < 0)
 		return -1;
-	}
-	struct stat st = { 0 };
 	int status = -1;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		*why = S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file";
-	} else if ((uintmax_t)st.st_size > FILEIO_MAX_BYTES) {
+	if (size > FILEIO_MAX_BYTES) {
 		*why = "file too large (over 16 MiB)";
-	} else if (st.st_size == 0) {
+	} else if (size == 0) {
 		status = 0;
 	} else {
-		void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		void *p = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (p == MAP_FAILED) {
 			*why = strerror(errno);
 		} else {
 			m->ptr = p;
-			m->len = (size_t)st.st_size;
+			m->len = size;
 			status = 0;
 		}
 	}
