@@ -66,7 +66,8 @@ static int jobs_arg(const char *s, int *jobs)
 
 int cmd_build(int argc, char **argv)
 {
-	struct site_options opt = { cmd_default_course(), "site", NULL, isatty(2), 0 };
+	struct site_options opt = { .course = cmd_default_course(), .out = "site",
+				     .progress = isatty(2), .exiting = 1 };
 	int seen_course = 0, strict = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];

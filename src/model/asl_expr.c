@@ -222,6 +222,10 @@ void asl_expr_init(struct asl_expr *e, const cJSON *json,
 
 void asl_expr_release(struct asl_expr *e)
 {
+	/* most fields of a state are absent: touching them would only fault
+	 * in (or copy, after a fork) pages nobody else writes */
+	if (!e->json && !e->error)
+		return;
 	jsonpath_free(e->path);
 	intrinsic_free(e->call);
 	payload_free(e->tmpl);

@@ -112,7 +112,7 @@ struct serve *serve_new(const struct serve_options *opt, struct diag_list *diags
 		serve_free(sv);
 		return NULL;
 	}
-	struct site_options so = { opt->course, sv->out, sv->theme, 0, 0 };
+	struct site_options so = { .course = opt->course, .out = sv->out, .templates = sv->theme };
 	sv->site = so;
 	sv->session = site_session_new(&sv->site);
 	serve_snapshot_take(sv, &sv->seen);

@@ -312,11 +312,24 @@ int site_commit_(struct site *s)
 	return status;
 }
 
+/* What ends a build whether or not its memory is freed: its children
+ * reaped, its temporary folder (a failed build's) removed. */
+static void site_stop(struct site *s)
+{
+	site_pool_free_(s->pool);
+	s->pool = NULL;
+	site_check_reap_(s);
+	if (s->tmp)
+		remove_tree(s->tmp);
+	free(s->tmp);
+	s->tmp = NULL;
+}
+
 void site_free_(struct site *s)
 {
 	if (!s)
 		return;
-	site_pool_free_(s->pool);
+	site_stop(s);
 	for (size_t i = 0; i < s->steps.nr; i++)
 		site_step_free_(s->steps.entries[i].value);
 	strmap_release(&s->steps);
@@ -337,9 +350,6 @@ void site_free_(struct site *s)
 	site_drop_pending_(s);
 	free(s->pending);
 	buf_release(&s->made_dir);
-	if (s->tmp)
-		remove_tree(s->tmp);
-	free(s->tmp);
 	free(s);
 }
 
@@ -405,7 +415,10 @@ int site_build_checked(const struct site_options *opt, struct diag_list *diags,
 	for (size_t i = 0; failed && i < l->nr; i++)
 		diag_error(failed, l->items[i].pos, l->items[i].rule, "%s",
 			   l->items[i].message);
-	site_free_(s);
+	if (opt->exiting && !XALLOC_FREE_AT_EXIT)
+		site_stop(s);
+	else
+		site_free_(s);
 	return status;
 }
 

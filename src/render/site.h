@@ -18,6 +18,9 @@ struct site_options {
 	int progress;          /* a progress line on stderr (a TTY) */
 	int jobs;              /* processes drawing diagrams, this one
 				  included; 0: one per core */
+	int exiting;           /* the process exits after this build:
+				  its memory is left to exit to reclaim
+				  (unless XALLOC_FREE_AT_EXIT) */
 };
 
 /* Builds the site.  Returns 0, or -1 with located errors in diags (the

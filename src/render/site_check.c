@@ -115,7 +115,7 @@ static void on_example(void *ctx, const struct gate_example *ex)
 	buf_release(&k);
 }
 
-void site_check_free_(struct site *s)
+void site_check_reap_(struct site *s)
 {
 	if (s->check_pid > 0) { /* the build stopped before collecting it */
 		while (waitpid(s->check_pid, NULL, 0) < 0 && errno == EINTR)
@@ -123,6 +123,11 @@ void site_check_free_(struct site *s)
 		close(s->check_fd);
 		s->check_pid = -1;
 	}
+}
+
+void site_check_free_(struct site *s)
+{
+	site_check_reap_(s);
 	for (size_t i = 0; i < s->runs.nr; i++)
 		diagram_run_free(s->runs.entries[i].value);
 	strmap_release(&s->runs);

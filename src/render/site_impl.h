@@ -163,6 +163,8 @@ void site_check_course_(struct site *s);
  * drawing the pool's figures while the child is still at work. */
 void site_check_start_(struct site *s);
 void site_check_finish_(struct site *s);
+/* Waits for a child the build did not collect (a failed build's). */
+void site_check_reap_(struct site *s);
 void site_check_free_(struct site *s);
 /* Checks the course again and calls changed(ctx, PAGE) for each page
  * whose marks or example runs are not what they were (maybe twice). */

@@ -189,7 +189,7 @@ static void ck_like_full_build(const char *const *files, size_t n,
 {
 	char full[512];
 	snprintf(full, sizeof(full), "%s/full", work);
-	struct site_options so = { course, full, "templates", 0, 0 };
+	struct site_options so = { .course = course, .out = full, .templates = "templates" };
 	ck_assert_int_eq(site_build(&so, l), 0);
 	for (size_t i = 0; i < n; i++) {
 		char *got = served_file(files[i]);

@@ -40,7 +40,8 @@ static const char *scratch(const char *name)
 static int build_jobs(const char *course, const char *out, int jobs,
 		      struct diag_list *l)
 {
-	struct site_options opt = { course, out, "templates", 0, jobs };
+	struct site_options opt = { .course = course, .out = out, .templates = "templates",
+				     .jobs = jobs };
 	return site_build(&opt, l);
 }
 

@@ -70,7 +70,8 @@ static char *failures(const char *course, int jobs, int want_status)
 {
 	struct buf out = BUF_INIT;
 	buf_addf(&out, "%s-site-%d", course, jobs);
-	struct site_options opt = { course, out.ptr, "templates", 0, jobs };
+	struct site_options opt = { .course = course, .out = out.ptr, .templates = "templates",
+				     .jobs = jobs };
 	struct diag_list l = DIAG_LIST_INIT, failed = DIAG_LIST_INIT;
 	ck_assert_int_eq(site_build_checked(&opt, &l, &failed), want_status);
 	char *text = diags_text(&failed);
@@ -127,7 +128,8 @@ START_TEST(thrown_error_listed)
 	struct buf out = BUF_INIT;
 	const char *marker = tmp_file("marker", "");
 	buf_addf(&out, "%.*sfailing-site", (int)(strrchr(marker, '/') + 1 - marker), marker);
-	struct site_options opt = { "tests/cases/check/failing", out.ptr, "templates", 0, 1 };
+	struct site_options opt = { .course = "tests/cases/check/failing", .out = out.ptr,
+				     .templates = "templates", .jobs = 1 };
 	struct diag_list l = DIAG_LIST_INIT, failed = DIAG_LIST_INIT;
 	site_build_checked(&opt, &l, &failed);
 	char *text = diags_text(&failed);
