@@ -2,6 +2,7 @@
  * Building the model from JSON is asl_build.c. */
 #include "asl.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,6 +56,8 @@ enum asl_type asl_type_from_name(const char *name)
 	return ASL_UNKNOWN;
 }
 
+const struct asl_state_exprs asl_no_state_exprs_;
+
 /* Each struct's compiled block is a run of struct asl_expr. */
 static void exprs_release(struct asl_expr *e, size_t n)
 {
@@ -86,7 +89,12 @@ static void state_release(struct asl_state *s)
 	}
 	free(s->catchers);
 	EXPRS_RELEASE(s->flow.compiled);
-	EXPRS_RELEASE(s->compiled);
+	if (s->compiled && s->compiled != &asl_no_state_exprs_) {
+		/* the state's own block (asl_build.c allocated it writable) */
+		struct asl_state_exprs *own = (void *)(uintptr_t)s->compiled;
+		EXPRS_RELEASE(*own);
+		free(own);
+	}
 	for (size_t i = 0; i < s->nr_branches; i++)
 		asl_free(s->branches[i]);
 	free(s->branches);

@@ -278,6 +278,35 @@ struct asl_dataflow {
 	} compiled;
 };
 
+/* A state's expression fields beyond its data flow.  JSONPath states: the
+ * *Path fields, ItemSelector and BatchInput.  JSONata states: item_selector,
+ * batch_input and the fields below as JSONata fields (a literal compiles to
+ * ASL_EXPR_JSONATA without parts).  An absent field is ASL_EXPR_NONE. */
+struct asl_state_exprs {
+	struct asl_expr seconds_path, timestamp_path,
+		timeout_seconds_path, heartbeat_seconds_path,
+		error_path, cause_path, items_path, item_selector,
+		max_concurrency_path, batch_input;
+	struct asl_expr seconds, timestamp, timeout_seconds,
+		heartbeat_seconds, error, cause, items,
+		max_concurrency, tolerated_failure_count,
+		tolerated_failure_percentage,
+		reader_max_items, max_items_per_batch,
+		max_input_bytes_per_batch;
+	/* Distributed Map: ItemReader's and ResultWriter's
+	 * Parameters (JSONata: Arguments), and the ...Path twins
+	 * of its numbers */
+	struct asl_expr reader_parameters, max_items_path,
+		writer_parameters, max_items_per_batch_path,
+		max_input_bytes_per_batch_path,
+		tolerated_failure_count_path,
+		tolerated_failure_percentage_path;
+};
+
+/* The block of the states that have none of those fields (all
+ * ASL_EXPR_NONE); the model's own, never written. */
+extern const struct asl_state_exprs asl_no_state_exprs_;
+
 struct asl_machine;
 
 struct asl_state {
@@ -320,30 +349,12 @@ struct asl_state {
 		*tolerated_failure_percentage, *items;
 	int distributed;  /* ProcessorConfig.Mode DISTRIBUTED */
 	int legacy_iterator; /* written as Iterator rather than ItemProcessor */
-	/* The other expression fields, compiled.  JSONPath states: the *Path
-	 * fields, ItemSelector and BatchInput.  JSONata states: item_selector,
-	 * batch_input and the fields below as JSONata fields (a literal
-	 * compiles to ASL_EXPR_JSONATA without parts). */
-	struct {
-		struct asl_expr seconds_path, timestamp_path,
-			timeout_seconds_path, heartbeat_seconds_path,
-			error_path, cause_path, items_path, item_selector,
-			max_concurrency_path, batch_input;
-		struct asl_expr seconds, timestamp, timeout_seconds,
-			heartbeat_seconds, error, cause, items,
-			max_concurrency, tolerated_failure_count,
-			tolerated_failure_percentage,
-			reader_max_items, max_items_per_batch,
-			max_input_bytes_per_batch;
-		/* Distributed Map: ItemReader's and ResultWriter's
-		 * Parameters (JSONata: Arguments), and the ...Path twins
-		 * of its numbers */
-		struct asl_expr reader_parameters, max_items_path,
-			writer_parameters, max_items_per_batch_path,
-			max_input_bytes_per_batch_path,
-			tolerated_failure_count_path,
-			tolerated_failure_percentage_path;
-	} compiled;
+	/* The other expression fields, compiled (struct asl_state_exprs).
+	 * Most states have none of them: those share one empty block, and a
+	 * state gets its own at its first present field (a block is 2.9 KB;
+	 * a copy per state was most of a model's memory). */
+	const struct asl_state_exprs *compiled;
+
 };
 
 struct asl_machine {

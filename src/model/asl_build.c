@@ -4,6 +4,8 @@
  * valid ASL is the validator's question, asked of the finished model. */
 #include "asl.h"
 
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -266,6 +268,24 @@ static void compile(struct builder *b, struct asl_expr *e, const cJSON *json,
 		strmap_put(&b->top->exprs, (const char *)&json, sizeof(json), e);
 }
 
+/* Compiles field 'name' of the state's struct asl_state_exprs from json
+ * when json is present; the state gets a block of its own then. */
+#define COMPILE_STATE(b, s, name, want, json) \
+	compile_state_expr(b, s, offsetof(struct asl_state_exprs, name), json, want)
+
+static void compile_state_expr(struct builder *b, struct asl_state *s,
+			       size_t at, const cJSON *json,
+			       enum asl_expr_want want)
+{
+	if (!json)
+		return; /* absent: ASL_EXPR_NONE, as in the shared block */
+	if (s->compiled == &asl_no_state_exprs_)
+		s->compiled = xcalloc(1, sizeof(*s->compiled));
+	/* the state's own block, allocated writable just above */
+	char *own = (char *)(uintptr_t)s->compiled;
+	compile(b, (struct asl_expr *)(void *)(own + at), json, want);
+}
+
 /* Recursion is bounded by the document's nesting limit (DOC_MAX_DEPTH). */
 static void compile_rule(struct builder *b, struct asl_rule *r)
 {
@@ -303,24 +323,24 @@ static void compile_jsonata_rule(struct builder *b, struct asl_rule *r)
 static void compile_jsonata_map(struct builder *b, struct asl_state *s)
 {
 	const cJSON *reader_config = field(s->item_reader, "ReaderConfig");
-	compile_jsonata(b, &s->compiled.items, s->items);
-	compile_jsonata(b, &s->compiled.item_selector, s->item_selector);
-	compile_jsonata(b, &s->compiled.max_concurrency, s->max_concurrency);
-	compile_jsonata(b, &s->compiled.tolerated_failure_count,
+	COMPILE_STATE(b, s, items, ASL_WANT_JSONATA, s->items);
+	COMPILE_STATE(b, s, item_selector, ASL_WANT_JSONATA, s->item_selector);
+	COMPILE_STATE(b, s, max_concurrency, ASL_WANT_JSONATA, s->max_concurrency);
+	COMPILE_STATE(b, s, tolerated_failure_count, ASL_WANT_JSONATA,
 			s->tolerated_failure_count);
-	compile_jsonata(b, &s->compiled.tolerated_failure_percentage,
+	COMPILE_STATE(b, s, tolerated_failure_percentage, ASL_WANT_JSONATA,
 			s->tolerated_failure_percentage);
-	compile_jsonata(b, &s->compiled.reader_parameters,
+	COMPILE_STATE(b, s, reader_parameters, ASL_WANT_JSONATA,
 			field(s->item_reader, "Arguments"));
-	compile_jsonata(b, &s->compiled.writer_parameters,
+	COMPILE_STATE(b, s, writer_parameters, ASL_WANT_JSONATA,
 			field(s->result_writer, "Arguments"));
-	compile_jsonata(b, &s->compiled.reader_max_items,
+	COMPILE_STATE(b, s, reader_max_items, ASL_WANT_JSONATA,
 			field(reader_config, "MaxItems"));
-	compile_jsonata(b, &s->compiled.batch_input,
+	COMPILE_STATE(b, s, batch_input, ASL_WANT_JSONATA,
 			field(s->item_batcher, "BatchInput"));
-	compile_jsonata(b, &s->compiled.max_items_per_batch,
+	COMPILE_STATE(b, s, max_items_per_batch, ASL_WANT_JSONATA,
 			field(s->item_batcher, "MaxItemsPerBatch"));
-	compile_jsonata(b, &s->compiled.max_input_bytes_per_batch,
+	COMPILE_STATE(b, s, max_input_bytes_per_batch, ASL_WANT_JSONATA,
 			field(s->item_batcher, "MaxInputBytesPerBatch"));
 }
 
@@ -332,12 +352,12 @@ static void compile_jsonata_state(struct builder *b, struct asl_state *s)
 	compile_jsonata(b, &f->compiled.arguments, f->arguments);
 	compile_jsonata(b, &f->compiled.output, f->output);
 	compile_jsonata(b, &f->compiled.assign, f->assign);
-	compile_jsonata(b, &s->compiled.seconds, s->seconds);
-	compile_jsonata(b, &s->compiled.timestamp, s->timestamp);
-	compile_jsonata(b, &s->compiled.timeout_seconds, s->timeout_seconds);
-	compile_jsonata(b, &s->compiled.heartbeat_seconds, s->heartbeat_seconds);
-	compile_jsonata(b, &s->compiled.error, s->error);
-	compile_jsonata(b, &s->compiled.cause, s->cause);
+	COMPILE_STATE(b, s, seconds, ASL_WANT_JSONATA, s->seconds);
+	COMPILE_STATE(b, s, timestamp, ASL_WANT_JSONATA, s->timestamp);
+	COMPILE_STATE(b, s, timeout_seconds, ASL_WANT_JSONATA, s->timeout_seconds);
+	COMPILE_STATE(b, s, heartbeat_seconds, ASL_WANT_JSONATA, s->heartbeat_seconds);
+	COMPILE_STATE(b, s, error, ASL_WANT_JSONATA, s->error);
+	COMPILE_STATE(b, s, cause, ASL_WANT_JSONATA, s->cause);
 	if (s->type == ASL_MAP)
 		compile_jsonata_map(b, s);
 	for (size_t i = 0; i < s->nr_choices; i++)
@@ -353,20 +373,20 @@ static void compile_jsonata_state(struct builder *b, struct asl_state *s)
 static void compile_distributed(struct builder *b, struct asl_state *s)
 {
 	const cJSON *j = s->json, *rc = field(s->item_reader, "ReaderConfig");
-	compile(b, &s->compiled.reader_parameters,
-		field(s->item_reader, "Parameters"), ASL_WANT_TEMPLATE);
-	compile(b, &s->compiled.max_items_path, field(rc, "MaxItemsPath"),
-		ASL_WANT_VALUE);
-	compile(b, &s->compiled.writer_parameters,
-		field(s->result_writer, "Parameters"), ASL_WANT_TEMPLATE);
-	compile(b, &s->compiled.max_items_per_batch_path,
-		field(s->item_batcher, "MaxItemsPerBatchPath"), ASL_WANT_VALUE);
-	compile(b, &s->compiled.max_input_bytes_per_batch_path,
-		field(s->item_batcher, "MaxInputBytesPerBatchPath"), ASL_WANT_VALUE);
-	compile(b, &s->compiled.tolerated_failure_count_path,
-		field(j, "ToleratedFailureCountPath"), ASL_WANT_VALUE);
-	compile(b, &s->compiled.tolerated_failure_percentage_path,
-		field(j, "ToleratedFailurePercentagePath"), ASL_WANT_VALUE);
+	COMPILE_STATE(b, s, reader_parameters, ASL_WANT_TEMPLATE,
+		field(s->item_reader, "Parameters"));
+	COMPILE_STATE(b, s, max_items_path, ASL_WANT_VALUE,
+		      field(rc, "MaxItemsPath"));
+	COMPILE_STATE(b, s, writer_parameters, ASL_WANT_TEMPLATE,
+		field(s->result_writer, "Parameters"));
+	COMPILE_STATE(b, s, max_items_per_batch_path, ASL_WANT_VALUE,
+		field(s->item_batcher, "MaxItemsPerBatchPath"));
+	COMPILE_STATE(b, s, max_input_bytes_per_batch_path, ASL_WANT_VALUE,
+		field(s->item_batcher, "MaxInputBytesPerBatchPath"));
+	COMPILE_STATE(b, s, tolerated_failure_count_path, ASL_WANT_VALUE,
+		field(j, "ToleratedFailureCountPath"));
+	COMPILE_STATE(b, s, tolerated_failure_percentage_path, ASL_WANT_VALUE,
+		field(j, "ToleratedFailurePercentagePath"));
 }
 
 /* Every expression of s, compiled once (asl.h). */
@@ -382,21 +402,21 @@ static void compile_state(struct builder *b, struct asl_state *s)
 	compile(b, &f->compiled.result_path, f->result_path, ASL_WANT_REFERENCE);
 	compile(b, &f->compiled.output_path, f->output_path, ASL_WANT_VALUE);
 	compile(b, &f->compiled.assign, f->assign, ASL_WANT_TEMPLATE);
-	compile(b, &s->compiled.seconds_path, s->seconds_path, ASL_WANT_VALUE);
-	compile(b, &s->compiled.timestamp_path, s->timestamp_path, ASL_WANT_VALUE);
-	compile(b, &s->compiled.timeout_seconds_path, s->timeout_seconds_path,
-		      ASL_WANT_VALUE);
-	compile(b, &s->compiled.heartbeat_seconds_path,
-		      s->heartbeat_seconds_path, ASL_WANT_VALUE);
-	compile(b, &s->compiled.error_path, s->error_path, ASL_WANT_VALUE);
-	compile(b, &s->compiled.cause_path, s->cause_path, ASL_WANT_VALUE);
-	compile(b, &s->compiled.items_path, s->items_path, ASL_WANT_VALUE);
-	compile(b, &s->compiled.item_selector, s->item_selector,
-		      ASL_WANT_TEMPLATE);
-	compile(b, &s->compiled.max_concurrency_path, s->max_concurrency_path,
-		      ASL_WANT_VALUE);
-	compile(b, &s->compiled.batch_input, field(s->item_batcher, "BatchInput"),
-		      ASL_WANT_TEMPLATE);
+	COMPILE_STATE(b, s, seconds_path, ASL_WANT_VALUE, s->seconds_path);
+	COMPILE_STATE(b, s, timestamp_path, ASL_WANT_VALUE, s->timestamp_path);
+	COMPILE_STATE(b, s, timeout_seconds_path, ASL_WANT_VALUE,
+		      s->timeout_seconds_path);
+	COMPILE_STATE(b, s, heartbeat_seconds_path, ASL_WANT_VALUE,
+		      s->heartbeat_seconds_path);
+	COMPILE_STATE(b, s, error_path, ASL_WANT_VALUE, s->error_path);
+	COMPILE_STATE(b, s, cause_path, ASL_WANT_VALUE, s->cause_path);
+	COMPILE_STATE(b, s, items_path, ASL_WANT_VALUE, s->items_path);
+	COMPILE_STATE(b, s, item_selector, ASL_WANT_TEMPLATE,
+		      s->item_selector);
+	COMPILE_STATE(b, s, max_concurrency_path, ASL_WANT_VALUE,
+		      s->max_concurrency_path);
+	COMPILE_STATE(b, s, batch_input, ASL_WANT_TEMPLATE,
+		      field(s->item_batcher, "BatchInput"));
 	compile_distributed(b, s);
 	for (size_t i = 0; i < s->nr_choices; i++)
 		compile_rule(b, &s->choices[i]);
@@ -412,6 +432,7 @@ static void build_state(struct builder *b, const struct asl_machine *m,
 			struct asl_state *s, const cJSON *j)
 {
 	memset(s, 0, sizeof(*s));
+	s->compiled = &asl_no_state_exprs_;
 	s->name = j->string;
 	s->json = j;
 	s->pos = doc_key_pos(b->doc, j);

@@ -350,6 +350,8 @@ void site_free_(struct site *s)
 	site_drop_pending_(s);
 	free(s->pending);
 	buf_release(&s->made_dir);
+	buf_release(&s->page_html);
+	buf_release(&s->step_content);
 	free(s);
 }
 
@@ -375,6 +377,8 @@ struct site *site_new_(const struct site_options *opt, struct diag_list *diags)
 {
 	struct site *s = xcalloc(1, sizeof(*s));
 	buf_init(&s->made_dir);
+	buf_init(&s->page_html);
+	buf_init(&s->step_content);
 	s->opt = opt;
 	s->diags = diags;
 	s->search = search_new();

@@ -59,6 +59,10 @@ struct site {
 	const char *theme;      /* default theme folder */
 	char *tmp;              /* the folder being built */
 	struct buf made_dir;    /* the folder site_write_ made last */
+	/* A page's HTML and a step page's content, reused from page to
+	 * page: a fresh buffer per page grew into memory the process had to
+	 * fault in (or copy, shared with the forked children) every time. */
+	struct buf page_html, step_content;
 	struct tmpl *layout;    /* page.html */
 	char *layout_path;      /* owned: where the layout was read */
 	struct strmap steps;    /* rel -> struct site_step * */

@@ -153,18 +153,18 @@ static void add_pager_flag(cJSON *data)
 
 void site_render_layout_(struct site *s, cJSON *data, const char *out)
 {
-	struct buf html = BUF_INIT;
+	struct buf *html = &s->page_html;
+	buf_reset(html);
 	add_pager_flag(data);
-	if (tmpl_render(s->layout, data, &html)) {
+	if (tmpl_render(s->layout, data, html)) {
 		diag_error(s->diags, (struct pos){ s->layout_path, 0, 0 }, "site/template",
 			   "the page layout for '%s' renders too much (over %d "
 			   "operations or %u bytes): are sections nested over long "
 			   "lists?", out, TMPL_MAX_STEPS, TMPL_MAX_OUTPUT);
 		s->status = -1;
-	} else if (site_write_(s, out, html.ptr, html.len)) {
+	} else if (site_write_(s, out, html->ptr, html->len)) {
 		s->status = -1;
 	}
-	buf_release(&html);
 }
 
 static void add_toc(cJSON *data, const struct html_page *hp)

@@ -578,8 +578,9 @@ void site_build_step_(struct site *s, size_t k)
 	const struct site_step *st = s->steps.entries[k].value;
 	s->page_serial++;
 	const char *base = strrchr(st->rel, '/');
-	struct buf content = BUF_INIT, desc = BUF_INIT;
-	step_content(s, k, &content);
+	struct buf *content = &s->step_content, desc = BUF_INIT;
+	buf_reset(content);
+	step_content(s, k, content);
 	buf_addf(&desc, "Saved step %s: %zu state machine%s, diagrams, changes "
 			"and validation.", base ? base + 1 : st->rel,
 		 st->lf.nr_machines, st->lf.nr_machines == 1 ? "" : "s");
@@ -589,7 +590,7 @@ void site_build_step_(struct site *s, size_t k)
 	cJSON_DeleteItemFromObject(data, "next");
 	add_step_link(data, "prev", st, step_near(s, k, -1));
 	add_step_link(data, "next", st, step_near(s, k, 1));
-	cJSON_AddStringToObject(data, "content", content.ptr);
+	cJSON_AddStringToObject(data, "content", content->ptr);
 	cJSON *toc = cJSON_AddArrayToObject(data, "toc");
 	add_toc_entry(toc, "diagrams", "State machines");
 	add_toc_entry(toc, "changes", "What changes");
@@ -600,7 +601,6 @@ void site_build_step_(struct site *s, size_t k)
 	cJSON_AddBoolToObject(data, "has_toc", 1);
 	site_render_layout_(s, data, st->out);
 	cJSON_Delete(data);
-	buf_release(&content);
 	buf_release(&desc);
 }
 

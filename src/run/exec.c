@@ -155,11 +155,11 @@ static int run_fail(struct exec *x, struct frame *fr)
 {
 	const struct asl_state *s = fr->state;
 	char *error, *cause;
-	if (fail_field(x, fr, s->error, &s->compiled.error_path,
-		       &s->compiled.error, "ErrorPath", &error))
+	if (fail_field(x, fr, s->error, &s->compiled->error_path,
+		       &s->compiled->error, "ErrorPath", &error))
 		return -1;
-	if (fail_field(x, fr, s->cause, &s->compiled.cause_path,
-		       &s->compiled.cause, "CausePath", &cause)) {
+	if (fail_field(x, fr, s->cause, &s->compiled->cause_path,
+		       &s->compiled->cause, "CausePath", &cause)) {
 		free(error);
 		return -1;
 	}

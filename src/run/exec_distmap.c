@@ -120,9 +120,9 @@ int exec_map_max_concurrency_(struct exec *x, struct frame *fr, long *out)
 {
 	const struct asl_state *s = fr->state;
 	struct distmap_number spec = {
-		s->max_concurrency, &s->compiled.max_concurrency_path,
+		s->max_concurrency, &s->compiled->max_concurrency_path,
 		"MaxConcurrencyPath", 0, 2147483647.0, "integer",
-		&s->compiled.max_concurrency, 0
+		&s->compiled->max_concurrency, 0
 	};
 	double n;
 	*out = 0;
@@ -178,8 +178,8 @@ static int reader_config(struct exec *x, struct frame *fr, cJSON **out)
 							  "ReaderConfig");
 	*out = rc ? cJSON_Duplicate(rc, 1) : NULL;
 	struct distmap_number spec = {
-		NULL, &s->compiled.max_items_path, "MaxItemsPath", 0,
-		ITEMREADER_MAX_MAX_ITEMS, "integer", &s->compiled.reader_max_items, 0
+		NULL, &s->compiled->max_items_path, "MaxItemsPath", 0,
+		ITEMREADER_MAX_MAX_ITEMS, "integer", &s->compiled->reader_max_items, 0
 	};
 	double n;
 	if (exec_distmap_number_(x, fr, &spec, &n)) {
@@ -201,7 +201,7 @@ static int read_items(struct exec *x, struct frame *fr, cJSON **items)
 {
 	const struct asl_state *s = fr->state;
 	cJSON *params = NULL, *config = NULL;
-	if (exec_distmap_parameters_(x, fr, &s->compiled.reader_parameters, &params) ||
+	if (exec_distmap_parameters_(x, fr, &s->compiled->reader_parameters, &params) ||
 	    reader_config(x, fr, &config)) {
 		cJSON_Delete(params);
 		return -1;
@@ -242,7 +242,7 @@ static int select_items(struct exec *x, struct frame *fr, cJSON *items,
 			cJSON **out)
 {
 	const struct asl_state *s = fr->state;
-	const struct asl_expr *tmpl = s->item_selector ? &s->compiled.item_selector
+	const struct asl_expr *tmpl = s->item_selector ? &s->compiled->item_selector
 			: s->flow.parameters ? &s->flow.compiled.parameters : NULL;
 	if (!tmpl) {
 		*out = items;
@@ -324,14 +324,14 @@ static int batch(struct exec *x, struct frame *fr, cJSON **inputs)
 		return 0;
 	struct distmap_number items = {
 		cJSON_GetObjectItemCaseSensitive(b, "MaxItemsPerBatch"),
-		&s->compiled.max_items_per_batch_path, "MaxItemsPerBatchPath",
+		&s->compiled->max_items_per_batch_path, "MaxItemsPerBatchPath",
 		1, 2147483647.0, "positive integer",
-		&s->compiled.max_items_per_batch, 0
+		&s->compiled->max_items_per_batch, 0
 	}, bytes = {
 		cJSON_GetObjectItemCaseSensitive(b, "MaxInputBytesPerBatch"),
-		&s->compiled.max_input_bytes_per_batch_path,
+		&s->compiled->max_input_bytes_per_batch_path,
 		"MaxInputBytesPerBatchPath", 1, 262144, "number of bytes (1 to 262144)",
-		&s->compiled.max_input_bytes_per_batch, 0
+		&s->compiled->max_input_bytes_per_batch, 0
 	};
 	double per, max_bytes;
 	cJSON *bin = NULL;
@@ -339,7 +339,7 @@ static int batch(struct exec *x, struct frame *fr, cJSON **inputs)
 	    exec_distmap_number_(x, fr, &bytes, &max_bytes))
 		return -1;
 	if (cJSON_GetObjectItemCaseSensitive(b, "BatchInput") &&
-	    fr->flow->arguments(x, fr, &s->compiled.batch_input, fr->eff, &bin))
+	    fr->flow->arguments(x, fr, &s->compiled->batch_input, fr->eff, &bin))
 		return -1;
 	/* a literal is not range-checked: past a long it bounds nothing */
 	long most = per >= 1 && per < (double)LONG_MAX ? (long)per : LONG_MAX;
@@ -355,14 +355,14 @@ static int tolerance(struct exec *x, struct frame *fr, double *count_out,
 {
 	const struct asl_state *s = fr->state;
 	struct distmap_number count = {
-		s->tolerated_failure_count, &s->compiled.tolerated_failure_count_path,
+		s->tolerated_failure_count, &s->compiled->tolerated_failure_count_path,
 		"ToleratedFailureCountPath", 0, 1e15, "integer",
-		&s->compiled.tolerated_failure_count, 0
+		&s->compiled->tolerated_failure_count, 0
 	}, pct = {
 		s->tolerated_failure_percentage,
-		&s->compiled.tolerated_failure_percentage_path,
+		&s->compiled->tolerated_failure_percentage_path,
 		"ToleratedFailurePercentagePath", 0, 100, "percentage (0 to 100)",
-		&s->compiled.tolerated_failure_percentage, 1
+		&s->compiled->tolerated_failure_percentage, 1
 	};
 	return exec_distmap_number_(x, fr, &count, count_out) ||
 	       exec_distmap_number_(x, fr, &pct, pct_out);

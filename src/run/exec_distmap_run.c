@@ -319,7 +319,7 @@ static int export(struct exec *x, struct frame *fr, struct distmap_run *r,
 {
 	const struct asl_state *s = fr->state;
 	cJSON *params = NULL, *manifest = NULL;
-	if (exec_distmap_parameters_(x, fr, &s->compiled.writer_parameters, &params))
+	if (exec_distmap_parameters_(x, fr, &s->compiled->writer_parameters, &params))
 		return -1;
 	if (!x->opt->s3_dir) {
 		cJSON_Delete(params);

@@ -237,8 +237,8 @@ struct map_run {
 int exec_map_select_items_(struct exec *x, struct frame *fr,
 			   const cJSON **items, cJSON **owned)
 {
-	const struct asl_expr *ip = &fr->state->compiled.items_path;
-	const struct asl_expr *e = &fr->state->compiled.items;
+	const struct asl_expr *ip = &fr->state->compiled->items_path;
+	const struct asl_expr *e = &fr->state->compiled->items;
 	int given = exec_test_items_(x, fr, items); /* TestState's reader data */
 	*owned = NULL;
 	if (given)
@@ -279,7 +279,7 @@ static int item_input(struct exec *x, struct frame *fr, struct map_run *mr,
 		      long i, const cJSON *value, cJSON **out)
 {
 	const struct asl_state *s = fr->state;
-	const struct asl_expr *tmpl = s->item_selector ? &s->compiled.item_selector
+	const struct asl_expr *tmpl = s->item_selector ? &s->compiled->item_selector
 			: s->flow.parameters ? &s->flow.compiled.parameters : NULL;
 	if (!tmpl) {
 		*out = cJSON_Duplicate(value, 1);

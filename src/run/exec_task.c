@@ -56,17 +56,17 @@ static int wait_target(struct exec *x, struct frame *fr, const cJSON *in,
 		       int64_t *target)
 {
 	const struct asl_state *s = fr->state;
-	if (s->compiled.seconds.json || s->compiled.timestamp.json)
-		return wait_target_jsonata(x, fr, s->compiled.seconds.json
-						 ? &s->compiled.seconds
-						 : &s->compiled.timestamp,
-					   s->compiled.seconds.json != NULL, in,
+	if (s->compiled->seconds.json || s->compiled->timestamp.json)
+		return wait_target_jsonata(x, fr, s->compiled->seconds.json
+						 ? &s->compiled->seconds
+						 : &s->compiled->timestamp,
+					   s->compiled->seconds.json != NULL, in,
 					   target);
 	const cJSON *v = s->seconds ? s->seconds : s->timestamp;
 	cJSON *owned = NULL;
 	const char *field = s->seconds_path ? "SecondsPath" : "TimestampPath";
-	const struct asl_expr *path = s->seconds_path ? &s->compiled.seconds_path
-						      : &s->compiled.timestamp_path;
+	const struct asl_expr *path = s->seconds_path ? &s->compiled->seconds_path
+						      : &s->compiled->timestamp_path;
 	if (!v && cJSON_IsString(path->json)) {
 		int bad;
 		v = owned = fr->flow->value(x, fr, path, in, &bad);
@@ -472,12 +472,12 @@ static int prepare(struct exec *x, struct frame *fr, struct task_call *c)
 	if (attempt_params(x, fr, c))
 		return -1;
 	c->params_fresh = 1;
-	if (seconds_field(x, fr, s->timeout_seconds, &s->compiled.timeout_seconds_path,
-			  &s->compiled.timeout_seconds, "TimeoutSecondsPath",
+	if (seconds_field(x, fr, s->timeout_seconds, &s->compiled->timeout_seconds_path,
+			  &s->compiled->timeout_seconds, "TimeoutSecondsPath",
 			  c->eff, TASK_DEFAULT_TIMEOUT_S, &c->timeout_s) ||
 	    seconds_field(x, fr, s->heartbeat_seconds,
-			  &s->compiled.heartbeat_seconds_path,
-			  &s->compiled.heartbeat_seconds, "HeartbeatSecondsPath",
+			  &s->compiled->heartbeat_seconds_path,
+			  &s->compiled->heartbeat_seconds, "HeartbeatSecondsPath",
 			  c->eff, 0, &c->heartbeat_s))
 		return -1;
 	const cJSON *fn = cJSON_GetObjectItemCaseSensitive(c->params, "FunctionName");

@@ -54,21 +54,26 @@ START_TEST(forms_in_the_model)
 	ck_assert_uint_eq(jsonpath_ref_len(p->flow.compiled.result_path.path), 3);
 	ck_assert_int_eq(p->flow.compiled.output_path.kind, ASL_EXPR_PATH);
 	ck_assert_int_eq(p->flow.compiled.result_selector.kind, ASL_EXPR_NONE);
+	/* a state without Wait, Fail or Map fields shares the empty block;
+	 * one with a field has its own */
+	ck_assert_ptr_eq(p->compiled, &asl_no_state_exprs_);
+	ck_assert_int_eq(p->compiled->seconds_path.kind, ASL_EXPR_NONE);
+	ck_assert_ptr_ne(asl_state_get(m, "W")->compiled, &asl_no_state_exprs_);
 	const struct asl_state *c = asl_state_get(m, "C");
 	ck_assert_int_eq(c->choices[0].compiled.variable.kind, ASL_EXPR_PATH);
 	ck_assert_int_eq(c->choices[0].compiled.operand.kind, ASL_EXPR_PATH);
 	ck_assert_int_eq(c->choices[1].children[0].compiled.variable.kind, ASL_EXPR_PATH);
 	ck_assert_int_eq(c->choices[1].compiled.assign.kind, ASL_EXPR_TEMPLATE);
-	ck_assert_int_eq(asl_state_get(m, "W")->compiled.seconds_path.kind, ASL_EXPR_PATH);
+	ck_assert_int_eq(asl_state_get(m, "W")->compiled->seconds_path.kind, ASL_EXPR_PATH);
 	const struct asl_state *map = asl_state_get(m, "M");
-	ck_assert_int_eq(map->compiled.items_path.kind, ASL_EXPR_PATH);
-	ck_assert_int_eq(map->compiled.item_selector.kind, ASL_EXPR_TEMPLATE);
-	ck_assert_int_eq(map->compiled.max_concurrency_path.kind, ASL_EXPR_PATH);
+	ck_assert_int_eq(map->compiled->items_path.kind, ASL_EXPR_PATH);
+	ck_assert_int_eq(map->compiled->item_selector.kind, ASL_EXPR_TEMPLATE);
+	ck_assert_int_eq(map->compiled->max_concurrency_path.kind, ASL_EXPR_PATH);
 	ck_assert_int_eq(map->flow.compiled.result_selector.kind, ASL_EXPR_TEMPLATE);
 	ck_assert_int_eq(map->catchers[0].compiled.result_path.kind, ASL_EXPR_PATH);
 	const struct asl_state *f = asl_state_get(m, "F");
-	ck_assert_int_eq(f->compiled.error_path.kind, ASL_EXPR_PATH);
-	ck_assert_int_eq(f->compiled.cause_path.kind, ASL_EXPR_CALL);
+	ck_assert_int_eq(f->compiled->error_path.kind, ASL_EXPR_PATH);
+	ck_assert_int_eq(f->compiled->cause_path.kind, ASL_EXPR_CALL);
 	asl_free(m);
 	doc_free(d);
 }
@@ -210,11 +215,11 @@ START_TEST(jsonata_forms_in_the_model)
 	ck_assert_int_eq(args->needs_context, 0);
 	ck_assert_ptr_nonnull(args->parts[0].expr);
 	ck_assert_ptr_eq(asl_expr_at(m, args->json), args);
-	ck_assert_int_eq(t->compiled.timeout_seconds.kind, ASL_EXPR_JSONATA);
-	ck_assert_uint_eq(t->compiled.timeout_seconds.nr_parts, 1);
+	ck_assert_int_eq(t->compiled->timeout_seconds.kind, ASL_EXPR_JSONATA);
+	ck_assert_uint_eq(t->compiled->timeout_seconds.nr_parts, 1);
 	/* a literal compiles to a JSONata field without expressions */
-	ck_assert_int_eq(t->compiled.heartbeat_seconds.kind, ASL_EXPR_JSONATA);
-	ck_assert_uint_eq(t->compiled.heartbeat_seconds.nr_parts, 0);
+	ck_assert_int_eq(t->compiled->heartbeat_seconds.kind, ASL_EXPR_JSONATA);
+	ck_assert_uint_eq(t->compiled->heartbeat_seconds.nr_parts, 0);
 	ck_assert_int_eq(t->flow.compiled.output.kind, ASL_EXPR_JSONATA);
 	ck_assert_int_eq(t->flow.compiled.assign.needs_context, 1);
 	ck_assert_int_eq(t->catchers[0].compiled.output.kind, ASL_EXPR_JSONATA);
@@ -227,19 +232,19 @@ START_TEST(jsonata_forms_in_the_model)
 	ck_assert_uint_eq(c->choices[0].compiled.condition.nr_parts, 1);
 	ck_assert_uint_eq(c->choices[0].compiled.assign.nr_parts, 0);
 	ck_assert_uint_eq(c->choices[0].compiled.output.nr_parts, 1);
-	ck_assert_uint_eq(asl_state_get(m, "W")->compiled.seconds.nr_parts, 1);
+	ck_assert_uint_eq(asl_state_get(m, "W")->compiled->seconds.nr_parts, 1);
 	const struct asl_state *map = asl_state_get(m, "M");
-	ck_assert_uint_eq(map->compiled.items.nr_parts, 1);
-	ck_assert_int_eq(map->compiled.item_selector.kind, ASL_EXPR_JSONATA);
-	ck_assert_int_eq(map->compiled.item_selector.needs_context, 1);
-	ck_assert_uint_eq(map->compiled.max_concurrency.nr_parts, 1);
-	ck_assert_uint_eq(map->compiled.tolerated_failure_count.nr_parts, 1);
+	ck_assert_uint_eq(map->compiled->items.nr_parts, 1);
+	ck_assert_int_eq(map->compiled->item_selector.kind, ASL_EXPR_JSONATA);
+	ck_assert_int_eq(map->compiled->item_selector.needs_context, 1);
+	ck_assert_uint_eq(map->compiled->max_concurrency.nr_parts, 1);
+	ck_assert_uint_eq(map->compiled->tolerated_failure_count.nr_parts, 1);
 	const struct asl_state *inner = &map->branches[0]->states[0];
 	ck_assert_int_eq(inner->flow.lang, ASL_QL_JSONATA);
 	ck_assert_uint_eq(inner->flow.compiled.output.nr_parts, 1);
 	const struct asl_state *f = asl_state_get(m, "F");
-	ck_assert_uint_eq(f->compiled.error.nr_parts, 1);
-	ck_assert_uint_eq(f->compiled.cause.nr_parts, 0);
+	ck_assert_uint_eq(f->compiled->error.nr_parts, 1);
+	ck_assert_uint_eq(f->compiled->cause.nr_parts, 0);
 	asl_free(m);
 	doc_free(d);
 }
