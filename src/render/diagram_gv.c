@@ -9,8 +9,11 @@
  * writes for '-' is written as '-'.  PNG uses a normal context (pango and
  * cairo) since it is for looking at, not for comparing.
  * Not here: what is drawn (diagram.c). */
+#define _GNU_SOURCE /* RTLD_NEXT */
+#include <dlfcn.h>
 #include <float.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <math.h>
 #include <stdio.h>
@@ -603,6 +606,61 @@ void gvprintf(GVJ_t *job, const char *format, ...)
 	else
 		gvwrite(job, buf, len);
 	va_end(ap);
+}
+#endif
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int diagram_hex_color_(const char *str, unsigned char rgba[4])
+{
+	int d[6];
+	if (str[0] != '#')
+		return 0;
+	for (size_t i = 0; i < 6; i++)
+		if ((d[i] = hex_digit(str[i + 1])) < 0)
+			return 0;
+	if (str[7])
+		return 0;
+	for (size_t i = 0; i < 3; i++)
+		rgba[i] = (unsigned char)(d[2 * i] * 16 + d[2 * i + 1]);
+	rgba[3] = 255;
+	return 1;
+}
+
+#ifdef STEPBOOK_FAST_GV_NUMBERS
+/* Graphviz's colorxlate, from colorprocs.h (not installed either).  Every
+ * pen and fill colour of the SVG passes through it, about 120 a diagram,
+ * and it reads "#rrggbb" with sscanf: 1,900 instructions a colour, 2% of a
+ * diagram.  The colours a diagram uses are all "#rrggbb", read here; any
+ * other string, or another representation, goes to Graphviz's own. */
+int colorxlate(char *str, gvcolor_t *color, color_type_t target_type);
+
+typedef int colorxlate_fn(char *, gvcolor_t *, color_type_t);
+static _Atomic(colorxlate_fn *) graphviz_colorxlate;
+
+int colorxlate(char *str, gvcolor_t *color, color_type_t target_type)
+{
+	if (target_type == RGBA_BYTE && diagram_hex_color_(str, color->u.rgba)) {
+		color->type = RGBA_BYTE;
+		return COLOR_OK;
+	}
+	colorxlate_fn *f = atomic_load(&graphviz_colorxlate);
+	if (!f) {
+		f = (colorxlate_fn *)(uintptr_t)dlsym(RTLD_NEXT, "colorxlate");
+		if (!f)
+			return COLOR_UNKNOWN;
+		atomic_store(&graphviz_colorxlate, f);
+	}
+	return f(str, color, target_type);
 }
 #endif
 

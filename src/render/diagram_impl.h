@@ -36,4 +36,9 @@ size_t diagram_hundredths_(char buf[32], double num);
  * Reads ap through a copy. */
 size_t diagram_format_(char *out, size_t size, const char *format, va_list ap);
 
+/* A colour written "#rrggbb" (exactly six hex digits) as Graphviz 2.43's
+ * colorxlate reads it for RGBA_BYTE: rgba[3] 255.  Returns 1, or 0 for
+ * anything else (which Graphviz's own code reads). */
+int diagram_hex_color_(const char *str, unsigned char rgba[4]);
+
 #endif

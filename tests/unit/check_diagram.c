@@ -5,7 +5,9 @@
  * reported.  To accept new output after a deliberate change, run
  *     UPDATE_GOLDEN=1 make check
  * and review the diff of the .expected.svg files before committing. */
+#define _GNU_SOURCE /* RTLD_NEXT */
 #include <dirent.h>
+#include <dlfcn.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <math.h>
@@ -16,6 +18,7 @@
 
 #include <check.h>
 #include <cgraph.h>
+#include <color.h>
 
 #include "asl.h"
 #include "buf.h"
@@ -558,6 +561,34 @@ START_TEST(svg_printf_as_graphviz)
 }
 END_TEST
 
+/* diagram_hex_color_ reads what Graphviz's colorxlate reads for "#rrggbb"
+ * (the test compares with the library's own function, found past the
+ * program's), and nothing else: other colours stay Graphviz's. */
+START_TEST(svg_colours_as_graphviz)
+{
+	static const char *const others[] = { "#abc", "#12345", "#1234567",
+		"#12345678", "red", " #123456", "#12 456", "#0x1234", "#gg0000",
+		"", "#", "transparent", "#-12345", "#+12345" };
+	unsigned char rgba[4];
+	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++)
+		ck_assert_msg(!diagram_hex_color_(others[i], rgba), "'%s'", others[i]);
+	typedef int colorxlate_fn(char *, gvcolor_t *, color_type_t);
+	colorxlate_fn *graphviz = (colorxlate_fn *)(uintptr_t)dlsym(RTLD_NEXT, "colorxlate");
+	ck_assert_ptr_nonnull(graphviz);
+	uint64_t seed = 1181783497276652981ull;
+	for (int i = 0; i < 100000; i++) {
+		uint64_t r = xorshift(&seed);
+		char s[8];
+		snprintf(s, sizeof(s), i & 1 ? "#%06x" : "#%06X", (unsigned)(r & 0xffffff));
+		gvcolor_t want;
+		memset(&want, 0, sizeof(want));
+		ck_assert_int_eq(graphviz(s, &want, RGBA_BYTE), COLOR_OK);
+		ck_assert_int_eq(diagram_hex_color_(s, rgba), 1);
+		ck_assert_msg(!memcmp(rgba, want.u.rgba, 4), "%s", s);
+	}
+}
+END_TEST
+
 /* A run's view survives being written and read back (the site checks in
  * another process): the same bytes again, the same highlighted SVG. */
 START_TEST(run_view_round_trip)
@@ -636,6 +667,7 @@ Suite *diagram_suite(void)
 	tcase_add_test(tc, escape_state_ids);
 	tcase_add_test(tc, svg_numbers_as_graphviz);
 	tcase_add_test(tc, svg_printf_as_graphviz);
+	tcase_add_test(tc, svg_colours_as_graphviz);
 	suite_add_tcase(s, tc);
 	return s;
 }
