@@ -338,8 +338,11 @@ void site_free_(struct site *s)
 	for (size_t i = 0; s->docs && i < s->course.nr_pages; i++)
 		markdown_free(s->docs[i]);
 	free(s->docs);
-	for (size_t i = 0; i < s->navs.nr; i++)
-		cJSON_Delete(s->navs.entries[i].value);
+	for (size_t i = 0; i < s->navs.nr; i++) {
+		struct site_nav *nav = s->navs.entries[i].value;
+		cJSON_Delete(nav->items);
+		free(nav);
+	}
 	strmap_release(&s->navs);
 	strmap_release(&s->figure_keys);
 	site_check_free_(s);

@@ -53,6 +53,12 @@ struct site_pending {
 	struct buf data;
 };
 
+/* The sidebar of the pages of one folder (site_page.c's add_nav). */
+struct site_nav {
+	cJSON *items;           /* every page, linked from this folder */
+	cJSON *current;         /* the "current" flag set, or NULL */
+};
+
 struct site {
 	const struct site_options *opt;
 	struct course course;
@@ -71,7 +77,7 @@ struct site {
 	struct diag_list *diags;
 	struct site_pool *pool; /* workers drawing figures; NULL before pages */
 	struct md_doc **docs;   /* per page: parsed, until its page is built */
-	struct strmap navs;     /* folder -> its sidebar, cJSON (add_nav) */
+	struct strmap navs;     /* folder -> its sidebar, struct site_nav */
 	struct strmap figure_keys; /* definition JSON -> the first figure of
 				   it: site_figure_ref_ (step k, machine i) */
 	size_t steps_built;     /* steps[0..steps_built) have their page */

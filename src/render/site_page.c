@@ -53,16 +53,25 @@ static void add_nav(struct site *s, cJSON *data, size_t cur, const char *out)
 	const struct course *c = &s->course;
 	const char *slash = strrchr(out, '/');
 	size_t dir = slash ? (size_t)(slash - out) + 1 : 0;
-	cJSON *nav = strmap_get(&s->navs, out, dir);
+	struct site_nav *nav = strmap_get(&s->navs, out, dir);
 	if (!nav) {
-		nav = make_nav(c, out);
+		nav = xcalloc(1, sizeof(*nav));
+		nav->items = make_nav(c, out);
 		strmap_put(&s->navs, out, dir, nav);
 	}
-	size_t i = 0;
-	for (cJSON *e = nav->child; e; e = e->next, i++)
-		cJSON_GetObjectItemCaseSensitive(e, "current")->type =
-			i == cur ? cJSON_True : cJSON_False;
-	cJSON_AddItemToObject(data, "nav", cJSON_CreateArrayReference(nav->child));
+	/* the mark moves: the page marked last is unmarked, this one marked
+	 * (looking up every entry's flag for every page was quadratic) */
+	if (nav->current)
+		nav->current->type = cJSON_False;
+	nav->current = NULL;
+	cJSON *e = nav->items->child;
+	for (size_t i = 0; e && i < cur; i++)
+		e = e->next;
+	if (e) {
+		nav->current = cJSON_GetObjectItemCaseSensitive(e, "current");
+		nav->current->type = cJSON_True;
+	}
+	cJSON_AddItemToObject(data, "nav", cJSON_CreateArrayReference(nav->items->child));
 	if (cur >= c->nr_pages) /* 404.html: no neighbours */
 		return;
 	if (cur > 0)
