@@ -6,6 +6,7 @@
  * offsets are reported in UTF-16 units, as JavaScript's RegExp reports them.
  * Not here: the picture-string functions (jsonata_fns_picture.c). */
 #include "jsonata_impl.h"
+#include "hexdigit.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -831,17 +832,6 @@ FN(fn_decode_url) { UNUSED_ARGS; return decode_url(ev, ARG(0), ";/?:@&=+$,#", ou
 
 /* ---- numbers --------------------------------------------------------------- */
 
-static int hexdigit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int parse_js_number(const jv *s, double *out)
 {
 	const char *p = s->u.s.p;
@@ -850,7 +840,7 @@ static int parse_js_number(const jv *s, double *out)
 		int base = strchr("xX", p[1]) ? 16 : strchr("oO", p[1]) ? 8 : 2;
 		double v = 0;
 		for (i = 2; i < n; i++) {
-			int d = hexdigit(p[i]);
+			int d = hex_digit(p[i]);
 			if (d < 0 || d >= base)
 				return -1;
 			v = v * base + d;

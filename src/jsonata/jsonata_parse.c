@@ -7,6 +7,7 @@
  * Recursion is bounded by JSONATA_MAX_PARSE_DEPTH.
  * Not here: evaluation (jsonata_eval.c), signatures (jsonata_sig.c). */
 #include "jsonata_impl.h"
+#include "hexdigit.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -106,24 +107,13 @@ static int is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v';
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int read_hex4(const char *s, size_t avail, uint32_t *out)
 {
 	if (avail < 4)
 		return -1;
 	uint32_t v = 0;
 	for (int i = 0; i < 4; i++) {
-		int h = hexval(s[i]);
+		int h = hex_digit(s[i]);
 		if (h < 0)
 			return -1;
 		v = v * 16 + (uint32_t)h;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "hexdigit.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -43,14 +44,6 @@ static int peek(const struct reader *r)
 	return r->at < r->len ? (unsigned char)r->s[r->at] : -1;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* Appends code point cp as UTF-8. */
 static void add_utf8(struct buf *b, unsigned cp)
 {
@@ -71,7 +64,7 @@ static int read_hex(struct reader *r, int digits, unsigned *cp)
 {
 	*cp = 0;
 	for (int i = 0; i < digits; i++) {
-		int v = hexval(peek(r));
+		int v = hex_digit(peek(r));
 		if (v < 0)
 			return -1;
 		*cp = *cp * 16 + (unsigned)v;

@@ -47,7 +47,7 @@ static const char *get_str(const cJSON *obj, const char *name)
 
 static void resolve_text(struct sls *s, const char *text, struct buf *out,
 			 int depth);
-static int whole_reference(struct sls *s, const char *text);
+static int whole_reference(struct sls *s, const char *text, int depth);
 
 /* self:a.b.c -> the value at that path, as text (scalars only). */
 static int self_value(struct sls *s, const char *path, struct buf *out,
@@ -64,7 +64,7 @@ static int self_value(struct sls *s, const char *path, struct buf *out,
 	}
 	buf_release(&part);
 	if (cJSON_IsString(v)) { /* typed only when it is itself one reference */
-		int whole = whole_reference(s, v->valuestring);
+		int whole = whole_reference(s, v->valuestring, depth + 1);
 		resolve_text(s, v->valuestring, out, depth + 1);
 		if (!whole)
 			s->typed = NULL;
@@ -182,12 +182,15 @@ static void resolve_text(struct sls *s, const char *text, struct buf *out,
 	resolve_from(s, text, 0, out, depth, 0);
 }
 
-/* Whether text is one reference and nothing else ("${self:a}"). */
-static int whole_reference(struct sls *s, const char *text)
+/* Whether text is one reference and nothing else ("${self:a}").  Finding
+ * its end resolves what it holds, at the caller's depth: a value that
+ * refers to itself stops at SLS_MAX_DEPTH (at 1 each time, it recursed
+ * until the stack ran out). */
+static int whole_reference(struct sls *s, const char *text, int depth)
 {
 	struct buf inner = BUF_INIT;
 	size_t end = strncmp(text, "${", 2) ? 0
-		     : resolve_from(s, text, 2, &inner, 1, 1);
+		     : resolve_from(s, text, 2, &inner, depth + 1, 1);
 	buf_release(&inner);
 	return end && text[end] == '}' && !text[end + 1];
 }
@@ -203,7 +206,7 @@ static void resolve_tree(struct sls *s, cJSON *node)
 	if (!cJSON_IsString(node) || !strstr(node->valuestring, "${"))
 		return;
 	struct buf out = BUF_INIT;
-	int whole = whole_reference(s, node->valuestring);
+	int whole = whole_reference(s, node->valuestring, 0);
 	s->typed = NULL;
 	resolve_text(s, node->valuestring, &out, 0);
 	const cJSON *t = whole ? s->typed : NULL;

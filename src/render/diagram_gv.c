@@ -25,6 +25,7 @@
 #include <gvplugin_textlayout.h>
 
 #include "diagram_impl.h"
+#include "hexdigit.h"
 #include "strmap.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -608,17 +609,6 @@ void gvprintf(GVJ_t *job, const char *format, ...)
 	va_end(ap);
 }
 #endif
-
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 int diagram_hex_color_(const char *str, unsigned char rgba[4])
 {

@@ -323,6 +323,42 @@ static const char *cfn_text =
 	"      DefinitionSubstitutions:\n"
 	"        Target: Done\n";
 
+/* A value that refers to itself, inside a reference left open: finding
+ * where the outer one ends resolved the inner one, which is the value
+ * again, from depth 1 each time, until the stack ran out (fuzz_loader: a
+ * segmentation fault on four lines).  The depth carries over now; what
+ * cannot resolve stays as written. */
+START_TEST(serverless_self_reference_ends)
+{
+	static const char text[] =
+		"service: loop\n"
+		"provider:\n"
+		"  name: aws\n"
+		"  stage: ${selfX${self:provider.stage}\n"
+		"custom:\n"
+		"  a: ${self:custom.b}\n"
+		"  b: x-${self:custom.a}\n"
+		"stepFunctions:\n"
+		"  stateMachines:\n"
+		"    Loop:\n"
+		"      definition:\n"
+		"        Comment: ${self:custom.a}\n"
+		"        StartAt: P\n"
+		"        States:\n"
+		"          P: {Type: Pass, End: true}\n";
+	struct loaded_file lf;
+	struct diag_list l = DIAG_LIST_INIT;
+	const char *path = tmp_file("serverless.yml", text);
+	ck_assert_int_eq(loader_load(&lf, path, NULL, &l), 0);
+	ck_assert_uint_eq(lf.nr_machines, 1);
+	const char *comment = cJSON_GetObjectItem(lf.machines[0].definition,
+						  "Comment")->valuestring;
+	ck_assert_ptr_nonnull(strstr(comment, "${self:custom."));
+	loader_release(&lf);
+	diag_list_release(&l);
+}
+END_TEST
+
 START_TEST(cloudformation_definition_string)
 {
 	struct loaded_file lf;
@@ -964,6 +1000,7 @@ Suite *loader_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("loader");
 	tcase_add_test(tc, serverless_file);
+	tcase_add_test(tc, serverless_self_reference_ends);
 	tcase_add_test(tc, cloudformation_definition_string);
 	tcase_add_test(tc, cloudformation_api_routes);
 	tcase_add_test(tc, cloudformation_api_one_machine);
