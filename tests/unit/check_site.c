@@ -541,6 +541,10 @@ START_TEST(failed_build_keeps_site)
 	put(bad, "SUMMARY.md", "- [Home](README.md)\n");
 	put(bad, "README.md", "# Home\n\nSee [the secret](../../etc/passwd).\n");
 	ck_assert_int_eq(build(bad, out, &l), -1);
+	/* and as the command builds: its memory left to exit, not its files */
+	struct site_options exiting = { .course = bad, .out = out,
+					.templates = "templates", .exiting = 1 };
+	ck_assert_int_eq(site_build(&exiting, &l), -1);
 	char *marker = read_all(scratch("kept/marker.txt"));
 	ck_assert_ptr_nonnull(marker);
 	ck_assert_str_eq(marker, "still here\n");
