@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonget.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -21,7 +22,7 @@ struct builder {
 
 static const cJSON *field(const cJSON *obj, const char *name)
 {
-	return cJSON_GetObjectItemCaseSensitive(obj, name);
+	return json_get(obj, name);
 }
 
 static const char *str_field(const cJSON *obj, const char *name)

@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "xalloc.h"
+#include "jsonget.h"
 #include "banned.h"
 
 #define VALIDATE_RULE_ROW(e, id, sev, summary) { id, sev, summary },
@@ -23,7 +24,7 @@ const size_t validate_nr_rules = sizeof(validate_rules) / sizeof(*validate_rules
 
 const cJSON *v_field(const cJSON *obj, const char *name)
 {
-	return cJSON_IsObject(obj) ? cJSON_GetObjectItemCaseSensitive(obj, name) : NULL;
+	return cJSON_IsObject(obj) ? json_get(obj, name) : NULL;
 }
 
 int v_is_integer(const cJSON *n)
