@@ -2,9 +2,9 @@
  * A machine's model is built and validated by asking each state for every
  * field a state may have, most of them absent: through the library's
  * cJSON_GetObjectItemCaseSensitive (a call, then a strcmp call per member)
- * that was 2% of a site build.  Same answers: the first member of that
- * name, NULL for NULL arguments, and NULL once a member without a name is
- * met (an array's elements), as cJSON does.
+ * that was 1.4% of a site build's instructions.  Same answers: the first
+ * member of that name, NULL for NULL arguments, and NULL once a member
+ * without a name is met (an array's elements), as cJSON does.
  * Not here: cJSON's memory (jsonmem.h), printing (jsonout.h). */
 #ifndef STEPBOOK_JSONGET_H
 #define STEPBOOK_JSONGET_H
